@@ -1,0 +1,104 @@
+/*
+ * cli/cli.h - what every subcommand shares: messages, loading a dump with
+ * progress and warnings, and the load options common to all commands.
+ *
+ * Unlike lib/, the CLI may exit: xmalloc-style helpers die on out of
+ * memory (STYLE.md 17).
+ */
+#ifndef HS_CLI_H
+#define HS_CLI_H
+
+#include <heapscope.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "commands.h"
+
+/* The running subcommand's name, for messages ("summary"). */
+extern const char *cli_command;
+
+/* "heapscope CMD: error: <what>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reports a library error with its location: "path:line:column: msg". */
+void cli_lib_error(const hs_error *err);
+
+/* Usage error: message, then a hint; returns HS_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* For getopt_long's '?': names the unknown option or missing argument
+ * (opterr is off so that all messages share one form). */
+int cli_bad_option(char **argv);
+
+void *xmalloc(size_t size);
+
+/* s as a JSON string on stdout (UTF-8 text, ASCII-escaped). */
+void cli_json_string(const char *s, size_t len);
+
+/* s as a CSV field on stdout, quoted when needed (RFC 4180). */
+void cli_csv_field(const char *s, size_t len);
+
+/* Which of meliae's pipelines runs after the read. */
+typedef enum cli_pipeline {
+    CLI_PIPELINE_DEFAULT = 0, /* load(): collapse, then parents */
+    CLI_PIPELINE_NO_COLLAPSE, /* load(collapse=False), parents computed */
+    CLI_PIPELINE_CLASSIC      /* + remove_expensive_references and
+                                 guess_intern_dict */
+} cli_pipeline;
+
+/* Load options every command that reads a dump accepts. */
+typedef struct cli_load {
+    cli_pipeline pipeline;
+    bool skip_bad_lines;
+    bool no_parents;
+    bool quiet;          /* no progress bar */
+    hs_dialect dialect;
+    uint32_t intern_dict; /* classic pipeline's guess, or HS_NO_NODE */
+} cli_load;
+
+/* getopt_long values of the common options, above any short option. */
+enum {
+    OPT_NO_COLLAPSE = 1000,
+    OPT_CLASSIC,
+    OPT_SKIP_BAD_LINES,
+    OPT_DIALECT,
+    OPT_QUIET,
+    OPT_FIRST_COMMAND_OPTION = 1100
+};
+
+#define CLI_LOAD_LONGOPTS \
+    {"no-collapse", no_argument, NULL, OPT_NO_COLLAPSE}, \
+    {"classic", no_argument, NULL, OPT_CLASSIC}, \
+    {"skip-bad-lines", no_argument, NULL, OPT_SKIP_BAD_LINES}, \
+    {"dialect", required_argument, NULL, OPT_DIALECT}, \
+    {"quiet", no_argument, NULL, OPT_QUIET}
+
+/* Usage text of the common options, for each command's help. */
+#define CLI_LOAD_HELP \
+    "Loading:\n" \
+    "  --no-collapse      keep instance dicts apart (meliae's load(collapse=False))\n" \
+    "  --classic          the classic investigation pipeline: collapse, referrers,\n" \
+    "                     remove_expensive_references, guess_intern_dict\n" \
+    "  --skip-bad-lines   skip malformed lines (counted) instead of failing\n" \
+    "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
+    "  --quiet            no progress bar\n"
+
+void cli_load_init(cli_load *l);
+
+/* Handles a common option; returns 1 if opt was one, 0 if not, or -1 on
+ * a bad argument (message printed). */
+int cli_load_option(cli_load *l, int opt, const char *arg);
+
+/* Loads a dump with the chosen pipeline, a progress bar on a TTY and
+ * warnings on stderr. NULL after printing the error. */
+hs_graph *cli_load_dump(const char *path, cli_load *l);
+
+/* Parses a whole decimal number; false on junk or overflow. */
+bool cli_parse_u64(const char *s, uint64_t *out);
+
+/* Peak resident memory of this process in bytes. */
+uint64_t cli_peak_rss(void);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * cli/cli_load.c - loading a dump for a subcommand, and the messages.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+const char *cli_command = "";
+
+static void
+message(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "heapscope %s: %s: ", cli_command, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    message("error", fmt, ap);
+    va_end(ap);
+}
+
+void
+cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    message("warning", fmt, ap);
+    va_end(ap);
+}
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    message("error", fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try 'heapscope %s --help'.\n", cli_command);
+    return HS_EXIT_USAGE;
+}
+
+/* "path:line:col: " for a located error, "path: " otherwise. */
+static void
+location(char *buf, size_t size, const hs_error *e)
+{
+    if (e->line && e->column) {
+        snprintf(buf, size, "%s:%llu:%llu: ", e->path,
+                 (unsigned long long)e->line, (unsigned long long)e->column);
+    } else if (e->line) {
+        snprintf(buf, size, "%s:%llu: ", e->path, (unsigned long long)e->line);
+    } else if (e->path[0]) {
+        snprintf(buf, size, "%s: ", e->path);
+    } else {
+        buf[0] = '\0';
+    }
+}
+
+void
+cli_lib_error(const hs_error *err)
+{
+    char where[600];
+    location(where, sizeof(where), err);
+    cli_error("%s%s", where, err->message[0] ? err->message
+                                              : hs_strerror(err->code));
+}
+
+static void
+on_warning(void *ctx, const hs_error *w)
+{
+    char where[600];
+    (void)ctx;
+    progress_clear();
+    location(where, sizeof(where), w);
+    cli_warning("%s%s", where, w->message);
+}
+
+void *
+xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) {
+        fprintf(stderr, "heapscope: out of memory\n");
+        exit(HS_EXIT_FAILURE);
+    }
+    return p;
+}
+
+void
+cli_load_init(cli_load *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->intern_dict = HS_NO_NODE;
+}
+
+static bool
+parse_dialect(const char *s, hs_dialect *d)
+{
+    static const hs_dialect all[] = {HS_DIALECT_PY2, HS_DIALECT_PY3,
+                                     HS_DIALECT_PY311, HS_DIALECT_HEAPSCOPE,
+                                     HS_DIALECT_AUTO};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (strcmp(s, hs_dialect_name(all[i])) == 0) {
+            *d = all[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+cli_load_option(cli_load *l, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_NO_COLLAPSE: l->pipeline = CLI_PIPELINE_NO_COLLAPSE; return 1;
+    case OPT_CLASSIC: l->pipeline = CLI_PIPELINE_CLASSIC; return 1;
+    case OPT_SKIP_BAD_LINES: l->skip_bad_lines = true; return 1;
+    case OPT_QUIET: l->quiet = true; return 1;
+    case OPT_DIALECT:
+        if (!parse_dialect(arg, &l->dialect)) {
+            cli_usage_error("unknown dialect '%s' (py2, py3, py311, "
+                            "heapscope)", arg);
+            return -1;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* meliae's classic investigation: load(collapse=False), then the passes
+ * in the order people type them. */
+static int
+classic(hs_graph *g, cli_load *l, hs_error *err)
+{
+    int rc = hs_graph_collapse_instance_dicts(g, NULL, err);
+    if (rc == 0) {
+        rc = hs_graph_compute_parents(g, err);
+    }
+    if (rc == 0) {
+        rc = hs_graph_remove_expensive_references(g, HS_EXPENSIVE_DEFAULT,
+                                                  err);
+    }
+    if (rc == 0) {
+        l->intern_dict = hs_graph_guess_intern_dict(g);
+    }
+    return rc;
+}
+
+hs_graph *
+cli_load_dump(const char *path, cli_load *l)
+{
+    hs_load_options opts;
+    hs_error err;
+    hs_graph *g;
+    progress_state prog;
+    hs_load_options_init(&opts);
+    opts.dialect = l->dialect;
+    if (l->skip_bad_lines) {
+        opts.flags |= HS_LOAD_SKIP_BAD_LINES;
+    }
+    if (l->pipeline != CLI_PIPELINE_DEFAULT) {
+        opts.flags |= HS_LOAD_NO_COLLAPSE;
+    }
+    if (l->no_parents) {
+        opts.flags |= HS_LOAD_NO_PARENTS;
+    }
+    progress_start(&prog, path, !l->quiet);
+    opts.progress = progress_update;
+    opts.progress_ctx = &prog;
+    opts.warning = on_warning;
+    g = hs_graph_load(path, &opts, &err);
+    if (g && l->pipeline == CLI_PIPELINE_CLASSIC && classic(g, l, &err) < 0) {
+        hs_graph_free(g);
+        g = NULL;
+    }
+    progress_clear();
+    if (!g) {
+        cli_lib_error(&err);
+        return NULL;
+    }
+    if (hs_graph_stats(g)->bad_lines) {
+        cli_warning("%s: skipped %llu malformed lines", path,
+                    (unsigned long long)hs_graph_stats(g)->bad_lines);
+    }
+    return g;
+}
+
+bool
+cli_parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    if (!s || *s < '0' || *s > '9') {
+        return false;
+    }
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+uint64_t
+cli_peak_rss(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) {
+        return 0;
+    }
+    return (uint64_t)ru.ru_maxrss * 1024;
+}

@@ -1,0 +1,114 @@
+/*
+ * cli/cmd_info.c - `heapscope info`: what was loaded, and how.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+const char cmd_info_usage[] =
+    "usage: heapscope info [options] DUMP\n"
+    "\n"
+    "What a dump holds and how it loaded: objects, references, types,\n"
+    "dialect, Python version (when the dump says), compression, duplicate\n"
+    "records, dangling references, malformed and truncated lines, instance\n"
+    "dicts collapsed, dict layouts, load time and peak memory.\n"
+    "\n"
+    "  --json             the same as one JSON object\n"
+    CLI_LOAD_HELP;
+
+enum { OPT_JSON = OPT_FIRST_COMMAND_OPTION };
+
+typedef struct field {
+    const char *name;
+    unsigned long long value;
+} field;
+
+int
+cmd_info(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, OPT_JSON},
+        CLI_LOAD_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    cli_load load;
+    bool json = false;
+    const hs_load_stats *st;
+    hs_graph *g;
+    uint64_t peak;
+    int opt;
+    cli_load_init(&load);
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int common = cli_load_option(&load, opt, optarg);
+        if (common < 0) {
+            return HS_EXIT_USAGE;
+        }
+        if (common) {
+            continue;
+        }
+        if (opt == OPT_JSON) {
+            json = true;
+        } else {
+            return cli_bad_option(argv);
+        }
+    }
+    if (optind != argc - 1) {
+        return cli_usage_error(optind == argc ? "no dump given"
+                                              : "one dump at a time");
+    }
+    g = cli_load_dump(argv[optind], &load);
+    if (!g) {
+        return HS_EXIT_FAILURE;
+    }
+    st = hs_graph_stats(g);
+    peak = cli_peak_rss();
+    {
+        const field fields[] = {
+            {"objects", st->objects},
+            {"references", st->references},
+            {"types", st->types},
+            {"lines", st->lines},
+            {"records", st->records},
+            {"duplicates", st->duplicates},
+            {"dangling_refs", st->dangling_refs},
+            {"dangling_addresses", st->dangling_addresses},
+            {"bad_lines", st->bad_lines},
+            {"truncated_line", st->truncated_line},
+            {"collapsed", st->collapsed},
+            {"dicts_kv", st->dicts_kv},
+            {"dicts_vk", st->dicts_vk},
+            {"dicts_values", st->dicts_values},
+            {"dicts_empty", st->dicts_empty},
+            {"dicts_unknown", st->dicts_unknown},
+            {"input_bytes", st->input_bytes},
+            {"file_bytes", st->file_bytes},
+            {"peak_rss_bytes", peak},
+        };
+        size_t nf = sizeof(fields) / sizeof(fields[0]);
+        if (json) {
+            printf("{\"dialect\": \"%s\", \"compression\": \"%s\", "
+                   "\"python\": \"%s\", \"header\": %s, \"load_seconds\": %.3f",
+                   hs_dialect_name(st->dialect),
+                   hs_compression_name(st->compression), st->python_version,
+                   st->has_header ? "true" : "false", st->load_seconds);
+            for (size_t i = 0; i < nf; i++) {
+                printf(", \"%s\": %llu", fields[i].name, fields[i].value);
+            }
+            printf("}\n");
+        } else {
+            printf("%-19s %s\n", "dump", argv[optind]);
+            printf("%-19s %s\n", "dialect", hs_dialect_name(st->dialect));
+            printf("%-19s %s\n", "python",
+                   st->python_version[0] ? st->python_version : "unknown");
+            printf("%-19s %s\n", "compression",
+                   hs_compression_name(st->compression));
+            for (size_t i = 0; i < nf; i++) {
+                printf("%-19s %llu\n", fields[i].name, fields[i].value);
+            }
+            printf("%-19s %.3f\n", "load_seconds", st->load_seconds);
+        }
+    }
+    hs_graph_free(g);
+    return HS_EXIT_OK;
+}

@@ -1,0 +1,142 @@
+/*
+ * cli/main.c - the heapscope program: global options and the dispatch
+ * table of subcommands.
+ *
+ * The dispatcher alone handles -h/--help, flushes stdout and checks it for
+ * write errors (a full disk, a closed pipe), so no command can forget to.
+ * To add a command, see cli/README.md.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+    const char *usage;   /* the full --help text */
+} command;
+
+extern const char cmd_summary_usage[];
+extern const char cmd_info_usage[];
+extern const char cmd_records_usage[];
+
+static const command commands[] = {
+    {"summary", cmd_summary, "objects and bytes per type (meliae's summarize)",
+     cmd_summary_usage},
+    {"info", cmd_info, "what a dump holds and how it loaded", cmd_info_usage},
+    {"records", cmd_records, "the records as normalized JSON lines",
+     cmd_records_usage},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+print_help(FILE *f)
+{
+    fprintf(f, "usage: heapscope COMMAND [options] DUMP...\n\n"
+               "Find memory leaks in Python programs from meliae-format heap "
+               "dumps\n(plain, gzip, bzip2 or zstd; '-' reads stdin).\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\n'heapscope help COMMAND' or 'heapscope COMMAND --help' "
+               "describes one.\n");
+}
+
+static const command *
+find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+static bool
+wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            return false;
+        }
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+help(int argc, char **argv)
+{
+    const command *c;
+    if (argc < 2) {
+        print_help(stdout);
+        return HS_EXIT_OK;
+    }
+    c = find_command(argv[1]);
+    if (!c) {
+        fprintf(stderr, "heapscope: error: unknown command '%s'\n", argv[1]);
+        return HS_EXIT_USAGE;
+    }
+    fputs(c->usage, stdout);
+    return HS_EXIT_OK;
+}
+
+/* Flushes stdout; a write error turns success into failure. */
+static int
+finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE) {
+            fprintf(stderr, "heapscope %s: error: cannot write output: %s\n",
+                    cli_command, strerror(errno));
+        }
+        return HS_EXIT_FAILURE;
+    }
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    const command *c;
+    /* A closed pipe (heapscope ... | head) ends us quietly via EPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    opterr = 0; /* cli_bad_option words getopt's complaints */
+    if (argc < 2) {
+        print_help(stderr);
+        return HS_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        print_help(stdout);
+        return finish(HS_EXIT_OK);
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("heapscope %s\n", hs_version());
+        return finish(HS_EXIT_OK);
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        return finish(help(argc - 1, argv + 1));
+    }
+    c = find_command(argv[1]);
+    if (!c) {
+        fprintf(stderr, "heapscope: error: unknown command '%s'\n", argv[1]);
+        print_help(stderr);
+        return HS_EXIT_USAGE;
+    }
+    cli_command = c->name;
+    if (wants_help(argc - 1, argv + 1)) {
+        fputs(c->usage, stdout);
+        return finish(HS_EXIT_OK);
+    }
+    return finish(c->fn(argc - 1, argv + 1));
+}

@@ -1,0 +1,198 @@
+/*
+ * hs_dialect.c - dialect detection and dict layout tags (FORMAT.md §2.2).
+ */
+#include "hs_dialect.h"
+
+#include "../parse/hs_text.h"
+#include "../util/hs_mem.h"
+
+#include <string.h>
+
+static bool
+type_present(const hs_graph *g, const uint64_t *counts, const char *name)
+{
+    uint32_t t = hs_graph_type_lookup(g, name);
+    return t != UINT32_MAX && counts[t] > 0;
+}
+
+/* Step 3: a header-less heapscope dump has key, value dicts only, so no
+ * non-empty exact dict has exactly len refs. */
+static bool
+looks_like_heapscope(const hs_graph *g, uint32_t dict)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < g->n; i++) {
+        int64_t len;
+        if (g->type[i] != dict || !hs_live(g, i)) {
+            continue;
+        }
+        len = hs_node_len(g, i);
+        if (len <= 0) {
+            continue;
+        }
+        any = true;
+        if ((uint64_t)len == hs_csr_degree(&g->children, i)) {
+            return false;
+        }
+    }
+    return any;
+}
+
+static bool
+abcmeta_920(const hs_graph *g, uint32_t abc)
+{
+    for (uint32_t i = 0; abc != UINT32_MAX && i < g->n; i++) {
+        if (g->type[i] == abc && hs_live(g, i) && hs_size_of(g, i) == 920) {
+            return true;
+        }
+    }
+    return false;
+}
+
+hs_dialect
+hs_dialect_detect(const hs_graph *g)
+{
+    uint32_t ntypes = hs_strtab_count(&g->types);
+    uint64_t *counts = hs_calloc(g->a, (size_t)ntypes + 1, sizeof(*counts));
+    hs_dialect d = HS_DIALECT_PY3;
+    uint32_t dict = hs_graph_type_lookup(g, "dict");
+    int py2 = 0;
+    if (!counts) {
+        return HS_DIALECT_PY3; /* detection is best effort */
+    }
+    for (uint32_t i = 0; i < g->n; i++) {
+        if (hs_live(g, i)) {
+            counts[g->type[i]]++;
+        }
+    }
+    py2 += type_present(g, counts, "unicode");
+    py2 += type_present(g, counts, "classobj");
+    py2 += type_present(g, counts, "instance");
+    py2 += type_present(g, counts, "long");
+    if (py2 >= 2) {
+        d = HS_DIALECT_PY2;
+    } else if (dict != UINT32_MAX && looks_like_heapscope(g, dict)) {
+        d = HS_DIALECT_HEAPSCOPE;
+    } else if (type_present(g, counts, "EnumType")
+               || abcmeta_920(g, hs_graph_type_lookup(g, "ABCMeta"))) {
+        d = HS_DIALECT_PY311;
+    }
+    hs_mfree(g->a, counts);
+    return d;
+}
+
+static hs_dict_layout
+layout_of(const hs_graph *g, uint32_t id)
+{
+    int64_t len = hs_node_len(g, id);
+    uint64_t refs = hs_csr_degree(&g->children, id);
+    if (g->dialect == HS_DIALECT_PY2 || g->dialect == HS_DIALECT_HEAPSCOPE) {
+        return HS_LAYOUT_KV;
+    }
+    if (len == 0) {
+        return HS_LAYOUT_EMPTY;
+    }
+    if (len > 0 && refs == 2 * (uint64_t)len) {
+        return HS_LAYOUT_VK;
+    }
+    if (len > 0 && refs == (uint64_t)len) {
+        return HS_LAYOUT_VALUES;
+    }
+    return HS_LAYOUT_UNKNOWN;
+}
+
+void
+hs_dialect_tag_dicts(hs_graph *g)
+{
+    uint32_t dict = hs_graph_type_lookup(g, "dict");
+    if (dict == UINT32_MAX) {
+        return;
+    }
+    for (uint32_t i = 0; i < g->n; i++) {
+        hs_dict_layout l;
+        if (g->type[i] != dict || !hs_live(g, i)) {
+            continue;
+        }
+        l = layout_of(g, i);
+        hs_set_layout(g, i, l);
+        switch (l) {
+        case HS_LAYOUT_KV: g->stats.dicts_kv++; break;
+        case HS_LAYOUT_VK: g->stats.dicts_vk++; break;
+        case HS_LAYOUT_VALUES: g->stats.dicts_values++; break;
+        case HS_LAYOUT_EMPTY: g->stats.dicts_empty++; break;
+        default: g->stats.dicts_unknown++; break;
+        }
+    }
+}
+
+/* Rewrites one pool entry in place: the latin-1 form is never longer, and
+ * a smaller length never needs a longer varint, so the entry shrinks and
+ * the slack after it is unused. */
+static void
+fix_entry(hs_graph *g, uint32_t id)
+{
+    size_t len, out_len, vlen = 0;
+    hs_value_kind kind;
+    const char *v = hs_node_value(g, id, &len, &kind);
+    unsigned char *start;
+    char tmp[256], *buf = tmp;
+    if (!v || kind != HS_VALUE_TEXT || !hs_text_has_high(v, len)) {
+        if (v && kind == HS_VALUE_TEXT) {
+            g->flags[id] = (uint8_t)((g->flags[id] & ~HS_NODE_KIND_MASK)
+                                     | (HS_VALUE_BYTES << HS_NODE_KIND_SHIFT));
+        }
+        return;
+    }
+    if (len > sizeof(tmp)) {
+        buf = hs_malloc(g->a, len);
+        if (!buf) {
+            return; /* keep the text form; still correct, just not bytes */
+        }
+    }
+    if (hs_text_to_latin1(v, len, buf, &out_len)) {
+        /* find the varint start: it precedes v */
+        size_t n = out_len;
+        unsigned char varint[10];
+        do {
+            unsigned char byte = (unsigned char)(n & 0x7f);
+            n >>= 7;
+            varint[vlen++] = (unsigned char)(byte | (n ? 0x80 : 0));
+        } while (n);
+        start = g->texts.data + ((const unsigned char *)v - g->texts.data);
+        /* the old varint is at least as long as the new one: write the new
+         * one ending right before the data, data after it */
+        {
+            size_t old = 0, t = len;
+            do {
+                old++;
+                t >>= 7;
+            } while (t);
+            start -= old;
+        }
+        memcpy(start, varint, vlen);
+        memcpy(start + vlen, buf, out_len);
+        if (!(g->flags[id] & HS_NODE_NAME)) {
+            g->text[id] = (uint64_t)(start - g->texts.data);
+        }
+        g->flags[id] = (uint8_t)((g->flags[id] & ~HS_NODE_KIND_MASK)
+                                 | (HS_VALUE_BYTES << HS_NODE_KIND_SHIFT));
+    }
+    if (buf != tmp) {
+        hs_mfree(g->a, buf);
+    }
+}
+
+void
+hs_dialect_fix_bytes(hs_graph *g)
+{
+    const char *name = g->dialect == HS_DIALECT_PY2 ? "str" : "bytes";
+    uint32_t t = hs_graph_type_lookup(g, name);
+    if (t == UINT32_MAX) {
+        return;
+    }
+    for (uint32_t i = 0; i < g->n; i++) {
+        if (g->type[i] == t && hs_live(g, i)) {
+            fix_entry(g, i);
+        }
+    }
+}

@@ -1,0 +1,403 @@
+/*
+ * hs_graph.c - the graph's storage and its public accessors.
+ */
+#include "hs_graph_internal.h"
+
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+
+#include <string.h>
+
+hs_graph *
+hs_graph_new(const hs_allocator *a)
+{
+    hs_graph *g = hs_calloc(a, 1, sizeof(*g));
+    if (!g) {
+        return NULL;
+    }
+    g->alloc = a ? *a : hs_default_allocator;
+    g->a = &g->alloc;
+    hs_strtab_init(&g->types, g->a);
+    hs_textpool_init(&g->texts, g->a);
+    hs_addrindex_init(&g->index, g->a);
+    g->stats.dump_time = -1;
+    g->stats.pid = -1;
+    return g;
+}
+
+void
+hs_graph_free(hs_graph *g)
+{
+    const hs_allocator *a;
+    hs_allocator copy;
+    if (!g) {
+        return;
+    }
+    copy = g->alloc;
+    a = &copy;
+    hs_mfree(a, g->addr);
+    hs_mfree(a, g->type);
+    hs_mfree(a, g->size);
+    hs_mfree(a, g->len);
+    hs_mfree(a, g->text);
+    hs_mfree(a, g->flags);
+    hs_wide_release(&g->wide_size, a);
+    hs_wide_release(&g->wide_len, a);
+    hs_csr_release(&g->children, a);
+    hs_csr_release(&g->parents, a);
+    hs_strtab_release(&g->types);
+    hs_textpool_release(&g->texts);
+    hs_addrindex_release(&g->index);
+    hs_mfree(a, g);
+}
+
+/* Grows one node array to cap elements. */
+static int
+grow_array(const hs_allocator *a, void **arr, size_t elem, size_t cap)
+{
+    size_t bytes;
+    void *p;
+    if (!hs_size_mul(cap, elem, &bytes)) {
+        return HS_ENOMEM;
+    }
+    p = hs_realloc(a, *arr, bytes);
+    if (!p) {
+        return HS_ENOMEM;
+    }
+    *arr = p;
+    return HS_OK;
+}
+
+static int
+grow_nodes(hs_graph *g)
+{
+    size_t cap = g->cap < 1024 ? 1024 : g->cap * 2;
+    if (cap > (size_t)UINT32_MAX - 1) {
+        cap = (size_t)UINT32_MAX - 1;
+    }
+    if (cap <= g->n) {
+        return HS_ELIMIT; /* 4 G objects: the documented id limit */
+    }
+    HS_TRY(grow_array(g->a, (void **)&g->addr, sizeof(*g->addr), cap));
+    HS_TRY(grow_array(g->a, (void **)&g->type, sizeof(*g->type), cap));
+    HS_TRY(grow_array(g->a, (void **)&g->size, sizeof(*g->size), cap));
+    HS_TRY(grow_array(g->a, (void **)&g->len, sizeof(*g->len), cap));
+    HS_TRY(grow_array(g->a, (void **)&g->text, sizeof(*g->text), cap));
+    HS_TRY(grow_array(g->a, (void **)&g->flags, sizeof(*g->flags), cap));
+    g->cap = cap;
+    return HS_OK;
+}
+
+int
+hs_graph_add_node(hs_graph *g, uint64_t address, uint32_t *id)
+{
+    uint32_t i;
+    if (g->n == g->cap) {
+        HS_TRY(grow_nodes(g));
+    }
+    i = g->n++;
+    g->addr[i] = address;
+    g->type[i] = 0;
+    g->size[i] = 0;
+    g->len[i] = HS_LEN_NONE;
+    g->text[i] = 0;
+    g->flags[i] = 0;
+    *id = i;
+    return HS_OK;
+}
+
+int
+hs_graph_append_leaf(hs_graph *g, uint64_t address, uint32_t *id)
+{
+    hs_csr *c = &g->children;
+    size_t n = (size_t)g->n + 2;
+    if (c->off32) {
+        uint32_t *off = hs_realloc(g->a, c->off32, n * sizeof(*off));
+        if (!off) {
+            return HS_ENOMEM;
+        }
+        c->off32 = off;
+        off[g->n + 1] = off[g->n];
+    } else if (c->off64) {
+        uint64_t *off = hs_realloc(g->a, c->off64, n * sizeof(*off));
+        if (!off) {
+            return HS_ENOMEM;
+        }
+        c->off64 = off;
+        off[g->n + 1] = off[g->n];
+    }
+    HS_TRY(hs_graph_add_node(g, address, id));
+    c->n = g->n;
+    hs_csr_release(&g->parents, g->a);
+    g->have_parents = false;
+    return hs_addrindex_insert(&g->index, g->addr, *id);
+}
+
+int
+hs_graph_set_size(hs_graph *g, uint32_t id, uint64_t size)
+{
+    if (size < HS_SIZE_WIDE) {
+        g->size[id] = (uint32_t)size;
+        return HS_OK;
+    }
+    g->size[id] = HS_SIZE_WIDE;
+    return hs_wide_set(&g->wide_size, g->a, id, size);
+}
+
+int
+hs_graph_set_len(hs_graph *g, uint32_t id, int64_t len)
+{
+    if (len < 0) {
+        g->len[id] = HS_LEN_NONE;
+        return HS_OK;
+    }
+    if ((uint64_t)len < HS_LEN_WIDE) {
+        g->len[id] = (uint32_t)len;
+        return HS_OK;
+    }
+    g->len[id] = HS_LEN_WIDE;
+    return hs_wide_set(&g->wide_len, g->a, id, (uint64_t)len);
+}
+
+int
+hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
+                  size_t name_len, const char *value, size_t value_len,
+                  hs_value_kind kind)
+{
+    uint64_t off = 0, off2;
+    uint8_t f = (uint8_t)(g->flags[id] & ~(HS_NODE_NAME | HS_NODE_KIND_MASK));
+    if (name) {
+        HS_TRY(hs_textpool_add(&g->texts, name, name_len, &off));
+        f |= HS_NODE_NAME;
+    }
+    if (value) {
+        /* A value stored right after the name is found by skipping it. */
+        HS_TRY(hs_textpool_add(&g->texts, value, value_len, &off2));
+        if (!name) {
+            off = off2;
+        }
+        f = (uint8_t)(f | ((unsigned)kind << HS_NODE_KIND_SHIFT));
+    }
+    g->text[id] = off;
+    g->flags[id] = f;
+    return HS_OK;
+}
+
+void
+hs_graph_set_children(hs_graph *g, hs_csr *c)
+{
+    hs_csr_release(&g->children, g->a);
+    g->children = *c;
+    memset(c, 0, sizeof(*c));
+    hs_csr_release(&g->parents, g->a);
+    g->have_parents = false;
+}
+
+void
+hs_graph_update_stats(hs_graph *g)
+{
+    uint32_t nt = hs_strtab_count(&g->types);
+    uint8_t *seen = hs_calloc(g->a, (size_t)nt + 1, 1);
+    uint64_t refs = 0, live = 0, types = 0;
+    for (uint32_t i = 0; i < g->n; i++) {
+        if (!hs_live(g, i)) {
+            continue;
+        }
+        live++;
+        refs += hs_csr_degree(&g->children, i);
+        if (seen && !seen[g->type[i]]) {
+            seen[g->type[i]] = 1;
+            types++;
+        }
+    }
+    hs_mfree(g->a, seen);
+    g->live = live;
+    g->stats.objects = live;
+    g->stats.references = refs;
+    g->stats.types = types;
+}
+
+/* MARK: public accessors */
+
+const hs_load_stats *
+hs_graph_stats(const hs_graph *g)
+{
+    return &g->stats;
+}
+
+uint32_t
+hs_graph_capacity(const hs_graph *g)
+{
+    return g->n;
+}
+
+uint64_t
+hs_graph_count(const hs_graph *g)
+{
+    return g->live;
+}
+
+int
+hs_node_exists(const hs_graph *g, uint32_t id)
+{
+    return id < g->n && hs_live(g, id);
+}
+
+uint32_t
+hs_graph_find(const hs_graph *g, uint64_t address)
+{
+    uint32_t id = hs_addrindex_find(&g->index, g->addr, address);
+    return (id != UINT32_MAX && hs_live(g, id)) ? id : HS_NO_NODE;
+}
+
+uint64_t
+hs_node_address(const hs_graph *g, uint32_t id)
+{
+    return g->addr[id];
+}
+
+uint64_t
+hs_node_size(const hs_graph *g, uint32_t id)
+{
+    return hs_size_of(g, id);
+}
+
+int64_t
+hs_node_len(const hs_graph *g, uint32_t id)
+{
+    uint32_t l = g->len[id];
+    if (l == HS_LEN_NONE) {
+        return HS_NO_LEN;
+    }
+    return l == HS_LEN_WIDE ? (int64_t)hs_wide_get(&g->wide_len, id) : l;
+}
+
+const char *
+hs_node_type(const hs_graph *g, uint32_t id, size_t *len)
+{
+    return hs_strtab_get(&g->types, g->type[id], len);
+}
+
+uint32_t
+hs_node_type_id(const hs_graph *g, uint32_t id)
+{
+    return g->type[id];
+}
+
+const char *
+hs_type_name(const hs_graph *g, uint32_t type_id, size_t *len)
+{
+    return hs_strtab_get(&g->types, type_id, len);
+}
+
+uint32_t
+hs_graph_type_count(const hs_graph *g)
+{
+    return hs_strtab_count(&g->types);
+}
+
+const char *
+hs_node_name(const hs_graph *g, uint32_t id, size_t *len)
+{
+    if (!(g->flags[id] & HS_NODE_NAME)) {
+        return NULL;
+    }
+    return hs_textpool_get(&g->texts, g->text[id], len, NULL);
+}
+
+const char *
+hs_node_value(const hs_graph *g, uint32_t id, size_t *len,
+              hs_value_kind *kind)
+{
+    uint64_t off = g->text[id];
+    hs_value_kind k = (hs_value_kind)((g->flags[id] & HS_NODE_KIND_MASK)
+                                      >> HS_NODE_KIND_SHIFT);
+    if (kind) {
+        *kind = k;
+    }
+    if (k == HS_VALUE_NONE) {
+        return NULL;
+    }
+    if (g->flags[id] & HS_NODE_NAME) {
+        size_t skip;
+        hs_textpool_get(&g->texts, off, &skip, &off);
+    }
+    return hs_textpool_get(&g->texts, off, len, NULL);
+}
+
+const uint32_t *
+hs_node_children(const hs_graph *g, uint32_t id, uint64_t *count)
+{
+    uint64_t b, e;
+    if (!g->children.targets && !g->children.off32 && !g->children.off64) {
+        *count = 0;
+        return NULL;
+    }
+    hs_csr_range(&g->children, id, &b, &e);
+    *count = e - b;
+    return g->children.targets + b;
+}
+
+const uint32_t *
+hs_node_parents(const hs_graph *g, uint32_t id, uint64_t *count)
+{
+    uint64_t b, e;
+    if (!g->have_parents) {
+        *count = 0;
+        return NULL;
+    }
+    hs_csr_range(&g->parents, id, &b, &e);
+    *count = e - b;
+    return g->parents.targets + b;
+}
+
+int
+hs_graph_has_parents(const hs_graph *g)
+{
+    return g->have_parents;
+}
+
+hs_dict_layout
+hs_node_layout(const hs_graph *g, uint32_t id)
+{
+    return hs_layout_of(g, id);
+}
+
+const char *
+hs_layout_name(hs_dict_layout l)
+{
+    switch (l) {
+    case HS_LAYOUT_NONE: return "none";
+    case HS_LAYOUT_KV: return "kv";
+    case HS_LAYOUT_VK: return "vk";
+    case HS_LAYOUT_VALUES: return "values";
+    case HS_LAYOUT_EMPTY: return "empty";
+    case HS_LAYOUT_UNKNOWN: return "unknown";
+    }
+    return "?";
+}
+
+const char *
+hs_dialect_name(hs_dialect d)
+{
+    switch (d) {
+    case HS_DIALECT_AUTO: return "auto";
+    case HS_DIALECT_PY2: return "py2";
+    case HS_DIALECT_PY3: return "py3";
+    case HS_DIALECT_PY311: return "py311";
+    case HS_DIALECT_HEAPSCOPE: return "heapscope";
+    }
+    return "?";
+}
+
+const char *
+hs_compression_name(hs_compression c)
+{
+    switch (c) {
+    case HS_COMPRESSION_NONE: return "none";
+    case HS_COMPRESSION_GZIP: return "gzip";
+    case HS_COMPRESSION_BZIP2: return "bzip2";
+    case HS_COMPRESSION_ZSTD: return "zstd";
+    }
+    return "?";
+}

@@ -1,0 +1,137 @@
+/*
+ * hs_graph_internal.h - the layout of a loaded dump.
+ *
+ * One hs_graph owns a handful of large arrays (STYLE.md 19): per-node
+ * fields as parallel arrays indexed by a dense u32 id in file order, the
+ * edges as CSR, type names interned, values and names in a text pool.
+ * Per node that is 8 (address) + 4 (type) + 4 (size) + 4 (len) + 8 (text)
+ * + 1 (flags) + 4 + 4 (child and parent offsets) = 37 bytes, plus about 5
+ * for the address index and 4 per edge in each direction.
+ *
+ * Sizes and lens rarely need 64 bits, so they are stored in 32 and the
+ * rare larger ones live in a side table (hs_wide), marked by a sentinel.
+ */
+#ifndef HS_GRAPH_INTERNAL_H
+#define HS_GRAPH_INTERNAL_H
+
+#include <heapscope.h>
+#include <stdbool.h>
+
+#include "hs_csr.h"
+#include "hs_wide.h"
+#include "../util/hs_addrindex.h"
+#include "../util/hs_strtab.h"
+#include "../util/hs_textpool.h"
+
+/* Node flag bits (one byte per node). The allocation of every bit is here
+ * so that no two passes reuse one by accident (STYLE.md 12). */
+enum {
+    HS_NODE_GONE = 1 << 0,     /* merged into its owner by collapse */
+    HS_NODE_PHANTOM = 1 << 1,  /* referenced, but no record (dangling) */
+    HS_NODE_NAME = 1 << 2,     /* text holds a name entry first */
+    /* bits 3-4: hs_value_kind of the value entry (after the name) */
+    HS_NODE_KIND_SHIFT = 3,
+    HS_NODE_KIND_MASK = 3 << 3,
+    /* bits 5-7: hs_dict_layout */
+    HS_NODE_LAYOUT_SHIFT = 5,
+    HS_NODE_LAYOUT_MASK = 7 << 5
+};
+
+#define HS_ABSENT (HS_NODE_GONE | HS_NODE_PHANTOM)
+
+/* Sentinels of the 32-bit size and len arrays. */
+#define HS_SIZE_WIDE UINT32_MAX       /* look in g->wide_size */
+#define HS_LEN_NONE UINT32_MAX        /* the record had no len */
+#define HS_LEN_WIDE (UINT32_MAX - 1)  /* look in g->wide_len */
+
+struct hs_graph {
+    hs_allocator alloc;
+    const hs_allocator *a;      /* &alloc */
+    uint32_t n;                 /* node ids in use */
+    size_t cap;                 /* allocated length of the node arrays */
+    uint64_t *addr;
+    uint32_t *type;
+    uint32_t *size;
+    uint32_t *len;
+    uint64_t *text;             /* text pool offset, 0 = none */
+    uint8_t *flags;
+    hs_wide wide_size, wide_len;
+    hs_csr children;
+    hs_csr parents;
+    bool have_parents;
+    bool expensive_removed;
+    uint64_t live;              /* live objects */
+    hs_strtab types;
+    hs_textpool texts;
+    hs_addrindex index;
+    hs_dialect dialect;
+    hs_load_stats stats;
+};
+
+static inline bool
+hs_live(const hs_graph *g, uint32_t id)
+{
+    return !(g->flags[id] & HS_ABSENT);
+}
+
+static inline uint64_t
+hs_size_of(const hs_graph *g, uint32_t id)
+{
+    uint32_t s = g->size[id];
+    return s != HS_SIZE_WIDE ? s : hs_wide_get(&g->wide_size, id);
+}
+
+/* Appends a node with the given address and no fields; *id gets its id.
+ * Grows every node array together. */
+int hs_graph_add_node(hs_graph *g, uint64_t address, uint32_t *id);
+
+/* Appends a node at address with no refs after the load (its children
+ * range is empty; parents become stale) and indexes it. */
+int hs_graph_append_leaf(hs_graph *g, uint64_t address, uint32_t *id);
+
+/* Sets a node's size and len, using the side tables when needed. */
+int hs_graph_set_size(hs_graph *g, uint32_t id, uint64_t size);
+int hs_graph_set_len(hs_graph *g, uint32_t id, int64_t len);
+
+/* Stores name and value text of a node (either may be NULL). */
+int hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
+                      size_t name_len, const char *value, size_t value_len,
+                      hs_value_kind kind);
+
+/* Recounts objects, references and types of live nodes into g->stats;
+ * every pass that changes them calls it last. */
+void hs_graph_update_stats(hs_graph *g);
+
+/* An empty graph using allocator a (NULL: malloc). */
+hs_graph *hs_graph_new(const hs_allocator *a);
+
+/* Type id of a name, or UINT32_MAX when no record has that type. */
+static inline uint32_t
+hs_graph_type_lookup(const hs_graph *g, const char *name)
+{
+    size_t len = 0;
+    while (name[len]) {
+        len++;
+    }
+    return hs_strtab_find(&g->types, name, len);
+}
+
+/* Replaces the children CSR (takes ownership of c) and marks parents
+ * stale. */
+void hs_graph_set_children(hs_graph *g, hs_csr *c);
+
+static inline hs_dict_layout
+hs_layout_of(const hs_graph *g, uint32_t id)
+{
+    return (hs_dict_layout)((g->flags[id] & HS_NODE_LAYOUT_MASK)
+                            >> HS_NODE_LAYOUT_SHIFT);
+}
+
+static inline void
+hs_set_layout(hs_graph *g, uint32_t id, hs_dict_layout l)
+{
+    g->flags[id] = (uint8_t)((g->flags[id] & ~(unsigned)HS_NODE_LAYOUT_MASK)
+                             | ((unsigned)l << HS_NODE_LAYOUT_SHIFT));
+}
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * hs_wide.c - sorted side table of 64-bit values.
+ */
+#include "hs_wide.h"
+
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+
+#include <string.h>
+
+void
+hs_wide_release(hs_wide *w, const hs_allocator *a)
+{
+    hs_mfree(a, w->ids);
+    hs_mfree(a, w->vals);
+    memset(w, 0, sizeof(*w));
+}
+
+static size_t
+lower_bound(const hs_wide *w, uint32_t id)
+{
+    size_t lo = 0, hi = w->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->ids[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+int
+hs_wide_set(hs_wide *w, const hs_allocator *a, uint32_t id, uint64_t v)
+{
+    size_t i = lower_bound(w, id);
+    if (i < w->len && w->ids[i] == id) {
+        w->vals[i] = v;
+        return HS_OK;
+    }
+    if (i != w->len) {
+        HS_BUG("hs_wide_set out of order");
+    }
+    HS_TRY(HS_GROW(a, w->ids, w->len + 1, w->ids_alloc));
+    HS_TRY(HS_GROW(a, w->vals, w->len + 1, w->vals_alloc));
+    w->ids[w->len] = id;
+    w->vals[w->len] = v;
+    w->len++;
+    return HS_OK;
+}
+
+uint64_t
+hs_wide_get(const hs_wide *w, uint32_t id)
+{
+    size_t i = lower_bound(w, id);
+    return (i < w->len && w->ids[i] == id) ? w->vals[i] : 0;
+}

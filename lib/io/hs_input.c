@@ -1,0 +1,210 @@
+/*
+ * hs_input.c - line splitting over a decoder.
+ *
+ * The window buf[0..alloc) holds decoded bytes; [pos, end) is not yet
+ * handed out. A line is found with memchr; when the window holds no
+ * newline, the unread tail moves to the front and more is read, growing
+ * the window only for a line longer than it (bounded by max_line).
+ */
+#include "hs_input.h"
+
+#include "hs_decoder.h"
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define WINDOW (4u << 20)
+
+struct hs_input {
+    const hs_allocator *a;
+    int fd;
+    bool own_fd;
+    hs_decoder *dec;
+    char *buf;
+    size_t alloc, pos, end;
+    bool eof;
+    uint64_t max_line;
+    uint64_t lineno;
+    uint64_t line_offset;   /* offset of the line last returned */
+    uint64_t next_offset;   /* offset of buf[pos] */
+    uint64_t file_size;
+};
+
+int
+hs_input_open(hs_input **out, const char *path, const hs_allocator *a,
+              uint64_t max_line, hs_error *err)
+{
+    hs_input *in;
+    struct stat st;
+    int rc;
+    *out = NULL;
+    in = hs_calloc(a, 1, sizeof(*in));
+    if (!in) {
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    in->a = a;
+    in->max_line = max_line;
+    if (strcmp(path, "-") == 0) {
+        in->fd = 0;
+    } else {
+        in->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (in->fd < 0) {
+            rc = hs_error_set(err, HS_EIO, "cannot open: %s",
+                              strerror(errno));
+            hs_mfree(a, in);
+            return rc;
+        }
+        in->own_fd = true;
+    }
+    if (fstat(in->fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            hs_input_free(in);
+            return hs_error_set(err, HS_EIO, "is a directory");
+        }
+        if (S_ISREG(st.st_mode)) {
+            in->file_size = (uint64_t)st.st_size;
+            posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        }
+    }
+    in->alloc = WINDOW;
+    in->buf = hs_malloc(a, in->alloc);
+    if (!in->buf) {
+        hs_input_free(in);
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    rc = hs_decoder_open(&in->dec, in->fd, a, err);
+    if (rc < 0) {
+        hs_input_free(in);
+        return rc;
+    }
+    *out = in;
+    return HS_OK;
+}
+
+void
+hs_input_free(hs_input *in)
+{
+    if (!in) {
+        return;
+    }
+    hs_decoder_free(in->dec);
+    if (in->own_fd) {
+        close(in->fd);
+    }
+    hs_mfree(in->a, in->buf);
+    hs_mfree(in->a, in);
+}
+
+/* Moves the unread tail to the front, grows the window if it is full of
+ * one line, and reads more. Sets eof when the decoder has nothing left. */
+static int
+refill(hs_input *in, hs_error *err)
+{
+    size_t got;
+    if (in->pos > 0) {
+        memmove(in->buf, in->buf + in->pos, in->end - in->pos);
+        in->end -= in->pos;
+        in->pos = 0;
+    }
+    if (in->end == in->alloc) {
+        size_t n = in->alloc * 2;
+        char *p;
+        if ((uint64_t)in->alloc > in->max_line) {
+            hs_error_at(err, in->lineno + 1, 0, in->next_offset);
+            return hs_error_set(err, HS_ELIMIT,
+                                "line longer than %llu bytes",
+                                (unsigned long long)in->max_line);
+        }
+        p = hs_realloc(in->a, in->buf, n);
+        if (!p) {
+            return hs_error_set(err, HS_ENOMEM, "out of memory for a line "
+                                "of %zu bytes", in->alloc);
+        }
+        in->buf = p;
+        in->alloc = n;
+    }
+    HS_TRY(hs_decoder_read(in->dec, in->buf + in->end, in->alloc - in->end,
+                           &got, err));
+    in->end += got;
+    if (got == 0) {
+        in->eof = true;
+    }
+    return HS_OK;
+}
+
+int
+hs_input_line(hs_input *in, const char **line, size_t *len, bool *complete,
+              hs_error *err)
+{
+    size_t scanned = 0; /* bytes of the line already searched */
+    for (;;) {
+        char *start = in->buf + in->pos;
+        char *nl = memchr(start + scanned, '\n', in->end - in->pos - scanned);
+        if (nl || (in->eof && in->end > in->pos)) {
+            size_t n = nl ? (size_t)(nl - start) : in->end - in->pos;
+            in->lineno++;
+            in->line_offset = in->next_offset;
+            in->pos += n + (nl ? 1 : 0);
+            in->next_offset += n + (nl ? 1 : 0);
+            if (n > 0 && start[n - 1] == '\r') {
+                n--;
+            }
+            *line = start;
+            *len = n;
+            *complete = nl != NULL;
+            return 1;
+        }
+        if (in->eof) {
+            return 0;
+        }
+        scanned = in->end - in->pos;
+        HS_TRY(refill(in, err));
+    }
+}
+
+uint64_t
+hs_input_lineno(const hs_input *in)
+{
+    return in->lineno;
+}
+
+uint64_t
+hs_input_line_offset(const hs_input *in)
+{
+    return in->line_offset;
+}
+
+uint64_t
+hs_input_text_bytes(const hs_input *in)
+{
+    return in->next_offset;
+}
+
+uint64_t
+hs_input_consumed(const hs_input *in)
+{
+    return hs_decoder_consumed(in->dec);
+}
+
+uint64_t
+hs_input_file_size(const hs_input *in)
+{
+    return in->file_size;
+}
+
+hs_compression
+hs_input_compression(const hs_input *in)
+{
+    return hs_decoder_kind(in->dec);
+}
+
+bool
+hs_input_truncated(const hs_input *in)
+{
+    return hs_decoder_truncated(in->dec);
+}

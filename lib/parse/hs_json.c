@@ -1,0 +1,351 @@
+/*
+ * hs_json.c - JSON primitives for one dump line.
+ */
+#include "hs_json.h"
+
+#include <string.h>
+
+#define MAX_SKIP_DEPTH 1000
+
+bool
+hs_json_u64(const char **pp, const char *end, uint64_t *out, bool *overflow)
+{
+    const char *p = *pp;
+    uint64_t v = 0;
+    *overflow = false;
+    if (p >= end || *p < '0' || *p > '9') {
+        return false;
+    }
+    if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+        return false; /* JSON forbids leading zeros */
+    }
+    while (p < end && *p >= '0' && *p <= '9') {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10) {
+            *overflow = true;
+            *pp = p;
+            return false;
+        }
+        v = v * 10 + d;
+        p++;
+    }
+    if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) {
+        *pp = p;
+        return false;
+    }
+    *out = v;
+    *pp = p;
+    return true;
+}
+
+static const char *
+digits(const char *p, const char *end)
+{
+    while (p < end && *p >= '0' && *p <= '9') {
+        p++;
+    }
+    return p;
+}
+
+bool
+hs_json_number(const char **pp, const char *end, const char **text,
+               size_t *len, bool *is_int)
+{
+    const char *p = *pp, *q;
+    *is_int = true;
+    if (p < end && *p == '-') {
+        p++;
+    }
+    if (p >= end || *p < '0' || *p > '9') {
+        *pp = p;
+        return false;
+    }
+    q = digits(p, end);
+    if (*p == '0' && q - p > 1) {
+        *pp = p + 1;
+        return false;
+    }
+    p = q;
+    if (p < end && *p == '.') {
+        *is_int = false;
+        q = digits(p + 1, end);
+        if (q == p + 1) {
+            *pp = q;
+            return false;
+        }
+        p = q;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        *is_int = false;
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) {
+            p++;
+        }
+        q = digits(p, end);
+        if (q == p) {
+            *pp = q;
+            return false;
+        }
+        p = q;
+    }
+    *text = *pp;
+    *len = (size_t)(p - *pp);
+    *pp = p;
+    return true;
+}
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Reads the 4 hex digits after "\u" at p. -1 if malformed. */
+static long
+hex4(const char *p, const char *end)
+{
+    long v = 0;
+    if (end - p < 4) {
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(p[i]);
+        if (h < 0) {
+            return -1;
+        }
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static size_t
+put_utf8(char *o, unsigned long cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xc0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Decodes escapes of the string body [p, close) into s->buf. The decoded
+ * text is never longer than the escaped text (a 6-byte \uXXXX gives at
+ * most 3 bytes; a 12-byte pair gives 4). */
+static bool
+decode_escapes(const char *p, const char *close, hs_jstr *s,
+               const hs_allocator *a, bool *oom, const char **bad)
+{
+    size_t cap = (size_t)(close - p) + 1;
+    char *o;
+    if (cap > s->alloc) {
+        char *nb = hs_realloc(a, s->buf, cap);
+        if (!nb) {
+            *oom = true;
+            return false;
+        }
+        s->buf = nb;
+        s->alloc = cap;
+    }
+    o = s->buf;
+    while (p < close) {
+        long cp;
+        if (*p != '\\') {
+            *o++ = *p++;
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case '"': case '\\': case '/': *o++ = *p++; continue;
+        case 'b': *o++ = '\b'; p++; continue;
+        case 'f': *o++ = '\f'; p++; continue;
+        case 'n': *o++ = '\n'; p++; continue;
+        case 'r': *o++ = '\r'; p++; continue;
+        case 't': *o++ = '\t'; p++; continue;
+        case 'u': break;
+        default: *bad = p; return false;
+        }
+        cp = hex4(p + 1, close);
+        if (cp < 0) {
+            *bad = p;
+            return false;
+        }
+        p += 5;
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            long lo = (close - p >= 6 && p[0] == '\\' && p[1] == 'u')
+                          ? hex4(p + 2, close) : -1;
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                p += 6;
+            } else {
+                cp = 0xfffd; /* lone high surrogate */
+            }
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            cp = 0xfffd; /* lone low surrogate */
+        }
+        o += put_utf8(o, (unsigned long)cp);
+    }
+    s->data = s->buf;
+    s->len = (size_t)(o - s->buf);
+    return true;
+}
+
+bool
+hs_json_string(const char **pp, const char *end, hs_jstr *s,
+               const hs_allocator *a, bool *oom)
+{
+    const char *p = *pp, *start, *bad = NULL;
+    bool escaped = false;
+    *oom = false;
+    if (p >= end || *p != '"') {
+        return false;
+    }
+    start = ++p;
+    for (;;) {
+        if (p >= end) {
+            *pp = p;
+            return false;
+        }
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {
+            break;
+        }
+        if (c < 0x20) {
+            *pp = p;
+            return false;
+        }
+        if (c == '\\') {
+            escaped = true;
+            p += 2;
+            continue;
+        }
+        p++;
+    }
+    if (p > end) {
+        *pp = end;
+        return false;
+    }
+    if (!escaped) {
+        s->data = start;
+        s->len = (size_t)(p - start);
+    } else if (!decode_escapes(start, p, s, a, oom, &bad)) {
+        *pp = bad ? bad : start;
+        return false;
+    }
+    *pp = p + 1;
+    return true;
+}
+
+bool
+hs_json_skip_value(const char **pp, const char *end)
+{
+    const char *p = hs_json_skip_ws(*pp, end);
+    int depth = 0;
+    do {
+        p = hs_json_skip_ws(p, end);
+        if (p >= end) {
+            *pp = p;
+            return false;
+        }
+        switch (*p) {
+        case '[': case '{':
+            if (++depth > MAX_SKIP_DEPTH) {
+                *pp = p;
+                return false;
+            }
+            p++;
+            continue;
+        case ']': case '}':
+            if (depth == 0) {
+                *pp = p;
+                return false;
+            }
+            depth--;
+            p++;
+            break;
+        case ',': case ':':
+            if (depth == 0) {
+                *pp = p;
+                return false;
+            }
+            p++;
+            continue;
+        case '"': {
+            /* Skipping needs no decoding: scan to the closing quote. */
+            const char *q = p + 1;
+            while (q < end && *q != '"') {
+                q += (*q == '\\') ? 2 : 1;
+            }
+            if (q >= end) {
+                *pp = end;
+                return false;
+            }
+            p = q + 1;
+            break;
+        }
+        case 't':
+            if (end - p < 4 || memcmp(p, "true", 4) != 0) {
+                *pp = p;
+                return false;
+            }
+            p += 4;
+            break;
+        case 'f':
+            if (end - p < 5 || memcmp(p, "false", 5) != 0) {
+                *pp = p;
+                return false;
+            }
+            p += 5;
+            break;
+        case 'n':
+            if (end - p < 4 || memcmp(p, "null", 4) != 0) {
+                *pp = p;
+                return false;
+            }
+            p += 4;
+            break;
+        default: {
+            const char *text;
+            size_t len;
+            bool is_int;
+            if (!hs_json_number(&p, end, &text, &len, &is_int)) {
+                *pp = p;
+                return false;
+            }
+            break;
+        }
+        }
+    } while (depth > 0);
+    *pp = p;
+    return true;
+}
+
+void
+hs_jstr_release(hs_jstr *s, const hs_allocator *a)
+{
+    hs_mfree(a, s->buf);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,476 @@
+/*
+ * hs_line.c - the meliae line scanners (see hs_line.h).
+ */
+#include "hs_line.h"
+
+#include "../util/hs_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+hs_line_parser_init(hs_line_parser *p, const hs_allocator *a)
+{
+    memset(p, 0, sizeof(*p));
+    p->a = a;
+}
+
+void
+hs_line_parser_release(hs_line_parser *p)
+{
+    hs_jstr_release(&p->type, p->a);
+    hs_jstr_release(&p->name, p->a);
+    hs_jstr_release(&p->value, p->a);
+    hs_jstr_release(&p->key, p->a);
+}
+
+static int
+push_ref(const hs_line_parser *p, hs_u64vec *refs, uint64_t addr)
+{
+    if (refs->len == refs->alloc) {
+        HS_TRY(HS_GROW(p->a, refs->v, refs->len + 1, refs->alloc));
+    }
+    refs->v[refs->len++] = addr;
+    return HS_OK;
+}
+
+static void
+record_clear(hs_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+    rec->len = HS_NO_LEN;
+}
+
+/* Consumes the literal lit at *pp if it is there. */
+static inline bool
+lit(const char **pp, const char *end, const char *s, size_t n)
+{
+    if ((size_t)(end - *pp) < n || memcmp(*pp, s, n) != 0) {
+        return false;
+    }
+    *pp += n;
+    return true;
+}
+
+#define LIT(pp, end, s) lit((pp), (end), (s), sizeof(s) - 1)
+
+/* After the closing brace: white space, at most one comma (the JSON-array
+ * form), white space. */
+static bool
+tail_ok(const char *p, const char *end)
+{
+    p = hs_json_skip_ws(p, end);
+    if (p < end && *p == ',') {
+        p = hs_json_skip_ws(p + 1, end);
+    }
+    return p == end;
+}
+
+/* MARK: fast path */
+
+/* Returns 1 when the line was read, 0 to fall back (refs restored),
+ * HS_ENOMEM. */
+static int
+parse_fast(hs_line_parser *p, const char *s, const char *end, hs_record *rec,
+           hs_u64vec *refs)
+{
+    size_t refs_start = refs->len;
+    bool ovf, oom;
+    record_clear(rec);
+    if (!LIT(&s, end, "{\"address\": ") || !hs_json_u64(&s, end, &rec->address, &ovf)
+        || !LIT(&s, end, ", \"type\": ")
+        || !hs_json_string(&s, end, &p->type, p->a, &oom)
+        || !LIT(&s, end, ", \"size\": ")
+        || !hs_json_u64(&s, end, &rec->size, &ovf)) {
+        return 0;
+    }
+    rec->type = p->type.data;
+    rec->type_len = p->type.len;
+    if (LIT(&s, end, ", \"name\": ")) {
+        if (!hs_json_string(&s, end, &p->name, p->a, &oom)) {
+            return 0;
+        }
+        rec->name = p->name.data;
+        rec->name_len = p->name.len;
+    }
+    if (LIT(&s, end, ", \"len\": ")) {
+        uint64_t v;
+        if (!hs_json_u64(&s, end, &v, &ovf) || v > INT64_MAX) {
+            return 0;
+        }
+        rec->len = (int64_t)v;
+    }
+    if (LIT(&s, end, ", \"value\": ")) {
+        if (s < end && *s == '"') {
+            if (!hs_json_string(&s, end, &p->value, p->a, &oom)) {
+                return 0;
+            }
+            rec->value = p->value.data;
+            rec->value_len = p->value.len;
+        } else if (!hs_json_number(&s, end, &rec->value, &rec->value_len,
+                                   &rec->value_is_int) || !rec->value_is_int) {
+            return 0;
+        }
+    }
+    if (!LIT(&s, end, ", \"refs\": [")) {
+        return 0;
+    }
+    if (s < end && *s != ']') {
+        for (;;) {
+            uint64_t addr;
+            if (!hs_json_u64(&s, end, &addr, &ovf)) {
+                goto fallback;
+            }
+            if (push_ref(p, refs, addr) < 0) {
+                refs->len = refs_start;
+                return HS_ENOMEM;
+            }
+            if (LIT(&s, end, ", ")) {
+                continue;
+            }
+            break;
+        }
+    }
+    if (!LIT(&s, end, "]}") || !tail_ok(s, end)) {
+        goto fallback;
+    }
+    rec->nrefs = refs->len - refs_start;
+    return 1;
+fallback:
+    refs->len = refs_start;
+    return 0;
+}
+
+/* MARK: general path */
+
+typedef struct gen_state {
+    hs_line_parser *p;
+    const char *line, *s, *end;
+    hs_error *err;
+} gen_state;
+
+static int fail(gen_state *g, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(gen_state *g, const char *at, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    hs_error_at(g->err, g->err ? g->err->line : 0,
+                (uint64_t)(at - g->line) + 1, g->err ? g->err->offset : 0);
+    return hs_error_set(g->err, HS_EPARSE, "%s", msg);
+}
+
+static int
+want_u64(gen_state *g, const char *key, uint64_t *out)
+{
+    bool ovf;
+    const char *at = g->s;
+    if (at < g->end && *at == '-') {
+        return fail(g, at, "\"%s\" must not be negative", key);
+    }
+    if (!hs_json_u64(&g->s, g->end, out, &ovf)) {
+        return fail(g, ovf ? at : g->s,
+                    ovf ? "\"%s\" is too large" : "expected an integer for \"%s\"",
+                    key);
+    }
+    return HS_OK;
+}
+
+static int
+want_string(gen_state *g, hs_jstr *js, const char *key)
+{
+    bool oom;
+    const char *at = g->s;
+    if (!hs_json_string(&g->s, g->end, js, g->p->a, &oom)) {
+        if (oom) {
+            return hs_error_set(g->err, HS_ENOMEM, "out of memory");
+        }
+        if (at >= g->end || *at != '"') {
+            return fail(g, at, "expected a string for \"%s\"", key);
+        }
+        return fail(g, g->s, "bad string for \"%s\"", key);
+    }
+    return HS_OK;
+}
+
+static int
+gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
+{
+    refs->len = refs_start; /* a repeated "refs" key: the last one wins */
+    if (g->s >= g->end || *g->s != '[') {
+        return fail(g, g->s, "expected %s", "'[' for \"refs\"");
+    }
+    g->s = hs_json_skip_ws(g->s + 1, g->end);
+    if (g->s < g->end && *g->s == ']') {
+        g->s++;
+        return HS_OK;
+    }
+    for (;;) {
+        uint64_t addr;
+        g->s = hs_json_skip_ws(g->s, g->end);
+        HS_TRY(want_u64(g, "refs", &addr));
+        if (push_ref(g->p, refs, addr) < 0) {
+            return hs_error_set(g->err, HS_ENOMEM, "out of memory");
+        }
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s < g->end && *g->s == ',') {
+            g->s++;
+            continue;
+        }
+        if (g->s < g->end && *g->s == ']') {
+            g->s++;
+            return HS_OK;
+        }
+        return fail(g, g->s, "expected %s", "',' or ']' in \"refs\"");
+    }
+}
+
+static int
+gen_value(gen_state *g, hs_record *rec)
+{
+    if (g->s < g->end && *g->s == '"') {
+        HS_TRY(want_string(g, &g->p->value, "value"));
+        rec->value = g->p->value.data;
+        rec->value_len = g->p->value.len;
+        rec->value_is_int = false;
+        return HS_OK;
+    }
+    if (g->s + 4 <= g->end && memcmp(g->s, "null", 4) == 0) {
+        g->s += 4;
+        rec->value = NULL;
+        return HS_OK;
+    }
+    if (!hs_json_number(&g->s, g->end, &rec->value, &rec->value_len,
+                        &rec->value_is_int)) {
+        return fail(g, g->s, "expected %s", "a string or number for \"value\"");
+    }
+    return HS_OK;
+}
+
+static int
+gen_int64(gen_state *g, const char *key, int64_t *out)
+{
+    const char *text;
+    size_t len;
+    bool is_int;
+    const char *at = g->s;
+    long long v = 0;
+    if (!hs_json_number(&g->s, g->end, &text, &len, &is_int) || !is_int
+        || len > 19) {
+        return fail(g, at, "expected an integer for \"%s\"", key);
+    }
+    for (size_t i = (text[0] == '-'); i < len; i++) {
+        v = v * 10 + (text[i] - '0');
+    }
+    *out = text[0] == '-' ? -v : v;
+    return HS_OK;
+}
+
+static int
+gen_header(gen_state *g, hs_header *hdr)
+{
+    /* Called with the cursor on the object's first key again. */
+    memset(hdr, 0, sizeof(*hdr));
+    hdr->pointer_size = hdr->time = hdr->pid = -1;
+    for (;;) {
+        g->s = hs_json_skip_ws(g->s, g->end);
+        HS_TRY(want_string(g, &g->p->key, "key"));
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s >= g->end || *g->s != ':') {
+            return fail(g, g->s, "expected %s", "':'");
+        }
+        g->s = hs_json_skip_ws(g->s + 1, g->end);
+        const char *k = g->p->key.data;
+        size_t kl = g->p->key.len;
+        if (kl == 14 && memcmp(k, "heapscope_dump", 14) == 0) {
+            HS_TRY(gen_int64(g, "heapscope_dump", &hdr->version));
+        } else if (kl == 12 && memcmp(k, "pointer_size", 12) == 0) {
+            HS_TRY(gen_int64(g, "pointer_size", &hdr->pointer_size));
+        } else if (kl == 4 && memcmp(k, "time", 4) == 0) {
+            HS_TRY(gen_int64(g, "time", &hdr->time));
+        } else if (kl == 3 && memcmp(k, "pid", 3) == 0) {
+            HS_TRY(gen_int64(g, "pid", &hdr->pid));
+        } else if (kl == 6 && memcmp(k, "python", 6) == 0) {
+            HS_TRY(want_string(g, &g->p->value, "python"));
+            snprintf(hdr->python, sizeof(hdr->python), "%.*s",
+                     (int)(g->p->value.len < 31 ? g->p->value.len : 31),
+                     g->p->value.data);
+        } else if (!hs_json_skip_value(&g->s, g->end)) {
+            return fail(g, g->s, "expected %s", "a JSON value");
+        }
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s < g->end && *g->s == ',') {
+            g->s++;
+            continue;
+        }
+        if (g->s < g->end && *g->s == '}') {
+            g->s++;
+            return HS_OK;
+        }
+        return fail(g, g->s, "expected %s", "',' or '}'");
+    }
+}
+
+enum { K_ADDRESS = 1, K_TYPE = 2, K_SIZE = 4, K_REFS = 8 };
+
+/* One "key": value member of a record. *seen collects required keys. */
+static int
+gen_member(gen_state *g, hs_record *rec, hs_u64vec *refs, size_t refs_start,
+           unsigned *seen)
+{
+    const char *k = g->p->key.data;
+    size_t kl = g->p->key.len;
+#define KEY(s) (kl == sizeof(s) - 1 && memcmp(k, s, kl) == 0)
+    if (KEY("address")) {
+        *seen |= K_ADDRESS;
+        return want_u64(g, "address", &rec->address);
+    }
+    if (KEY("type")) {
+        *seen |= K_TYPE;
+        HS_TRY(want_string(g, &g->p->type, "type"));
+        rec->type = g->p->type.data;
+        rec->type_len = g->p->type.len;
+        return HS_OK;
+    }
+    if (KEY("size")) {
+        *seen |= K_SIZE;
+        return want_u64(g, "size", &rec->size);
+    }
+    if (KEY("refs")) {
+        *seen |= K_REFS;
+        return gen_refs(g, refs, refs_start);
+    }
+    if (KEY("len")) {
+        uint64_t v;
+        HS_TRY(want_u64(g, "len", &v));
+        if (v > INT64_MAX) {
+            return fail(g, g->s, "\"%s\" is too large", "len");
+        }
+        rec->len = (int64_t)v;
+        return HS_OK;
+    }
+    if (KEY("name")) {
+        if (g->s + 4 <= g->end && memcmp(g->s, "null", 4) == 0) {
+            g->s += 4;
+            rec->name = NULL;
+            return HS_OK;
+        }
+        HS_TRY(want_string(g, &g->p->name, "name"));
+        rec->name = g->p->name.data;
+        rec->name_len = g->p->name.len;
+        return HS_OK;
+    }
+    if (KEY("value")) {
+        return gen_value(g, rec);
+    }
+#undef KEY
+    if (!hs_json_skip_value(&g->s, g->end)) {
+        return fail(g, g->s, "expected %s", "a JSON value");
+    }
+    return HS_OK;
+}
+
+static int
+gen_missing(gen_state *g, unsigned seen)
+{
+    const char *what = !(seen & K_ADDRESS) ? "address"
+                       : !(seen & K_TYPE) ? "type"
+                       : !(seen & K_SIZE) ? "size" : "refs";
+    return fail(g, g->line, "record has no \"%s\"", what);
+}
+
+static int
+parse_general(hs_line_parser *p, const char *line, const char *end,
+              hs_record *rec, hs_header *hdr, hs_u64vec *refs, hs_error *err)
+{
+    gen_state g = {p, line, line, end, err};
+    size_t refs_start = refs->len;
+    unsigned seen = 0;
+    const char *first_key;
+    int rc;
+    record_clear(rec);
+    g.s = hs_json_skip_ws(g.s, end);
+    if (g.s == end) {
+        return HS_LINE_SKIP;
+    }
+    if ((*g.s == '[' || *g.s == ']') && tail_ok(g.s + 1, end)) {
+        return HS_LINE_SKIP; /* the JSON-array form's brackets */
+    }
+    if (*g.s != '{') {
+        return fail(&g, g.s, "expected %s", "'{' to start a record");
+    }
+    g.s = hs_json_skip_ws(g.s + 1, end);
+    first_key = g.s;
+    if (g.s < end && *g.s == '}') {
+        return fail(&g, g.s, "record has no \"%s\"", "address");
+    }
+    for (;;) {
+        g.s = hs_json_skip_ws(g.s, end);
+        if ((rc = want_string(&g, &p->key, "key")) < 0) {
+            goto out;
+        }
+        if (p->key.len == 14 && memcmp(p->key.data, "heapscope_dump", 14) == 0) {
+            g.s = first_key;
+            refs->len = refs_start;
+            if ((rc = gen_header(&g, hdr)) < 0) {
+                goto out;
+            }
+            rc = HS_LINE_HEADER;
+            goto tail;
+        }
+        g.s = hs_json_skip_ws(g.s, end);
+        if (g.s >= end || *g.s != ':') {
+            rc = fail(&g, g.s, "expected %s", "':' after a key");
+            goto out;
+        }
+        g.s = hs_json_skip_ws(g.s + 1, end);
+        if ((rc = gen_member(&g, rec, refs, refs_start, &seen)) < 0) {
+            goto out;
+        }
+        g.s = hs_json_skip_ws(g.s, end);
+        if (g.s < end && *g.s == ',') {
+            g.s++;
+            continue;
+        }
+        if (g.s < end && *g.s == '}') {
+            g.s++;
+            break;
+        }
+        rc = fail(&g, g.s, "expected %s", "',' or '}'");
+        goto out;
+    }
+    if (seen != (K_ADDRESS | K_TYPE | K_SIZE | K_REFS)) {
+        rc = gen_missing(&g, seen);
+        goto out;
+    }
+    rec->nrefs = refs->len - refs_start;
+    rc = HS_LINE_RECORD;
+tail:
+    if (!tail_ok(g.s, end)) {
+        rc = fail(&g, g.s, "expected %s", "the end of the line after '}'");
+    }
+out:
+    if (rc < 0) {
+        refs->len = refs_start;
+    }
+    return rc;
+}
+
+int
+hs_line_parse(hs_line_parser *p, const char *line, size_t len,
+              hs_record *rec, hs_header *hdr, hs_u64vec *refs, hs_error *err)
+{
+    const char *end = line + len;
+    int rc = parse_fast(p, line, end, rec, refs);
+    if (rc != 0) {
+        return rc < 0 ? hs_error_set(err, rc, "out of memory") : HS_LINE_RECORD;
+    }
+    p->fallbacks++;
+    return parse_general(p, line, end, rec, hdr, refs, err);
+}

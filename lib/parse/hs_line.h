@@ -1,0 +1,77 @@
+/*
+ * hs_line.h - one meliae JSON line -> one record.
+ *
+ * Two scanners share the primitives of hs_json.h. The fast one expects
+ * exactly what meliae's scanner writes (key order, ", " and ": "
+ * separators; FORMAT.md §1.1) and never allocates unless a string has
+ * escapes. When a line deviates in any way it hands over to the general
+ * one, which accepts any key order, spacing and unknown keys, and which
+ * alone produces error messages: so a line is only ever rejected by a
+ * real JSON parser.
+ */
+#ifndef HS_LINE_H
+#define HS_LINE_H
+
+#include <heapscope.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hs_json.h"
+
+/* What one line held. Strings are borrowed from the line or from the
+ * parser's scratch space, until the next hs_line_parse. */
+typedef struct hs_record {
+    uint64_t address;
+    uint64_t size;
+    int64_t len;             /* HS_NO_LEN when absent */
+    const char *type;
+    size_t type_len;
+    const char *name;        /* NULL when absent */
+    size_t name_len;
+    const char *value;       /* NULL when absent */
+    size_t value_len;
+    bool value_is_int;       /* value was a JSON integer (its digits) */
+    uint64_t nrefs;          /* refs appended to the caller's array */
+} hs_record;
+
+/* The heapscope header line (FORMAT.md §6). */
+typedef struct hs_header {
+    int64_t version;
+    int64_t pointer_size;
+    int64_t time;
+    int64_t pid;
+    char python[32];
+} hs_header;
+
+/* A growable array of addresses: the refs of every record, appended. */
+typedef struct hs_u64vec {
+    uint64_t *v;
+    size_t len, alloc;
+} hs_u64vec;
+
+typedef struct hs_line_parser {
+    const hs_allocator *a;
+    hs_jstr type, name, value, key;
+    bool fallback_used;      /* statistics: lines the fast path declined */
+    uint64_t fallbacks;
+} hs_line_parser;
+
+typedef enum hs_line_kind {
+    HS_LINE_SKIP = 0,   /* blank, "[" or "]": nothing to load */
+    HS_LINE_RECORD = 1,
+    HS_LINE_HEADER = 2
+} hs_line_kind;
+
+void hs_line_parser_init(hs_line_parser *p, const hs_allocator *a);
+void hs_line_parser_release(hs_line_parser *p);
+
+/* Parses one line (without its newline). Returns an hs_line_kind, or
+ * HS_EPARSE with err's message and column set ("expected ..."), or
+ * HS_ENOMEM. Refs are appended to refs (rec->nrefs of them); on error
+ * refs is left as it was. */
+int hs_line_parse(hs_line_parser *p, const char *line, size_t len,
+                  hs_record *rec, hs_header *hdr, hs_u64vec *refs,
+                  hs_error *err);
+
+#endif

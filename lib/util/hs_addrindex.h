@@ -1,0 +1,72 @@
+/*
+ * hs_addrindex.h - address -> node id.
+ *
+ * Policy (STYLE.md 26): an open-addressing table of u32 node ids with linear
+ * probing, kept at most 80% full and doubled beyond that; any capacity (not
+ * only powers of two), mapped by multiply-shift. The addresses themselves
+ * are not stored: a probe compares against the graph's address array,
+ * which halves the table's size (4 bytes a slot) at the price of one more
+ * memory access per probe.
+ *
+ * Duplicates: the loader looks an address up before inserting it, and a
+ * record whose address is already present is skipped (the first record
+ * wins, as in meliae). Dangling references get a phantom node, inserted
+ * like any other, so that each distinct missing address has one id.
+ * Nodes are never removed; callers check whether a node found still exists.
+ */
+#ifndef HS_ADDRINDEX_H
+#define HS_ADDRINDEX_H
+
+#include <heapscope.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hs_hash.h"
+
+typedef struct hs_addrindex {
+    const hs_allocator *a;
+    uint32_t *slots;  /* node ids; UINT32_MAX = empty */
+    uint64_t cap;
+    uint64_t count;
+} hs_addrindex;
+
+void hs_addrindex_init(hs_addrindex *x, const hs_allocator *a);
+void hs_addrindex_release(hs_addrindex *x);
+
+/* Makes room for at least n entries without further growth. */
+int hs_addrindex_reserve(hs_addrindex *x, const uint64_t *addrs, uint64_t n);
+
+/* Node id at address, or UINT32_MAX. addrs is the graph's address array. */
+static inline uint32_t
+hs_addrindex_find(const hs_addrindex *x, const uint64_t *addrs, uint64_t addr)
+{
+    uint64_t i;
+    if (!x->cap) {
+        return UINT32_MAX;
+    }
+    i = hs_hash_slot(hs_hash_u64(addr), x->cap);
+    for (;;) {
+        uint32_t id = x->slots[i];
+        if (id == UINT32_MAX || addrs[id] == addr) {
+            return id;
+        }
+        if (++i == x->cap) {
+            i = 0;
+        }
+    }
+}
+
+/* Hints the CPU to fetch the slot of addr (used when resolving refs in
+ * batches, where memory latency dominates). */
+static inline void
+hs_addrindex_prefetch(const hs_addrindex *x, uint64_t addr)
+{
+    if (x->cap) {
+        __builtin_prefetch(&x->slots[hs_hash_slot(hs_hash_u64(addr), x->cap)]);
+    }
+}
+
+/* Inserts id for addrs[id], which must not be present. May grow. */
+int hs_addrindex_insert(hs_addrindex *x, const uint64_t *addrs, uint32_t id);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * hs_mem.h - the injectable allocator and overflow-checked sizes.
+ *
+ * Every allocation in lib/ goes through an hs_allocator (STYLE.md 21), so
+ * Python can pass PyMem_Raw* and tests can count or fail allocations.
+ * Out of memory is an error (HS_ENOMEM), never an abort (STYLE.md 17).
+ * Size arithmetic on counts from a dump goes through hs_size_mul/add
+ * (STYLE.md 22): a hostile count must fail, not wrap.
+ */
+#ifndef HS_MEM_H
+#define HS_MEM_H
+
+#include <heapscope.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The allocator of the C library. */
+extern const hs_allocator hs_default_allocator;
+
+/* a may be NULL for the default. Return NULL when out of memory. */
+void *hs_malloc(const hs_allocator *a, size_t size);
+void *hs_calloc(const hs_allocator *a, size_t count, size_t size);
+void *hs_realloc(const hs_allocator *a, void *ptr, size_t size);
+void hs_mfree(const hs_allocator *a, void *ptr);
+char *hs_strndup(const hs_allocator *a, const char *s, size_t len);
+
+/* *out = x * y or x + y; false on overflow. */
+static inline bool
+hs_size_mul(size_t x, size_t y, size_t *out)
+{
+    return !__builtin_mul_overflow(x, y, out);
+}
+
+static inline bool
+hs_size_add(size_t x, size_t y, size_t *out)
+{
+    return !__builtin_add_overflow(x, y, out);
+}
+
+/* Grows the array *arr of *alloc elements of elem bytes so that it holds
+ * at least need elements (amortized doubling). Returns HS_OK or
+ * HS_ENOMEM (the array is then unchanged). */
+int hs_grow(const hs_allocator *a, void **arr, size_t elem, size_t need,
+            size_t *alloc);
+
+/* HS_GROW(a, arr, need, alloc): hs_grow for a typed array pointer. */
+#define HS_GROW(a, arr, need, alloc) \
+    hs_grow((a), (void **)&(arr), sizeof(*(arr)), (need), &(alloc))
+
+#endif

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages heapscope needs to build and test, if missing.
+# Called by `make`, `make test` and .ci/run so that a fresh Debian 12 machine
+# needs nothing but this repository. Does nothing when everything is present.
+set -e
+need=""
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+for p in build-essential cmake pkg-config zlib1g-dev libbz2-dev libzstd-dev \
+         zstd bzip2 gzip python3 python3-dev python3-pytest python3-setuptools \
+         graphviz libedit-dev gdb; do
+    have "$p" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+echo "heapscope: installing:$need" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq $need >&2
