@@ -54,6 +54,7 @@ typedef struct cli_load {
     bool skip_bad_lines;
     bool no_parents;
     bool quiet;          /* no progress bar */
+    unsigned threads;    /* 0: one per CPU */
     hs_dialect dialect;
     uint32_t intern_dict; /* classic pipeline's guess, or HS_NO_NODE */
 } cli_load;
@@ -65,6 +66,7 @@ enum {
     OPT_SKIP_BAD_LINES,
     OPT_DIALECT,
     OPT_QUIET,
+    OPT_THREADS,
     OPT_FIRST_COMMAND_OPTION = 1100
 };
 
@@ -73,7 +75,8 @@ enum {
     {"classic", no_argument, NULL, OPT_CLASSIC}, \
     {"skip-bad-lines", no_argument, NULL, OPT_SKIP_BAD_LINES}, \
     {"dialect", required_argument, NULL, OPT_DIALECT}, \
-    {"quiet", no_argument, NULL, OPT_QUIET}
+    {"quiet", no_argument, NULL, OPT_QUIET}, \
+    {"threads", required_argument, NULL, OPT_THREADS}
 
 /* Usage text of the common options, for each command's help. */
 #define CLI_LOAD_HELP \
@@ -83,7 +86,8 @@ enum {
     "                     remove_expensive_references, guess_intern_dict\n" \
     "  --skip-bad-lines   skip malformed lines (counted) instead of failing\n" \
     "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
-    "  --quiet            no progress bar\n"
+    "  --quiet            no progress bar\n" \
+    "  --threads N        threads parsing a large plain file (default: one per CPU)\n"
 
 void cli_load_init(cli_load *l);
 

@@ -127,6 +127,16 @@ cli_load_option(cli_load *l, int opt, const char *arg)
     case OPT_CLASSIC: l->pipeline = CLI_PIPELINE_CLASSIC; return 1;
     case OPT_SKIP_BAD_LINES: l->skip_bad_lines = true; return 1;
     case OPT_QUIET: l->quiet = true; return 1;
+    case OPT_THREADS: {
+        uint64_t n;
+        if (!cli_parse_u64(arg, &n) || n < 1 || n > 64) {
+            cli_usage_error("--threads wants a number from 1 to 64, not '%s'",
+                            arg);
+            return -1;
+        }
+        l->threads = (unsigned)n;
+        return 1;
+    }
     case OPT_DIALECT:
         if (!parse_dialect(arg, &l->dialect)) {
             cli_usage_error("unknown dialect '%s' (py2, py3, py311, "
@@ -167,6 +177,7 @@ cli_load_dump(const char *path, cli_load *l)
     progress_state prog;
     hs_load_options_init(&opts);
     opts.dialect = l->dialect;
+    opts.threads = l->threads;
     if (l->skip_bad_lines) {
         opts.flags |= HS_LOAD_SKIP_BAD_LINES;
     }

@@ -88,10 +88,14 @@ cmd_info(int argc, char **argv)
         size_t nf = sizeof(fields) / sizeof(fields[0]);
         if (json) {
             printf("{\"dialect\": \"%s\", \"compression\": \"%s\", "
-                   "\"python\": \"%s\", \"header\": %s, \"load_seconds\": %.3f",
+                   "\"python\": \"%s\", \"header\": %s, \"load_seconds\": %.3f, "
+                   "\"parse_seconds\": %.3f, \"resolve_seconds\": %.3f, "
+                   "\"passes_seconds\": %.3f",
                    hs_dialect_name(st->dialect),
                    hs_compression_name(st->compression), st->python_version,
-                   st->has_header ? "true" : "false", st->load_seconds);
+                   st->has_header ? "true" : "false", st->load_seconds,
+                   st->parse_seconds, st->resolve_seconds,
+                   st->passes_seconds);
             for (size_t i = 0; i < nf; i++) {
                 printf(", \"%s\": %llu", fields[i].name, fields[i].value);
             }
@@ -107,6 +111,9 @@ cmd_info(int argc, char **argv)
                 printf("%-19s %llu\n", fields[i].name, fields[i].value);
             }
             printf("%-19s %.3f\n", "load_seconds", st->load_seconds);
+            printf("%-19s %.3f\n", "parse_seconds", st->parse_seconds);
+            printf("%-19s %.3f\n", "resolve_seconds", st->resolve_seconds);
+            printf("%-19s %.3f\n", "passes_seconds", st->passes_seconds);
         }
     }
     hs_graph_free(g);

@@ -167,6 +167,9 @@ cmd_summary(int argc, char **argv)
         return cli_usage_error(optind == argc ? "no dump given"
                                               : "one dump at a time");
     }
+    /* The table needs no referrers (the classic pipeline computes them
+     * anyway, for guess_intern_dict): skipping them saves 8 bytes a ref. */
+    load.no_parents = load.pipeline != CLI_PIPELINE_CLASSIC;
     g = cli_load_dump(argv[optind], &load);
     if (!g) {
         return HS_EXIT_FAILURE;

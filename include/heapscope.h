@@ -159,6 +159,10 @@ typedef struct hs_load_options {
     void *warning_ctx;
     /* Longest line accepted, in bytes; 0 means the default (1 GiB). */
     uint64_t max_line_length;
+    /* Threads parsing a large plain file in slices: 0 means one per CPU
+     * (at most 8), 1 reads sequentially. Compressed input and stdin are
+     * always read by one thread. The allocator must be thread-safe. */
+    unsigned threads;
 } hs_load_options;
 
 /* Fills opts with the defaults (meliae's load(): collapse, then parents). */
@@ -201,6 +205,9 @@ typedef struct hs_load_stats {
     int64_t dump_time;       /* Unix seconds from the header, or -1 */
     int64_t pid;             /* from the header, or -1 */
     double load_seconds;     /* wall time of hs_graph_load */
+    double parse_seconds;    /* of which: reading and parsing lines */
+    double resolve_seconds;  /* indexing addresses, resolving refs */
+    double passes_seconds;   /* collapse, parents */
     /* Dict layout tags (FORMAT.md §2.2) of exact dict records at load. */
     uint64_t dicts_kv, dicts_vk, dicts_values, dicts_empty, dicts_unknown;
 } hs_load_stats;

@@ -171,9 +171,6 @@ fix_entry(hs_graph *g, uint32_t id)
         }
         memcpy(start, varint, vlen);
         memcpy(start + vlen, buf, out_len);
-        if (!(g->flags[id] & HS_NODE_NAME)) {
-            g->text[id] = (uint64_t)(start - g->texts.data);
-        }
         g->flags[id] = (uint8_t)((g->flags[id] & ~HS_NODE_KIND_MASK)
                                  | (HS_VALUE_BYTES << HS_NODE_KIND_SHIFT));
     }

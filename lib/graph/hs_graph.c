@@ -68,14 +68,13 @@ grow_array(const hs_allocator *a, void **arr, size_t elem, size_t cap)
     return HS_OK;
 }
 
-static int
-grow_nodes(hs_graph *g)
+int
+hs_graph_reserve(hs_graph *g, size_t cap)
 {
-    size_t cap = g->cap < 1024 ? 1024 : g->cap * 2;
-    if (cap > (size_t)UINT32_MAX - 1) {
-        cap = (size_t)UINT32_MAX - 1;
+    if (cap <= g->cap) {
+        return HS_OK;
     }
-    if (cap <= g->n) {
+    if (cap > (size_t)UINT32_MAX - 1) {
         return HS_ELIMIT; /* 4 G objects: the documented id limit */
     }
     HS_TRY(grow_array(g->a, (void **)&g->addr, sizeof(*g->addr), cap));
@@ -86,6 +85,19 @@ grow_nodes(hs_graph *g)
     HS_TRY(grow_array(g->a, (void **)&g->flags, sizeof(*g->flags), cap));
     g->cap = cap;
     return HS_OK;
+}
+
+static int
+grow_nodes(hs_graph *g)
+{
+    size_t cap = g->cap < 1024 ? 1024 : g->cap * 2;
+    if (cap > (size_t)UINT32_MAX - 1) {
+        cap = (size_t)UINT32_MAX - 1;
+    }
+    if (cap <= g->n) {
+        return HS_ELIMIT;
+    }
+    return hs_graph_reserve(g, cap);
 }
 
 int
@@ -164,7 +176,7 @@ hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
                   size_t name_len, const char *value, size_t value_len,
                   hs_value_kind kind)
 {
-    uint64_t off = 0, off2;
+    uint64_t off = 0;
     uint8_t f = (uint8_t)(g->flags[id] & ~(HS_NODE_NAME | HS_NODE_KIND_MASK));
     if (name) {
         HS_TRY(hs_textpool_add(&g->texts, name, name_len, &off));
@@ -172,13 +184,17 @@ hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
     }
     if (value) {
         /* A value stored right after the name is found by skipping it. */
-        HS_TRY(hs_textpool_add(&g->texts, value, value_len, &off2));
-        if (!name) {
-            off = off2;
+        if (name) {
+            HS_TRY(hs_textpool_append(&g->texts, value, value_len));
+        } else {
+            HS_TRY(hs_textpool_add(&g->texts, value, value_len, &off));
         }
         f = (uint8_t)(f | ((unsigned)kind << HS_NODE_KIND_SHIFT));
     }
-    g->text[id] = off;
+    if (off / HS_TEXT_ALIGN > UINT32_MAX) {
+        return HS_ELIMIT; /* more than 16 GiB of names and values */
+    }
+    g->text[id] = (uint32_t)(off / HS_TEXT_ALIGN);
     g->flags[id] = f;
     return HS_OK;
 }
@@ -302,14 +318,15 @@ hs_node_name(const hs_graph *g, uint32_t id, size_t *len)
     if (!(g->flags[id] & HS_NODE_NAME)) {
         return NULL;
     }
-    return hs_textpool_get(&g->texts, g->text[id], len, NULL);
+    return hs_textpool_get(&g->texts, (uint64_t)g->text[id] * HS_TEXT_ALIGN,
+                           len, NULL);
 }
 
 const char *
 hs_node_value(const hs_graph *g, uint32_t id, size_t *len,
               hs_value_kind *kind)
 {
-    uint64_t off = g->text[id];
+    uint64_t off = (uint64_t)g->text[id] * HS_TEXT_ALIGN;
     hs_value_kind k = (hs_value_kind)((g->flags[id] & HS_NODE_KIND_MASK)
                                       >> HS_NODE_KIND_SHIFT);
     if (kind) {

@@ -4,8 +4,8 @@
  * One hs_graph owns a handful of large arrays (STYLE.md 19): per-node
  * fields as parallel arrays indexed by a dense u32 id in file order, the
  * edges as CSR, type names interned, values and names in a text pool.
- * Per node that is 8 (address) + 4 (type) + 4 (size) + 4 (len) + 8 (text)
- * + 1 (flags) + 4 + 4 (child and parent offsets) = 37 bytes, plus about 5
+ * Per node that is 8 (address) + 4 (type) + 4 (size) + 4 (len) + 4 (text)
+ * + 1 (flags) + 4 + 4 (child and parent offsets) = 33 bytes, plus about 5
  * for the address index and 4 per edge in each direction.
  *
  * Sizes and lens rarely need 64 bits, so they are stored in 32 and the
@@ -53,7 +53,7 @@ struct hs_graph {
     uint32_t *type;
     uint32_t *size;
     uint32_t *len;
-    uint64_t *text;             /* text pool offset, 0 = none */
+    uint32_t *text;             /* text pool offset / HS_TEXT_ALIGN; 0 = none */
     uint8_t *flags;
     hs_wide wide_size, wide_len;
     hs_csr children;
@@ -80,6 +80,9 @@ hs_size_of(const hs_graph *g, uint32_t id)
     uint32_t s = g->size[id];
     return s != HS_SIZE_WIDE ? s : hs_wide_get(&g->wide_size, id);
 }
+
+/* Makes room for cap nodes in every node array. HS_ELIMIT past 4 G. */
+int hs_graph_reserve(hs_graph *g, size_t cap);
 
 /* Appends a node with the given address and no fields; *id gets its id.
  * Grows every node array together. */

@@ -39,13 +39,14 @@ hs_wide_set(hs_wide *w, const hs_allocator *a, uint32_t id, uint64_t v)
         w->vals[i] = v;
         return HS_OK;
     }
-    if (i != w->len) {
-        HS_BUG("hs_wide_set out of order");
-    }
     HS_TRY(HS_GROW(a, w->ids, w->len + 1, w->ids_alloc));
     HS_TRY(HS_GROW(a, w->vals, w->len + 1, w->vals_alloc));
-    w->ids[w->len] = id;
-    w->vals[w->len] = v;
+    /* Appending is the rule; a pass that grows an earlier node's size
+     * past 32 bits (collapse) inserts in the middle, at O(n) cost. */
+    memmove(w->ids + i + 1, w->ids + i, (w->len - i) * sizeof(*w->ids));
+    memmove(w->vals + i + 1, w->vals + i, (w->len - i) * sizeof(*w->vals));
+    w->ids[i] = id;
+    w->vals[i] = v;
     w->len++;
     return HS_OK;
 }

@@ -40,6 +40,8 @@ struct hs_decoder {
     bz_stream bz;
     ZSTD_DStream *zs;
     bool gz_init, bz_init;
+    bool ranged;            /* pread over [range_pos, range_end) */
+    uint64_t range_pos, range_end;
 };
 
 static int
@@ -162,6 +164,25 @@ hs_decoder_open(hs_decoder **out, int fd, const hs_allocator *a,
     return HS_OK;
 }
 
+int
+hs_decoder_open_range(hs_decoder **out, int fd, uint64_t start, uint64_t end,
+                      const hs_allocator *a, hs_error *err)
+{
+    hs_decoder *d = hs_calloc(a, 1, sizeof(*d));
+    *out = NULL;
+    if (!d) {
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    d->a = a;
+    d->fd = fd;
+    d->kind = HS_COMPRESSION_NONE;
+    d->ranged = true;
+    d->range_pos = start;
+    d->range_end = end;
+    *out = d;
+    return HS_OK;
+}
+
 void
 hs_decoder_free(hs_decoder *d)
 {
@@ -180,8 +201,35 @@ hs_decoder_free(hs_decoder *d)
 }
 
 static int
+read_range(hs_decoder *d, void *dst, size_t cap, size_t *got, hs_error *err)
+{
+    uint64_t left = d->range_end - d->range_pos;
+    ssize_t n;
+    if (cap > left) {
+        cap = (size_t)left;
+    }
+    if (cap == 0) {
+        *got = 0;
+        return HS_OK;
+    }
+    do {
+        n = pread(d->fd, dst, cap, (off_t)d->range_pos);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return hs_error_set(err, HS_EIO, "read failed: %s", strerror(errno));
+    }
+    d->range_pos += (uint64_t)n;
+    d->consumed += (uint64_t)n;
+    *got = (size_t)n;
+    return HS_OK;
+}
+
+static int
 read_plain(hs_decoder *d, void *dst, size_t cap, size_t *got, hs_error *err)
 {
+    if (d->ranged) {
+        return read_range(d, dst, cap, got, err);
+    }
     if (d->raw_pos < d->raw_len) {
         size_t n = d->raw_len - d->raw_pos;
         if (n > cap) {

@@ -19,6 +19,12 @@ typedef struct hs_decoder hs_decoder;
  * the caller. */
 int hs_decoder_open(hs_decoder **out, int fd, const hs_allocator *a,
                     hs_error *err);
+/* A decoder over bytes [start, end) of a plain file, read with pread(2)
+ * so that several decoders can share one file. No sniffing: the caller
+ * knows the file is plain. */
+int hs_decoder_open_range(hs_decoder **out, int fd, uint64_t start,
+                          uint64_t end, const hs_allocator *a, hs_error *err);
+
 void hs_decoder_free(hs_decoder *d);
 
 /* Fills dst with up to cap decompressed bytes; *got = 0 means the end.

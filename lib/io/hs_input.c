@@ -35,9 +35,10 @@ struct hs_input {
     uint64_t file_size;
 };
 
-int
-hs_input_open(hs_input **out, const char *path, const hs_allocator *a,
-              uint64_t max_line, hs_error *err)
+/* Opens the file (or stdin) and sets up everything but the decoder. */
+static int
+open_common(hs_input **out, const char *path, const hs_allocator *a,
+            uint64_t max_line, hs_error *err)
 {
     hs_input *in;
     struct stat st;
@@ -77,7 +78,39 @@ hs_input_open(hs_input **out, const char *path, const hs_allocator *a,
         hs_input_free(in);
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
+    *out = in;
+    return HS_OK;
+}
+
+int
+hs_input_open(hs_input **out, const char *path, const hs_allocator *a,
+              uint64_t max_line, hs_error *err)
+{
+    hs_input *in;
+    int rc = open_common(&in, path, a, max_line, err);
+    if (rc < 0) {
+        return rc;
+    }
     rc = hs_decoder_open(&in->dec, in->fd, a, err);
+    if (rc < 0) {
+        hs_input_free(in);
+        return rc;
+    }
+    *out = in;
+    return HS_OK;
+}
+
+int
+hs_input_open_range(hs_input **out, const char *path, uint64_t start,
+                    uint64_t end, const hs_allocator *a, uint64_t max_line,
+                    hs_error *err)
+{
+    hs_input *in;
+    int rc = open_common(&in, path, a, max_line, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = hs_decoder_open_range(&in->dec, in->fd, start, end, a, err);
     if (rc < 0) {
         hs_input_free(in);
         return rc;
@@ -100,6 +133,15 @@ hs_input_free(hs_input *in)
     hs_mfree(in->a, in);
 }
 
+/* Fails for the line that starts at buf[pos]: longer than max_line. */
+static int
+too_long(const hs_input *in, hs_error *err)
+{
+    hs_error_at(err, in->lineno + 1, 0, in->next_offset);
+    return hs_error_set(err, HS_ELIMIT, "line longer than %llu bytes",
+                        (unsigned long long)in->max_line);
+}
+
 /* Moves the unread tail to the front, grows the window if it is full of
  * one line, and reads more. Sets eof when the decoder has nothing left. */
 static int
@@ -115,10 +157,7 @@ refill(hs_input *in, hs_error *err)
         size_t n = in->alloc * 2;
         char *p;
         if ((uint64_t)in->alloc > in->max_line) {
-            hs_error_at(err, in->lineno + 1, 0, in->next_offset);
-            return hs_error_set(err, HS_ELIMIT,
-                                "line longer than %llu bytes",
-                                (unsigned long long)in->max_line);
+            return too_long(in, err);
         }
         p = hs_realloc(in->a, in->buf, n);
         if (!p) {
@@ -145,8 +184,13 @@ hs_input_line(hs_input *in, const char **line, size_t *len, bool *complete,
     for (;;) {
         char *start = in->buf + in->pos;
         char *nl = memchr(start + scanned, '\n', in->end - in->pos - scanned);
+        size_t n = nl ? (size_t)(nl - start) : in->end - in->pos;
+        /* n is the line's length, or a lower bound while no newline is
+         * in the window: either way the limit holds to the byte. */
+        if ((uint64_t)n > in->max_line) {
+            return too_long(in, err);
+        }
         if (nl || (in->eof && in->end > in->pos)) {
-            size_t n = nl ? (size_t)(nl - start) : in->end - in->pos;
             in->lineno++;
             in->line_offset = in->next_offset;
             in->pos += n + (nl ? 1 : 0);

@@ -24,6 +24,13 @@ typedef struct hs_input hs_input;
 int hs_input_open(hs_input **out, const char *path, const hs_allocator *a,
                   uint64_t max_line, hs_error *err);
 
+/* Opens bytes [start, end) of a plain file as its own input (one slice of
+ * a parallel load). start must be a line start; line numbers and offsets
+ * are counted from it. */
+int hs_input_open_range(hs_input **out, const char *path, uint64_t start,
+                        uint64_t end, const hs_allocator *a,
+                        uint64_t max_line, hs_error *err);
+
 void hs_input_free(hs_input *in);
 
 /* Reads the next line into *line and *len, without its "\n". *complete is

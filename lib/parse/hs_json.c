@@ -10,18 +10,24 @@
 bool
 hs_json_u64(const char **pp, const char *end, uint64_t *out, bool *overflow)
 {
-    const char *p = *pp;
+    const char *p = *pp, *start = p;
     uint64_t v = 0;
     *overflow = false;
-    if (p >= end || *p < '0' || *p > '9') {
+    if (p >= end || (unsigned)(*p - '0') > 9) {
         return false;
     }
-    if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+    if (*p == '0' && p + 1 < end && (unsigned)(p[1] - '0') <= 9) {
         return false; /* JSON forbids leading zeros */
     }
-    while (p < end && *p >= '0' && *p <= '9') {
+    /* 19 digits always fit in 64 bits: no overflow test in the hot loop. */
+    while (p < end && p - start < 19 && (unsigned)(*p - '0') <= 9) {
+        v = v * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p < end && (unsigned)(*p - '0') <= 9) {
         unsigned d = (unsigned)(*p - '0');
-        if (v > (UINT64_MAX - d) / 10) {
+        if (v > (UINT64_MAX - d) / 10 || (p + 1 < end
+                                           && (unsigned)(p[1] - '0') <= 9)) {
             *overflow = true;
             *pp = p;
             return false;
@@ -226,7 +232,7 @@ hs_json_string(const char **pp, const char *end, hs_jstr *s,
     start = ++p;
     for (;;) {
         if (p >= end) {
-            *pp = p;
+            *pp = end; /* p passes end after a final backslash */
             return false;
         }
         unsigned char c = (unsigned char)*p;

@@ -260,15 +260,22 @@ gen_int64(gen_state *g, const char *key, int64_t *out)
     size_t len;
     bool is_int;
     const char *at = g->s;
-    long long v = 0;
-    if (!hs_json_number(&g->s, g->end, &text, &len, &is_int) || !is_int
-        || len > 19) {
+    uint64_t v = 0;
+    bool neg;
+    if (!hs_json_number(&g->s, g->end, &text, &len, &is_int) || !is_int) {
         return fail(g, at, "expected an integer for \"%s\"", key);
     }
-    for (size_t i = (text[0] == '-'); i < len; i++) {
-        v = v * 10 + (text[i] - '0');
+    /* Accumulate unsigned, bounded by INT64_MAX (or its magnitude plus
+     * one when negative): a signed accumulator would overflow. */
+    neg = text[0] == '-';
+    for (size_t i = neg; i < len; i++) {
+        unsigned d = (unsigned)(text[i] - '0');
+        if (v > ((uint64_t)INT64_MAX + neg - d) / 10) {
+            return fail(g, at, "\"%s\" is too large", key);
+        }
+        v = v * 10 + d;
     }
-    *out = text[0] == '-' ? -v : v;
+    *out = neg && v ? -(int64_t)(v - 1) - 1 : (int64_t)v;
     return HS_OK;
 }
 
@@ -348,9 +355,10 @@ gen_member(gen_state *g, hs_record *rec, hs_u64vec *refs, size_t refs_start,
     }
     if (KEY("len")) {
         uint64_t v;
+        const char *at = g->s;
         HS_TRY(want_u64(g, "len", &v));
         if (v > INT64_MAX) {
-            return fail(g, g->s, "\"%s\" is too large", "len");
+            return fail(g, at, "\"%s\" is too large", "len");
         }
         rec->len = (int64_t)v;
         return HS_OK;

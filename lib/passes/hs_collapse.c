@@ -25,9 +25,10 @@
 
 typedef struct collapse_ctx {
     bool *skip;          /* type id -> never an owner */
-    uint32_t *owner_of;  /* merged dict -> its owner, else HS_NO_NODE */
-    uint32_t *dict_of;   /* owner -> its merged dict, else HS_NO_NODE */
-    uint32_t *extra;     /* owner -> the class ref kept, or HS_NO_NODE */
+    /* One array serves both directions, since a merged dict is never an
+     * owner (dicts are skipped) and an owner is never a dict: for a merged
+     * dict, its owner; for an owner, its dict; else HS_NO_NODE. */
+    uint32_t *link;
     uint32_t t_dict, t_type, t_module, t_instance, t_classobj;
 } collapse_ctx;
 
@@ -40,21 +41,37 @@ static const char *const skipped_types[] = {
 #define NSKIP (sizeof(skipped_types) / sizeof(skipped_types[0]))
 
 static bool
+is_merged_dict(const hs_graph *g, const collapse_ctx *cx, uint32_t id)
+{
+    return g->type[id] == cx->t_dict && cx->link[id] != HS_NO_NODE;
+}
+
+static bool
+is_owner(const hs_graph *g, const collapse_ctx *cx, uint32_t id)
+{
+    return g->type[id] != cx->t_dict && cx->link[id] != HS_NO_NODE;
+}
+
+static bool
 usable(const hs_graph *g, const collapse_ctx *cx, uint32_t id, uint32_t type)
 {
     return !(g->flags[id] & HS_ABSENT) && g->type[id] == type
-           && cx->owner_of[id] == HS_NO_NODE;
+           && cx->link[id] == HS_NO_NODE;
 }
 
-/* Decides whether r owns a dict to merge; sets *dict and *extra. */
 static bool
-match(const hs_graph *g, const collapse_ctx *cx, uint32_t r, uint32_t *dict,
-      uint32_t *extra)
+has_type(const hs_graph *g, uint32_t id, uint32_t type)
+{
+    return !(g->flags[id] & HS_ABSENT) && g->type[id] == type;
+}
+
+/* Decides whether r owns a dict to merge. */
+static bool
+match(const hs_graph *g, const collapse_ctx *cx, uint32_t r, uint32_t *dict)
 {
     uint64_t b, e;
     const uint32_t *t = g->children.targets;
     hs_csr_range(&g->children, r, &b, &e);
-    *extra = HS_NO_NODE;
     if (g->type[r] == cx->t_module && e - b == 1) {
         *dict = t[b];
         return *dict != r && usable(g, cx, *dict, cx->t_dict);
@@ -62,38 +79,49 @@ match(const hs_graph *g, const collapse_ctx *cx, uint32_t r, uint32_t *dict,
     if (e - b != 2) {
         return false;
     }
-    if (usable(g, cx, t[b], cx->t_dict) && !(g->flags[t[b + 1]] & HS_ABSENT)
-        && g->type[t[b + 1]] == cx->t_type) {
+    if (usable(g, cx, t[b], cx->t_dict) && has_type(g, t[b + 1], cx->t_type)) {
         *dict = t[b];
-        *extra = t[b + 1];
         return *dict != r;
     }
-    if (g->type[r] == cx->t_instance && !(g->flags[t[b]] & HS_ABSENT)
-        && g->type[t[b]] == cx->t_classobj
+    if (g->type[r] == cx->t_instance && has_type(g, t[b], cx->t_classobj)
         && usable(g, cx, t[b + 1], cx->t_dict)) {
         *dict = t[b + 1];
-        *extra = t[b];
         return *dict != r;
     }
     return false;
 }
 
+/* The class ref an owner keeps: the child that is not its dict (none for
+ * a module, whose only child was the dict). */
 static uint32_t
-redirect(const collapse_ctx *cx, uint32_t t)
+kept_class(const hs_graph *g, uint32_t owner, uint32_t dict)
 {
-    return cx->owner_of[t] != HS_NO_NODE ? cx->owner_of[t] : t;
+    uint64_t b, e;
+    const uint32_t *t = g->children.targets;
+    hs_csr_range(&g->children, owner, &b, &e);
+    if (e - b != 2) {
+        return HS_NO_NODE;
+    }
+    return t[b] == dict ? t[b + 1] : t[b];
+}
+
+static uint32_t
+redirect(const hs_graph *g, const collapse_ctx *cx, uint32_t t)
+{
+    return is_merged_dict(g, cx, t) ? cx->link[t] : t;
 }
 
 static uint64_t
 count_refs(void *ctx, const hs_graph *g, uint32_t id)
 {
     collapse_ctx *cx = ctx;
-    if (g->flags[id] & HS_ABSENT) {
+    if ((g->flags[id] & HS_ABSENT) || is_merged_dict(g, cx, id)) {
         return 0;
     }
-    if (cx->dict_of[id] != HS_NO_NODE) {
-        return hs_csr_degree(&g->children, cx->dict_of[id])
-               + (cx->extra[id] != HS_NO_NODE);
+    if (is_owner(g, cx, id)) {
+        uint32_t dict = cx->link[id];
+        return hs_csr_degree(&g->children, dict)
+               + (kept_class(g, id, dict) != HS_NO_NODE);
     }
     return hs_csr_degree(&g->children, id);
 }
@@ -102,20 +130,21 @@ static void
 fill_refs(void *ctx, const hs_graph *g, uint32_t id, uint32_t *out)
 {
     collapse_ctx *cx = ctx;
-    uint32_t src = id;
+    uint32_t src = id, cls = HS_NO_NODE;
     uint64_t b, e;
-    if (g->flags[id] & HS_ABSENT) {
+    if ((g->flags[id] & HS_ABSENT) || is_merged_dict(g, cx, id)) {
         return;
     }
-    if (cx->dict_of[id] != HS_NO_NODE) {
-        src = cx->dict_of[id];
+    if (is_owner(g, cx, id)) {
+        src = cx->link[id];
+        cls = kept_class(g, id, src);
     }
     hs_csr_range(&g->children, src, &b, &e);
     for (uint64_t k = b; k < e; k++) {
-        *out++ = redirect(cx, g->children.targets[k]);
+        *out++ = redirect(g, cx, g->children.targets[k]);
     }
-    if (src != id && cx->extra[id] != HS_NO_NODE) {
-        *out = redirect(cx, cx->extra[id]);
+    if (cls != HS_NO_NODE) {
+        *out = redirect(g, cx, cls);
     }
 }
 
@@ -140,18 +169,18 @@ static int
 pair_up(hs_graph *g, collapse_ctx *cx, uint64_t *collapsed)
 {
     for (uint32_t r = 0; r < g->n; r++) {
-        uint32_t dict, extra;
+        uint32_t dict, cls;
         if ((g->flags[r] & HS_ABSENT) || cx->skip[g->type[r]]
-            || !match(g, cx, r, &dict, &extra)) {
+            || !match(g, cx, r, &dict)) {
             continue;
         }
-        cx->owner_of[dict] = r;
-        cx->dict_of[r] = dict;
-        cx->extra[r] = extra;
+        cx->link[dict] = r;
+        cx->link[r] = dict;
         HS_TRY(hs_graph_set_size(g, r, hs_size_of(g, r) + hs_size_of(g, dict)));
-        if (g->type[r] == cx->t_instance && extra != HS_NO_NODE
-            && g->type[extra] == cx->t_classobj) {
-            HS_TRY(retype_old_style(g, r, extra));
+        cls = kept_class(g, r, dict);
+        if (g->type[r] == cx->t_instance && cls != HS_NO_NODE
+            && g->type[cls] == cx->t_classobj) {
+            HS_TRY(retype_old_style(g, r, cls));
         }
         hs_set_layout(g, r, hs_layout_of(g, dict));
         (*collapsed)++;
@@ -182,16 +211,12 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
         return HS_OK; /* no dicts, nothing to merge */
     }
     cx.skip = hs_calloc(g->a, (size_t)hs_strtab_count(&g->types) + 1, 1);
-    cx.owner_of = hs_malloc(g->a, bytes);
-    cx.dict_of = hs_malloc(g->a, bytes);
-    cx.extra = hs_malloc(g->a, bytes);
-    if (!cx.skip || !cx.owner_of || !cx.dict_of || !cx.extra) {
+    cx.link = hs_malloc(g->a, bytes);
+    if (!cx.skip || !cx.link) {
         rc = hs_error_set(err, HS_ENOMEM, "out of memory in collapse");
         goto out;
     }
-    memset(cx.owner_of, 0xff, bytes);
-    memset(cx.dict_of, 0xff, bytes);
-    memset(cx.extra, 0xff, bytes);
+    memset(cx.link, 0xff, bytes);
     for (size_t k = 0; k < NSKIP; k++) {
         uint32_t t = hs_graph_type_lookup(g, skipped_types[k]);
         if (t != UINT32_MAX) {
@@ -202,30 +227,25 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
         hs_error_set(err, rc, "out of memory in collapse");
         goto out;
     }
-    if (n == 0) {
-        goto out;
-    }
-    if ((rc = hs_graph_rebuild_children(g, &ops, err)) < 0) {
+    if (n == 0 || (rc = hs_graph_rebuild_children(g, &ops, err)) < 0) {
         goto out;
     }
     for (uint32_t i = 0; i < g->n; i++) {
-        if (cx.owner_of[i] != HS_NO_NODE) {
+        if (is_merged_dict(g, &cx, i)) {
             g->flags[i] |= HS_NODE_GONE;
         }
     }
-    g->live -= n;
     g->stats.collapsed += n;
     hs_graph_update_stats(g);
-    if (had_parents || n > 0) {
-        rc = hs_graph_compute_parents(g, err);
-    }
 out:
     hs_mfree(g->a, cx.skip);
-    hs_mfree(g->a, cx.owner_of);
-    hs_mfree(g->a, cx.dict_of);
-    hs_mfree(g->a, cx.extra);
+    hs_mfree(g->a, cx.link);
     if (collapsed) {
         *collapsed = n;
+    }
+    /* Parents that were current before must be current after. */
+    if (rc == 0 && had_parents && n > 0) {
+        rc = hs_graph_compute_parents(g, err);
     }
     return rc;
 }

@@ -31,7 +31,7 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
 {
     hs_load_options defaults;
     hs_graph *g;
-    double t0 = seconds();
+    double t0 = seconds(), t1;
     int rc = HS_OK;
     if (!opts) {
         hs_load_options_init(&defaults);
@@ -41,6 +41,7 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
     if (!g) {
         return NULL;
     }
+    t1 = seconds();
     if (!(opts->flags & HS_LOAD_NO_COLLAPSE)) {
         rc = hs_graph_collapse_instance_dicts(g, NULL, err);
     }
@@ -52,6 +53,7 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
         return NULL;
     }
     hs_graph_update_stats(g);
+    g->stats.passes_seconds = seconds() - t1;
     g->stats.load_seconds = seconds() - t0;
     return g;
 }

@@ -79,3 +79,12 @@ hs_addrindex_insert(hs_addrindex *x, const uint64_t *addrs, uint32_t id)
     x->count++;
     return HS_OK;
 }
+
+void
+hs_addrindex_clear(hs_addrindex *x)
+{
+    if (x->slots) {
+        memset(x->slots, 0xff, (size_t)x->cap * sizeof(*x->slots));
+    }
+    x->count = 0;
+}

@@ -69,4 +69,47 @@ hs_addrindex_prefetch(const hs_addrindex *x, uint64_t addr)
 /* Inserts id for addrs[id], which must not be present. May grow. */
 int hs_addrindex_insert(hs_addrindex *x, const uint64_t *addrs, uint32_t id);
 
+/* Inserts id for addrs[id] unless that address is present: returns the id
+ * already there, or UINT32_MAX after inserting. The table must have room
+ * (hs_addrindex_reserve): this never grows it. */
+static inline uint32_t
+hs_addrindex_put(hs_addrindex *x, const uint64_t *addrs, uint32_t id)
+{
+    uint64_t addr = addrs[id];
+    uint64_t i = hs_hash_slot(hs_hash_u64(addr), x->cap);
+    for (;;) {
+        uint32_t cur = x->slots[i];
+        if (cur == UINT32_MAX) {
+            x->slots[i] = id;
+            x->count++;
+            return UINT32_MAX;
+        }
+        if (addrs[cur] == addr) {
+            return cur;
+        }
+        if (++i == x->cap) {
+            i = 0;
+        }
+    }
+}
+
+/* The second stage of a two-stage prefetch: the slot of addr is already
+ * in cache, so fetch the address its occupant will be compared with. */
+static inline void
+hs_addrindex_prefetch_occupant(const hs_addrindex *x, const uint64_t *addrs,
+                               uint64_t addr)
+{
+    uint32_t id;
+    if (!x->cap) {
+        return;
+    }
+    id = x->slots[hs_hash_slot(hs_hash_u64(addr), x->cap)];
+    if (id != UINT32_MAX) {
+        __builtin_prefetch(&addrs[id]);
+    }
+}
+
+/* Empties the table, keeping its capacity. */
+void hs_addrindex_clear(hs_addrindex *x);
+
 #endif

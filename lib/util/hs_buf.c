@@ -144,6 +144,7 @@ hs_buf_detach(hs_buf *b)
         hs_buf_release(b);
         return NULL;
     }
+    b->data[b->len] = '\0'; /* a buffer never appended to has no NUL yet */
     p = b->data;
     hs_buf_init(b);
     return p;

@@ -9,10 +9,13 @@
 #include <stdint.h>
 
 /* Decodes one UTF-8 sequence at s (len > 0); returns its length, or 0 when
- * it is not valid UTF-8. */
+ * it is not valid UTF-8. Overlong forms, surrogates and code points past
+ * U+10FFFF are not valid: decoding them would turn "\xc0\xaf" into "/"
+ * and write surrogate escapes that no JSON reader pairs up. */
 static size_t
 utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 {
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
     size_t n;
     uint32_t c = s[0];
     if (c < 0x80) {
@@ -30,6 +33,9 @@ utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
             return 0;
         }
         c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+        return 0;
     }
     *cp = c;
     return n;

@@ -22,18 +22,19 @@ hs_textpool_release(hs_textpool *p)
     hs_textpool_init(p, p->a);
 }
 
-int
-hs_textpool_add(hs_textpool *p, const void *s, size_t len, uint64_t *off)
+/* Writes a varint length and the bytes at position start. */
+static int
+put_entry(hs_textpool *p, size_t start, const void *s, size_t len)
 {
-    size_t need;
-    size_t start = p->len ? p->len : 1; /* offset 0 means "none" */
-    size_t v = len;
+    size_t need, v = len;
     if (!hs_size_add(start, len, &need) || !hs_size_add(need, 10, &need)) {
         return HS_ENOMEM;
     }
     HS_TRY(HS_GROW(p->a, p->data, need, p->alloc));
+    if (start > p->len) {
+        memset(p->data + p->len, 0, start - p->len); /* padding */
+    }
     p->len = start;
-    *off = start;
     do {
         unsigned char byte = (unsigned char)(v & 0x7f);
         v >>= 7;
@@ -43,6 +44,25 @@ hs_textpool_add(hs_textpool *p, const void *s, size_t len, uint64_t *off)
         memcpy(p->data + p->len, s, len);
     }
     p->len += len;
+    return HS_OK;
+}
+
+int
+hs_textpool_append(hs_textpool *p, const void *s, size_t len)
+{
+    return put_entry(p, p->len, s, len);
+}
+
+int
+hs_textpool_add(hs_textpool *p, const void *s, size_t len, uint64_t *off)
+{
+    /* offset 0 means "none"; entries are aligned (see the header) */
+    size_t start = (p->len + HS_TEXT_ALIGN - 1) & ~(size_t)(HS_TEXT_ALIGN - 1);
+    if (start == 0) {
+        start = HS_TEXT_ALIGN;
+    }
+    HS_TRY(put_entry(p, start, s, len));
+    *off = start;
     return HS_OK;
 }
 

@@ -4,8 +4,10 @@
  * Values and names of objects are stored here: most are unique (every str
  * object is its own string), so interning would cost a hash per record and
  * save little. An entry is a varint length followed by the bytes; offset 0
- * is reserved to mean "none". Offsets are 64-bit so that the pool may pass
- * 4 GiB on a huge dump.
+ * is reserved to mean "none". Entries start at multiples of
+ * HS_TEXT_ALIGN, so a graph can name one with a 32-bit number
+ * (offset / HS_TEXT_ALIGN) and still address a pool of 16 GiB, at the cost
+ * of 1.5 bytes of padding per entry on average.
  */
 #ifndef HS_TEXTPOOL_H
 #define HS_TEXTPOOL_H
@@ -13,6 +15,8 @@
 #include <heapscope.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define HS_TEXT_ALIGN 4
 
 typedef struct hs_textpool {
     const hs_allocator *a;
@@ -25,6 +29,10 @@ void hs_textpool_release(hs_textpool *p);
 
 /* Appends s[0..len); *off gets the entry's offset (never 0). */
 int hs_textpool_add(hs_textpool *p, const void *s, size_t len, uint64_t *off);
+
+/* Appends s[0..len) as an entry right after the last one, unaligned: how
+ * a value is stored behind a name (found by skipping the name). */
+int hs_textpool_append(hs_textpool *p, const void *s, size_t len);
 
 /* The bytes at off (not NUL-terminated), and the offset just past the
  * entry in *next (may be NULL), so that two entries can be stored back to

@@ -75,8 +75,8 @@ def substitute(text, tmp):
 
 # Measurements that differ from run to run are masked before comparing.
 MASKS = [
-    (re.compile(r"^(peak_rss_bytes|load_seconds)( +)\S+$", re.M), r"\1\2N"),
-    (re.compile(r'"(peak_rss_bytes|load_seconds)": [0-9.]+'), r'"\1": N'),
+    (re.compile(r"^(peak_rss_bytes|[a-z]+_seconds)( +)\S+$", re.M), r"\1\2N"),
+    (re.compile(r'"(peak_rss_bytes|[a-z]+_seconds)": [0-9.]+'), r'"\1": N'),
 ]
 
 

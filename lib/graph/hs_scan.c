@@ -1,0 +1,211 @@
+/*
+ * hs_scan.c - lines to nodes (see hs_scan.h).
+ */
+#include "hs_scan.h"
+
+#include "../parse/hs_text.h"
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+
+#include <string.h>
+
+/* How often (in bytes of input) the progress counter is refreshed. */
+#define COUNTER_EVERY (1u << 20)
+
+int
+hs_scan_init(hs_scan *s, const hs_load_options *opts, hs_input *in,
+             const hs_allocator *a)
+{
+    memset(s, 0, sizeof(*s));
+    s->alloc = a ? *a : hs_default_allocator;
+    s->opts = opts;
+    s->in = in;
+    s->g = hs_graph_new(a);
+    if (!s->g) {
+        return HS_ENOMEM;
+    }
+    hs_line_parser_init(&s->lp, &s->alloc);
+    return HS_OK;
+}
+
+void
+hs_scan_release(hs_scan *s)
+{
+    const hs_allocator *a = &s->alloc;
+    if (!a->malloc) {
+        return; /* never initialised */
+    }
+    hs_input_free(s->in);
+    hs_line_parser_release(&s->lp);
+    hs_mfree(a, s->refs.v);
+    hs_mfree(a, s->counts);
+    hs_mfree(a, s->fixbuf);
+    hs_graph_free(s->g);
+    s->in = NULL;
+    s->g = NULL;
+    s->refs.v = NULL;
+    s->counts = NULL;
+    s->fixbuf = NULL;
+}
+
+/* Fails with err positioned at the current line. */
+static int
+line_error(hs_scan *s, int code, uint64_t column)
+{
+    hs_error_at(&s->err, hs_input_lineno(s->in), column,
+                hs_input_line_offset(s->in));
+    s->err.code = code;
+    if (!s->err.message[0]) {
+        hs_error_set(&s->err, code, "%s", hs_strerror(code));
+    }
+    return code;
+}
+
+static int
+scratch(hs_scan *s, size_t len)
+{
+    return HS_GROW(s->g->a, s->fixbuf, len + 1, s->fixbuf_alloc);
+}
+
+/* Interns a type string, repairing meliae's mojibake (FORMAT.md §1.3). */
+static int
+intern_type(hs_scan *s, const char *t, size_t len, uint32_t *id)
+{
+    size_t fixed;
+    if (hs_text_has_high(t, len)) {
+        HS_TRY(scratch(s, len));
+        if (hs_text_repair_mojibake(t, len, s->fixbuf, &fixed)) {
+            t = s->fixbuf;
+            len = fixed;
+        }
+    }
+    return hs_strtab_intern(&s->g->types, t, len, id);
+}
+
+/* Appends a record as a node. Duplicates are found later, in one batch
+ * (hs_link): a lookup per line here would cost two cache misses per
+ * record while the parse is otherwise streaming. */
+static int
+add_record(hs_scan *s, const hs_record *rec)
+{
+    hs_graph *g = s->g;
+    uint32_t id, type;
+    const char *name = rec->name;
+    size_t name_len = rec->name_len;
+    if (rec->nrefs > UINT32_MAX - 1) {
+        return hs_error_set(&s->err, HS_ELIMIT, "more than 4 G refs in one "
+                            "record");
+    }
+    HS_TRY(intern_type(s, rec->type, rec->type_len, &type));
+    HS_TRY(hs_graph_add_node(g, rec->address, &id));
+    HS_TRY(HS_GROW(g->a, s->counts, (size_t)id + 2, s->counts_alloc));
+    s->counts[id] = (uint32_t)rec->nrefs;
+    g->type[id] = type;
+    HS_TRY(hs_graph_set_size(g, id, rec->size));
+    HS_TRY(hs_graph_set_len(g, id, rec->len));
+    /* Function names come from the text escaper: never mojibake. */
+    if (name && hs_text_has_high(name, name_len)
+        && !(rec->type_len == 8 && memcmp(rec->type, "function", 8) == 0)) {
+        size_t fixed;
+        HS_TRY(scratch(s, name_len));
+        if (hs_text_repair_mojibake(name, name_len, s->fixbuf, &fixed)) {
+            name = s->fixbuf;
+            name_len = fixed;
+        }
+    }
+    if (name || rec->value) {
+        HS_TRY(hs_graph_set_text(g, id, name, name_len, rec->value,
+                                 rec->value_len,
+                                 rec->value_is_int ? HS_VALUE_INT
+                                                   : HS_VALUE_TEXT));
+    }
+    return HS_OK;
+}
+
+static int
+take_header(hs_scan *s, const hs_header *h)
+{
+    hs_graph *g = s->g;
+    if (s->seen_content) {
+        hs_error_set(&s->err, HS_EPARSE, "a heapscope header line may only "
+                     "come first");
+        return line_error(s, HS_EPARSE, 1);
+    }
+    if (h->version != 1) {
+        hs_error_set(&s->err, HS_EUNSUPPORTED, "heapscope dump format "
+                     "version %lld is not supported (this heapscope reads "
+                     "version 1)", (long long)h->version);
+        return line_error(s, HS_EUNSUPPORTED, 1);
+    }
+    g->stats.has_header = 1;
+    g->stats.dump_time = h->time;
+    g->stats.pid = h->pid;
+    memcpy(g->stats.python_version, h->python, sizeof(h->python));
+    return HS_OK;
+}
+
+/* A line that failed to parse: fatal, skipped, or (the last line of a dump
+ * cut short) dropped; hs_read warns about it. */
+static int
+bad_line(hs_scan *s, int rc, bool complete)
+{
+    hs_load_stats *st = &s->g->stats;
+    if (rc != HS_EPARSE) {
+        return line_error(s, rc, 0);
+    }
+    if (!complete) {
+        st->truncated_line = hs_input_lineno(s->in);
+        return HS_OK;
+    }
+    if (s->opts->flags & HS_LOAD_SKIP_BAD_LINES) {
+        st->bad_lines++;
+        return HS_OK;
+    }
+    return line_error(s, rc, s->err.column);
+}
+
+int
+hs_scan_lines(hs_scan *s)
+{
+    hs_record rec;
+    hs_header hdr;
+    const char *line;
+    size_t len;
+    bool complete;
+    uint64_t next_count = COUNTER_EVERY;
+    int rc;
+    while ((rc = hs_input_line(s->in, &line, &len, &complete, &s->err)) > 0) {
+        rc = hs_line_parse(&s->lp, line, len, &rec, &hdr, &s->refs, &s->err);
+        if (rc == HS_LINE_RECORD) {
+            s->seen_content = true;
+            s->g->stats.records++;
+            rc = add_record(s, &rec);
+            if (rc < 0) {
+                return line_error(s, rc, 0);
+            }
+        } else if (rc == HS_LINE_HEADER) {
+            HS_TRY(take_header(s, &hdr));
+            s->seen_content = true;
+        } else if (rc < 0) {
+            HS_TRY(bad_line(s, rc, complete));
+        }
+        if (hs_input_text_bytes(s->in) >= next_count) {
+            atomic_store_explicit(&s->consumed, hs_input_consumed(s->in),
+                                  memory_order_relaxed);
+            next_count = hs_input_text_bytes(s->in) + COUNTER_EVERY;
+            if (s->tick) {
+                s->tick(s, s->tick_ctx);
+            }
+        }
+    }
+    if (rc < 0) {
+        return line_error(s, rc, 0);
+    }
+    s->g->stats.lines = hs_input_lineno(s->in);
+    s->g->stats.input_bytes = hs_input_text_bytes(s->in);
+    s->g->stats.file_bytes = hs_input_consumed(s->in);
+    atomic_store_explicit(&s->consumed, hs_input_consumed(s->in),
+                          memory_order_relaxed);
+    s->stream_truncated = hs_input_truncated(s->in);
+    return HS_OK;
+}

@@ -1,0 +1,61 @@
+/*
+ * hs_scan.h - reading the lines of one input (or one slice of it) into a
+ * partial graph.
+ *
+ * A scan appends each record as a node, in file order, and its refs (still
+ * addresses) to one growing u64 array; resolving addresses to ids is the
+ * job of hs_link, after every slice has been read. A large plain file is
+ * read by several scans at once, one per thread and slice (hs_read.c),
+ * whose results hs_scan_merge concatenates. A scan never calls back into
+ * the caller (warnings are recorded, progress is a counter), so it may
+ * run on any thread.
+ */
+#ifndef HS_SCAN_H
+#define HS_SCAN_H
+
+#include <heapscope.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "hs_graph_internal.h"
+#include "../io/hs_input.h"
+#include "../parse/hs_line.h"
+
+typedef struct hs_scan {
+    hs_allocator alloc;       /* for the arrays below */
+    hs_graph *g;              /* the nodes read so far */
+    const hs_load_options *opts;
+    hs_input *in;
+    hs_line_parser lp;
+    hs_u64vec refs;           /* every record's refs, as addresses */
+    uint32_t *counts;         /* refs per node */
+    size_t counts_alloc;
+    char *fixbuf;             /* scratch for mojibake repair */
+    size_t fixbuf_alloc;
+    bool seen_content;        /* a record or header was read */
+    bool stream_truncated;    /* the compressed stream ended early */
+    hs_error err;             /* this scan's failure, lines local */
+    _Atomic uint64_t consumed; /* input bytes read, for progress */
+    /* Called on the scanning thread about every megabyte when set (a
+     * sequential load reports progress through it). */
+    void (*tick)(struct hs_scan *s, void *ctx);
+    void *tick_ctx;
+} hs_scan;
+
+/* Prepares a scan reading in (taken over: freed by hs_scan_release). The
+ * scan's graph uses the allocator a. HS_ENOMEM on failure. */
+int hs_scan_init(hs_scan *s, const hs_load_options *opts, hs_input *in,
+                 const hs_allocator *a);
+/* Frees everything the scan still owns (set s->g to NULL first to keep
+ * the graph). */
+void hs_scan_release(hs_scan *s);
+
+/* Reads every line. Returns HS_OK or a negative status with s->err set
+ * (line numbers local to the scan's input). */
+int hs_scan_lines(hs_scan *s);
+
+/* Appends everything `from` read to `into` (type ids, text offsets and
+ * side tables remapped), then releases `from`. */
+int hs_scan_merge(hs_scan *into, hs_scan *from);
+
+#endif
