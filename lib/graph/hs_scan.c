@@ -199,7 +199,10 @@ hs_scan_lines(hs_scan *s)
         }
     }
     if (rc < 0) {
-        return line_error(s, rc, 0);
+        /* The input failed while reading the next line: name that one. */
+        hs_error_at(&s->err, hs_input_lineno(s->in) + 1, 0,
+                    hs_input_text_bytes(s->in));
+        return rc;
     }
     s->g->stats.lines = hs_input_lineno(s->in);
     s->g->stats.input_bytes = hs_input_text_bytes(s->in);

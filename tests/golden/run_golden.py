@@ -61,6 +61,42 @@ def make_inputs(tmp):
     with open(os.path.join(tmp, "garbage.bin"), "wb") as f:
         f.write(bytes(range(256)) * 64)
     open(os.path.join(tmp, "empty.json"), "wb").close()
+    # bzip2 and zstd streams cut short, and damaged: varied records, so
+    # that the first half of the stream decodes to something.
+    big = "".join('{"address": %d, "type": "str", "size": %d, "len": %d, '
+                  '"value": "v%d", "refs": []}\n'
+                  % (4096 + 48 * i, 50 + len(str(i)), len(str(i)) + 1, i * 7919)
+                  for i in range(60000)).encode()
+    bz = bz2.compress(big)
+    with open(os.path.join(tmp, "cut.bz2"), "wb") as f:
+        f.write(bz[: len(bz) // 2])
+    bad = bytearray(bz)
+    for i in range(len(bad) // 2, len(bad) // 2 + 40):
+        bad[i] ^= 0x5A
+    with open(os.path.join(tmp, "corrupt.bz2"), "wb") as f:
+        f.write(bytes(bad))
+    if zstd:
+        zpath = os.path.join(tmp, "big.zst")
+        subprocess.run([zstd, "-q", "-f", "-o", zpath, "-"], input=big,
+                       check=True)
+        with open(zpath, "rb") as f:
+            zs = f.read()
+        with open(os.path.join(tmp, "cut.zst"), "wb") as f:
+            f.write(zs[: len(zs) // 2])
+        bad = bytearray(zs)
+        for i in range(len(bad) // 2, len(bad) // 2 + 40):
+            bad[i] ^= 0x5A
+        with open(os.path.join(tmp, "corrupt.zst"), "wb") as f:
+            f.write(bytes(bad))
+    # Absurd but valid: one list of a million refs, one 100 MB string.
+    with open(os.path.join(tmp, "huge-lines.json"), "w") as f:
+        n = 1000000
+        f.write('{"address": 1, "type": "list", "size": %d, "len": %d, '
+                '"refs": [%s]}\n' % (56 + 8 * n, n,
+                                     ", ".join(["2"] * n)))
+        f.write('{"address": 2, "type": "str", "size": 104857649, '
+                '"len": 104857600, "value": "%s", "refs": []}\n'
+                % ("x" * 104857600))
     # Two gzip members back to back read as one dump.
     with open(os.path.join(tmp, "two-members.json.gz"), "wb") as f:
         lines = small.splitlines(keepends=True)
