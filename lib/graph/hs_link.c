@@ -19,35 +19,167 @@
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Prefetch distances of the batch loops below: far enough ahead to hide
  * a DRAM access, near enough that the lines are still cached. */
 enum { AHEAD = 64, AHEAD2 = 24 };
 
-/* Indexes the records' addresses in one batch with prefetching. A record
- * whose address is already indexed is a duplicate: it is flagged gone (the
- * first record wins, as in meliae) and dropped by drop_duplicates. */
-static int
-index_records(hs_scan *r)
+/* Fewer records or refs than this are handled on one thread. */
+#define PARALLEL_REFS (1u << 20)
+
+/* A job whose thread could not start (run on the caller instead). */
+#define HS_EAGAIN_THREAD 1
+
+/* MARK: the index */
+
+/* NOTE: about building the index on several threads. The table is cut
+ * into equal ranges of slots, one per thread, and every thread walks all
+ * records but inserts only those whose probe starts in its range, never
+ * writing a slot outside it. A record whose probe would run past the end
+ * of its range is deferred to a serial pass. Two records with the same
+ * address start at the same slot, so one thread sees both, in id order:
+ * the first still wins, as in meliae (and if the first was deferred, the
+ * second finds no free slot either and is deferred after it). Within a
+ * range, records are handled in batches so that their slots, then the
+ * addresses of the slots' occupants, can be prefetched together. */
+typedef struct index_job {
+    hs_graph *g;
+    uint64_t lo, hi;          /* slot range */
+    hs_u64vec deferred;       /* ids whose probe leaves the range */
+    uint64_t dups, inserted;
+    const hs_allocator *a;
+    int rc;
+    pthread_t thread;
+} index_job;
+
+enum { BATCH = 32 };
+
+static void
+index_one(index_job *job, uint32_t id, uint64_t home)
 {
-    hs_graph *g = r->g;
-    uint32_t n = g->n;
-    HS_TRY(hs_addrindex_reserve(&g->index, g->addr, n));
-    for (uint32_t i = 0; i < n; i++) {
-        if (i + AHEAD < n) {
-            hs_addrindex_prefetch(&g->index, g->addr[i + AHEAD]);
+    hs_graph *g = job->g;
+    uint32_t *slots = g->index.slots;
+    uint64_t addr = g->addr[id];
+    for (uint64_t p = home; p < job->hi; p++) {
+        uint32_t cur = slots[p];
+        if (cur == UINT32_MAX) {
+            slots[p] = id;
+            job->inserted++;
+            return;
         }
-        if (i + AHEAD2 < n) {
-            hs_addrindex_prefetch_occupant(&g->index, g->addr,
-                                           g->addr[i + AHEAD2]);
-        }
-        if (hs_addrindex_put(&g->index, g->addr, i) != UINT32_MAX) {
-            g->flags[i] |= HS_NODE_GONE;
-            g->stats.duplicates++;
+        if (g->addr[cur] == addr) {
+            g->flags[id] |= HS_NODE_GONE; /* a duplicate: the first wins */
+            job->dups++;
+            return;
         }
     }
-    return HS_OK;
+    if (job->deferred.len == job->deferred.alloc
+        && HS_GROW(job->a, job->deferred.v, job->deferred.len + 1,
+                   job->deferred.alloc) < 0) {
+        job->rc = HS_ENOMEM;
+        return;
+    }
+    job->deferred.v[job->deferred.len++] = id;
+}
+
+static void
+index_batch(index_job *job, const uint32_t *ids, const uint64_t *homes,
+            unsigned k)
+{
+    const hs_graph *g = job->g;
+    for (unsigned j = 0; j < k; j++) {
+        __builtin_prefetch(&g->index.slots[homes[j]]);
+    }
+    for (unsigned j = 0; j < k; j++) {
+        uint32_t cur = g->index.slots[homes[j]];
+        if (cur != UINT32_MAX) {
+            __builtin_prefetch(&g->addr[cur]);
+        }
+    }
+    for (unsigned j = 0; j < k; j++) {
+        index_one(job, ids[j], homes[j]);
+    }
+}
+
+static void *
+run_index(void *arg)
+{
+    index_job *job = arg;
+    const hs_graph *g = job->g;
+    uint32_t ids[BATCH];
+    uint64_t homes[BATCH];
+    unsigned k = 0;
+    for (uint32_t i = 0; i < g->n && job->rc == 0; i++) {
+        uint64_t h = hs_addrindex_home(&g->index, g->addr[i]);
+        if (h < job->lo || h >= job->hi) {
+            continue;
+        }
+        ids[k] = i;
+        homes[k] = h;
+        if (++k == BATCH) {
+            index_batch(job, ids, homes, k);
+            k = 0;
+        }
+    }
+    index_batch(job, ids, homes, k);
+    return NULL;
+}
+
+/* Indexes every record's address; a record whose address is already
+ * indexed is a duplicate, flagged gone and dropped by drop_duplicates. */
+static int
+index_records(hs_scan *s, unsigned threads)
+{
+    hs_graph *g = s->g;
+    index_job jobs[HS_MAX_THREADS];
+    uint64_t cap;
+    int rc = HS_OK;
+    HS_TRY(hs_addrindex_reserve(&g->index, g->addr, g->n));
+    cap = g->index.cap;
+    if (g->n < PARALLEL_REFS || threads < 1) {
+        threads = 1;
+    }
+    memset(jobs, 0, sizeof(jobs));
+    for (unsigned t = 0; t < threads; t++) {
+        jobs[t].g = g;
+        jobs[t].a = &s->alloc;
+        jobs[t].lo = cap / threads * t;
+        jobs[t].hi = t + 1 == threads ? cap : cap / threads * (t + 1);
+    }
+    for (unsigned t = 1; t < threads; t++) {
+        if (pthread_create(&jobs[t].thread, NULL, run_index, &jobs[t]) != 0) {
+            jobs[t].rc = HS_EAGAIN_THREAD;
+        }
+    }
+    run_index(&jobs[0]);
+    for (unsigned t = 1; t < threads; t++) {
+        if (jobs[t].rc == HS_EAGAIN_THREAD) {
+            jobs[t].rc = 0;
+            run_index(&jobs[t]);
+        } else {
+            pthread_join(jobs[t].thread, NULL);
+        }
+    }
+    /* The deferred records, serially and in id order per range; ranges
+     * are disjoint in addresses, so their order does not matter. */
+    for (unsigned t = 0; t < threads; t++) {
+        if (rc == 0 && jobs[t].rc < 0) {
+            rc = jobs[t].rc;
+        }
+        g->index.count += jobs[t].inserted;
+        g->stats.duplicates += jobs[t].dups;
+        for (size_t k = 0; rc == 0 && k < jobs[t].deferred.len; k++) {
+            uint32_t id = (uint32_t)jobs[t].deferred.v[k];
+            if (hs_addrindex_put(&g->index, g->addr, id) != UINT32_MAX) {
+                g->flags[id] |= HS_NODE_GONE;
+                g->stats.duplicates++;
+            }
+        }
+        hs_mfree(&s->alloc, jobs[t].deferred.v);
+    }
+    return rc;
 }
 
 /* Renumbers a side table's ids after nodes were dropped: new_id maps old
@@ -124,6 +256,7 @@ drop_duplicates(hs_scan *r)
  * speed, never results. */
 enum { NEAR = 8, HOT_BITS = 12 };
 
+
 typedef struct hot_entry {
     uint64_t addr;
     uint32_t id;
@@ -157,58 +290,185 @@ add_phantom(hs_scan *r, uint64_t addr, uint32_t *id)
     return HS_OK;
 }
 
-/* Resolves every ref address to a node id (see the top of this file).
- * Records have ids below nrec, phantoms (added here) from nrec up, so a
- * dangling ref is recognised without touching node memory. */
-static int
-resolve_refs(hs_scan *r)
+/* One thread's share of the refs: the refs of nodes [u0, u1), which are
+ * refs [r0, r1). Its ids are written as u32 from byte 8 * r0 on (inside
+ * its own share of the u64 array, so threads never touch each other's
+ * bytes) and moved to byte 4 * r0 afterwards. Refs with no record are
+ * left to a serial pass, which creates the phantoms. */
+typedef struct resolve_job {
+    const hs_scan *s;
+    unsigned char *buf;   /* the refs array, as bytes (see NOTE below) */
+    uint32_t u0, u1;
+    size_t r0, r1;
+    hs_u64vec missing;    /* pairs: ref index, address */
+    int rc;
+    pthread_t thread;
+} resolve_job;
+
+/* NOTE: the refs array is read as u64 and written as u32 in place, so it
+ * is accessed through memcpy on bytes: the same storage seen as two types
+ * would break C's aliasing rules. */
+static inline uint64_t
+ref_in(const unsigned char *buf, size_t i)
 {
-    hs_graph *g = r->g;
-    uint64_t *v = r->refs.v;
-    uint32_t *out = (uint32_t *)(void *)r->refs.v;
-    size_t m = r->refs.len, i = 0;
+    uint64_t v;
+    memcpy(&v, buf + 8 * i, sizeof(v));
+    return v;
+}
+
+static inline void
+id_out(unsigned char *buf, size_t byte, uint32_t id)
+{
+    memcpy(buf + byte, &id, sizeof(id));
+}
+
+static int
+note_missing(resolve_job *job, size_t i, uint64_t addr)
+{
+    hs_u64vec *m = &job->missing;
+    if (m->len + 2 > m->alloc) {
+        HS_TRY(HS_GROW(&job->s->alloc, m->v, m->len + 2, m->alloc));
+    }
+    m->v[m->len++] = i;
+    m->v[m->len++] = addr;
+    return HS_OK;
+}
+
+static int
+resolve_range(resolve_job *job)
+{
+    const hs_scan *s = job->s;
+    const hs_graph *g = s->g;
+    const hs_addrindex *x = &g->index;
     uint32_t nrec = g->n;
-    hot_entry *hot = hs_malloc(g->a, sizeof(*hot) << HOT_BITS);
+    size_t i = job->r0, m = job->r1, out = 8 * job->r0;
+    hot_entry *hot = hs_malloc(&s->alloc, sizeof(*hot) << HOT_BITS);
     if (!hot) {
         return HS_ENOMEM;
     }
     memset(hot, 0xff, sizeof(*hot) << HOT_BITS); /* id UINT32_MAX: empty */
-    for (uint32_t u = 0; u < nrec; u++) {
-        size_t end = i + r->counts[u];
-        for (; i < end; i++) {
-            uint64_t addr = v[i];
+    for (uint32_t u = job->u0; u < job->u1; u++) {
+        size_t end = i + s->counts[u];
+        for (; i < end; i++, out += 4) {
+            uint64_t addr = ref_in(job->buf, i);
             hot_entry *h = &hot[(addr >> 4) & ((1u << HOT_BITS) - 1)];
             uint32_t id;
             if (i + AHEAD < m) {
-                hs_addrindex_prefetch(&g->index, v[i + AHEAD]);
+                hs_addrindex_prefetch(x, ref_in(job->buf, i + AHEAD));
             }
             if (i + AHEAD2 < m) {
-                hs_addrindex_prefetch_occupant(&g->index, g->addr,
-                                               v[i + AHEAD2]);
+                hs_addrindex_prefetch_occupant(x, g->addr,
+                                               ref_in(job->buf, i + AHEAD2));
             }
             if (h->addr == addr && h->id != UINT32_MAX) {
                 id = h->id;
             } else if ((id = near_guess(g->addr, nrec, u, addr))
                        == UINT32_MAX) {
-                id = hs_addrindex_find(&g->index, g->addr, addr);
-                if (id == UINT32_MAX) {
-                    int rc = add_phantom(r, addr, &id);
-                    if (rc < 0) {
-                        hs_mfree(g->a, hot);
-                        return rc;
-                    }
+                id = hs_addrindex_find(x, g->addr, addr);
+                if (id == UINT32_MAX && note_missing(job, i, addr) < 0) {
+                    hs_mfree(&s->alloc, hot);
+                    return HS_ENOMEM;
                 }
                 h->addr = addr;
                 h->id = id;
             }
-            if (id >= nrec) {
-                g->stats.dangling_refs++;
-            }
-            out[i] = id;
+            id_out(job->buf, out, id);
         }
     }
-    hs_mfree(g->a, hot);
+    hs_mfree(&s->alloc, hot);
     return HS_OK;
+}
+
+static void *
+run_resolve(void *arg)
+{
+    resolve_job *job = arg;
+    job->rc = resolve_range(job);
+    return NULL;
+}
+
+/* Splits the nodes into n jobs with about equal numbers of refs. */
+static unsigned
+split_jobs(hs_scan *s, unsigned char *buf, resolve_job *jobs, unsigned n)
+{
+    size_t m = s->refs.len, r = 0;
+    uint32_t u = 0, nrec = s->g->n;
+    unsigned k = 0;
+    for (unsigned t = 0; t < n; t++) {
+        size_t goal = t + 1 == n ? m : m / n * (t + 1);
+        memset(&jobs[k], 0, sizeof(jobs[k]));
+        jobs[k].s = s;
+        jobs[k].buf = buf;
+        jobs[k].u0 = u;
+        jobs[k].r0 = r;
+        while (u < nrec && (r < goal || t + 1 == n)) {
+            r += s->counts[u++];
+        }
+        jobs[k].u1 = u;
+        jobs[k].r1 = r;
+        if (jobs[k].u1 > jobs[k].u0) {
+            k++;
+        }
+    }
+    return k;
+}
+
+/* Resolves every ref address to a node id (see the top of this file),
+ * on up to `threads` threads. Records have ids below nrec, phantoms
+ * (added at the end) from nrec up. */
+static int
+resolve_refs(hs_scan *s, unsigned threads)
+{
+    hs_graph *g = s->g;
+    unsigned char *buf = (unsigned char *)s->refs.v;
+    resolve_job jobs[HS_MAX_THREADS];
+    unsigned n;
+    int rc = HS_OK;
+    if (threads > HS_MAX_THREADS) {
+        threads = HS_MAX_THREADS;
+    }
+    if (s->refs.len < PARALLEL_REFS) {
+        threads = 1;
+    }
+    n = split_jobs(s, buf, jobs, threads ? threads : 1);
+    for (unsigned t = 1; t < n; t++) {
+        if (pthread_create(&jobs[t].thread, NULL, run_resolve, &jobs[t]) != 0) {
+            jobs[t].rc = HS_EAGAIN_THREAD;
+        }
+    }
+    if (n > 0) {
+        jobs[0].rc = resolve_range(&jobs[0]);
+    }
+    for (unsigned t = 1; t < n; t++) {
+        if (jobs[t].rc != HS_EAGAIN_THREAD) {
+            pthread_join(jobs[t].thread, NULL);
+        } else {
+            jobs[t].rc = resolve_range(&jobs[t]); /* no thread: do it here */
+        }
+    }
+    for (unsigned t = 0; t < n; t++) {
+        if (rc == 0 && jobs[t].rc < 0) {
+            rc = jobs[t].rc;
+        }
+        /* Each share's ids move from byte 8*r0 to 4*r0, in order. */
+        if (rc == 0 && t > 0) {
+            memmove(buf + 4 * jobs[t].r0, buf + 8 * jobs[t].r0,
+                    4 * (jobs[t].r1 - jobs[t].r0));
+        }
+    }
+    for (unsigned t = 0; t < n; t++) {
+        hs_u64vec *miss = &jobs[t].missing;
+        for (size_t k = 0; rc == 0 && k < miss->len; k += 2) {
+            uint32_t id = hs_addrindex_find(&g->index, g->addr, miss->v[k + 1]);
+            if (id == UINT32_MAX) {
+                rc = add_phantom(s, miss->v[k + 1], &id);
+            }
+            id_out(buf, 4 * (size_t)miss->v[k], id);
+            g->stats.dangling_refs++;
+        }
+        hs_mfree(&s->alloc, miss->v);
+    }
+    return rc;
 }
 
 /* Moves the resolved refs and the counts into the children CSR. */
@@ -236,16 +496,16 @@ build_children(hs_scan *r)
 }
 
 int
-hs_link_records(hs_scan *s, hs_error *err)
+hs_link_records(hs_scan *s, unsigned threads, hs_error *err)
 {
     hs_graph *g = s->g;
-    int rc = index_records(s);
+    int rc = index_records(s, threads);
     if (rc == 0 && g->stats.duplicates) {
         rc = drop_duplicates(s);
     }
     if (rc == 0) {
         g->live = g->n;
-        rc = resolve_refs(s);
+        rc = resolve_refs(s, threads);
     }
     if (rc == 0) {
         rc = build_children(s);

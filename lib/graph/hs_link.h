@@ -9,7 +9,8 @@
 /* Indexes every record's address (duplicates after the first are dropped
  * and counted), resolves every ref to a node id (a phantom node per
  * dangling address) and moves the refs into the graph's children CSR.
- * The scan's refs and counts are consumed. */
-int hs_link_records(hs_scan *s, hs_error *err);
+ * The scan's refs and counts are consumed. Lookups run on up to
+ * `threads` threads (1 for none). */
+int hs_link_records(hs_scan *s, unsigned threads, hs_error *err);
 
 #endif

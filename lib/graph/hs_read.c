@@ -29,7 +29,6 @@
 
 #define DEFAULT_MAX_LINE (1ull << 30)
 #define PROGRESS_EVERY (4u << 20)
-#define MAX_THREADS 8
 /* Smaller files are not worth a thread: reading 32 MiB takes ~0.1 s. */
 #define PARALLEL_MIN (32u << 20)
 
@@ -172,13 +171,13 @@ thread_count(const hs_load_options *opts)
 {
     long cpus;
     if (opts->threads) {
-        return opts->threads > MAX_THREADS ? MAX_THREADS : opts->threads;
+        return opts->threads > HS_MAX_THREADS ? HS_MAX_THREADS : opts->threads;
     }
     cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1) {
         return 1;
     }
-    return cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus;
+    return cpus > HS_MAX_THREADS ? HS_MAX_THREADS : (unsigned)cpus;
 }
 
 /* Waits for the slices, reporting their summed progress meanwhile. */
@@ -279,7 +278,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
     hs_graph *g = s->g;
     double t0 = now_seconds();
     const hs_load_stats *st = &g->stats;
-    HS_TRY(hs_link_records(s, l->err));
+    HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     g->stats.resolve_seconds = now_seconds() - t0;
     trim_nodes(g);
     g->stats.compression = compression;
@@ -324,7 +323,7 @@ hs_graph *
 hs_graph_read(const char *path, const hs_load_options *opts, hs_error *err)
 {
     hs_load_options defaults;
-    slice sl[MAX_THREADS];
+    slice sl[HS_MAX_THREADS];
     load l;
     hs_input *in;
     hs_compression kind;

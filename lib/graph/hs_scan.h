@@ -21,6 +21,9 @@
 #include "../io/hs_input.h"
 #include "../parse/hs_line.h"
 
+/* The most threads a load uses. */
+#define HS_MAX_THREADS 8
+
 typedef struct hs_scan {
     hs_allocator alloc;       /* for the arrays below */
     hs_graph *g;              /* the nodes read so far */

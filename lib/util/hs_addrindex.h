@@ -36,6 +36,13 @@ void hs_addrindex_release(hs_addrindex *x);
 /* Makes room for at least n entries without further growth. */
 int hs_addrindex_reserve(hs_addrindex *x, const uint64_t *addrs, uint64_t n);
 
+/* The slot where a probe for addr starts. */
+static inline uint64_t
+hs_addrindex_home(const hs_addrindex *x, uint64_t addr)
+{
+    return hs_hash_slot(hs_hash_u64(addr), x->cap);
+}
+
 /* Node id at address, or UINT32_MAX. addrs is the graph's address array. */
 static inline uint32_t
 hs_addrindex_find(const hs_addrindex *x, const uint64_t *addrs, uint64_t addr)
