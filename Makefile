@@ -30,7 +30,7 @@ asan:
 	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan \
 	    -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE="address;undefined" -DHS_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && ctest --output-on-failure -j$(JOBS)
+	cd build-asan && ctest --output-on-failure -j$(JOBS) -LE python
 
 bench: all
 	bash bench/run.sh

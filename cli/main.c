@@ -24,6 +24,7 @@ typedef struct command {
 extern const char cmd_summary_usage[];
 extern const char cmd_info_usage[];
 extern const char cmd_records_usage[];
+extern const char cmd_dump_usage[];
 
 static const command commands[] = {
     {"summary", cmd_summary, "objects and bytes per type (meliae's summarize)",
@@ -31,6 +32,8 @@ static const command commands[] = {
     {"info", cmd_info, "what a dump holds and how it loaded", cmd_info_usage},
     {"records", cmd_records, "the records as normalized JSON lines",
      cmd_records_usage},
+    {"dump", cmd_dump, "dump a running Python process's heap (by pid)",
+     cmd_dump_usage},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,91 @@
+"""Dumper benchmark: build a heap of about 2.6 M objects, dump it, report
+objects/s, MB/s and the extra peak memory per object.
+
+    PYTHONPATH=build/python/cpython-311 python3 bench/dump_bench.py [--gzip]
+
+Extra memory is measured twice: by the walk itself (every byte it
+allocates goes through hs_dump_mem.c: visited set, stack, buffers, zlib) and
+as the process's peak RSS growth during the dump (VmHWM after resetting
+it through /proc/self/clear_refs), which also catches anything else.
+"""
+
+import argparse
+import gc
+import os
+import sys
+import time
+
+import heapscope
+from heapscope import _dumper
+
+
+class Request:
+    def __init__(self, i):
+        self.path = "/item/%d" % i
+        self.serial = 10 ** 12 + i
+        self.headers = [i, "h%d" % i]
+        self.weight = i * 0.5
+
+
+def build(n_requests):
+    reqs = [Request(i) for i in range(n_requests)]
+    cache = {("key", i): {"v": i * 3.25, "tag": "t%d" % i}
+             for i in range(n_requests // 8)}
+    return reqs, cache
+
+
+def status(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=330000)
+    ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--out", default="/tmp/heapscope-bench.json")
+    args = ap.parse_args()
+    heap = build(args.requests)
+    gc.collect()
+    out = args.out + (".gz" if args.gzip else "")
+    rss0 = status("VmRSS")
+    peak_ok = reset_peak()
+    t = time.perf_counter()
+    result = heapscope.dump(out)
+    elapsed = time.perf_counter() - t
+    hwm = status("VmHWM")
+    stats = _dumper.last_stats()
+    n = result.objects
+    print("python %s, %s" % (sys.version.split()[0],
+                             "gzip" if args.gzip else "plain"))
+    print("objects        %d" % n)
+    print("time           %.2f s" % elapsed)
+    print("objects/s      %.0f" % (n / elapsed))
+    print("MB/s (JSON)    %.1f" % (stats["raw_bytes"] / elapsed / 1e6))
+    print("MB/s (file)    %.1f" % (result.bytes / elapsed / 1e6))
+    print("walk peak      %d bytes = %.2f bytes/object (visited set %d, "
+          "stack peak %d)" % (stats["peak_mem"], stats["peak_mem"] / n,
+                              stats["visited_bytes"],
+                              stats["stack_peak_bytes"]))
+    if peak_ok:
+        print("RSS peak growth %d bytes = %.2f bytes/object"
+              % (hwm - rss0, (hwm - rss0) / n))
+    print("C __sizeof__ calls %d" % stats["sizeof_ccalls"])
+    os.unlink(out)
+    del heap
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# bench/run.sh: time heapscope on a large synthetic meliae dump.
+#
+#   bench/run.sh [--small] [--oracle] [--check] [--runs N] [--heapscope PATH]
+#
+# Builds bench/gen_dump if needed, generates bench/data/service-7.8M.json
+# once (--small: service-300K.json, a check CI can run in seconds), warms
+# the page cache, then measures on that one file, in one run:
+#   * `wc -l` wall time: the floor for anything that reads every line;
+#   * `heapscope summary FILE`: wall time and peak RSS;
+#   * `heapscope summary --classic FILE`: the same;
+#   * with --oracle, the pure-Python oracle (tests/oracle/meliae_ref.py)
+#     on the same file, and whether its output equals heapscope's.
+# Results go to stdout as a markdown table (progress to stderr), with the
+# ratios the targets are stated in.  Ratios against `wc -l` measured in the
+# same run are comparable across machines; raw seconds are not.
+# --check also validates the generated dump (bench/check_dump.py).
+set -euo pipefail
+export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+data="$here/data"
+heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
+oracle="$root/tests/oracle/meliae_ref.py"
+python="${PYTHON:-python3}"
+objects=7800000
+name=service-7.8M.json
+with_oracle=0
+check=0
+runs=1
+
+# meliae's figures for a dump of this shape (7.8 M objects): seconds and
+# peak bytes for load()+summarize(), then for the classic pipeline.
+meliae_summary_s=78
+meliae_summary_rss=1760000000
+meliae_classic_s=148
+meliae_classic_rss=2400000000
+target_wc_ratio=12
+target_rss_ratio=0.6
+
+die() { echo "run.sh: error: $*" >&2; exit 1; }
+say() { echo "run.sh: $*" >&2; }
+
+usage() {
+    sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+    exit 2
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --small) objects=300000; name=service-300K.json ;;
+    --oracle) with_oracle=1 ;;
+    --check) check=1 ;;
+    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
+    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
+    -h|--help) usage ;;
+    *) usage ;;
+    esac
+    shift
+done
+case "$runs" in ''|*[!0-9]*|0) die "--runs needs a positive integer" ;; esac
+
+# Fail before spending minutes on generation.
+[ -x "$heapscope" ] || die "$heapscope not found or not executable;" \
+    "build it first (cmake -B build && cmake --build build)" \
+    "or pass --heapscope PATH"
+if [ ! -x /usr/bin/time ]; then
+    say "installing GNU time (the 'time' package) for peak RSS"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get install -y -qq time >&2 || die "cannot install 'time'"
+fi
+
+# calc EXPR [FORMAT]: floating-point arithmetic (bash has none).
+calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
+# elapsed START: seconds since START (an $EPOCHREALTIME), 3 decimals.
+elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
+min() { calc "$1 < $2 ? $1 : $2" %.3f; }
+
+# ---- the generator and the dump (cached) ----------------------------------
+
+mkdir -p "$data"
+gen="$data/gen_dump"
+if [ ! -x "$gen" ] || [ "$here/gen_dump.c" -nt "$gen" ]; then
+    say "building gen_dump"
+    ${CC:-cc} -O2 -Wall -Wextra -o "$gen" "$here/gen_dump.c"
+fi
+dump="$data/$name"
+if [ ! -s "$dump" ] || [ "$gen" -nt "$dump" ]; then
+    say "generating $dump ($objects objects)"
+    start=$EPOCHREALTIME
+    "$gen" --objects "$objects" -o "$dump.tmp"
+    mv "$dump.tmp" "$dump"
+    say "generated in $(elapsed "$start") s"
+fi
+if [ "$check" = 1 ]; then
+    say "checking the dump"
+    "$python" "$here/check_dump.py" "$dump" >&2
+fi
+bytes=$(stat -c %s "$dump")
+
+# ---- measuring ------------------------------------------------------------
+
+# Warm the page cache so every command reads from memory.
+cat "$dump" > /dev/null
+
+
+# measure NAME CMD...: fastest wall time of $runs runs into ${NAME}_s,
+# largest peak RSS (bytes) into ${NAME}_rss, stdout of the last run into
+# $data/NAME.out.  Stops the script if the command fails.
+measure() {
+    local label=$1 best="" rss=0 start t kb
+    shift
+    for _ in $(seq "$runs"); do
+        start=$EPOCHREALTIME
+        if ! /usr/bin/time -f '%M' -o "$data/$label.time" \
+                "$@" > "$data/$label.out" 2> "$data/$label.err"; then
+            cat "$data/$label.err" >&2
+            die "$label failed: $*"
+        fi
+        t=$(elapsed "$start")
+        kb=$(tail -n 1 "$data/$label.time")
+        best=${best:-$t}
+        best=$(min "$best" "$t")
+        [ "$kb" -gt "$rss" ] && rss=$kb
+    done
+    printf -v "${label}_s" '%s' "$best"
+    printf -v "${label}_rss" '%s' "$((rss * 1024))"
+}
+
+# wc -l takes a fraction of a second: take the best of 5.
+say "timing wc -l"
+wc_s=""
+for _ in 1 2 3 4 5; do
+    start=$EPOCHREALTIME
+    lines=$(wc -l < "$dump")
+    t=$(elapsed "$start")
+    wc_s=${wc_s:-$t}
+    wc_s=$(min "$wc_s" "$t")
+done
+
+say "timing heapscope summary"
+measure summary "$heapscope" summary "$dump"
+say "timing heapscope summary --classic"
+measure classic "$heapscope" summary --classic "$dump"
+if [ "$with_oracle" = 1 ]; then
+    say "timing the oracle (slow)"
+    measure oracle "$python" "$oracle" summary "$dump"
+    measure oracle_classic "$python" "$oracle" summary --classic "$dump"
+fi
+
+# ---- the report -----------------------------------------------------------
+
+mb() { calc "$1 / 1000000" %.0f; }
+same() { cmp -s "$data/$1.out" "$data/$2.out" && echo yes || echo NO; }
+
+row() {  # row LABEL SECONDS RSS [MELIAE_S MELIAE_RSS]
+    local s=$2 rss=$3 vs=""
+    if [ $# -ge 5 ]; then
+        vs="$(calc "$4 / $s" %.1f)x faster,"
+        vs="$vs $(calc "$5 / $rss" %.1f)x less memory"
+    fi
+    printf '| %s | %s | %sx | %s | %s | %sx | %s |\n' \
+        "$1" "$s" "$(calc "$s / $wc_s" %.1f)" \
+        "$(calc "$lines / $s / 1000000")" "$(mb "$rss")" \
+        "$(calc "$rss / $bytes")" "$vs"
+}
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no commit")
+echo "Benchmark of $(basename "$dump"): $lines lines, $(mb "$bytes") MB," \
+     "$(calc "$bytes / $lines" %.1f) bytes/line."
+echo "heapscope $rev; $(nproc) CPUs ($cpu); $(date -u +%Y-%m-%d)."
+echo
+echo "| command | wall s | time / wc -l | M objects/s | peak RSS MB" \
+     "| RSS / file | vs meliae |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+printf '| wc -l | %s | 1x | %s | | | |\n' "$wc_s" \
+    "$(calc "$lines / $wc_s / 1000000")"
+# meliae's figures are for the full-size dump only.
+vs_summary=() vs_classic=()
+if [ "$objects" = 7800000 ]; then
+    vs_summary=("$meliae_summary_s" "$meliae_summary_rss")
+    vs_classic=("$meliae_classic_s" "$meliae_classic_rss")
+fi
+row "heapscope summary" "$summary_s" "$summary_rss" "${vs_summary[@]}"
+row "heapscope summary --classic" "$classic_s" "$classic_rss" \
+    "${vs_classic[@]}"
+if [ "$with_oracle" = 1 ]; then
+    row "oracle summary" "$oracle_s" "$oracle_rss"
+    row "oracle summary --classic" "$oracle_classic_s" "$oracle_classic_rss"
+fi
+echo
+echo "Targets: summary time / wc -l <= ${target_wc_ratio}x (now" \
+     "$(calc "$summary_s / $wc_s" %.1f)x; --classic" \
+     "$(calc "$classic_s / $wc_s" %.1f)x); peak RSS / file size <=" \
+     "${target_rss_ratio}x (now $(calc "$summary_rss / $bytes")x;" \
+     "--classic $(calc "$classic_rss / $bytes")x)."
+echo "meliae on a dump of this shape: ${meliae_summary_s} s and" \
+     "$(mb "$meliae_summary_rss") MB for load()+summarize()," \
+     "${meliae_classic_s} s and $(mb "$meliae_classic_rss") MB for the" \
+     "classic pipeline."
+if [ "$with_oracle" = 1 ]; then
+    echo "Output identical to the oracle's: summary $(same summary oracle)," \
+         "--classic $(same classic oracle_classic)."
+fi

@@ -1,0 +1,201 @@
+"""Python side of the dumper: files, atomic renames and triggers.
+
+Everything here runs before or after the C walk (heapscope._dumper), where
+creating Python objects cannot disturb the snapshot.
+"""
+
+import itertools
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections import namedtuple
+
+DumpResult = namedtuple("DumpResult", "objects bytes")
+
+_COMPRESSIONS = (None, "gzip", "none")
+_counter = itertools.count()
+
+
+def _dumper():
+    # Imported lazily so that importing heapscope for analysis works where
+    # the extension was not built.
+    from heapscope import _dumper
+    return _dumper
+
+
+def _want_gzip(name, compress):
+    if compress not in _COMPRESSIONS:
+        raise ValueError("compress must be None, 'gzip' or 'none', not %r"
+                         % (compress,))
+    if compress is None:
+        return name is not None and str(name).endswith(".gz")
+    return compress == "gzip"
+
+
+def _dump_path(path, gzip, header):
+    path = os.fspath(path)
+    # Same directory as the result, so the rename is atomic.
+    tmp = "%s.tmp-%d-%d" % (path, os.getpid(), next(_counter))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                 0o644)
+    try:
+        try:
+            objects, nbytes = _dumper().dump_fd(fd, gzip, header)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return DumpResult(objects, nbytes)
+
+
+def _dump_stream(stream, gzip, header):
+    # The walk writes to a descriptor; a caller's stream may be any Python
+    # object (GzipFile, BytesIO, a socket file), so the dump goes to an
+    # anonymous temporary file first and is copied afterwards.
+    with tempfile.TemporaryFile() as tmp:
+        tmp.flush()
+        objects, nbytes = _dumper().dump_fd(tmp.fileno(), gzip, header)
+        tmp.seek(0)
+        if _is_text(stream):
+            if gzip:
+                raise ValueError("gzip output needs a binary stream")
+            while True:
+                chunk = tmp.read(1 << 20)
+                if not chunk:
+                    break
+                stream.write(chunk.decode("ascii"))
+        else:
+            shutil.copyfileobj(tmp, stream, 1 << 20)
+    return DumpResult(objects, nbytes)
+
+
+def _is_text(stream):
+    import io
+    if isinstance(stream, io.TextIOBase):
+        return True
+    mode = getattr(stream, "mode", "")
+    return isinstance(mode, str) and "b" not in mode and mode != ""
+
+
+def dump(path_or_file, *, compress=None, header=True):
+    """Write every live object, one JSON line each; return (objects, bytes).
+
+    path_or_file: a path (str or os.PathLike), written atomically through a
+    temporary name in the same directory, or a writable file object (text
+    or binary), written after the walk. compress: None (gzip when the path
+    ends in ".gz"), "gzip" or "none". header: write the
+    {"heapscope_dump": 1, ...} first line (meliae's loader rejects it).
+    """
+    if isinstance(path_or_file, (str, bytes)) or hasattr(path_or_file,
+                                                         "__fspath__"):
+        name = os.fsdecode(os.fspath(path_or_file))
+        return _dump_path(name, _want_gzip(name, compress), bool(header))
+    if not hasattr(path_or_file, "write"):
+        raise TypeError("dump() needs a path or a writable file object, not %s"
+                        % type(path_or_file).__name__)
+    gzip = _want_gzip(getattr(path_or_file, "name", None)
+                      if compress is None else None, compress)
+    return _dump_stream(path_or_file, gzip, bool(header))
+
+
+def _expand(pattern, n):
+    # {pid}, {time} (Unix seconds) and {n} (1, 2, ... per trigger).
+    return pattern.format(pid=os.getpid(), time=int(time.time()), n=n)
+
+
+class _Trigger:
+    """State shared by the signal and timer triggers."""
+
+    def __init__(self, pattern, compress, header, keep=None):
+        if keep is not None and keep < 1:
+            raise ValueError("keep must be at least 1")
+        _expand(pattern, 0)   # reject unknown fields now, not at dump time
+        self.pattern = pattern
+        self.compress = compress
+        self.header = header
+        self.keep = keep
+        self.count = 0
+        self.written = []
+        self.last_error = None
+        self._lock = threading.Lock()
+
+    def fire(self):
+        with self._lock:
+            self.count += 1
+            path = _expand(self.pattern, self.count)
+            try:
+                dump(path, compress=self.compress, header=self.header)
+            except Exception as exc:   # a trigger must not kill the host
+                self.last_error = exc
+                return None
+            self.written.append(path)
+            while self.keep is not None and len(self.written) > self.keep:
+                old = self.written.pop(0)
+                try:
+                    os.unlink(old)
+                except OSError:
+                    pass
+            return path
+
+
+def dump_on_signal(signum, pattern, *, compress=None, header=True):
+    """Dump to pattern ({pid}, {time}, {n}) whenever signum arrives.
+
+    Installs a Python-level handler (so it must be called from the main
+    thread); the dump runs in the main thread between bytecodes, never
+    inside the signal handler's C context. Returns the previous handler.
+    """
+    import signal
+    trigger = _Trigger(pattern, compress, header)
+
+    def handler(signo, frame):
+        trigger.fire()
+
+    handler.trigger = trigger
+    return signal.signal(signum, handler)
+
+
+class _Periodic(threading.Thread):
+    def __init__(self, seconds, trigger):
+        super().__init__(name="heapscope-dump-every", daemon=True)
+        self.seconds = seconds
+        self.trigger = trigger
+        self._stop_event = threading.Event()
+
+    def run(self):
+        while not self._stop_event.wait(self.seconds):
+            self.trigger.fire()
+
+    def stop(self, timeout=None):
+        """Stop dumping; waits for a dump in progress to finish."""
+        self._stop_event.set()
+        if threading.current_thread() is not self:
+            self.join(timeout)
+
+    @property
+    def written(self):
+        return list(self.trigger.written)
+
+    @property
+    def last_error(self):
+        return self.trigger.last_error
+
+
+def dump_every(seconds, pattern, keep=None, *, compress=None, header=True):
+    """Dump every `seconds` from a daemon thread; keep the newest `keep`.
+
+    Returns the thread; call .stop() to end it. Its .written lists the
+    dumps kept and .last_error the last failure, if any.
+    """
+    if seconds <= 0:
+        raise ValueError("seconds must be positive")
+    thread = _Periodic(seconds, _Trigger(pattern, compress, header, keep))
+    thread.start()
+    return thread

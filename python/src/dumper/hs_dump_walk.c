@@ -1,0 +1,148 @@
+/*
+ * hs_dump_walk.c - one dump: every object reachable from the interpreter's
+ * roots and from the collector's lists, each written exactly once.
+ *
+ * The walk is depth first over an explicit stack (hs_ptrstack.c) and
+ * marks an object when it is pushed, so nothing recurses on graph depth
+ * and nothing is written twice. Order:
+ *   1. the header line (optional);
+ *   2. thread roots: frames (synthetic records on 3.11+), thread dicts,
+ *      exceptions being handled (hs_frames.c);
+ *   3. sys.modules, then every object the collector tracks, oldest
+ *      generation first; after each root the stack is drained.
+ * Untracked objects (str, int, atomic tuples and dicts...) are reached
+ * through their referrers' tp_traverse.
+ *
+ * Preconditions: the GIL is held and kept for the whole walk (so the
+ * snapshot is consistent and no other thread mutates the heap); no
+ * collection is running. Postcondition: the heap is as it was; the walk's
+ * own memory (visited set, stack, output buffer) is freed.
+ */
+#include "hs_dumper.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+hs_walk_reach(hs_walk *wk, PyObject *op)
+{
+    int rc = hs_visited_add(&wk->visited, op);
+
+    if (rc <= 0) {
+        return rc;
+    }
+    return hs_ptrstack_push(&wk->stack, op);
+}
+
+int
+hs_walk_mark(hs_walk *wk, const void *addr)
+{
+    return hs_visited_add(&wk->visited, addr);
+}
+
+static int
+drain(hs_walk *wk)
+{
+    PyObject *op;
+
+    while ((op = hs_ptrstack_pop(&wk->stack)) != NULL) {
+        if (hs_refs_write(wk, op) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+reach_and_drain(PyObject *op, void *arg)
+{
+    hs_walk *wk = arg;
+
+    if (hs_walk_reach(wk, op) < 0) {
+        wk->failed = 1;
+        return -1;
+    }
+    return drain(wk) < 0 ? -1 : 0;
+}
+
+static void
+write_header(hs_writer *w)
+{
+    char version[32], line[200];
+    const char *v = Py_GetVersion();
+    size_t i;
+    int n;
+
+    for (i = 0; i + 1 < sizeof(version) && v[i] && v[i] != ' '; i++) {
+        version[i] = v[i];
+    }
+    version[i] = '\0';
+    n = PyOS_snprintf(line, sizeof(line),
+                      "{\"heapscope_dump\": 1, \"python\": \"%s\", "
+                      "\"pointer_size\": %d, \"time\": %lld, \"pid\": %ld}\n",
+                      version, (int)sizeof(void *), (long long)time(NULL),
+                      (long)getpid());
+    hs_record_raw(w, line, (size_t)n);
+}
+
+static int
+walk(hs_walk *wk, int header)
+{
+    if (header) {
+        write_header(wk->w);
+    }
+    if (hs_frames_roots(wk) < 0 || drain(wk) < 0) {
+        return -1;
+    }
+    if (reach_and_drain(PyImport_GetModuleDict(), wk) < 0) {
+        return -1;
+    }
+    return hs_gclist_foreach(reach_and_drain, wk) ? -1 : 0;
+}
+
+int
+hs_walk_dump(int fd, int gzip, int header, hs_stats *stats, int *err)
+{
+    hs_writer w;
+    hs_walk wk;
+    size_t base = hs_mem_current();
+    int rc = -1;
+
+    memset(&wk, 0, sizeof(wk));
+    *err = 0;
+    if (hs_gclist_collecting()) {
+        *err = EBUSY;
+        return -1;
+    }
+    hs_mem_reset_peak();
+    hs_ptrstack_init(&wk.stack);
+    if (hs_sizeof_init() < 0) {
+        *err = ENOMEM;
+        return -1;
+    }
+    if (hs_writer_init(&w, fd, gzip) < 0 || hs_visited_init(&wk.visited) < 0) {
+        *err = ENOMEM;
+        goto out;
+    }
+    wk.w = &w;
+    if (walk(&wk, header) == 0 && !wk.failed && hs_writer_finish(&w) == 0) {
+        rc = 0;
+    }
+    else {
+        *err = w.err > 0 ? w.err : w.err < 0 ? EIO : ENOMEM;
+    }
+    wk.stats.raw_bytes = w.raw_bytes;
+    wk.stats.file_bytes = w.file_bytes;
+    wk.stats.visited_bytes = hs_visited_bytes(&wk.visited);
+    wk.stats.stack_peak_bytes = wk.stack.peak_bytes;
+    wk.stats.sizeof_ccalls = hs_sizeof_ccalls;
+out:
+    hs_visited_release(&wk.visited);
+    hs_ptrstack_release(&wk.stack);
+    hs_writer_release(&w);
+    wk.stats.peak_mem = hs_mem_peak() - base;
+    *stats = wk.stats;
+    return rc;
+}

@@ -1,0 +1,146 @@
+/*
+ * hs_module.c - the extension module heapscope._dumper.
+ *
+ * A thin binding: heapscope/__init__.py opens files, picks temporary
+ * names, renames and copies into caller streams (all before or after the
+ * walk, where creating Python objects is harmless); this module only runs
+ * the walk on a file descriptor it is given.
+ */
+#include "hs_dumper.h"
+
+#include <errno.h>
+#include <string.h>
+
+static hs_stats last_stats;
+
+PyDoc_STRVAR(dump_fd_doc,
+"dump_fd(fd, gzip=False, header=True, /) -> (objects, bytes)\n"
+"\n"
+"Write every reachable object to the open file descriptor fd, one JSON\n"
+"line each, and return the number of records and of bytes written to\n"
+"fd. Holds the GIL throughout and creates no Python objects while it\n"
+"walks. Raises OSError for write errors, MemoryError when its own\n"
+"buffers cannot be allocated, RuntimeError during a garbage collection.");
+
+static PyObject *
+dump_fd(PyObject *module, PyObject *args)
+{
+    int fd, gzip = 0, header = 1, err;
+    hs_stats stats;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "i|pp:dump_fd", &fd, &gzip, &header)) {
+        return NULL;
+    }
+    if (hs_refs_init() < 0) {
+        return NULL;
+    }
+    if (hs_walk_dump(fd, gzip, header, &stats, &err) < 0) {
+        /* The walk is over: exceptions may be created now. */
+        if (err == EBUSY) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "heapscope: cannot dump while the garbage "
+                            "collector is running");
+        }
+        else if (err == ENOMEM) {
+            PyErr_NoMemory();
+        }
+        else {
+            errno = err;
+            PyErr_SetFromErrno(PyExc_OSError);
+        }
+        return NULL;
+    }
+    last_stats = stats;
+    return Py_BuildValue("(KK)", (unsigned long long)stats.objects,
+                         (unsigned long long)stats.file_bytes);
+}
+
+PyDoc_STRVAR(last_stats_doc,
+"last_stats() -> dict\n"
+"\n"
+"Figures of the last successful dump: objects, raw_bytes (JSON),\n"
+"file_bytes, peak_mem (peak bytes the walk allocated: visited set, stack,\n"
+"buffers), visited_bytes, stack_peak_bytes, sizeof_ccalls (C __sizeof__\n"
+"implementations called, see hs_sizeof.c), inline_dicts, frames.");
+
+static PyObject *
+last_stats_fn(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return Py_BuildValue(
+        "{sKsKsKsnsnsnsnsnsn}",
+        "objects", (unsigned long long)last_stats.objects,
+        "raw_bytes", (unsigned long long)last_stats.raw_bytes,
+        "file_bytes", (unsigned long long)last_stats.file_bytes,
+        "peak_mem", (Py_ssize_t)last_stats.peak_mem,
+        "visited_bytes", (Py_ssize_t)last_stats.visited_bytes,
+        "stack_peak_bytes", (Py_ssize_t)last_stats.stack_peak_bytes,
+        "sizeof_ccalls", (Py_ssize_t)last_stats.sizeof_ccalls,
+        "inline_dicts", (Py_ssize_t)last_stats.inline_dicts,
+        "frames", (Py_ssize_t)last_stats.frames);
+}
+
+PyDoc_STRVAR(sizeof_doc,
+"sizeof(obj) -> int\n"
+"\n"
+"The size the dumper records for obj (sys.getsizeof computed in C).");
+
+static PyObject *
+sizeof_fn(PyObject *module, PyObject *obj)
+{
+    (void)module;
+    if (hs_refs_init() < 0 || hs_sizeof_init() < 0) {
+        return NULL;
+    }
+    return PyLong_FromSsize_t(hs_sizeof(obj));
+}
+
+static PyMethodDef dumper_methods[] = {
+    {"dump_fd", dump_fd, METH_VARARGS, dump_fd_doc},
+    {"last_stats", last_stats_fn, METH_NOARGS, last_stats_doc},
+    {"sizeof", sizeof_fn, METH_O, sizeof_doc},
+    {NULL, NULL, 0, NULL}
+};
+
+static int
+dumper_exec(PyObject *module)
+{
+    if (PyModule_AddIntConstant(module, "FORMAT_VERSION", 1) < 0) {
+        return -1;
+    }
+    return hs_refs_init();
+}
+
+static PyModuleDef_Slot dumper_slots[] = {
+    {Py_mod_exec, (void *)dumper_exec},
+    {0, NULL}
+};
+
+PyDoc_STRVAR(module_doc,
+"heapscope's heap dumper (C). Use heapscope.dump() rather than this.");
+
+static struct PyModuleDef dumper_module = {
+    PyModuleDef_HEAD_INIT,
+    "heapscope._dumper",
+    module_doc,
+    0,
+    dumper_methods,
+    dumper_slots,
+    NULL,
+    NULL,
+    NULL
+};
+
+/* 3.8's PyMODINIT_FUNC does not mark the symbol visible, and the module
+ * is built with -fvisibility=hidden. */
+#define HS_EXPORT __attribute__((visibility("default")))
+
+HS_EXPORT PyMODINIT_FUNC PyInit__dumper(void);
+
+HS_EXPORT PyMODINIT_FUNC
+PyInit__dumper(void)
+{
+    return PyModuleDef_Init(&dumper_module);
+}

@@ -1,0 +1,494 @@
+/*
+ * hs_sizeof.c - sys.getsizeof() computed in C.
+ *
+ * sys.getsizeof(o) looks up type(o).__sizeof__, calls it and adds the
+ * memory in front of the object (GC header, 3.11+ pre-header). Calling it
+ * from the walk would run Python code for classes that define __sizeof__
+ * and create an int per object, so the dumper finds which C function
+ * implements __sizeof__ for the type and evaluates the same formula here:
+ *
+ *   object.__sizeof__   basicsize + itemsize * ob_size   (most objects)
+ *   int, str, list, set, frozenset, dict, type   their own formulas below
+ *
+ * NOTE: about the one exception. For other C implementations defined by
+ * CPython itself (code, frame, generator, deque, the _io buffers,
+ * _struct.Struct, ctypes types, OrderedDict, array, ...) the C function is
+ * called directly: it is pure C arithmetic on the object and cannot run
+ * Python code, but it returns a new int, which is released at once (ints
+ * below 257 are cached and allocate nothing). hs_sizeof_ccalls counts
+ * these calls. A __sizeof__ written in Python, or implemented in C by a
+ * third-party extension, is never called: such objects get the
+ * object.__sizeof__ formula, which is what the C layout occupies.
+ *
+ * The formulas follow each version's Objects/ *object.c; dict and type
+ * sizes read the dict keys layout, which is internal (and which 3.8-3.10
+ * do not even install in a header: see struct keys_310).
+ */
+#define Py_BUILD_CORE 1
+#include "hs_dumper.h"
+
+#include <string.h>
+
+#if PY_VERSION_HEX >= 0x03090000
+#include "internal/pycore_gc.h"     /* PyGC_Head left the public headers */
+#endif
+#if PY_VERSION_HEX >= 0x030B0000
+#include "internal/pycore_dict.h"
+#include "internal/pycore_object.h"
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+#include "internal/pycore_sysmodule.h"   /* _PySys_GetSizeOf */
+#endif
+#if PY_VERSION_HEX < 0x030B0000
+#include <longintrepr.h>
+#endif
+
+size_t hs_sizeof_ccalls;
+
+typedef enum size_kind {
+    SK_OBJECT = 0,   /* object.__sizeof__ or not callable from here */
+    SK_INT,
+    SK_STR,
+    SK_LIST,
+    SK_SET,
+    SK_DICT,
+    SK_TYPE,
+    SK_CCALL         /* a vetted CPython C implementation, called */
+} size_kind;
+
+static PyObject *sizeof_name;       /* interned "__sizeof__" */
+#if PY_VERSION_HEX >= 0x030C0000
+static Py_ssize_t static_type_presize;
+#endif
+static PyCFunction known_meth[SK_CCALL];
+
+/* The calling conventions a vetted __sizeof__ may use. */
+#define CONV_NOARGS 1
+#define CONV_METHOD 2   /* METH_METHOD | METH_FASTCALL | METH_KEYWORDS */
+
+/* A direct-mapped cache of type -> (kind, C function): a dump asks for
+ * the same few hundred types millions of times. */
+#define CACHE_SIZE 1024
+static struct {
+    PyTypeObject *type;
+    size_kind kind;
+    PyCFunction meth;
+    PyTypeObject *owner;    /* defining class, for CONV_METHOD */
+    int conv;
+} cache[CACHE_SIZE];
+
+static PyCFunction
+meth_of(PyObject *descr)
+{
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyMethodDescr_Type)) {
+        return NULL;
+    }
+    return ((PyMethodDescrObject *)descr)->d_method->ml_meth;
+}
+
+static PyCFunction
+type_meth(PyTypeObject *tp)
+{
+    return meth_of(_PyType_Lookup(tp, sizeof_name));
+}
+
+int
+hs_sizeof_init(void)
+{
+    if (sizeof_name == NULL) {
+        sizeof_name = PyUnicode_InternFromString("__sizeof__");
+        if (sizeof_name == NULL) {
+            return -1;
+        }
+        known_meth[SK_OBJECT] = type_meth(&PyBaseObject_Type);
+        known_meth[SK_INT] = type_meth(&PyLong_Type);
+        known_meth[SK_STR] = type_meth(&PyUnicode_Type);
+        known_meth[SK_LIST] = type_meth(&PyList_Type);
+        known_meth[SK_SET] = type_meth(&PySet_Type);
+        known_meth[SK_DICT] = type_meth(&PyDict_Type);
+        known_meth[SK_TYPE] = type_meth(&PyType_Type);
+#if PY_VERSION_HEX >= 0x030C0000
+        /* Whether getsizeof counts a GC header for static types changed
+         * within 3.12's patch releases (3.12.1 does, later ones do not),
+         * so ask the running interpreter once, outside any walk. */
+        static_type_presize = (Py_ssize_t)_PySys_GetSizeOf(
+                                  (PyObject *)&PyLong_Type)
+                              - (Py_ssize_t)sizeof(PyTypeObject);
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+#endif
+    }
+    memset(cache, 0, sizeof(cache));
+    hs_sizeof_ccalls = 0;
+    return 0;
+}
+
+/* CPython's own C types whose __sizeof__ may be called (see above). */
+static int
+vetted_owner(const PyTypeObject *owner)
+{
+    static const char *const prefixes[] = {
+        "_io.", "collections.", "_collections.", "_struct.", "_ctypes.",
+        "array.", "itertools.", "_elementtree.", "_pickle.", "_decimal.",
+        "mmap.", "_random.", "_hashlib.", "zlib.", "_lzma.", "_bz2.",
+        "select.", "_csv.", "_sre.", "re.", "functools.", "_functools.",
+        "_asyncio.", "_queue.", "_thread.", "_json.", NULL
+    };
+    const char *name = owner->tp_name;
+    int i;
+
+    if (owner->tp_flags & Py_TPFLAGS_HEAPTYPE
+        && strchr(name, '.') == NULL) {
+        return 0;   /* a class statement, or a C heap type without module */
+    }
+    if (strchr(name, '.') == NULL) {
+        return 1;   /* builtins: code, frame, generator, bytearray, ... */
+    }
+    for (i = 0; prefixes[i] != NULL; i++) {
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int
+convention(const PyMethodDef *ml)
+{
+    int flags = ml->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+
+    if (flags == METH_NOARGS) {
+        return CONV_NOARGS;
+    }
+#ifdef METH_METHOD
+    if (flags == (METH_METHOD | METH_FASTCALL | METH_KEYWORDS)) {
+        return CONV_METHOD;   /* Argument Clinic's defining_class form */
+    }
+#endif
+    return 0;
+}
+
+static void
+classify(PyTypeObject *tp, size_kind *kind, PyCFunction *meth,
+         PyTypeObject **owner, int *conv)
+{
+    PyObject *descr;
+    PyCFunction m;
+    int k;
+
+    *kind = SK_OBJECT;
+    *meth = NULL;
+    /* Some static types never go through PyType_Ready (3.8's
+     * functools._lru_list_elem and unicodedata.UCD have instances all the
+     * same), and _PyType_Lookup would ready them, building their dicts. */
+    if (!(tp->tp_flags & Py_TPFLAGS_READY) || tp->tp_mro == NULL) {
+        return;
+    }
+    descr = _PyType_Lookup(tp, sizeof_name);
+    m = meth_of(descr);
+    if (m == NULL) {
+        return;   /* written in Python (or absent): never called */
+    }
+    for (k = SK_OBJECT; k < SK_CCALL; k++) {
+        if (m == known_meth[k]) {
+            *kind = (size_kind)k;
+            return;
+        }
+    }
+    *owner = ((PyDescrObject *)descr)->d_type;
+    *conv = convention(((PyMethodDescrObject *)descr)->d_method);
+    if (vetted_owner(*owner) && *conv != 0) {
+        *kind = SK_CCALL;
+        *meth = m;
+    }
+}
+
+/* MARK: formulas */
+
+static Py_ssize_t
+object_size(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    Py_ssize_t res = tp->tp_basicsize;
+
+    if (tp->tp_itemsize > 0) {
+        res += Py_SIZE(op) * tp->tp_itemsize;
+    }
+    return res;
+}
+
+static Py_ssize_t
+int_size(PyObject *op)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    Py_ssize_t n = (Py_ssize_t)(((PyLongObject *)op)->long_value.lv_tag >> 3);
+    return (Py_ssize_t)offsetof(PyLongObject, long_value.ob_digit)
+           + (Py_ssize_t)sizeof(digit) * (n > 1 ? n : 1);
+#else
+    Py_ssize_t n = Py_SIZE(op) < 0 ? -Py_SIZE(op) : Py_SIZE(op);
+#if PY_VERSION_HEX >= 0x030B0000
+    /* 3.11 always allocates one digit, even for zero. */
+    n = n > 1 ? n : 1;
+#endif
+    return (Py_ssize_t)offsetof(PyLongObject, ob_digit)
+           + (Py_ssize_t)sizeof(digit) * n;
+#endif
+}
+
+static Py_ssize_t
+str_size(PyObject *op)
+{
+    Py_ssize_t size;
+
+#if PY_VERSION_HEX < 0x030C0000
+    if (!PyUnicode_IS_READY(op)) {
+        return (Py_ssize_t)sizeof(PyUnicodeObject);
+    }
+#endif
+    if (PyUnicode_IS_COMPACT_ASCII(op)) {
+        size = (Py_ssize_t)sizeof(PyASCIIObject) + PyUnicode_GET_LENGTH(op) + 1;
+    }
+    else if (PyUnicode_IS_COMPACT(op)) {
+        size = (Py_ssize_t)sizeof(PyCompactUnicodeObject)
+               + (PyUnicode_GET_LENGTH(op) + 1) * PyUnicode_KIND(op);
+    }
+    else {
+        size = (Py_ssize_t)sizeof(PyUnicodeObject);
+        if (((PyUnicodeObject *)op)->data.any != NULL) {
+            size += (PyUnicode_GET_LENGTH(op) + 1) * PyUnicode_KIND(op);
+        }
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    /* The wchar_t cache, unless it is the canonical data itself. */
+    if (((PyASCIIObject *)op)->wstr != NULL
+        && (void *)((PyASCIIObject *)op)->wstr != PyUnicode_DATA(op)) {
+        size += (Py_ssize_t)((((PyCompactUnicodeObject *)op)->wstr_length + 1)
+                             * sizeof(wchar_t));
+    }
+#endif
+    /* The UTF-8 cache, unless the string is ASCII (then it is the data). */
+    if (!PyUnicode_IS_COMPACT_ASCII(op)
+        && ((PyCompactUnicodeObject *)op)->utf8 != NULL
+        && (void *)((PyCompactUnicodeObject *)op)->utf8 != PyUnicode_DATA(op)) {
+        size += ((PyCompactUnicodeObject *)op)->utf8_length + 1;
+    }
+    return size;
+}
+
+static Py_ssize_t
+list_size(PyObject *op)
+{
+    return Py_TYPE(op)->tp_basicsize
+           + ((PyListObject *)op)->allocated * (Py_ssize_t)sizeof(void *);
+}
+
+static Py_ssize_t
+set_size(PyObject *op)
+{
+    PySetObject *so = (PySetObject *)op;
+    Py_ssize_t res = Py_TYPE(op)->tp_basicsize;
+
+    if (so->table != so->smalltable) {
+        res += (so->mask + 1) * (Py_ssize_t)sizeof(setentry);
+    }
+    return res;
+}
+
+#define USABLE_FRACTION(n) (((n) << 1) / 3)
+
+#if PY_VERSION_HEX < 0x030B0000
+
+/* Objects/dict-common.h of 3.8-3.10, which is not installed. */
+struct keys_310 {
+    Py_ssize_t dk_refcnt;
+    Py_ssize_t dk_size;
+    void *dk_lookup;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+};
+
+static Py_ssize_t
+keys_size(PyDictKeysObject *keys)
+{
+    const struct keys_310 *k = (const struct keys_310 *)keys;
+    Py_ssize_t n = k->dk_size;
+    Py_ssize_t ix = n <= 0xff ? 1 : n <= 0xffff ? 2 : n <= 0xffffffffLL ? 4 : 8;
+
+    /* entries: hash, key, value */
+    return (Py_ssize_t)sizeof(struct keys_310) + ix * n
+           + USABLE_FRACTION(n) * 3 * (Py_ssize_t)sizeof(void *);
+}
+
+static Py_ssize_t
+dict_size(PyObject *op)
+{
+    PyDictObject *mp = (PyDictObject *)op;
+    const struct keys_310 *k = (const struct keys_310 *)mp->ma_keys;
+    Py_ssize_t res = Py_TYPE(op)->tp_basicsize;
+
+    if (mp->ma_values != NULL) {
+        res += USABLE_FRACTION(k->dk_size) * (Py_ssize_t)sizeof(PyObject *);
+    }
+    /* A split dict's keys are accounted for in its class. */
+    if (k->dk_refcnt == 1) {
+        res += keys_size(mp->ma_keys);
+    }
+    return res;
+}
+
+#else
+
+static Py_ssize_t
+keys_size(PyDictKeysObject *keys)
+{
+    size_t es = keys->dk_kind == DICT_KEYS_GENERAL ? sizeof(PyDictKeyEntry)
+                                                   : sizeof(PyDictUnicodeEntry);
+
+    return (Py_ssize_t)(sizeof(PyDictKeysObject)
+                        + ((size_t)1 << keys->dk_log2_index_bytes)
+                        + USABLE_FRACTION((size_t)1 << keys->dk_log2_size) * es);
+}
+
+static Py_ssize_t
+dict_size(PyObject *op)
+{
+    PyDictObject *mp = (PyDictObject *)op;
+    Py_ssize_t res = Py_TYPE(op)->tp_basicsize;
+
+    /* Split values count even when 3.13 embeds them in the owner. */
+    if (mp->ma_values != NULL) {
+        res += (Py_ssize_t)((mp->ma_keys->dk_nentries + mp->ma_keys->dk_usable)
+                            * sizeof(PyObject *));
+    }
+    if (mp->ma_keys->dk_refcnt == 1) {
+        res += keys_size(mp->ma_keys);
+    }
+    return res;
+}
+
+#endif
+
+static Py_ssize_t
+type_size(PyObject *op)
+{
+    PyTypeObject *tp = (PyTypeObject *)op;
+    Py_ssize_t res;
+
+    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        return (Py_ssize_t)sizeof(PyTypeObject);
+    }
+    res = (Py_ssize_t)sizeof(PyHeapTypeObject);
+    if (((PyHeapTypeObject *)tp)->ht_cached_keys != NULL) {
+        res += keys_size(((PyHeapTypeObject *)tp)->ht_cached_keys);
+    }
+    return res;
+}
+
+static Py_ssize_t
+ccall_size(PyObject *op, PyCFunction meth, PyTypeObject *owner, int conv)
+{
+    PyObject *res;
+    Py_ssize_t n;
+
+#ifdef METH_METHOD
+    if (conv == CONV_METHOD) {
+        res = ((PyCMethod)(void (*)(void))meth)(op, owner, NULL, 0, NULL);
+    }
+    else
+#endif
+    {
+        (void)owner;
+        (void)conv;
+        res = meth(op, NULL);
+    }
+
+    hs_sizeof_ccalls++;
+    if (res == NULL) {
+        PyErr_Clear();
+        return object_size(op);
+    }
+    n = PyLong_AsSsize_t(res);
+    Py_DECREF(res);
+    if (n < 0) {
+        PyErr_Clear();
+        return object_size(op);
+    }
+    return n;
+}
+
+/* What _PySys_GetSizeOf adds in front of the object. */
+static Py_ssize_t
+presize(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+
+#if PY_VERSION_HEX >= 0x030B0000
+    Py_ssize_t n = 0;
+#if PY_VERSION_HEX >= 0x030C0000
+    /* 3.12+: static types are not allocated; see hs_sizeof_init. */
+    if (tp == &PyType_Type
+        && !(((PyTypeObject *)op)->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        return static_type_presize;
+    }
+    if (tp->tp_flags & (Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF)) {
+        n += 2 * (Py_ssize_t)sizeof(PyObject *);
+    }
+#else
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        n += 2 * (Py_ssize_t)sizeof(PyObject *);
+    }
+#endif
+    /* The type's GC flag, not tp_is_gc: static types count a header. */
+    if (tp->tp_flags & Py_TPFLAGS_HAVE_GC) {
+        n += (Py_ssize_t)sizeof(PyGC_Head);
+    }
+    return n;
+#else
+    if (PyType_IS_GC(tp) && (tp->tp_is_gc == NULL || tp->tp_is_gc(op))) {
+        return (Py_ssize_t)sizeof(PyGC_Head);
+    }
+    return 0;
+#endif
+}
+
+Py_ssize_t
+hs_sizeof(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    size_t h = ((uintptr_t)tp >> 4) % CACHE_SIZE;
+    Py_ssize_t size;
+
+    if (cache[h].type != tp) {
+        classify(tp, &cache[h].kind, &cache[h].meth, &cache[h].owner,
+                 &cache[h].conv);
+        cache[h].type = tp;
+    }
+    switch (cache[h].kind) {
+    case SK_INT:
+        size = int_size(op);
+        break;
+    case SK_STR:
+        size = str_size(op);
+        break;
+    case SK_LIST:
+        size = list_size(op);
+        break;
+    case SK_SET:
+        size = set_size(op);
+        break;
+    case SK_DICT:
+        size = dict_size(op);
+        break;
+    case SK_TYPE:
+        size = type_size(op);
+        break;
+    case SK_CCALL:
+        size = ccall_size(op, cache[h].meth, cache[h].owner, cache[h].conv);
+        break;
+    default:
+        size = object_size(op);
+        break;
+    }
+    return size + presize(op);
+}
