@@ -209,7 +209,7 @@ hs_graph_set_children(hs_graph *g, hs_csr *c)
     g->have_parents = false;
 }
 
-void
+int
 hs_graph_update_stats(hs_graph *g)
 {
     uint32_t nt = hs_strtab_count(&g->types);
@@ -230,7 +230,11 @@ hs_graph_update_stats(hs_graph *g)
     g->live = live;
     g->stats.objects = live;
     g->stats.references = refs;
+    if (!seen) {
+        return HS_ENOMEM; /* a type count of 0 would be a wrong answer */
+    }
     g->stats.types = types;
+    return HS_OK;
 }
 
 /* MARK: public accessors */

@@ -102,8 +102,9 @@ int hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
                       hs_value_kind kind);
 
 /* Recounts objects, references and types of live nodes into g->stats;
- * every pass that changes them calls it last. */
-void hs_graph_update_stats(hs_graph *g);
+ * every pass that changes them calls it last. HS_OK or HS_ENOMEM (then
+ * the type count is not updated). */
+int hs_graph_update_stats(hs_graph *g);
 
 /* An empty graph using allocator a (NULL: malloc). */
 hs_graph *hs_graph_new(const hs_allocator *a);

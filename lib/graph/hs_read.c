@@ -290,7 +290,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
         g->dialect = hs_dialect_detect(g);
     }
     g->stats.dialect = g->dialect;
-    hs_graph_update_stats(g);
+    HS_TRY(hs_graph_update_stats(g));
     hs_dialect_tag_dicts(g);
     hs_dialect_fix_bytes(g);
     if (st->truncated_line) {

@@ -19,11 +19,11 @@ hs_scan_init(hs_scan *s, const hs_load_options *opts, hs_input *in,
     memset(s, 0, sizeof(*s));
     s->alloc = a ? *a : hs_default_allocator;
     s->opts = opts;
-    s->in = in;
     s->g = hs_graph_new(a);
     if (!s->g) {
-        return HS_ENOMEM;
+        return HS_ENOMEM; /* in is not taken over: the caller frees it */
     }
+    s->in = in;
     hs_line_parser_init(&s->lp, &s->alloc);
     return HS_OK;
 }

@@ -45,7 +45,8 @@ typedef struct hs_scan {
     void *tick_ctx;
 } hs_scan;
 
-/* Prepares a scan reading in (taken over: freed by hs_scan_release). The
+/* Prepares a scan reading in (taken over on success: then freed by
+ * hs_scan_release; on failure the caller still owns it). The
  * scan's graph uses the allocator a. HS_ENOMEM on failure. */
 int hs_scan_init(hs_scan *s, const hs_load_options *opts, hs_input *in,
                  const hs_allocator *a);

@@ -236,7 +236,9 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
         }
     }
     g->stats.collapsed += n;
-    hs_graph_update_stats(g);
+    if ((rc = hs_graph_update_stats(g)) < 0) {
+        hs_error_set(err, rc, "out of memory in collapse");
+    }
 out:
     hs_mfree(g->a, cx.skip);
     hs_mfree(g->a, cx.link);

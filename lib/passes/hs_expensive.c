@@ -166,6 +166,8 @@ hs_graph_remove_expensive_references(hs_graph *g, hs_expensive_flags flags,
         return rc;
     }
     g->expensive_removed = true;
-    hs_graph_update_stats(g);
+    if ((rc = hs_graph_update_stats(g)) < 0) {
+        return hs_error_set(err, rc, "out of memory");
+    }
     return hs_graph_compute_parents(g, err);
 }

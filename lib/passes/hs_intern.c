@@ -32,7 +32,10 @@ hs_graph_guess_intern_dict(const hs_graph *g)
 {
     uint32_t t_dict = hs_graph_type_lookup(g, "dict");
     uint32_t t_str = hs_graph_type_lookup(g, "str");
-    if (t_dict == UINT32_MAX || t_str == UINT32_MAX) {
+    /* Python 3 (FORMAT.md §4.5): the answer is none, and a values-only
+     * dict holding one str twice would otherwise look like a match. */
+    if (g->dialect != HS_DIALECT_PY2 || t_dict == UINT32_MAX
+        || t_str == UINT32_MAX) {
         return HS_NO_NODE;
     }
     for (uint32_t i = 0; i < g->n; i++) {

@@ -48,11 +48,13 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
     if (rc == 0 && !(opts->flags & HS_LOAD_NO_PARENTS)) {
         rc = hs_graph_compute_parents(g, err);
     }
+    if (rc == 0 && (rc = hs_graph_update_stats(g)) < 0) {
+        hs_error_set(err, rc, "out of memory");
+    }
     if (rc < 0) {
         hs_graph_free(g);
         return NULL;
     }
-    hs_graph_update_stats(g);
     g->stats.passes_seconds = seconds() - t1;
     g->stats.load_seconds = seconds() - t0;
     return g;

@@ -1,0 +1,108 @@
+/*
+ * test_addrindex.c - the address -> node id index.
+ */
+#include "hs_test.h"
+
+#include "util/hs_addrindex.h"
+
+/* Inserts addrs[0..n) one by one and checks every lookup. */
+static bool
+insert_all(hs_addrindex *x, const uint64_t *addrs, uint32_t n)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        ok &= hs_addrindex_find(x, addrs, addrs[i]) == UINT32_MAX;
+        ok &= hs_addrindex_insert(x, addrs, i) == HS_OK;
+        ok &= hs_addrindex_find(x, addrs, addrs[i]) == i;
+    }
+    return ok;
+}
+
+static bool
+find_all(const hs_addrindex *x, const uint64_t *addrs, uint32_t n)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        ok &= hs_addrindex_find(x, addrs, addrs[i]) == i;
+    }
+    return ok;
+}
+
+static void
+test_basic(void)
+{
+    uint64_t addrs[4] = {0, 140549148192192ull, UINT64_MAX, 16};
+    hs_addrindex x;
+    hs_addrindex_init(&x, NULL);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, 16), UINT32_MAX);
+    CHECK(insert_all(&x, addrs, 4));
+    CHECK_EQ_U64(x.count, 4);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, 0), 0);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, UINT64_MAX), 2);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, 8), UINT32_MAX);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, UINT64_MAX - 1), UINT32_MAX);
+    hs_addrindex_release(&x);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, 16), UINT32_MAX);
+}
+
+/* Addresses that differ only in a few bits (aligned objects, or the
+ * 2^32 strides of Win64-truncated dumps) must still spread and resolve. */
+static void
+test_patterns(void)
+{
+    enum { N = 60000 };
+    static uint64_t addrs[3 * N];
+    hs_addrindex x;
+    for (uint32_t i = 0; i < N; i++) {
+        addrs[i] = 140549148192192ull + 16ull * i;
+        addrs[N + i] = (uint64_t)(i + 1) << 32;
+        addrs[2 * N + i] = ((uint64_t)i << 48) | 0x10;
+    }
+    hs_addrindex_init(&x, NULL);
+    CHECK(insert_all(&x, addrs, 3 * N));
+    CHECK_EQ_U64(x.count, 3 * N);
+    CHECK(x.count * 5 <= x.cap * 4); /* at most 80% full */
+    CHECK(find_all(&x, addrs, 3 * N));
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, 140549148192192ull + 8),
+                 UINT32_MAX);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, (uint64_t)(N + 1) << 32),
+                 UINT32_MAX);
+    CHECK_EQ_U64(hs_addrindex_find(&x, addrs, 1ull << 31), UINT32_MAX);
+    hs_addrindex_release(&x);
+}
+
+static void
+test_reserve_then_grow(void)
+{
+    enum { N = 5000 };
+    static uint64_t addrs[N];
+    hs_addrindex x;
+    uint64_t cap;
+    for (uint32_t i = 0; i < N; i++) {
+        addrs[i] = 0x7f0000000000ull + 48ull * i;
+    }
+    hs_addrindex_init(&x, NULL);
+    CHECK_EQ_I64(hs_addrindex_reserve(&x, addrs, 1000), HS_OK);
+    cap = x.cap;
+    CHECK(cap * 4 >= 1000 * 5);
+    CHECK(insert_all(&x, addrs, 1000));
+    CHECK_EQ_U64(x.cap, cap); /* reserved: no growth */
+    /* reserving less than present keeps the table */
+    CHECK_EQ_I64(hs_addrindex_reserve(&x, addrs, 10), HS_OK);
+    CHECK_EQ_U64(x.cap, cap);
+    for (uint32_t i = 1000; i < N; i++) {
+        CHECK_EQ_I64(hs_addrindex_insert(&x, addrs, i), HS_OK);
+    }
+    CHECK(x.cap > cap); /* grew, and kept every entry */
+    CHECK(find_all(&x, addrs, N));
+    hs_addrindex_release(&x);
+}
+
+int
+main(void)
+{
+    RUN(test_basic);
+    RUN(test_patterns);
+    RUN(test_reserve_then_grow);
+    return hs_test_end();
+}

@@ -1,0 +1,243 @@
+/*
+ * test_json.c - the JSON primitives of the line parser.
+ */
+#include "hs_test.h"
+
+#include "parse/hs_json.h"
+
+/* hs_json_u64 on s: returns ok; *value, *overflow and the cursor's final
+ * offset are reported. */
+static bool
+u64(const char *s, uint64_t *value, bool *overflow, size_t *stop)
+{
+    const char *p = s;
+    bool ok;
+    *value = 12345;
+    ok = hs_json_u64(&p, s + strlen(s), value, overflow);
+    *stop = (size_t)(p - s);
+    return ok;
+}
+
+static void
+test_u64(void)
+{
+    uint64_t v;
+    bool ovf;
+    size_t stop;
+    CHECK(u64("0", &v, &ovf, &stop));
+    CHECK_EQ_U64(v, 0);
+    CHECK(u64("140549148192192, 1", &v, &ovf, &stop));
+    CHECK_EQ_U64(v, 140549148192192ull);
+    CHECK_EQ_U64(stop, 15);
+    CHECK(u64("18446744073709551615]", &v, &ovf, &stop));
+    CHECK_EQ_U64(v, UINT64_MAX);
+    CHECK(!ovf);
+    CHECK_EQ_U64(stop, 20);
+    /* 2^64 and beyond overflow, with the flag set */
+    CHECK(!u64("18446744073709551616", &v, &ovf, &stop));
+    CHECK(ovf);
+    CHECK(!u64("18446744073709551620", &v, &ovf, &stop));
+    CHECK(ovf);
+    CHECK(!u64("99999999999999999999999", &v, &ovf, &stop));
+    CHECK(ovf);
+    CHECK_EQ_U64(v, 12345); /* untouched on failure */
+    /* leading zeros, signs, fractions and exponents are refused */
+    CHECK(!u64("007", &v, &ovf, &stop));
+    CHECK(!ovf);
+    CHECK_EQ_U64(stop, 0);
+    CHECK(!u64("01", &v, &ovf, &stop));
+    CHECK(!u64("-1", &v, &ovf, &stop));
+    CHECK(!u64("+1", &v, &ovf, &stop));
+    CHECK(!u64("", &v, &ovf, &stop));
+    CHECK(!u64("x", &v, &ovf, &stop));
+    CHECK(!u64("1.5", &v, &ovf, &stop));
+    CHECK_EQ_U64(stop, 1); /* at the offending '.' */
+    CHECK(!u64("10e3", &v, &ovf, &stop));
+    CHECK_EQ_U64(stop, 2);
+    CHECK(!u64("1E3", &v, &ovf, &stop));
+    CHECK(!u64("0.0", &v, &ovf, &stop));
+    CHECK_EQ_U64(v, 12345);
+}
+
+/* hs_json_number on s: the number's text is s[0..*len) if ok. */
+static bool
+number(const char *s, size_t *len, bool *is_int)
+{
+    const char *p = s, *text = NULL;
+    bool ok = hs_json_number(&p, s + strlen(s), &text, len, is_int);
+    if (ok && (text != s || (size_t)(p - s) != *len)) {
+        return false;
+    }
+    return ok;
+}
+
+static void
+test_number(void)
+{
+    size_t len;
+    bool is_int;
+    CHECK(number("0", &len, &is_int) && len == 1 && is_int);
+    CHECK(number("-0", &len, &is_int) && len == 2 && is_int);
+    CHECK(number("-9223372036854775808,", &len, &is_int) && len == 20
+          && is_int);
+    CHECK(number("123456789012345678901234567890]", &len, &is_int)
+          && len == 30 && is_int);
+    CHECK(number("1.5", &len, &is_int) && len == 3 && !is_int);
+    CHECK(number("-0.25e+10}", &len, &is_int) && len == 9 && !is_int);
+    CHECK(number("6E-3", &len, &is_int) && len == 4 && !is_int);
+    CHECK(number("2e9 ", &len, &is_int) && len == 3 && !is_int);
+    CHECK(!number("01", &len, &is_int));
+    CHECK(!number("-", &len, &is_int));
+    CHECK(!number("-a", &len, &is_int));
+    CHECK(!number("1.", &len, &is_int));
+    CHECK(!number(".5", &len, &is_int));
+    CHECK(!number("1e", &len, &is_int));
+    CHECK(!number("1e+", &len, &is_int));
+    CHECK(!number("+1", &len, &is_int));
+}
+
+/* Decodes the JSON string at the start of s into got (NUL-terminated). */
+static bool
+string(const char *s, size_t slen, char *got, size_t *got_len, size_t *stop)
+{
+    hs_jstr js;
+    const char *p = s;
+    bool oom = true, ok;
+    memset(&js, 0, sizeof(js));
+    ok = hs_json_string(&p, s + slen, &js, NULL, &oom);
+    *stop = (size_t)(p - s);
+    if (ok) {
+        memcpy(got, js.data, js.len);
+        got[js.len] = '\0';
+        *got_len = js.len;
+    }
+    hs_jstr_release(&js, NULL);
+    return ok && !oom;
+}
+
+#define STRING_OK(lit, want) \
+    do { \
+        char got_[256]; \
+        size_t len_ = 0, stop_ = 0; \
+        if (CHECK(string((lit), sizeof(lit) - 1, got_, &len_, &stop_))) { \
+            hs_test_mem(got_, len_, (want), sizeof(want) - 1, #lit, #want, \
+                        __FILE__, __LINE__); \
+        } \
+    } while (0)
+
+#define STRING_BAD(lit, at) \
+    do { \
+        char got_[256]; \
+        size_t len_ = 0, stop_ = 0; \
+        CHECK(!string((lit), sizeof(lit) - 1, got_, &len_, &stop_)); \
+        CHECK_EQ_U64(stop_, (at)); \
+    } while (0)
+
+static void
+test_string(void)
+{
+    char got[64];
+    size_t len, stop;
+    STRING_OK("\"\"", "");
+    STRING_OK("\"plain\"", "plain");
+    /* every escape */
+    STRING_OK("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t");
+    STRING_OK("\"caf\\u00e9\"", "caf\xc3\xa9");
+    STRING_OK("\"\\u0041\\u00DF\\u20AC\"", "A\xc3\x9f\xe2\x82\xac");
+    STRING_OK("\"a\\u0000b\"", "a\0b");
+    STRING_OK("\"\\u007f\\u0080\\u07ff\\u0800\\uffff\"",
+              "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf");
+    /* raw UTF-8 is copied as is */
+    STRING_OK("\"caf\xc3\xa9\"", "caf\xc3\xa9");
+    /* surrogate pairs are joined */
+    STRING_OK("\"\\ud835\\udccf\"", "\xf0\x9d\x93\x8f");
+    STRING_OK("\"\\uD800\\uDC00\\udbff\\udfff\"",
+              "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
+    /* lone surrogates become U+FFFD, never an error */
+    STRING_OK("\"\\ud800\"", "\xef\xbf\xbd");
+    STRING_OK("\"\\udc00x\"", "\xef\xbf\xbdx");
+    STRING_OK("\"\\ud800\\u0041\"", "\xef\xbf\xbd" "A");
+    STRING_OK("\"\\ud800\\ud800\\udc00\"", "\xef\xbf\xbd\xf0\x90\x80\x80");
+    STRING_OK("\"\\udc00\\ud800\"", "\xef\xbf\xbd\xef\xbf\xbd");
+    STRING_OK("\"\\ud835\\n\"", "\xef\xbf\xbd\n");
+    /* the cursor ends after the closing quote */
+    CHECK(string("\"ab\", 1", 7, got, &len, &stop));
+    CHECK_EQ_U64(stop, 4);
+    /* errors, with the cursor at the offending byte */
+    STRING_BAD("x\"", 0);
+    STRING_BAD("\"abc", 4);
+    STRING_BAD("\"ab\x01\"", 3);
+    STRING_BAD("\"a\nb\"", 2);
+    STRING_BAD("\"a\tb\"", 2);
+    STRING_BAD("\"a\\x\"", 3);
+    STRING_BAD("\"\\u12g4\"", 2);
+    STRING_BAD("\"\\u12\"", 2);
+    STRING_BAD("\"a\\\"", 4);
+    STRING_BAD("\"a\\", 3); /* never past the end */
+}
+
+static bool
+skip(const char *s, size_t *stop)
+{
+    const char *p = s;
+    bool ok = hs_json_skip_value(&p, s + strlen(s));
+    *stop = (size_t)(p - s);
+    return ok;
+}
+
+static void
+test_skip_value(void)
+{
+    size_t stop;
+    CHECK(skip("1, 2", &stop) && stop == 1);
+    CHECK(skip("  -1.5e3}", &stop) && stop == 8);
+    CHECK(skip("\"a\\\"]}\", x", &stop) && stop == 7);
+    CHECK(skip("true,", &stop) && stop == 4);
+    CHECK(skip("false}", &stop) && stop == 5);
+    CHECK(skip("null", &stop) && stop == 4);
+    CHECK(skip("[]x", &stop) && stop == 2);
+    CHECK(skip("{}x", &stop) && stop == 2);
+    CHECK(skip("[1, [2, {\"a\": [\"]\", {\"b\": null}]}], true], 9", &stop)
+          && stop == 41);
+    CHECK(skip("{\"k\": {\"k\": {\"k\": []}}} , 5", &stop) && stop == 23);
+    CHECK(!skip("", &stop));
+    CHECK(!skip("]", &stop));
+    CHECK(!skip(",", &stop));
+    CHECK(!skip("[1, 2", &stop));
+    CHECK(!skip("{\"a\": \"x", &stop));
+    CHECK(!skip("tru", &stop));
+    CHECK(!skip("nul", &stop));
+    CHECK(!skip("[01]", &stop));
+    CHECK(!skip("@", &stop));
+}
+
+static void
+test_skip_depth_limit(void)
+{
+    enum { DEEP = 1000 };
+    static char s[2 * (DEEP + 1) + 1];
+    size_t stop;
+    memset(s, '[', DEEP);
+    memset(s + DEEP, ']', DEEP);
+    s[2 * DEEP] = '\0';
+    CHECK(skip(s, &stop) && stop == 2 * DEEP); /* the limit itself is fine */
+    memset(s, '[', DEEP + 1);
+    memset(s + DEEP + 1, ']', DEEP + 1);
+    s[2 * DEEP + 2] = '\0';
+    CHECK(!skip(s, &stop));
+    CHECK_EQ_U64(stop, DEEP); /* at the bracket past the limit */
+    memset(s, '{', sizeof(s) - 1); /* hostile: never closed, never deep */
+    s[sizeof(s) - 1] = '\0';
+    CHECK(!skip(s, &stop));
+}
+
+int
+main(void)
+{
+    RUN(test_u64);
+    RUN(test_number);
+    RUN(test_string);
+    RUN(test_skip_value);
+    RUN(test_skip_depth_limit);
+    return hs_test_end();
+}
