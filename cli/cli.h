@@ -53,6 +53,7 @@ typedef struct cli_load {
     cli_pipeline pipeline;
     bool skip_bad_lines;
     bool no_parents;
+    bool no_index;       /* no lookups by address after the load */
     bool quiet;          /* no progress bar */
     unsigned threads;    /* 0: one per CPU */
     hs_dialect dialect;

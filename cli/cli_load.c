@@ -187,6 +187,9 @@ cli_load_dump(const char *path, cli_load *l)
     if (l->no_parents) {
         opts.flags |= HS_LOAD_NO_PARENTS;
     }
+    if (l->no_index) {
+        opts.flags |= HS_LOAD_NO_INDEX;
+    }
     progress_start(&prog, path, !l->quiet);
     opts.progress = progress_update;
     opts.progress_ctx = &prog;

@@ -136,7 +136,10 @@ typedef enum hs_load_flags {
      * failing at the first one. */
     HS_LOAD_SKIP_BAD_LINES = 1 << 1,
     /* Do not compute parents (only children are needed). */
-    HS_LOAD_NO_PARENTS = 1 << 2
+    HS_LOAD_NO_PARENTS = 1 << 2,
+    /* Free the address index after the load (4 to 5 bytes an object, at
+     * the load's peak); hs_graph_find rebuilds it on first use. */
+    HS_LOAD_NO_INDEX = 1 << 3
 } hs_load_flags;
 
 /* Progress callback: bytes of the input consumed so far (compressed bytes
@@ -232,7 +235,9 @@ HS_API uint64_t hs_graph_count(const hs_graph *g);
 /* 1 if id is a live object record, 0 if gone, phantom or out of range. */
 HS_API int hs_node_exists(const hs_graph *g, uint32_t id);
 
-/* Node id of the live object at address, or HS_NO_NODE. O(1). */
+/* Node id of the live object at address, or HS_NO_NODE (also when the
+ * index, dropped by HS_LOAD_NO_INDEX, cannot be rebuilt for lack of
+ * memory). O(1); thread-safe. */
 HS_API uint32_t hs_graph_find(const hs_graph *g, uint64_t address);
 
 HS_API uint64_t hs_node_address(const hs_graph *g, uint32_t id);

@@ -19,7 +19,14 @@ hs_graph_new(const hs_allocator *a)
     g->a = &g->alloc;
     hs_strtab_init(&g->types, g->a);
     hs_textpool_init(&g->texts, g->a);
-    hs_addrindex_init(&g->index, g->a);
+    g->ix = hs_calloc(a, 1, sizeof(*g->ix));
+    if (!g->ix) {
+        hs_mfree(a, g);
+        return NULL;
+    }
+    hs_addrindex_init(&g->ix->x, g->a);
+    pthread_mutex_init(&g->ix->lock, NULL);
+    atomic_init(&g->ix->ready, true);
     g->stats.dump_time = -1;
     g->stats.pid = -1;
     return g;
@@ -47,7 +54,9 @@ hs_graph_free(hs_graph *g)
     hs_csr_release(&g->parents, a);
     hs_strtab_release(&g->types);
     hs_textpool_release(&g->texts);
-    hs_addrindex_release(&g->index);
+    hs_addrindex_release(&g->ix->x);
+    pthread_mutex_destroy(&g->ix->lock);
+    hs_mfree(a, g->ix);
     hs_mfree(a, g);
 }
 
@@ -121,6 +130,9 @@ hs_graph_add_node(hs_graph *g, uint64_t address, uint32_t *id)
 int
 hs_graph_append_leaf(hs_graph *g, uint64_t address, uint32_t *id)
 {
+    if (!hs_graph_ensure_index(g)) {
+        return HS_ENOMEM;
+    }
     hs_csr *c = &g->children;
     size_t n = (size_t)g->n + 2;
     if (c->off32) {
@@ -142,7 +154,7 @@ hs_graph_append_leaf(hs_graph *g, uint64_t address, uint32_t *id)
     c->n = g->n;
     hs_csr_release(&g->parents, g->a);
     g->have_parents = false;
-    return hs_addrindex_insert(&g->index, g->addr, *id);
+    return hs_addrindex_insert(&g->ix->x, g->addr, *id);
 }
 
 int
@@ -263,10 +275,45 @@ hs_node_exists(const hs_graph *g, uint32_t id)
     return id < g->n && hs_live(g, id);
 }
 
+void
+hs_graph_drop_index(hs_graph *g)
+{
+    hs_addrindex_release(&g->ix->x);
+    atomic_store(&g->ix->ready, false);
+}
+
+bool
+hs_graph_ensure_index(const hs_graph *g)
+{
+    hs_index_box *ix = g->ix;
+    bool ok = true;
+    if (atomic_load(&ix->ready)) {
+        return true;
+    }
+    pthread_mutex_lock(&ix->lock);
+    if (!atomic_load(&ix->ready)) {
+        ok = hs_addrindex_reserve(&ix->x, g->addr, g->n) == HS_OK;
+        for (uint32_t i = 0; ok && i < g->n; i++) {
+            hs_addrindex_put(&ix->x, g->addr, i);
+        }
+        if (ok) {
+            atomic_store(&ix->ready, true);
+        } else {
+            hs_addrindex_release(&ix->x);
+        }
+    }
+    pthread_mutex_unlock(&ix->lock);
+    return ok;
+}
+
 uint32_t
 hs_graph_find(const hs_graph *g, uint64_t address)
 {
-    uint32_t id = hs_addrindex_find(&g->index, g->addr, address);
+    uint32_t id;
+    if (!hs_graph_ensure_index(g)) {
+        return HS_NO_NODE; /* out of memory: documented in heapscope.h */
+    }
+    id = hs_addrindex_find(&g->ix->x, g->addr, address);
     return (id != UINT32_MAX && hs_live(g, id)) ? id : HS_NO_NODE;
 }
 

@@ -15,6 +15,8 @@
 #define HS_GRAPH_INTERNAL_H
 
 #include <heapscope.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "hs_csr.h"
@@ -44,6 +46,15 @@ enum {
 #define HS_LEN_NONE UINT32_MAX        /* the record had no len */
 #define HS_LEN_WIDE (UINT32_MAX - 1)  /* look in g->wide_len */
 
+/* The address index, in a box of its own so that hs_graph_find can build
+ * it on first use (after a load with HS_LOAD_NO_INDEX) through a const
+ * graph, under a lock: a graph may be read from several threads. */
+typedef struct hs_index_box {
+    hs_addrindex x;
+    pthread_mutex_t lock;
+    atomic_bool ready;
+} hs_index_box;
+
 struct hs_graph {
     hs_allocator alloc;
     const hs_allocator *a;      /* &alloc */
@@ -63,7 +74,7 @@ struct hs_graph {
     uint64_t live;              /* live objects */
     hs_strtab types;
     hs_textpool texts;
-    hs_addrindex index;
+    hs_index_box *ix;
     hs_dialect dialect;
     hs_load_stats stats;
 };
@@ -105,6 +116,13 @@ int hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
  * every pass that changes them calls it last. HS_OK or HS_ENOMEM (then
  * the type count is not updated). */
 int hs_graph_update_stats(hs_graph *g);
+
+/* Frees the address index (it is rebuilt on first use). */
+void hs_graph_drop_index(hs_graph *g);
+
+/* Rebuilds a dropped index (thread-safe); false when out of memory. Every
+ * direct use of g->ix->x must call it first. */
+bool hs_graph_ensure_index(const hs_graph *g);
 
 /* An empty graph using allocator a (NULL: malloc). */
 hs_graph *hs_graph_new(const hs_allocator *a);

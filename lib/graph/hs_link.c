@@ -60,7 +60,7 @@ static void
 index_one(index_job *job, uint32_t id, uint64_t home)
 {
     hs_graph *g = job->g;
-    uint32_t *slots = g->index.slots;
+    uint32_t *slots = g->ix->x.slots;
     uint64_t addr = g->addr[id];
     for (uint64_t p = home; p < job->hi; p++) {
         uint32_t cur = slots[p];
@@ -90,10 +90,10 @@ index_batch(index_job *job, const uint32_t *ids, const uint64_t *homes,
 {
     const hs_graph *g = job->g;
     for (unsigned j = 0; j < k; j++) {
-        __builtin_prefetch(&g->index.slots[homes[j]]);
+        __builtin_prefetch(&g->ix->x.slots[homes[j]]);
     }
     for (unsigned j = 0; j < k; j++) {
-        uint32_t cur = g->index.slots[homes[j]];
+        uint32_t cur = g->ix->x.slots[homes[j]];
         if (cur != UINT32_MAX) {
             __builtin_prefetch(&g->addr[cur]);
         }
@@ -112,7 +112,7 @@ run_index(void *arg)
     uint64_t homes[BATCH];
     unsigned k = 0;
     for (uint32_t i = 0; i < g->n && job->rc == 0; i++) {
-        uint64_t h = hs_addrindex_home(&g->index, g->addr[i]);
+        uint64_t h = hs_addrindex_home(&g->ix->x, g->addr[i]);
         if (h < job->lo || h >= job->hi) {
             continue;
         }
@@ -136,8 +136,8 @@ index_records(hs_scan *s, unsigned threads)
     index_job jobs[HS_MAX_THREADS];
     uint64_t cap;
     int rc = HS_OK;
-    HS_TRY(hs_addrindex_reserve(&g->index, g->addr, g->n));
-    cap = g->index.cap;
+    HS_TRY(hs_addrindex_reserve(&g->ix->x, g->addr, g->n));
+    cap = g->ix->x.cap;
     if (g->n < PARALLEL_REFS || threads < 1) {
         threads = 1;
     }
@@ -168,11 +168,11 @@ index_records(hs_scan *s, unsigned threads)
         if (rc == 0 && jobs[t].rc < 0) {
             rc = jobs[t].rc;
         }
-        g->index.count += jobs[t].inserted;
+        g->ix->x.count += jobs[t].inserted;
         g->stats.duplicates += jobs[t].dups;
         for (size_t k = 0; rc == 0 && k < jobs[t].deferred.len; k++) {
             uint32_t id = (uint32_t)jobs[t].deferred.v[k];
-            if (hs_addrindex_put(&g->index, g->addr, id) != UINT32_MAX) {
+            if (hs_addrindex_put(&g->ix->x, g->addr, id) != UINT32_MAX) {
                 g->flags[id] |= HS_NODE_GONE;
                 g->stats.duplicates++;
             }
@@ -236,9 +236,9 @@ drop_duplicates(hs_scan *r)
     hs_mfree(g->a, new_id);
     g->n = w;
     r->refs.len = wp;
-    hs_addrindex_clear(&g->index);
+    hs_addrindex_clear(&g->ix->x);
     for (uint32_t i = 0; i < g->n; i++) {
-        hs_addrindex_put(&g->index, g->addr, i);
+        hs_addrindex_put(&g->ix->x, g->addr, i);
     }
     return HS_OK;
 }
@@ -285,7 +285,7 @@ add_phantom(hs_scan *r, uint64_t addr, uint32_t *id)
     r->counts[*id] = 0;
     g->flags[*id] = HS_NODE_PHANTOM;
     g->type[*id] = UINT32_MAX;
-    HS_TRY(hs_addrindex_insert(&g->index, g->addr, *id));
+    HS_TRY(hs_addrindex_insert(&g->ix->x, g->addr, *id));
     g->stats.dangling_addresses++;
     return HS_OK;
 }
@@ -339,7 +339,7 @@ resolve_range(resolve_job *job)
 {
     const hs_scan *s = job->s;
     const hs_graph *g = s->g;
-    const hs_addrindex *x = &g->index;
+    const hs_addrindex *x = &g->ix->x;
     uint32_t nrec = g->n;
     size_t i = job->r0, m = job->r1, out = 8 * job->r0;
     hot_entry *hot = hs_malloc(&s->alloc, sizeof(*hot) << HOT_BITS);
@@ -459,7 +459,7 @@ resolve_refs(hs_scan *s, unsigned threads)
     for (unsigned t = 0; t < n; t++) {
         hs_u64vec *miss = &jobs[t].missing;
         for (size_t k = 0; rc == 0 && k < miss->len; k += 2) {
-            uint32_t id = hs_addrindex_find(&g->index, g->addr, miss->v[k + 1]);
+            uint32_t id = hs_addrindex_find(&g->ix->x, g->addr, miss->v[k + 1]);
             if (id == UINT32_MAX) {
                 rc = add_phantom(s, miss->v[k + 1], &id);
             }

@@ -279,6 +279,9 @@ finish(load *l, hs_scan *s, hs_compression compression)
     double t0 = now_seconds();
     const hs_load_stats *st = &g->stats;
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
+    if (l->opts->flags & HS_LOAD_NO_INDEX) {
+        hs_graph_drop_index(g);
+    }
     g->stats.resolve_seconds = now_seconds() - t0;
     trim_nodes(g);
     g->stats.compression = compression;

@@ -112,7 +112,11 @@ fill_refs(void *ctx, const hs_graph *g, uint32_t id, uint32_t *out)
 static int
 null_object(hs_graph *g, uint32_t *id)
 {
-    uint32_t t, i = hs_addrindex_find(&g->index, g->addr, 0);
+    uint32_t t, i;
+    if (!hs_graph_ensure_index(g)) {
+        return HS_ENOMEM;
+    }
+    i = hs_addrindex_find(&g->ix->x, g->addr, 0);
     if (i != UINT32_MAX && !(g->flags[i] & HS_ABSENT)) {
         *id = i;
         return HS_OK;
