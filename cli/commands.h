@@ -19,5 +19,11 @@ int cmd_summary(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_records(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_all(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_path(int argc, char **argv);
+int cmd_growth(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
 
 #endif

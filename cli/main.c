@@ -25,6 +25,12 @@ extern const char cmd_summary_usage[];
 extern const char cmd_info_usage[];
 extern const char cmd_records_usage[];
 extern const char cmd_dump_usage[];
+extern const char cmd_show_usage[];
+extern const char cmd_all_usage[];
+extern const char cmd_diff_usage[];
+extern const char cmd_path_usage[];
+extern const char cmd_growth_usage[];
+extern const char cmd_dot_usage[];
 
 static const command commands[] = {
     {"summary", cmd_summary, "objects and bytes per type (meliae's summarize)",
@@ -34,6 +40,18 @@ static const command commands[] = {
      cmd_records_usage},
     {"dump", cmd_dump, "dump a running Python process's heap (by pid)",
      cmd_dump_usage},
+    {"show", cmd_show, "one object: repr, refs as a dict, children, parents",
+     cmd_show_usage},
+    {"all", cmd_all, "every object of a type, largest first (get_all)",
+     cmd_all_usage},
+    {"diff", cmd_diff, "what grew between two dumps: types and objects",
+     cmd_diff_usage},
+    {"path", cmd_path, "what keeps an object alive: paths from roots",
+     cmd_path_usage},
+    {"growth", cmd_growth, "count per type across dumps, with a chart",
+     cmd_growth_usage},
+    {"dot", cmd_dot, "an object's neighbourhood as a Graphviz graph",
+     cmd_dot_usage},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

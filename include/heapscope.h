@@ -388,6 +388,331 @@ typedef enum hs_quote_flags {
  * Caller frees with hs_free; NULL when out of memory. */
 HS_API char *hs_json_quote(const char *s, size_t len, hs_quote_flags flags);
 
+/* ------------------------------------------------------------------ */
+/* MARK: navigation and comparison                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What meliae users do in a REPL, as functions: an object's repr, its
+ * refs as a dict, everything reachable from it, every object of a type,
+ * the difference between two dumps, growth over many, paths from roots,
+ * and pictures (DOT graphs, SVG charts).
+ *
+ * Ownership, once for this section: arrays and text returned through
+ * out-parameters or as char * are the caller's, freed with hs_free;
+ * pointers inside returned structures that point at names or values
+ * (hs_literal.text, hs_diff_type.type, ...) are borrowed from the graph:
+ * valid until hs_graph_free. Objects made by a _new function are freed
+ * with the matching _free and keep pointers to their graphs: free them
+ * first.
+ */
+
+/* meliae's repr of an object (FORMAT.md §4.8):
+ * `dict(140549148320896 147544B 6000refs 1par 1.7Mtot)`. total_size 0
+ * leaves the "tot" part out. max_value, when not 0, cuts the value (or
+ * name) to that many bytes and marks the cut with "..." (for one-line
+ * listings). Returns the text (caller frees with hs_free) or NULL:
+ * HS_ENOTFOUND for an id that is not a live object, HS_ENOMEM. */
+HS_API char *hs_node_repr(const hs_graph *g, uint32_t id, uint64_t total_size,
+                          size_t max_value, hs_error *err);
+
+/* What a ref stands for in refs_as_dict and refs_as_list (FORMAT.md
+ * §4.9): a plain value where meliae gives one, else the object. */
+typedef enum hs_literal_kind {
+    HS_LITERAL_OBJECT = 0, /* the record itself */
+    HS_LITERAL_TEXT,       /* text: str, unicode, a name */
+    HS_LITERAL_BYTES,      /* bytes (Python 2's str) */
+    HS_LITERAL_INT,        /* text holds the decimal digits */
+    HS_LITERAL_BOOL,       /* text is "True" or "False" */
+    HS_LITERAL_NONE        /* None */
+} hs_literal_kind;
+
+typedef struct hs_literal {
+    hs_literal_kind kind;
+    uint32_t id;       /* the record the ref points at (always set) */
+    const char *text;  /* borrowed; not NUL-terminated; NULL for OBJECT
+                          and NONE */
+    size_t len;
+} hs_literal;
+
+typedef struct hs_ref_item {
+    hs_literal key;
+    hs_literal value;
+} hs_ref_item;
+
+/* meliae's refs_as_dict, made correct for every dialect (FORMAT.md §4.9):
+ * key, value pairs in KV dumps (Python 2, heapscope), value, key pairs
+ * swapped in meliae's Python 3 dicts, and bools as bools. *items gets
+ * *count pairs in refs order (caller frees with hs_free).
+ * Errors: HS_EUNSUPPORTED "keys not recorded in this dump" for a
+ * values-only dict (every str-keyed dict of a meliae Python 3 dump, and
+ * the instances collapsed from one) or another object whose refs are not
+ * pairs in such a dump; HS_EINVAL for an odd number of refs in a dict or
+ * module; HS_ENOTFOUND for a dangling ref; HS_ENOMEM.
+ * Time O(refs). */
+HS_API int hs_node_refs_as_dict(const hs_graph *g, uint32_t id,
+                                hs_ref_item **items, size_t *count,
+                                hs_error *err);
+
+/* meliae's refs_as_list: each child as a literal (any record with a value
+ * gives its value). Caller frees *items with hs_free. Dangling refs are
+ * HS_ENOTFOUND. */
+HS_API int hs_node_refs_as_list(const hs_graph *g, uint32_t id,
+                                hs_literal **items, size_t *count,
+                                hs_error *err);
+
+/* A literal as Python writes it ('x', b'x', 12, True, None), or the
+ * object's repr (cut as hs_node_repr with max_value). Caller frees. */
+HS_API char *hs_literal_format(const hs_graph *g, const hs_literal *lit,
+                               size_t max_value, hs_error *err);
+
+/* The whole dict as one line, `{'peer': '10.0.0.0', 'buf': '', 'id': 0}`,
+ * values cut at max_value bytes (0: whole). Errors as
+ * hs_node_refs_as_dict. Caller frees. */
+HS_API char *hs_node_refs_dict_format(const hs_graph *g, uint32_t id,
+                                      size_t max_value, hs_error *err);
+
+/* The label of parent's ref number k, as paths and graphs show an edge:
+ * "['key']" (a dict), ".name" (an attribute of an instance or module its
+ * dict was collapsed into), "[?]"/".?" (keys not recorded), "[3]" (list,
+ * tuple, deque), "(key)" (the ref is a key), "(item)" (set), "__class__",
+ * else "refs[k]". Keys are cut at max_key bytes (0: whole). Caller frees;
+ * NULL only when out of memory. */
+HS_API char *hs_node_ref_label(const hs_graph *g, uint32_t parent, uint64_t k,
+                               size_t max_key, hs_error *err);
+
+/* meliae's iter_recursive_refs (FORMAT.md §4.10), in its exact order:
+ * depth first from id over an explicit stack, each object once, the last
+ * child's subtree first, dangling refs skipped; the exclude ids (may be
+ * NULL) are never entered (nothing at all when id is one of them).
+ * *order gets the ids (caller frees with hs_free), id first.
+ * Time O(reachable objects + their refs); memory one bit per node plus
+ * the stack. HS_ENOTFOUND for a dead id, HS_ENOMEM.
+ *
+ *     uint32_t *ids; size_t n;
+ *     if (hs_node_walk(g, id, NULL, 0, &ids, &n, &err) == 0) { ...; hs_free(ids); } */
+HS_API int hs_node_walk(const hs_graph *g, uint32_t id,
+                        const uint32_t *exclude, size_t nexclude,
+                        uint32_t **order, size_t *count, hs_error *err);
+
+/* meliae's compute_total_size: the sum of sizes over hs_node_walk, in
+ * *total; *objects (may be NULL) gets how many objects it covers. */
+HS_API int hs_node_total_size(const hs_graph *g, uint32_t id,
+                              const uint32_t *exclude, size_t nexclude,
+                              uint64_t *total, uint64_t *objects,
+                              hs_error *err);
+
+/* meliae's get_all(type) (FORMAT.md §4.7): every live object whose type
+ * string is exactly type[0..type_len), sorted by (size, refs, parents)
+ * descending, ties in file order. *ids gets them (caller frees with
+ * hs_free); an unknown type gives 0 objects, not an error.
+ * Time O(n log n). */
+HS_API int hs_graph_get_all(const hs_graph *g, const char *type,
+                            size_t type_len, uint32_t **ids, size_t *count,
+                            hs_error *err);
+
+/* meliae's obj.all(type, excluding): get_all's filter and order applied
+ * to hs_node_walk(id, exclude), ties in walk order. */
+HS_API int hs_node_all(const hs_graph *g, uint32_t id, const char *type,
+                       size_t type_len, const uint32_t *exclude,
+                       size_t nexclude, uint32_t **ids, size_t *count,
+                       hs_error *err);
+
+/* The difference between two dumps of one process (FORMAT.md has no word
+ * on it; this is the address-set diff people write by hand). CPython does
+ * not move objects, so an object's identity is its address; but a freed
+ * address can be reused, so an object in NEW is the same as one in OLD
+ * only when the address, the type string and (for records with a value:
+ * str, bytes, int, ...) the value all match. Everything else in NEW is
+ * new, and everything in OLD that nothing matched is gone. */
+typedef struct hs_diff hs_diff;
+
+/* One type's row (or the totals). type is borrowed from a graph. */
+typedef struct hs_diff_type {
+    const char *type;
+    size_t type_len;
+    uint64_t old_count, old_size;  /* every object of the type in OLD */
+    uint64_t new_count, new_size;  /* ... and in NEW */
+    uint64_t added_count, added_size; /* in NEW, not in OLD */
+    uint64_t gone_count, gone_size;   /* in OLD, not in NEW */
+    uint64_t kept_count, kept_size;   /* in both (sizes as in NEW) */
+} hs_diff_type;
+
+/* Compares two loaded dumps. Keeps pointers to both graphs: free the
+ * diff first (caller frees with hs_diff_free). Rows are sorted by size
+ * growth, then count growth (descending), then type name.
+ * Errors: HS_EINVAL when the dumps differ in dialect or pointer size
+ * (err->message says which), HS_ENOMEM.
+ * Time O(objects of both), one address lookup per NEW object; memory one
+ * bit per object of each dump plus the rows.
+ *
+ *     hs_diff *d = hs_diff_new(early, late, &err);
+ *     const hs_diff_type *top = hs_diff_type_at(d, 0); // the top grower
+ *     hs_diff_free(d); */
+HS_API hs_diff *hs_diff_new(const hs_graph *old_graph,
+                            const hs_graph *new_graph, hs_error *err);
+HS_API void hs_diff_free(hs_diff *d);
+
+HS_API size_t hs_diff_types(const hs_diff *d);
+HS_API const hs_diff_type *hs_diff_type_at(const hs_diff *d, size_t i);
+/* The sums over every type; its type is "(total)". Borrowed. */
+HS_API const hs_diff_type *hs_diff_total(const hs_diff *d);
+
+/* 1 if NEW's node new_id is new (not in OLD), else 0. */
+HS_API int hs_diff_is_new(const hs_diff *d, uint32_t new_id);
+/* 1 if OLD's node old_id is gone (not in NEW), else 0. */
+HS_API int hs_diff_is_gone(const hs_diff *d, uint32_t old_id);
+
+/* The new objects (ids in NEW) of type[0..type_len) (type NULL: of every
+ * type), largest first, ties in file order. *ids: caller frees with
+ * hs_free. An unknown type gives 0 objects. */
+HS_API int hs_diff_new_objects(const hs_diff *d, const char *type,
+                               size_t type_len, uint32_t **ids,
+                               size_t *count, hs_error *err);
+
+/* Shortest chains of referrers from a root to an object. Roots are
+ * modules and objects without parents (the top frames, and what nothing
+ * in the dump refers to). */
+typedef struct hs_paths hs_paths;
+
+typedef struct hs_path_options {
+    size_t max_paths;           /* distinct roots to reach; 0 means 1 */
+    const char *const *exclude_types; /* never walk through these types
+                                         (e.g. "frame", "weakref"); may be
+                                         NULL */
+    size_t nexclude_types;
+} hs_path_options;
+
+/* Finds up to max_paths shortest paths from distinct roots to target, by
+ * a breadth-first search backwards over parents that stops at roots, so
+ * path i is no longer than path i + 1 (ties in the order parents are
+ * listed). A path never passes through another root or an excluded type.
+ * Returns the result (caller frees with hs_paths_free; keeps a pointer to
+ * g) with 0 paths when no root reaches the target (it is garbage held by
+ * a cycle), or NULL: HS_EINVAL when parents were not computed,
+ * HS_ENOTFOUND for a dead target, HS_ENOMEM.
+ * Time O(objects and parents visited), at worst O(n + refs); memory 8
+ * bytes per node. Iterative: any depth. */
+HS_API hs_paths *hs_paths_find(const hs_graph *g, uint32_t target,
+                               const hs_path_options *opts, hs_error *err);
+HS_API void hs_paths_free(hs_paths *p);
+
+HS_API size_t hs_paths_count(const hs_paths *p);
+/* Path i as node ids, root first, target last (*len of them). Borrowed;
+ * valid until hs_paths_free. */
+HS_API const uint32_t *hs_paths_at(const hs_paths *p, size_t i, size_t *len);
+/* How path i's root qualifies: "module" or "no parents". Static text. */
+HS_API const char *hs_paths_root_kind(const hs_paths *p, size_t i);
+/* Objects the search visited (for reports and benchmarks). */
+HS_API uint64_t hs_paths_visited(const hs_paths *p);
+
+/* Growth over many dumps of one process, taken in run order: count and
+ * size per type at each dump, the types that grow steadily first. */
+typedef struct hs_growth hs_growth;
+
+typedef struct hs_growth_type {
+    const char *type;       /* owned by the hs_growth */
+    size_t type_len;
+    const uint64_t *counts; /* one per dump, 0 where the type is absent */
+    const uint64_t *sizes;
+    int steady;             /* the count never fell and rose overall */
+    uint32_t rises;         /* steps where the count rose */
+    int64_t count_delta;    /* last dump minus first */
+    int64_t size_delta;
+} hs_growth_type;
+
+/* An empty series; caller frees with hs_growth_free. NULL: HS_ENOMEM. */
+HS_API hs_growth *hs_growth_new(hs_error *err);
+HS_API void hs_growth_free(hs_growth *gr);
+
+/* Adds one dump's counts and sizes per type at run time `time` (seconds,
+ * or any increasing unit). Add dumps in run order. g may be freed
+ * afterwards: names are copied. Time O(objects). Ranks the types again,
+ * so the accessors always reflect every dump added: steady growers
+ * first, then by size growth, count growth (descending) and name. */
+HS_API int hs_growth_add(hs_growth *gr, const hs_graph *g, double time,
+                         hs_error *err);
+
+/* Changes the run time of dump i, for callers that learn the times only
+ * after every dump was read. The order of dumps stays as added. */
+HS_API void hs_growth_set_time(hs_growth *gr, size_t dump, double time);
+
+HS_API size_t hs_growth_dumps(const hs_growth *gr);
+HS_API double hs_growth_time(const hs_growth *gr, size_t dump);
+HS_API size_t hs_growth_types(const hs_growth *gr);
+/* Borrowed; valid until the next hs_growth_add or hs_growth_free. */
+HS_API const hs_growth_type *hs_growth_type_at(const hs_growth *gr,
+                                               size_t i);
+
+/* Type i's counts as a terminal sparkline, one of the eight block
+ * characters U+2581..U+2588 (UTF-8) per dump, scaled from the type's
+ * lowest count to its highest. Caller frees with hs_free. */
+HS_API char *hs_growth_sparkline(const hs_growth *gr, size_t i,
+                                 hs_error *err);
+
+/* The run time a file name implies: the last decimal number in its base
+ * name ("memory-600.00.out" gives 600, "mem-7-1700000000.json" gives
+ * 1700000000). Returns 1 and sets *time, or 0 when there is none. */
+HS_API int hs_time_from_name(const char *path, double *time);
+
+/* An SVG line chart of the counts of the first ntypes types (ranked as
+ * above) against run time, with axes, ticks, a legend and x_label under
+ * the x axis (it should say where run time came from). Caller frees with
+ * hs_free; NULL only when out of memory. */
+HS_API char *hs_growth_svg(const hs_growth *gr, size_t ntypes,
+                           const char *x_label, hs_error *err);
+
+/* The neighbourhood of an object: what objgraph's show_backrefs and
+ * show_refs draw. */
+typedef struct hs_neighbourhood hs_neighbourhood;
+
+typedef enum hs_near_flags {
+    HS_NEAR_PARENTS = 1 << 0,  /* walk to referrers (show_backrefs) */
+    HS_NEAR_CHILDREN = 1 << 1  /* walk to referents (show_refs) */
+} hs_near_flags;
+
+typedef struct hs_near_options {
+    hs_near_flags flags;  /* 0 means HS_NEAR_PARENTS */
+    uint32_t depth;       /* steps from the object; 0 means 3 */
+    size_t max_nodes;     /* stop there; 0 means 50 */
+} hs_near_options;
+
+/* An edge between two nodes of the neighbourhood: from's ref number ref
+ * is to (the first such ref when there are several). */
+typedef struct hs_near_edge {
+    uint32_t from, to;
+    uint64_t ref;
+} hs_near_edge;
+
+/* Collects the objects within depth steps of center, breadth first (so
+ * the nearest are kept when max_nodes cuts the walk), and every edge
+ * between them. Returns the result (caller frees with
+ * hs_neighbourhood_free; keeps a pointer to g) or NULL: HS_ENOTFOUND for
+ * a dead center, HS_EINVAL when parents are wanted and were not computed,
+ * HS_ENOMEM. Time O(nodes kept x their degree). */
+HS_API hs_neighbourhood *hs_neighbourhood_new(const hs_graph *g,
+                                              uint32_t center,
+                                              const hs_near_options *opts,
+                                              hs_error *err);
+HS_API void hs_neighbourhood_free(hs_neighbourhood *nb);
+
+/* The nodes, center first, in walk order; depths[i] (may be NULL) is each
+ * one's distance from the center. Borrowed. */
+HS_API const uint32_t *hs_neighbourhood_nodes(const hs_neighbourhood *nb,
+                                              size_t *count,
+                                              const uint32_t **depths);
+/* The edges, by node order then ref order. Borrowed. */
+HS_API const hs_near_edge *hs_neighbourhood_edges(const hs_neighbourhood *nb,
+                                                  size_t *count);
+/* 1 when max_nodes cut the walk short. */
+HS_API int hs_neighbourhood_truncated(const hs_neighbourhood *nb);
+
+/* The neighbourhood as a Graphviz digraph: each node labelled with its
+ * type, size and a value preview, the center filled, modules and
+ * parentless roots marked, each edge labelled with its key, attribute or
+ * index. Caller frees with hs_free; NULL only when out of memory. */
+HS_API char *hs_neighbourhood_dot(const hs_neighbourhood *nb, hs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

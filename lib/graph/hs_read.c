@@ -307,11 +307,20 @@ finish(load *l, hs_scan *s, hs_compression compression)
     return HS_OK;
 }
 
-/* Reads the whole input on this thread into s. */
+/* Reads the whole input on this thread into s; decompression (or reading
+ * a pipe) runs on a second thread when more than one is allowed. */
 static int
 scan_sequential(load *l, hs_scan *s, hs_input *in)
 {
-    int rc = hs_scan_init(s, l->opts, in, l->a);
+    int rc = HS_OK;
+    if (thread_count(l->opts) > 1
+        && (hs_input_compression(in) != HS_COMPRESSION_NONE
+            || l->file_size == 0)) {
+        rc = hs_input_background(in, l->err);
+    }
+    if (rc == 0) {
+        rc = hs_scan_init(s, l->opts, in, l->a);
+    }
     if (rc < 0) {
         hs_input_free(in);
         return hs_error_set(l->err, rc, "out of memory");

@@ -9,6 +9,7 @@
 #include "hs_input.h"
 
 #include "hs_decoder.h"
+#include "hs_prefetch.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 
@@ -25,6 +26,7 @@ struct hs_input {
     int fd;
     bool own_fd;
     hs_decoder *dec;
+    hs_prefetch *pf;        /* when set, it owns dec and reads it */
     char *buf;
     size_t alloc, pos, end;
     bool eof;
@@ -125,7 +127,11 @@ hs_input_free(hs_input *in)
     if (!in) {
         return;
     }
-    hs_decoder_free(in->dec);
+    if (in->pf) {
+        hs_prefetch_free(in->pf); /* stops its thread before the fd closes */
+    } else {
+        hs_decoder_free(in->dec);
+    }
     if (in->own_fd) {
         close(in->fd);
     }
@@ -167,8 +173,13 @@ refill(hs_input *in, hs_error *err)
         in->buf = p;
         in->alloc = n;
     }
-    HS_TRY(hs_decoder_read(in->dec, in->buf + in->end, in->alloc - in->end,
-                           &got, err));
+    if (in->pf) {
+        HS_TRY(hs_prefetch_read(in->pf, in->buf + in->end,
+                                in->alloc - in->end, &got, err));
+    } else {
+        HS_TRY(hs_decoder_read(in->dec, in->buf + in->end,
+                               in->alloc - in->end, &got, err));
+    }
     in->end += got;
     if (got == 0) {
         in->eof = true;
@@ -232,7 +243,7 @@ hs_input_text_bytes(const hs_input *in)
 uint64_t
 hs_input_consumed(const hs_input *in)
 {
-    return hs_decoder_consumed(in->dec);
+    return in->pf ? hs_prefetch_consumed(in->pf) : hs_decoder_consumed(in->dec);
 }
 
 uint64_t
@@ -250,5 +261,17 @@ hs_input_compression(const hs_input *in)
 bool
 hs_input_truncated(const hs_input *in)
 {
-    return hs_decoder_truncated(in->dec);
+    return in->pf ? hs_prefetch_truncated(in->pf)
+                  : hs_decoder_truncated(in->dec);
+}
+
+int
+hs_input_background(hs_input *in, hs_error *err)
+{
+    if (in->pf || in->pos != in->end || in->lineno != 0) {
+        return HS_OK; /* already, or too late: lines were handed out */
+    }
+    /* If no thread can start, reading on this one is still correct. */
+    return hs_prefetch_start(&in->pf, in->dec, in->a, err) == HS_ENOMEM
+               ? HS_ENOMEM : HS_OK;
 }

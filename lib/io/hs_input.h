@@ -33,6 +33,11 @@ int hs_input_open_range(hs_input **out, const char *path, uint64_t start,
 
 void hs_input_free(hs_input *in);
 
+/* Moves decompression (or reading a pipe) to a thread of its own, so that
+ * it overlaps the parse. Call before the first line. HS_OK also when no
+ * thread could start (the input is then read on the caller's thread). */
+int hs_input_background(hs_input *in, hs_error *err);
+
 /* Reads the next line into *line and *len, without its "\n". *complete is
  * false for a last line that ended without a newline (a dump cut short).
  * Returns 1 for a line, 0 at the end, or a negative status: HS_EIO,

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# bench/navigate.sh: time `heapscope path` and `heapscope diff` against the
+# load time, on the large synthetic meliae dumps.
+#
+#   bench/navigate.sh [--small] [--runs N] [--heapscope PATH]
+#
+# Two dumps of one growing process: OLD is bench/data/service-7.8M.json
+# (the dump of bench/run.sh, generated here too if missing) and NEW is OLD
+# with 400 K objects appended (service-7.8M-grown.json): a new observer
+# object (no parents: a root) holding a deque of 200 K new log-event dicts,
+# each with a new message str, so NEW holds every object of OLD at the
+# same address plus the growth.  --small starts from 300 K objects.
+#
+# Measured in one run, page cache warm, fastest of --runs:
+#   * `heapscope info OLD` and `info NEW`: the load alone (info does nothing
+#     else worth timing), the yardstick for the rest;
+#   * `heapscope path NEW ADDR`: ADDR is the first log-event dict of the
+#     first deque (a leaked object 3 steps below a module);
+#   * `heapscope path --max 10 NEW ADDR`;
+#   * `heapscope diff OLD NEW`: two loads plus the diff;
+#   * `heapscope diff --type dict --new OLD NEW`: plus listing new dicts.
+# Prints a markdown table with each command's wall time, its ratio to the
+# load time of what it loads, and peak RSS.
+set -euo pipefail
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+data="$here/data"
+heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
+old_objects=7800000 grow_events=200000
+old_name=service-7.8M.json new_name=service-7.8M-grown.json
+runs=1
+
+die() { echo "navigate.sh: error: $*" >&2; exit 1; }
+say() { echo "navigate.sh: $*" >&2; }
+usage() { sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --small) old_objects=300000 grow_events=10000
+             old_name=service-300K.json new_name=service-300K-grown.json ;;
+    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
+    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
+    *) usage ;;
+    esac
+    shift
+done
+case "$runs" in ''|*[!0-9]*|0) die "--runs needs a positive integer" ;; esac
+[ -x "$heapscope" ] || die "$heapscope not found; build it first or pass" \
+    "--heapscope PATH"
+[ -x /usr/bin/time ] || die "needs GNU time (Debian package 'time')"
+
+calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
+elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
+min() { calc "$1 < $2 ? $1 : $2" %.3f; }
+
+# ---- the dumps (cached, as bench/run.sh caches them) ----------------------
+
+mkdir -p "$data"
+gen="$data/gen_dump"
+if [ ! -x "$gen" ] || [ "$here/gen_dump.c" -nt "$gen" ]; then
+    say "building gen_dump"
+    ${CC:-cc} -O2 -Wall -Wextra -o "$gen" "$here/gen_dump.c"
+fi
+make_dump() {  # make_dump OBJECTS NAME
+    local dump="$data/$2"
+    if [ ! -s "$dump" ] || [ "$gen" -nt "$dump" ]; then
+        say "generating $dump ($1 objects)"
+        "$gen" --objects "$1" -o "$dump.tmp"
+        mv "$dump.tmp" "$dump"
+    fi
+}
+make_dump "$old_objects" "$old_name"
+old="$data/$old_name" new="$data/$new_name"
+
+# grow EVENTS: NEW = OLD + an observer, its deque and EVENTS event dicts
+# (with their message strs and two shared key strs), at addresses above
+# any gen_dump uses, in meliae's 3.11 format (str keys: values-only).
+grow() {
+    awk -v events="$1" 'BEGIN {
+        base = 140733193388032      # 0x7fff00000000
+        printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 57, \"len\": 8, \"value\": \"log_text\", \"refs\": []}\n", base
+        for (i = 0; i < events; i++) {
+            d = base + 64 + 128 * i; m = d + 64
+            printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 67, \"len\": 18, \"value\": \"request %08d done\", \"refs\": []}\n", m, i
+            printf "{\"address\": %.0f, \"type\": \"dict\", \"size\": 184, \"len\": 1, \"refs\": [%.0f]}\n", d, m
+        }
+        q = base + 64 + 128 * events
+        printf "{\"address\": %.0f, \"type\": \"collections.deque\", \"size\": %d, \"refs\": [", q, 624 + 8 * events
+        for (i = 0; i < events; i++) {
+            printf "%s%.0f", i ? ", " : "", base + 64 + 128 * i
+        }
+        printf "]}\n"
+        printf "{\"address\": %.0f, \"type\": \"LeakyObserver\", \"size\": 56, \"refs\": [%.0f]}\n", q + 64, q
+    }'
+}
+if [ ! -s "$new" ] || [ "$old" -nt "$new" ]; then
+    say "making $new ($old plus $grow_events leaked events)"
+    { cat "$old"; grow "$grow_events"; } > "$new.tmp"
+    mv "$new.tmp" "$new"
+fi
+cat "$old" "$new" > /dev/null
+
+# The target: the first ref (a log-event dict) of the first deque in NEW.
+target=$(grep -m 1 '"type": "collections.deque"' "$new" \
+         | sed 's/.*"refs": \[\([0-9]*\).*/\1/')
+[ -n "$target" ] || die "no deque in $new"
+
+# ---- measuring ------------------------------------------------------------
+
+measure() {  # measure LABEL CMD...: fastest wall of $runs, largest RSS
+    local label=$1 best="" rss=0 start t kb
+    shift
+    for _ in $(seq "$runs"); do
+        start=$EPOCHREALTIME
+        if ! /usr/bin/time -f '%M' -o "$data/nav-$label.time" \
+                "$@" > "$data/nav-$label.out" 2> "$data/nav-$label.err"; then
+            cat "$data/nav-$label.err" >&2
+            die "$label failed: $*"
+        fi
+        t=$(elapsed "$start")
+        kb=$(tail -n 1 "$data/nav-$label.time")
+        best=${best:-$t}
+        best=$(min "$best" "$t")
+        [ "$kb" -gt "$rss" ] && rss=$kb
+    done
+    printf -v "${label}_s" '%s' "$best"
+    printf -v "${label}_rss" '%s' "$((rss * 1024))"
+}
+
+say "timing the loads (heapscope info)"
+measure load_old "$heapscope" info --quiet "$old"
+measure load_new "$heapscope" info --quiet "$new"
+say "timing heapscope path"
+measure path "$heapscope" path --quiet "$new" "$target"
+measure path10 "$heapscope" path --quiet --max 10 "$new" "$target"
+say "timing heapscope diff"
+measure diff "$heapscope" diff --quiet "$old" "$new"
+measure diffnew "$heapscope" diff --quiet --type dict --new "$old" "$new"
+
+# ---- the report -----------------------------------------------------------
+
+mb() { calc "$1 / 1000000" %.0f; }
+row() {  # row LABEL SECONDS RSS LOAD_SECONDS
+    printf '| %s | %s | %sx | %s |\n' "$1" "$2" "$(calc "$2 / $4" %.2f)" \
+        "$(mb "$3")"
+}
+loads=$(calc "$load_old_s + $load_new_s" %.3f)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "OLD $(basename "$old"): $(wc -l < "$old") lines, $(mb "$(stat -c %s "$old")") MB;" \
+     "NEW $(basename "$new"): $(wc -l < "$new") lines, $(mb "$(stat -c %s "$new")") MB."
+echo "$(nproc) CPUs ($cpu); $(date -u +%Y-%m-%d); path target $target."
+echo
+echo "| command | wall s | / load of its dumps | peak RSS MB |"
+echo "|---|---:|---:|---:|"
+row "info OLD (load)" "$load_old_s" "$load_old_rss" "$load_old_s"
+row "info NEW (load)" "$load_new_s" "$load_new_rss" "$load_new_s"
+row "path NEW ADDR" "$path_s" "$path_rss" "$load_new_s"
+row "path --max 10 NEW ADDR" "$path10_s" "$path10_rss" "$load_new_s"
+row "diff OLD NEW" "$diff_s" "$diff_rss" "$loads"
+row "diff --type dict --new OLD NEW" "$diffnew_s" "$diffnew_rss" "$loads"
+echo
+echo "path's first line: $(sed -n 2p "$data/nav-path.out" | sed 's/^ *//')"
+echo "diff's totals: $(sed -n 3p "$data/nav-diff.out")"

@@ -1,0 +1,105 @@
+/*
+ * cli/cli_node.c - printing one object for the navigation commands.
+ */
+#include "cli_node.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+cli_put_owned(char *text)
+{
+    if (!text) {
+        fprintf(stderr, "heapscope: out of memory\n");
+        exit(HS_EXIT_FAILURE);
+    }
+    fputs(text, stdout);
+    hs_free(text);
+}
+
+void
+cli_print_repr(const hs_graph *g, uint32_t id, uint64_t total, size_t max)
+{
+    cli_put_owned(hs_node_repr(g, id, total, max, NULL));
+}
+
+void
+cli_json_node_fields(const hs_graph *g, uint32_t id)
+{
+    size_t len;
+    const char *type = hs_node_type(g, id, &len);
+    char *repr = hs_node_repr(g, id, 0, 0, NULL);
+    printf("\"address\": %llu, \"type\": ",
+           (unsigned long long)hs_node_address(g, id));
+    cli_json_string(type, len);
+    printf(", \"size\": %llu, \"repr\": ",
+           (unsigned long long)hs_node_size(g, id));
+    if (!repr) {
+        fprintf(stderr, "heapscope: out of memory\n");
+        exit(HS_EXIT_FAILURE);
+    }
+    cli_json_string(repr, strlen(repr));
+    hs_free(repr);
+}
+
+static void
+json_bytes(const char *s, size_t len)
+{
+    cli_put_owned(hs_json_quote(s, len, HS_QUOTE_BYTES));
+}
+
+void
+cli_json_value(const hs_graph *g, uint32_t id)
+{
+    size_t len;
+    hs_value_kind kind;
+    const char *v = hs_node_value(g, id, &len, &kind);
+    if (v && kind == HS_VALUE_INT) {
+        fwrite(v, 1, len, stdout);
+    } else if (v && kind == HS_VALUE_BYTES) {
+        json_bytes(v, len);
+    } else if (v) {
+        cli_json_string(v, len);
+    } else if ((v = hs_node_name(g, id, &len)) != NULL) {
+        cli_json_string(v, len);
+    } else {
+        fputs("null", stdout);
+    }
+}
+
+void
+cli_json_literal(const hs_graph *g, const hs_literal *lit)
+{
+    size_t len;
+    const char *type;
+    switch (lit->kind) {
+    case HS_LITERAL_TEXT:
+        cli_json_string(lit->text, lit->len);
+        break;
+    case HS_LITERAL_BYTES:
+        json_bytes(lit->text, lit->len);
+        break;
+    case HS_LITERAL_INT:
+        fwrite(lit->text, 1, lit->len, stdout);
+        break;
+    case HS_LITERAL_BOOL:
+        fputs(lit->len == 4 && memcmp(lit->text, "True", 4) == 0 ? "true"
+                                                                  : "false",
+              stdout);
+        break;
+    case HS_LITERAL_NONE:
+        fputs("null", stdout);
+        break;
+    case HS_LITERAL_OBJECT:
+    default:
+        type = hs_node_type(g, lit->id, &len);
+        printf("{\"address\": %llu, \"type\": ",
+               (unsigned long long)hs_node_address(g, lit->id));
+        cli_json_string(type, len);
+        putchar('}');
+        break;
+    }
+}

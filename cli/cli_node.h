@@ -1,0 +1,34 @@
+/*
+ * cli/cli_node.h - one object in the outputs of the navigation commands:
+ * its one-line repr, and its fields as JSON.
+ */
+#ifndef HS_CLI_NODE_H
+#define HS_CLI_NODE_H
+
+#include <heapscope.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How long a value may be in a one-line listing before "..." cuts it. */
+#define CLI_PREVIEW 60
+
+/* Prints meliae's repr of id (values cut at max bytes, 0: whole). */
+void cli_print_repr(const hs_graph *g, uint32_t id, uint64_t total,
+                    size_t max);
+
+/* Prints `"address": A, "type": T, "size": S, "repr": R` (no braces);
+ * the repr is whole, for scripts. */
+void cli_json_node_fields(const hs_graph *g, uint32_t id);
+
+/* Prints the value (or name) of id as a JSON value: a number for ints,
+ * a string for text and bytes, null when it has none. */
+void cli_json_value(const hs_graph *g, uint32_t id);
+
+/* Prints a literal of refs_as_dict/refs_as_list as JSON: strings,
+ * numbers, true/false, null, or {"address": A, "type": T} for objects. */
+void cli_json_literal(const hs_graph *g, const hs_literal *lit);
+
+/* Prints a library string (caller's, freed here) or dies when NULL. */
+void cli_put_owned(char *text);
+
+#endif

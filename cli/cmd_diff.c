@@ -1,0 +1,341 @@
+/*
+ * cli/cmd_diff.c - `heapscope diff OLD NEW`: per-type growth and the
+ * object-level diff (new, gone, surviving objects) of two dumps.
+ */
+#include "cli.h"
+#include "cli_node.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cmd_diff_usage[] =
+    "usage: heapscope diff [options] OLD NEW\n"
+    "\n"
+    "What changed between two dumps of one process, taken in that order:\n"
+    "per type, the change in object count and bytes, sorted by size growth\n"
+    "(then count growth); then how many objects are new in NEW, gone from\n"
+    "OLD, and survived. An object is identified by its address, but an\n"
+    "address reused by an object of another type (or a str, bytes or int\n"
+    "of another value) counts as new.\n"
+    "\n"
+    "Options:\n"
+    "  --top N            show N types (default 20)\n"
+    "  --all              show every type, shrinking ones included\n"
+    "  --type T           list the new objects of type T (largest first)\n"
+    "  --new              list a sample of the new objects (of --type T, or\n"
+    "                     of every type) with their parents\n"
+    "  --limit N          list at most N new objects (default 20; 0: all)\n"
+    "  --json             JSON: totals, types, and the listed objects\n"
+    "  --csv              CSV: one row per type\n"
+    CLI_LOAD_HELP
+    "\n"
+    "Both dumps are loaded with the same options. Dumps of different\n"
+    "dialects or pointer sizes cannot be compared.\n"
+    "\n"
+    "Exit status: 0 ok, 1 a dump could not be read or the dumps cannot be\n"
+    "compared, 2 bad usage.\n";
+
+enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_ALL, OPT_TYPE, OPT_NEW,
+       OPT_LIMIT, OPT_JSON, OPT_CSV };
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+
+typedef struct diff_opts {
+    uint64_t top, limit;
+    const char *type;
+    bool new_sample;
+    out_format format;
+} diff_opts;
+
+static long long
+delta(uint64_t after, uint64_t before)
+{
+    return (long long)after - (long long)before;
+}
+
+static void
+print_text_types(const hs_diff *d, size_t rows)
+{
+    printf("%10s %9s %10s %10s %9s %9s  %s\n", "size+", "count+", "old count",
+           "new count", "new objs", "gone objs", "type");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_diff_type *t = hs_diff_type_at(d, i);
+        printf("%+10lld %+9lld %10llu %10llu %9llu %9llu  %.*s\n",
+               delta(t->new_size, t->old_size),
+               delta(t->new_count, t->old_count),
+               (unsigned long long)t->old_count,
+               (unsigned long long)t->new_count,
+               (unsigned long long)t->added_count,
+               (unsigned long long)t->gone_count, (int)t->type_len, t->type);
+    }
+}
+
+static void
+print_text_totals(const hs_diff *d, const char *old_path,
+                  const char *new_path)
+{
+    const hs_diff_type *t = hs_diff_total(d);
+    printf("OLD %s: %llu objects, %llu bytes\n", old_path,
+           (unsigned long long)t->old_count, (unsigned long long)t->old_size);
+    printf("NEW %s: %llu objects, %llu bytes (%+lld objects, %+lld bytes)\n",
+           new_path, (unsigned long long)t->new_count,
+           (unsigned long long)t->new_size, delta(t->new_count, t->old_count),
+           delta(t->new_size, t->old_size));
+    printf("objects: %llu new (%llu bytes), %llu gone (%llu bytes), "
+           "%llu survived\n\n",
+           (unsigned long long)t->added_count,
+           (unsigned long long)t->added_size,
+           (unsigned long long)t->gone_count,
+           (unsigned long long)t->gone_size,
+           (unsigned long long)t->kept_count);
+}
+
+/* One new object, and with --new its parents (the first few). */
+static void
+print_text_object(const hs_graph *g, uint32_t id, bool parents)
+{
+    uint64_t n;
+    const uint32_t *par;
+    cli_print_repr(g, id, 0, CLI_PREVIEW);
+    putchar('\n');
+    if (!parents) {
+        return;
+    }
+    par = hs_node_parents(g, id, &n);
+    for (uint64_t k = 0; k < n && k < 3; k++) {
+        uint64_t ref = 0, nk;
+        const uint32_t *kids = hs_node_children(g, par[k], &nk);
+        char *label;
+        while (ref < nk && kids[ref] != id) {
+            ref++;
+        }
+        label = hs_node_ref_label(g, par[k], ref, CLI_PREVIEW, NULL);
+        printf("    <- %s of ", label ? label : "");
+        hs_free(label);
+        cli_print_repr(g, par[k], 0, CLI_PREVIEW);
+        putchar('\n');
+    }
+    if (n > 3) {
+        printf("    <- ... %llu more parents\n",
+               (unsigned long long)(n - 3));
+    }
+}
+
+static void
+json_row(const hs_diff_type *t)
+{
+    cli_json_string(t->type, t->type_len);
+    printf(", \"old_count\": %llu, \"new_count\": %llu, \"count_delta\": "
+           "%lld, \"old_size\": %llu, \"new_size\": %llu, \"size_delta\": "
+           "%lld, \"new_objects\": %llu, \"new_objects_size\": %llu, "
+           "\"gone_objects\": %llu, \"gone_objects_size\": %llu, "
+           "\"survivors\": %llu}",
+           (unsigned long long)t->old_count, (unsigned long long)t->new_count,
+           delta(t->new_count, t->old_count),
+           (unsigned long long)t->old_size, (unsigned long long)t->new_size,
+           delta(t->new_size, t->old_size),
+           (unsigned long long)t->added_count,
+           (unsigned long long)t->added_size,
+           (unsigned long long)t->gone_count,
+           (unsigned long long)t->gone_size,
+           (unsigned long long)t->kept_count);
+}
+
+static void
+json_objects(const hs_graph *g, const uint32_t *ids, size_t shown, size_t n)
+{
+    printf(",\n  \"new_objects_listed\": %zu, \"new_objects_matching\": %zu,"
+           "\n  \"new_objects\": [", shown, n);
+    for (size_t i = 0; i < shown; i++) {
+        uint64_t np;
+        const uint32_t *par = hs_node_parents(g, ids[i], &np);
+        printf("%s\n    {", i ? "," : "");
+        cli_json_node_fields(g, ids[i]);
+        printf(", \"parents\": [");
+        for (uint64_t k = 0; k < np; k++) {
+            printf("%s%llu", k ? ", " : "",
+                   (unsigned long long)hs_node_address(g, par[k]));
+        }
+        printf("]}");
+    }
+    printf("%s]", shown ? "\n  " : "");
+}
+
+static void
+print_json(const hs_diff *d, const char *paths[2], size_t rows,
+           const hs_graph *g, const uint32_t *ids, size_t shown, size_t n)
+{
+    printf("{\n  \"old\": ");
+    cli_json_string(paths[0], strlen(paths[0]));
+    printf(", \"new\": ");
+    cli_json_string(paths[1], strlen(paths[1]));
+    printf(",\n  \"total\": {\"type\": ");
+    json_row(hs_diff_total(d));
+    printf(",\n  \"types\": [");
+    for (size_t i = 0; i < rows; i++) {
+        printf("%s\n    {\"type\": ", i ? "," : "");
+        json_row(hs_diff_type_at(d, i));
+    }
+    printf("%s]", rows ? "\n  " : "");
+    if (ids) {
+        json_objects(g, ids, shown, n);
+    }
+    printf("\n}\n");
+}
+
+static void
+print_csv(const hs_diff *d, size_t rows)
+{
+    printf("type,old_count,new_count,count_delta,old_size,new_size,"
+           "size_delta,new_objects,gone_objects,survivors\n");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_diff_type *t = hs_diff_type_at(d, i);
+        cli_csv_field(t->type, t->type_len);
+        printf(",%llu,%llu,%lld,%llu,%llu,%lld,%llu,%llu,%llu\n",
+               (unsigned long long)t->old_count,
+               (unsigned long long)t->new_count,
+               delta(t->new_count, t->old_count),
+               (unsigned long long)t->old_size,
+               (unsigned long long)t->new_size,
+               delta(t->new_size, t->old_size),
+               (unsigned long long)t->added_count,
+               (unsigned long long)t->gone_count,
+               (unsigned long long)t->kept_count);
+    }
+}
+
+/* Rows shown: --top of them, and without --all only the ones that grew. */
+static size_t
+rows_shown(const hs_diff *d, uint64_t top)
+{
+    size_t rows = 0;
+    while (rows < hs_diff_types(d) && rows < top) {
+        const hs_diff_type *t = hs_diff_type_at(d, rows);
+        if (top != UINT64_MAX && t->new_size <= t->old_size
+            && t->new_count <= t->old_count) {
+            break;
+        }
+        rows++;
+    }
+    return rows;
+}
+
+static int
+report(const hs_diff *d, const hs_graph *g, const char *paths[2],
+       const diff_opts *o)
+{
+    uint32_t *ids = NULL;
+    size_t n = 0, shown = 0, rows = rows_shown(d, o->top);
+    hs_error err;
+    bool listing = o->type || o->new_sample;
+    if (listing
+        && hs_diff_new_objects(d, o->type, o->type ? strlen(o->type) : 0,
+                               &ids, &n, &err) < 0) {
+        cli_lib_error(&err);
+        return HS_EXIT_FAILURE;
+    }
+    shown = (o->limit && o->limit < n) ? (size_t)o->limit : n;
+    if (o->format == FORMAT_JSON) {
+        print_json(d, paths, rows, g, ids, shown, n);
+    } else if (o->format == FORMAT_CSV) {
+        print_csv(d, rows);
+    } else {
+        print_text_totals(d, paths[0], paths[1]);
+        print_text_types(d, rows);
+        if (listing) {
+            printf("\nnew objects%s%s: %zu\n", o->type ? " of type " : "",
+                   o->type ? o->type : "", n);
+            for (size_t i = 0; i < shown; i++) {
+                print_text_object(g, ids[i], o->new_sample);
+            }
+            if (shown < n) {
+                printf("... %zu more (--limit)\n", n - shown);
+            }
+        }
+    }
+    hs_free(ids);
+    return HS_EXIT_OK;
+}
+
+static int
+parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
+{
+    static const struct option longopts[] = {
+        {"top", required_argument, NULL, OPT_TOP},
+        {"all", no_argument, NULL, OPT_ALL},
+        {"type", required_argument, NULL, OPT_TYPE},
+        {"new", no_argument, NULL, OPT_NEW},
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"csv", no_argument, NULL, OPT_CSV},
+        CLI_LOAD_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int common = cli_load_option(load, opt, optarg);
+        if (common < 0) {
+            return HS_EXIT_USAGE;
+        }
+        if (common) {
+            continue;
+        }
+        switch (opt) {
+        case OPT_ALL: o->top = UINT64_MAX; break;
+        case OPT_TYPE: o->type = optarg; break;
+        case OPT_NEW: o->new_sample = true; break;
+        case OPT_JSON: o->format = FORMAT_JSON; break;
+        case OPT_CSV: o->format = FORMAT_CSV; break;
+        case OPT_TOP:
+        case OPT_LIMIT:
+            if (!cli_parse_u64(optarg, opt == OPT_TOP ? &o->top : &o->limit)) {
+                return cli_usage_error("--%s wants a number, not '%s'",
+                                       opt == OPT_TOP ? "top" : "limit",
+                                       optarg);
+            }
+            break;
+        default:
+            return cli_bad_option(argv);
+        }
+    }
+    if (argc - optind != 2) {
+        return cli_usage_error(argc - optind < 2 ? "want two dumps: OLD NEW"
+                                                 : "too many arguments");
+    }
+    return HS_EXIT_OK;
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+    diff_opts o = {20, 20, NULL, false, FORMAT_TEXT};
+    cli_load load;
+    hs_graph *old_g = NULL, *new_g = NULL;
+    hs_diff *d = NULL;
+    hs_error err;
+    const char *paths[2];
+    int rc;
+    cli_load_init(&load);
+    rc = parse_options(argc, argv, &load, &o);
+    if (rc != HS_EXIT_OK) {
+        return rc;
+    }
+    paths[0] = argv[optind];
+    paths[1] = argv[optind + 1];
+    rc = HS_EXIT_FAILURE;
+    old_g = cli_load_dump(paths[0], &load);
+    new_g = old_g ? cli_load_dump(paths[1], &load) : NULL;
+    if (new_g) {
+        d = hs_diff_new(old_g, new_g, &err);
+        if (!d) {
+            cli_error("%s", err.message);
+        } else {
+            rc = report(d, new_g, paths, &o);
+        }
+    }
+    hs_diff_free(d);
+    hs_graph_free(new_g);
+    hs_graph_free(old_g);
+    return rc;
+}

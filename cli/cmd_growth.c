@@ -1,0 +1,344 @@
+/*
+ * cli/cmd_growth.c - `heapscope growth DUMP...`: count and size per type
+ * across dumps taken in run order, steady growers first, with sparklines
+ * and an SVG (or PNG) chart against run time.
+ */
+#include "cli.h"
+#include "cli_atomic.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char cmd_growth_usage[] =
+    "usage: heapscope growth [options] DUMP DUMP...\n"
+    "\n"
+    "How each type grows across two or more dumps of one process, given in\n"
+    "the order they were taken: its count at each dump, a sparkline, and\n"
+    "the change from the first dump to the last. Types whose count never\n"
+    "falls and rises overall (steady growers: the leak suspects) come\n"
+    "first, then by size growth.\n"
+    "\n"
+    "Run time comes from the dumps' heapscope headers when they all have\n"
+    "one and it increases, else from the last number in each file name\n"
+    "(memory-600.00.out: 600) when they all have one and it increases, else\n"
+    "from the files' modification times; the output says which.\n"
+    "\n"
+    "Options:\n"
+    "  --top N            show N types (default 20)\n"
+    "  --all              show every type\n"
+    "  --svg FILE         write a line chart of the top growing types' counts\n"
+    "                     against run time\n"
+    "  --png FILE         the same chart as PNG (needs rsvg-convert or\n"
+    "                     ImageMagick's convert)\n"
+    "  --chart-types N    types in the chart (default 5)\n"
+    "  --json             JSON: dumps, time source, every shown type's series\n"
+    "  --csv              CSV, one row per type and dump:\n"
+    "                     type,dump,time,count,size\n"
+    CLI_LOAD_HELP
+    "\n"
+    "Exit status: 0 ok, 1 a dump could not be read or a chart could not be\n"
+    "written, 2 bad usage.\n";
+
+enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_ALL, OPT_SVG, OPT_PNG,
+       OPT_CHART_TYPES, OPT_JSON, OPT_CSV };
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+
+typedef struct growth_opts {
+    uint64_t top, chart_types;
+    const char *svg, *png;
+    out_format format;
+} growth_opts;
+
+/* What is known of each dump for choosing the time source. */
+typedef struct dump_info {
+    const char *path;
+    int64_t header_time;
+    double name_time;
+    int has_name_time;
+    double mtime;
+    uint64_t objects, size;
+} dump_info;
+
+static bool
+increasing(const dump_info *d, size_t n, int source)
+{
+    for (size_t i = 0; i < n; i++) {
+        double t = source == 0 ? (double)d[i].header_time : d[i].name_time;
+        double prev = source == 0 ? (double)d[i ? i - 1 : 0].header_time
+                                  : d[i ? i - 1 : 0].name_time;
+        if ((source == 0 && d[i].header_time < 0)
+            || (source == 1 && !d[i].has_name_time) || (i && t <= prev)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Sets each dump's run time from the best source; returns the axis
+ * label and the short name of the source in *source. */
+static const char *
+choose_times(hs_growth *gr, const dump_info *d, size_t n, const char **source)
+{
+    for (size_t i = 0; i < n; i++) {
+        double t;
+        if (increasing(d, n, 0)) {
+            t = (double)(d[i].header_time - d[0].header_time);
+        } else if (increasing(d, n, 1)) {
+            t = d[i].name_time;
+        } else {
+            t = d[i].mtime - d[0].mtime;
+        }
+        hs_growth_set_time(gr, i, t);
+    }
+    if (increasing(d, n, 0)) {
+        *source = "header";
+        return "run time (s since the first dump, from the dump headers)";
+    }
+    if (increasing(d, n, 1)) {
+        *source = "file name";
+        return "run time (from the numbers in the file names)";
+    }
+    *source = "modification time";
+    return "run time (s since the first dump, from file modification times)";
+}
+
+static bool
+load_all(hs_growth *gr, dump_info *d, char **paths, size_t n, cli_load *load)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        hs_error err;
+        hs_graph *g = cli_load_dump(paths[i], load);
+        int rc;
+        if (!g) {
+            return false;
+        }
+        d[i].path = paths[i];
+        d[i].header_time = hs_graph_stats(g)->dump_time;
+        d[i].has_name_time = hs_time_from_name(paths[i], &d[i].name_time);
+        d[i].mtime = stat(paths[i], &st) == 0
+                         ? (double)st.st_mtim.tv_sec
+                               + (double)st.st_mtim.tv_nsec / 1e9
+                         : 0.0;
+        d[i].objects = hs_graph_count(g);
+        d[i].size = 0;
+        for (uint32_t id = 0; id < hs_graph_capacity(g); id++) {
+            d[i].size += hs_node_exists(g, id) ? hs_node_size(g, id) : 0;
+        }
+        rc = hs_growth_add(gr, g, (double)i, &err);
+        hs_graph_free(g);
+        if (rc < 0) {
+            cli_lib_error(&err);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+print_text(const hs_growth *gr, const dump_info *d, size_t rows,
+           const char *source)
+{
+    size_t n = hs_growth_dumps(gr);
+    printf("%zu dumps, run time from the %s:\n", n, source);
+    for (size_t i = 0; i < n; i++) {
+        printf("  %10g  %s  %llu objects, %llu bytes\n", hs_growth_time(gr, i),
+               d[i].path, (unsigned long long)d[i].objects,
+               (unsigned long long)d[i].size);
+    }
+    printf("\n%9s %10s  %-*s  %s\n", "count+", "size+", (int)(n > 5 ? n : 5),
+           "trend", "type: counts");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_growth_type *t = hs_growth_type_at(gr, i);
+        char *spark = hs_growth_sparkline(gr, i, NULL);
+        printf("%+9lld %+10lld  %s%*s  %.*s:", (long long)t->count_delta,
+               (long long)t->size_delta, spark ? spark : "",
+               (int)((n > 5 ? n : 5) - n), "", (int)t->type_len, t->type);
+        hs_free(spark);
+        for (size_t k = 0; k < n; k++) {
+            printf(" %llu", (unsigned long long)t->counts[k]);
+        }
+        printf("%s\n", t->steady ? "" : "  (not steady)");
+    }
+}
+
+static void
+print_json(const hs_growth *gr, const dump_info *d, size_t rows,
+           const char *source, const char *label)
+{
+    size_t n = hs_growth_dumps(gr);
+    printf("{\n  \"time_source\": \"%s\", \"x_label\": ", source);
+    cli_json_string(label, strlen(label));
+    printf(",\n  \"dumps\": [");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s\n    {\"path\": ", i ? "," : "");
+        cli_json_string(d[i].path, strlen(d[i].path));
+        printf(", \"time\": %.17g, \"objects\": %llu, \"size\": %llu}",
+               hs_growth_time(gr, i), (unsigned long long)d[i].objects,
+               (unsigned long long)d[i].size);
+    }
+    printf("\n  ],\n  \"types\": [");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_growth_type *t = hs_growth_type_at(gr, i);
+        printf("%s\n    {\"type\": ", i ? "," : "");
+        cli_json_string(t->type, t->type_len);
+        printf(", \"steady\": %s, \"rises\": %u, \"count_delta\": %lld, "
+               "\"size_delta\": %lld, \"counts\": [",
+               t->steady ? "true" : "false", t->rises,
+               (long long)t->count_delta, (long long)t->size_delta);
+        for (size_t k = 0; k < n; k++) {
+            printf("%s%llu", k ? ", " : "", (unsigned long long)t->counts[k]);
+        }
+        printf("], \"sizes\": [");
+        for (size_t k = 0; k < n; k++) {
+            printf("%s%llu", k ? ", " : "", (unsigned long long)t->sizes[k]);
+        }
+        printf("]}");
+    }
+    printf("%s]\n}\n", rows ? "\n  " : "");
+}
+
+static void
+print_csv(const hs_growth *gr, size_t rows)
+{
+    printf("type,dump,time,count,size\n");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_growth_type *t = hs_growth_type_at(gr, i);
+        for (size_t k = 0; k < hs_growth_dumps(gr); k++) {
+            cli_csv_field(t->type, t->type_len);
+            printf(",%zu,%.17g,%llu,%llu\n", k, hs_growth_time(gr, k),
+                   (unsigned long long)t->counts[k],
+                   (unsigned long long)t->sizes[k]);
+        }
+    }
+}
+
+static bool
+write_charts(const hs_growth *gr, const growth_opts *o, const char *label)
+{
+    static const char *const rsvg[] = {"rsvg-convert", "-o", "{out}", "{in}",
+                                       NULL};
+    static const char *const magick[] = {"convert", "{in}", "{out}", NULL};
+    hs_error err;
+    char *svg;
+    bool ok = true;
+    if (!o->svg && !o->png) {
+        return true;
+    }
+    svg = hs_growth_svg(gr, (size_t)o->chart_types, label, &err);
+    if (!svg) {
+        cli_lib_error(&err);
+        return false;
+    }
+    if (o->svg) {
+        ok = cli_write_file(o->svg, svg);
+    }
+    if (ok && o->png) {
+        if (cli_have_program("rsvg-convert")) {
+            ok = cli_convert_to_file(svg, "svg", rsvg, o->png);
+        } else if (cli_have_program("convert")) {
+            ok = cli_convert_to_file(svg, "svg", magick, o->png);
+        } else {
+            cli_error("--png needs rsvg-convert (Debian: librsvg2-bin) or "
+                      "ImageMagick's convert; neither is installed");
+            ok = false;
+        }
+    }
+    hs_free(svg);
+    return ok;
+}
+
+static int
+parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
+{
+    static const struct option longopts[] = {
+        {"top", required_argument, NULL, OPT_TOP},
+        {"all", no_argument, NULL, OPT_ALL},
+        {"svg", required_argument, NULL, OPT_SVG},
+        {"png", required_argument, NULL, OPT_PNG},
+        {"chart-types", required_argument, NULL, OPT_CHART_TYPES},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"csv", no_argument, NULL, OPT_CSV},
+        CLI_LOAD_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int common = cli_load_option(load, opt, optarg);
+        if (common < 0) {
+            return HS_EXIT_USAGE;
+        }
+        if (common) {
+            continue;
+        }
+        switch (opt) {
+        case OPT_ALL: o->top = UINT64_MAX; break;
+        case OPT_SVG: o->svg = optarg; break;
+        case OPT_PNG: o->png = optarg; break;
+        case OPT_JSON: o->format = FORMAT_JSON; break;
+        case OPT_CSV: o->format = FORMAT_CSV; break;
+        case OPT_TOP:
+        case OPT_CHART_TYPES:
+            if (!cli_parse_u64(optarg, opt == OPT_TOP ? &o->top
+                                                      : &o->chart_types)) {
+                return cli_usage_error("--%s wants a number, not '%s'",
+                                       opt == OPT_TOP ? "top" : "chart-types",
+                                       optarg);
+            }
+            break;
+        default:
+            return cli_bad_option(argv);
+        }
+    }
+    if (argc - optind < 2) {
+        return cli_usage_error("want two or more dumps, in the order they "
+                               "were taken");
+    }
+    return HS_EXIT_OK;
+}
+
+int
+cmd_growth(int argc, char **argv)
+{
+    growth_opts o = {20, 5, NULL, NULL, FORMAT_TEXT};
+    cli_load load;
+    hs_growth *gr;
+    hs_error err;
+    dump_info *d;
+    size_t n, rows;
+    const char *label, *source;
+    int rc;
+    cli_load_init(&load);
+    load.no_parents = true; /* counts need no edges */
+    rc = parse_options(argc, argv, &load, &o);
+    if (rc != HS_EXIT_OK) {
+        return rc;
+    }
+    n = (size_t)(argc - optind);
+    gr = hs_growth_new(&err);
+    if (!gr) {
+        cli_lib_error(&err);
+        return HS_EXIT_FAILURE;
+    }
+    d = xmalloc(n * sizeof(*d));
+    rc = HS_EXIT_FAILURE;
+    if (load_all(gr, d, argv + optind, n, &load)) {
+        label = choose_times(gr, d, n, &source);
+        rows = o.top < hs_growth_types(gr) ? (size_t)o.top
+                                           : hs_growth_types(gr);
+        if (o.format == FORMAT_JSON) {
+            print_json(gr, d, rows, source, label);
+        } else if (o.format == FORMAT_CSV) {
+            print_csv(gr, rows);
+        } else {
+            print_text(gr, d, rows, source);
+        }
+        rc = write_charts(gr, &o, label) ? HS_EXIT_OK : HS_EXIT_FAILURE;
+    }
+    free(d);
+    hs_growth_free(gr);
+    return rc;
+}

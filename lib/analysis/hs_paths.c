@@ -1,0 +1,216 @@
+/*
+ * hs_paths.c - shortest chains of referrers from a root to an object.
+ *
+ * "What keeps this alive?" is answered by a path from something that
+ * lives by itself (a module, or an object nothing refers to: a running
+ * frame, a thread's state) down to the object. We search backwards: a
+ * breadth-first search from the target over parents, which touches only
+ * the part of the heap that can reach the target and ends as soon as
+ * enough roots are found; a forward search from every root would touch
+ * the whole heap every time. Breadth-first order makes the first root
+ * dequeued the nearest, each later one no nearer (Cormen et al., 22.2).
+ *
+ * State: next[v] is the node one step closer to the target on v's
+ * shortest path (the target points at itself), or HS_NO_NODE while v is
+ * unvisited; the queue is an array of n ids. Invariant: every queued node
+ * has next set, so a node is queued once. Roots are recorded when
+ * dequeued and not expanded, so no path passes through a root, and each
+ * root gives one path: the chain of next pointers.
+ *
+ * Memory: 4 bytes per node for next, 4 for the queue: 62 MB at 7.8 M
+ * objects, allocated once per search.
+ */
+#include "hs_paths.h"
+
+#include "../util/hs_error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct hs_paths {
+    uint32_t *nodes;     /* all paths back to back */
+    size_t *starts;      /* path i is nodes[starts[i]..starts[i + 1]) */
+    const char **kinds;  /* root kind per path */
+    size_t count;
+    uint64_t visited;
+};
+
+const char *
+hs_root_kind(const hs_graph *g, uint32_t id, uint32_t module_type)
+{
+    if (g->type[id] == module_type) {
+        return "module";
+    }
+    if (hs_csr_degree(&g->parents, id) == 0) {
+        return "no parents";
+    }
+    return NULL;
+}
+
+/* Type ids of the excluded names, as a byte per type id. */
+static uint8_t *
+excluded_types(const hs_graph *g, const hs_path_options *o)
+{
+    uint32_t nt = hs_strtab_count(&g->types);
+    uint8_t *ex = calloc((size_t)nt + 1, 1);
+    if (!ex || !o) {
+        return ex;
+    }
+    for (size_t i = 0; i < o->nexclude_types; i++) {
+        const char *name = o->exclude_types[i];
+        uint32_t t = hs_strtab_find(&g->types, name, strlen(name));
+        if (t != UINT32_MAX) {
+            ex[t] = 1;
+        }
+    }
+    return ex;
+}
+
+/* Appends the path from root along next[] to the target. */
+static int
+record(hs_paths *p, const uint32_t *next, uint32_t root, const char *kind,
+       size_t *alloc)
+{
+    size_t len = 1, start = p->starts[p->count];
+    uint32_t v = root;
+    while (next[v] != v) {
+        v = next[v];
+        len++;
+    }
+    if (start + len > *alloc) {
+        size_t want = (start + len) * 2;
+        uint32_t *nodes = realloc(p->nodes, want * sizeof(*nodes));
+        if (!nodes) {
+            return HS_ENOMEM;
+        }
+        p->nodes = nodes;
+        *alloc = want;
+    }
+    v = root;
+    for (size_t k = 0; k < len; k++) {
+        p->nodes[start + k] = v;
+        v = next[v];
+    }
+    p->kinds[p->count] = kind;
+    p->count++;
+    p->starts[p->count] = start + len;
+    return HS_OK;
+}
+
+static int
+search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
+       hs_paths *p)
+{
+    uint32_t *next = malloc(((size_t)g->n + 1) * sizeof(*next));
+    uint32_t *queue = malloc(((size_t)g->n + 1) * sizeof(*queue));
+    uint32_t module = hs_graph_type_lookup(g, "module");
+    size_t head = 0, tail = 0, alloc = 0;
+    int rc = HS_OK;
+    if (!next || !queue) {
+        rc = HS_ENOMEM;
+        goto out;
+    }
+    memset(next, 0xff, (size_t)g->n * sizeof(*next));
+    next[target] = target;
+    queue[tail++] = target;
+    while (head < tail && p->count < max && rc == HS_OK) {
+        uint32_t v = queue[head++];
+        const char *kind = hs_root_kind(g, v, module);
+        uint64_t b, e;
+        if (kind) {
+            rc = record(p, next, v, kind, &alloc);
+            continue;
+        }
+        hs_csr_range(&g->parents, v, &b, &e);
+        for (uint64_t k = b; k < e; k++) {
+            uint32_t u = g->parents.targets[k];
+            if (next[u] == HS_NO_NODE && hs_live(g, u) && !ex[g->type[u]]) {
+                next[u] = v;
+                queue[tail++] = u;
+            }
+        }
+    }
+    p->visited = tail;
+out:
+    free(next);
+    free(queue);
+    return rc;
+}
+
+hs_paths *
+hs_paths_find(const hs_graph *g, uint32_t target, const hs_path_options *opts,
+              hs_error *err)
+{
+    size_t max = opts && opts->max_paths ? opts->max_paths : 1;
+    hs_paths *p;
+    uint8_t *ex;
+    int rc;
+    if (target >= g->n || !hs_live(g, target)) {
+        hs_error_set(err, HS_ENOTFOUND, "no such object");
+        return NULL;
+    }
+    if (!g->have_parents) {
+        hs_error_set(err, HS_EINVAL, "parents were not computed");
+        return NULL;
+    }
+    p = calloc(1, sizeof(*p));
+    ex = excluded_types(g, opts);
+    if (p) {
+        p->starts = calloc(max + 1, sizeof(*p->starts));
+        p->kinds = calloc(max + 1, sizeof(*p->kinds));
+    }
+    if (!p || !ex || !p->starts || !p->kinds) {
+        free(ex);
+        hs_paths_free(p);
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    rc = search(g, target, max, ex, p);
+    free(ex);
+    if (rc < 0) {
+        hs_paths_free(p);
+        hs_error_set(err, rc, "out of memory");
+        return NULL;
+    }
+    return p;
+}
+
+void
+hs_paths_free(hs_paths *p)
+{
+    if (p) {
+        free(p->nodes);
+        free(p->starts);
+        free(p->kinds);
+        free(p);
+    }
+}
+
+size_t
+hs_paths_count(const hs_paths *p)
+{
+    return p->count;
+}
+
+const uint32_t *
+hs_paths_at(const hs_paths *p, size_t i, size_t *len)
+{
+    if (i >= p->count) {
+        *len = 0;
+        return NULL;
+    }
+    *len = p->starts[i + 1] - p->starts[i];
+    return p->nodes + p->starts[i];
+}
+
+const char *
+hs_paths_root_kind(const hs_paths *p, size_t i)
+{
+    return i < p->count ? p->kinds[i] : NULL;
+}
+
+uint64_t
+hs_paths_visited(const hs_paths *p)
+{
+    return p->visited;
+}

@@ -1,0 +1,376 @@
+/*
+ * hs_refs_dict.c - refs_as_dict, refs_as_list and edge labels.
+ *
+ * meliae's refs_as_dict pairs refs two by two (FORMAT.md §4.9). That is
+ * right where a dump writes dicts as key, value pairs (Python 2 and
+ * heapscope's own dumps) and wrong in meliae's Python 3 dumps, whose dicts
+ * list values only (every str-keyed dict) or value, key pairs. The layout
+ * tag put on each dict at load (FORMAT.md §2.2), and moved to the owner
+ * when collapse merges a dict, says which: KV pairs as meliae does, VK
+ * swaps each pair, VALUES has no keys to give and says so.
+ *
+ * NOTE: about objects with no tag. Lists, dict subclasses and 3.11
+ * inline-values instances carry none. In a KV dump meliae's rule is
+ * applied to them as meliae would; in a meliae Python 3 dump their refs
+ * are not key, value pairs, so the keys are reported as not recorded.
+ */
+#include "hs_refs_dict.h"
+
+#include "hs_repr.h"
+#include "../util/hs_error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { RULE_KEY, RULE_VALUE, RULE_LIST } literal_rule;
+
+static bool
+kv_dialect(const hs_graph *g)
+{
+    return g->dialect == HS_DIALECT_PY2 || g->dialect == HS_DIALECT_HEAPSCOPE;
+}
+
+/* meliae's value rule: only these types give their value in a dict. */
+static bool
+plain_value_type(const hs_graph *g, uint32_t id)
+{
+    static const char *const types[] = {"int", "long", "bytes", "str",
+                                        "unicode", "float"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (hs_type_is(g, id, types[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+literal_of(const hs_graph *g, uint32_t id, literal_rule rule, hs_literal *lit)
+{
+    hs_value_kind kind;
+    size_t len = 0;
+    const char *v = hs_node_value(g, id, &len, &kind);
+    memset(lit, 0, sizeof(*lit));
+    lit->id = id;
+    if (hs_type_is(g, id, "NoneType")) {
+        lit->kind = HS_LITERAL_NONE;
+        return;
+    }
+    if (v && hs_type_is(g, id, "bool")) {
+        lit->kind = HS_LITERAL_BOOL;
+    } else if (v && (rule != RULE_VALUE || plain_value_type(g, id))) {
+        lit->kind = kind == HS_VALUE_INT     ? HS_LITERAL_INT
+                    : kind == HS_VALUE_BYTES ? HS_LITERAL_BYTES
+                                             : HS_LITERAL_TEXT;
+    } else if (rule == RULE_KEY && (g->flags[id] & HS_NODE_NAME)) {
+        v = hs_node_name(g, id, &len);
+        lit->kind = HS_LITERAL_TEXT;
+    } else {
+        return;
+    }
+    lit->text = v;
+    lit->len = len;
+}
+
+void
+hs_buf_add_literal(hs_buf *b, const hs_graph *g, const hs_literal *lit,
+                   size_t max)
+{
+    switch (lit->kind) {
+    case HS_LITERAL_TEXT:
+        hs_buf_add_pystr(b, lit->text, lit->len, max);
+        break;
+    case HS_LITERAL_BYTES:
+        hs_buf_add_pybytes(b, lit->text, lit->len, max,
+                           g->dialect != HS_DIALECT_PY2);
+        break;
+    case HS_LITERAL_INT:
+    case HS_LITERAL_BOOL:
+        hs_buf_add(b, lit->text, lit->len);
+        break;
+    case HS_LITERAL_NONE:
+        hs_buf_adds(b, "None");
+        break;
+    case HS_LITERAL_OBJECT:
+    default:
+        hs_buf_add_repr(b, g, lit->id, 0, max);
+        break;
+    }
+}
+
+/* How many key, value pairs id's refs hold, and in which order; false
+ * with err set when they hold none that can be trusted. */
+static int
+pair_count(const hs_graph *g, uint32_t id, size_t *npairs, bool *swap,
+           hs_error *err)
+{
+    uint64_t nrefs;
+    hs_dict_layout layout = hs_layout_of(g, id);
+    bool dict_like = hs_type_is(g, id, "dict") || hs_type_is(g, id, "module");
+    hs_node_children(g, id, &nrefs);
+    *swap = layout == HS_LAYOUT_VK;
+    if (layout == HS_LAYOUT_VALUES) {
+        return hs_error_set(err, HS_EUNSUPPORTED,
+                            "keys not recorded in this dump");
+    }
+    if (!kv_dialect(g) && layout != HS_LAYOUT_KV && layout != HS_LAYOUT_VK
+        && layout != HS_LAYOUT_EMPTY) {
+        return hs_error_set(err, HS_EUNSUPPORTED,
+                            "refs are not key, value pairs in this dump");
+    }
+    if (nrefs % 2 && dict_like) {
+        return hs_error_set(err, HS_EINVAL,
+                            "%llu refs: not key, value pairs",
+                            (unsigned long long)nrefs);
+    }
+    *npairs = (size_t)(nrefs / 2);
+    return HS_OK;
+}
+
+int
+hs_node_refs_as_dict(const hs_graph *g, uint32_t id, hs_ref_item **items,
+                     size_t *count, hs_error *err)
+{
+    const uint32_t *refs;
+    uint64_t nrefs;
+    size_t npairs;
+    bool swap;
+    hs_ref_item *out;
+    *items = NULL;
+    *count = 0;
+    HS_RETURN_IF(id >= g->n || !hs_live(g, id), HS_ENOTFOUND, err,
+                 "no such object");
+    HS_TRY(pair_count(g, id, &npairs, &swap, err));
+    refs = hs_node_children(g, id, &nrefs);
+    out = malloc(npairs ? npairs * sizeof(*out) : 1);
+    HS_RETURN_IF(!out, HS_ENOMEM, err, "out of memory");
+    for (size_t i = 0; i < npairs; i++) {
+        uint32_t k = refs[2 * i + (swap ? 1 : 0)];
+        uint32_t v = refs[2 * i + (swap ? 0 : 1)];
+        if (!hs_live(g, k) || !hs_live(g, v)) {
+            free(out);
+            return hs_error_set(err, HS_ENOTFOUND,
+                                "ref to %llu has no record",
+                                (unsigned long long)g->addr[hs_live(g, k)
+                                                                ? v : k]);
+        }
+        literal_of(g, k, RULE_KEY, &out[i].key);
+        literal_of(g, v, RULE_VALUE, &out[i].value);
+    }
+    *items = out;
+    *count = npairs;
+    return HS_OK;
+}
+
+int
+hs_node_refs_as_list(const hs_graph *g, uint32_t id, hs_literal **items,
+                     size_t *count, hs_error *err)
+{
+    uint64_t nrefs;
+    const uint32_t *refs;
+    hs_literal *out;
+    *items = NULL;
+    *count = 0;
+    HS_RETURN_IF(id >= g->n || !hs_live(g, id), HS_ENOTFOUND, err,
+                 "no such object");
+    refs = hs_node_children(g, id, &nrefs);
+    out = malloc(nrefs ? (size_t)nrefs * sizeof(*out) : 1);
+    HS_RETURN_IF(!out, HS_ENOMEM, err, "out of memory");
+    for (uint64_t i = 0; i < nrefs; i++) {
+        if (!hs_live(g, refs[i])) {
+            free(out);
+            return hs_error_set(err, HS_ENOTFOUND,
+                                "ref to %llu has no record",
+                                (unsigned long long)g->addr[refs[i]]);
+        }
+        literal_of(g, refs[i], RULE_LIST, &out[i]);
+    }
+    *items = out;
+    *count = (size_t)nrefs;
+    return HS_OK;
+}
+
+char *
+hs_literal_format(const hs_graph *g, const hs_literal *lit, size_t max_value,
+                  hs_error *err)
+{
+    hs_buf b = HS_BUF_INIT;
+    char *out;
+    hs_buf_add_literal(&b, g, lit, max_value);
+    out = hs_buf_detach(&b);
+    if (!out) {
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    return out;
+}
+
+char *
+hs_node_refs_dict_format(const hs_graph *g, uint32_t id, size_t max_value,
+                         hs_error *err)
+{
+    hs_ref_item *items;
+    size_t n;
+    hs_buf b = HS_BUF_INIT;
+    char *out;
+    if (hs_node_refs_as_dict(g, id, &items, &n, err) < 0) {
+        return NULL;
+    }
+    hs_buf_addc(&b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            hs_buf_adds(&b, ", ");
+        }
+        hs_buf_add_literal(&b, g, &items[i].key, max_value);
+        hs_buf_adds(&b, ": ");
+        hs_buf_add_literal(&b, g, &items[i].value, max_value);
+    }
+    hs_buf_addc(&b, '}');
+    free(items);
+    out = hs_buf_detach(&b);
+    if (!out) {
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    return out;
+}
+
+/* MARK: edge labels */
+
+uint64_t
+hs_ref_index(const hs_graph *g, uint32_t parent, uint32_t child)
+{
+    uint64_t n;
+    const uint32_t *refs = hs_node_children(g, parent, &n);
+    for (uint64_t k = 0; k < n; k++) {
+        if (refs[k] == child) {
+            return k;
+        }
+    }
+    return UINT64_MAX;
+}
+
+static bool
+identifier(const char *s, size_t len)
+{
+    if (len == 0 || (s[0] >= '0' && s[0] <= '9')) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The key of a dict-like parent's ref k: ['key'] in a dict, .name in an
+ * instance or module it was collapsed into. */
+static bool
+add_key_label(hs_buf *b, const hs_graph *g, uint32_t parent, uint64_t k,
+              size_t max)
+{
+    size_t npairs;
+    bool swap, dict = hs_type_is(g, parent, "dict");
+    const uint32_t *refs;
+    uint64_t nrefs;
+    hs_literal key;
+    uint64_t key_pos, pair = k / 2;
+    if (hs_layout_of(g, parent) == HS_LAYOUT_VALUES) {
+        hs_node_children(g, parent, &nrefs);
+        if (!dict && !hs_type_is(g, parent, "module") && k == nrefs - 1) {
+            return false; /* the class ref after the merged values */
+        }
+        hs_buf_adds(b, dict ? "[?]" : ".?");
+        return true;
+    }
+    if (pair_count(g, parent, &npairs, &swap, NULL) < 0 || pair >= npairs) {
+        return false;
+    }
+    refs = hs_node_children(g, parent, &nrefs);
+    key_pos = 2 * pair + (swap ? 1 : 0);
+    if (!hs_live(g, refs[key_pos])) {
+        return false;
+    }
+    literal_of(g, refs[key_pos], RULE_KEY, &key);
+    if (k == key_pos) {
+        hs_buf_adds(b, "(key)");
+    } else if (!dict && (key.kind == HS_LITERAL_TEXT
+                         || key.kind == HS_LITERAL_BYTES)
+               && identifier(key.text, key.len)) {
+        hs_buf_addc(b, '.');
+        hs_buf_add(b, key.text, key.len);
+    } else {
+        hs_buf_addc(b, '[');
+        hs_buf_add_literal(b, g, &key, max);
+        hs_buf_addc(b, ']');
+    }
+    return true;
+}
+
+static bool
+sequence(const hs_graph *g, uint32_t id)
+{
+    return hs_type_is(g, id, "list") || hs_type_is(g, id, "tuple")
+           || hs_type_is(g, id, "collections.deque");
+}
+
+void
+hs_buf_add_edge_label(hs_buf *b, const hs_graph *g, uint32_t parent,
+                      uint64_t k, size_t max)
+{
+    uint64_t nrefs;
+    const uint32_t *refs = hs_node_children(g, parent, &nrefs);
+    hs_dict_layout layout = hs_layout_of(g, parent);
+    uint32_t child;
+    size_t tlen, nlen;
+    const char *tname, *name;
+    if (k >= nrefs) {
+        return;
+    }
+    child = refs[k];
+    if ((layout != HS_LAYOUT_NONE || (kv_dialect(g)
+                                      && hs_type_is(g, parent, "dict")))
+        && add_key_label(b, g, parent, k, max)) {
+        return;
+    }
+    if (sequence(g, parent)) {
+        hs_buf_addf(b, "[%llu]", (unsigned long long)k);
+        return;
+    }
+    if (hs_type_is(g, parent, "set") || hs_type_is(g, parent, "frozenset")) {
+        hs_buf_adds(b, "(item)");
+        return;
+    }
+    /* An instance's last ref is its class: its name is the type's. */
+    tname = hs_strtab_get(&g->types, g->type[parent], &tlen);
+    name = (g->flags[child] & HS_NODE_NAME) ? hs_node_name(g, child, &nlen)
+                                             : NULL;
+    if (k == nrefs - 1 && name && nlen == tlen
+        && memcmp(name, tname, tlen) == 0) {
+        hs_buf_adds(b, "__class__");
+        return;
+    }
+    if (k == 0 && nrefs == 2 && hs_type_is(g, child, "dict")) {
+        hs_buf_adds(b, ".__dict__");
+        return;
+    }
+    hs_buf_addf(b, "refs[%llu]", (unsigned long long)k);
+}
+
+char *
+hs_node_ref_label(const hs_graph *g, uint32_t parent, uint64_t k,
+                  size_t max_key, hs_error *err)
+{
+    hs_buf b = HS_BUF_INIT;
+    char *out;
+    hs_buf_adds(&b, "");
+    if (parent < g->n && hs_live(g, parent)) {
+        hs_buf_add_edge_label(&b, g, parent, k, max_key);
+    }
+    out = hs_buf_detach(&b);
+    if (!out) {
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    return out;
+}
