@@ -15,6 +15,8 @@
 
 #include "commands.h"
 
+struct option;
+
 /* The running subcommand's name, for messages ("summary"). */
 extern const char *cli_command;
 
@@ -95,6 +97,14 @@ void cli_load_init(cli_load *l);
 /* Handles a common option; returns 1 if opt was one, 0 if not, or -1 on
  * a bad argument (message printed). */
 int cli_load_option(cli_load *l, int opt, const char *arg);
+
+/* getopt_long for a command whose longopts include CLI_LOAD_LONGOPTS:
+ * handles the common options itself and returns the next option of the
+ * command's own, or -1 at the end. A bad option (unknown, missing or bad
+ * argument) is a usage error: the message is printed and the program
+ * exits with HS_EXIT_USAGE, since nothing has been written yet. */
+int cli_next_option(int argc, char **argv, const char *shortopts,
+                    const struct option *longopts, cli_load *l);
 
 /* Loads a dump with the chosen pipeline, a progress bar on a TTY and
  * warnings on stderr. NULL after printing the error. */

@@ -112,3 +112,17 @@ cli_addr_list_resolve(const cli_addr_list *l, const hs_graph *g,
     }
     return ids;
 }
+
+int
+cli_dump_and_address(int argc, char **argv, int first, uint64_t *addr)
+{
+    if (argc - first != 2) {
+        return cli_usage_error(argc - first < 2 ? "want a dump and an address"
+                                                : "too many arguments");
+    }
+    if (!cli_parse_addr(argv[first + 1], addr)) {
+        return cli_usage_error("'%s' is not an address (decimal or 0x hex)",
+                               argv[first + 1]);
+    }
+    return HS_EXIT_OK;
+}

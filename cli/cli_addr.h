@@ -17,6 +17,10 @@
 /* Parses a decimal or 0x-hex address; false on anything else. */
 bool cli_parse_addr(const char *s, uint64_t *out);
 
+/* The positional arguments DUMP ADDR after the options: HS_EXIT_OK with
+ * *addr set, or a usage error (printed; HS_EXIT_USAGE). */
+int cli_dump_and_address(int argc, char **argv, int first, uint64_t *addr);
+
 /* Addresses collected from options, resolved once the dump is loaded. */
 typedef struct cli_addr_list {
     uint64_t *addrs;

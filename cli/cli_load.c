@@ -149,6 +149,27 @@ cli_load_option(cli_load *l, int opt, const char *arg)
     }
 }
 
+int
+cli_next_option(int argc, char **argv, const char *shortopts,
+                 const struct option *longopts, cli_load *l)
+{
+    int opt;
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int common;
+        if (opt == '?' || opt == ':') {
+            exit(cli_bad_option(argv));
+        }
+        common = cli_load_option(l, opt, optarg);
+        if (common < 0) {
+            exit(HS_EXIT_USAGE);
+        }
+        if (!common) {
+            return opt;
+        }
+    }
+    return -1;
+}
+
 /* meliae's classic investigation: load(collapse=False), then the passes
  * in the order people type them. */
 static int

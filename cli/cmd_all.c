@@ -114,14 +114,8 @@ parse_options(int argc, char **argv, cli_load *load, all_opts *o)
         {NULL, 0, NULL, 0}};
     uint64_t addr;
     int opt;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(load, opt, optarg);
-        if (common < 0) {
-            return HS_EXIT_USAGE;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "", longopts, load))
+           != -1) {
         switch (opt) {
         case OPT_JSON: o->format = FORMAT_JSON; break;
         case OPT_CSV: o->format = FORMAT_CSV; break;

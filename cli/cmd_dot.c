@@ -113,14 +113,8 @@ parse_options(int argc, char **argv, cli_load *load, hs_near_options *no,
         {NULL, 0, NULL, 0}};
     uint64_t depth = 3, max_nodes = 50, addr;
     int opt;
-    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-        int common = cli_load_option(load, opt, optarg);
-        if (common < 0) {
-            return HS_EXIT_USAGE;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "o:", longopts, load))
+           != -1) {
         switch (opt) {
         case OPT_PARENTS: no->flags |= HS_NEAR_PARENTS; break;
         case OPT_CHILDREN: no->flags |= HS_NEAR_CHILDREN; break;
@@ -143,13 +137,8 @@ parse_options(int argc, char **argv, cli_load *load, hs_near_options *no,
             return cli_bad_option(argv);
         }
     }
-    if (argc - optind != 2) {
-        return cli_usage_error(argc - optind < 2 ? "want a dump and an address"
-                                                 : "too many arguments");
-    }
-    if (!cli_parse_addr(argv[optind + 1], &addr)) {
-        return cli_usage_error("'%s' is not an address (decimal or 0x hex)",
-                               argv[optind + 1]);
+    if (cli_dump_and_address(argc, argv, optind, &addr) != HS_EXIT_OK) {
+        return HS_EXIT_USAGE;
     }
     no->depth = (uint32_t)depth;
     no->max_nodes = (size_t)max_nodes;

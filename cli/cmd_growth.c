@@ -266,14 +266,8 @@ parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(load, opt, optarg);
-        if (common < 0) {
-            return HS_EXIT_USAGE;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "", longopts, load))
+           != -1) {
         switch (opt) {
         case OPT_ALL: o->top = UINT64_MAX; break;
         case OPT_SVG: o->svg = optarg; break;

@@ -39,14 +39,8 @@ cmd_info(int argc, char **argv)
     uint64_t peak;
     int opt;
     cli_load_init(&load);
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(&load, opt, optarg);
-        if (common < 0) {
-            return HS_EXIT_USAGE;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "", longopts, &load))
+           != -1) {
         if (opt == OPT_JSON) {
             json = true;
         } else {

@@ -163,14 +163,8 @@ parse_options(int argc, char **argv, cli_load *load, hs_path_options *po,
     uint64_t max = 1, addr;
     int opt;
     po->exclude_types = excluded;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(load, opt, optarg);
-        if (common < 0) {
-            return HS_EXIT_USAGE;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "", longopts, load))
+           != -1) {
         switch (opt) {
         case OPT_JSON: *json = true; break;
         case OPT_MAX:
@@ -190,13 +184,8 @@ parse_options(int argc, char **argv, cli_load *load, hs_path_options *po,
             return cli_bad_option(argv);
         }
     }
-    if (argc - optind != 2) {
-        return cli_usage_error(argc - optind < 2 ? "want a dump and an address"
-                                                 : "too many arguments");
-    }
-    if (!cli_parse_addr(argv[optind + 1], &addr)) {
-        return cli_usage_error("'%s' is not an address (decimal or 0x hex)",
-                               argv[optind + 1]);
+    if (cli_dump_and_address(argc, argv, optind, &addr) != HS_EXIT_OK) {
+        return HS_EXIT_USAGE;
     }
     po->max_paths = (size_t)max;
     return HS_EXIT_OK;

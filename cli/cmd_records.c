@@ -29,12 +29,8 @@ cmd_records(int argc, char **argv)
     hs_error err;
     int opt, rc = HS_EXIT_OK;
     cli_load_init(&load);
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(&load, opt, optarg);
-        if (common <= 0) {
-            return common < 0 ? HS_EXIT_USAGE
-                              : cli_bad_option(argv);
-        }
+    if ((opt = cli_next_option(argc, argv, "", longopts, &load)) != -1) {
+        return cli_bad_option(argv); /* records has no options of its own */
     }
     if (optind != argc - 1) {
         return cli_usage_error(optind == argc ? "no dump given"

@@ -268,15 +268,7 @@ cmd_show(int argc, char **argv)
     bool usage;
     int opt, rc = HS_EXIT_FAILURE;
     cli_load_init(&load);
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(&load, opt, optarg);
-        if (common < 0) {
-            rc = HS_EXIT_USAGE;
-            goto out;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "", longopts, &load)) != -1) {
         switch (opt) {
         case OPT_TOTAL: o.total = true; break;
         case OPT_JSON: o.json = true; break;
@@ -298,14 +290,8 @@ cmd_show(int argc, char **argv)
             goto out;
         }
     }
-    if (argc - optind != 2) {
-        rc = cli_usage_error(argc - optind < 2 ? "want a dump and an address"
-                                               : "too many arguments");
-        goto out;
-    }
-    if (!cli_parse_addr(argv[optind + 1], &addr)) {
-        rc = cli_usage_error("'%s' is not an address (decimal or 0x hex)",
-                             argv[optind + 1]);
+    if (cli_dump_and_address(argc, argv, optind, &addr) != HS_EXIT_OK) {
+        rc = HS_EXIT_USAGE;
         goto out;
     }
     g = cli_load_dump(argv[optind], &load);

@@ -140,14 +140,8 @@ cmd_summary(int argc, char **argv)
     size_t rows;
     int opt, rc = HS_EXIT_OK;
     cli_load_init(&load);
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int common = cli_load_option(&load, opt, optarg);
-        if (common < 0) {
-            return HS_EXIT_USAGE;
-        }
-        if (common) {
-            continue;
-        }
+    while ((opt = cli_next_option(argc, argv, "", longopts, &load))
+           != -1) {
         switch (opt) {
         case OPT_BY_COUNT: by_count = true; break;
         case OPT_ALL: top = UINT64_MAX; break;
