@@ -5,6 +5,7 @@
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_threads.h"
 
 #include <string.h>
 
@@ -273,6 +274,12 @@ int
 hs_node_exists(const hs_graph *g, uint32_t id)
 {
     return id < g->n && hs_live(g, id);
+}
+
+unsigned
+hs_graph_threads(const hs_graph *g)
+{
+    return hs_threads(g->threads);
 }
 
 void

@@ -77,7 +77,12 @@ struct hs_graph {
     hs_index_box *ix;
     hs_dialect dialect;
     hs_load_stats stats;
+    unsigned threads;           /* for passes; 0 = one per CPU */
 };
+
+/* Threads a pass over g may use: g->threads, or one per CPU, at most
+ * HS_MAX_THREADS (hs_threads.h). */
+unsigned hs_graph_threads(const hs_graph *g);
 
 static inline bool
 hs_live(const hs_graph *g, uint32_t id)

@@ -169,15 +169,7 @@ run_slice(void *arg)
 static unsigned
 thread_count(const hs_load_options *opts)
 {
-    long cpus;
-    if (opts->threads) {
-        return opts->threads > HS_MAX_THREADS ? HS_MAX_THREADS : opts->threads;
-    }
-    cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus < 1) {
-        return 1;
-    }
-    return cpus > HS_MAX_THREADS ? HS_MAX_THREADS : (unsigned)cpus;
+    return hs_threads(opts->threads);
 }
 
 /* Waits for the slices, reporting their summed progress meanwhile. */
@@ -386,6 +378,7 @@ hs_graph_read(const char *path, const hs_load_options *opts, hs_error *err)
     }
     g = sl[0].scan.g;
     sl[0].scan.g = NULL; /* the graph outlives the scan */
+    g->threads = opts->threads;
     hs_scan_release(&sl[0].scan);
     g->stats.load_seconds = now_seconds() - t0;
     return g;

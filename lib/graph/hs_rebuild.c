@@ -1,39 +1,114 @@
 /*
  * hs_rebuild.c - building a new children CSR from per-node callbacks.
+ *
+ * Count, allocate once, fill. Both loops are split into ranges of nodes
+ * run on the graph's threads: the callbacks only read the old edges and
+ * write their own nodes' counts or slots, so ranges never share a byte.
  */
 #include "hs_rebuild.h"
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_threads.h"
+
+#include <pthread.h>
+
+/* Fewer nodes than this are rebuilt on one thread. */
+#define PARALLEL_NODES (1u << 20)
+
+typedef struct rebuild_job {
+    hs_graph *g;
+    const hs_rebuild_ops *ops;
+    uint32_t lo, hi;
+    uint32_t *counts;   /* counting: where counts go */
+    hs_csr *out;        /* filling: the new CSR */
+    uint64_t total;
+    bool too_many;
+    pthread_t thread;
+    bool started;
+} rebuild_job;
+
+static void *
+count_range(void *arg)
+{
+    rebuild_job *j = arg;
+    for (uint32_t i = j->lo; i < j->hi; i++) {
+        uint64_t k = j->ops->count(j->ops->ctx, j->g, i);
+        if (k > UINT32_MAX - 1) {
+            j->too_many = true;
+            k = 0;
+        }
+        j->counts[i] = (uint32_t)k;
+        j->total += k;
+    }
+    return NULL;
+}
+
+static void *
+fill_range(void *arg)
+{
+    rebuild_job *j = arg;
+    for (uint32_t i = j->lo; i < j->hi; i++) {
+        j->ops->fill(j->ops->ctx, j->g, i,
+                     j->out->targets + hs_csr_begin(j->out, i));
+    }
+    return NULL;
+}
+
+/* Runs fn over every job, jobs[1..] on threads (or here when a thread
+ * cannot start), jobs[0] on the caller. */
+static void
+run_jobs(rebuild_job *jobs, unsigned n, void *(*fn)(void *))
+{
+    for (unsigned t = 1; t < n; t++) {
+        jobs[t].started = pthread_create(&jobs[t].thread, NULL, fn,
+                                         &jobs[t]) == 0;
+    }
+    fn(&jobs[0]);
+    for (unsigned t = 1; t < n; t++) {
+        if (jobs[t].started) {
+            pthread_join(jobs[t].thread, NULL);
+        } else {
+            fn(&jobs[t]);
+        }
+    }
+}
 
 int
 hs_graph_rebuild_children(hs_graph *g, const hs_rebuild_ops *ops,
                           hs_error *err)
 {
     uint32_t *counts = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*counts));
+    rebuild_job jobs[HS_MAX_THREADS];
+    unsigned n = g->n < PARALLEL_NODES ? 1 : hs_graph_threads(g);
     uint64_t total = 0;
     hs_csr c;
     int rc;
     if (!counts) {
         return hs_error_set(err, HS_ENOMEM, "out of memory rewriting refs");
     }
-    for (uint32_t i = 0; i < g->n; i++) {
-        uint64_t k = ops->count(ops->ctx, g, i);
-        if (k > UINT32_MAX - 1) {
+    for (unsigned t = 0; t < n; t++) {
+        jobs[t] = (rebuild_job){g, ops, (uint32_t)((uint64_t)g->n * t / n),
+                                (uint32_t)((uint64_t)g->n * (t + 1) / n),
+                                counts, NULL, 0, false, 0, false};
+    }
+    run_jobs(jobs, n, count_range);
+    for (unsigned t = 0; t < n; t++) {
+        if (jobs[t].too_many) {
             hs_mfree(g->a, counts);
             return hs_error_set(err, HS_ELIMIT, "more than 4 G refs in one "
                                 "object");
         }
-        counts[i] = (uint32_t)k;
-        total += k;
+        total += jobs[t].total;
     }
     rc = hs_csr_from_counts(&c, g->a, counts, g->n, total, NULL);
     if (rc < 0) {
         return hs_error_set(err, rc, "out of memory rewriting refs");
     }
-    for (uint32_t i = 0; i < g->n; i++) {
-        ops->fill(ops->ctx, g, i, c.targets + hs_csr_begin(&c, i));
+    for (unsigned t = 0; t < n; t++) {
+        jobs[t].out = &c;
     }
+    run_jobs(jobs, n, fill_range);
     hs_graph_set_children(g, &c);
     return HS_OK;
 }

@@ -20,9 +20,7 @@
 #include "hs_graph_internal.h"
 #include "../io/hs_input.h"
 #include "../parse/hs_line.h"
-
-/* The most threads a load uses. */
-#define HS_MAX_THREADS 8
+#include "../util/hs_threads.h"
 
 typedef struct hs_scan {
     hs_allocator alloc;       /* for the arrays below */
