@@ -97,11 +97,46 @@ def make_inputs(tmp):
         f.write('{"address": 2, "type": "str", "size": 104857649, '
                 '"len": 104857600, "value": "%s", "refs": []}\n'
                 % ("x" * 104857600))
+    # Files large enough to be parsed in parallel slices (32 MiB and up):
+    # errors, warnings, headers and duplicates must read exactly as when
+    # one thread parses them (the same cases run with --threads 1).
+    make_big(tmp)
     # Two gzip members back to back read as one dump.
     with open(os.path.join(tmp, "two-members.json.gz"), "wb") as f:
         lines = small.splitlines(keepends=True)
         f.write(gzip.compress(b"".join(lines[:3])))
         f.write(gzip.compress(b"".join(lines[3:])))
+
+
+def big_lines(n, bad_at=None, dup_of=None):
+    """n records (about 100 bytes each), 1-based line bad_at malformed,
+    line dup_of[1] repeating the address of line dup_of[0]."""
+    out = []
+    for i in range(1, n + 1):
+        addr = 1000003 * i if not (dup_of and i == dup_of[1]) \
+            else 1000003 * dup_of[0]
+        kind = "str" if i % 3 else "dict"
+        line = ('{"address": %d, "type": "%s", "size": %d, "len": 1, '
+                '"value": "line %d padding padding", "refs": [%d]}'
+                % (addr, kind if not (dup_of and i == dup_of[1]) else "int",
+                   40 + i % 50, i, 1000003 * (i % n + 1)))
+        if i == bad_at:
+            line = line.replace('"refs": [', '"refs": [,')
+        out.append(line)
+    return "\n".join(out)
+
+
+def make_big(tmp):
+    n = 360000  # about 38 MB
+    with open(os.path.join(tmp, "big-bad-line.json"), "w") as f:
+        f.write(big_lines(n, bad_at=300001) + "\n")
+    with open(os.path.join(tmp, "big-truncated.json"), "w") as f:
+        f.write(big_lines(n) + '\n{"address": 5, "type": "str", "si')
+    with open(os.path.join(tmp, "big-header.json"), "w") as f:
+        f.write('{"heapscope_dump": 1, "python": "3.12.1", "pointer_size": 8, '
+                '"time": 1732650000, "pid": 4242}\n' + big_lines(n) + "\n")
+    with open(os.path.join(tmp, "big-dup.json"), "w") as f:
+        f.write(big_lines(n, dup_of=(10, 300001)) + "\n")
 
 
 def substitute(text, tmp):
