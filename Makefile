@@ -25,12 +25,17 @@ install: all
 	cmake --install $(BUILD)
 
 # The whole test suite under AddressSanitizer and UBSan, in its own tree.
+# The Python suites that only run the CLI run against its ASan build; the
+# dumper's own tests run under valgrind in `make test` instead.
+asan: export ASAN_OPTIONS = detect_leaks=1
 asan:
 	@sh scripts/deps.sh
 	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan \
 	    -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE="address;undefined" -DHS_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -j$(JOBS) -LE python
+	cd build-asan && ctest --output-on-failure -j$(JOBS) -L python \
+	    -LE valgrind -E python.dumper
 
 bench: all
 	bash bench/run.sh
@@ -38,11 +43,33 @@ bench: all
 clean:
 	rm -rf $(BUILD) build-asan
 
-# The main job on the built-in example: a real heap dump made by meliae
-# from a small Python 3.11 service (examples/).
+# The whole story on a built-in example: a small leaking service
+# (examples/leaky_service.py) runs under heapscope's dumper, built for
+# /usr/bin/python3, dumps its heap three times, and `heapscope leaks`
+# names the leak.
+DEMO_DIR ?= $(BUILD)/demo
 demo: all
-	@echo "== heapscope info examples/meliae-py311-service.json.gz"
-	@$(BUILD)/bin/heapscope info examples/meliae-py311-service.json.gz
+	@sh scripts/deps.sh
+	@mkdir -p $(DEMO_DIR)
+	@echo "== building the dumper for /usr/bin/python3"
+	@sh scripts/build-python.sh /usr/bin/python3 > $(DEMO_DIR)/pythonpath
+	@echo "== /usr/bin/python3 examples/leaky_service.py $(DEMO_DIR)"
+	@PYTHONPATH=$$(tail -n 1 $(DEMO_DIR)/pythonpath) \
+	    /usr/bin/python3 examples/leaky_service.py $(DEMO_DIR)
 	@echo
-	@echo "== heapscope summary examples/meliae-py311-service.json.gz"
-	@$(BUILD)/bin/heapscope summary examples/meliae-py311-service.json.gz
+	@echo "== heapscope leaks $(DEMO_DIR)/mem-1.json $(DEMO_DIR)/mem-2.json $(DEMO_DIR)/mem-3.json"
+	@$(BUILD)/bin/heapscope leaks --top 2 $(DEMO_DIR)/mem-1.json \
+	    $(DEMO_DIR)/mem-2.json $(DEMO_DIR)/mem-3.json
+
+# The libFuzzer targets (tests/fuzz), built with clang, ASan and UBSan in
+# build-fuzz. FUZZ_TIME=900 also runs each in turn for that many seconds
+# (scripts/fuzz.sh: one fuzzer process at a time).
+.PHONY: fuzz
+FUZZ_TIME ?= 0
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@test -f build-fuzz/CMakeCache.txt || CC=clang cmake -S . -B build-fuzz \
+	    -DHS_BUILD_FUZZERS=ON -DHS_BUILD_TESTS=OFF -DHS_WERROR=ON \
+	    -DHS_SANITIZE="address;undefined"
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_line fuzz_load fuzz_diff
+	@test "$(FUZZ_TIME)" = 0 || bash scripts/fuzz.sh $(FUZZ_TIME)

@@ -23,6 +23,8 @@
 # load time of what it loads, and peak RSS.
 set -euo pipefail
 export LC_ALL=C
+# Time the parse, not the snapshot index (bench/scale.sh times that).
+export HEAPSCOPE_NO_INDEX=1
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)

@@ -17,6 +17,8 @@
 # --check also validates the generated dump (bench/check_dump.py).
 set -euo pipefail
 export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
+# Time the parse, not the snapshot index (bench/scale.sh times that).
+export HEAPSCOPE_NO_INDEX=1
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)

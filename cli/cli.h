@@ -60,6 +60,9 @@ typedef struct cli_load {
     unsigned threads;    /* 0: one per CPU */
     hs_dialect dialect;
     uint32_t intern_dict; /* classic pipeline's guess, or HS_NO_NODE */
+    bool no_snapshot;    /* --no-index: neither use nor write an index */
+    hs_index_flags index_flags; /* how cli_load_dump treats the index */
+    hs_index_report index; /* what the last cli_load_dump did with it */
 } cli_load;
 
 /* getopt_long values of the common options, above any short option. */
@@ -70,6 +73,7 @@ enum {
     OPT_DIALECT,
     OPT_QUIET,
     OPT_THREADS,
+    OPT_NO_SNAPSHOT,
     OPT_FIRST_COMMAND_OPTION = 1100
 };
 
@@ -79,7 +83,8 @@ enum {
     {"skip-bad-lines", no_argument, NULL, OPT_SKIP_BAD_LINES}, \
     {"dialect", required_argument, NULL, OPT_DIALECT}, \
     {"quiet", no_argument, NULL, OPT_QUIET}, \
-    {"threads", required_argument, NULL, OPT_THREADS}
+    {"threads", required_argument, NULL, OPT_THREADS}, \
+    {"no-index", no_argument, NULL, OPT_NO_SNAPSHOT}
 
 /* Usage text of the common options, for each command's help. */
 #define CLI_LOAD_HELP \
@@ -90,7 +95,8 @@ enum {
     "  --skip-bad-lines   skip malformed lines (counted) instead of failing\n" \
     "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
     "  --quiet            no progress bar\n" \
-    "  --threads N        threads parsing a large plain file (default: one per CPU)\n"
+    "  --threads N        threads parsing a large plain file (default: one per CPU)\n" \
+    "  --no-index         neither use nor write the snapshot index (DUMP.hsidx)\n"
 
 void cli_load_init(cli_load *l);
 
@@ -107,7 +113,9 @@ int cli_next_option(int argc, char **argv, const char *shortopts,
                     const struct option *longopts, cli_load *l);
 
 /* Loads a dump with the chosen pipeline, a progress bar on a TTY and
- * warnings on stderr. NULL after printing the error. */
+ * warnings on stderr, through the snapshot index unless --no-index or the
+ * environment variable HEAPSCOPE_NO_INDEX (non-empty) says not to; l->index
+ * says what happened. NULL after printing the error. */
 hs_graph *cli_load_dump(const char *path, cli_load *l);
 
 /* Parses a whole decimal number; false on junk or overflow. */

@@ -127,6 +127,7 @@ cli_load_option(cli_load *l, int opt, const char *arg)
     case OPT_CLASSIC: l->pipeline = CLI_PIPELINE_CLASSIC; return 1;
     case OPT_SKIP_BAD_LINES: l->skip_bad_lines = true; return 1;
     case OPT_QUIET: l->quiet = true; return 1;
+    case OPT_NO_SNAPSHOT: l->no_snapshot = true; return 1;
     case OPT_THREADS: {
         uint64_t n;
         if (!cli_parse_u64(arg, &n) || n < 1 || n > 64) {
@@ -171,14 +172,14 @@ cli_next_option(int argc, char **argv, const char *shortopts,
 }
 
 /* meliae's classic investigation: load(collapse=False), then the passes
- * in the order people type them. */
+ * in the order people type them: collapse, parents, expensive refs. The
+ * first two give what the default load gives (collapse does not depend
+ * on parents, and parents are recomputed after it), so the load runs the
+ * default pipeline, which can come from the snapshot index. */
 static int
 classic(hs_graph *g, cli_load *l, hs_error *err)
 {
-    int rc = hs_graph_collapse_instance_dicts(g, NULL, err);
-    if (rc == 0) {
-        rc = hs_graph_compute_parents(g, err);
-    }
+    int rc = hs_graph_compute_parents(g, err);
     if (rc == 0) {
         rc = hs_graph_remove_expensive_references(g, HS_EXPENSIVE_DEFAULT,
                                                   err);
@@ -195,6 +196,7 @@ cli_load_dump(const char *path, cli_load *l)
     hs_load_options opts;
     hs_error err;
     hs_graph *g;
+    hs_index_flags flags;
     progress_state prog;
     hs_load_options_init(&opts);
     opts.dialect = l->dialect;
@@ -202,7 +204,7 @@ cli_load_dump(const char *path, cli_load *l)
     if (l->skip_bad_lines) {
         opts.flags |= HS_LOAD_SKIP_BAD_LINES;
     }
-    if (l->pipeline != CLI_PIPELINE_DEFAULT) {
+    if (l->pipeline == CLI_PIPELINE_NO_COLLAPSE) {
         opts.flags |= HS_LOAD_NO_COLLAPSE;
     }
     if (l->no_parents) {
@@ -215,7 +217,12 @@ cli_load_dump(const char *path, cli_load *l)
     opts.progress = progress_update;
     opts.progress_ctx = &prog;
     opts.warning = on_warning;
-    g = hs_graph_load(path, &opts, &err);
+    flags = l->index_flags;
+    if (l->no_snapshot || (getenv("HEAPSCOPE_NO_INDEX")
+                           && getenv("HEAPSCOPE_NO_INDEX")[0])) {
+        flags |= HS_INDEX_NO_READ | HS_INDEX_NO_WRITE;
+    }
+    g = hs_graph_open(path, &opts, flags, &l->index, &err);
     if (g && l->pipeline == CLI_PIPELINE_CLASSIC && classic(g, l, &err) < 0) {
         hs_graph_free(g);
         g = NULL;

@@ -5,12 +5,12 @@
  */
 #include "cli.h"
 #include "cli_atomic.h"
+#include "cli_runtime.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 const char cmd_growth_usage[] =
     "usage: heapscope growth [options] DUMP DUMP...\n"
@@ -53,64 +53,17 @@ typedef struct growth_opts {
     out_format format;
 } growth_opts;
 
-/* What is known of each dump for choosing the time source. */
+/* What is known of each dump: its run time's sources and its totals. */
 typedef struct dump_info {
     const char *path;
-    int64_t header_time;
-    double name_time;
-    int has_name_time;
-    double mtime;
+    cli_runtime time;
     uint64_t objects, size;
 } dump_info;
-
-static bool
-increasing(const dump_info *d, size_t n, int source)
-{
-    for (size_t i = 0; i < n; i++) {
-        double t = source == 0 ? (double)d[i].header_time : d[i].name_time;
-        double prev = source == 0 ? (double)d[i ? i - 1 : 0].header_time
-                                  : d[i ? i - 1 : 0].name_time;
-        if ((source == 0 && d[i].header_time < 0)
-            || (source == 1 && !d[i].has_name_time) || (i && t <= prev)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Sets each dump's run time from the best source; returns the axis
- * label and the short name of the source in *source. */
-static const char *
-choose_times(hs_growth *gr, const dump_info *d, size_t n, const char **source)
-{
-    for (size_t i = 0; i < n; i++) {
-        double t;
-        if (increasing(d, n, 0)) {
-            t = (double)(d[i].header_time - d[0].header_time);
-        } else if (increasing(d, n, 1)) {
-            t = d[i].name_time;
-        } else {
-            t = d[i].mtime - d[0].mtime;
-        }
-        hs_growth_set_time(gr, i, t);
-    }
-    if (increasing(d, n, 0)) {
-        *source = "header";
-        return "run time (s since the first dump, from the dump headers)";
-    }
-    if (increasing(d, n, 1)) {
-        *source = "file name";
-        return "run time (from the numbers in the file names)";
-    }
-    *source = "modification time";
-    return "run time (s since the first dump, from file modification times)";
-}
 
 static bool
 load_all(hs_growth *gr, dump_info *d, char **paths, size_t n, cli_load *load)
 {
     for (size_t i = 0; i < n; i++) {
-        struct stat st;
         hs_error err;
         hs_graph *g = cli_load_dump(paths[i], load);
         int rc;
@@ -118,12 +71,7 @@ load_all(hs_growth *gr, dump_info *d, char **paths, size_t n, cli_load *load)
             return false;
         }
         d[i].path = paths[i];
-        d[i].header_time = hs_graph_stats(g)->dump_time;
-        d[i].has_name_time = hs_time_from_name(paths[i], &d[i].name_time);
-        d[i].mtime = stat(paths[i], &st) == 0
-                         ? (double)st.st_mtim.tv_sec
-                               + (double)st.st_mtim.tv_nsec / 1e9
-                         : 0.0;
+        cli_runtime_read(&d[i].time, g, paths[i]);
         d[i].objects = hs_graph_count(g);
         d[i].size = 0;
         for (uint32_t id = 0; id < hs_graph_capacity(g); id++) {
@@ -320,7 +268,12 @@ cmd_growth(int argc, char **argv)
     d = xmalloc(n * sizeof(*d));
     rc = HS_EXIT_FAILURE;
     if (load_all(gr, d, argv + optind, n, &load)) {
-        label = choose_times(gr, d, n, &source);
+        cli_runtime *times = xmalloc(n * sizeof(*times));
+        for (size_t i = 0; i < n; i++) {
+            times[i] = d[i].time;
+        }
+        label = cli_runtime_choose(gr, times, n, &source);
+        free(times);
         rows = o.top < hs_growth_types(gr) ? (size_t)o.top
                                            : hs_growth_types(gr);
         if (o.format == FORMAT_JSON) {

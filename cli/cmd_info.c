@@ -90,6 +90,10 @@ cmd_info(int argc, char **argv)
                    st->has_header ? "true" : "false", st->load_seconds,
                    st->parse_seconds, st->resolve_seconds,
                    st->passes_seconds);
+            if (load.index.used || load.index.written) {
+                printf(", \"index\": \"%s\"",
+                       load.index.used ? "used" : "written");
+            }
             for (size_t i = 0; i < nf; i++) {
                 printf(", \"%s\": %llu", fields[i].name, fields[i].value);
             }
@@ -108,6 +112,10 @@ cmd_info(int argc, char **argv)
             printf("%-19s %.3f\n", "parse_seconds", st->parse_seconds);
             printf("%-19s %.3f\n", "resolve_seconds", st->resolve_seconds);
             printf("%-19s %.3f\n", "passes_seconds", st->passes_seconds);
+            if (load.index.used || load.index.written) {
+                printf("%-19s %s %s\n", "index",
+                       load.index.used ? "used" : "written", load.index.path);
+            }
         }
     }
     hs_graph_free(g);

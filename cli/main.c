@@ -31,6 +31,12 @@ extern const char cmd_diff_usage[];
 extern const char cmd_path_usage[];
 extern const char cmd_growth_usage[];
 extern const char cmd_dot_usage[];
+extern const char cmd_index_usage[];
+extern const char cmd_report_usage[];
+extern const char cmd_explore_usage[];
+extern const char cmd_top_usage[];
+extern const char cmd_dominators_usage[];
+extern const char cmd_leaks_usage[];
 
 static const command commands[] = {
     {"summary", cmd_summary, "objects and bytes per type (meliae's summarize)",
@@ -52,6 +58,18 @@ static const command commands[] = {
      cmd_growth_usage},
     {"dot", cmd_dot, "an object's neighbourhood as a Graphviz graph",
      cmd_dot_usage},
+    {"index", cmd_index, "build a dump's snapshot index for instant reopen",
+     cmd_index_usage},
+    {"report", cmd_report, "the findings as one self-contained HTML page",
+     cmd_report_usage},
+    {"explore", cmd_explore, "walk the reference graph by hand (a prompt)",
+     cmd_explore_usage},
+    {"top", cmd_top, "the objects (or types) that retain the most memory",
+     cmd_top_usage},
+    {"dominators", cmd_dominators, "why an object is alive: its dominators",
+     cmd_dominators_usage},
+    {"leaks", cmd_leaks, "the leak report: who owns what keeps growing",
+     cmd_leaks_usage},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -713,6 +713,362 @@ HS_API int hs_neighbourhood_truncated(const hs_neighbourhood *nb);
  * index. Caller frees with hs_free; NULL only when out of memory. */
 HS_API char *hs_neighbourhood_dot(const hs_neighbourhood *nb, hs_error *err);
 
+/* ------------------------------------------------------------------ */
+/* MARK: report                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The findings as one self-contained HTML page that a person attaches to
+ * a bug report: no network (styles, script and chart are inline; a
+ * Content-Security-Policy allows only the page's own script), sortable
+ * tables, collapsible paths, printable. Everything that comes from a dump
+ * is escaped with hs_html_escape: dump contents are untrusted.
+ */
+
+/* s[0..len) escaped for HTML text and quoted attribute values: & < > "
+ * and ' become entities; NUL and every byte that does not start a
+ * well-formed UTF-8 sequence become U+FFFD, so the output is valid UTF-8.
+ * Writes at most cap bytes to out (no NUL terminator; out may be NULL
+ * when cap is 0) and returns the length of the whole escaped text, as
+ * snprintf does: the output is complete when the result is <= cap. Pure
+ * (no allocation, no state). Time O(len); the result is at most 6 x len.
+ *
+ *     char buf[64];
+ *     size_t n = hs_html_escape("<b>", 3, buf, sizeof(buf)); // "&lt;b&gt;", 9 */
+HS_API size_t hs_html_escape(const char *s, size_t len, char *out,
+                             size_t cap);
+
+/* Where the report goes: called with each piece of the page in order;
+ * returns 0, or a negative value to stop the writer (HS_EIO). */
+typedef int (*hs_write_fn)(void *ctx, const char *data, size_t len);
+
+typedef struct hs_report_options {
+    const char *title;        /* NULL: "heapscope report" */
+    const hs_graph *first;    /* the first dump, or NULL with only one */
+    const hs_graph *last;     /* the last dump (required) */
+    const char *const *paths; /* the dumps' names in run order (ndumps) */
+    size_t ndumps;
+    const hs_growth *growth;  /* every dump's counts, or NULL */
+    const char *time_label;   /* the chart's x axis label (may be NULL) */
+    size_t top;               /* rows per table; 0 means 30 */
+    size_t suspects;          /* leak suspects shown; 0 means 5 */
+} hs_report_options;
+
+/* Writes the report through write(ctx, ...): the summary table of the
+ * last dump; with a first dump too, the per-type diff from first to last
+ * and the leak suspects (the types that grew steadily, as growth ranks
+ * them, or by size growth without a growth series: their new objects,
+ * the signature of the paths that hold a sample of them, with one path
+ * step by step and one sample object); with growth over two or more
+ * dumps, its chart and table. The graphs need parents computed for the
+ * suspects' paths (without them the paths are left out). The output is
+ * the same for the same inputs (no clock, no randomness).
+ * Returns HS_OK, HS_EINVAL (no last graph), HS_EIO (write failed) or
+ * HS_ENOMEM; the page may then be partly written.
+ * Time: the analyses it runs (summary, diff, a few path searches).
+ *
+ *     hs_report_options o = {0};
+ *     o.last = g; o.paths = &path; o.ndumps = 1;
+ *     rc = hs_report_write(&o, write_to_file, file, &err); */
+HS_API int hs_report_write(const hs_report_options *opts, hs_write_fn write,
+                           void *ctx, hs_error *err);
+
+/* ------------------------------------------------------------------ */
+/* MARK: snapshot index                                               */
+/* ------------------------------------------------------------------ */
+
+/* A snapshot index is a binary file holding a loaded graph (node arrays,
+ * children and parents, type names, values, the address index, the load
+ * facts) laid out to be memory-mapped and used in place, so that the
+ * second and later commands on one dump skip the parse: reopening a
+ * 7.8 M-object dump takes a few hundredths of a second instead of
+ * seconds. The format is described in lib/graph/hs_snapfmt.h.
+ *
+ * Where: DUMP.hsidx beside the dump (DUMP.nocollapse.hsidx for a load
+ * with HS_LOAD_NO_COLLAPSE), or, when the dump's folder is not writable
+ * (or its mode lets nobody write it, root included),
+ * $XDG_CACHE_HOME/heapscope (default ~/.cache/heapscope) under a name
+ * made from a hash of the dump's absolute path. stdin gets no index.
+ *
+ * When: an index is used only if the dump's size, modification time (to
+ * the nanosecond) and first and last 64 KiB are those it was built from,
+ * and if it passes every check of an untrusted file (magic, version, byte
+ * order, pointer size, lengths, checksums of every part, ids in range).
+ * Anything else is reported through the load's warning callback, naming
+ * the reason, and the dump is loaded afresh (and the index rewritten).
+ * Loads with a forced dialect do not use indexes. An index is written
+ * after a fresh load of a dump of at least HS_INDEX_MIN_BYTES of text,
+ * unless the load warned or skipped bad lines (the index would hide it).
+ *
+ * Memory: a mapped graph's arrays are file pages, shared with the page
+ * cache and copied only where a pass writes or grows them. */
+
+/* Dumps smaller than this (decompressed) load too fast to need an index. */
+#define HS_INDEX_MIN_BYTES (16ull << 20)
+
+typedef enum hs_index_flags {
+    HS_INDEX_DEFAULT = 0,
+    HS_INDEX_NO_READ = 1 << 0,    /* do not use an existing index */
+    HS_INDEX_NO_WRITE = 1 << 1,   /* do not write one */
+    HS_INDEX_FORCE_WRITE = 1 << 2 /* write whatever the dump's size, and
+                                     report failure as an error */
+} hs_index_flags;
+
+/* What hs_graph_open did about the index. */
+typedef struct hs_index_report {
+    int used;            /* the graph is mapped from an index */
+    int written;         /* an index was written after a fresh load */
+    int rejected;        /* an index was found but not used: reason */
+    int write_failed;    /* an index was wanted but not written: reason */
+    char path[1024];     /* the index used, written or wanted; "" if none */
+    uint64_t bytes;      /* its size */
+    double open_seconds; /* mapping and checking it */
+    double write_seconds;
+    char reason[600];
+} hs_index_report;
+
+/* hs_graph_load through the snapshot index: uses a valid index of path
+ * for the pipeline opts asks for, else loads the dump and writes one (see
+ * above). report (may be NULL) says which happened. Errors as
+ * hs_graph_load; a rejected index or a failed write is not an error (a
+ * warning through opts->warning) except a failed write with
+ * HS_INDEX_FORCE_WRITE (the graph is freed, NULL returned, HS_EIO).
+ * A graph from an index has parents computed even with
+ * HS_LOAD_NO_PARENTS, and its stats say how the first load went, except
+ * load_seconds, which times this open. */
+HS_API hs_graph *hs_graph_open(const char *path, const hs_load_options *opts,
+                               hs_index_flags flags, hs_index_report *report,
+                               hs_error *err);
+
+/* The index file name for dump under the pipeline of opts (may be NULL):
+ * beside the dump (cache 0) or in the cache folder (cache 1). Returns
+ * HS_OK, or HS_EINVAL when out is too small or dump is "-". */
+HS_API int hs_index_path(const char *dump, const hs_load_options *opts,
+                         int cache, char *out, size_t size);
+
+/* Writes g, loaded from dump with opts (may be NULL), as the index file
+ * index_path (atomically: temporary file, then rename). Computes parents
+ * first if needed. *bytes (may be NULL) gets the file's size.
+ * Errors: HS_EIO, HS_ENOMEM, HS_EINVAL (dump is not a regular file). */
+HS_API int hs_index_write(hs_graph *g, const char *dump,
+                          const hs_load_options *opts, const char *index_path,
+                          uint64_t *bytes, hs_error *err);
+
+/* Maps an index file without asking which dump it belongs to. Caller
+ * frees with hs_graph_free. Errors: HS_EIO, HS_ECORRUPT (truncated,
+ * damaged, inconsistent), HS_EUNSUPPORTED (another format version, byte
+ * order or pointer size), HS_ENOMEM. */
+HS_API hs_graph *hs_index_open(const char *index_path,
+                               const hs_load_options *opts, hs_error *err);
+
+/* The same over bytes in memory (copied): the fuzzing entry point. Never
+ * reads outside data[0..len), whatever it holds. */
+HS_API hs_graph *hs_index_open_buffer(const void *data, size_t len,
+                                      const hs_load_options *opts,
+                                      hs_error *err);
+
+/* 1 if g's arrays are mapped from an index file, else 0. */
+HS_API int hs_graph_is_mapped(const hs_graph *g);
+
+/* ------------------------------------------------------------------ */
+/* MARK: dominators and leaks                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Why is it alive: the dominator tree of a dump, retained sizes, and the
+ * leak finder that compares dumps of one process.
+ *
+ * An object D dominates V when every path from the roots to V passes
+ * through D: freeing D would free V. The roots are those of hs_paths_find
+ * (modules, objects without parents), all joined under a virtual root;
+ * objects that no root reaches (garbage cycles, cycles held from C) are
+ * attached through the first of each such group in file order. The
+ * retained size of D is the total size of D and all it dominates.
+ *
+ * Ownership, once for this section: arrays and text returned through
+ * out-parameters or as char * are the caller's, freed with hs_free;
+ * type names inside returned structures are borrowed from the graph
+ * (valid until hs_graph_free). Objects made by a _new function are freed
+ * with the matching _free and keep pointers to their graphs: free them
+ * first.
+ */
+typedef struct hs_dominators hs_dominators;
+
+/* Computes the dominator tree of g and every object's retained size and
+ * count, with Semi-NCA (iterative: any depth). Needs parents (the default
+ * load computes them). Returns the result (caller frees with
+ * hs_dominators_free; keeps a pointer to g) or NULL: HS_EINVAL when
+ * parents were not computed, HS_ELIMIT, HS_ENOMEM.
+ * Time O(refs log objects), in practice a few passes over the edges;
+ * memory 24 bytes per object while computing, 20 kept.
+ *
+ *     hs_dominators *d = hs_dominators_new(g, &err);
+ *     uint32_t *ids; size_t n;
+ *     hs_dominators_top(d, 10, &ids, &n, &err);   // the 10 largest owners
+ *     ... hs_dominators_retained_size(d, ids[0]) ...
+ *     hs_free(ids); hs_dominators_free(d); */
+HS_API hs_dominators *hs_dominators_new(const hs_graph *g, hs_error *err);
+HS_API void hs_dominators_free(hs_dominators *d);
+
+/* The immediate dominator of id, or HS_NO_NODE when only the virtual
+ * root dominates it (a root, or an object several roots reach on
+ * separate paths) or id is not a live object. */
+HS_API uint32_t hs_dominators_idom(const hs_dominators *d, uint32_t id);
+
+/* 1 when id hangs directly under the virtual root, else 0. */
+HS_API int hs_dominators_is_root(const hs_dominators *d, uint32_t id);
+
+/* Why id hangs directly under the virtual root: "module", "no parents"
+ * (the roots of hs_paths_find), "unreached" (the entry of a group no
+ * root reaches), "several roots" (roots reach it on separate paths), or
+ * NULL when it has a real immediate dominator. Static text. */
+HS_API const char *hs_dominators_root_kind(const hs_dominators *d,
+                                           uint32_t id);
+
+/* Objects the virtual root points at, and how many objects no module or
+ * parentless object reaches (attached through extra roots, see above). */
+HS_API uint64_t hs_dominators_roots(const hs_dominators *d);
+HS_API uint64_t hs_dominators_unreached(const hs_dominators *d);
+
+/* Bytes and objects id retains: itself and everything it dominates; 0
+ * for an id that is not a live object. O(1). */
+HS_API uint64_t hs_dominators_retained_size(const hs_dominators *d,
+                                            uint32_t id);
+HS_API uint64_t hs_dominators_retained_count(const hs_dominators *d,
+                                             uint32_t id);
+/* The size of every live object (what the virtual root retains). */
+HS_API uint64_t hs_dominators_total_size(const hs_dominators *d);
+
+/* The max objects of largest retained size, largest first (ties in file
+ * order), in *ids (caller frees with hs_free). Time O(objects log max). */
+HS_API int hs_dominators_top(const hs_dominators *d, size_t max,
+                             uint32_t **ids, size_t *count, hs_error *err);
+
+/* The (at most max) objects id immediately dominates, largest retained
+ * size first; id HS_NO_NODE lists the virtual root's. *ids: caller frees
+ * with hs_free. HS_ENOTFOUND for a dead id. Time O(objects). */
+HS_API int hs_dominators_children(const hs_dominators *d, uint32_t id,
+                                  size_t max, uint32_t **ids, size_t *count,
+                                  hs_error *err);
+
+/* How id hangs under its immediate dominator: the labels of a shortest
+ * chain of refs from the dominator to id, as `path` writes them
+ * (".history[12]"); "" for a root, "..." when the chain is too far to
+ * search (over 65,536 objects). Keys are cut at max_key bytes (0:
+ * whole). Caller frees with hs_free; NULL only when out of memory. */
+HS_API char *hs_dominators_label(const hs_dominators *d, uint32_t id,
+                                 size_t max_key, hs_error *err);
+
+/* One type's row of the retained sizes per type. */
+typedef struct hs_retained_type {
+    const char *type;         /* borrowed from the graph */
+    size_t type_len;
+    uint64_t count;           /* objects of the type */
+    uint64_t size;            /* their shallow size */
+    /* What the type's instances retain, counting each object once: the
+     * sum over instances that no other instance of the type dominates
+     * (Eclipse MAT's retained size of a class; a lower bound when two
+     * instances jointly keep an object that neither dominates). */
+    uint64_t retained_size;
+    uint64_t retained_count;
+} hs_retained_type;
+
+/* Every type's row, by retained size descending, then count, then name.
+ * *rows: caller frees with hs_free. Time O(objects); memory 12 bytes an
+ * object while walking the tree. */
+HS_API int hs_dominators_by_type(const hs_dominators *d,
+                                 hs_retained_type **rows, size_t *count,
+                                 hs_error *err);
+
+/* The leak report over two or more dumps of one process, in run order.
+ *
+ * Objects are matched across dumps as hs_diff matches them (address,
+ * type and value). The candidates are the objects new in the second dump
+ * (not in the first) that survive into the last, which leaves out what a
+ * process creates and frees all the time; with two dumps, every object
+ * new in the second. In the last dump's dominator tree, the owners of
+ * growth are the objects where the candidates' bytes accumulate and
+ * spread out: no single object under the owner holds most of them, and
+ * they are at least 1 % of all candidate bytes. Owners are ranked by how
+ * their retained size (minus that of owners below them) grows over the
+ * later dumps (dump 2 to the last; dump 1 to 2 when there are two), so a
+ * bounded cache whose entries outlive one dump but which does not grow
+ * ranks below a real leak, then by the candidate bytes they hold. An
+ * owner born after the first dump (a registry created lazily) is named
+ * itself, not the long-lived object above it. */
+typedef struct hs_leaks hs_leaks;
+
+typedef struct hs_leak_options {
+    size_t max_suspects; /* suspects kept; 0 means 10 */
+    size_t max_types;    /* composition rows per suspect; 0 means 8 */
+} hs_leak_options;
+
+/* One type in what a suspect's new objects are made of. */
+typedef struct hs_leak_type {
+    const char *type;    /* borrowed from the last dump */
+    size_t type_len;
+    uint64_t count, size;
+} hs_leak_type;
+
+typedef struct hs_leak_suspect {
+    uint32_t owner;           /* node id in the last dump */
+    int owner_is_new;         /* the owner was not in the first dump */
+    uint64_t new_count;       /* candidates it holds (not counting those */
+    uint64_t new_size;        /* of suspects below it), and their bytes */
+    /* Per dump (hs_leaks_dumps of them): the owner's node id there
+     * (HS_NO_NODE where it was not alive yet), and what it retains there,
+     * minus what the suspects below it retain (0 where absent). */
+    const uint32_t *ids;
+    const uint64_t *retained_size;
+    const uint64_t *retained_count;
+    /* The ranking key: retained growth over the later dumps. */
+    int64_t growth_size;
+    int64_t growth_count;
+    int growing;              /* grew at every later dump */
+    const hs_leak_type *types; /* largest first */
+    size_t ntypes;
+    uint32_t sample;          /* one new object it holds (last dump), or
+                                 HS_NO_NODE */
+    const uint32_t *path;     /* a shortest path from a root to the owner */
+    size_t path_len;          /* (last dump ids); 0 when no root reaches it */
+    /* The path reduced to types and edge labels, then the growth's type:
+     * "module __main__.observer -> LogObserver.history ->
+     * collections.deque -> dict"; stable across runs. NUL-terminated. */
+    const char *signature;
+} hs_leak_suspect;
+
+/* Finds the suspects in dumps[0..ndumps) (ndumps >= 2, run order, each
+ * loaded with parents). Computes every dump's dominator tree (on up to
+ * one thread per dump and CPU). Returns the result (caller frees with
+ * hs_leaks_free; keeps pointers to the dumps) or NULL: HS_EINVAL for
+ * fewer than two dumps, dumps of different dialects or without parents,
+ * HS_ENOMEM.
+ * Time: the dominator trees plus O(objects) per dump; memory: 20 bytes an
+ * object per dump plus 40 an object of the last while ranking.
+ *
+ *     const hs_graph *dumps[3] = {d1, d2, d3};
+ *     hs_leaks *l = hs_leaks_new(dumps, 3, NULL, &err);
+ *     if (hs_leaks_count(l)) puts(hs_leaks_at(l, 0)->signature);
+ *     hs_leaks_free(l); */
+HS_API hs_leaks *hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
+                              const hs_leak_options *opts, hs_error *err);
+HS_API void hs_leaks_free(hs_leaks *l);
+
+HS_API size_t hs_leaks_dumps(const hs_leaks *l);
+/* The candidates: objects new in the second dump that survive into the
+ * last (every new object with two dumps), and their bytes. */
+HS_API uint64_t hs_leaks_candidates(const hs_leaks *l, uint64_t *bytes);
+/* Objects of the last dump that were not in the first, and their bytes. */
+HS_API uint64_t hs_leaks_new_objects(const hs_leaks *l, uint64_t *bytes);
+/* The dominator tree of dump i (borrowed; valid until hs_leaks_free). */
+HS_API const hs_dominators *hs_leaks_dominators(const hs_leaks *l,
+                                                size_t dump);
+
+HS_API size_t hs_leaks_count(const hs_leaks *l);
+/* Suspect i, most likely leak first. Borrowed; valid until
+ * hs_leaks_free. NULL past the end. */
+HS_API const hs_leak_suspect *hs_leaks_at(const hs_leaks *l, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

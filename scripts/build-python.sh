@@ -1,13 +1,21 @@
 #!/bin/sh
-# Build heapscope's dumper extension in place for ONE interpreter:
+# Build heapscope's two extensions in place for ONE interpreter:
 #
 #   scripts/build-python.sh [PYTHON]        (default: python3)
 #
 # Output: build/python/<cache_tag>/heapscope/ holding the package's .py
-# files and _dumper<EXT_SUFFIX>, importable with
+# files (heapscope/meliae/ included), _dumper<EXT_SUFFIX> (the heap dumper)
+# and _analyzer<EXT_SUFFIX> (the binding of python/src/binding/ with the
+# analyzer library lib/ compiled in), importable with
 # PYTHONPATH=build/python/<cache_tag>. Needs only cc and the interpreter's
 # headers (no setuptools: pyenv's 3.12 and 3.13 have none); setup.py is
-# for `pip install .`. Exit status 3 means the headers are missing.
+# for `pip install .`. Exit status 3 means the headers are missing; 4
+# means the dumper was built but the analyzer was not (lib/ does not
+# compile): its errors are on stderr and no stale _analyzer is left.
+#
+# The library's objects do not depend on the interpreter: they are
+# compiled once into build/python/lib-objs/ (two at a time; again when a
+# source or any header is newer) and linked into every _analyzer.
 set -eu
 PY=${1:-python3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +39,8 @@ OUT="$ROOT/build/python/$TAG"
 PKG="$OUT/heapscope"
 mkdir -p "$PKG"
 cp "$ROOT"/python/heapscope/*.py "$PKG/"
+mkdir -p "$PKG/meliae"
+cp "$ROOT"/python/heapscope/meliae/*.py "$PKG/meliae/"
 
 # Python's headers are -isystem: their own warnings are not ours.
 WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
@@ -40,4 +50,42 @@ $CC -std=gnu11 -O2 -g $CFLAGS_PY $WARN ${HS_WERROR:+-Werror} \
     -shared -o "$PKG/_dumper$EXT.tmp" \
     "$ROOT"/python/src/dumper/*.c -lz
 mv "$PKG/_dumper$EXT.tmp" "$PKG/_dumper$EXT"
+
+# The analyzer library, with the warnings its CMake build uses.
+LIBWARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+-Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -Wcast-qual -Wundef \
+-Wconversion"
+build_analyzer() {
+    OBJ="$ROOT/build/python/lib-objs"
+    mkdir -p "$OBJ"
+    newest_h=$(ls -t $(find "$ROOT/lib" "$ROOT/include" -name '*.h') | head -n 1)
+    export CC OBJ LIBWARN ROOT CFLAGS_PY HS_WERROR_FLAG="${HS_WERROR:+-Werror}"
+    find "$ROOT/lib" -name '*.c' | sort | while read -r src; do
+        o="$OBJ/$(basename "$src" .c).o"
+        if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
+            echo "$src"
+        fi
+    done | xargs -r -P 2 -I{} sh -c '
+        o="$OBJ/$(basename "$1" .c).o"
+        $CC -std=c11 -D_GNU_SOURCE -O2 -g $CFLAGS_PY $LIBWARN $HS_WERROR_FLAG \
+            -fvisibility=hidden -I "$ROOT/include" -I "$ROOT/lib" \
+            -c "$1" -o "$o.tmp" && mv "$o.tmp" "$o"' sh {} >&2 || return 1
+    # Link the objects of today's sources only (not those of removed files).
+    OBJS=$(find "$ROOT/lib" -name '*.c' | sort | while read -r src; do
+        echo "$OBJ/$(basename "$src" .c).o"; done)
+    # The library's symbols stay hidden (no HS_BUILDING_LIB): only
+    # PyInit__analyzer is exported.
+    $CC -std=gnu11 -O2 -g $CFLAGS_PY $WARN ${HS_WERROR:+-Werror} \
+        -fvisibility=hidden -isystem "$INC" -I "$ROOT/include" \
+        -shared -o "$PKG/_analyzer$EXT.tmp" \
+        "$ROOT"/python/src/binding/*.c $OBJS \
+        -lz -lbz2 -lzstd -lpthread -lm || return 1
+    mv "$PKG/_analyzer$EXT.tmp" "$PKG/_analyzer$EXT"
+}
+rm -f "$PKG/_analyzer$EXT"
+if ! build_analyzer; then
+    echo "build-python: $PY: the analyzer did not build (see above)" >&2
+    echo "$OUT"
+    exit 4
+fi
 echo "$OUT"

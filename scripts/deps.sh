@@ -7,9 +7,15 @@ need=""
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 for p in build-essential cmake pkg-config zlib1g-dev libbz2-dev libzstd-dev \
          zstd bzip2 gzip python3 python3-dev python3-pytest python3-setuptools \
-         graphviz libedit-dev gdb; do
+         graphviz libedit-dev gdb tmux chromium; do
     have "$p" || need="$need $p"
 done
+# valgrind: the dumper's tests under it (scripts/valgrind-dumper.sh).
+have valgrind || need="$need valgrind"
+# `deps.sh fuzz`: clang and its libFuzzer runtime, for `make fuzz` only.
+if [ "${1:-}" = fuzz ]; then
+    for p in clang libclang-rt-14-dev; do have "$p" || need="$need $p"; done
+fi
 [ -z "$need" ] && exit 0
 echo "heapscope: installing:$need" >&2
 SUDO=""

@@ -148,7 +148,11 @@ bool
 hs_type_is(const hs_graph *g, uint32_t id, const char *name)
 {
     size_t len;
-    const char *t = hs_strtab_get(&g->types, g->type[id], &len);
+    const char *t;
+    if (g->type[id] == UINT32_MAX) { /* a phantom: no record, no type */
+        return false;
+    }
+    t = hs_strtab_get(&g->types, g->type[id], &len);
     return strlen(name) == len && memcmp(t, name, len) == 0;
 }
 

@@ -38,10 +38,12 @@ hs_graph_free(hs_graph *g)
 {
     const hs_allocator *a;
     hs_allocator copy;
+    hs_mapping *mapping;
     if (!g) {
         return;
     }
     copy = g->alloc;
+    mapping = g->mapping;
     a = &copy;
     hs_mfree(a, g->addr);
     hs_mfree(a, g->type);
@@ -59,6 +61,16 @@ hs_graph_free(hs_graph *g)
     pthread_mutex_destroy(&g->ix->lock);
     hs_mfree(a, g->ix);
     hs_mfree(a, g);
+    hs_mapping_close(mapping); /* last: its allocator freed the rest */
+}
+
+void
+hs_graph_adopt_mapping(hs_graph *g, hs_mapping *m)
+{
+    /* Every module keeps a pointer to g->alloc, so replacing its content
+     * reroutes them all. */
+    g->alloc = *hs_mapping_allocator(m);
+    g->mapping = m;
 }
 
 /* Grows one node array to cap elements. */

@@ -22,6 +22,7 @@
 #include "hs_csr.h"
 #include "hs_wide.h"
 #include "../util/hs_addrindex.h"
+#include "../util/hs_mapping.h"
 #include "../util/hs_strtab.h"
 #include "../util/hs_textpool.h"
 
@@ -78,6 +79,11 @@ struct hs_graph {
     hs_dialect dialect;
     hs_load_stats stats;
     unsigned threads;           /* for passes; 0 = one per CPU */
+    /* Ownership marker: non-NULL when arrays point into a mapped snapshot
+     * index (hs_snapshot_read). Then alloc is the mapping's allocator,
+     * which never frees mapped arrays and copies one the first time it is
+     * realloc'ed (hs_mapping.h), and hs_graph_free unmaps it last. */
+    hs_mapping *mapping;
 };
 
 /* Threads a pass over g may use: g->threads, or one per CPU, at most
@@ -131,6 +137,10 @@ bool hs_graph_ensure_index(const hs_graph *g);
 
 /* An empty graph using allocator a (NULL: malloc). */
 hs_graph *hs_graph_new(const hs_allocator *a);
+
+/* Makes an empty graph borrow its arrays from m (takes ownership of m):
+ * from now on every allocation of g goes through m's allocator. */
+void hs_graph_adopt_mapping(hs_graph *g, hs_mapping *m);
 
 /* Type id of a name, or UINT32_MAX when no record has that type. */
 static inline uint32_t

@@ -226,7 +226,9 @@ drop_duplicates(hs_scan *r)
         g->text[w] = g->text[i];
         g->flags[w] = g->flags[i];
         r->counts[w] = k;
-        memmove(refs + wp, refs + rp, (size_t)k * sizeof(*refs));
+        if (k > 0) { /* refs is NULL in a dump without any ref */
+            memmove(refs + wp, refs + rp, (size_t)k * sizeof(*refs));
+        }
         rp += k;
         wp += k;
         w++;

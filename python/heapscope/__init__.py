@@ -1,17 +1,36 @@
 """heapscope: find memory leaks in Python programs.
 
-This package holds the heap dumper (``dump``, ``dump_on_signal``,
-``dump_every``); the analysis bindings live beside it.
+The dumper (``dump``, ``dump_on_signal``, ``dump_every``) writes the live
+heap; the analyzer (``load``) reads such dumps, and meliae's, with
+meliae's API on top of heapscope's C library.
 
     import heapscope
     heapscope.dump("mem.json.gz")                      # one dump, now
     heapscope.dump_on_signal(signal.SIGUSR2, "mem-{pid}-{time}.json")
     stopper = heapscope.dump_every(600, "mem-{n}.json", keep=6)
 
+    om = heapscope.load("mem.json.gz")                 # analyse one
+    print(om.summarize())
+
 Dumps are JSON lines in meliae's format with heapscope's additions
-(shared/docs/FORMAT.md, section 6; docs/dumper.md).
+(shared/docs/FORMAT.md, section 6; docs/dumper.md, docs/python.md).
+Existing meliae scripts need one change: ``from heapscope.meliae import
+loader``.
 """
 
 from heapscope._dump import DumpResult, dump, dump_every, dump_on_signal
 
-__all__ = ["DumpResult", "dump", "dump_every", "dump_on_signal"]
+__all__ = ["DumpResult", "dump", "dump_every", "dump_on_signal", "load",
+           "ObjManager", "MemObject", "NodeList", "Summary", "DiffResult",
+           "Path", "HeapscopeError"]
+
+_ANALYSIS = frozenset(__all__[4:])
+
+
+def __getattr__(name):
+    # The analyzer is imported on first use, so that `import heapscope`
+    # in a program to be dumped creates no analysis objects at all.
+    if name in _ANALYSIS:
+        from heapscope import _analysis
+        return getattr(_analysis, name)
+    raise AttributeError("module 'heapscope' has no attribute %r" % (name,))

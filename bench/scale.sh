@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# bench/scale.sh: the snapshot index and the scale figures of issue #8.
+#
+#   bench/scale.sh [--runs N] [--big|--big-only] [--objects N] [--heapscope PATH]
+#
+# On bench/data/service-7.8M.json (made by bench/run.sh's generator), with
+# the page cache warm, fastest of --runs runs (default 3):
+#   * first load with the index written (`heapscope info`, no index yet),
+#     on one thread (--threads 1) and on every core: their ratio;
+#   * reopen through the index (`heapscope info`, `heapscope summary`):
+#     their time as a share of the first load;
+#   * the index's size and bytes per object.
+# --big also loads a synthetic dump of --objects objects (default 100 M),
+# generated on the fly and piped into `heapscope summary -` and, in a
+# second run, `heapscope info -` (no file on disk, no index; --big-only
+# skips the 7.8 M part): wall time,
+# peak RSS, bytes per object and per reference. That run takes minutes and
+# most of the machine's memory: run nothing else meanwhile.
+# Results go to stdout as markdown (progress to stderr).
+set -euo pipefail
+export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
+unset HEAPSCOPE_NO_INDEX
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+data="$here/data"
+heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
+runs=3
+big=0
+small=1
+big_objects=100000000
+
+die() { echo "scale.sh: error: $*" >&2; exit 1; }
+say() { echo "scale.sh: $*" >&2; }
+usage() { sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
+    --big) big=1 ;;
+    --big-only) big=1; small=0 ;;
+    --objects) [ $# -ge 2 ] || usage; big_objects=$2; shift ;;
+    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
+    -h|--help) usage ;;
+    *) usage ;;
+    esac
+    shift
+done
+[ -x "$heapscope" ] || die "$heapscope not found; build it first"
+[ -x /usr/bin/time ] || die "needs GNU time (/usr/bin/time)"
+
+calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
+elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
+min() { calc "$1 < $2 ? $1 : $2" %.3f; }
+
+gen="$data/gen_dump"
+if [ ! -x "$gen" ] || [ "$here/gen_dump.c" -nt "$gen" ]; then
+    say "building gen_dump"
+    ${CC:-cc} -O2 -Wall -Wextra -o "$gen" "$here/gen_dump.c"
+fi
+dump="$data/service-7.8M.json"
+if [ ! -s "$dump" ]; then
+    say "generating $dump"
+    "$gen" --objects 7800000 -o "$dump.tmp" && mv "$dump.tmp" "$dump"
+fi
+index="$dump.hsidx"
+
+# measure NAME PREP CMD...: runs PREP (a shell snippet, untimed), then CMD,
+# $runs times; fastest wall time into ${NAME}_s, peak RSS into ${NAME}_rss.
+measure() {
+    local label=$1 prep=$2 best="" rss=0 start t kb
+    shift 2
+    for _ in $(seq "$runs"); do
+        eval "$prep"
+        start=$EPOCHREALTIME
+        /usr/bin/time -f '%M' -o "$data/scale-$label.time" \
+            "$@" > "$data/scale-$label.out" 2> "$data/scale-$label.err" \
+            || { cat "$data/scale-$label.err" >&2; die "$label failed"; }
+        t=$(elapsed "$start")
+        kb=$(tail -n 1 "$data/scale-$label.time")
+        best=$(min "${best:-$t}" "$t")
+        [ "$kb" -gt "$rss" ] && rss=$kb
+    done
+    printf -v "${label}_s" '%s' "$best"
+    printf -v "${label}_rss" '%s' "$((rss * 1024))"
+}
+
+if [ "$small" = 1 ]; then
+cat "$dump" > /dev/null
+say "first load, one thread (index written)"
+measure first1 'rm -f "$index"' "$heapscope" info --threads 1 "$dump"
+say "first load, every core (index written)"
+measure first 'rm -f "$index"' "$heapscope" info "$dump"
+grep -q '^index  *written' "$data/scale-first.out" || die "no index written"
+say "parse alone, one thread and every core (--no-index)"
+measure parse1 : "$heapscope" info --no-index --threads 1 "$dump"
+measure parse : "$heapscope" info --no-index "$dump"
+say "reopen through the index"
+measure reopen : "$heapscope" info "$dump"
+grep -q '^index  *used' "$data/scale-reopen.out" || die "index not used"
+measure reopen_summary : "$heapscope" summary "$dump"
+measure parse_summary : "$heapscope" summary --no-index "$dump"
+ibytes=$(stat -c %s "$index")
+objects=$(awk '$1 == "objects" { print $2 }' "$data/scale-first.out")
+refs=$(awk '$1 == "references" { print $2 }' "$data/scale-first.out")
+open_s=$(awk '$1 == "load_seconds" { print $2 }' "$data/scale-reopen.out")
+
+cpus=$(nproc)
+echo "Snapshot index on service-7.8M.json: $objects objects, $refs references."
+echo "heapscope $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo ?); $cpus CPUs; $(date +%F); fastest of $runs runs."
+echo
+echo "| command | wall s | peak RSS MB | vs first load |"
+echo "|---|---:|---:|---:|"
+row() { echo "| $1 | $2 | $(calc "$3 / 1e6" %.0f) | $(calc "$2 / $first_s * 100" %.1f) % |"; }
+row "\`info\`, first load, 1 thread, index written" "$first1_s" "$first1_rss"
+row "\`info\`, first load, $cpus threads, index written" "$first_s" "$first_rss"
+row "\`info --no-index --threads 1\` (parse only)" "$parse1_s" "$parse1_rss"
+row "\`info --no-index\` (parse only)" "$parse_s" "$parse_rss"
+row "\`info\`, reopen through the index" "$reopen_s" "$reopen_rss"
+row "\`summary\`, reopen through the index" "$reopen_summary_s" "$reopen_summary_rss"
+row "\`summary --no-index\`" "$parse_summary_s" "$parse_summary_rss"
+echo
+echo "* first load on $cpus threads vs 1: $(calc "$first1_s / $first_s") x faster (target >= 1.6x); parse only: $(calc "$parse1_s / $parse_s") x"
+echo "* reopen (\`info\`) / first load: $(calc "$reopen_s / $first_s * 100" %.1f) % (target <= 5 %); of which mapping and checking the index: $open_s s"
+echo "* index: $ibytes bytes, $(calc "$ibytes / $objects" %.1f) bytes per object"
+phases() { awk '$1 ~ /^(parse|resolve|passes)_seconds$/ { printf "%s %s s, ", $1, $2 }' "$1"; }
+echo "* phases of the last first load, 1 thread: $(phases "$data/scale-first1.out")$cpus threads: $(phases "$data/scale-first.out")"
+echo "* load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on the same cores slow the $cpus-thread runs)"
+fi
+
+[ "$big" = 1 ] || exit 0
+
+# ---- the big run: generated on the fly, piped in --------------------------
+avail=$(free -b | awk '/^Mem:/ { print $7 }')
+say "big run: $big_objects objects; $(calc "$avail / 2^30" %.1f) GiB available"
+for cmd in summary info; do
+    say "gen_dump --objects $big_objects | heapscope $cmd -"
+    start=$EPOCHREALTIME
+    "$gen" --objects "$big_objects" \
+        | /usr/bin/time -f '%M' -o "$data/scale-big-$cmd.time" \
+              "$heapscope" "$cmd" --quiet - > "$data/scale-big-$cmd.out" \
+              2> "$data/scale-big-$cmd.err" \
+        || { cat "$data/scale-big-$cmd.err" >&2; die "big $cmd failed"; }
+    printf -v "big_${cmd}_s" '%s' "$(elapsed "$start")"
+    printf -v "big_${cmd}_rss" '%s' "$(( $(tail -n 1 "$data/scale-big-$cmd.time") * 1024 ))"
+done
+bo=$(awk '$1 == "objects" { print $2 }' "$data/scale-big-info.out")
+br=$(awk '$1 == "references" { print $2 }' "$data/scale-big-info.out")
+bin=$(awk '$1 == "input_bytes" { print $2 }' "$data/scale-big-info.out")
+echo
+echo "Synthetic dump of $big_objects records ($(calc "$bin / 1e9" %.1f) GB of JSON, generated and piped in): $bo live objects, $br references."
+echo
+echo "| command | wall s | peak RSS GB | peak RSS per object | peak RSS per object, less the edges |"
+echo "|---|---:|---:|---:|---:|"
+# summary keeps children only (4 bytes a ref); info also parents (8).
+for cmd in summary info; do
+    s_var="big_${cmd}_s"; r_var="big_${cmd}_rss"
+    per_ref=4; [ "$cmd" = info ] && per_ref=8
+    echo "| gen_dump piped into \`heapscope $cmd -\` | ${!s_var} | $(calc "${!r_var} / 1e9") | $(calc "${!r_var} / $bo" %.1f) B | $(calc "(${!r_var} - $per_ref * $br) / $bo" %.1f) B + $per_ref B a ref |"
+done
+echo
+echo "Phases of the info run: $(awk '$1 ~ /_seconds$/ { printf "%s %s s, ", $1, $2 }' "$data/scale-big-info.out")"

@@ -1,0 +1,28 @@
+/*
+ * cli/cli_retained.h - what top, dominators and leaks print alike: sizes
+ * for people, and how an object hangs under its immediate dominator.
+ */
+#ifndef HS_CLI_RETAINED_H
+#define HS_CLI_RETAINED_H
+
+#include <heapscope.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* bytes as "1.7 MiB" (B, KiB, MiB, GiB; one decimal above B) into buf. */
+const char *cli_human_bytes(uint64_t bytes, char *buf, size_t size);
+
+/* The dominator line of id: "root (module)", or "under TYPE ADDR as
+ * .label" (no newline). */
+void cli_print_dominator(const hs_dominators *d, const hs_graph *g,
+                         uint32_t id);
+
+/* The same as JSON members (no braces): "root_kind": K|null,
+ * "dominator": {"address": A, "type": T}|null, "label": L|null. */
+void cli_json_dominator(const hs_dominators *d, const hs_graph *g,
+                        uint32_t id);
+
+/* Computes the dominator tree of g, printing the error on failure. */
+hs_dominators *cli_dominators(const hs_graph *g);
+
+#endif

@@ -1,0 +1,492 @@
+/*
+ * cli/cmd_leaks.c - `heapscope leaks DUMP1 DUMP2 [DUMP3...]`: the leak
+ * report. Who owns the objects that are new and stay, and does it grow.
+ */
+#include "cli.h"
+#include "cli_node.h"
+#include "cli_retained.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cmd_leaks_usage[] =
+    "usage: heapscope leaks [options] DUMP1 DUMP2 [DUMP3...]\n"
+    "\n"
+    "The leak report, for two or more dumps of one process taken in that\n"
+    "order. The candidates are the objects new in DUMP2 (not in DUMP1) that\n"
+    "are still alive in the last dump; with two dumps, every new object.\n"
+    "Their owners are the objects that keep them alive (in the last dump's\n"
+    "dominator tree) and under which they spread out: a cache dict, a\n"
+    "listener list, a deque of log events. Owners are ranked by how much\n"
+    "what they retain grows over the later dumps, so a bounded cache that\n"
+    "turns over ranks below a real leak even when more of its entries\n"
+    "survive. For each suspect: the owner, its growth per dump, what the\n"
+    "growth is made of, the path from a root to the owner, one sample of\n"
+    "the new objects with its keys and values, and a signature (the path as\n"
+    "types and labels) that stays the same from run to run, for CI.\n"
+    "Three dumps or more give the clearest report.\n"
+    "\n"
+    "Options:\n"
+    "  --top N            show N suspects (default 5)\n"
+    "  --types N          show N types of what each growth is made of\n"
+    "                     (default 5)\n"
+    "  --json             JSON: the dumps, the candidates and every suspect\n"
+    "                     with all of the above\n"
+    CLI_LOAD_HELP
+    "\n"
+    "Every dump is loaded with the same options.\n"
+    "\n"
+    "Exit status: 0 the report was made (whether or not it found a leak),\n"
+    "1 a dump could not be read or the dumps cannot be compared, 2 bad\n"
+    "usage.\n";
+
+enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_TYPES, OPT_JSON };
+
+#define MAX_DUMPS 64
+
+typedef struct leaks_opts {
+    uint64_t top, types;
+    bool json;
+} leaks_opts;
+
+/* MARK: pieces */
+
+static void
+die_oom(void)
+{
+    fprintf(stderr, "heapscope: out of memory\n");
+    exit(HS_EXIT_FAILURE);
+}
+
+/* The label of path edge nodes[k] -> nodes[k + 1]. Caller frees. */
+static char *
+step_label(const hs_graph *g, const uint32_t *nodes, size_t k, size_t max)
+{
+    uint64_t n, ref = 0;
+    const uint32_t *kids = hs_node_children(g, nodes[k], &n);
+    char *label;
+    while (ref < n && kids[ref] != nodes[k + 1]) {
+        ref++;
+    }
+    label = hs_node_ref_label(g, nodes[k], ref, max, NULL);
+    if (!label) {
+        die_oom();
+    }
+    return label;
+}
+
+/* __main__.observer.history, as `path` writes it. Caller frees. */
+static char *
+expression(const hs_graph *g, const uint32_t *nodes, size_t len)
+{
+    size_t nlen, size;
+    const char *type, *name;
+    char *text = NULL;
+    FILE *f = open_memstream(&text, &size);
+    if (!f) {
+        die_oom();
+    }
+    type = hs_node_type(g, nodes[0], &nlen);
+    name = nlen == 6 && memcmp(type, "module", 6) == 0
+               ? hs_node_name(g, nodes[0], &nlen)
+               : NULL;
+    if (name) {
+        fwrite(name, 1, nlen, f);
+    } else {
+        fprintf(f, "<%.*s@%llu>", (int)nlen, type,
+                (unsigned long long)hs_node_address(g, nodes[0]));
+    }
+    for (size_t k = 0; k + 1 < len; k++) {
+        char *label = step_label(g, nodes, k, 40);
+        if (label[0] != '.' && label[0] != '[') {
+            fputc('.', f);
+        }
+        fputs(label, f);
+        hs_free(label);
+    }
+    if (fclose(f) != 0 || !text) {
+        die_oom();
+    }
+    return text;
+}
+
+static long long
+ll(int64_t v)
+{
+    return (long long)v;
+}
+
+/* MARK: text */
+
+static void
+text_header(char **paths, const hs_graph *const *g, size_t n,
+            const hs_leaks *l)
+{
+    char h[32];
+    uint64_t bytes, count;
+    printf("Leak report over %zu dumps of one process, in run order:\n", n);
+    for (size_t i = 0; i < n; i++) {
+        const hs_dominators *d = hs_leaks_dominators(l, i);
+        printf("  %zu  %s: %llu objects, %s\n", i + 1, paths[i],
+               (unsigned long long)hs_graph_count(g[i]),
+               cli_human_bytes(hs_dominators_total_size(d), h, sizeof(h)));
+    }
+    count = hs_leaks_new_objects(l, &bytes);
+    printf("New since dump 1 and alive in dump %zu: %llu objects, %s\n", n,
+           (unsigned long long)count, cli_human_bytes(bytes, h, sizeof(h)));
+    count = hs_leaks_candidates(l, &bytes);
+    if (n > 2) {
+        printf("Of which already alive in dump 2 (the candidates): %llu "
+               "objects, %s\n",
+               (unsigned long long)count, cli_human_bytes(bytes, h, sizeof(h)));
+    }
+    if (!hs_leaks_count(l)) {
+        printf("\nNo suspect: no object holds 1 %% or more of the new objects "
+               "that stay.\n");
+    }
+}
+
+static void
+text_series(const hs_leak_suspect *s, size_t n)
+{
+    char h[32];
+    printf("  retained per dump:");
+    for (size_t i = 0; i < n; i++) {
+        if (s->ids[i] == HS_NO_NODE) {
+            printf("%s -", i ? "," : "");
+        } else {
+            printf("%s %s (%llu objects)", i ? "," : "",
+                   cli_human_bytes(s->retained_size[i], h, sizeof(h)),
+                   (unsigned long long)s->retained_count[i]);
+        }
+    }
+    putchar('\n');
+}
+
+static void
+text_path(const hs_graph *g, const hs_leak_suspect *s)
+{
+    char *expr;
+    if (!s->path_len) {
+        printf("  path: no root reaches it (garbage, or held by a cycle "
+               "from C)\n");
+        return;
+    }
+    expr = expression(g, s->path, s->path_len);
+    printf("  path: %s\n    ", expr);
+    free(expr);
+    cli_print_repr(g, s->path[0], 0, CLI_PREVIEW);
+    putchar('\n');
+    for (size_t k = 0; k + 1 < s->path_len; k++) {
+        char *label = step_label(g, s->path, k, CLI_PREVIEW);
+        printf("    -> %s ", label);
+        hs_free(label);
+        cli_print_repr(g, s->path[k + 1], 0, CLI_PREVIEW);
+        putchar('\n');
+    }
+}
+
+static void
+text_sample(const hs_graph *g, uint32_t id)
+{
+    hs_error err = {0};
+    char *dict;
+    if (id == HS_NO_NODE) {
+        return;
+    }
+    printf("  sample: ");
+    cli_print_repr(g, id, 0, CLI_PREVIEW);
+    putchar('\n');
+    dict = hs_node_refs_dict_format(g, id, CLI_PREVIEW, &err);
+    if (dict) {
+        printf("    %s\n", dict);
+        hs_free(dict);
+    } else if (err.code == HS_ENOMEM) {
+        die_oom();
+    }
+}
+
+static void
+text_suspect(const hs_graph *g, const hs_leaks *l, size_t i,
+             const leaks_opts *o)
+{
+    const hs_leak_suspect *s = hs_leaks_at(l, i);
+    size_t n = hs_leaks_dumps(l), nt = s->ntypes;
+    char h[32];
+    size_t tlen;
+    const char *type = hs_node_type(g, s->owner, &tlen);
+    printf("\nSuspect %zu: %.*s %llu%s\n", i + 1, (int)tlen, type,
+           (unsigned long long)hs_node_address(g, s->owner),
+           s->owner_is_new ? " (itself new since dump 1)" : "");
+    printf("  holds %llu new objects that stay, %s; grew %+lld objects, ",
+           (unsigned long long)s->new_count,
+           cli_human_bytes(s->new_size, h, sizeof(h)), ll(s->growth_count));
+    printf("%+lld bytes over dumps %d..%zu%s\n", ll(s->growth_size),
+           n > 2 ? 2 : 1, n, s->growing ? " (at every dump)" : "");
+    text_series(s, n);
+    printf("  made of:");
+    nt = o->types < nt ? (size_t)o->types : nt;
+    for (size_t t = 0; t < nt; t++) {
+        printf("%s %llu %.*s (%s)", t ? "," : "",
+               (unsigned long long)s->types[t].count,
+               (int)s->types[t].type_len, s->types[t].type,
+               cli_human_bytes(s->types[t].size, h, sizeof(h)));
+    }
+    printf("%s\n", s->ntypes > nt ? ", ..." : "");
+    text_path(g, s);
+    text_sample(g, s->sample);
+    printf("  signature: %s\n", s->signature);
+}
+
+/* MARK: JSON */
+
+static void
+json_types(const hs_leak_suspect *s, size_t max)
+{
+    size_t nt = max < s->ntypes ? max : s->ntypes;
+    printf(", \"types\": [");
+    for (size_t t = 0; t < nt; t++) {
+        printf("%s{\"type\": ", t ? ", " : "");
+        cli_json_string(s->types[t].type, s->types[t].type_len);
+        printf(", \"count\": %llu, \"size\": %llu}",
+               (unsigned long long)s->types[t].count,
+               (unsigned long long)s->types[t].size);
+    }
+    putchar(']');
+}
+
+static void
+json_series(const hs_graph *const *g, const hs_leak_suspect *s, size_t n)
+{
+    printf(", \"per_dump\": [");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s{\"dump\": %zu, \"address\": ", i ? ", " : "", i + 1);
+        if (s->ids[i] == HS_NO_NODE) {
+            printf("null");
+        } else {
+            printf("%llu", (unsigned long long)hs_node_address(g[i], s->ids[i]));
+        }
+        printf(", \"retained_size\": %llu, \"retained_count\": %llu}",
+               (unsigned long long)s->retained_size[i],
+               (unsigned long long)s->retained_count[i]);
+    }
+    putchar(']');
+}
+
+static void
+json_path(const hs_graph *g, const hs_leak_suspect *s)
+{
+    char *expr;
+    printf(",\n   \"path\": ");
+    if (!s->path_len) {
+        printf("null");
+        return;
+    }
+    expr = expression(g, s->path, s->path_len);
+    printf("{\"expression\": ");
+    cli_json_string(expr, strlen(expr));
+    free(expr);
+    printf(", \"steps\": [");
+    for (size_t k = 0; k < s->path_len; k++) {
+        char *label = k ? step_label(g, s->path, k - 1, 0) : NULL;
+        printf("%s\n    {\"label\": ", k ? "," : "");
+        if (label) {
+            cli_json_string(label, strlen(label));
+        } else {
+            printf("null");
+        }
+        hs_free(label);
+        printf(", ");
+        cli_json_node_fields(g, s->path[k]);
+        putchar('}');
+    }
+    printf("]}");
+}
+
+static void
+json_sample(const hs_graph *g, uint32_t id)
+{
+    hs_ref_item *items;
+    size_t n;
+    hs_error err = {0};
+    printf(",\n   \"sample\": ");
+    if (id == HS_NO_NODE) {
+        printf("null");
+        return;
+    }
+    putchar('{');
+    cli_json_node_fields(g, id);
+    printf(", \"value\": ");
+    cli_json_value(g, id);
+    if (hs_node_refs_as_dict(g, id, &items, &n, &err) < 0) {
+        if (err.code == HS_ENOMEM) {
+            die_oom();
+        }
+        printf(", \"refs_as_dict\": null, \"refs_as_dict_error\": ");
+        cli_json_string(err.message, strlen(err.message));
+        putchar('}');
+        return;
+    }
+    printf(", \"refs_as_dict\": [");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s{\"key\": ", i ? ", " : "");
+        cli_json_literal(g, &items[i].key);
+        printf(", \"value\": ");
+        cli_json_literal(g, &items[i].value);
+        putchar('}');
+    }
+    printf("]}");
+    hs_free(items);
+}
+
+static void
+json_suspect(const hs_graph *const *g, const hs_leaks *l, size_t i,
+             const leaks_opts *o)
+{
+    const hs_leak_suspect *s = hs_leaks_at(l, i);
+    size_t n = hs_leaks_dumps(l);
+    const hs_graph *last = g[n - 1];
+    printf("%s\n  {\"rank\": %zu, \"owner\": {", i ? "," : "", i + 1);
+    cli_json_node_fields(last, s->owner);
+    printf("}, \"owner_is_new\": %s,\n   \"new_objects\": %llu, "
+           "\"new_size\": %llu, \"growth_count\": %lld, "
+           "\"growth_size\": %lld, \"growing\": %s",
+           s->owner_is_new ? "true" : "false",
+           (unsigned long long)s->new_count,
+           (unsigned long long)s->new_size, ll(s->growth_count),
+           ll(s->growth_size), s->growing ? "true" : "false");
+    json_series(g, s, n);
+    json_types(s, (size_t)o->types);
+    json_path(last, s);
+    json_sample(last, s->sample);
+    printf(",\n   \"signature\": ");
+    cli_json_string(s->signature, strlen(s->signature));
+    putchar('}');
+}
+
+static void
+print_json(char **paths, const hs_graph *const *g, size_t n,
+           const hs_leaks *l, const leaks_opts *o)
+{
+    uint64_t bytes, count;
+    size_t ns = hs_leaks_count(l);
+    printf("{\"dumps\": [");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s{\"dump\": %zu, \"path\": ", i ? ", " : "", i + 1);
+        cli_json_string(paths[i], strlen(paths[i]));
+        printf(", \"objects\": %llu, \"size\": %llu}",
+               (unsigned long long)hs_graph_count(g[i]),
+               (unsigned long long)hs_dominators_total_size(
+                   hs_leaks_dominators(l, i)));
+    }
+    count = hs_leaks_new_objects(l, &bytes);
+    printf("],\n \"new\": {\"objects\": %llu, \"size\": %llu}",
+           (unsigned long long)count, (unsigned long long)bytes);
+    count = hs_leaks_candidates(l, &bytes);
+    printf(", \"candidates\": {\"objects\": %llu, \"size\": %llu},\n"
+           " \"suspects\": [",
+           (unsigned long long)count, (unsigned long long)bytes);
+    ns = o->top < ns ? (size_t)o->top : ns;
+    for (size_t i = 0; i < ns; i++) {
+        json_suspect(g, l, i, o);
+    }
+    printf("%s]}\n", ns ? "\n " : "");
+}
+
+/* MARK: the command */
+
+static int
+parse_options(int argc, char **argv, cli_load *load, leaks_opts *o)
+{
+    static const struct option longopts[] = {
+        {"top", required_argument, NULL, OPT_TOP},
+        {"types", required_argument, NULL, OPT_TYPES},
+        {"json", no_argument, NULL, OPT_JSON},
+        CLI_LOAD_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    int opt;
+    while ((opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
+        switch (opt) {
+        case OPT_JSON: o->json = true; break;
+        case OPT_TOP:
+        case OPT_TYPES:
+            if (!cli_parse_u64(optarg, opt == OPT_TOP ? &o->top : &o->types)
+                || (opt == OPT_TOP ? o->top : o->types) == 0
+                || (opt == OPT_TOP ? o->top : o->types) > 1000) {
+                return cli_usage_error("%s wants a number from 1 to 1000, "
+                                       "not '%s'",
+                                       opt == OPT_TOP ? "--top" : "--types",
+                                       optarg);
+            }
+            break;
+        default:
+            return cli_bad_option(argv);
+        }
+    }
+    if (argc - optind < 2) {
+        return cli_usage_error("the leak report needs two dumps or more, in "
+                               "run order");
+    }
+    if (argc - optind > MAX_DUMPS) {
+        return cli_usage_error("at most %d dumps", MAX_DUMPS);
+    }
+    return HS_EXIT_OK;
+}
+
+static int
+run(char **paths, const hs_graph *const *g, size_t n, const leaks_opts *o)
+{
+    hs_leak_options lo = {(size_t)o->top, (size_t)o->types};
+    hs_error err = {0};
+    hs_leaks *l = hs_leaks_new(g, n, &lo, &err);
+    size_t ns;
+    if (!l) {
+        cli_lib_error(&err);
+        return HS_EXIT_FAILURE;
+    }
+    if (o->json) {
+        print_json(paths, g, n, l, o);
+    } else {
+        text_header(paths, g, n, l);
+        ns = hs_leaks_count(l);
+        ns = o->top < ns ? (size_t)o->top : ns;
+        for (size_t i = 0; i < ns; i++) {
+            text_suspect(g[n - 1], l, i, o);
+        }
+    }
+    hs_leaks_free(l);
+    return HS_EXIT_OK;
+}
+
+int
+cmd_leaks(int argc, char **argv)
+{
+    leaks_opts o = {5, 5, false};
+    cli_load load;
+    hs_graph *g[MAX_DUMPS];
+    size_t n = 0;
+    int rc;
+    cli_load_init(&load);
+    rc = parse_options(argc, argv, &load, &o);
+    if (rc != HS_EXIT_OK) {
+        return rc;
+    }
+    rc = HS_EXIT_OK;
+    for (int i = optind; i < argc && rc == HS_EXIT_OK; i++) {
+        g[n] = cli_load_dump(argv[i], &load);
+        if (!g[n]) {
+            rc = HS_EXIT_FAILURE;
+        } else {
+            n++;
+        }
+    }
+    if (rc == HS_EXIT_OK) {
+        rc = run(argv + optind, (const hs_graph *const *)g, n, &o);
+    }
+    for (size_t i = 0; i < n; i++) {
+        hs_graph_free(g[i]);
+    }
+    return rc;
+}

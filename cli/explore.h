@@ -1,0 +1,62 @@
+/*
+ * cli/explore.h - what the parts of `heapscope explore` share: the
+ * session (dumps, the current object, history, the last listing) and the
+ * entry points of the command table (explore_commands.c), the line editor
+ * (explore_line.c) and the pager (explore_pager.c).
+ */
+#ifndef HS_CLI_EXPLORE_H
+#define HS_CLI_EXPLORE_H
+
+#include <heapscope.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* One numbered line of the last listing: an object, or a type (summary
+ * lists types; `go N` on one lists its objects). */
+typedef struct explore_item {
+    uint32_t id;        /* HS_NO_NODE for a type */
+    const char *type;   /* borrowed from the graph; NULL for an object */
+    size_t type_len;
+} explore_item;
+
+typedef struct explore {
+    hs_graph *g;            /* the dump explored */
+    hs_graph *old;          /* OLD_DUMP, or NULL */
+    hs_diff *diff;          /* old -> g, made on first use */
+    const char *path, *old_path;
+    uint32_t cur;           /* the current object, or HS_NO_NODE */
+    uint32_t *hist;         /* objects visited, for back and forward */
+    size_t nhist, hpos, hist_alloc;
+    explore_item *list;     /* the last listing's numbered lines */
+    size_t nlist, list_alloc;
+    FILE *out;              /* where commands write (a page, or stdout) */
+    bool tty;               /* stdin and stdout are a terminal */
+} explore;
+
+/* Runs one command line; false when it failed (the message is on
+ * stderr). Sets *quit for quit/exit. */
+bool explore_run(explore *x, char *line, bool *quit);
+
+/* The command names, NULL-terminated, for completion. */
+extern const char *const explore_command_names[];
+
+/* Starts the line editor: libedit on a terminal (history, completion of
+ * commands and of the dump's type names), else plain lines. */
+void explore_line_init(explore *x);
+/* The next line (caller frees with free), or NULL at end of input. */
+char *explore_line_read(explore *x);
+void explore_line_end(explore *x);
+
+/* Shows text: on a terminal, a screen at a time with a "more" prompt
+ * read in raw mode; otherwise written straight out. */
+void explore_page(const explore *x, const char *text, size_t len);
+
+/* Raw mode for one keypress (only after isatty): writes frame (a screen
+ * and its status line) once raw mode is on, reads the key and restores
+ * the terminal at once; also restored at exit and on fatal signals.
+ * Returns the key, or -1. */
+int explore_read_key(const char *frame, size_t len);
+
+#endif

@@ -1,0 +1,772 @@
+/*
+ * cli/explore_commands.c - the explorer's command table and commands.
+ *
+ * Every command that lists objects numbers its lines and remembers them,
+ * so the next step is one short command: `go 3` goes to line 3 of the
+ * last listing (a number no larger than the listing is a line, anything
+ * else an address). Commands write to x->out, which the caller pages;
+ * errors go to stderr as "error: ..." and make the command fail.
+ */
+#include "explore.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_addr.h"
+#include "cli_atomic.h"
+
+#define LIST_DEFAULT 20
+#define LIST_MAX 500
+#define PREVIEW 60
+
+typedef struct explore_command {
+    const char *name, *alias;
+    bool (*fn)(explore *x, const char *arg);
+    const char *args, *summary;
+} explore_command;
+
+static bool
+fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static bool
+fail(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return false;
+}
+
+static void *
+grow(void *p, size_t *alloc, size_t need, size_t size)
+{
+    if (need > *alloc) {
+        *alloc = need * 2;
+        p = realloc(p, *alloc * size);
+        if (!p) {
+            fprintf(stderr, "heapscope: out of memory\n");
+            exit(HS_EXIT_FAILURE);
+        }
+    }
+    return p;
+}
+
+/* MARK: listings */
+
+static void
+list_reset(explore *x)
+{
+    x->nlist = 0;
+}
+
+static size_t
+list_add(explore *x, uint32_t id, const char *type, size_t type_len)
+{
+    x->list = grow(x->list, &x->list_alloc, x->nlist + 1, sizeof(*x->list));
+    x->list[x->nlist].id = id;
+    x->list[x->nlist].type = type;
+    x->list[x->nlist].type_len = type_len;
+    return ++x->nlist;
+}
+
+static void
+put_repr(explore *x, uint32_t id)
+{
+    char *repr;
+    if (!hs_node_exists(x->g, id)) {
+        fprintf(x->out, "<no record: %llu>",
+                (unsigned long long)hs_node_address(x->g, id));
+        return;
+    }
+    repr = hs_node_repr(x->g, id, 0, PREVIEW, NULL);
+    fputs(repr ? repr : "?", x->out);
+    hs_free(repr);
+}
+
+/* "  12  label repr": a numbered object line (label may be NULL). A
+ * dangling ref gets no number. */
+static void
+list_object(explore *x, uint32_t id, const char *label)
+{
+    if (hs_node_exists(x->g, id)) {
+        fprintf(x->out, "%4zu  ", list_add(x, id, NULL, 0));
+    } else {
+        fprintf(x->out, "   -  ");
+    }
+    if (label) {
+        fprintf(x->out, "%s ", label);
+    }
+    put_repr(x, id);
+    fputc('\n', x->out);
+}
+
+/* Lists ids[0..n) numbered, at most limit, and says how many more. */
+static void
+list_objects(explore *x, const uint32_t *ids, size_t n, size_t limit)
+{
+    list_reset(x);
+    for (size_t i = 0; i < n && i < limit; i++) {
+        list_object(x, ids[i], NULL);
+    }
+    if (n > limit) {
+        fprintf(x->out, "   ... and %zu more\n", n - limit);
+    }
+}
+
+/* The label of parent's first ref to child. Caller frees. */
+static char *
+edge_label(const hs_graph *g, uint32_t parent, uint32_t child)
+{
+    uint64_t n, k = 0;
+    const uint32_t *kids = hs_node_children(g, parent, &n);
+    while (k < n && kids[k] != child) {
+        k++;
+    }
+    return hs_node_ref_label(g, parent, k, 40, NULL);
+}
+
+/* MARK: arguments */
+
+/* An optional count argument: 0 < N <= LIST_MAX, default def. */
+static bool
+count_arg(const char *arg, size_t def, size_t *out)
+{
+    uint64_t n;
+    if (!*arg) {
+        *out = def;
+        return true;
+    }
+    if (!cli_parse_u64(arg, &n) || n == 0 || n > LIST_MAX) {
+        return fail("want a number from 1 to %d, not '%s'", LIST_MAX, arg);
+    }
+    *out = (size_t)n;
+    return true;
+}
+
+static bool
+need_current(const explore *x)
+{
+    return x->cur != HS_NO_NODE
+               || fail("no current object: `go ADDR` or `go N` first");
+}
+
+/* Splits "TYPE [N]" into the type and an optional trailing count. */
+static bool
+type_and_count(const char *arg, size_t *type_len, size_t *limit)
+{
+    const char *sp = strrchr(arg, ' ');
+    uint64_t n;
+    *type_len = strlen(arg);
+    *limit = LIST_DEFAULT;
+    if (sp && cli_parse_u64(sp + 1, &n)) {
+        if (n == 0 || n > LIST_MAX) {
+            return fail("want a number from 1 to %d, not '%s'", LIST_MAX,
+                        sp + 1);
+        }
+        *limit = (size_t)n;
+        *type_len = (size_t)(sp - arg);
+        while (*type_len && arg[*type_len - 1] == ' ') {
+            (*type_len)--;
+        }
+    }
+    return true;
+}
+
+/* MARK: moving */
+
+/* Makes id current, recording it in the history (forward is dropped). */
+static void
+visit(explore *x, uint32_t id)
+{
+    if (x->nhist && x->hist[x->hpos] == id) {
+        x->cur = id;
+    } else {
+        size_t at = x->nhist ? x->hpos + 1 : 0;
+        x->hist = grow(x->hist, &x->hist_alloc, at + 1, sizeof(*x->hist));
+        x->hist[at] = id;
+        x->nhist = at + 1;
+        x->hpos = at;
+        x->cur = id;
+    }
+    put_repr(x, id);
+    fputc('\n', x->out);
+}
+
+static bool ex_all(explore *x, const char *arg);
+
+static bool
+ex_go(explore *x, const char *arg)
+{
+    uint64_t n, addr;
+    uint32_t id;
+    if (!*arg) {
+        return fail("go wants an address or a line number of the last "
+                    "listing");
+    }
+    if (cli_parse_u64(arg, &n) && n >= 1 && n <= x->nlist) {
+        const explore_item *it = &x->list[n - 1];
+        if (it->type) {
+            char *type = strndup(it->type, it->type_len);
+            bool ok = type && ex_all(x, type);
+            free(type);
+            return ok;
+        }
+        visit(x, it->id);
+        return true;
+    }
+    if (!cli_parse_addr(arg, &addr)) {
+        return x->nlist ? fail("'%s' is neither a line of the last listing "
+                               "(1-%zu) nor an address", arg, x->nlist)
+                        : fail("'%s' is not an address (and there is no "
+                               "listing to pick a line from)", arg);
+    }
+    id = hs_graph_find(x->g, addr);
+    if (id == HS_NO_NODE && cli_parse_u64(arg, &n) && n < 65536) {
+        return x->nlist ? fail("no line %s in the last listing (1-%zu) and "
+                               "no object at address %s", arg, x->nlist, arg)
+                        : fail("no listing to pick line %s from, and no "
+                               "object at address %s", arg, arg);
+    }
+    if (id == HS_NO_NODE) {
+        return fail("no object at address %s", arg);
+    }
+    visit(x, id);
+    return true;
+}
+
+static bool
+ex_up(explore *x, const char *arg)
+{
+    uint64_t n;
+    const uint32_t *parents;
+    size_t k;
+    if (!need_current(x) || !count_arg(arg, 1, &k)) {
+        return false;
+    }
+    parents = hs_node_parents(x->g, x->cur, &n);
+    if (n == 0) {
+        return fail("nothing refers to %llu: it is a root",
+                    (unsigned long long)hs_node_address(x->g, x->cur));
+    }
+    if (k > n) {
+        return fail("%llu has only %llu parent%s",
+                    (unsigned long long)hs_node_address(x->g, x->cur),
+                    (unsigned long long)n, n == 1 ? "" : "s");
+    }
+    visit(x, parents[k - 1]);
+    return true;
+}
+
+static bool
+ex_back(explore *x, const char *arg)
+{
+    (void)arg;
+    if (!x->nhist || x->hpos == 0) {
+        return fail("nothing to go back to");
+    }
+    x->cur = x->hist[--x->hpos];
+    put_repr(x, x->cur);
+    fputc('\n', x->out);
+    return true;
+}
+
+static bool
+ex_forward(explore *x, const char *arg)
+{
+    (void)arg;
+    if (!x->nhist || x->hpos + 1 >= x->nhist) {
+        return fail("nothing to go forward to");
+    }
+    x->cur = x->hist[++x->hpos];
+    put_repr(x, x->cur);
+    fputc('\n', x->out);
+    return true;
+}
+
+/* MARK: looking */
+
+static void
+show_refs_line(explore *x)
+{
+    hs_error err;
+    char *dict = hs_node_refs_dict_format(x->g, x->cur, PREVIEW, &err);
+    if (dict) {
+        fprintf(x->out, "refs_as_dict: %s\n", dict);
+        hs_free(dict);
+    } else if (err.code != HS_EINVAL) {
+        fprintf(x->out, "refs_as_dict: (%s)\n", err.message);
+    }
+}
+
+static void
+list_children(explore *x, size_t limit)
+{
+    uint64_t n;
+    const uint32_t *kids = hs_node_children(x->g, x->cur, &n);
+    fprintf(x->out, "children (%llu):\n", (unsigned long long)n);
+    for (uint64_t k = 0; k < n && k < limit; k++) {
+        char *label = hs_node_ref_label(x->g, x->cur, k, 40, NULL);
+        list_object(x, kids[k], label ? label : "?");
+        hs_free(label);
+    }
+    if (n > limit) {
+        fprintf(x->out, "   ... and %llu more\n",
+                (unsigned long long)(n - limit));
+    }
+}
+
+static void
+list_parents(explore *x, size_t limit)
+{
+    uint64_t n;
+    const uint32_t *parents = hs_node_parents(x->g, x->cur, &n);
+    fprintf(x->out, "parents (%llu):\n", (unsigned long long)n);
+    for (uint64_t k = 0; k < n && k < limit; k++) {
+        char *label = edge_label(x->g, parents[k], x->cur);
+        fprintf(x->out, "%4zu  ", list_add(x, parents[k], NULL, 0));
+        put_repr(x, parents[k]);
+        fprintf(x->out, " %s\n", label ? label : "?");
+        hs_free(label);
+    }
+    if (n > limit) {
+        fprintf(x->out, "   ... and %llu more\n",
+                (unsigned long long)(n - limit));
+    }
+}
+
+static bool
+ex_show(explore *x, const char *arg)
+{
+    size_t len;
+    const char *type;
+    (void)arg;
+    if (!need_current(x)) {
+        return false;
+    }
+    type = hs_node_type(x->g, x->cur, &len);
+    put_repr(x, x->cur);
+    fprintf(x->out, "\n  address %llu, type %.*s, size %llu",
+            (unsigned long long)hs_node_address(x->g, x->cur), (int)len,
+            type, (unsigned long long)hs_node_size(x->g, x->cur));
+    if (hs_node_len(x->g, x->cur) != HS_NO_LEN) {
+        fprintf(x->out, ", len %lld", (long long)hs_node_len(x->g, x->cur));
+    }
+    fputc('\n', x->out);
+    show_refs_line(x);
+    list_reset(x);
+    list_children(x, LIST_DEFAULT);
+    list_parents(x, LIST_DEFAULT);
+    return true;
+}
+
+static bool
+ex_children(explore *x, const char *arg)
+{
+    size_t limit;
+    if (!need_current(x) || !count_arg(arg, LIST_MAX, &limit)) {
+        return false;
+    }
+    list_reset(x);
+    list_children(x, limit);
+    return true;
+}
+
+static bool
+ex_parents(explore *x, const char *arg)
+{
+    size_t limit;
+    if (!need_current(x) || !count_arg(arg, LIST_MAX, &limit)) {
+        return false;
+    }
+    list_reset(x);
+    list_parents(x, limit);
+    return true;
+}
+
+static bool
+ex_refs(explore *x, const char *arg)
+{
+    hs_ref_item *items;
+    size_t n;
+    hs_error err;
+    (void)arg;
+    if (!need_current(x)) {
+        return false;
+    }
+    if (hs_node_refs_as_dict(x->g, x->cur, &items, &n, &err) < 0) {
+        return fail("%s", err.message);
+    }
+    list_reset(x);
+    fprintf(x->out, "refs_as_dict (%zu):\n", n);
+    for (size_t i = 0; i < n; i++) {
+        char *k = hs_literal_format(x->g, &items[i].key, PREVIEW, NULL);
+        char *v = hs_literal_format(x->g, &items[i].value, PREVIEW, NULL);
+        if (items[i].value.kind == HS_LITERAL_OBJECT) {
+            fprintf(x->out, "%4zu  ", list_add(x, items[i].value.id, NULL, 0));
+        } else {
+            fprintf(x->out, "      ");
+        }
+        fprintf(x->out, "%s: %s\n", k ? k : "?", v ? v : "?");
+        hs_free(k);
+        hs_free(v);
+    }
+    hs_free(items);
+    return true;
+}
+
+static bool
+ex_path(explore *x, const char *arg)
+{
+    hs_path_options po = {1, NULL, 0};
+    hs_error err;
+    hs_paths *p;
+    const uint32_t *nodes;
+    size_t len;
+    (void)arg;
+    if (!need_current(x)) {
+        return false;
+    }
+    if (!(p = hs_paths_find(x->g, x->cur, &po, &err))) {
+        return fail("%s", err.message);
+    }
+    if (hs_paths_count(p) == 0) {
+        hs_paths_free(p);
+        return fail("no root reaches %llu: only cycles hold it (it is "
+                    "garbage)",
+                    (unsigned long long)hs_node_address(x->g, x->cur));
+    }
+    nodes = hs_paths_at(p, 0, &len);
+    fprintf(x->out, "%zu step%s from a root (%s):\n", len - 1,
+            len == 2 ? "" : "s", hs_paths_root_kind(p, 0));
+    list_reset(x);
+    list_object(x, nodes[0], NULL);
+    for (size_t k = 1; k < len; k++) {
+        char *label = edge_label(x->g, nodes[k - 1], nodes[k]);
+        list_object(x, nodes[k], label ? label : "?");
+        hs_free(label);
+    }
+    hs_paths_free(p);
+    return true;
+}
+
+/* MARK: finding */
+
+static bool
+ex_summary(explore *x, const char *arg)
+{
+    hs_error err;
+    hs_summary *s;
+    size_t n;
+    if (!count_arg(arg, LIST_DEFAULT, &n)) {
+        return false;
+    }
+    if (!(s = hs_summary_new(x->g, &err))) {
+        return fail("%s", err.message);
+    }
+    fprintf(x->out, "%llu objects, %zu types, %llu bytes\n",
+            (unsigned long long)hs_summary_total_count(s),
+            hs_summary_types(s),
+            (unsigned long long)hs_summary_total_size(s));
+    fprintf(x->out, "   #    count       size  type\n");
+    list_reset(x);
+    for (size_t i = 0; i < n && i < hs_summary_types(s); i++) {
+        const hs_type_stat *t = hs_summary_at(s, i);
+        fprintf(x->out, "%4zu %8llu %10llu  %.*s\n",
+                list_add(x, HS_NO_NODE, t->type, t->type_len),
+                (unsigned long long)t->count,
+                (unsigned long long)t->total_size, (int)t->type_len,
+                t->type);
+    }
+    hs_summary_free(s);
+    return true;
+}
+
+/* The n largest objects by their own size, largest first, ties in file
+ * order: a selection kept sorted by insertion (n is small). */
+static bool
+ex_top(explore *x, const char *arg)
+{
+    size_t n, have = 0;
+    uint32_t *best;
+    if (!count_arg(arg, LIST_DEFAULT, &n)) {
+        return false;
+    }
+    best = xmalloc(n * sizeof(*best));
+    for (uint32_t id = 0; id < hs_graph_capacity(x->g); id++) {
+        uint64_t size;
+        size_t at;
+        if (!hs_node_exists(x->g, id)) {
+            continue;
+        }
+        size = hs_node_size(x->g, id);
+        at = have;
+        while (at > 0 && hs_node_size(x->g, best[at - 1]) < size) {
+            at--;
+        }
+        if (at >= n) {
+            continue;
+        }
+        have = have < n ? have + 1 : n;
+        memmove(best + at + 1, best + at, (have - at - 1) * sizeof(*best));
+        best[at] = id;
+    }
+    fprintf(x->out, "the %zu largest objects (own size):\n", have);
+    list_objects(x, best, have, n);
+    free(best);
+    return true;
+}
+
+static bool
+ex_all(explore *x, const char *arg)
+{
+    uint32_t *ids;
+    size_t n, type_len, limit;
+    hs_error err;
+    if (!*arg) {
+        return fail("all wants a type name (tab completes them)");
+    }
+    if (!type_and_count(arg, &type_len, &limit)) {
+        return false;
+    }
+    if (hs_graph_get_all(x->g, arg, type_len, &ids, &n, &err) < 0) {
+        return fail("%s", err.message);
+    }
+    fprintf(x->out, "%zu object%s of type %.*s%s\n", n, n == 1 ? "" : "s",
+            (int)type_len, arg, n ? ", largest first:" : "");
+    list_objects(x, ids, n, limit);
+    hs_free(ids);
+    return true;
+}
+
+static bool
+ex_new(explore *x, const char *arg)
+{
+    uint32_t *ids;
+    size_t n, type_len = 0, limit = LIST_DEFAULT;
+    uint64_t bytes = 0;
+    hs_error err;
+    if (!x->old) {
+        return fail("new needs an older dump: heapscope explore DUMP "
+                    "OLD_DUMP");
+    }
+    if (!x->diff && !(x->diff = hs_diff_new(x->old, x->g, &err))) {
+        return fail("%s", err.message);
+    }
+    if (*arg && !type_and_count(arg, &type_len, &limit)) {
+        return false;
+    }
+    if (hs_diff_new_objects(x->diff, *arg ? arg : NULL, type_len, &ids, &n,
+                            &err) < 0) {
+        return fail("%s", err.message);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bytes += hs_node_size(x->g, ids[i]);
+    }
+    fprintf(x->out, "%zu new object%s%s%.*s (%llu bytes)%s\n", n,
+            n == 1 ? "" : "s", *arg ? " of type " : "", (int)type_len, arg,
+            (unsigned long long)bytes, n ? ", largest first:" : "");
+    list_objects(x, ids, n, limit);
+    hs_free(ids);
+    return true;
+}
+
+/* Whether id's value or name contains needle. */
+static bool
+matches(const hs_graph *g, uint32_t id, const char *needle, size_t nlen)
+{
+    size_t len;
+    hs_value_kind kind;
+    const char *v = hs_node_value(g, id, &len, &kind);
+    if (v && memmem(v, len, needle, nlen)) {
+        return true;
+    }
+    v = hs_node_name(g, id, &len);
+    return v && memmem(v, len, needle, nlen);
+}
+
+static bool
+ex_find(explore *x, const char *arg)
+{
+    size_t nlen = strlen(arg), found = 0;
+    if (!nlen) {
+        return fail("find wants the text to look for in values and names");
+    }
+    list_reset(x);
+    for (uint32_t id = 0; id < hs_graph_capacity(x->g); id++) {
+        if (hs_node_exists(x->g, id) && matches(x->g, id, arg, nlen)) {
+            if (found++ < LIST_DEFAULT) {
+                list_object(x, id, NULL);
+            }
+        }
+    }
+    if (found > LIST_DEFAULT) {
+        fprintf(x->out, "   ... and %zu more\n", found - LIST_DEFAULT);
+    }
+    fprintf(x->out, "%zu object%s whose value or name contains '%s'\n", found,
+            found == 1 ? "" : "s", arg);
+    return true;
+}
+
+/* MARK: pictures and help */
+
+static bool
+write_dot(const char *text, const char *file)
+{
+    static const char *const argv_svg[] = {"dot", "-Tsvg", "-o", "{out}",
+                                           "{in}", NULL};
+    static const char *const argv_png[] = {"dot", "-Tpng", "-o", "{out}",
+                                           "{in}", NULL};
+    const char *ext = cli_file_ext(file);
+    if (strcmp(ext, "svg") == 0 || strcmp(ext, "png") == 0) {
+        if (!cli_have_program("dot")) {
+            return fail("%s: drawing .%s needs Graphviz's dot (Debian: "
+                        "graphviz); .dot files need nothing", file, ext);
+        }
+        return cli_convert_to_file(text, "dot",
+                                   ext[0] == 's' ? argv_svg : argv_png, file);
+    }
+    return cli_write_file(file, text);
+}
+
+static bool
+ex_dot(explore *x, const char *arg)
+{
+    hs_near_options no = {HS_NEAR_PARENTS, 3, 50};
+    hs_neighbourhood *nb;
+    hs_error err;
+    char *text;
+    size_t count;
+    bool ok;
+    if (!need_current(x)) {
+        return false;
+    }
+    if (!*arg) {
+        return fail("dot wants a file name: FILE.dot, FILE.svg or FILE.png");
+    }
+    if (!(nb = hs_neighbourhood_new(x->g, x->cur, &no, &err))) {
+        return fail("%s", err.message);
+    }
+    hs_neighbourhood_nodes(nb, &count, NULL);
+    text = hs_neighbourhood_dot(nb, &err);
+    ok = text && write_dot(text, arg);
+    if (ok) {
+        fprintf(x->out, "wrote %s: %zu objects around %llu, parents 3 deep\n",
+                arg, count, (unsigned long long)hs_node_address(x->g, x->cur));
+    } else if (!text) {
+        fail("%s", err.message);
+    }
+    hs_free(text);
+    hs_neighbourhood_free(nb);
+    return ok;
+}
+
+static bool ex_help(explore *x, const char *arg);
+
+static bool
+ex_quit(explore *x, const char *arg)
+{
+    (void)x;
+    (void)arg;
+    return true;
+}
+
+static const explore_command commands[] = {
+    {"summary", NULL, ex_summary, "[N]", "the N biggest types (go N lists one)"},
+    {"top", NULL, ex_top, "[N]", "the N largest objects"},
+    {"all", NULL, ex_all, "TYPE [N]", "the objects of TYPE, largest first"},
+    {"new", NULL, ex_new, "[TYPE] [N]", "objects not in OLD_DUMP (of TYPE)"},
+    {"find", NULL, ex_find, "TEXT", "objects whose value or name has TEXT"},
+    {"go", NULL, ex_go, "ADDR|N", "go to an address, or line N of the last listing"},
+    {"show", NULL, ex_show, "", "the current object: fields, refs, children, parents"},
+    {"parents", "p", ex_parents, "", "what refers to the current object"},
+    {"children", "c", ex_children, "", "what the current object refers to"},
+    {"up", NULL, ex_up, "[N]", "go to the Nth parent (default 1)"},
+    {"back", NULL, ex_back, "", "go back in the history"},
+    {"forward", NULL, ex_forward, "", "go forward in the history"},
+    {"path", NULL, ex_path, "", "the shortest path from a root to here"},
+    {"refs", NULL, ex_refs, "", "the current object's refs as a dict"},
+    {"dot", NULL, ex_dot, "FILE", "draw what refers to here (.dot, .svg, .png)"},
+    {"help", NULL, ex_help, "[COMMAND]", "this list, or one command"},
+    {"quit", "exit", ex_quit, "", "leave (so does end of input)"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const char *const explore_command_names[] = {
+    "summary", "top", "all", "new", "find", "go", "show", "parents", "p",
+    "children", "c", "up", "back", "forward", "path", "refs", "dot", "help",
+    "quit", "exit", NULL};
+
+static const explore_command *
+find_command(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        const explore_command *c = &commands[i];
+        if ((strlen(c->name) == len && memcmp(c->name, name, len) == 0)
+            || (c->alias && strlen(c->alias) == len
+                && memcmp(c->alias, name, len) == 0)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void
+help_line(explore *x, const explore_command *c)
+{
+    char usage[64];
+    snprintf(usage, sizeof(usage), "%s%s%s%s%s", c->name,
+             c->alias ? "|" : "", c->alias ? c->alias : "",
+             c->args[0] ? " " : "", c->args);
+    fprintf(x->out, "  %-20s %s\n", usage, c->summary);
+}
+
+static bool
+ex_help(explore *x, const char *arg)
+{
+    const explore_command *c;
+    if (*arg) {
+        if (!(c = find_command(arg, strlen(arg)))) {
+            return fail("no command '%s' (help lists them)", arg);
+        }
+        help_line(x, c);
+        return true;
+    }
+    fprintf(x->out, "Commands (a listing numbers its lines: `go N` goes to "
+                    "line N):\n");
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        help_line(x, &commands[i]);
+    }
+    return true;
+}
+
+bool
+explore_run(explore *x, char *line, bool *quit)
+{
+    size_t start = strspn(line, " \t"), len, end;
+    const explore_command *c;
+    char *arg;
+    line += start;
+    len = strcspn(line, " \t");
+    if (len == 0 || line[0] == '#') {
+        return true;
+    }
+    c = find_command(line, len);
+    if (!c) {
+        return fail("unknown command '%.*s' (help lists them)", (int)len,
+                    line);
+    }
+    arg = line + len + strspn(line + len, " \t");
+    end = strlen(arg);
+    while (end && (arg[end - 1] == ' ' || arg[end - 1] == '\t')) {
+        arg[--end] = '\0';
+    }
+    *quit = c->fn == ex_quit;
+    return c->fn(x, arg);
+}

@@ -1,0 +1,47 @@
+/*
+ * hs_dominators.h - the dominator tree of a dump (see hs_dominators.c).
+ *
+ * The public API (hs_dominators_new and friends) is in
+ * include/heapscope.h. The layout below is shared with hs_retained.c,
+ * which fills the retained sizes, and hs_leaks.c, which walks the tree.
+ */
+#ifndef HS_DOMINATORS_H
+#define HS_DOMINATORS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../graph/hs_graph_internal.h"
+
+/* idom[] of an object whose only dominator is the virtual root: a root,
+ * or an object that two roots reach on separate paths. */
+#define HS_DOM_ROOT (UINT32_MAX - 1)
+
+struct hs_dominators {
+    const hs_graph *g;
+    uint32_t n;             /* g's node ids when computed */
+    /* Immediate dominator of each id: a node id, HS_DOM_ROOT, or
+     * HS_NO_NODE for ids that are not live objects. */
+    uint32_t *idom;
+    /* The live ids in depth-first preorder from the virtual root: every
+     * id comes after its immediate dominator (a dominator is an ancestor
+     * in any depth-first tree), so a backward pass over order is a
+     * bottom-up pass over the dominator tree. */
+    uint32_t *order;
+    uint32_t reached;       /* entries of order (= live objects) */
+    uint32_t roots;         /* objects the virtual root points at */
+    uint32_t extra_roots;   /* of which: chosen for unreached groups */
+    uint32_t *extra;        /* those, ascending */
+    uint64_t unreached;     /* objects no module or parentless object reaches */
+    /* Filled by hs_retained_compute (hs_retained.c). */
+    uint64_t *retained;     /* bytes: the object and all it dominates */
+    uint32_t *retained_count;
+    uint64_t total_size;    /* of every live object */
+};
+
+/* True when id is a root of the dominator search: a module or an object
+ * without parents (hs_root_kind, shared with paths). */
+bool hs_dom_is_graph_root(const hs_graph *g, uint32_t id,
+                          uint32_t module_type);
+
+#endif

@@ -1,0 +1,923 @@
+/*
+ * hs_leaks.c - the leak report: who owns the growth, and does it grow.
+ *
+ * A leak is memory that a live object keeps collecting. Given dumps of
+ * one process in run order, we look for the objects under which new,
+ * long-lived objects pile up, and rank them by how much they grow.
+ *
+ * MARK: candidates
+ *
+ * Objects are matched across dumps as hs_diff does (address, type,
+ * value: CPython never moves an object, but reuses freed addresses). The
+ * candidates are the objects of the last dump that are new since the
+ * first dump and were already alive at the second: (S2 n Sk) \ S1. What
+ * a process creates and frees all the time (requests in flight, buffers)
+ * is not in both S2 and Sk, so it drops out. With two dumps the
+ * candidates are Sk \ S1.
+ *
+ * MARK: owners
+ *
+ * The owner of a group of candidates is the object that keeps them
+ * alive: in the last dump's dominator tree, an object whose subtree
+ * holds candidate bytes that spread out below it. Eclipse MAT calls such
+ * an object an accumulation point. One backward pass over the
+ * dominator order (every object after its immediate dominator) adds up,
+ * per object, the candidate bytes and objects of its subtree (cb, cn)
+ * and the largest child total (maxc). An object v is declared an owner
+ * when
+ *   - its subtree holds at least 1 % of all candidate bytes, and two
+ *     candidates or more, that no owner below it has claimed;
+ *   - no single child holds 80 % or more of them (else the child, or an
+ *     object below it, is the better name: the list in a registry, not
+ *     the registry; the deque, not the module above it).
+ * Declaring v claims its whole subtree, so the objects above it see only
+ * what is left. An owner that is itself new (a registry created after
+ * the first dump) is declared like any other, so it is named rather than
+ * the long-lived module or dict above it.
+ *
+ * NOTE: about the thresholds. 80 % is MAT's; 1 % keeps one entry of a
+ * leaking cache (a dict with its strs, spread over its children too)
+ * from being named instead of the cache. A leak smaller than 1 % of the
+ * candidates is reported under an owner above it, or not at all.
+ *
+ * MARK: ranking by growth
+ *
+ * Surviving is not leaking: a bounded cache with turnover has entries
+ * that outlive one dump, sometimes more of them than a real leak has, but
+ * it does not grow. So each owner is matched back into every dump and
+ * its retained size there (from that dump's dominator tree, minus what
+ * the owners below it retain) makes a series; owners are ranked by its
+ * growth over the later dumps (from the second to the last; first to
+ * second with two dumps), then by the candidate bytes they hold.
+ *
+ * MARK: reporting
+ *
+ * For the kept suspects: what their candidates are made of (bytes per
+ * type), one sample (a candidate right under the owner, of the type
+ * that retains the most there), a shortest path from a root to the owner (hs_paths), and
+ * a signature: that path as types and edge labels with indices and
+ * run-specific keys blanked, ending in the growth's type, so that one
+ * leak reads the same in every run (for CI).
+ *
+ * Memory: every dump's dominator tree (20 bytes an object) and, for the
+ * last dump, 32 bytes an object while owners are found. The trees are
+ * computed on one thread per dump, up to one per CPU.
+ */
+#include "hs_leaks.h"
+
+#include "hs_diff.h"
+#include "hs_dominators.h"
+#include "hs_refs_dict.h"
+#include "hs_walk.h"
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+#include "../util/hs_threads.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPREAD 0.8      /* no child may hold this share of an owner's */
+#define MIN_SHARE 100   /* an owner holds >= 1/MIN_SHARE of candidates */
+
+struct hs_leaks {
+    const hs_graph **dumps;
+    size_t ndumps;
+    hs_dominators **doms;
+    uint64_t ncand, cand_bytes, nnew, new_bytes;
+    hs_leak_suspect *sus;
+    size_t nsus;
+};
+
+/* One declared owner while ranking. */
+typedef struct owner {
+    uint32_t id;
+    uint32_t parent;     /* index of the nearest owner above, or UINT32_MAX */
+    uint64_t new_count, new_size;
+    uint32_t *ids;       /* per dump */
+    uint64_t *ret, *cnt; /* per dump */
+    int64_t growth_size, growth_count;
+    int growing;
+} owner;
+
+typedef struct owners {
+    owner *v;
+    size_t n, alloc;
+} owners;
+
+/* MARK: dominator trees, one thread per dump */
+
+typedef struct dom_job {
+    hs_leaks *l;
+    atomic_size_t next;
+    atomic_int rc;
+} dom_job;
+
+static void *
+run_doms(void *arg)
+{
+    dom_job *j = arg;
+    size_t i;
+    while ((i = atomic_fetch_add(&j->next, 1)) < j->l->ndumps) {
+        j->l->doms[i] = hs_dominators_new(j->l->dumps[i], NULL);
+        if (!j->l->doms[i]) {
+            atomic_store(&j->rc, HS_ENOMEM);
+        }
+    }
+    return NULL;
+}
+
+static int
+compute_doms(hs_leaks *l)
+{
+    pthread_t th[HS_MAX_THREADS];
+    unsigned nt = hs_threads(0), started = 0;
+    dom_job j;
+    j.l = l;
+    atomic_init(&j.next, 0);
+    atomic_init(&j.rc, HS_OK);
+    if (nt > l->ndumps) {
+        nt = (unsigned)l->ndumps;
+    }
+    for (unsigned t = 1; t < nt; t++) {
+        if (pthread_create(&th[started], NULL, run_doms, &j) == 0) {
+            started++;
+        }
+    }
+    run_doms(&j);
+    for (unsigned t = 0; t < started; t++) {
+        pthread_join(th[t], NULL);
+    }
+    return atomic_load(&j.rc);
+}
+
+/* MARK: candidates */
+
+/* The id in dump g of the last dump's object id, or HS_NO_NODE. */
+static uint32_t
+match(const hs_graph *g, const hs_graph *last, uint32_t id)
+{
+    uint32_t o;
+    if (g == last) {
+        return id;
+    }
+    o = hs_graph_find(g, last->addr[id]);
+    return o != HS_NO_NODE && hs_same_object(g, o, last, id) ? o
+                                                             : HS_NO_NODE;
+}
+
+static void
+mark_candidates(hs_leaks *l, hs_bits *cand, hs_bits *fresh)
+{
+    const hs_graph *last = l->dumps[l->ndumps - 1];
+    const hs_graph *first = l->dumps[0], *second = l->dumps[1];
+    for (uint32_t v = 0; v < last->n; v++) {
+        uint64_t s;
+        if (!hs_live(last, v) || match(first, last, v) != HS_NO_NODE) {
+            continue;
+        }
+        s = hs_size_of(last, v);
+        hs_bits_set(fresh, v);
+        l->nnew++;
+        l->new_bytes += s;
+        if (match(second, last, v) != HS_NO_NODE) {
+            hs_bits_set(cand, v);
+            l->ncand++;
+            l->cand_bytes += s;
+        }
+    }
+}
+
+/* MARK: owners */
+
+typedef struct acc {
+    uint64_t *cb, *maxc, *claimed;
+    uint32_t *cn, *claimedn;
+} acc;
+
+static int
+owners_add(owners *o, uint32_t id, uint64_t count, uint64_t size)
+{
+    if (o->n == o->alloc) {
+        size_t alloc = o->alloc ? o->alloc * 2 : 16;
+        owner *v = realloc(o->v, alloc * sizeof(*v));
+        if (!v) {
+            return HS_ENOMEM;
+        }
+        o->v = v;
+        o->alloc = alloc;
+    }
+    memset(&o->v[o->n], 0, sizeof(o->v[o->n]));
+    o->v[o->n].id = id;
+    o->v[o->n].new_count = count;
+    o->v[o->n].new_size = size;
+    o->v[o->n].parent = UINT32_MAX;
+    o->n++;
+    return HS_OK;
+}
+
+/* Whether v, its subtree summed up, is an owner (see the essay). */
+static bool
+is_owner(const acc *a, uint32_t v, uint64_t min_bytes)
+{
+    uint64_t left = a->cb[v] - a->claimed[v];
+    return left >= min_bytes && a->cn[v] - a->claimedn[v] >= 2
+           && (double)a->maxc[v] < SPREAD * (double)a->cb[v];
+}
+
+/* The backward pass. Post: o lists the owners, children before their
+ * ancestors; decl marks them. */
+static int
+find_owners(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
+            owners *o)
+{
+    const hs_graph *g = l->dumps[l->ndumps - 1];
+    const hs_dominators *d = l->doms[l->ndumps - 1];
+    uint64_t min_bytes = l->cand_bytes / MIN_SHARE;
+    min_bytes = min_bytes ? min_bytes : 1;
+    for (uint32_t i = d->reached; i-- > 0;) {
+        uint32_t v = d->order[i], p = d->idom[v];
+        if (hs_bits_test(cand, v)) {
+            a->cb[v] += hs_size_of(g, v);
+            a->cn[v]++;
+        }
+        if (a->cb[v] && is_owner(a, v, min_bytes)) {
+            HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
+                              a->cb[v] - a->claimed[v]));
+            hs_bits_set(decl, v);
+            a->claimed[v] = a->cb[v];
+            a->claimedn[v] = a->cn[v];
+        }
+        if (p != HS_DOM_ROOT && a->cb[v]) {
+            a->cb[p] += a->cb[v];
+            a->cn[p] += a->cn[v];
+            a->claimed[p] += a->claimed[v];
+            a->claimedn[p] += a->claimedn[v];
+            if (a->cb[v] > a->maxc[p]) {
+                a->maxc[p] = a->cb[v];
+            }
+        }
+    }
+    return HS_OK;
+}
+
+/* near[v] = the nearest owner strictly above v, HS_NO_NODE if none.
+ * A forward pass: every object comes after its immediate dominator. */
+static void
+nearest_owners(const hs_dominators *d, const hs_bits *decl, uint32_t *near)
+{
+    for (uint32_t i = 0; i < d->reached; i++) {
+        uint32_t v = d->order[i], p = d->idom[v];
+        if (p == HS_DOM_ROOT) {
+            near[v] = HS_NO_NODE;
+        } else {
+            near[v] = hs_bits_test(decl, p) ? p : near[p];
+        }
+    }
+}
+
+static int
+by_id(const void *pa, const void *pb)
+{
+    const owner *a = pa, *b = pb;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Index of owner id in o (sorted by id), or UINT32_MAX. */
+static uint32_t
+owner_index(const owners *o, uint32_t id)
+{
+    size_t lo = 0, hi = o->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (o->v[mid].id < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < o->n && o->v[lo].id == id ? (uint32_t)lo : UINT32_MAX;
+}
+
+/* MARK: growth series */
+
+static int
+series(const hs_leaks *l, owners *o, const uint32_t *near)
+{
+    size_t k = l->ndumps;
+    const hs_graph *last = l->dumps[k - 1];
+    for (size_t i = 0; i < o->n; i++) {
+        owner *w = &o->v[i];
+        uint32_t p = near[w->id];
+        w->ids = calloc(k, sizeof(*w->ids));
+        w->ret = calloc(k, sizeof(*w->ret));
+        w->cnt = calloc(k, sizeof(*w->cnt));
+        if (!w->ids || !w->ret || !w->cnt) {
+            return HS_ENOMEM;
+        }
+        w->parent = p == HS_NO_NODE ? UINT32_MAX : owner_index(o, p);
+        for (size_t j = 0; j < k; j++) {
+            w->ids[j] = match(l->dumps[j], last, w->id);
+            w->ret[j] = hs_dominators_retained_size(l->doms[j], w->ids[j]);
+            w->cnt[j] = hs_dominators_retained_count(l->doms[j], w->ids[j]);
+        }
+    }
+    /* What an owner retains, minus the owners below it. */
+    for (size_t i = 0; i < o->n; i++) {
+        owner *w = &o->v[i];
+        if (w->parent == UINT32_MAX) {
+            continue;
+        }
+        for (size_t j = 0; j < k; j++) {
+            owner *up = &o->v[w->parent];
+            if (up->ids[j] != HS_NO_NODE && w->ids[j] != HS_NO_NODE) {
+                up->ret[j] -= w->ret[j] < up->ret[j] ? w->ret[j] : up->ret[j];
+                up->cnt[j] -= w->cnt[j] < up->cnt[j] ? w->cnt[j] : up->cnt[j];
+            }
+        }
+    }
+    return HS_OK;
+}
+
+static void
+growth(owner *w, size_t k)
+{
+    size_t from = k >= 3 ? 1 : 0;
+    w->growth_size = (int64_t)w->ret[k - 1] - (int64_t)w->ret[from];
+    w->growth_count = (int64_t)w->cnt[k - 1] - (int64_t)w->cnt[from];
+    w->growing = 1;
+    for (size_t j = from; j + 1 < k; j++) {
+        if (w->ret[j + 1] <= w->ret[j]) {
+            w->growing = 0;
+        }
+    }
+}
+
+static int
+by_rank(const void *pa, const void *pb)
+{
+    const owner *a = pa, *b = pb;
+    if (a->growth_size != b->growth_size) {
+        return a->growth_size > b->growth_size ? -1 : 1;
+    }
+    if (a->new_size != b->new_size) {
+        return a->new_size > b->new_size ? -1 : 1;
+    }
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* MARK: what the growth is made of */
+
+typedef struct census {
+    uint64_t *count, *size; /* per suspect and type: [s * nt + t] */
+    uint64_t *direct;       /* what candidates right under the owner
+                               retain, by type */
+    uint32_t nt;
+} census;
+
+static int
+take_census(const hs_leaks *l, const hs_bits *cand, const hs_bits *decl,
+            const uint32_t *near, const owners *kept, census *c)
+{
+    const hs_graph *g = l->dumps[l->ndumps - 1];
+    const hs_dominators *d = l->doms[l->ndumps - 1];
+    size_t cells = (size_t)kept->n * c->nt + 1;
+    c->count = calloc(cells, sizeof(*c->count));
+    c->size = calloc(cells, sizeof(*c->size));
+    c->direct = calloc(cells, sizeof(*c->direct));
+    if (!c->count || !c->size || !c->direct) {
+        return HS_ENOMEM;
+    }
+    for (uint32_t v = 0; v < g->n; v++) {
+        uint32_t w, s;
+        size_t cell;
+        if (!hs_bits_test(cand, v)) {
+            continue;
+        }
+        w = hs_bits_test(decl, v) ? v : near[v];
+        s = w == HS_NO_NODE ? UINT32_MAX : owner_index(kept, w);
+        if (s == UINT32_MAX) {
+            continue;
+        }
+        cell = (size_t)s * c->nt + g->type[v];
+        c->count[cell]++;
+        c->size[cell] += hs_size_of(g, v);
+        if (d->idom[v] == w) {
+            c->direct[cell] += d->retained[v];
+        }
+    }
+    return HS_OK;
+}
+
+typedef struct type_row {
+    uint32_t type;
+    uint64_t count, size;
+} type_row;
+
+static int
+by_size_desc(const void *pa, const void *pb)
+{
+    const type_row *a = pa, *b = pb;
+    if (a->size != b->size) {
+        return a->size > b->size ? -1 : 1;
+    }
+    return (a->type > b->type) - (a->type < b->type);
+}
+
+/* The suspect's composition rows, largest first, at most max. */
+static int
+composition(const hs_graph *g, const census *c, size_t s, size_t max,
+            hs_leak_suspect *out)
+{
+    type_row *rows = malloc(((size_t)c->nt + 1) * sizeof(*rows));
+    hs_leak_type *types;
+    size_t n = 0;
+    if (!rows) {
+        return HS_ENOMEM;
+    }
+    for (uint32_t t = 0; t < c->nt; t++) {
+        size_t cell = s * c->nt + t;
+        if (c->count[cell]) {
+            rows[n].type = t;
+            rows[n].count = c->count[cell];
+            rows[n].size = c->size[cell];
+            n++;
+        }
+    }
+    if (n) {
+        qsort(rows, n, sizeof(*rows), by_size_desc);
+    }
+    n = n < max ? n : max;
+    types = malloc((n + 1) * sizeof(*types));
+    if (!types) {
+        free(rows);
+        return HS_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        types[i].type = hs_strtab_get(&g->types, rows[i].type,
+                                      &types[i].type_len);
+        types[i].count = rows[i].count;
+        types[i].size = rows[i].size;
+    }
+    out->types = types;
+    out->ntypes = n;
+    free(rows);
+    return HS_OK;
+}
+
+/* The growth's type: the one whose candidates right under the owner
+ * retain the most (a cache's values, not its keys), else the largest of
+ * the composition; UINT32_MAX if none. */
+static uint32_t
+growth_type(const census *c, size_t s, const hs_leak_suspect *out,
+            const hs_graph *g)
+{
+    uint32_t best = UINT32_MAX;
+    uint64_t most = 0;
+    for (uint32_t t = 0; t < c->nt; t++) {
+        if (c->direct[s * c->nt + t] > most) {
+            most = c->direct[s * c->nt + t];
+            best = t;
+        }
+    }
+    if (best == UINT32_MAX && out->ntypes) {
+        best = hs_strtab_find(&g->types, out->types[0].type,
+                              out->types[0].type_len);
+    }
+    return best;
+}
+
+/* The first candidate (in dominator order) of type t that the owner holds,
+ * right under it if there is one. */
+static uint32_t
+pick_sample(const hs_leaks *l, const hs_bits *cand, const hs_bits *decl,
+            const uint32_t *near, uint32_t owner_id, uint32_t t)
+{
+    const hs_graph *g = l->dumps[l->ndumps - 1];
+    const hs_dominators *d = l->doms[l->ndumps - 1];
+    uint32_t fallback = HS_NO_NODE;
+    for (uint32_t i = 0; i < d->reached; i++) {
+        uint32_t v = d->order[i];
+        if (!hs_bits_test(cand, v) || g->type[v] != t
+            || (hs_bits_test(decl, v) ? v : near[v]) != owner_id) {
+            continue;
+        }
+        if (d->idom[v] == owner_id) {
+            return v;
+        }
+        if (fallback == HS_NO_NODE) {
+            fallback = v;
+        }
+    }
+    return fallback;
+}
+
+/* MARK: signatures */
+
+static bool
+identifier_key(const char *s, size_t len)
+{
+    if (len == 0 || len > 40) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.'
+              || ch == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void
+hs_leak_signature_label(hs_buf *b, const char *label)
+{
+    size_t len = strlen(label);
+    if (label[0] == '[' && len >= 4 && label[1] == '\''
+        && label[len - 1] == ']' && label[len - 2] == '\''
+        && identifier_key(label + 2, len - 4)) {
+        hs_buf_adds(b, label); /* ['handlers'] */
+    } else if (strcmp(label, "[?]") == 0) {
+        hs_buf_adds(b, label);
+    } else if (label[0] == '[') {
+        hs_buf_adds(b, "[*]"); /* an index, or a key of this run */
+    } else if (label[0] == '.' || label[0] == '\0') {
+        hs_buf_adds(b, label);
+    } else {
+        hs_buf_addc(b, '.'); /* refs[3], __class__, (key), (item) */
+        hs_buf_adds(b, label);
+    }
+}
+
+static void
+add_step_name(hs_buf *b, const hs_graph *g, uint32_t id)
+{
+    size_t tlen, nlen;
+    const char *type = hs_strtab_get(&g->types, g->type[id], &tlen);
+    const char *name = hs_node_name(g, id, &nlen);
+    hs_buf_add(b, type, tlen);
+    if (name && tlen == 6 && memcmp(type, "module", 6) == 0) {
+        hs_buf_addc(b, ' ');
+        hs_buf_add(b, name, nlen);
+    }
+}
+
+static char *
+signature(const hs_graph *g, const hs_dominators *d, const uint32_t *path,
+          size_t len, uint32_t owner_id, uint32_t gtype)
+{
+    hs_buf b = HS_BUF_INIT;
+    hs_buf label = HS_BUF_INIT;
+    hs_buf_adds(&b, "");
+    if (len == 0) {
+        /* No root reaches it: its dominators, types only. */
+        uint32_t chain[64], n = 0;
+        for (uint32_t v = owner_id; v != HS_NO_NODE && n < 64;
+             v = hs_dominators_idom(d, v)) {
+            chain[n++] = v;
+        }
+        hs_buf_adds(&b, "(unreached)");
+        while (n-- > 0) {
+            hs_buf_adds(&b, " -> ");
+            add_step_name(&b, g, chain[n]);
+        }
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (k) {
+            hs_buf_adds(&b, " -> ");
+        }
+        add_step_name(&b, g, path[k]);
+        if (k + 1 < len) {
+            hs_buf_clear(&label);
+            hs_buf_add_edge_label(&label, g, path[k],
+                                  hs_ref_index(g, path[k], path[k + 1]), 0);
+            hs_buf_addc(&label, '\0');
+            if (!label.failed) {
+                hs_leak_signature_label(&b, label.data);
+            }
+        }
+    }
+    if (gtype != UINT32_MAX) {
+        size_t tlen;
+        const char *t = hs_strtab_get(&g->types, gtype, &tlen);
+        hs_buf_adds(&b, " -> ");
+        hs_buf_add(&b, t, tlen);
+    }
+    hs_buf_release(&label);
+    return hs_buf_detach(&b);
+}
+
+/* MARK: the report */
+
+static int
+find_path(const hs_graph *g, uint32_t id, hs_leak_suspect *s)
+{
+    hs_path_options po = {1, NULL, 0};
+    hs_paths *p = hs_paths_find(g, id, &po, NULL);
+    const uint32_t *nodes;
+    size_t len = 0;
+    uint32_t *copy;
+    if (!p) {
+        return HS_ENOMEM;
+    }
+    nodes = hs_paths_count(p) ? hs_paths_at(p, 0, &len) : NULL;
+    copy = malloc((len + 1) * sizeof(*copy));
+    if (!copy) {
+        hs_paths_free(p);
+        return HS_ENOMEM;
+    }
+    if (len) {
+        memcpy(copy, nodes, len * sizeof(*copy));
+    }
+    s->path = copy;
+    s->path_len = len;
+    hs_paths_free(p);
+    return HS_OK;
+}
+
+/* Fills out from kept owner w, the census's suspect s. */
+static int
+describe(hs_leaks *l, const owner *w, size_t s, const census *c,
+         const hs_bits *cand, const hs_bits *decl, const uint32_t *near,
+         size_t max_types, hs_leak_suspect *out)
+{
+    const hs_graph *g = l->dumps[l->ndumps - 1];
+    uint32_t gt;
+    out->owner = w->id;
+    out->owner_is_new = w->ids[0] == HS_NO_NODE;
+    out->new_count = w->new_count;
+    out->new_size = w->new_size;
+    out->ids = w->ids;
+    out->retained_size = w->ret;
+    out->retained_count = w->cnt;
+    out->growth_size = w->growth_size;
+    out->growth_count = w->growth_count;
+    out->growing = w->growing;
+    HS_TRY(composition(g, c, s, max_types, out));
+    gt = growth_type(c, s, out, g);
+    out->sample = gt == UINT32_MAX
+                      ? HS_NO_NODE
+                      : pick_sample(l, cand, decl, near, w->id, gt);
+    HS_TRY(find_path(g, w->id, out));
+    out->signature = signature(g, l->doms[l->ndumps - 1], out->path,
+                               out->path_len, w->id, gt);
+    return out->signature ? HS_OK : HS_ENOMEM;
+}
+
+/* Ranks the owners, keeps the best max and describes them. Takes the
+ * series arrays of the kept owners (the suspects own them now). */
+static int
+report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
+       const uint32_t *near, const hs_leak_options *opts)
+{
+    size_t max = opts && opts->max_suspects ? opts->max_suspects : 10;
+    size_t max_types = opts && opts->max_types ? opts->max_types : 8;
+    const hs_graph *g = l->dumps[l->ndumps - 1];
+    owners kept = {NULL, 0, 0};
+    census c = {NULL, NULL, NULL, hs_strtab_count(&g->types)};
+    int rc = HS_OK;
+    for (size_t i = 0; i < o->n; i++) {
+        growth(&o->v[i], l->ndumps);
+    }
+    if (o->n) {
+        qsort(o->v, o->n, sizeof(*o->v), by_rank);
+    }
+    l->nsus = o->n < max ? o->n : max;
+    l->sus = calloc(l->nsus + 1, sizeof(*l->sus));
+    kept.v = malloc((l->nsus + 1) * sizeof(*kept.v));
+    if (!l->sus || !kept.v) {
+        rc = HS_ENOMEM;
+        goto out;
+    }
+    if (l->nsus) {
+        memcpy(kept.v, o->v, l->nsus * sizeof(*kept.v));
+    }
+    kept.n = l->nsus;
+    for (size_t i = 0; i < l->nsus; i++) {
+        kept.v[i].parent = (uint32_t)i; /* remember the rank */
+    }
+    if (kept.n) {
+        qsort(kept.v, kept.n, sizeof(*kept.v), by_id);
+    }
+    rc = take_census(l, cand, decl, near, &kept, &c);
+    for (size_t i = 0; i < kept.n && rc == HS_OK; i++) {
+        /* census cells are by kept (id) order; suspects by rank. */
+        const owner *w = &kept.v[i];
+        rc = describe(l, w, i, &c, cand, decl, near, max_types,
+                      &l->sus[w->parent]);
+    }
+    for (size_t i = 0; i < l->nsus; i++) {
+        o->v[i].ids = NULL; /* now the suspects' */
+        o->v[i].ret = NULL;
+        o->v[i].cnt = NULL;
+    }
+out:
+    free(kept.v);
+    free(c.count);
+    free(c.size);
+    free(c.direct);
+    return rc;
+}
+
+static void
+owners_release(owners *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        free(o->v[i].ids);
+        free(o->v[i].ret);
+        free(o->v[i].cnt);
+    }
+    free(o->v);
+}
+
+static void
+acc_release(acc *a)
+{
+    free(a->cb);
+    free(a->maxc);
+    free(a->claimed);
+    free(a->cn);
+    free(a->claimedn);
+    memset(a, 0, sizeof(*a));
+}
+
+static int
+acc_init(acc *a, uint32_t n)
+{
+    size_t m = (size_t)n + 1;
+    a->cb = calloc(m, sizeof(*a->cb));
+    a->maxc = calloc(m, sizeof(*a->maxc));
+    a->claimed = calloc(m, sizeof(*a->claimed));
+    a->cn = calloc(m, sizeof(*a->cn));
+    a->claimedn = calloc(m, sizeof(*a->claimedn));
+    return a->cb && a->maxc && a->claimed && a->cn && a->claimedn
+               ? HS_OK
+               : HS_ENOMEM;
+}
+
+/* Owners, their series and the report, once the trees are there. */
+static int
+analyse(hs_leaks *l, const hs_leak_options *opts)
+{
+    const hs_graph *last = l->dumps[l->ndumps - 1];
+    hs_bits cand = {NULL}, fresh = {NULL}, decl = {NULL};
+    acc a = {NULL, NULL, NULL, NULL, NULL};
+    owners o = {NULL, 0, 0};
+    uint32_t *near = NULL;
+    int rc = HS_ENOMEM;
+    if (hs_bits_init(&cand, last->n) < 0 || hs_bits_init(&fresh, last->n) < 0
+        || hs_bits_init(&decl, last->n) < 0 || acc_init(&a, last->n) < 0) {
+        goto out;
+    }
+    mark_candidates(l, &cand, &fresh);
+    rc = find_owners(l, &cand, &a, &decl, &o);
+    acc_release(&a);
+    near = malloc(((size_t)last->n + 1) * sizeof(*near));
+    if (rc < 0 || !near) {
+        rc = HS_ENOMEM;
+        goto out;
+    }
+    nearest_owners(l->doms[l->ndumps - 1], &decl, near);
+    if (o.n) {
+        qsort(o.v, o.n, sizeof(*o.v), by_id);
+    }
+    rc = series(l, &o, near);
+    if (rc == HS_OK) {
+        rc = report(l, &o, &cand, &decl, near, opts);
+    }
+out:
+    acc_release(&a);
+    owners_release(&o);
+    free(near);
+    hs_bits_release(&cand);
+    hs_bits_release(&fresh);
+    hs_bits_release(&decl);
+    return rc;
+}
+
+static int
+check_dumps(const hs_graph *const *dumps, size_t n, hs_error *err)
+{
+    HS_RETURN_IF(n < 2, HS_EINVAL, err,
+                 "the leak report needs two dumps or more, in run order");
+    for (size_t i = 0; i < n; i++) {
+        HS_RETURN_IF(!dumps[i]->have_parents, HS_EINVAL, err,
+                     "dump %zu: parents were not computed", i + 1);
+        HS_RETURN_IF(dumps[i]->dialect != dumps[0]->dialect, HS_EINVAL, err,
+                     "cannot compare dumps of different dialects (dump 1 "
+                     "is %s, dump %zu is %s): they come from different "
+                     "Pythons",
+                     hs_dialect_name(dumps[0]->dialect), i + 1,
+                     hs_dialect_name(dumps[i]->dialect));
+    }
+    return HS_OK;
+}
+
+hs_leaks *
+hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
+             const hs_leak_options *opts, hs_error *err)
+{
+    hs_leaks *l;
+    int rc;
+    if (check_dumps(dumps, ndumps, err) < 0) {
+        return NULL;
+    }
+    l = calloc(1, sizeof(*l));
+    if (l) {
+        l->ndumps = ndumps;
+        l->dumps = calloc(ndumps, sizeof(*l->dumps));
+        l->doms = calloc(ndumps, sizeof(*l->doms));
+    }
+    if (!l || !l->dumps || !l->doms) {
+        hs_leaks_free(l);
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    memcpy(l->dumps, dumps, ndumps * sizeof(*dumps));
+    rc = compute_doms(l);
+    if (rc == HS_OK) {
+        rc = analyse(l, opts);
+    }
+    if (rc < 0) {
+        hs_leaks_free(l);
+        hs_error_set(err, rc, "out of memory");
+        return NULL;
+    }
+    return l;
+}
+
+/* Frees what a suspect's const pointers own. */
+static void
+free_owned(const void *p)
+{
+    free((void *)(uintptr_t)p);
+}
+
+void
+hs_leaks_free(hs_leaks *l)
+{
+    if (!l) {
+        return;
+    }
+    for (size_t i = 0; l->sus && i < l->nsus; i++) {
+        hs_leak_suspect *s = &l->sus[i];
+        free_owned(s->ids);
+        free_owned(s->retained_size);
+        free_owned(s->retained_count);
+        free_owned(s->types);
+        free_owned(s->path);
+        free_owned(s->signature);
+    }
+    for (size_t i = 0; l->doms && i < l->ndumps; i++) {
+        hs_dominators_free(l->doms[i]);
+    }
+    free(l->sus);
+    free(l->doms);
+    free(l->dumps);
+    free(l);
+}
+
+size_t
+hs_leaks_dumps(const hs_leaks *l)
+{
+    return l->ndumps;
+}
+
+uint64_t
+hs_leaks_candidates(const hs_leaks *l, uint64_t *bytes)
+{
+    if (bytes) {
+        *bytes = l->cand_bytes;
+    }
+    return l->ncand;
+}
+
+uint64_t
+hs_leaks_new_objects(const hs_leaks *l, uint64_t *bytes)
+{
+    if (bytes) {
+        *bytes = l->new_bytes;
+    }
+    return l->nnew;
+}
+
+const hs_dominators *
+hs_leaks_dominators(const hs_leaks *l, size_t dump)
+{
+    return dump < l->ndumps ? l->doms[dump] : NULL;
+}
+
+size_t
+hs_leaks_count(const hs_leaks *l)
+{
+    return l->nsus;
+}
+
+const hs_leak_suspect *
+hs_leaks_at(const hs_leaks *l, size_t i)
+{
+    return i < l->nsus ? &l->sus[i] : NULL;
+}

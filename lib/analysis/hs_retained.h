@@ -1,0 +1,23 @@
+/*
+ * hs_retained.h - retained sizes over the dominator tree (see
+ * hs_retained.c).
+ *
+ * The public accessors (hs_dominators_retained_size, _top, _by_type, ...)
+ * are in include/heapscope.h.
+ */
+#ifndef HS_RETAINED_H
+#define HS_RETAINED_H
+
+#include "hs_dominators.h"
+
+/* Fills d->retained, d->retained_count and d->total_size from d->idom and
+ * d->order. HS_OK or HS_ENOMEM. Time O(objects). */
+int hs_retained_compute(hs_dominators *d);
+
+/* The dominator tree's children as CSR over ids, the virtual root's
+ * children at index n, each list in d->order's order. *off gets n + 2
+ * offsets, *kids d->reached ids; caller frees both with hs_mfree(g->a).
+ * HS_OK or HS_ENOMEM. */
+int hs_retained_tree(const hs_dominators *d, uint32_t **off, uint32_t **kids);
+
+#endif

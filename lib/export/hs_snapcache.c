@@ -1,0 +1,374 @@
+/*
+ * hs_snapcache.c - the load through a snapshot index: find, check, map;
+ * or load, then write.
+ *
+ * Policy (documented for callers in heapscope.h):
+ *  - one index per dump and pipeline variant: DUMP.hsidx for meliae's
+ *    default load (collapse), DUMP.nocollapse.hsidx for collapse=False;
+ *  - beside the dump when its folder is writable, else in the cache folder
+ *    under a hash of the dump's absolute path; both places are looked in;
+ *  - reused only for the same dump version (hs_fingerprint) and after
+ *    every check of hs_snapshot_read; a rejected index is reported as a
+ *    warning naming the reason and replaced;
+ *  - written after a fresh load of HS_INDEX_MIN_BYTES of text or more,
+ *    unless the load warned (a truncated last line) or skipped bad lines:
+ *    the index would silently hide what the dump's load reports.
+ */
+#include "hs_snapcache.h"
+
+#include "hs_snapshot.h"
+#include "../graph/hs_graph_internal.h"
+#include "../graph/hs_snapfmt.h"
+#include "../graph/hs_snapshot_read.h"
+#include "../util/hs_checksum.h"
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint32_t
+hs_snapcache_variant(const hs_load_options *opts)
+{
+    return opts && (opts->flags & HS_LOAD_NO_COLLAPSE)
+               ? 0 : HS_SNAP_VARIANT_COLLAPSED;
+}
+
+static const char *
+suffix(const hs_load_options *opts)
+{
+    return hs_snapcache_variant(opts) ? ".hsidx" : ".nocollapse.hsidx";
+}
+
+/* $XDG_CACHE_HOME/heapscope, or ~/.cache/heapscope. */
+static int
+cache_dir(char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/') {
+        n = snprintf(out, size, "%s/heapscope", xdg);
+    } else if (home && home[0]) {
+        n = snprintf(out, size, "%s/.cache/heapscope", home);
+    } else {
+        return HS_EINVAL;
+    }
+    return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
+}
+
+int
+hs_index_path(const char *dump, const hs_load_options *opts, int cache,
+              char *out, size_t size)
+{
+    char dir[PATH_MAX], abs[PATH_MAX];
+    const char *base;
+    int n;
+    if (!dump || strcmp(dump, "-") == 0 || size == 0) {
+        return HS_EINVAL;
+    }
+    if (!cache) {
+        n = snprintf(out, size, "%s%s", dump, suffix(opts));
+        return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
+    }
+    if (!realpath(dump, abs) || cache_dir(dir, sizeof(dir)) < 0) {
+        return HS_EINVAL;
+    }
+    base = strrchr(abs, '/');
+    base = base ? base + 1 : abs;
+    n = snprintf(out, size, "%s/%016llx-%s%s", dir,
+                 (unsigned long long)hs_checksum(abs, strlen(abs), 0), base,
+                 suffix(opts));
+    return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
+}
+
+static hs_graph *
+open_mapped(hs_mapping *m, const hs_load_options *opts,
+            const hs_snap_expect *want, hs_error *err)
+{
+    hs_snap_expect any = {NULL, 0, 0, opts ? opts->threads : 0};
+    return hs_snapshot_read(m, want ? want : &any, err);
+}
+
+hs_graph *
+hs_index_open(const char *index_path, const hs_load_options *opts,
+              hs_error *err)
+{
+    hs_mapping *m;
+    if (hs_mapping_open(&m, index_path, opts ? opts->allocator : NULL, err)
+        < 0) {
+        return NULL;
+    }
+    return open_mapped(m, opts, NULL, err);
+}
+
+hs_graph *
+hs_index_open_buffer(const void *data, size_t len,
+                     const hs_load_options *opts, hs_error *err)
+{
+    hs_mapping *m;
+    if (hs_mapping_from_buffer(&m, data, len, opts ? opts->allocator : NULL,
+                               err) < 0) {
+        return NULL;
+    }
+    return open_mapped(m, opts, NULL, err);
+}
+
+int
+hs_graph_is_mapped(const hs_graph *g)
+{
+    return g->mapping != NULL;
+}
+
+/* Writes g's index, stamped with fp: the dump's version taken before the
+ * load, so that a dump rewritten during the load leaves a stale index,
+ * never one blessing content it was not built from. */
+static int
+write_stamped(hs_graph *g, const hs_fingerprint *fp,
+              const hs_load_options *opts, const char *index_path,
+              uint64_t *bytes, hs_error *err)
+{
+    uint32_t variant = hs_snapcache_variant(opts);
+    HS_TRY(hs_graph_compute_parents(g, err));
+    if (g->expensive_removed) {
+        variant |= 1u << 1; /* never what a plain load asks for */
+    }
+    return hs_snapshot_write_file(g, index_path, fp, variant,
+                                  opts ? opts->threads : 0, bytes, err);
+}
+
+int
+hs_index_write(hs_graph *g, const char *dump, const hs_load_options *opts,
+               const char *index_path, uint64_t *bytes, hs_error *err)
+{
+    hs_fingerprint fp;
+    HS_TRY(hs_fingerprint_file(dump, &fp, err));
+    return write_stamped(g, &fp, opts, index_path, bytes, err);
+}
+
+/* MARK: hs_graph_open */
+
+typedef struct open_ctx {
+    const hs_load_options *user;
+    uint64_t warnings;
+} open_ctx;
+
+static void
+count_warning(void *ctx, const hs_error *w)
+{
+    open_ctx *o = ctx;
+    o->warnings++;
+    if (o->user->warning) {
+        o->user->warning(o->user->warning_ctx, w);
+    }
+}
+
+static void
+warn(const hs_load_options *opts, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+warn(const hs_load_options *opts, const char *path, const char *fmt, ...)
+{
+    hs_error w;
+    va_list ap;
+    if (!opts->warning) {
+        return;
+    }
+    hs_error_clear(&w);
+    hs_error_path(&w, path);
+    w.code = HS_ECORRUPT;
+    va_start(ap, fmt);
+    vsnprintf(w.message, sizeof(w.message), fmt, ap);
+    va_end(ap);
+    opts->warning(opts->warning_ctx, &w);
+}
+
+/* Tries the index at ipath: the graph, or NULL (silently when there is
+ * no such file; with a warning and report->rejected otherwise). */
+static hs_graph *
+try_index(const char *dump, const char *ipath, const hs_load_options *opts,
+          const hs_fingerprint *fp, hs_index_report *r)
+{
+    hs_snap_expect want = {fp, 1, hs_snapcache_variant(opts),
+                           opts->threads};
+    hs_mapping *m;
+    hs_error e;
+    hs_graph *g;
+    double t0 = now();
+    if (access(ipath, F_OK) != 0) {
+        return NULL;
+    }
+    hs_error_clear(&e);
+    if (hs_mapping_open(&m, ipath, opts->allocator, &e) == 0
+        && (g = hs_snapshot_read(m, &want, &e)) != NULL) {
+        r->used = 1;
+        r->open_seconds = now() - t0;
+        r->bytes = hs_mapping_size(g->mapping);
+        snprintf(r->path, sizeof(r->path), "%s", ipath);
+        g->stats.load_seconds = r->open_seconds;
+        return g;
+    }
+    r->rejected = 1;
+    snprintf(r->path, sizeof(r->path), "%s", ipath);
+    snprintf(r->reason, sizeof(r->reason), "%s", e.message);
+    warn(opts, dump, "index %s not used: %s; loading the dump", ipath,
+         e.message);
+    return NULL;
+}
+
+/* Where to write: the path of a rejected index, else beside the dump if
+ * its folder is writable, else the cache folder (created). */
+static int
+write_place(const char *dump, const hs_load_options *opts,
+            const hs_index_report *r, char *out, size_t size)
+{
+    char dir[PATH_MAX];
+    const char *slash;
+    struct stat st;
+    if (r->rejected) {
+        snprintf(out, size, "%s", r->path);
+        return HS_OK;
+    }
+    slash = strrchr(dump, '/');
+    if (!slash) {
+        snprintf(dir, sizeof(dir), ".");
+    } else {
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dump + 1), dump);
+    }
+    /* A folder whose mode lets nobody write is read-only even for root,
+     * who could write it anyway: shared data stays untouched. */
+    if (access(dir, W_OK) == 0 && stat(dir, &st) == 0
+        && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
+        return hs_index_path(dump, opts, 0, out, size);
+    }
+    HS_TRY(cache_dir(dir, sizeof(dir)));
+    for (char *p = dir + 1; *p; p++) { /* mkdir -p */
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0755);
+            *p = '/';
+        }
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        return HS_EIO;
+    }
+    return hs_index_path(dump, opts, 1, out, size);
+}
+
+static void
+write_index(hs_graph *g, const char *dump, const hs_load_options *opts,
+            const hs_fingerprint *fp, hs_index_report *r)
+{
+    char ipath[sizeof(r->path)];
+    hs_error e;
+    double t0 = now();
+    hs_error_clear(&e);
+    if (write_place(dump, opts, r, ipath, sizeof(ipath)) < 0) {
+        hs_error_set(&e, HS_EIO, "no place to write an index (the dump's "
+                     "folder is read-only and there is no cache folder)");
+    } else {
+        snprintf(r->path, sizeof(r->path), "%s", ipath);
+        if (write_stamped(g, fp, opts, ipath, &r->bytes, &e) == 0) {
+            r->written = 1;
+            r->write_seconds = now() - t0;
+            return;
+        }
+    }
+    r->write_failed = 1;
+    snprintf(r->reason, sizeof(r->reason), "%s", e.message);
+}
+
+/* Whether a freshly loaded graph should get an index. A load that warned
+ * or skipped bad lines never does, even when forced: reopening would not
+ * repeat those reports (r->reason says so when forced). */
+static bool
+worth_writing(const hs_graph *g, hs_index_flags flags, uint64_t warnings,
+              hs_index_report *r)
+{
+    if (warnings || g->stats.bad_lines) {
+        if (flags & HS_INDEX_FORCE_WRITE) {
+            r->write_failed = 1;
+            snprintf(r->reason, sizeof(r->reason), "not indexed: the load "
+                     "reported problems that reopening would hide");
+        }
+        return false;
+    }
+    if (flags & HS_INDEX_FORCE_WRITE) {
+        return true;
+    }
+    return !(flags & HS_INDEX_NO_WRITE)
+           && g->stats.input_bytes >= HS_INDEX_MIN_BYTES;
+}
+
+hs_graph *
+hs_graph_open(const char *path, const hs_load_options *opts,
+              hs_index_flags flags, hs_index_report *report,
+              hs_error *err)
+{
+    hs_load_options defaults, mine;
+    hs_index_report scratch;
+    open_ctx oc;
+    hs_fingerprint fp;
+    hs_graph *g = NULL;
+    char ipath[sizeof(report->path)];
+    hs_index_report *r = report ? report : &scratch;
+    memset(r, 0, sizeof(*r));
+    if (!opts) {
+        hs_load_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (strcmp(path, "-") == 0 || opts->dialect != HS_DIALECT_AUTO
+        || hs_fingerprint_file(path, &fp, NULL) < 0) {
+        return hs_graph_load(path, opts, err); /* no index possible */
+    }
+    if (!(flags & HS_INDEX_NO_READ)) {
+        if (hs_index_path(path, opts, 0, ipath, sizeof(ipath)) == 0) {
+            g = try_index(path, ipath, opts, &fp, r);
+        }
+        if (!g && !r->rejected
+            && hs_index_path(path, opts, 1, ipath, sizeof(ipath)) == 0) {
+            g = try_index(path, ipath, opts, &fp, r);
+        }
+        if (g) {
+            return g;
+        }
+    }
+    oc = (open_ctx){opts, 0};
+    mine = *opts;
+    mine.warning = count_warning;
+    mine.warning_ctx = &oc;
+    g = hs_graph_load(path, &mine, err);
+    if (!g) {
+        return NULL;
+    }
+    if (worth_writing(g, flags, oc.warnings, r)) {
+        write_index(g, path, opts, &fp, r);
+    }
+    if (r->write_failed) {
+        if (flags & HS_INDEX_FORCE_WRITE) {
+            hs_error_set(err, r->path[0] ? HS_EIO : HS_EINVAL, "%s",
+                         r->reason);
+            hs_error_path(err, r->path[0] ? r->path : path);
+            hs_graph_free(g);
+            return NULL;
+        }
+        warn(opts, path, "cannot write an index: %s", r->reason);
+    }
+    return g;
+}

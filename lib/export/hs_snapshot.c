@@ -1,0 +1,326 @@
+/*
+ * hs_snapshot.c - the snapshot index writer.
+ *
+ * Lay out the sections (hs_snapfmt.h), then write them chunk by chunk
+ * straight from the graph's arrays: each worker takes the next chunk,
+ * checksums it while it is in cache and pwrite()s it at its offset, so
+ * the index costs one pass over the graph and no copy. The header and
+ * tables go last, then the file is renamed into place.
+ */
+#include "hs_snapshot.h"
+
+#include "../graph/hs_graph_internal.h"
+#include "../graph/hs_snapfmt.h"
+#include "../util/hs_checksum.h"
+#include "../util/hs_error.h"
+#include "../util/hs_mem.h"
+#include "../util/hs_threads.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct out_section {
+    uint32_t id, elem;
+    const void *p;
+    uint64_t count;
+} out_section;
+
+typedef struct writer {
+    int fd;
+    out_section sec[HS_SNAP_ID_END];
+    hs_snap_section table[HS_SNAP_ID_END];
+    uint32_t nsec;
+    uint64_t *chunks;
+    uint64_t nchunks;
+    uint64_t file_bytes;
+    atomic_uint_fast64_t next;
+    atomic_int error;         /* errno of the first failed write */
+} writer;
+
+static void
+add(writer *w, uint32_t id, uint32_t elem, const void *p, uint64_t count)
+{
+    w->sec[w->nsec++] = (out_section){id, elem, p, count};
+}
+
+static void
+add_csr(writer *w, const hs_csr *c, uint32_t off_id, uint32_t t_id,
+        uint64_t n, const uint32_t *zeros)
+{
+    if (c->off64) {
+        add(w, off_id, 8, c->off64, n + 1);
+    } else {
+        add(w, off_id, 4, c->off32 ? c->off32 : zeros, n + 1);
+    }
+    add(w, t_id, 4, c->targets, c->off32 || c->off64 ? c->nedges : 0);
+}
+
+static void
+put_double(uint64_t *meta, unsigned i, double d)
+{
+    memcpy(&meta[i], &d, sizeof(d));
+}
+
+static void
+fill_meta(const hs_graph *g, uint64_t *mt)
+{
+    const hs_load_stats *st = &g->stats;
+    memset(mt, 0, HS_META_COUNT * sizeof(*mt));
+    mt[HS_META_N] = g->n;
+    mt[HS_META_LIVE] = g->live;
+    mt[HS_META_GRAPH_FLAGS] = (g->have_parents ? HS_SNAP_HAVE_PARENTS : 0)
+                              | (g->expensive_removed
+                                     ? HS_SNAP_EXPENSIVE_REMOVED : 0);
+    mt[HS_META_DIALECT] = (uint64_t)g->dialect;
+    mt[HS_META_INDEX_COUNT] = g->ix->x.count;
+    mt[HS_META_LINES] = st->lines;
+    mt[HS_META_RECORDS] = st->records;
+    mt[HS_META_OBJECTS] = st->objects;
+    mt[HS_META_REFERENCES] = st->references;
+    mt[HS_META_DUPLICATES] = st->duplicates;
+    mt[HS_META_DANGLING_REFS] = st->dangling_refs;
+    mt[HS_META_DANGLING_ADDRESSES] = st->dangling_addresses;
+    mt[HS_META_BAD_LINES] = st->bad_lines;
+    mt[HS_META_TRUNCATED_LINE] = st->truncated_line;
+    mt[HS_META_COLLAPSED] = st->collapsed;
+    mt[HS_META_INPUT_BYTES] = st->input_bytes;
+    mt[HS_META_FILE_BYTES] = st->file_bytes;
+    mt[HS_META_TYPES] = st->types;
+    mt[HS_META_ST_DIALECT] = (uint64_t)st->dialect;
+    mt[HS_META_COMPRESSION] = (uint64_t)st->compression;
+    mt[HS_META_HAS_HEADER] = st->has_header ? 1 : 0;
+    mt[HS_META_DUMP_TIME] = (uint64_t)st->dump_time;
+    mt[HS_META_PID] = (uint64_t)st->pid;
+    mt[HS_META_DICTS_KV] = st->dicts_kv;
+    mt[HS_META_DICTS_VK] = st->dicts_vk;
+    mt[HS_META_DICTS_VALUES] = st->dicts_values;
+    mt[HS_META_DICTS_EMPTY] = st->dicts_empty;
+    mt[HS_META_DICTS_UNKNOWN] = st->dicts_unknown;
+    memcpy(&mt[HS_META_PYTHON], st->python_version,
+           sizeof(st->python_version));
+    put_double(mt, HS_META_LOAD_SECONDS, st->load_seconds);
+}
+
+/* Offsets of every section and the chunk table; false on overflow. */
+static bool
+lay_out(writer *w)
+{
+    uint64_t pos, chunk = 0;
+    for (uint32_t i = 0; i < w->nsec; i++) {
+        chunk += hs_snap_chunks(w->sec[i].count * w->sec[i].elem);
+    }
+    w->nchunks = chunk;
+    pos = hs_snap_align(sizeof(hs_snap_header)
+                        + w->nsec * sizeof(hs_snap_section) + chunk * 8);
+    chunk = 0;
+    for (uint32_t i = 0; i < w->nsec; i++) {
+        const out_section *o = &w->sec[i];
+        uint64_t bytes = o->count * o->elem;
+        w->table[i] = (hs_snap_section){o->id, o->elem, pos, o->count, chunk};
+        chunk += hs_snap_chunks(bytes);
+        if (__builtin_add_overflow(pos, bytes, &pos)) {
+            return false;
+        }
+        pos = hs_snap_align(pos);
+    }
+    w->file_bytes = pos;
+    return true;
+}
+
+static bool
+write_all(int fd, const void *p, size_t len, uint64_t off)
+{
+    const char *q = p;
+    while (len) {
+        ssize_t n = pwrite(fd, q, len, (off_t)off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        q += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    return true;
+}
+
+static void *
+write_chunks(void *arg)
+{
+    writer *w = arg;
+    uint32_t s = 0;
+    for (;;) {
+        uint64_t c = atomic_fetch_add(&w->next, 1), from, to, bytes;
+        const unsigned char *p;
+        if (c >= w->nchunks || atomic_load(&w->error)) {
+            return NULL;
+        }
+        while (s + 1 < w->nsec && w->table[s + 1].first_chunk <= c) {
+            s++;
+        }
+        while (w->table[s].first_chunk > c) {
+            s--;
+        }
+        bytes = w->table[s].count * w->table[s].elem_bytes;
+        from = (c - w->table[s].first_chunk) * HS_SNAP_CHUNK;
+        to = from + HS_SNAP_CHUNK < bytes ? from + HS_SNAP_CHUNK : bytes;
+        p = (const unsigned char *)w->sec[s].p + from;
+        w->chunks[c] = hs_checksum(p, (size_t)(to - from), w->table[s].id);
+        if (!write_all(w->fd, p, (size_t)(to - from),
+                       w->table[s].offset + from)) {
+            int zero = 0;
+            atomic_compare_exchange_strong(&w->error, &zero,
+                                           errno ? errno : EIO);
+            return NULL;
+        }
+    }
+}
+
+static int
+write_body(writer *w, unsigned threads)
+{
+    pthread_t t[HS_MAX_THREADS];
+    bool started[HS_MAX_THREADS] = {false};
+    for (unsigned i = 1; i < threads; i++) {
+        started[i] = pthread_create(&t[i], NULL, write_chunks, w) == 0;
+    }
+    write_chunks(w);
+    for (unsigned i = 1; i < threads; i++) {
+        if (started[i]) {
+            pthread_join(t[i], NULL);
+        }
+    }
+    return atomic_load(&w->error);
+}
+
+/* The header, section table and chunk table, checksummed, at offset 0. */
+static bool
+write_head(writer *w, const hs_fingerprint *fp, uint32_t variant,
+           const hs_allocator *a)
+{
+    size_t tbytes = w->nsec * sizeof(hs_snap_section);
+    size_t cbytes = (size_t)w->nchunks * 8;
+    size_t len = sizeof(hs_snap_header) + tbytes + cbytes;
+    unsigned char *buf = hs_calloc(a, 1, len);
+    hs_snap_header h;
+    bool ok;
+    if (!buf) {
+        return false;
+    }
+    memset(&h, 0, sizeof(h));
+    memcpy(h.magic, HS_SNAP_MAGIC, 8);
+    h.version = HS_SNAP_VERSION;
+    h.header_bytes = sizeof(h);
+    h.endian = HS_SNAP_ENDIAN;
+    h.pointer_bytes = sizeof(void *);
+    h.variant = variant;
+    h.nsections = w->nsec;
+    h.file_bytes = w->file_bytes;
+    h.nchunks = w->nchunks;
+    h.dump_size = fp->size;
+    h.dump_mtime_sec = fp->mtime_sec;
+    h.dump_mtime_nsec = fp->mtime_nsec;
+    h.dump_sample = fp->sample;
+    snprintf(h.producer, sizeof(h.producer), "heapscope %s", hs_version());
+    memcpy(buf + sizeof(h), w->table, tbytes);
+    memcpy(buf + sizeof(h) + tbytes, w->chunks, cbytes);
+    h.table_checksum = hs_checksum(buf + sizeof(h), tbytes + cbytes,
+                                   hs_checksum(&h, sizeof(h), 0));
+    memcpy(buf, &h, sizeof(h));
+    ok = write_all(w->fd, buf, len, 0);
+    hs_mfree(a, buf);
+    return ok;
+}
+
+static void
+collect(writer *w, const hs_graph *g, const uint64_t *meta,
+        const uint32_t *zeros)
+{
+    uint64_t n = g->n;
+    add(w, HS_SNAP_META, 8, meta, HS_META_COUNT);
+    add(w, HS_SNAP_ADDR, 8, g->addr, n);
+    add(w, HS_SNAP_TYPE, 4, g->type, n);
+    add(w, HS_SNAP_SIZE, 4, g->size, n);
+    add(w, HS_SNAP_LEN, 4, g->len, n);
+    add(w, HS_SNAP_TEXT, 4, g->text, n);
+    add(w, HS_SNAP_FLAGS, 1, g->flags, n);
+    add(w, HS_SNAP_WSIZE_IDS, 4, g->wide_size.ids, g->wide_size.len);
+    add(w, HS_SNAP_WSIZE_VALS, 8, g->wide_size.vals, g->wide_size.len);
+    add(w, HS_SNAP_WLEN_IDS, 4, g->wide_len.ids, g->wide_len.len);
+    add(w, HS_SNAP_WLEN_VALS, 8, g->wide_len.vals, g->wide_len.len);
+    add_csr(w, &g->children, HS_SNAP_CH_OFF, HS_SNAP_CH_TARGETS, n, zeros);
+    add_csr(w, &g->parents, HS_SNAP_PA_OFF, HS_SNAP_PA_TARGETS, n, zeros);
+    add(w, HS_SNAP_TYPE_LENS, 4, g->types.lens, g->types.count);
+    add(w, HS_SNAP_TYPE_POOL, 1, g->types.pool, g->types.pool_len);
+    add(w, HS_SNAP_TEXTPOOL, 1, g->texts.data, g->texts.len);
+    add(w, HS_SNAP_SLOTS, 4, g->ix->x.slots, g->ix->x.cap);
+}
+
+int
+hs_snapshot_write_file(const hs_graph *g, const char *path,
+                       const hs_fingerprint *fp, uint32_t variant,
+                       unsigned threads, uint64_t *bytes, hs_error *err)
+{
+    static atomic_uint serial;
+    uint64_t meta[HS_META_COUNT];
+    char tmp[4096];
+    writer w;
+    uint32_t *zeros = NULL;
+    int rc = HS_OK, e;
+    HS_RETURN_IF(!g->have_parents, HS_EINVAL, err,
+                 "an index needs the parents computed");
+    HS_RETURN_IF(!hs_graph_ensure_index(g), HS_ENOMEM, err, "out of memory");
+    HS_RETURN_IF(snprintf(tmp, sizeof(tmp), "%s.tmp-%ld-%u", path,
+                          (long)getpid(), atomic_fetch_add(&serial, 1))
+                 >= (int)sizeof(tmp), HS_EINVAL, err, "path too long");
+    memset(&w, 0, sizeof(w));
+    if (!g->children.off32 && !g->children.off64) {
+        zeros = hs_calloc(g->a, (size_t)g->n + 1, sizeof(*zeros));
+        HS_RETURN_IF(!zeros, HS_ENOMEM, err, "out of memory");
+    }
+    fill_meta(g, meta);
+    collect(&w, g, meta, zeros);
+    if (!lay_out(&w)
+        || !(w.chunks = hs_calloc(g->a, (size_t)w.nchunks + 1, 8))) {
+        hs_mfree(g->a, zeros);
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (w.fd < 0) {
+        rc = hs_error_set(err, HS_EIO, "cannot create %s: %s", tmp,
+                          strerror(errno));
+        goto out;
+    }
+    if (ftruncate(w.fd, (off_t)w.file_bytes) != 0
+        || (e = write_body(&w, hs_threads(threads))) != 0
+        || !write_head(&w, fp, variant, g->a)) {
+        e = errno;
+        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", tmp,
+                          strerror(atomic_load(&w.error) ? atomic_load(&w.error)
+                                                        : e));
+    }
+    if (close(w.fd) != 0 && rc == 0) {
+        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", tmp,
+                          strerror(errno));
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = hs_error_set(err, HS_EIO, "cannot rename to %s: %s", path,
+                          strerror(errno));
+    }
+    if (rc < 0) {
+        unlink(tmp);
+    } else if (bytes) {
+        *bytes = w.file_bytes;
+    }
+out:
+    hs_mfree(g->a, zeros);
+    hs_mfree(g->a, w.chunks);
+    return rc;
+}

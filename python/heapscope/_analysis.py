@@ -1,0 +1,455 @@
+"""heapscope's analysis API: meliae's ObjManager and proxies, backed by C.
+
+``heapscope.load(path)`` returns an :class:`ObjManager`. Everything that
+touches many objects runs in the C library (include/heapscope.h) through
+``heapscope._analyzer``; this module holds only the conveniences that
+are cheaper to read in Python than in C: argument handling, meliae's
+aliases, the summary table's text and the small result classes.
+
+Bulk results are ``NodeList`` objects: arrays of node ids in C that make
+a proxy only for the item you index or iterate (docs/python.md).
+"""
+
+import collections
+import io
+import os
+import sys
+import tempfile
+import warnings
+
+try:
+    from collections.abc import Mapping
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    from collections import Mapping
+
+from heapscope import _analyzer
+from heapscope._analyzer import HeapscopeError, NodeList
+
+__all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
+           "TypeSummary", "DiffResult", "DiffRow", "Path", "HeapscopeError"]
+
+_DIALECTS = {
+    None: _analyzer.DIALECT_AUTO,
+    "auto": _analyzer.DIALECT_AUTO,
+    "py2": _analyzer.DIALECT_PY2,
+    "py3": _analyzer.DIALECT_PY3,
+    "py311": _analyzer.DIALECT_PY311,
+    "heapscope": _analyzer.DIALECT_HEAPSCOPE,
+}
+
+
+# --------------------------------------------------------------------------
+# Proxies
+# --------------------------------------------------------------------------
+
+class MemObject(_analyzer.Node):
+    """The proxy of one dumped object (meliae's ``_MemObjectProxy``).
+
+    A small C object (the manager and a node id); every attribute reads
+    the C graph. ``repr`` is meliae's: ``dict(140478455628136 1048B
+    24refs 1par)``. Proxies compare and hash by address.
+    """
+
+    __slots__ = ()
+
+    def iter_recursive_refs(self, excluding=None):
+        """Iterate over everything reachable from this object, itself
+        first, in meliae's order (see ``walk``, which returns the same
+        objects as a NodeList)."""
+        return iter(self.walk(excluding))
+
+    def summarize(self, excluding=None):
+        """``manager.summarize(self, excluding)``."""
+        return self.manager.summarize(self, excluding)
+
+
+# --------------------------------------------------------------------------
+# summarize (FORMAT.md 4.6)
+# --------------------------------------------------------------------------
+
+class TypeSummary(object):
+    """One type's totals; ``repr`` is meliae's per-type line."""
+
+    __slots__ = ("type_str", "count", "total_size", "sq_sum", "max_size",
+                 "max_address")
+
+    def __init__(self, type_str, count, total_size, sq_sum, max_size,
+                 max_address):
+        self.type_str = type_str
+        self.count = count
+        self.total_size = total_size
+        self.sq_sum = sq_sum
+        self.max_size = max_size
+        self.max_address = max_address
+
+    @property
+    def avg(self):
+        return self.total_size / float(self.count) if self.count else 0.0
+
+    @property
+    def std_dev(self):
+        if not self.count:
+            return 0.0
+        avg = self.avg
+        variance = self.sq_sum / self.count - avg * avg
+        return max(variance, 0.0) ** 0.5
+
+    def __repr__(self):
+        return ("%s: %d, %d bytes, %.3f avg bytes, %.3f std dev, "
+                "%d max @ %d" % (self.type_str, self.count, self.total_size,
+                                 self.avg, self.std_dev, self.max_size,
+                                 self.max_address))
+
+
+def _pct(part, whole):
+    # Computed in double precision and truncated toward zero, as meliae.
+    return int(part * 100.0 / whole) if whole else 0
+
+
+_COLUMNS = (("Index", 6), ("Count", 8), ("%", 4), ("Size", 10), ("%", 4),
+            ("Cum", 4), ("Max", 8))
+
+
+class Summary(object):
+    """What ``summarize()`` returns (meliae's ``_ObjSummary``).
+
+    ``str()`` (and ``repr()``) is meliae's table of the top 20 types.
+    ``summaries`` is the list of :class:`TypeSummary`, sorted by size
+    until ``by_count()`` re-sorts it; ``type_summaries`` maps type
+    strings to them.
+    """
+
+    def __init__(self, rows):
+        self.type_summaries = {}
+        self.total_count = 0
+        self.total_size = 0
+        for row in rows:
+            ts = TypeSummary(*row)
+            self.type_summaries[ts.type_str] = ts
+            self.total_count += ts.count
+            self.total_size += ts.total_size
+        self.summaries = list(self.type_summaries.values())
+        self.by_size()
+
+    def _sort(self, key):
+        # Ties go by type string (heapscope); UTF-8 byte order equals
+        # code point order.
+        self.summaries.sort(key=lambda t: t.type_str)
+        self.summaries.sort(key=key, reverse=True)
+        return self
+
+    def by_size(self):
+        """Sort by (total size, count), descending. Returns self."""
+        return self._sort(lambda t: (t.total_size, t.count))
+
+    def by_count(self):
+        """Sort by (count, total size), descending. Returns self."""
+        return self._sort(lambda t: (t.count, t.total_size))
+
+    def text(self, max_rows=20):
+        """The table with at most max_rows rows (None: all)."""
+        rows = self.summaries if max_rows is None \
+            else self.summaries[:max_rows]
+        table = []
+        cum = 0
+        for index, ts in enumerate(rows):
+            cum += ts.total_size
+            table.append((index, ts.count, _pct(ts.count, self.total_count),
+                          ts.total_size, _pct(ts.total_size, self.total_size),
+                          _pct(cum, self.total_size), ts.max_size))
+        # Columns widen past meliae's minimum only where a value needs it.
+        widths = [max([minimum] + [len(str(row[col])) + 1 for row in table])
+                  for col, (_, minimum) in enumerate(_COLUMNS)]
+        lines = [
+            "Total %d objects, %d types, Total size = %.1fMiB (%d bytes)"
+            % (self.total_count, len(self.type_summaries),
+               self.total_size / 1024.0 / 1024.0, self.total_size),
+            "".join(label.rjust(w) for (label, _), w in zip(_COLUMNS, widths))
+            + " Kind",
+        ]
+        for row, ts in zip(table, rows):
+            lines.append("".join(str(v).rjust(w) for v, w in zip(row, widths))
+                         + " " + ts.type_str)
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.text()
+
+    __repr__ = __str__
+
+
+# --------------------------------------------------------------------------
+# om.objs
+# --------------------------------------------------------------------------
+
+class ObjMapping(Mapping):
+    """``om.objs``: address -> proxy over every live object, file order.
+
+    Iteration goes over an array of addresses made in C; values() is a
+    NodeList, so nothing makes a proxy per object unless asked to.
+    """
+
+    __slots__ = ("_om",)
+
+    def __init__(self, om):
+        self._om = om
+
+    def __getitem__(self, address):
+        return self._om[address]
+
+    def __contains__(self, address):
+        return address in self._om
+
+    def __len__(self):
+        return len(self._om)
+
+    def __iter__(self):
+        return iter(self._om.addresses())
+
+    def values(self):
+        return self._om.nodes()
+
+    def items(self):
+        nodes = self._om.nodes()
+        return zip(nodes.addresses(), nodes)
+
+    # meliae's Python 2 names
+    def iterkeys(self):
+        return iter(self)
+
+    def itervalues(self):
+        return iter(self.values())
+
+    def iteritems(self):
+        return iter(self.items())
+
+    def get(self, address, default=None):
+        return self._om.find(address, default)
+
+
+# --------------------------------------------------------------------------
+# heapscope's own analyses: results
+# --------------------------------------------------------------------------
+
+DiffRow = collections.namedtuple(
+    "DiffRow", "type_str old_count old_size new_count new_size added_count "
+    "added_size gone_count gone_size kept_count kept_size")
+
+
+class DiffResult(object):
+    """``old.diff(new)``: per-type rows and the new and gone objects."""
+
+    def __init__(self, handle):
+        self._d = handle
+        self.old = handle.old
+        self.new = handle.new
+        self.rows = [DiffRow(*r) for r in handle.rows()]
+        self.total = DiffRow(*handle.total())
+
+    def new_objects(self, type_str=None):
+        """Objects of NEW not in OLD (of type_str), largest first, as a
+        NodeList of NEW."""
+        return self._d.new_objects(type_str)
+
+    def is_new(self, obj):
+        return self._d.is_new(obj)
+
+    def is_gone(self, obj):
+        return self._d.is_gone(obj)
+
+    def text(self, max_rows=20):
+        """A table of the top growers: count and size before, after and
+        the change."""
+        head = ("%10s %10s %10s %12s %12s %12s  %s"
+                % ("old", "new", "+count", "old size", "new size", "+size",
+                   "type"))
+        lines = [head]
+        for r in self.rows[:max_rows] + [self.total]:
+            lines.append("%10d %10d %+10d %12d %12d %+12d  %s"
+                         % (r.old_count, r.new_count,
+                            r.new_count - r.old_count, r.old_size,
+                            r.new_size, r.new_size - r.old_size, r.type_str))
+        return "\n".join(lines)
+
+    __str__ = text
+
+
+class Path(object):
+    """A chain of referrers from a root to an object: ``nodes`` (a
+    NodeList, root first), ``root_kind`` ("module" or "no parents") and
+    ``labels`` (how each step reads: ``.attr``, ``['key']``, ``[3]``)."""
+
+    def __init__(self, root_kind, nodes):
+        self.root_kind = root_kind
+        self.nodes = nodes
+        self.labels = []
+        for parent, child in zip(nodes, nodes[1:]):
+            k = parent.children.index(child.address)
+            self.labels.append(parent.ref_label(k))
+
+    def __len__(self):
+        return len(self.nodes)
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def __getitem__(self, i):
+        return self.nodes[i]
+
+    def __str__(self):
+        return repr(self.nodes[0]) + "".join(self.labels)
+
+    def __repr__(self):
+        return "<Path %s>" % (self,)
+
+
+# --------------------------------------------------------------------------
+# The manager
+# --------------------------------------------------------------------------
+
+def _node(om, obj):
+    """obj as a proxy of om: a proxy, or an address."""
+    if isinstance(obj, _analyzer.Node) and obj.manager is om:
+        return obj
+    return om[obj]
+
+
+class ObjManager(_analyzer.Graph):
+    """A loaded dump (meliae's ``ObjManager``), made by :func:`load`.
+
+    ``om[address]``, ``address in om``, ``len(om)`` and ``om.objs`` reach
+    the objects; meliae's passes and queries are methods, as are
+    heapscope's own analyses (``diff``, ``path``).
+    """
+
+    def __getitem__(self, address):
+        obj = self.find(address)
+        if obj is None:
+            raise KeyError(address)
+        return obj
+
+    def __iter__(self):
+        return iter(self.nodes())
+
+    @property
+    def objs(self):
+        """A read-only mapping of address to proxy over every object."""
+        return ObjMapping(self)
+
+    def compute_referrers(self):
+        """Deprecated alias of compute_parents(), as in meliae."""
+        warnings.warn("compute_referrers is deprecated; use compute_parents",
+                      DeprecationWarning, stacklevel=2)
+        return self.compute_parents()
+
+    def summarize(self, obj=None, excluding=None):
+        """Counts and sizes by type of every object, or of what obj
+        reaches (``obj.walk(excluding)``); a :class:`Summary`."""
+        if obj is None:
+            return Summary(self.type_stats())
+        return Summary(self.type_stats(_node(self, obj).walk(excluding)))
+
+    def compute_total_size(self, obj):
+        """Compute obj's total size (stored on it, shown by repr);
+        returns obj."""
+        obj = _node(self, obj)
+        obj.compute_total_size()
+        return obj
+
+    def refs_as_dict(self, obj):
+        return _node(self, obj).refs_as_dict()
+
+    def refs_as_list(self, obj):
+        return _node(self, obj).refs_as_list()
+
+    # ---- heapscope's own analyses ----------------------------------------
+
+    def diff(self, other):
+        """Compare this dump (the earlier) with other (a later dump of
+        the same process): a :class:`DiffResult`."""
+        return DiffResult(_analyzer.Graph.diff(self, other))
+
+    def paths(self, obj, max_paths=10, exclude_types=()):
+        """Up to max_paths shortest paths from distinct roots to obj,
+        shortest first, as :class:`Path` objects; [] when no root reaches
+        obj (garbage held by a cycle)."""
+        found = _analyzer.Graph.paths(self, obj, max_paths,
+                                      list(exclude_types))
+        return [Path(kind, nodes) for kind, nodes in found]
+
+    def path(self, obj, exclude_types=()):
+        """The shortest path from a root to obj (a :class:`Path`), or
+        None."""
+        found = self.paths(obj, 1, exclude_types)
+        return found[0] if found else None
+
+
+# --------------------------------------------------------------------------
+# load
+# --------------------------------------------------------------------------
+
+def _source_path(source):
+    """(path, temporary file to delete or None) for a load source."""
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        return os.fspath(source), None
+    if hasattr(source, "fileno"):
+        try:
+            fd = source.fileno()
+        except (OSError, io.UnsupportedOperation):
+            fd = None
+        if fd is not None:
+            return "/proc/self/fd/%d" % fd, None
+    if hasattr(source, "read"):
+        # A file object without a descriptor (BytesIO, a decompressing
+        # reader): copy it out, the library reads files.
+        tmp = tempfile.NamedTemporaryFile(prefix="heapscope-", delete=False)
+        with tmp:
+            data = source.read(1 << 20)
+            while data:
+                tmp.write(data.encode("utf-8") if isinstance(data, str)
+                          else data)
+                data = source.read(1 << 20)
+        return tmp.name, tmp.name
+    raise TypeError("load: a path or a file object is needed, not %s"
+                    % type(source).__name__)
+
+
+def load(source, using_json=None, show_prog=None, collapse=True,
+         max_parents=None, *, dialect=None, threads=0, skip_bad_lines=False,
+         keep_index=True):
+    """Load a meliae-format dump and return an :class:`ObjManager`.
+
+    source: a path ("-" for stdin) or a file object; plain, gzip, bzip2
+    and zstd input are detected by content. collapse: merge instance
+    dicts into their owners (meliae's default). Parents are always
+    computed. show_prog: progress on stderr (None: only on a terminal).
+    using_json and max_parents are accepted for meliae's callers and
+    ignored (one C parser; no parent cap). dialect forces "py2", "py3",
+    "py311" or "heapscope"; threads=0 uses one parser per CPU (at most
+    8); skip_bad_lines skips malformed lines instead of failing;
+    keep_index=False frees the address index after loading (rebuilt on
+    the first lookup). The GIL is released while the library loads.
+
+    Raises HeapscopeError (with path, line, column and offset) for a
+    dump that cannot be read.
+    """
+    del using_json, max_parents
+    if dialect not in _DIALECTS:
+        raise ValueError("unknown dialect %r" % (dialect,))
+    if show_prog is None:
+        show_prog = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+    flags = 0
+    if not collapse:
+        flags |= _analyzer.LOAD_NO_COLLAPSE
+    if skip_bad_lines:
+        flags |= _analyzer.LOAD_SKIP_BAD_LINES
+    if not keep_index:
+        flags |= _analyzer.LOAD_NO_INDEX
+    path, tmp = _source_path(source)
+    try:
+        return _analyzer.load(ObjManager, path, MemObject, flags,
+                              _DIALECTS[dialect], threads, bool(show_prog))
+    finally:
+        if tmp is not None:
+            os.unlink(tmp)
+

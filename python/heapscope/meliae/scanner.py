@@ -1,0 +1,32 @@
+"""meliae.scanner on heapscope's dumper.
+
+``dump_all_objects(filename)`` writes every live object (heapscope.dump),
+and so does ``dump_gc_objects``: heapscope's dumper always writes each
+object once, with no duplicates or dangling refs, which is what
+dump_gc_objects approximated. filename may be a path or a file object.
+``size_of(obj)`` is sys.getsizeof, which heapscope's sizes equal.
+"""
+
+import sys
+
+from heapscope._dump import dump as _dump
+
+__all__ = ["dump_all_objects", "dump_gc_objects", "size_of"]
+
+
+def dump_all_objects(outf):
+    """Write every live object to outf (a path or a file object), one
+    meliae-format JSON line each, with heapscope's header line."""
+    _dump(outf)
+
+
+def dump_gc_objects(outf, recurse_depth=1):
+    """meliae's variant from gc.get_objects(); heapscope writes the whole
+    heap once (recurse_depth is accepted and ignored)."""
+    del recurse_depth
+    _dump(outf)
+
+
+def size_of(obj):
+    """The size heapscope's dumps record for obj: sys.getsizeof(obj)."""
+    return sys.getsizeof(obj)

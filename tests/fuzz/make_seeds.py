@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/).
+
+Seeds are small plain excerpts of real dumps (meliae Python 2.7 and 3.11
+from ../shared/data, heapscope's own from tests/data/log-leak), the hand-
+made dumps of tests/data, and nasty inputs written here. Crashers found by
+fuzzing are added by hand as crash-<what> files and never regenerated.
+Run once; rerunning rewrites only the seed-* files.
+
+Usage: make_seeds.py [SHARED_DATA]
+"""
+import bz2
+import glob
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(ROOT), "shared", "data")
+CORPUS = os.path.join(HERE, "corpus")
+
+
+def lines_of(path):
+    with gzip.open(path, "rb") as f:
+        return f.read().split(b"\n")
+
+
+def put(target, name, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+DUMPS = {
+    "py27": os.path.join(DATA, "meliae-py27-service.json.gz"),
+    "py311": os.path.join(DATA, "meliae-py311-service.json.gz"),
+    "hs": os.path.join(ROOT, "tests", "data", "log-leak", "memory-200.json.gz"),
+    "hs600": os.path.join(ROOT, "tests", "data", "log-leak",
+                          "memory-600.json.gz"),
+}
+
+NASTY_LINES = [
+    b"",
+    b"[",
+    b"]",
+    b'{"address": 1, "type": "str", "size": 1, "refs": []}',
+    b'{"address": 18446744073709551615, "type": "x", "size": '
+    b'18446744073709551615, "len": -9223372036854775808, "refs": [0]}',
+    b'{"address": 18446744073709551616, "type": "x", "size": 1, "refs": []}',
+    b'{"address": -1, "type": "x", "size": -1, "refs": [-1]}',
+    b'{"address": 1, "type": "\\ud800\\udc00\\udfff\\ud800", "size": 1, '
+    b'"value": "\\u0000\\"\\\\\\/\\b\\f\\n\\r\\t", "refs": []}',
+    b'{"address": 1, "type": "\xc3\x28\xf0\x9f\x98", "size": 1, "refs": []}',
+    b'{"address": 1, "type": "int", "size": 1, "value": '
+    b'123456789012345678901234567890, "refs": []}',
+    b'{"address": 1, "type": "int", "size": 1, "value": -0, "refs": []}',
+    b'{"address": 1e3, "type": "x", "size": 1.5, "refs": [1E2]}',
+    b'{"refs": [1, 2, 3], "type": "list", "address": 7, "size": 88, '
+    b'"extra": [[[[[[[[[[{"a": [{"b": null}]}]]]]]]]]]], "len": 3}',
+    b'{"address": 1, "type": "x", "size": 1, "refs": [1,2,3,],}',
+    b'{"address": 1, "address": 2, "type": "x", "type": "y", "size": 1, '
+    b'"refs": [], "refs": [5]}',
+    b'{"heapscope_dump": 1, "python": "3.11.7", "pointer_size": 8, '
+    b'"time": 1795737847, "pid": 12533}',
+    b'{"heapscope_dump": 99, "python": "' + b"9" * 100 + b'", '
+    b'"pointer_size": 3, "time": -1, "pid": -1}',
+    b'{"address": 1, "type": "x", "size": 1, "refs": [' + b"1, " * 500
+    + b"1]}",
+    b'{"address": 1, "type": "' + b"\\u00e9" * 300 + b'", "size": 1, '
+    b'"refs": []}',
+    b"{" * 200,
+    b"[" * 200 + b"]" * 200,
+    b'{"address": 1, "type": "x", "size": 1, "refs": []} trailing',
+    b'{"address": 1, "type": "x", "size": 1, "refs": []},',
+    b'\x00{"address": 1}',
+    b'{"address":1,"type":"x","size":1,"refs":[]}',
+    b' { "address" : 1 , "type" : "x" , "size" : 1 , "refs" : [ ] } ',
+]
+
+
+def main():
+    dumps = {k: lines_of(v) for k, v in DUMPS.items() if os.path.exists(v)}
+    # line: one line each of many kinds, from every dump.
+    n = 0
+    for key, lines in dumps.items():
+        seen = set()
+        for line in lines:
+            m = re.search(rb'"type": "([^"]*)"', line)
+            t = m.group(1) if m else line[:8]
+            if line and t not in seen and len(line) < 4096 and len(seen) < 60:
+                seen.add(t)
+                put("line", "%s-%03d" % (key, n), line)
+                n += 1
+    for i, line in enumerate(NASTY_LINES):
+        put("line", "nasty-%02d" % i, line)
+    # load: slices of real dumps, tests/data, nasty dumps.
+    for key, lines in dumps.items():
+        for start, count in ((0, 60), (len(lines) // 2, 120),
+                             (len(lines) - 80, 80)):
+            put("load", "%s-%d" % (key, start),
+                b"\n".join(lines[max(start, 0):start + count]) + b"\n")
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data",
+                                              "*.json"))):
+        with open(path, "rb") as f:
+            put("load", "data-" + os.path.basename(path), f.read())
+    nasty = {
+        "self-only": b'{"address": 8, "type": "list", "size": 72, "len": 1, '
+                     b'"refs": [8]}\n',
+        "no-roots": b'{"address": 8, "type": "list", "size": 72, "refs": [16]}'
+                    b'\n{"address": 16, "type": "dict", "size": 72, '
+                    b'"refs": [8]}\n',
+        "dups": b'{"address": 8, "type": "list", "size": 72, "refs": ['
+                + b"8, " * 300 + b"8]}\n",
+        "chain": b"".join(b'{"address": %d, "type": "Node", "size": 48, '
+                          b'"refs": [%d]}\n' % (8 * i, 8 * i + 8)
+                          for i in range(1, 200)),
+        "instance-dicts": b'{"address": 1, "type": "module", "size": 72, '
+                          b'"name": "m", "refs": [2]}\n'
+                          b'{"address": 2, "type": "dict", "size": 9, '
+                          b'"len": 1, "refs": [3, 4]}\n'
+                          b'{"address": 3, "type": "str", "size": 5, '
+                          b'"value": "k", "refs": []}\n'
+                          b'{"address": 4, "type": "C", "size": 5, '
+                          b'"refs": [5, 6]}\n'
+                          b'{"address": 5, "type": "dict", "size": 5, '
+                          b'"len": 1, "refs": [3, 4]}\n'
+                          b'{"address": 6, "type": "type", "size": 5, '
+                          b'"name": "C", "refs": [5]}\n',
+        "gzip": gzip.compress(b'{"address": 1, "type": "str", "size": 1, '
+                              b'"value": "x", "refs": []}\n' * 3, mtime=0),
+        "gzip-cut": gzip.compress(b'{"address": 1, "type": "x", "size": 1, '
+                                  b'"refs": []}\n' * 50, mtime=0)[:40],
+        "bzip2": bz2.compress(b'{"address": 1, "type": "list", "size": 1, '
+                              b'"refs": [1, 2]}\n' * 3),
+        "bzip2-magic": b"BZh91AY&SY" + b"\x00" * 20,
+        "zstd-magic": b"\x28\xb5\x2f\xfd" + b"\x00" * 20,
+    }
+    zstd = shutil.which("zstd")
+    if zstd:
+        nasty["zstd"] = subprocess.run(
+            [zstd, "-q", "-c"], input=nasty["dups"], stdout=subprocess.PIPE,
+            check=True).stdout
+    for name, data in nasty.items():
+        put("load", "nasty-" + name, data)
+    # diff: pairs of slices of one process's dumps, OLD %% NEW.
+    pairs = [("hs", "hs600", 0, 150), ("hs", "hs600", 5000, 200),
+             ("py311", "py311", 0, 100), ("py27", "py311", 0, 50)]
+    for a, b, start, count in pairs:
+        if a in dumps and b in dumps:
+            put("diff", "%s-%s-%d" % (a, b, start),
+                b"\n".join(dumps[a][start:start + count]) + b"\n%%\n"
+                + b"\n".join(dumps[b][start:start + count + 20]) + b"\n")
+    one = b'{"address": 8, "type": "str", "size": 50, "value": "a", ' \
+          b'"refs": []}\n'
+    two = b'{"address": 8, "type": "str", "size": 50, "value": "b", ' \
+          b'"refs": []}\n{"address": 16, "type": "list", "size": 72, ' \
+          b'"refs": [8]}\n'
+    put("diff", "nasty-reused-address", one + b"%%\n" + two)
+    put("diff", "nasty-empty-old", b"%%\n" + two)
+    put("diff", "nasty-no-separator", two)
+
+
+if __name__ == "__main__":
+    main()

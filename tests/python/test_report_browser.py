@@ -1,0 +1,381 @@
+"""`heapscope report` in a real browser: Debian's chromium, headless.
+
+The report of a real leaking program's dumps (tests/data/log-leak) is
+opened from disk and checked through the DevTools protocol, spoken over
+--remote-debugging-pipe with Python's standard library only: the suspects
+table, the growth chart, sorting by clicking a header (real mouse events),
+and no error logged (script errors, CSP violations, failed loads). A
+screenshot is saved to tests/artifacts/report.png.
+
+Then a hostile report: dumps whose str values, type names, dict keys,
+file name and title are `<script>alert(1)</script>` and
+`"><img src=x onerror=alert(2)>` must run no script and inject no
+element, both as written and with its Content-Security-Policy removed (so
+that escaping alone is tested, not only the CSP behind it).
+
+Chromium comes from scripts/deps.sh; the test skips, saying why, only
+when it is missing and cannot be installed.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+HEAPSCOPE = os.environ.get("HEAPSCOPE_BIN",
+                           os.path.join(ROOT, "build", "bin", "heapscope"))
+LOG_LEAK = [os.path.join(ROOT, "tests", "data", "log-leak",
+                         "memory-%d.json.gz" % t) for t in (200, 400, 600)]
+ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
+
+EVIL = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>']
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = find_chromium()
+    if not path:
+        proc = subprocess.run(["sh", os.path.join(ROOT, "scripts", "deps.sh")],
+                              capture_output=True, text=True, timeout=1800)
+        path = find_chromium()
+        if not path:
+            pytest.skip("chromium is not installed and scripts/deps.sh could "
+                        "not install it (exit %d): %s"
+                        % (proc.returncode, proc.stderr.strip()[-300:]))
+    return path
+
+
+class Browser:
+    """Headless chromium driven over --remote-debugging-pipe: messages
+    are JSON, each ended by a NUL byte, on fds 3 (to chromium) and 4
+    (from chromium)."""
+
+    def __init__(self, chromium):
+        self.profile = tempfile.mkdtemp(prefix="hs-chromium-")
+        to_r, self.to_w = os.pipe()
+        self.from_r, from_w = os.pipe()
+        # Move the child's ends above 4 so that dup2 cannot clobber them.
+        hi_r = os.dup(to_r) if to_r <= 4 else to_r
+        hi_w = os.dup(from_w) if from_w <= 4 else from_w
+
+        def child_fds():
+            # dup2 leaves 3 and 4 inheritable; Python's own fds are
+            # close-on-exec, so close_fds=False passes exactly these.
+            os.dup2(hi_r, 3)
+            os.dup2(hi_w, 4)
+
+        self.proc = subprocess.Popen(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-dev-shm-usage",
+             "--user-data-dir=" + self.profile, "--remote-debugging-pipe",
+             "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, preexec_fn=child_fds,
+            close_fds=False)
+        for fd in {to_r, from_w, hi_r, hi_w}:
+            os.close(fd)
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+        self.session = None
+
+    def close(self):
+        try:
+            self.send("Browser.close", session=False, wait=False)
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.to_w)
+        os.close(self.from_r)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("chromium did not answer")
+            ready, _, _ = select.select([self.from_r], [], [], left)
+            if ready:
+                chunk = os.read(self.from_r, 1 << 16)
+                if not chunk:
+                    raise EOFError("chromium closed the pipe")
+                self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def send(self, method, params=None, session=True, wait=True,
+             timeout=30):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        os.write(self.to_w, json.dumps(msg).encode() + b"\0")
+        if not wait:
+            return None
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError("%s: %s" % (method, reply["error"]))
+                return reply.get("result", {})
+            self._event(reply)
+
+    def _event(self, msg):
+        self.events.append(msg)
+        if msg.get("method") == "Page.javascriptDialogOpening":
+            # Dismiss it, or the page would hang; the test fails on it.
+            self.send("Page.handleJavaScriptDialog", {"accept": False},
+                      wait=False)
+
+    def wait_event(self, method, timeout=30):
+        deadline = time.monotonic() + timeout
+        for msg in self.events:
+            if msg.get("method") == method:
+                return msg
+        while True:
+            msg = self._read_message(deadline)
+            self._event(msg)
+            if msg.get("method") == method:
+                return msg
+
+    def open_page(self):
+        target = self.send("Target.createTarget", {"url": "about:blank"},
+                           session=False)["targetId"]
+        self.session = self.send("Target.attachToTarget",
+                                 {"targetId": target, "flatten": True},
+                                 session=False)["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            self.send(domain + ".enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": 1280, "height": 1000, "deviceScaleFactor": 1,
+                   "mobile": False})
+
+    def navigate(self, path):
+        self.events = []
+        self.send("Page.navigate", {"url": "file://" + path})
+        self.wait_event("Page.loadEventFired")
+        # Let timers and late errors land.
+        self.evaluate("new Promise(r => setTimeout(r, 200))", wait=True)
+
+    def evaluate(self, expr, wait=False):
+        res = self.send("Runtime.evaluate",
+                        {"expression": expr, "returnByValue": True,
+                         "awaitPromise": wait})
+        if "exceptionDetails" in res:
+            raise RuntimeError("%s: %s" % (expr, res["exceptionDetails"]))
+        return res["result"].get("value")
+
+    def click(self, selector):
+        rect = self.evaluate(
+            "(() => { const e = document.querySelector(%s);"
+            " e.scrollIntoView(); const r = e.getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+            % json.dumps(selector))
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent",
+                      {"type": kind, "x": rect[0], "y": rect[1],
+                       "button": "left", "clickCount": 1})
+
+    def problems(self):
+        """Errors logged, exceptions thrown and dialogs opened so far."""
+        out = []
+        for msg in self.events:
+            method, params = msg.get("method"), msg.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                out.append(("exception", params["exceptionDetails"]))
+            elif method == "Runtime.consoleAPICalled" and \
+                    params.get("type") in ("error", "warning", "assert"):
+                out.append(("console", params["args"]))
+            elif method == "Log.entryAdded" and \
+                    params["entry"]["level"] in ("error", "warning"):
+                out.append(("log", params["entry"]["text"]))
+            elif method == "Page.javascriptDialogOpening":
+                out.append(("dialog", params.get("message")))
+        return out
+
+    def screenshot(self, path):
+        data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    b = Browser(chromium)
+    try:
+        b.open_page()
+        yield b
+    finally:
+        b.close()
+
+
+def report(out, *dumps, title=None):
+    args = [HEAPSCOPE, "report", "-o", out] + list(dumps)
+    if title:
+        args += ["--title", title]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    return out
+
+
+def test_script_hash_matches_csp(tmp_path):
+    page = open(report(str(tmp_path / "r.html"), *LOG_LEAK)).read()
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 1
+    digest = base64.b64encode(
+        hashlib.sha256(scripts[0].encode()).digest()).decode()
+    csp = re.search(r"script-src 'sha256-([^']+)'", page).group(1)
+    assert csp == digest, ("update hs_report_script_sha256 in "
+                           "lib/export/hs_report_assets.c to \"%s\"" % digest)
+    # No network: nothing is fetched from anywhere.
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+
+
+def column(browser, table, col):
+    return browser.evaluate(
+        "Array.from(document.querySelectorAll('#%s tbody tr'))"
+        ".map(r => Number(r.cells[%d].getAttribute('data-v')))"
+        % (table, col))
+
+
+def test_leak_report(browser, tmp_path):
+    path = report(str(tmp_path / "leak.html"), *LOG_LEAK)
+    browser.navigate(path)
+    ev = browser.evaluate
+    assert ev("document.title") == "heapscope report"
+    # The suspects: dicts held by the log observer's history, first.
+    rows = ev("Array.from(document.querySelectorAll('#suspects-table tbody "
+              "tr')).map(r => [r.cells[0].textContent, "
+              "r.cells[4].querySelector('summary').textContent])")
+    assert rows[0][0] == "dict"
+    assert rows[0][1].startswith("__main__.observer.history[*]")
+    assert {r[0] for r in rows} >= {"dict", "str", "int"}
+    # The chart: inline SVG with one line per type.
+    assert ev("document.querySelectorAll('#growth-chart svg polyline')"
+              ".length") >= 3
+    assert ev("document.querySelector('#growth-chart svg').getBBox()"
+              ".width") > 100
+    # A path opens when clicked.
+    assert ev("document.querySelector('#suspects-table details').open") \
+        is False
+    browser.click("#suspects-table details summary")
+    assert ev("document.querySelector('#suspects-table details').open") \
+        is True
+    # Sorting the summary by a header click: bytes descending (the page's
+    # order), then objects descending, then ascending.
+    browser.click("#summary-table th:nth-child(2)")
+    counts = column(browser, "summary-table", 1)
+    assert counts == sorted(counts, reverse=True) and len(counts) == 30
+    assert ev("document.querySelector('#summary-table th:nth-child(2)')"
+              ".getAttribute('aria-sort')") == "descending"
+    browser.click("#summary-table th:nth-child(2)")
+    assert column(browser, "summary-table", 1) == sorted(counts)
+    # Text columns sort ascending first.
+    browser.click("#diff-table th:nth-child(1)")
+    types = ev("Array.from(document.querySelectorAll('#diff-table tbody "
+               "tr')).map(r => r.cells[0].textContent.toLowerCase())")
+    assert types == sorted(types)
+    assert browser.problems() == []
+    # The screenshot, from the top, with the first path open.
+    ev("window.scrollTo(0, 0)")
+    browser.screenshot(os.path.join(ARTIFACTS, "report.png"))
+
+
+def write_dump(path, n, t):
+    """A dump whose every string is hostile: n objects of each evil
+    type, each with an evil key and value, held from __main__ through a
+    dict keyed by evil text."""
+    lines = ['{"heapscope_dump": 1, "python": "3.12.1", "pointer_size": 8, '
+             '"time": %d, "pid": 1}' % t]
+    addr = iter(range(4096, 1 << 40, 64))
+    rec = []
+
+    def add(type_, refs=(), value=None, name=None, size=64):
+        a = next(addr)
+        r = {"address": a, "type": type_, "size": size, "refs": list(refs)}
+        if value is not None:
+            r["value"] = value
+            r["len"] = len(value)
+        if name is not None:
+            r["name"] = name
+        rec.append(r)
+        return a
+
+    held = []
+    for evil in EVIL:
+        for i in range(n):
+            k = add("str", value=EVIL[1 - EVIL.index(evil)])
+            v = add("str", value=evil + " %d" % i)
+            d = add("dict", refs=[k, v])
+            held.append(add(evil, refs=[d]))
+    lst = add("list", refs=held)
+    keys = [add("str", value=e) for e in EVIL]
+    main_dict = add("dict", refs=[keys[0], lst, keys[1], keys[1]])
+    add("module", refs=[main_dict], name="__main__")
+    with open(path, "w") as f:
+        f.write("\n".join(lines + [json.dumps(r) for r in rec]) + "\n")
+
+
+EVIL_CHECK = """(() => {
+  const bad = [];
+  if (document.scripts.length !== 1) bad.push('scripts: ' + document.scripts.length);
+  if (document.querySelector('img')) bad.push('an img element');
+  if (document.querySelector('[onerror]')) bad.push('an onerror attribute');
+  if (window.__pwned) bad.push('pwned');
+  return bad;
+})()"""
+
+
+def test_hostile_dump_runs_no_script(browser, tmp_path):
+    dumps = []
+    for i, n in enumerate((1, 2, 3)):
+        name = 'x<img src=x onerror=alert(4)>"-%d.json' % (i + 1)
+        dumps.append(str(tmp_path / name))
+        write_dump(dumps[-1], n, 1000 + 100 * i)
+    path = report(str(tmp_path / "evil.html"), *dumps,
+                  title="<script>alert(3)</script>")
+    page = open(path).read()
+    text = page.replace("&lt;script&gt;", "")
+    assert "<script>alert" not in text and "<img" not in text
+    # With its CSP, and with the CSP cut out: escaping alone must hold.
+    bare = str(tmp_path / "evil-no-csp.html")
+    with open(bare, "w") as f:
+        f.write(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>',
+                       "", page))
+    for p in (path, bare):
+        browser.navigate(p)
+        assert browser.evaluate(EVIL_CHECK) == []
+        assert browser.evaluate("document.title") == EVIL[0].replace(
+            "1", "3")
+        # The evil strings show as text: types, keys and values.
+        body = browser.evaluate("document.body.innerText")
+        for evil in EVIL:
+            assert evil in body
+        assert browser.evaluate(
+            "document.querySelectorAll('#suspects-table tbody tr').length") \
+            >= 2
+        assert browser.problems() == []

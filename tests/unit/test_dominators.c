@@ -1,0 +1,397 @@
+/*
+ * test_dominators.c - the dominator tree and retained sizes against a
+ * brute-force reference, on many small random graphs with cycles, plus
+ * hand-made cases where the answer can be read off by eye.
+ *
+ * The reference follows the definition, not the algorithm: the retained
+ * set of x is what no root reaches once x is removed; y dominates x when
+ * removing y makes x unreachable; idom(x) is the dominator of x that all
+ * its other dominators dominate (the one retaining least). The roots are
+ * chosen by the rule of hs_dominators.c, written out again here: modules
+ * and objects without parents, then, in file order, each object that
+ * none of the roots so far reaches.
+ */
+#include "hs_test.h"
+
+#include <heapscope.h>
+
+#define MAXN 40
+
+typedef struct rgraph {
+    int n;
+    int is_module[MAXN];
+    uint64_t size[MAXN];
+    int nrefs[MAXN];
+    int refs[MAXN][3 * MAXN]; /* -1 = a dangling ref */
+} rgraph;
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t
+rnd(uint32_t bound)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % bound);
+}
+
+static void
+random_graph(rgraph *r)
+{
+    int density;
+    memset(r, 0, sizeof(*r));
+    r->n = 1 + (int)rnd(MAXN);
+    density = 1 + (int)rnd(4);
+    for (int i = 0; i < r->n; i++) {
+        r->is_module[i] = rnd(12) == 0;
+        r->size[i] = 1 + rnd(1000);
+        r->nrefs[i] = (int)rnd((uint32_t)density * 2 + 1);
+        for (int k = 0; k < r->nrefs[i]; k++) {
+            /* Mostly forward, sometimes back (cycles), rarely dangling. */
+            uint32_t c = rnd(20);
+            if (c == 0) {
+                r->refs[i][k] = -1;
+            } else if (c < 14 && i + 1 < r->n) {
+                r->refs[i][k] = i + 1 + (int)rnd((uint32_t)(r->n - i - 1));
+            } else {
+                r->refs[i][k] = (int)rnd((uint32_t)r->n);
+            }
+        }
+    }
+}
+
+/* The dump text: address 1000 + i, lists and modules. */
+static char *
+dump_text(const rgraph *r)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *s = malloc(cap);
+    for (int i = 0; i < r->n; i++) {
+        len += (size_t)snprintf(s + len, cap - len,
+                                "{\"address\": %d, \"type\": \"%s\", "
+                                "\"size\": %llu, %s\"refs\": [",
+                                1000 + i, r->is_module[i] ? "module" : "list",
+                                (unsigned long long)r->size[i],
+                                r->is_module[i] ? "\"name\": \"m\", " : "");
+        for (int k = 0; k < r->nrefs[i]; k++) {
+            int t = r->refs[i][k];
+            len += (size_t)snprintf(s + len, cap - len, "%s%d", k ? ", " : "",
+                                    t < 0 ? 999999 : 1000 + t);
+        }
+        len += (size_t)snprintf(s + len, cap - len, "]}\n");
+    }
+    return s;
+}
+
+/* MARK: the reference */
+
+/* reach[i] = reachable from roots[] without entering skip (-1: none). */
+static void
+reach_from(const rgraph *r, const int *roots, int nroots, int skip,
+           int *reach)
+{
+    int stack[MAXN * MAXN], top = 0;
+    memset(reach, 0, sizeof(int) * MAXN);
+    for (int k = 0; k < nroots; k++) {
+        if (roots[k] != skip && !reach[roots[k]]) {
+            reach[roots[k]] = 1;
+            stack[top++] = roots[k];
+        }
+    }
+    while (top) {
+        int v = stack[--top];
+        for (int k = 0; k < r->nrefs[v]; k++) {
+            int t = r->refs[v][k];
+            if (t >= 0 && t != skip && !reach[t]) {
+                reach[t] = 1;
+                stack[top++] = t;
+            }
+        }
+    }
+}
+
+static int
+choose_roots(const rgraph *r, int *roots)
+{
+    int has_parent[MAXN] = {0}, reach[MAXN], n = 0;
+    for (int i = 0; i < r->n; i++) {
+        for (int k = 0; k < r->nrefs[i]; k++) {
+            if (r->refs[i][k] >= 0) {
+                has_parent[r->refs[i][k]] = 1;
+            }
+        }
+    }
+    for (int i = 0; i < r->n; i++) {
+        if (r->is_module[i] || !has_parent[i]) {
+            roots[n++] = i;
+        }
+    }
+    for (int i = 0; i < r->n; i++) {
+        reach_from(r, roots, n, -1, reach);
+        if (!reach[i]) {
+            roots[n++] = i;
+        }
+    }
+    return n;
+}
+
+typedef struct reference {
+    int idom[MAXN];          /* -1: the virtual root */
+    uint64_t retained[MAXN];
+    uint64_t count[MAXN];
+    int dominated_by[MAXN][MAXN];
+} reference;
+
+static void
+brute_force(const rgraph *r, reference *ref)
+{
+    int roots[2 * MAXN], nroots = choose_roots(r, roots), reach[MAXN];
+    memset(ref, 0, sizeof(*ref));
+    for (int x = 0; x < r->n; x++) {
+        reach_from(r, roots, nroots, x, reach);
+        for (int v = 0; v < r->n; v++) {
+            if (!reach[v]) {
+                ref->retained[x] += r->size[v];
+                ref->count[x]++;
+                if (v != x) {
+                    ref->dominated_by[v][x] = 1;
+                }
+            }
+        }
+    }
+    for (int v = 0; v < r->n; v++) {
+        ref->idom[v] = -1;
+        for (int x = 0; x < r->n; x++) {
+            if (ref->dominated_by[v][x]
+                && (ref->idom[v] < 0
+                    || ref->count[x] < ref->count[ref->idom[v]])) {
+                ref->idom[v] = x;
+            }
+        }
+    }
+}
+
+/* MARK: the differential test */
+
+static hs_graph *
+load_text(const char *text)
+{
+    hs_load_options o;
+    hs_error err;
+    hs_graph *g;
+    hs_load_options_init(&o);
+    o.flags = HS_LOAD_NO_COLLAPSE;
+    o.threads = 1;
+    g = hs_graph_load(hs_test_text("dom.json", text), &o, &err);
+    if (!g) {
+        printf("    load: %s\n", err.message);
+    }
+    return g;
+}
+
+static uint64_t
+by_type_reference(const rgraph *r, const reference *ref, int module)
+{
+    uint64_t sum = 0;
+    for (int v = 0; v < r->n; v++) {
+        int top = r->is_module[v] == module;
+        for (int x = 0; x < r->n && top; x++) {
+            if (ref->dominated_by[v][x] && r->is_module[x] == module) {
+                top = 0;
+            }
+        }
+        sum += top ? ref->retained[v] : 0;
+    }
+    return sum;
+}
+
+static int
+compare_by_type(const hs_dominators *d, const rgraph *r, const reference *ref)
+{
+    hs_retained_type *rows;
+    size_t n;
+    int bad = 0;
+    if (hs_dominators_by_type(d, &rows, &n, NULL) != 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int module = rows[i].type_len == 6;
+        bad += !CHECK_EQ_U64(rows[i].retained_size,
+                             by_type_reference(r, ref, module));
+    }
+    hs_free(rows);
+    return bad;
+}
+
+static int
+compare(const rgraph *r, const reference *ref, const hs_graph *g,
+        const hs_dominators *d)
+{
+    int bad = 0;
+    for (int v = 0; v < r->n; v++) {
+        uint32_t id = hs_graph_find(g, (uint64_t)(1000 + v));
+        uint32_t idom = hs_dominators_idom(d, id);
+        uint32_t want = ref->idom[v] < 0
+                            ? HS_NO_NODE
+                            : hs_graph_find(g, (uint64_t)(1000 + ref->idom[v]));
+        bad += !CHECK_EQ_U64(idom, want);
+        bad += !CHECK_EQ_U64(hs_dominators_retained_size(d, id),
+                             ref->retained[v]);
+        bad += !CHECK_EQ_U64(hs_dominators_retained_count(d, id),
+                             ref->count[v]);
+    }
+    return bad + compare_by_type(d, r, ref);
+}
+
+static void
+test_random_graphs(void)
+{
+    static rgraph r;
+    static reference ref;
+    int failures = 0;
+    for (int round = 0; round < 3000 && failures < 3; round++) {
+        char *text;
+        hs_graph *g;
+        hs_dominators *d;
+        random_graph(&r);
+        brute_force(&r, &ref);
+        text = dump_text(&r);
+        g = load_text(text);
+        d = g ? hs_dominators_new(g, NULL) : NULL;
+        if (!CHECK(d != NULL)) {
+            failures++;
+        } else if (compare(&r, &ref, g, d)) {
+            printf("    round %d, graph:\n%s", round, text);
+            failures++;
+        }
+        hs_dominators_free(d);
+        hs_graph_free(g);
+        free(text);
+    }
+}
+
+/* MARK: hand-made cases */
+
+/* M (module) -> A -> B -> D, A -> C -> D; E <-> F (a garbage cycle). */
+static const char diamond[] =
+    "{\"address\": 1, \"type\": \"module\", \"size\": 1, \"name\": \"m\", "
+    "\"refs\": [2]}\n"
+    "{\"address\": 2, \"type\": \"list\", \"size\": 10, \"refs\": [3, 4]}\n"
+    "{\"address\": 3, \"type\": \"list\", \"size\": 20, \"refs\": [5]}\n"
+    "{\"address\": 4, \"type\": \"list\", \"size\": 30, \"refs\": [5]}\n"
+    "{\"address\": 5, \"type\": \"dict\", \"size\": 40, \"refs\": []}\n"
+    "{\"address\": 6, \"type\": \"list\", \"size\": 50, \"refs\": [7]}\n"
+    "{\"address\": 7, \"type\": \"list\", \"size\": 60, \"refs\": [6]}\n";
+
+static void
+test_diamond(void)
+{
+    hs_graph *g = load_text(diamond);
+    hs_dominators *d = g ? hs_dominators_new(g, NULL) : NULL;
+    uint32_t *ids;
+    size_t n;
+    char *label;
+    if (!CHECK(d != NULL)) {
+        hs_graph_free(g);
+        return;
+    }
+    CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 5)),
+                 hs_graph_find(g, 2));
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 2)), 100);
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 3)), 20);
+    CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 1)), HS_NO_NODE);
+    CHECK(hs_dominators_is_root(d, hs_graph_find(g, 1)));
+    /* The cycle: 6 comes first in the file, so it is the entry. */
+    CHECK(hs_dominators_is_root(d, hs_graph_find(g, 6)));
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 6)), 110);
+    CHECK_STR(hs_dominators_root_kind(d, hs_graph_find(g, 1)), "module");
+    CHECK_STR(hs_dominators_root_kind(d, hs_graph_find(g, 6)), "unreached");
+    CHECK(hs_dominators_root_kind(d, hs_graph_find(g, 7)) == NULL);
+    CHECK_EQ_U64(hs_dominators_unreached(d), 2);
+    CHECK_EQ_U64(hs_dominators_roots(d), 2);
+    CHECK_EQ_U64(hs_dominators_total_size(d), 211);
+    CHECK_EQ_I64(hs_dominators_top(d, 3, &ids, &n, NULL), 0);
+    CHECK_EQ_U64(n, 3);
+    CHECK_EQ_U64(hs_node_address(g, ids[0]), 6);
+    CHECK_EQ_U64(hs_node_address(g, ids[1]), 1);
+    CHECK_EQ_U64(hs_node_address(g, ids[2]), 2);
+    hs_free(ids);
+    CHECK_EQ_I64(hs_dominators_children(d, hs_graph_find(g, 2), 10, &ids, &n,
+                                        NULL), 0);
+    CHECK_EQ_U64(n, 3);
+    CHECK_EQ_U64(hs_node_address(g, ids[0]), 5);
+    CHECK_EQ_U64(hs_node_address(g, ids[1]), 4);
+    CHECK_EQ_U64(hs_node_address(g, ids[2]), 3);
+    hs_free(ids);
+    label = hs_dominators_label(d, hs_graph_find(g, 5), 0, NULL);
+    CHECK_STR(label, "[0][0]");
+    hs_free(label);
+    label = hs_dominators_label(d, hs_graph_find(g, 1), 0, NULL);
+    CHECK_STR(label, "");
+    hs_free(label);
+    hs_dominators_free(d);
+    hs_graph_free(g);
+}
+
+/* A chain 300,000 long, then a ring of the same length: nothing may
+ * recurse on depth. */
+static void
+test_long_chain(void)
+{
+    const int n = 300000;
+    size_t cap = (size_t)n * 2 * 80, len = 0;
+    char *s = malloc(cap);
+    hs_graph *g;
+    hs_dominators *d;
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf(s + len, cap - len,
+                                "{\"address\": %d, \"type\": \"list\", "
+                                "\"size\": 1, \"refs\": [%d]}\n",
+                                10 + i, i + 1 < n ? 11 + i : 10);
+    }
+    /* The first object has a parent (the last): add a parentless head. */
+    len += (size_t)snprintf(s + len, cap - len,
+                            "{\"address\": 5, \"type\": \"list\", "
+                            "\"size\": 1, \"refs\": [10]}\n");
+    g = load_text(s);
+    d = g ? hs_dominators_new(g, NULL) : NULL;
+    if (CHECK(d != NULL)) {
+        CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 5)),
+                     (uint64_t)n + 1);
+        CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 10)),
+                     (uint64_t)n);
+        CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 10 + n - 1)),
+                     hs_graph_find(g, 10 + n - 2));
+        CHECK_EQ_U64(hs_dominators_unreached(d), 0);
+    }
+    hs_dominators_free(d);
+    hs_graph_free(g);
+    free(s);
+}
+
+static void
+test_needs_parents(void)
+{
+    hs_load_options o;
+    hs_error err;
+    hs_graph *g;
+    hs_load_options_init(&o);
+    o.flags = HS_LOAD_NO_PARENTS;
+    g = hs_graph_load(hs_test_text("np.json", diamond), &o, &err);
+    if (CHECK(g != NULL)) {
+        CHECK(hs_dominators_new(g, &err) == NULL);
+        CHECK_EQ_I64(err.code, HS_EINVAL);
+    }
+    hs_graph_free(g);
+}
+
+int
+main(void)
+{
+    RUN(test_diamond);
+    RUN(test_long_chain);
+    RUN(test_needs_parents);
+    RUN(test_random_graphs);
+    return hs_test_end();
+}

@@ -1,0 +1,711 @@
+/*
+ * test_snapshot.c - the snapshot index: a round trip equals a fresh load,
+ * field by field, on every test and shared dump; every truncation and
+ * every single bit flip of a small index is rejected; a touched or
+ * rewritten dump makes its index stale; passes that grow or replace
+ * arrays work on a mapped graph.
+ */
+#include "hs_test.h"
+
+#include <heapscope.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "graph/hs_graph_internal.h"
+#include "graph/hs_snapfmt.h"
+#include "graph/hs_snapshot_read.h"
+#include "util/hs_checksum.h"
+
+/* MARK: comparing graphs */
+
+static bool
+same_mem(const void *a, const void *b, size_t bytes, const char *what)
+{
+    if (bytes && (!a || !b || memcmp(a, b, bytes) != 0)) {
+        printf("    %s differ\n", what);
+        return false;
+    }
+    return true;
+}
+
+static bool
+same_csr(const hs_csr *a, const hs_csr *b, uint32_t n, const char *what)
+{
+    bool ok = a->nedges == b->nedges && !a->off32 == !b->off32;
+    if (!ok) {
+        printf("    %s: shape differs\n", what);
+        return false;
+    }
+    if (a->off32) {
+        ok = same_mem(a->off32, b->off32, ((size_t)n + 1) * 4, what);
+    } else if (a->off64) {
+        ok = same_mem(a->off64, b->off64, ((size_t)n + 1) * 8, what);
+    }
+    return ok && same_mem(a->targets, b->targets, a->nedges * 4, what);
+}
+
+static bool
+same_stats(const hs_load_stats *a, const hs_load_stats *b)
+{
+    hs_load_stats x = *a, y = *b;
+    x.load_seconds = y.load_seconds = 0;
+    x.parse_seconds = y.parse_seconds = 0;
+    x.resolve_seconds = y.resolve_seconds = 0;
+    x.passes_seconds = y.passes_seconds = 0;
+    return same_mem(&x, &y, sizeof(x), "stats");
+}
+
+/* Every field of two graphs, and every lookup by address. */
+static bool
+same_graph(const hs_graph *a, const hs_graph *b)
+{
+    uint32_t n = a->n;
+    bool ok = true;
+    if (a->n != b->n || a->live != b->live || a->dialect != b->dialect
+        || a->have_parents != b->have_parents
+        || a->expensive_removed != b->expensive_removed) {
+        printf("    counts differ: n %u/%u live %llu/%llu\n", a->n, b->n,
+               (unsigned long long)a->live, (unsigned long long)b->live);
+        return false;
+    }
+    ok &= same_mem(a->addr, b->addr, (size_t)n * 8, "addresses");
+    ok &= same_mem(a->type, b->type, (size_t)n * 4, "types");
+    ok &= same_mem(a->size, b->size, (size_t)n * 4, "sizes");
+    ok &= same_mem(a->len, b->len, (size_t)n * 4, "lens");
+    ok &= same_mem(a->text, b->text, (size_t)n * 4, "texts");
+    ok &= same_mem(a->flags, b->flags, n, "flags");
+    ok &= a->wide_size.len == b->wide_size.len
+          && same_mem(a->wide_size.ids, b->wide_size.ids,
+                      a->wide_size.len * 4, "wide sizes")
+          && same_mem(a->wide_size.vals, b->wide_size.vals,
+                      a->wide_size.len * 8, "wide sizes");
+    ok &= a->wide_len.len == b->wide_len.len
+          && same_mem(a->wide_len.ids, b->wide_len.ids, a->wide_len.len * 4,
+                      "wide lens")
+          && same_mem(a->wide_len.vals, b->wide_len.vals,
+                      a->wide_len.len * 8, "wide lens");
+    ok &= same_csr(&a->children, &b->children, n, "children");
+    if (a->have_parents) {
+        ok &= same_csr(&a->parents, &b->parents, n, "parents");
+    }
+    ok &= a->texts.len == b->texts.len
+          && same_mem(a->texts.data, b->texts.data, a->texts.len, "text pool");
+    ok &= same_stats(&a->stats, &b->stats);
+    ok &= hs_graph_type_count(a) == hs_graph_type_count(b);
+    for (uint32_t t = 0; ok && t < hs_graph_type_count(a); t++) {
+        size_t la, lb;
+        const char *sa = hs_type_name(a, t, &la), *sb = hs_type_name(b, t, &lb);
+        ok &= la == lb && memcmp(sa, sb, la) == 0;
+    }
+    for (uint32_t i = 0; ok && i < n; i++) {
+        ok &= hs_graph_find(a, a->addr[i]) == hs_graph_find(b, b->addr[i]);
+    }
+    if (!ok) {
+        printf("    graphs differ\n");
+    }
+    return ok;
+}
+
+/* MARK: round trips */
+
+static hs_error err;
+
+/* Loads path with flags; writes its index to ipath; maps it back. */
+static bool
+round_trip(const char *path, hs_load_flags flags)
+{
+    hs_load_options opts;
+    hs_graph *fresh, *mapped;
+    const char *ipath;
+    uint64_t bytes = 0;
+    bool ok;
+    hs_load_options_init(&opts);
+    opts.flags = flags;
+    fresh = hs_graph_load(path, &opts, &err);
+    if (!fresh) {
+        return true; /* dumps that do not load have nothing to index */
+    }
+    ipath = hs_test_file("rt.hsidx", "", 0);
+    if (!CHECK(hs_index_write(fresh, path, &opts, ipath, &bytes, &err) == 0)) {
+        printf("    %s: %s\n", path, err.message);
+        hs_graph_free(fresh);
+        return false;
+    }
+    mapped = hs_index_open(ipath, &opts, &err);
+    if (!CHECK(mapped != NULL)) {
+        printf("    %s: %s\n", path, err.message);
+        hs_graph_free(fresh);
+        return false;
+    }
+    CHECK(hs_graph_is_mapped(mapped));
+    ok = CHECK(same_graph(fresh, mapped));
+    if (!ok) {
+        printf("    round trip of %s (flags %d)\n", path, (int)flags);
+    }
+    hs_graph_free(mapped);
+    hs_graph_free(fresh);
+    return ok;
+}
+
+static void
+trip_folder(const char *dir, const char *ext)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int count = 0;
+    if (!d) {
+        printf("    (no folder %s)\n", dir);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char path[1024];
+        size_t l = strlen(e->d_name), le = strlen(ext);
+        if (l < le || strcmp(e->d_name + l - le, ext) != 0) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        round_trip(path, HS_LOAD_DEFAULT);
+        round_trip(path, HS_LOAD_NO_COLLAPSE);
+        count++;
+    }
+    closedir(d);
+    CHECK(count > 0);
+}
+
+static void
+test_round_trip_test_dumps(void)
+{
+    trip_folder("data", ".json");
+}
+
+static void
+test_round_trip_shared_dumps(void)
+{
+    const char *dir = getenv("HS_SHARED_DATA");
+    trip_folder(dir ? dir : "../../shared/data", ".json.gz");
+}
+
+/* MARK: damage */
+
+static const char small_dump[] =
+    "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", "
+    "\"refs\": [2]}\n"
+    "{\"address\": 2, \"type\": \"dict\", \"size\": 232, \"len\": 2, "
+    "\"refs\": [3, 4, 5, 6]}\n"
+    "{\"address\": 3, \"type\": \"str\", \"size\": 52, \"len\": 3, "
+    "\"value\": \"key\", \"refs\": []}\n"
+    "{\"address\": 4, \"type\": \"int\", \"size\": 28, \"value\": 7, "
+    "\"refs\": []}\n"
+    "{\"address\": 5, \"type\": \"Foo\", \"size\": 5000000000, "
+    "\"refs\": [7, 8]}\n"
+    "{\"address\": 7, \"type\": \"dict\", \"size\": 100, \"len\": 0, "
+    "\"refs\": []}\n"
+    "{\"address\": 8, \"type\": \"type\", \"size\": 900, \"name\": \"Foo\", "
+    "\"refs\": []}\n";
+
+/* The bytes of the index of small_dump; caller frees. */
+static unsigned char *
+small_index(size_t *len, const char **dump_path)
+{
+    const char *dump = hs_test_text("small.json", small_dump);
+    const char *ipath = hs_test_file("small.json.hsidx", "", 0);
+    hs_graph *g = hs_graph_load(dump, NULL, &err);
+    unsigned char *buf = NULL;
+    FILE *f;
+    uint64_t bytes;
+    if (!g || hs_index_write(g, dump, NULL, ipath, &bytes, &err) != 0) {
+        printf("    %s\n", err.message);
+        hs_graph_free(g);
+        return NULL;
+    }
+    hs_graph_free(g);
+    f = fopen(ipath, "rb");
+    buf = malloc(bytes);
+    if (!f || !buf || fread(buf, 1, bytes, f) != bytes) {
+        free(buf);
+        buf = NULL;
+    }
+    if (f) {
+        fclose(f);
+    }
+    *len = (size_t)bytes;
+    if (dump_path) {
+        *dump_path = dump;
+    }
+    return buf;
+}
+
+static void
+test_whole_index_opens(void)
+{
+    size_t len;
+    unsigned char *buf = small_index(&len, NULL);
+    hs_graph *g;
+    if (!CHECK(buf != NULL)) {
+        return;
+    }
+    g = hs_index_open_buffer(buf, len, NULL, &err);
+    CHECK(g != NULL);
+    if (g) {
+        CHECK_EQ_U64(hs_graph_count(g), 5);   /* two dicts collapsed */
+        CHECK_EQ_U64(hs_node_size(g, hs_graph_find(g, 5)), 5000000100ull);
+    }
+    hs_graph_free(g);
+    free(buf);
+}
+
+static void
+test_every_truncation_rejected(void)
+{
+    size_t len;
+    unsigned char *buf = small_index(&len, NULL);
+    int accepted = 0;
+    if (!CHECK(buf != NULL)) {
+        return;
+    }
+    for (size_t cut = 0; cut < len; cut++) {
+        hs_graph *g = hs_index_open_buffer(buf, cut, NULL, &err);
+        if (g || err.code != HS_ECORRUPT || !err.message[0]) {
+            accepted++;
+        }
+        hs_graph_free(g);
+    }
+    CHECK_EQ_U64(accepted, 0);
+    free(buf);
+}
+
+static void
+test_every_bit_flip_rejected(void)
+{
+    size_t len;
+    unsigned char *buf = small_index(&len, NULL);
+    int accepted = 0;
+    if (!CHECK(buf != NULL)) {
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            hs_graph *g;
+            buf[i] ^= (unsigned char)(1u << bit);
+            g = hs_index_open_buffer(buf, len, NULL, &err);
+            buf[i] ^= (unsigned char)(1u << bit);
+            if (g) {
+                if (accepted++ < 5) {
+                    printf("    flip of bit %d of byte %zu accepted\n", bit, i);
+                }
+                hs_graph_free(g);
+            }
+        }
+    }
+    CHECK_EQ_U64(accepted, 0);
+    free(buf);
+}
+
+static void
+test_foreign_and_junk(void)
+{
+    size_t len;
+    unsigned char *buf = small_index(&len, NULL);
+    unsigned char junk[4096];
+    hs_graph *g;
+    if (!CHECK(buf != NULL)) {
+        return;
+    }
+    /* another format version: unsupported, not damaged */
+    buf[8] = 99;
+    g = hs_index_open_buffer(buf, len, NULL, &err);
+    CHECK(g == NULL && err.code == HS_EUNSUPPORTED);
+    buf[8] = 1;
+    /* the other byte order */
+    buf[16] ^= 0x05;
+    g = hs_index_open_buffer(buf, len, NULL, &err);
+    CHECK(g == NULL && err.code == HS_EUNSUPPORTED);
+    free(buf);
+    for (size_t i = 0; i < sizeof(junk); i++) {
+        junk[i] = (unsigned char)(i * 7 + 3);
+    }
+    g = hs_index_open_buffer(junk, sizeof(junk), NULL, &err);
+    CHECK(g == NULL && err.code == HS_ECORRUPT);
+    g = hs_index_open_buffer(NULL, 0, NULL, &err);
+    CHECK(g == NULL && err.code == HS_ECORRUPT);
+}
+
+/* MARK: crafted indexes with good checksums */
+
+/* Section id's data in an index buffer, and its element count. */
+static unsigned char *
+section(unsigned char *buf, uint32_t id, uint64_t *count)
+{
+    hs_snap_header h;
+    memcpy(&h, buf, sizeof(h));
+    for (uint32_t i = 0; i < h.nsections; i++) {
+        hs_snap_section x;
+        memcpy(&x, buf + sizeof(h) + i * sizeof(x), sizeof(x));
+        if (x.id == id) {
+            *count = x.count;
+            return buf + x.offset;
+        }
+    }
+    *count = 0;
+    return NULL;
+}
+
+static void
+put32(unsigned char *p, uint64_t i, uint32_t v)
+{
+    memcpy(p + i * 4, &v, 4);
+}
+
+/* Applies mutation k to buf; false when it does not apply. */
+static bool
+mutate(unsigned char *buf, int k)
+{
+    uint64_t n, c;
+    unsigned char *meta = section(buf, HS_SNAP_META, &c);
+    unsigned char *p;
+    memcpy(&n, meta, 8);
+    switch (k) {
+    case 0: p = section(buf, HS_SNAP_CH_TARGETS, &c); put32(p, 0, (uint32_t)n); return c;
+    case 1: p = section(buf, HS_SNAP_PA_TARGETS, &c); put32(p, c - 1, 0xfffffff0u); return c;
+    case 2: p = section(buf, HS_SNAP_TYPE, &c); put32(p, 1, 1000); return c;
+    case 3: p = section(buf, HS_SNAP_CH_OFF, &c); put32(p, 1, 100); return c > 2;
+    case 4: p = section(buf, HS_SNAP_TEXT, &c); put32(p, 2, 0x7fffffff); return c;
+    case 5: p = section(buf, HS_SNAP_FLAGS, &c); p[0] = 0xe0; return c;
+    case 6: p = section(buf, HS_SNAP_SLOTS, &c);
+        for (uint64_t i = 0; i < c; i++) {
+            uint32_t v;
+            memcpy(&v, p + i * 4, 4);
+            if (v != UINT32_MAX) {
+                put32(p, i, (uint32_t)n);
+                return true;
+            }
+        }
+        return false;
+    case 7: n++; memcpy(meta, &n, 8); return true;
+    case 8: p = section(buf, HS_SNAP_TYPE_LENS, &c); put32(p, 0, 1000); return c;
+    case 9: c = 12345; memcpy(meta + 8 * HS_META_INDEX_COUNT, &c, 8); return true;
+    case 10: p = section(buf, HS_SNAP_TYPE, &c); put32(p, 0, UINT32_MAX); return c;
+    case 11: p = section(buf, HS_SNAP_PA_OFF, &c); put32(p, c - 1, 0); return c;
+    case 12: p = section(buf, HS_SNAP_WSIZE_IDS, &c); put32(p, 0, (uint32_t)n); return c;
+    case 13: p = section(buf, HS_SNAP_TEXTPOOL, &c); p[c - 1] = 0xff; p[c - 2] = 0xff; return c > 2;
+    default: return false;
+    }
+}
+
+static void
+test_crafted_indexes_rejected(void)
+{
+    size_t len;
+    unsigned char *buf = small_index(&len, NULL);
+    unsigned char *copy = malloc(len);
+    int tried = 0;
+    if (!CHECK(buf && copy)) {
+        free(buf);
+        free(copy);
+        return;
+    }
+    for (int k = 0; k < 14; k++) {
+        hs_graph *g;
+        memcpy(copy, buf, len);
+        if (!mutate(copy, k)) {
+            continue;
+        }
+        tried++;
+        if (!CHECK(hs_snapshot_reseal(copy, len) == 0)) {
+            continue;
+        }
+        g = hs_index_open_buffer(copy, len, NULL, &err);
+        if (g || err.code != HS_ECORRUPT) {
+            printf("    mutation %d accepted (%s)\n", k, err.message);
+        }
+        /* case 13 may only damage bytes no text entry covers */
+        CHECK(!g || k == 13);
+        hs_graph_free(g);
+    }
+    CHECK(tried >= 12);
+    /* padding no checksum covers: must be zero */
+    memcpy(copy, buf, len);
+    copy[len - 1] ^= 1;
+    hs_snapshot_reseal(copy, len);
+    CHECK(hs_index_open_buffer(copy, len, NULL, &err) == NULL
+          || copy[len - 1] == 1);
+    free(copy);
+    free(buf);
+}
+
+/* Reads every field a command could read; under ASan, proof that an
+ * accepted graph never reads out of bounds. */
+static uint64_t
+touch_everything(const hs_graph *g)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < hs_graph_capacity(g); i++) {
+        const uint32_t *ids;
+        uint64_t k;
+        size_t l;
+        hs_value_kind kind;
+        if (!hs_node_exists(g, i)) {
+            continue;
+        }
+        sum += hs_node_address(g, i) + hs_node_size(g, i)
+               + (uint64_t)hs_node_len(g, i) + hs_node_layout(g, i);
+        sum += (uintptr_t)hs_node_type(g, i, &l) + l;
+        if (hs_node_name(g, i, &l)) {
+            sum += l;
+        }
+        if (hs_node_value(g, i, &l, &kind)) {
+            sum += l;
+        }
+        ids = hs_node_children(g, i, &k);
+        for (uint64_t j = 0; j < k; j++) {
+            sum += ids[j] < hs_graph_capacity(g) ? hs_node_address(g, ids[j])
+                                                 : 1;
+        }
+        ids = hs_node_parents(g, i, &k);
+        for (uint64_t j = 0; j < k; j++) {
+            sum += hs_node_address(g, ids[j]);
+        }
+        sum += hs_graph_find(g, hs_node_address(g, i));
+    }
+    return sum;
+}
+
+static void
+test_random_damage_never_crashes(void)
+{
+    size_t len;
+    unsigned char *buf = small_index(&len, NULL);
+    unsigned char *copy = malloc(len);
+    uint64_t rng = 42, accepted = 0;
+    if (!CHECK(buf && copy)) {
+        free(buf);
+        free(copy);
+        return;
+    }
+    for (int round = 0; round < 3000; round++) {
+        hs_graph *g;
+        memcpy(copy, buf, len);
+        for (int m = 0; m < 1 + round % 4; m++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            /* past the header: the tables and the data */
+            copy[128 + (rng >> 33) % (len - 128)] = (unsigned char)(rng >> 20);
+        }
+        hs_snapshot_reseal(copy, len);
+        g = hs_index_open_buffer(copy, len, NULL, &err);
+        if (g) {
+            hs_summary *sum;
+            accepted++;
+            touch_everything(g);
+            /* and the passes, which grow and rewrite arrays */
+            sum = hs_summary_new(g, &err);
+            hs_summary_free(sum);
+            hs_graph_collapse_instance_dicts(g, NULL, &err);
+            hs_graph_remove_expensive_references(g, HS_EXPENSIVE_DEFAULT,
+                                                 &err);
+            touch_everything(g);
+            hs_graph_free(g);
+        }
+    }
+    printf("    %llu of 3000 damaged indexes passed every check\n",
+           (unsigned long long)accepted);
+    free(copy);
+    free(buf);
+}
+
+/* MARK: staleness through hs_graph_open */
+
+static int warnings;
+static char last_warning[600];
+
+static void
+on_warning(void *ctx, const hs_error *w)
+{
+    (void)ctx;
+    warnings++;
+    snprintf(last_warning, sizeof(last_warning), "%s", w->message);
+}
+
+static hs_graph *
+open_dump(const char *dump, hs_index_flags flags, hs_index_report *r)
+{
+    hs_load_options opts;
+    hs_load_options_init(&opts);
+    opts.warning = on_warning;
+    return hs_graph_open(dump, &opts, flags, r, &err);
+}
+
+static void
+set_mtime(const char *path, time_t sec)
+{
+    struct timespec ts[2] = {{sec, 0}, {sec, 0}};
+    utimensat(AT_FDCWD, path, ts, 0);
+}
+
+static void
+test_staleness(void)
+{
+    const char *dump = hs_test_text("stale.json", small_dump);
+    hs_index_report r;
+    hs_graph *g;
+    FILE *f;
+    remove(hs_test_file("stale.json.hsidx", "", 0)); /* listed, absent */
+    set_mtime(dump, 1700000000);
+    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    CHECK(g && r.written && !r.used);
+    hs_graph_free(g);
+    /* small dumps get no index on their own, but use one that exists */
+    warnings = 0;
+    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    CHECK(g && r.used && !r.rejected && warnings == 0);
+    hs_graph_free(g);
+    /* touched: stale, reported, loaded afresh */
+    set_mtime(dump, 1700000001);
+    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    CHECK(g && !r.used && r.rejected && warnings == 1);
+    CHECK(strstr(r.reason, "modification time") != NULL);
+    CHECK(strstr(last_warning, "stale") != NULL);
+    hs_graph_free(g);
+    /* rebuilt, then the same size and time but other content at an end */
+    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    hs_graph_free(g);
+    f = fopen(dump, "r+b");
+    if (CHECK(f != NULL)) {
+        fseek(f, 12, SEEK_SET);
+        fputc('9', f);   /* {"address": 1 -> 9: same size */
+        fclose(f);
+    }
+    set_mtime(dump, 1700000001);
+    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    CHECK(g && !r.used && r.rejected);
+    CHECK(strstr(r.reason, "content") != NULL);
+    hs_graph_free(g);
+    /* the other pipeline has an index of its own */
+    {
+        hs_load_options opts;
+        hs_load_options_init(&opts);
+        opts.flags = HS_LOAD_NO_COLLAPSE;
+        g = hs_graph_open(dump, &opts, HS_INDEX_DEFAULT, &r, &err);
+        CHECK(g && !r.used && !r.rejected);
+        CHECK(strstr(r.path, ".nocollapse.hsidx") == NULL); /* none yet */
+        hs_graph_free(g);
+    }
+}
+
+static void
+test_damaged_file_rebuilt(void)
+{
+    const char *dump = hs_test_text("damaged.json", small_dump);
+    char ipath[1024];
+    hs_index_report r;
+    hs_graph *g;
+    FILE *f;
+    remove(hs_test_file("damaged.json.hsidx", "", 0));
+    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    hs_graph_free(g);
+    snprintf(ipath, sizeof(ipath), "%s", r.path);
+    f = fopen(ipath, "r+b");
+    if (CHECK(f != NULL)) {
+        fseek(f, -70, SEEK_END);
+        fputc(0x5a, f);
+        fclose(f);
+    }
+    warnings = 0;
+    g = open_dump(dump, HS_INDEX_FORCE_WRITE | HS_INDEX_NO_READ, &r);
+    CHECK(g && r.written);
+    hs_graph_free(g);
+    f = fopen(ipath, "r+b");
+    if (CHECK(f != NULL)) {
+        fseek(f, -70, SEEK_END);
+        fputc(0x5a, f);
+        fclose(f);
+    }
+    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    CHECK(g && r.rejected && !r.used && warnings == 1);
+    CHECK(strstr(r.reason, "damaged") != NULL);
+    hs_graph_free(g);
+    if (CHECK(truncate(ipath, 1000) == 0)) {
+        g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+        CHECK(g && r.rejected && strstr(r.reason, "truncated") != NULL);
+        hs_graph_free(g);
+    }
+}
+
+/* MARK: passes on a mapped graph */
+
+static void
+test_passes_on_mapped_graph(void)
+{
+    const char *dump = hs_test_text("passes.json", small_dump);
+    const char *ipath;
+    hs_load_options opts;
+    hs_graph *fresh, *mapped;
+    hs_load_options_init(&opts);
+    opts.flags = HS_LOAD_NO_COLLAPSE;
+    ipath = hs_test_file("passes.json.nc.hsidx", "", 0);
+    fresh = hs_graph_load(dump, &opts, &err);
+    if (!CHECK(fresh && hs_index_write(fresh, dump, &opts, ipath, NULL,
+                                       &err) == 0)) {
+        hs_graph_free(fresh);
+        return;
+    }
+    mapped = hs_index_open(ipath, &opts, &err);
+    if (!CHECK(mapped != NULL)) {
+        hs_graph_free(fresh);
+        return;
+    }
+    /* collapse (flags written in place, sizes growing into the wide
+     * table, edges rebuilt), then expensive refs (a node appended: every
+     * node array and the child offsets grow) */
+    CHECK(hs_graph_collapse_instance_dicts(fresh, NULL, &err) == 0);
+    CHECK(hs_graph_collapse_instance_dicts(mapped, NULL, &err) == 0);
+    CHECK(same_graph(fresh, mapped));
+    CHECK(hs_graph_remove_expensive_references(fresh, HS_EXPENSIVE_DEFAULT,
+                                               &err) == 0);
+    CHECK(hs_graph_remove_expensive_references(mapped, HS_EXPENSIVE_DEFAULT,
+                                               &err) == 0);
+    CHECK(same_graph(fresh, mapped));
+    CHECK(hs_graph_find(mapped, 0) != HS_NO_NODE);
+    hs_graph_free(mapped);
+    hs_graph_free(fresh);
+}
+
+static void
+test_checksum_sees_every_bit(void)
+{
+    unsigned char buf[100];
+    uint64_t h;
+    int same = 0;
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        buf[i] = (unsigned char)(i * 31);
+    }
+    h = hs_checksum(buf, sizeof(buf), 0);
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            buf[i] ^= (unsigned char)(1u << bit);
+            same += hs_checksum(buf, sizeof(buf), 0) == h;
+            buf[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    CHECK_EQ_U64(same, 0);
+    CHECK(hs_checksum(buf, 99, 0) != hs_checksum(buf, 100, 0));
+}
+
+int
+main(void)
+{
+    RUN(test_checksum_sees_every_bit);
+    RUN(test_round_trip_test_dumps);
+    RUN(test_round_trip_shared_dumps);
+    RUN(test_whole_index_opens);
+    RUN(test_every_truncation_rejected);
+    RUN(test_every_bit_flip_rejected);
+    RUN(test_foreign_and_junk);
+    RUN(test_crafted_indexes_rejected);
+    RUN(test_random_damage_never_crashes);
+    RUN(test_staleness);
+    RUN(test_damaged_file_rebuilt);
+    RUN(test_passes_on_mapped_graph);
+    return hs_test_end();
+}
