@@ -5,21 +5,13 @@
 # Uses the dumps of bench/navigate.sh (bench/data/service-7.8M.json and
 # service-7.8M-grown.json: OLD plus a leaking observer with 200,000 new
 # event dicts); run it once first to make them. Prints a markdown table on
-# stdout, progress on stderr. See bench/README-leaks.md.
+# stdout, progress on stderr. See bench/README.md (dominators and leaks).
 set -euo pipefail
-export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export HEAPSCOPE_NO_INDEX=1
+measure_prefix=lk-
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-data="$here/data"
-heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
 old_name=service-7.8M.json new_name=service-7.8M-grown.json
-runs=1
-
-die() { echo "leaks.sh: error: $*" >&2; exit 1; }
-say() { echo "leaks.sh: $*" >&2; }
-usage() { sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -30,37 +22,13 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$runs" in ''|*[!0-9]*|0) die "--runs needs a positive integer" ;; esac
-[ -x "$heapscope" ] || die "$heapscope not found; build it first"
-[ -x /usr/bin/time ] || die "needs GNU time (Debian package 'time')"
+check_runs "$runs"
+need_heapscope
+need_gnu_time
 old="$data/$old_name" new="$data/$new_name"
 [ -s "$old" ] && [ -s "$new" ] || die "missing $old or $new: run" \
     "bench/navigate.sh${old_name/service-7.8M.json/} first"
 cat "$old" "$new" > /dev/null  # warm the page cache
-
-calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
-elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
-min() { calc "$1 < $2 ? $1 : $2" %.3f; }
-
-measure() {  # measure LABEL CMD...: fastest wall of $runs, largest RSS
-    local label=$1 best="" rss=0 start t kb
-    shift
-    for _ in $(seq "$runs"); do
-        start=$EPOCHREALTIME
-        if ! /usr/bin/time -f '%M' -o "$data/lk-$label.time" \
-                "$@" > "$data/lk-$label.out" 2> "$data/lk-$label.err"; then
-            cat "$data/lk-$label.err" >&2
-            die "$label failed: $*"
-        fi
-        t=$(elapsed "$start")
-        kb=$(tail -n 1 "$data/lk-$label.time")
-        best=${best:-$t}
-        best=$(min "$best" "$t")
-        [ "$kb" -gt "$rss" ] && rss=$kb
-    done
-    printf -v "${label}_s" '%s' "$best"
-    printf -v "${label}_rss" '%s' "$((rss * 1024))"
-}
 
 say "timing the loads (heapscope info)"
 measure load_old "$heapscope" info --quiet "$old"

@@ -22,21 +22,13 @@
 # Prints a markdown table with each command's wall time, its ratio to the
 # load time of what it loads, and peak RSS.
 set -euo pipefail
-export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Time the parse, not the snapshot index (bench/scale.sh times that).
 export HEAPSCOPE_NO_INDEX=1
+measure_prefix=nav-
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-data="$here/data"
-heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
 old_objects=7800000 grow_events=200000
 old_name=service-7.8M.json new_name=service-7.8M-grown.json
-runs=1
-
-die() { echo "navigate.sh: error: $*" >&2; exit 1; }
-say() { echo "navigate.sh: $*" >&2; }
-usage() { sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -48,31 +40,12 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$runs" in ''|*[!0-9]*|0) die "--runs needs a positive integer" ;; esac
-[ -x "$heapscope" ] || die "$heapscope not found; build it first or pass" \
-    "--heapscope PATH"
-[ -x /usr/bin/time ] || die "needs GNU time (Debian package 'time')"
-
-calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
-elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
-min() { calc "$1 < $2 ? $1 : $2" %.3f; }
+check_runs "$runs"
+need_heapscope
+need_gnu_time
 
 # ---- the dumps (cached, as bench/run.sh caches them) ----------------------
 
-mkdir -p "$data"
-gen="$data/gen_dump"
-if [ ! -x "$gen" ] || [ "$here/gen_dump.c" -nt "$gen" ]; then
-    say "building gen_dump"
-    ${CC:-cc} -O2 -Wall -Wextra -o "$gen" "$here/gen_dump.c"
-fi
-make_dump() {  # make_dump OBJECTS NAME
-    local dump="$data/$2"
-    if [ ! -s "$dump" ] || [ "$gen" -nt "$dump" ]; then
-        say "generating $dump ($1 objects)"
-        "$gen" --objects "$1" -o "$dump.tmp"
-        mv "$dump.tmp" "$dump"
-    fi
-}
 make_dump "$old_objects" "$old_name"
 old="$data/$old_name" new="$data/$new_name"
 
@@ -110,26 +83,6 @@ target=$(grep -m 1 '"type": "collections.deque"' "$new" \
 [ -n "$target" ] || die "no deque in $new"
 
 # ---- measuring ------------------------------------------------------------
-
-measure() {  # measure LABEL CMD...: fastest wall of $runs, largest RSS
-    local label=$1 best="" rss=0 start t kb
-    shift
-    for _ in $(seq "$runs"); do
-        start=$EPOCHREALTIME
-        if ! /usr/bin/time -f '%M' -o "$data/nav-$label.time" \
-                "$@" > "$data/nav-$label.out" 2> "$data/nav-$label.err"; then
-            cat "$data/nav-$label.err" >&2
-            die "$label failed: $*"
-        fi
-        t=$(elapsed "$start")
-        kb=$(tail -n 1 "$data/nav-$label.time")
-        best=${best:-$t}
-        best=$(min "$best" "$t")
-        [ "$kb" -gt "$rss" ] && rss=$kb
-    done
-    printf -v "${label}_s" '%s' "$best"
-    printf -v "${label}_rss" '%s' "$((rss * 1024))"
-}
 
 say "timing the loads (heapscope info)"
 measure load_old "$heapscope" info --quiet "$old"

@@ -7,7 +7,7 @@ reference loader (tests/oracle/meliae_ref.py), on the same dump, in one run.
 
 Without DUMP, bench/data/service-<N>.json is used, generated with
 bench/data/gen_dump --objects N (default 300000; gen_dump is built from
-bench/gen_dump.c as bench/run.sh builds it). Each side is timed as the
+bench/gen/ as bench/run.sh builds it). Each side is timed as the
 fastest of --runs runs (default 3) of: load the dump (meliae's default:
 collapse and parents), summarize(), str() of the summary. The two
 summary texts must be equal. Each side runs in its own child process
@@ -16,6 +16,7 @@ times, the ratio and the peak RSS of each side.
 """
 
 import argparse
+import glob
 import json
 import os
 import resource
@@ -35,8 +36,9 @@ def ensure_dump(objects):
         return path
     gen = os.path.join(data, "gen_dump")
     if not os.access(gen, os.X_OK):
-        subprocess.check_call([os.environ.get("CC", "cc"), "-O2", "-o", gen,
-                               os.path.join(HERE, "gen_dump.c")])
+        sources = sorted(glob.glob(os.path.join(HERE, "gen", "*.c")))
+        subprocess.check_call([os.environ.get("CC", "cc"), "-O2", "-o", gen]
+                              + sources)
     with open(path + ".tmp", "wb") as out:
         subprocess.check_call([gen, "--objects", str(objects)], stdout=out)
     os.rename(path + ".tmp", path)
@@ -45,7 +47,9 @@ def ensure_dump(objects):
 
 def heapscope_side(path):
     import heapscope
-    om = heapscope.load(path, show_prog=False)
+    # index=False: time the parse, as the reference does, every run (the
+    # snapshot index would serve the second run from the first one's).
+    om = heapscope.load(path, show_prog=False, index=False)
     return str(om.summarize()), len(om)
 
 

@@ -16,21 +16,16 @@
 # same run are comparable across machines; raw seconds are not.
 # --check also validates the generated dump (bench/check_dump.py).
 set -euo pipefail
-export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Time the parse, not the snapshot index (bench/scale.sh times that).
 export HEAPSCOPE_NO_INDEX=1
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-data="$here/data"
-heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
 oracle="$root/tests/oracle/meliae_ref.py"
 python="${PYTHON:-python3}"
 objects=7800000
 name=service-7.8M.json
 with_oracle=0
 check=0
-runs=1
 
 # meliae's figures for a dump of this shape (7.8 M objects): seconds and
 # peak bytes for load()+summarize(), then for the classic pipeline.
@@ -40,14 +35,6 @@ meliae_classic_s=148
 meliae_classic_rss=2400000000
 target_wc_ratio=12
 target_rss_ratio=0.6
-
-die() { echo "run.sh: error: $*" >&2; exit 1; }
-say() { echo "run.sh: $*" >&2; }
-
-usage() {
-    sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
-    exit 2
-}
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -61,41 +48,16 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$runs" in ''|*[!0-9]*|0) die "--runs needs a positive integer" ;; esac
+check_runs "$runs"
 
 # Fail before spending minutes on generation.
-[ -x "$heapscope" ] || die "$heapscope not found or not executable;" \
-    "build it first (cmake -B build && cmake --build build)" \
-    "or pass --heapscope PATH"
-if [ ! -x /usr/bin/time ]; then
-    say "installing GNU time (the 'time' package) for peak RSS"
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo=sudo
-    $sudo apt-get install -y -qq time >&2 || die "cannot install 'time'"
-fi
-
-# calc EXPR [FORMAT]: floating-point arithmetic (bash has none).
-calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
-# elapsed START: seconds since START (an $EPOCHREALTIME), 3 decimals.
-elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
-min() { calc "$1 < $2 ? $1 : $2" %.3f; }
+need_heapscope
+need_gnu_time
 
 # ---- the generator and the dump (cached) ----------------------------------
 
-mkdir -p "$data"
-gen="$data/gen_dump"
-if [ ! -x "$gen" ] || [ "$here/gen_dump.c" -nt "$gen" ]; then
-    say "building gen_dump"
-    ${CC:-cc} -O2 -Wall -Wextra -o "$gen" "$here/gen_dump.c"
-fi
+make_dump "$objects" "$name"
 dump="$data/$name"
-if [ ! -s "$dump" ] || [ "$gen" -nt "$dump" ]; then
-    say "generating $dump ($objects objects)"
-    start=$EPOCHREALTIME
-    "$gen" --objects "$objects" -o "$dump.tmp"
-    mv "$dump.tmp" "$dump"
-    say "generated in $(elapsed "$start") s"
-fi
 if [ "$check" = 1 ]; then
     say "checking the dump"
     "$python" "$here/check_dump.py" "$dump" >&2
@@ -107,29 +69,6 @@ bytes=$(stat -c %s "$dump")
 # Warm the page cache so every command reads from memory.
 cat "$dump" > /dev/null
 
-
-# measure NAME CMD...: fastest wall time of $runs runs into ${NAME}_s,
-# largest peak RSS (bytes) into ${NAME}_rss, stdout of the last run into
-# $data/NAME.out.  Stops the script if the command fails.
-measure() {
-    local label=$1 best="" rss=0 start t kb
-    shift
-    for _ in $(seq "$runs"); do
-        start=$EPOCHREALTIME
-        if ! /usr/bin/time -f '%M' -o "$data/$label.time" \
-                "$@" > "$data/$label.out" 2> "$data/$label.err"; then
-            cat "$data/$label.err" >&2
-            die "$label failed: $*"
-        fi
-        t=$(elapsed "$start")
-        kb=$(tail -n 1 "$data/$label.time")
-        best=${best:-$t}
-        best=$(min "$best" "$t")
-        [ "$kb" -gt "$rss" ] && rss=$kb
-    done
-    printf -v "${label}_s" '%s' "$best"
-    printf -v "${label}_rss" '%s' "$((rss * 1024))"
-}
 
 # wc -l takes a fraction of a second: take the best of 5.
 say "timing wc -l"

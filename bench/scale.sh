@@ -18,21 +18,13 @@
 # most of the machine's memory: run nothing else meanwhile.
 # Results go to stdout as markdown (progress to stderr).
 set -euo pipefail
-export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 unset HEAPSCOPE_NO_INDEX
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-data="$here/data"
-heapscope="${HEAPSCOPE:-$root/build/bin/heapscope}"
+measure_prefix=scale-
 runs=3
 big=0
 small=1
 big_objects=100000000
-
-die() { echo "scale.sh: error: $*" >&2; exit 1; }
-say() { echo "scale.sh: $*" >&2; }
-usage() { sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -46,60 +38,29 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ -x "$heapscope" ] || die "$heapscope not found; build it first"
-[ -x /usr/bin/time ] || die "needs GNU time (/usr/bin/time)"
+check_runs "$runs"
+need_heapscope
+need_gnu_time
 
-calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
-elapsed() { calc "$EPOCHREALTIME - $1" %.3f; }
-min() { calc "$1 < $2 ? $1 : $2" %.3f; }
-
-gen="$data/gen_dump"
-if [ ! -x "$gen" ] || [ "$here/gen_dump.c" -nt "$gen" ]; then
-    say "building gen_dump"
-    ${CC:-cc} -O2 -Wall -Wextra -o "$gen" "$here/gen_dump.c"
-fi
+make_dump 7800000 service-7.8M.json
 dump="$data/service-7.8M.json"
-if [ ! -s "$dump" ]; then
-    say "generating $dump"
-    "$gen" --objects 7800000 -o "$dump.tmp" && mv "$dump.tmp" "$dump"
-fi
 index="$dump.hsidx"
-
-# measure NAME PREP CMD...: runs PREP (a shell snippet, untimed), then CMD,
-# $runs times; fastest wall time into ${NAME}_s, peak RSS into ${NAME}_rss.
-measure() {
-    local label=$1 prep=$2 best="" rss=0 start t kb
-    shift 2
-    for _ in $(seq "$runs"); do
-        eval "$prep"
-        start=$EPOCHREALTIME
-        /usr/bin/time -f '%M' -o "$data/scale-$label.time" \
-            "$@" > "$data/scale-$label.out" 2> "$data/scale-$label.err" \
-            || { cat "$data/scale-$label.err" >&2; die "$label failed"; }
-        t=$(elapsed "$start")
-        kb=$(tail -n 1 "$data/scale-$label.time")
-        best=$(min "${best:-$t}" "$t")
-        [ "$kb" -gt "$rss" ] && rss=$kb
-    done
-    printf -v "${label}_s" '%s' "$best"
-    printf -v "${label}_rss" '%s' "$((rss * 1024))"
-}
 
 if [ "$small" = 1 ]; then
 cat "$dump" > /dev/null
 say "first load, one thread (index written)"
-measure first1 'rm -f "$index"' "$heapscope" info --threads 1 "$dump"
+measure_prep='rm -f "$index"' measure first1 "$heapscope" info --threads 1 "$dump"
 say "first load, every core (index written)"
-measure first 'rm -f "$index"' "$heapscope" info "$dump"
+measure_prep='rm -f "$index"' measure first "$heapscope" info "$dump"
 grep -q '^index  *written' "$data/scale-first.out" || die "no index written"
 say "parse alone, one thread and every core (--no-index)"
-measure parse1 : "$heapscope" info --no-index --threads 1 "$dump"
-measure parse : "$heapscope" info --no-index "$dump"
+measure parse1 "$heapscope" info --no-index --threads 1 "$dump"
+measure parse "$heapscope" info --no-index "$dump"
 say "reopen through the index"
-measure reopen : "$heapscope" info "$dump"
+measure reopen "$heapscope" info "$dump"
 grep -q '^index  *used' "$data/scale-reopen.out" || die "index not used"
-measure reopen_summary : "$heapscope" summary "$dump"
-measure parse_summary : "$heapscope" summary --no-index "$dump"
+measure reopen_summary "$heapscope" summary "$dump"
+measure parse_summary "$heapscope" summary --no-index "$dump"
 ibytes=$(stat -c %s "$index")
 objects=$(awk '$1 == "objects" { print $2 }' "$data/scale-first.out")
 refs=$(awk '$1 == "references" { print $2 }' "$data/scale-first.out")

@@ -20,6 +20,13 @@ struct option;
 /* The running subcommand's name, for messages ("summary"). */
 extern const char *cli_command;
 
+/* "s" unless n is 1, for counts in text: "%llu object%s", n, cli_s(n). */
+static inline const char *
+cli_s(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 /* "heapscope CMD: error: <what>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

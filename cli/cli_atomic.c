@@ -35,21 +35,26 @@ temp_name(const char *path, const char *suffix)
     return tmp;
 }
 
+/* Writes text to the temporary file tmp. Errors name path, the file the
+ * user asked for: the temporary name is ours, and the message is about
+ * their file (`out.html: cannot write: No space left on device`). */
 static bool
-write_all(const char *path, const char *text)
+write_all(const char *tmp, const char *path, const char *text)
 {
-    FILE *f = fopen(path, "wb");
+    FILE *f = fopen(tmp, "wb");
     size_t len = strlen(text);
     bool ok;
     if (!f) {
         cli_error("%s: cannot create: %s", path, strerror(errno));
         return false;
     }
+    errno = 0;
     ok = fwrite(text, 1, len, f) == len;
     ok = (fclose(f) == 0) && ok;
     if (!ok) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        unlink(path);
+        cli_error("%s: cannot write: %s", path,
+                  errno ? strerror(errno) : "short write");
+        unlink(tmp);
     }
     return ok;
 }
@@ -69,7 +74,7 @@ bool
 cli_write_file(const char *path, const char *text)
 {
     char *tmp = temp_name(path, "");
-    bool ok = write_all(tmp, text) && rename_into_place(tmp, path);
+    bool ok = write_all(tmp, path, text) && rename_into_place(tmp, path);
     free(tmp);
     return ok;
 }
@@ -132,7 +137,7 @@ cli_convert_to_file(const char *text, const char *in_ext,
                                                   : (char *)(uintptr_t)argv[n];
     }
     args[n] = NULL;
-    if (write_all(in, text)) {
+    if (write_all(in, path, text)) {
         ok = run(args) && rename_into_place(out, path);
         unlink(in);
         if (!ok) {

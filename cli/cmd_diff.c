@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "cli_node.h"
+#include "cli_table.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -37,16 +38,13 @@ const char cmd_diff_usage[] =
     "Exit status: 0 ok, 1 a dump could not be read or the dumps cannot be\n"
     "compared, 2 bad usage.\n";
 
-enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_ALL, OPT_TYPE, OPT_NEW,
-       OPT_LIMIT, OPT_JSON, OPT_CSV };
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+enum { OPT_TYPE = CLI_OPT_TABLE_END, OPT_NEW, OPT_LIMIT };
 
 typedef struct diff_opts {
-    uint64_t top, limit;
+    cli_table table;
+    uint64_t limit;
     const char *type;
     bool new_sample;
-    out_format format;
 } diff_opts;
 
 static long long
@@ -227,7 +225,7 @@ report(const hs_diff *d, const hs_graph *g, const char *paths[2],
        const diff_opts *o)
 {
     uint32_t *ids = NULL;
-    size_t n = 0, shown = 0, rows = rows_shown(d, o->top);
+    size_t n = 0, shown = 0, rows = rows_shown(d, o->table.top);
     hs_error err;
     bool listing = o->type || o->new_sample;
     if (listing
@@ -237,9 +235,9 @@ report(const hs_diff *d, const hs_graph *g, const char *paths[2],
         return HS_EXIT_FAILURE;
     }
     shown = (o->limit && o->limit < n) ? (size_t)o->limit : n;
-    if (o->format == FORMAT_JSON) {
+    if (o->table.format == CLI_FORMAT_JSON) {
         print_json(d, paths, rows, g, ids, shown, n);
-    } else if (o->format == FORMAT_CSV) {
+    } else if (o->table.format == CLI_FORMAT_CSV) {
         print_csv(d, rows);
     } else {
         print_text_totals(d, paths[0], paths[1]);
@@ -263,35 +261,26 @@ static int
 parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
 {
     static const struct option longopts[] = {
-        {"top", required_argument, NULL, OPT_TOP},
-        {"all", no_argument, NULL, OPT_ALL},
+        CLI_TABLE_LONGOPTS,
         {"type", required_argument, NULL, OPT_TYPE},
         {"new", no_argument, NULL, OPT_NEW},
         {"limit", required_argument, NULL, OPT_LIMIT},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"csv", no_argument, NULL, OPT_CSV},
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    int opt;
-    while ((opt = cli_next_option(argc, argv, "", longopts, load))
-           != -1) {
+    int opt, rc = HS_EXIT_OK;
+    while (rc == HS_EXIT_OK
+           && (opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
         switch (opt) {
-        case OPT_ALL: o->top = UINT64_MAX; break;
         case OPT_TYPE: o->type = optarg; break;
         case OPT_NEW: o->new_sample = true; break;
-        case OPT_JSON: o->format = FORMAT_JSON; break;
-        case OPT_CSV: o->format = FORMAT_CSV; break;
-        case OPT_TOP:
         case OPT_LIMIT:
-            if (!cli_parse_u64(optarg, opt == OPT_TOP ? &o->top : &o->limit)) {
-                return cli_usage_error("--%s wants a number, not '%s'",
-                                       opt == OPT_TOP ? "top" : "limit",
-                                       optarg);
-            }
+            rc = cli_number_option("limit", optarg, &o->limit);
             break;
-        default:
-            return cli_bad_option(argv);
+        default: rc = cli_table_option(&o->table, opt, argv); break;
         }
+    }
+    if (rc != HS_EXIT_OK) {
+        return rc;
     }
     if (argc - optind != 2) {
         return cli_usage_error(argc - optind < 2 ? "want two dumps: OLD NEW"
@@ -303,7 +292,7 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
 int
 cmd_diff(int argc, char **argv)
 {
-    diff_opts o = {20, 20, NULL, false, FORMAT_TEXT};
+    diff_opts o = {{20, CLI_FORMAT_TEXT}, 20, NULL, false};
     cli_load load;
     hs_graph *old_g = NULL, *new_g = NULL;
     hs_diff *d = NULL;

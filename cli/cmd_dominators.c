@@ -39,9 +39,10 @@ static void
 print_retained(const hs_dominators *d, uint32_t id)
 {
     char h[32];
-    printf("retains %s in %llu objects",
+    uint64_t n = hs_dominators_retained_count(d, id);
+    printf("retains %s in %llu object%s",
            cli_human_bytes(hs_dominators_retained_size(d, id), h, sizeof(h)),
-           (unsigned long long)hs_dominators_retained_count(d, id));
+           (unsigned long long)n, cli_s(n));
 }
 
 static void
@@ -64,7 +65,8 @@ static void
 dominated_text(const hs_graph *g, const hs_dominators *d, uint32_t id,
                const uint32_t *kids, size_t n, size_t all)
 {
-    printf("\nLargest of the %zu objects it dominates directly:\n", all);
+    printf("\nLargest of the %zu object%s it dominates directly:\n", all,
+           cli_s(all));
     if (!n) {
         printf("  (none)\n");
     }

@@ -24,7 +24,9 @@ const char cmd_explore_usage[] =
     "children and parents, go up, back and forward, ask what keeps it alive.\n"
     "Every listing numbers its lines, so `go 3` follows line 3. With\n"
     "OLD_DUMP (an earlier dump of the same process) `new TYPE` lists the\n"
-    "objects that are new since. On a terminal the prompt has line editing,\n"
+    "objects that are new since and `leaks` the leak suspects. `top` ranks\n"
+    "objects by the memory they retain and `dom` shows what keeps the\n"
+    "current one alive. On a terminal the prompt has line editing,\n"
     "history and tab completion of commands and type names, and long output\n"
     "is paged; otherwise commands are read from stdin, one a line, with no\n"
     "prompt (`heapscope explore dump.json < session.txt`).\n"
@@ -32,7 +34,7 @@ const char cmd_explore_usage[] =
     "Commands (`help` in the explorer says more):\n"
     "  summary [N], top [N], all TYPE [N], new [TYPE] [N], find TEXT,\n"
     "  go ADDR|N, show, parents|p, children|c, up [N], back, forward, path,\n"
-    "  refs, dot FILE, help [COMMAND], quit\n"
+    "  dominators|dom, leaks [N], refs, dot FILE, help [COMMAND], quit\n"
     CLI_LOAD_HELP
     "\n"
     "Exit status: 0 ok, 1 a dump could not be read or (reading from a\n"
@@ -126,6 +128,8 @@ cmd_explore(int argc, char **argv)
         return HS_EXIT_FAILURE;
     }
     rc = session(&x);
+    hs_leaks_free(x.leaks);
+    hs_dominators_free(x.dom);
     hs_diff_free(x.diff);
     hs_graph_free(x.old);
     hs_graph_free(x.g);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cli_atomic.h"
 #include "cli_runtime.h"
+#include "cli_table.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -42,15 +43,12 @@ const char cmd_growth_usage[] =
     "Exit status: 0 ok, 1 a dump could not be read or a chart could not be\n"
     "written, 2 bad usage.\n";
 
-enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_ALL, OPT_SVG, OPT_PNG,
-       OPT_CHART_TYPES, OPT_JSON, OPT_CSV };
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+enum { OPT_SVG = CLI_OPT_TABLE_END, OPT_PNG, OPT_CHART_TYPES };
 
 typedef struct growth_opts {
-    uint64_t top, chart_types;
+    cli_table table;
+    uint64_t chart_types;
     const char *svg, *png;
-    out_format format;
 } growth_opts;
 
 /* What is known of each dump: its run time's sources and its totals. */
@@ -204,36 +202,26 @@ static int
 parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
 {
     static const struct option longopts[] = {
-        {"top", required_argument, NULL, OPT_TOP},
-        {"all", no_argument, NULL, OPT_ALL},
+        CLI_TABLE_LONGOPTS,
         {"svg", required_argument, NULL, OPT_SVG},
         {"png", required_argument, NULL, OPT_PNG},
         {"chart-types", required_argument, NULL, OPT_CHART_TYPES},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"csv", no_argument, NULL, OPT_CSV},
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    int opt;
-    while ((opt = cli_next_option(argc, argv, "", longopts, load))
-           != -1) {
+    int opt, rc = HS_EXIT_OK;
+    while (rc == HS_EXIT_OK
+           && (opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
         switch (opt) {
-        case OPT_ALL: o->top = UINT64_MAX; break;
         case OPT_SVG: o->svg = optarg; break;
         case OPT_PNG: o->png = optarg; break;
-        case OPT_JSON: o->format = FORMAT_JSON; break;
-        case OPT_CSV: o->format = FORMAT_CSV; break;
-        case OPT_TOP:
         case OPT_CHART_TYPES:
-            if (!cli_parse_u64(optarg, opt == OPT_TOP ? &o->top
-                                                      : &o->chart_types)) {
-                return cli_usage_error("--%s wants a number, not '%s'",
-                                       opt == OPT_TOP ? "top" : "chart-types",
-                                       optarg);
-            }
+            rc = cli_number_option("chart-types", optarg, &o->chart_types);
             break;
-        default:
-            return cli_bad_option(argv);
+        default: rc = cli_table_option(&o->table, opt, argv); break;
         }
+    }
+    if (rc != HS_EXIT_OK) {
+        return rc;
     }
     if (argc - optind < 2) {
         return cli_usage_error("want two or more dumps, in the order they "
@@ -245,7 +233,7 @@ parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
 int
 cmd_growth(int argc, char **argv)
 {
-    growth_opts o = {20, 5, NULL, NULL, FORMAT_TEXT};
+    growth_opts o = {{20, CLI_FORMAT_TEXT}, 5, NULL, NULL};
     cli_load load;
     hs_growth *gr;
     hs_error err;
@@ -274,11 +262,10 @@ cmd_growth(int argc, char **argv)
         }
         label = cli_runtime_choose(gr, times, n, &source);
         free(times);
-        rows = o.top < hs_growth_types(gr) ? (size_t)o.top
-                                           : hs_growth_types(gr);
-        if (o.format == FORMAT_JSON) {
+        rows = cli_table_rows(&o.table, hs_growth_types(gr));
+        if (o.table.format == CLI_FORMAT_JSON) {
             print_json(gr, d, rows, source, label);
-        } else if (o.format == FORMAT_CSV) {
+        } else if (o.table.format == CLI_FORMAT_CSV) {
             print_csv(gr, rows);
         } else {
             print_text(gr, d, rows, source);

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "cli_node.h"
+#include "cli_path.h"
 #include "cli_retained.h"
 
 #include <getopt.h>
@@ -60,62 +61,17 @@ die_oom(void)
     exit(HS_EXIT_FAILURE);
 }
 
-/* The label of path edge nodes[k] -> nodes[k + 1]. Caller frees. */
-static char *
-step_label(const hs_graph *g, const uint32_t *nodes, size_t k, size_t max)
-{
-    uint64_t n, ref = 0;
-    const uint32_t *kids = hs_node_children(g, nodes[k], &n);
-    char *label;
-    while (ref < n && kids[ref] != nodes[k + 1]) {
-        ref++;
-    }
-    label = hs_node_ref_label(g, nodes[k], ref, max, NULL);
-    if (!label) {
-        die_oom();
-    }
-    return label;
-}
-
-/* __main__.observer.history, as `path` writes it. Caller frees. */
-static char *
-expression(const hs_graph *g, const uint32_t *nodes, size_t len)
-{
-    size_t nlen, size;
-    const char *type, *name;
-    char *text = NULL;
-    FILE *f = open_memstream(&text, &size);
-    if (!f) {
-        die_oom();
-    }
-    type = hs_node_type(g, nodes[0], &nlen);
-    name = nlen == 6 && memcmp(type, "module", 6) == 0
-               ? hs_node_name(g, nodes[0], &nlen)
-               : NULL;
-    if (name) {
-        fwrite(name, 1, nlen, f);
-    } else {
-        fprintf(f, "<%.*s@%llu>", (int)nlen, type,
-                (unsigned long long)hs_node_address(g, nodes[0]));
-    }
-    for (size_t k = 0; k + 1 < len; k++) {
-        char *label = step_label(g, nodes, k, 40);
-        if (label[0] != '.' && label[0] != '[') {
-            fputc('.', f);
-        }
-        fputs(label, f);
-        hs_free(label);
-    }
-    if (fclose(f) != 0 || !text) {
-        die_oom();
-    }
-    return text;
-}
-
 static long long
 ll(int64_t v)
 {
     return (long long)v;
+}
+
+/* |v|, for singular or plural. */
+static uint64_t
+magnitude(int64_t v)
+{
+    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
 /* MARK: text */
@@ -129,18 +85,21 @@ text_header(char **paths, const hs_graph *const *g, size_t n,
     printf("Leak report over %zu dumps of one process, in run order:\n", n);
     for (size_t i = 0; i < n; i++) {
         const hs_dominators *d = hs_leaks_dominators(l, i);
-        printf("  %zu  %s: %llu objects, %s\n", i + 1, paths[i],
+        printf("  %zu  %s: %llu object%s, %s\n", i + 1, paths[i],
                (unsigned long long)hs_graph_count(g[i]),
+               cli_s(hs_graph_count(g[i])),
                cli_human_bytes(hs_dominators_total_size(d), h, sizeof(h)));
     }
     count = hs_leaks_new_objects(l, &bytes);
-    printf("New since dump 1 and alive in dump %zu: %llu objects, %s\n", n,
-           (unsigned long long)count, cli_human_bytes(bytes, h, sizeof(h)));
+    printf("New since dump 1 and alive in dump %zu: %llu object%s, %s\n", n,
+           (unsigned long long)count, cli_s(count),
+           cli_human_bytes(bytes, h, sizeof(h)));
     count = hs_leaks_candidates(l, &bytes);
     if (n > 2) {
         printf("Of which already alive in dump 2 (the candidates): %llu "
-               "objects, %s\n",
-               (unsigned long long)count, cli_human_bytes(bytes, h, sizeof(h)));
+               "object%s, %s\n",
+               (unsigned long long)count, cli_s(count),
+               cli_human_bytes(bytes, h, sizeof(h)));
     }
     if (!hs_leaks_count(l)) {
         printf("\nNo suspect: no object holds 1 %% or more of the new objects "
@@ -157,9 +116,10 @@ text_series(const hs_leak_suspect *s, size_t n)
         if (s->ids[i] == HS_NO_NODE) {
             printf("%s -", i ? "," : "");
         } else {
-            printf("%s %s (%llu objects)", i ? "," : "",
+            printf("%s %s (%llu object%s)", i ? "," : "",
                    cli_human_bytes(s->retained_size[i], h, sizeof(h)),
-                   (unsigned long long)s->retained_count[i]);
+                   (unsigned long long)s->retained_count[i],
+                   cli_s(s->retained_count[i]));
         }
     }
     putchar('\n');
@@ -174,18 +134,10 @@ text_path(const hs_graph *g, const hs_leak_suspect *s)
                "from C)\n");
         return;
     }
-    expr = expression(g, s->path, s->path_len);
-    printf("  path: %s\n    ", expr);
+    expr = cli_path_expression(g, s->path, s->path_len);
+    printf("  path: %s\n", expr);
     free(expr);
-    cli_print_repr(g, s->path[0], 0, CLI_PREVIEW);
-    putchar('\n');
-    for (size_t k = 0; k + 1 < s->path_len; k++) {
-        char *label = step_label(g, s->path, k, CLI_PREVIEW);
-        printf("    -> %s ", label);
-        hs_free(label);
-        cli_print_repr(g, s->path[k + 1], 0, CLI_PREVIEW);
-        putchar('\n');
-    }
+    cli_path_print_steps(g, s->path, s->path_len, "    ");
 }
 
 static void
@@ -220,10 +172,13 @@ text_suspect(const hs_graph *g, const hs_leaks *l, size_t i,
     printf("\nSuspect %zu: %.*s %llu%s\n", i + 1, (int)tlen, type,
            (unsigned long long)hs_node_address(g, s->owner),
            s->owner_is_new ? " (itself new since dump 1)" : "");
-    printf("  holds %llu new objects that stay, %s; grew %+lld objects, ",
-           (unsigned long long)s->new_count,
-           cli_human_bytes(s->new_size, h, sizeof(h)), ll(s->growth_count));
-    printf("%+lld bytes over dumps %d..%zu%s\n", ll(s->growth_size),
+    printf("  holds %llu new object%s that stay%s, %s; grew %+lld object%s, ",
+           (unsigned long long)s->new_count, cli_s(s->new_count),
+           s->new_count == 1 ? "s" : "",
+           cli_human_bytes(s->new_size, h, sizeof(h)), ll(s->growth_count),
+           cli_s(magnitude(s->growth_count)));
+    printf("%+lld byte%s over dumps %d..%zu%s\n", ll(s->growth_size),
+           cli_s(magnitude(s->growth_size)),
            n > 2 ? 2 : 1, n, s->growing ? " (at every dump)" : "");
     text_series(s, n);
     printf("  made of:");
@@ -278,31 +233,14 @@ json_series(const hs_graph *const *g, const hs_leak_suspect *s, size_t n)
 static void
 json_path(const hs_graph *g, const hs_leak_suspect *s)
 {
-    char *expr;
     printf(",\n   \"path\": ");
     if (!s->path_len) {
         printf("null");
         return;
     }
-    expr = expression(g, s->path, s->path_len);
-    printf("{\"expression\": ");
-    cli_json_string(expr, strlen(expr));
-    free(expr);
-    printf(", \"steps\": [");
-    for (size_t k = 0; k < s->path_len; k++) {
-        char *label = k ? step_label(g, s->path, k - 1, 0) : NULL;
-        printf("%s\n    {\"label\": ", k ? "," : "");
-        if (label) {
-            cli_json_string(label, strlen(label));
-        } else {
-            printf("null");
-        }
-        hs_free(label);
-        printf(", ");
-        cli_json_node_fields(g, s->path[k]);
-        putchar('}');
-    }
-    printf("]}");
+    putchar('{');
+    cli_path_print_json(g, s->path, s->path_len);
+    putchar('}');
 }
 
 static void

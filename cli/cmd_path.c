@@ -5,7 +5,7 @@
  */
 #include "cli.h"
 #include "cli_addr.h"
-#include "cli_node.h"
+#include "cli_path.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -38,80 +38,18 @@ enum { OPT_MAX = OPT_FIRST_COMMAND_OPTION, OPT_EXCLUDE_TYPE, OPT_JSON };
 
 #define MAX_EXCLUDED_TYPES 64
 
-/* The step label of path edge nodes[k] -> nodes[k + 1]. Caller frees. */
-static char *
-step_label(const hs_graph *g, const uint32_t *nodes, size_t k, size_t max)
-{
-    uint64_t n, ref = 0;
-    const uint32_t *kids = hs_node_children(g, nodes[k], &n);
-    char *label;
-    while (ref < n && kids[ref] != nodes[k + 1]) {
-        ref++;
-    }
-    label = hs_node_ref_label(g, nodes[k], ref, max, NULL);
-    if (!label) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
-    return label;
-}
-
-/* __main__.observer.history[12]: the module's name, or <type@address>,
- * then the labels. Caller frees. */
-static char *
-expression(const hs_graph *g, const uint32_t *nodes, size_t len)
-{
-    size_t nlen, size;
-    const char *type = hs_node_type(g, nodes[0], &nlen);
-    char *text = NULL;
-    FILE *f = open_memstream(&text, &size);
-    if (!f) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
-    if (nlen == 6 && memcmp(type, "module", 6) == 0
-        && hs_node_name(g, nodes[0], &nlen)) {
-        fwrite(hs_node_name(g, nodes[0], &nlen), 1, nlen, f);
-    } else {
-        fprintf(f, "<%.*s@%llu>", (int)nlen, type,
-                (unsigned long long)hs_node_address(g, nodes[0]));
-    }
-    for (size_t k = 0; k + 1 < len; k++) {
-        char *label = step_label(g, nodes, k, 40);
-        if (label[0] != '.' && label[0] != '[') {
-            fputc('.', f);
-        }
-        fputs(label, f);
-        hs_free(label);
-    }
-    if (fclose(f) != 0 || !text) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
-    return text;
-}
-
 static void
 print_text(const hs_graph *g, const hs_paths *p)
 {
     for (size_t i = 0; i < hs_paths_count(p); i++) {
         size_t len;
         const uint32_t *nodes = hs_paths_at(p, i, &len);
-        char *text;
-        printf("%spath %zu: %zu step%s from a root (%s)\n  ", i ? "\n" : "",
-               i + 1, len - 1, len == 2 ? "" : "s", hs_paths_root_kind(p, i));
-        text = expression(g, nodes, len);
-        printf("%s\n  ", text);
+        char *text = cli_path_expression(g, nodes, len);
+        printf("%spath %zu: %zu step%s from a root (%s)\n  %s\n",
+               i ? "\n" : "", i + 1, len - 1, cli_s(len - 1),
+               hs_paths_root_kind(p, i), text);
         free(text);
-        cli_print_repr(g, nodes[0], 0, CLI_PREVIEW);
-        putchar('\n');
-        for (size_t k = 0; k + 1 < len; k++) {
-            char *label = step_label(g, nodes, k, CLI_PREVIEW);
-            printf("  -> %s ", label);
-            hs_free(label);
-            cli_print_repr(g, nodes[k + 1], 0, CLI_PREVIEW);
-            putchar('\n');
-        }
+        cli_path_print_steps(g, nodes, len, "  ");
     }
 }
 
@@ -124,26 +62,10 @@ print_json(const hs_graph *g, uint32_t target, const hs_paths *p)
     for (size_t i = 0; i < hs_paths_count(p); i++) {
         size_t len;
         const uint32_t *nodes = hs_paths_at(p, i, &len);
-        char *text = expression(g, nodes, len);
-        printf("%s\n  {\"root_kind\": \"%s\", \"expression\": ",
-               i ? "," : "", hs_paths_root_kind(p, i));
-        cli_json_string(text, strlen(text));
-        free(text);
-        printf(", \"steps\": [");
-        for (size_t k = 0; k < len; k++) {
-            char *label = k ? step_label(g, nodes, k - 1, 0) : NULL;
-            printf("%s\n    {\"label\": ", k ? "," : "");
-            if (label) {
-                cli_json_string(label, strlen(label));
-            } else {
-                printf("null");
-            }
-            hs_free(label);
-            printf(", ");
-            cli_json_node_fields(g, nodes[k]);
-            putchar('}');
-        }
-        printf("]}");
+        printf("%s\n  {\"root_kind\": \"%s\", ", i ? "," : "",
+               hs_paths_root_kind(p, i));
+        cli_path_print_json(g, nodes, len);
+        putchar('}');
     }
     printf("%s]}\n", hs_paths_count(p) ? "\n" : "");
 }

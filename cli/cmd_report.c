@@ -3,9 +3,11 @@
  * of one or more dumps of a process as one self-contained HTML page (no
  * network: styles, script and chart inline) to attach to a bug report.
  *
- * Dumps are loaded one at a time in run order; the first and the last
- * stay loaded (the diff, the suspects and the summary need them), the
- * others are freed once their counts are in the growth series.
+ * Dumps are loaded one at a time in run order. The leak finder matches
+ * its suspects' owners in every dump it compares, so up to KEEP_ALL dumps
+ * all stay loaded; beyond that only the first, the second and the last
+ * do (what the candidates and the growth ranking need), the others are
+ * freed once their counts are in the growth series.
  */
 #include "cli.h"
 #include "cli_atomic.h"
@@ -22,9 +24,11 @@ const char cmd_report_usage[] =
     "Writes one self-contained HTML page (no network: styles, script and\n"
     "charts are inline; it opens from disk) with the findings of one or\n"
     "more dumps of a process, given in the order they were taken:\n"
-    "  - the leak suspects (types that grew at every dump: their new\n"
-    "    objects, the signature of the paths that hold them, one path step\n"
-    "    by step and a sample object)           (two dumps or more)\n"
+    "  - the leak suspects, as `heapscope leaks` finds them: each owner\n"
+    "    with its growth per dump, what the growth is made of, its path\n"
+    "    from a root step by step, its signature and a sample new object\n"
+    "                                             (two dumps or more)\n"
+    "  - the top retainers of the last dump, as `heapscope top` lists them\n"
     "  - the growth chart and each type's counts  (two dumps or more)\n"
     "  - the per-type changes, first to last      (two dumps or more)\n"
     "  - the summary table of the last dump\n"
@@ -43,6 +47,8 @@ const char cmd_report_usage[] =
     "written, 2 bad usage.\n";
 
 enum { OPT_TITLE = OPT_FIRST_COMMAND_OPTION, OPT_TOP, OPT_SUSPECTS };
+
+#define KEEP_ALL 8 /* dumps kept loaded for the leak finder, at most */
 
 typedef struct report_opts {
     const char *output, *title;
@@ -98,30 +104,38 @@ write_stream(void *ctx, const char *data, size_t len)
     return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
 
-/* Loads every dump into the growth series, keeping the first and the
- * last loaded (the caller frees them); false after printing an error. */
+/* Whether dump i of n stays loaded for the leak finder. */
+static bool
+keep(size_t i, size_t n)
+{
+    return n <= KEEP_ALL || i <= 1 || i == n - 1;
+}
+
+/* Loads every dump into the growth series, keeping those the leak
+ * finder needs in g[0..*kept) and their places in index[]; false after
+ * printing an error (the caller frees g[0..*kept)). */
 static bool
 load_series(char **paths, size_t n, cli_load *load, hs_growth *gr,
-            hs_graph **first, hs_graph **last, cli_runtime *times)
+            hs_graph **g, size_t *index, size_t *kept, cli_runtime *times)
 {
-    *first = *last = NULL;
+    *kept = 0;
     for (size_t i = 0; i < n; i++) {
         hs_error err;
-        hs_graph *g = cli_load_dump(paths[i], load);
-        if (!g) {
+        hs_graph *d = cli_load_dump(paths[i], load);
+        if (!d) {
             return false;
         }
-        cli_runtime_read(&times[i], g, paths[i]);
-        if (hs_growth_add(gr, g, (double)i, &err) < 0) {
+        cli_runtime_read(&times[i], d, paths[i]);
+        if (hs_growth_add(gr, d, (double)i, &err) < 0) {
             cli_lib_error(&err);
-            hs_graph_free(g);
+            hs_graph_free(d);
             return false;
         }
-        if (i == 0 && n > 1) {
-            *first = g;
+        if (keep(i, n)) {
+            index[*kept] = i;
+            g[(*kept)++] = d;
         } else {
-            hs_graph_free(*last);
-            *last = g;
+            hs_graph_free(d);
         }
     }
     return true;
@@ -162,12 +176,13 @@ cmd_report(int argc, char **argv)
     report_opts o = {NULL, NULL, 30, 5};
     hs_report_options ro;
     cli_load load;
-    hs_graph *first = NULL, *last = NULL;
+    hs_graph **g;
+    size_t *index;
     cli_runtime *times;
     hs_growth *gr;
     hs_error err;
     const char *source;
-    size_t n;
+    size_t n, kept = 0;
     int rc;
     cli_load_init(&load);
     rc = parse_options(argc, argv, &load, &o);
@@ -180,12 +195,17 @@ cmd_report(int argc, char **argv)
         return HS_EXIT_FAILURE;
     }
     times = xmalloc(n * sizeof(*times));
+    g = xmalloc(n * sizeof(*g));
+    index = xmalloc(n * sizeof(*index));
     rc = HS_EXIT_FAILURE;
-    if (load_series(argv + optind, n, &load, gr, &first, &last, times)) {
+    if (load_series(argv + optind, n, &load, gr, g, index, &kept, times)) {
         memset(&ro, 0, sizeof(ro));
         ro.title = o.title;
-        ro.first = first;
-        ro.last = last;
+        ro.first = n > 1 ? g[0] : NULL;
+        ro.last = g[kept - 1];
+        ro.leak_dumps = (const hs_graph *const *)g;
+        ro.leak_index = index;
+        ro.nleak = kept;
         ro.paths = (const char *const *)(argv + optind);
         ro.ndumps = n;
         ro.growth = n > 1 ? gr : NULL;
@@ -194,8 +214,11 @@ cmd_report(int argc, char **argv)
         ro.suspects = (size_t)o.suspects;
         rc = write_report(&ro, o.output) ? HS_EXIT_OK : HS_EXIT_FAILURE;
     }
-    hs_graph_free(first);
-    hs_graph_free(last);
+    for (size_t i = 0; i < kept; i++) {
+        hs_graph_free(g[i]);
+    }
+    free(g);
+    free(index);
     free(times);
     hs_growth_free(gr);
     return rc;

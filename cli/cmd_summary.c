@@ -2,6 +2,7 @@
  * cli/cmd_summary.c - `heapscope summary`: meliae's summarize() table.
  */
 #include "cli.h"
+#include "cli_table.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -26,10 +27,7 @@ const char cmd_summary_usage[] =
     "\n"
     "Exit status: 0 ok, 1 the dump could not be read, 2 bad usage.\n";
 
-enum { OPT_BY_COUNT = OPT_FIRST_COMMAND_OPTION, OPT_TOP, OPT_ALL, OPT_JSON,
-       OPT_CSV };
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+enum { OPT_BY_COUNT = CLI_OPT_TABLE_END };
 
 static const char *
 pipeline_name(cli_pipeline p)
@@ -124,38 +122,28 @@ cmd_summary(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
-        {"top", required_argument, NULL, OPT_TOP},
-        {"all", no_argument, NULL, OPT_ALL},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"csv", no_argument, NULL, OPT_CSV},
+        CLI_TABLE_LONGOPTS,
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     cli_load load;
     bool by_count = false;
-    uint64_t top = 20;
-    out_format format = FORMAT_TEXT;
+    cli_table table = {20, CLI_FORMAT_TEXT};
     hs_graph *g;
     hs_summary *s;
     hs_error err;
     size_t rows;
     int opt, rc = HS_EXIT_OK;
     cli_load_init(&load);
-    while ((opt = cli_next_option(argc, argv, "", longopts, &load))
-           != -1) {
-        switch (opt) {
-        case OPT_BY_COUNT: by_count = true; break;
-        case OPT_ALL: top = UINT64_MAX; break;
-        case OPT_JSON: format = FORMAT_JSON; break;
-        case OPT_CSV: format = FORMAT_CSV; break;
-        case OPT_TOP:
-            if (!cli_parse_u64(optarg, &top)) {
-                return cli_usage_error("--top wants a number, not '%s'",
-                                       optarg);
-            }
-            break;
-        default:
-            return cli_bad_option(argv);
+    while (rc == HS_EXIT_OK
+           && (opt = cli_next_option(argc, argv, "", longopts, &load)) != -1) {
+        if (opt == OPT_BY_COUNT) {
+            by_count = true;
+        } else {
+            rc = cli_table_option(&table, opt, argv);
         }
+    }
+    if (rc != HS_EXIT_OK) {
+        return rc;
     }
     if (optind != argc - 1) {
         return cli_usage_error(optind == argc ? "no dump given"
@@ -178,10 +166,10 @@ cmd_summary(int argc, char **argv)
     if (by_count) {
         hs_summary_sort(s, HS_ORDER_BY_COUNT);
     }
-    rows = top < hs_summary_types(s) ? (size_t)top : hs_summary_types(s);
-    if (format == FORMAT_JSON) {
+    rows = cli_table_rows(&table, hs_summary_types(s));
+    if (table.format == CLI_FORMAT_JSON) {
         print_json(argv[optind], g, s, rows, load.pipeline, by_count);
-    } else if (format == FORMAT_CSV) {
+    } else if (table.format == CLI_FORMAT_CSV) {
         print_csv(s, rows);
     } else {
         char *text = hs_summary_format(s, rows, &err);

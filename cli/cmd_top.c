@@ -57,12 +57,15 @@ print_total_text(const char *path, const hs_graph *g, const hs_dominators *d)
 {
     char h[32];
     uint64_t total = hs_dominators_total_size(d);
-    printf("%s: %llu objects, %s (%llu bytes); %llu roots, %llu objects no "
-           "root reaches\n\n",
+    printf("%s: %llu object%s, %s (%llu byte%s); %llu root%s, %llu object%s "
+           "no root reaches\n\n",
            path, (unsigned long long)hs_graph_count(g),
-           cli_human_bytes(total, h, sizeof(h)), (unsigned long long)total,
+           cli_s(hs_graph_count(g)), cli_human_bytes(total, h, sizeof(h)),
+           (unsigned long long)total, cli_s(total),
            (unsigned long long)hs_dominators_roots(d),
-           (unsigned long long)hs_dominators_unreached(d));
+           cli_s(hs_dominators_roots(d)),
+           (unsigned long long)hs_dominators_unreached(d),
+           cli_s(hs_dominators_unreached(d)));
 }
 
 static void

@@ -25,6 +25,8 @@ typedef struct explore {
     hs_graph *g;            /* the dump explored */
     hs_graph *old;          /* OLD_DUMP, or NULL */
     hs_diff *diff;          /* old -> g, made on first use */
+    hs_dominators *dom;     /* g's dominator tree, made on first use */
+    hs_leaks *leaks;        /* old, g's leak suspects, made on first use */
     const char *path, *old_path;
     uint32_t cur;           /* the current object, or HS_NO_NODE */
     uint32_t *hist;         /* objects visited, for back and forward */

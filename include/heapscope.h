@@ -349,8 +349,17 @@ typedef enum hs_summary_order {
 typedef struct hs_summary hs_summary;
 
 /* Summarizes every live object by type, sorted by size. Caller frees with
- * hs_summary_free. Keeps a pointer to g: free the summary first. */
+ * hs_summary_free. The summary owns copies of the type names: it does not
+ * depend on g once made (passes and hs_graph_free leave it valid). */
 HS_API hs_summary *hs_summary_new(const hs_graph *g, hs_error *err);
+
+/* The same over the node ids ids[0..n) (meliae's summarize(obj,
+ * excluding) over the ids of hs_node_walk): ids of gone or phantom nodes
+ * are skipped, and an id listed twice counts twice. Errors: HS_EINVAL
+ * for an id of hs_graph_capacity() or more (or ids NULL with n > 0),
+ * HS_ENOMEM. Time O(n + types). */
+HS_API hs_summary *hs_summary_new_ids(const hs_graph *g, const uint32_t *ids,
+                                      size_t n, hs_error *err);
 HS_API void hs_summary_free(hs_summary *s);
 HS_API void hs_summary_sort(hs_summary *s, hs_summary_order order);
 
@@ -752,20 +761,30 @@ typedef struct hs_report_options {
     const char *time_label;   /* the chart's x axis label (may be NULL) */
     size_t top;               /* rows per table; 0 means 30 */
     size_t suspects;          /* leak suspects shown; 0 means 5 */
+    /* The dumps the leak finder compares, in run order, the first and
+     * the last included (nleak of them, 2 or more), and the place of
+     * each among the ndumps (from 0); NULL: first and last only. */
+    const hs_graph *const *leak_dumps;
+    const size_t *leak_index;
+    size_t nleak;
 } hs_report_options;
 
 /* Writes the report through write(ctx, ...): the summary table of the
- * last dump; with a first dump too, the per-type diff from first to last
- * and the leak suspects (the types that grew steadily, as growth ranks
- * them, or by size growth without a growth series: their new objects,
- * the signature of the paths that hold a sample of them, with one path
- * step by step and one sample object); with growth over two or more
- * dumps, its chart and table. The graphs need parents computed for the
- * suspects' paths (without them the paths are left out). The output is
- * the same for the same inputs (no clock, no randomness).
- * Returns HS_OK, HS_EINVAL (no last graph), HS_EIO (write failed) or
- * HS_ENOMEM; the page may then be partly written.
- * Time: the analyses it runs (summary, diff, a few path searches).
+ * last dump and its top retainers (hs_dominators: type, address,
+ * shallow and retained size, retained count, preview, how it hangs
+ * under its dominator); with a first dump too, the leak suspects of
+ * hs_leaks over leak_dumps (or first and last) - each owner with its growth
+ * per dump, what the growth is made of, the path from a root step by
+ * step, the signature and one sample new object with its keys and
+ * values - and the per-type diff from first to last; with growth over
+ * two or more dumps, its chart and table. The graphs need parents
+ * computed (the default load). The output is the same for the same
+ * inputs (no clock, no randomness).
+ * Returns HS_OK, HS_EINVAL (no last graph, or graphs without parents or
+ * of different dialects), HS_EIO (write failed) or HS_ENOMEM; the page
+ * may then be partly written.
+ * Time: the analyses it runs (summary, diff, every dump's dominator
+ * tree, a few path searches).
  *
  *     hs_report_options o = {0};
  *     o.last = g; o.paths = &path; o.ndumps = 1;

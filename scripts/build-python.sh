@@ -3,7 +3,9 @@
 #
 #   scripts/build-python.sh [PYTHON]        (default: python3)
 #
-# Output: build/python/<cache_tag>/heapscope/ holding the package's .py
+# Output: build/python/<cache_tag>/heapscope/ (under $HS_PYTHON_BUILD_DIR
+# instead of build/python when that is set, so that several build trees
+# can share a checkout) holding the package's .py
 # files (heapscope/meliae/ included), _dumper<EXT_SUFFIX> (the heap dumper)
 # and _analyzer<EXT_SUFFIX> (the binding of python/src/binding/ with the
 # analyzer library lib/ compiled in), importable with
@@ -35,7 +37,8 @@ if [ ! -f "$INC/Python.h" ]; then
     echo "build-python: $PY: no Python.h in $INC (install the -dev package)" >&2
     exit 3
 fi
-OUT="$ROOT/build/python/$TAG"
+PYBUILD=${HS_PYTHON_BUILD_DIR:-$ROOT/build/python}
+OUT="$PYBUILD/$TAG"
 PKG="$OUT/heapscope"
 mkdir -p "$PKG"
 cp "$ROOT"/python/heapscope/*.py "$PKG/"
@@ -56,7 +59,7 @@ LIBWARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -Wcast-qual -Wundef \
 -Wconversion"
 build_analyzer() {
-    OBJ="$ROOT/build/python/lib-objs"
+    OBJ="$PYBUILD/lib-objs"
     mkdir -p "$OBJ"
     newest_h=$(ls -t $(find "$ROOT/lib" "$ROOT/include" -name '*.h') | head -n 1)
     export CC OBJ LIBWARN ROOT CFLAGS_PY HS_WERROR_FLAG="${HS_WERROR:+-Werror}"

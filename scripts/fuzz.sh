@@ -2,7 +2,7 @@
 # Runs each libFuzzer target of build-fuzz (built by `make fuzz`) for
 # SECONDS, one after the other: one fuzzer process at a time.
 #
-#   scripts/fuzz.sh SECONDS [TARGET...]      (targets: line load diff)
+#   scripts/fuzz.sh SECONDS [TARGET...]  (targets: line load diff index html)
 #
 # Each target grows a working corpus in build-fuzz/corpus/<target>, seeded
 # from tests/fuzz/corpus/<target>; crashes land in build-fuzz/artifacts/.
@@ -13,15 +13,16 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B="$ROOT/build-fuzz"
 secs=${1:?usage: fuzz.sh SECONDS [TARGET...]}
 shift
-[ $# -gt 0 ] || set -- line load diff
+[ $# -gt 0 ] || set -- line load diff index html
 mkdir -p "$B/artifacts"
 status=0
 for t in "$@"; do
     mkdir -p "$B/corpus/$t"
     log="$B/fuzz-$t.log"
+    dict=-dict="$ROOT/tests/fuzz/meliae.dict"
+    [ "$t" != index ] || dict=-runs=-1 # binary input: no JSON tokens
     "$B/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=65536 -timeout=20 \
-        -rss_limit_mb=2048 -print_final_stats=1 \
-        -dict="$ROOT/tests/fuzz/meliae.dict" \
+        -rss_limit_mb=2048 -print_final_stats=1 "$dict" \
         -artifact_prefix="$B/artifacts/$t-" \
         "$B/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" >"$log" 2>&1
     rc=$?

@@ -11,6 +11,8 @@
 # build/python/pytest-path, which goes on PYTHONPATH, rather than all of
 # dist-packages (which holds modules compiled for Debian's 3.11 only).
 # Prints one summary line per interpreter; exits 1 if any failed.
+# HS_PYTHON_BUILD_DIR (default build/python) is where the extensions,
+# the pytest links and the logs go (scripts/build-python.sh).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -31,7 +33,8 @@ fi
 
 # pytest and its pure-Python dependencies, for interpreters without them.
 DIST=/usr/lib/python3/dist-packages
-PTP="$ROOT/build/python/pytest-path"
+PYBUILD=${HS_PYTHON_BUILD_DIR:-$ROOT/build/python}
+PTP="$PYBUILD/pytest-path"
 rm -rf "$PTP"
 mkdir -p "$PTP"
 for m in pytest _pytest pluggy iniconfig packaging py py.py attr attrs \
@@ -88,7 +91,7 @@ for py in "$@"; do
     fi
     build=$(echo "$out" | tail -n 1)
     [ $rc -eq 4 ] || note=""
-    log="$ROOT/build/python/test-$(basename "$build").log"
+    log="$PYBUILD/test-$(basename "$build").log"
     HEAPSCOPE_PYTHONPATH="$build" PYTHONPATH="$build:$PTP" \
         PYTHONDONTWRITEBYTECODE=1 \
         "$py" -m pytest -q -p no:cacheprovider -p no:warnings "$ROOT"/tests/python/test_dump_*.py "$ROOT"/tests/python/test_api_*.py 2>&1 \

@@ -35,10 +35,31 @@
  * the first dump) is declared like any other, so it is named rather than
  * the long-lived module or dict above it.
  *
- * NOTE: about the thresholds. 80 % is MAT's; 1 % keeps one entry of a
- * leaking cache (a dict with its strs, spread over its children too)
- * from being named instead of the cache. A leak smaller than 1 % of the
- * candidates is reported under an owner above it, or not at all.
+ * NOTE: about the thresholds (tests/unit/test_leaks.c pins each edge).
+ *
+ * 1 % share (MIN_SHARE), with two candidates or more. Why: every object
+ * with two new children "spreads", so without a floor one entry of a
+ * leaking cache (a dict with its key and value strs) or one new request
+ * would be an owner, named instead of the cache that piles them up, and
+ * the report would list thousands of tiny owners. One candidate alone is
+ * not a pile: a single new object is a replacement, not growth. At the
+ * edge: exactly 1 % of the candidate bytes (integer division: bytes / 100)
+ * is enough; a byte less is not, and those candidates are left to the
+ * objects above, which name them only if what is unclaimed there reaches
+ * 1 % too; otherwise they are not reported at all. A real leak smaller
+ * than 1 % of the new objects that stay is lost in the churn anyway.
+ *
+ * 80 % spread (SPREAD), Eclipse MAT's accumulation-point rule. Why: the
+ * module, the instance and the dict above a leaking list hold all of its
+ * bytes, and the list is the better name (the thing to fix). So an object
+ * whose single largest child subtree holds 80 % or more of the candidate
+ * bytes below it (claimed ones included) is passed over in favour of
+ * that child or an object further down. At the edge: a child with
+ * exactly 80 % disqualifies its parent (the comparison is strict); at
+ * 79 % the parent is named too, as a second owner of what is left once
+ * the child's owner has claimed its share. When the dominant child holds
+ * a single candidate (one big new buffer), neither is named by this
+ * rule; the bytes go up to the first ancestor where they spread.
  *
  * MARK: ranking by growth
  *
@@ -79,7 +100,8 @@
 #include <string.h>
 
 #define SPREAD 0.8      /* no child may hold this share of an owner's */
-#define MIN_SHARE 100   /* an owner holds >= 1/MIN_SHARE of candidates */
+#define MIN_SHARE 100   /* an owner holds >= 1/MIN_SHARE of candidates
+                           (see the NOTE about the thresholds) */
 
 struct hs_leaks {
     const hs_graph **dumps;

@@ -308,6 +308,165 @@ add_key_label(hs_buf *b, const hs_graph *g, uint32_t parent, uint64_t k,
     return true;
 }
 
+/* MARK: known slots
+ *
+ * Refs are what tp_traverse visits with NULL members skipped (FORMAT.md
+ * §2), so a ref's position names its C slot only where no member before
+ * it can be NULL, or where the child's type tells the slots apart. A
+ * slot is named only then; anything uncertain stays refs[k]. What
+ * heapscope's dumper and meliae write:
+ *
+ *   function  code, globals, builtins (3.10+), module?, defaults?,
+ *             kwdefaults?, doc, name, dict?, closure?, annotations?,
+ *             type params? (3.12+), qualname. Python 2: code, globals,
+ *             module, defaults?, doc, name, dict?, closure?.
+ *             Code and globals are never NULL: refs[0] is __code__ and
+ *             refs[1] __globals__ (a dict, or the module collapse merged
+ *             it into); refs[2] is __builtins__ when it is a dict or
+ *             module (on 3.9 and Python 2 it is the module's name, a
+ *             str). The closure is the only tuple of cells; defaults is
+ *             the other tuple among the first five refs (only code,
+ *             globals, builtins and module come before it; type params
+ *             come after the name, which is never NULL). After meliae's
+ *             remove_expensive_references drops globals and builtins,
+ *             only __code__, __defaults__ and __closure__ are named.
+ *   method    (bound, Python 3) func, self: both never NULL.
+ *   instancemethod (Python 2) func, self, class when all three are there.
+ *   cell      its contents.
+ *   class     [metaclass,] dict, mro, bases, base...: __dict__ is the
+ *             dict that a tuple (the mro) follows, first or after the
+ *             metaclass; __mro__ and __bases__ the two tuples after it.
+ *   module    (not collapsed) its dict alone.
+ *   frame     f_code: the first code object, among the first five refs
+ *             (≤ 3.10: back?, code, ...; heapscope's 3.11+ records:
+ *             caller?, frame object?, locals?, function, code, ...; the
+ *             locals that may hold code come after). The caller is not
+ *             named: on 3.11+ a frame's first ref may be its frame
+ *             object, a frame too.
+ */
+
+static bool
+is_cell_tuple(const hs_graph *g, uint32_t id)
+{
+    uint64_t n;
+    const uint32_t *refs = hs_node_children(g, id, &n);
+    if (!hs_type_is(g, id, "tuple") || n == 0) {
+        return false;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        if (!hs_type_is(g, refs[i], "cell")) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Whether one of refs[0..k) is a code object. */
+static bool
+first_code_before(const hs_graph *g, const uint32_t *refs, uint64_t k)
+{
+    for (uint64_t i = 0; i < k; i++) {
+        if (hs_type_is(g, refs[i], "code")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+dict_or_module(const hs_graph *g, uint32_t id)
+{
+    return hs_type_is(g, id, "dict") || hs_type_is(g, id, "module");
+}
+
+static const char *
+function_slot(const hs_graph *g, const uint32_t *refs, uint64_t k)
+{
+    uint32_t child = refs[k];
+    if (k == 0 && hs_type_is(g, child, "code")) {
+        return ".__code__";
+    }
+    if (!g->expensive_removed && k == 1 && dict_or_module(g, child)) {
+        return ".__globals__";
+    }
+    if (!g->expensive_removed && k == 2 && dict_or_module(g, child)) {
+        return ".__builtins__";
+    }
+    if (is_cell_tuple(g, child)) {
+        return ".__closure__";
+    }
+    if (k <= 4 && hs_type_is(g, child, "tuple")) {
+        return ".__defaults__";
+    }
+    return NULL;
+}
+
+/* Where a class's dict is among its refs (0 or 1), or -1. */
+static int
+class_dict_at(const hs_graph *g, uint32_t parent, const uint32_t *refs,
+              uint64_t n)
+{
+    if (!(g->flags[parent] & HS_NODE_NAME) || hs_type_is(g, parent, "module")
+        || hs_type_is(g, parent, "function")) {
+        return -1;
+    }
+    if (n >= 2 && hs_type_is(g, refs[0], "dict")
+        && hs_type_is(g, refs[1], "tuple")) {
+        return 0;
+    }
+    if (n >= 3 && (g->flags[refs[0]] & HS_NODE_NAME)
+        && hs_type_is(g, refs[1], "dict") && hs_type_is(g, refs[2], "tuple")) {
+        return 1;
+    }
+    return -1;
+}
+
+static const char *
+class_slot(const hs_graph *g, uint32_t parent, const uint32_t *refs,
+           uint64_t n, uint64_t k)
+{
+    static const char *const names[] = {".__dict__", ".__mro__",
+                                        ".__bases__"};
+    int d = class_dict_at(g, parent, refs, n);
+    if (d < 0 || k < (uint64_t)d || k - (uint64_t)d >= 3) {
+        return NULL;
+    }
+    if (k > (uint64_t)d && !hs_type_is(g, refs[k], "tuple")) {
+        return NULL;
+    }
+    return names[k - (uint64_t)d];
+}
+
+/* The name of parent's ref k when its slot is certain, else NULL. */
+static const char *
+slot_label(const hs_graph *g, uint32_t parent, const uint32_t *refs,
+           uint64_t n, uint64_t k)
+{
+    if (hs_type_is(g, parent, "function")) {
+        return function_slot(g, refs, k);
+    }
+    if (hs_type_is(g, parent, "method") && n == 2) {
+        return k == 0 ? ".__func__" : ".__self__";
+    }
+    if (hs_type_is(g, parent, "instancemethod") && n == 3) {
+        return k == 0 ? ".im_func" : k == 1 ? ".im_self" : ".im_class";
+    }
+    if (hs_type_is(g, parent, "cell") && n == 1) {
+        return ".cell_contents";
+    }
+    if (hs_type_is(g, parent, "module") && n == 1
+        && hs_type_is(g, refs[0], "dict")) {
+        return ".__dict__";
+    }
+    if (hs_type_is(g, parent, "frame")) {
+        return k <= 4 && hs_type_is(g, refs[k], "code")
+                       && !first_code_before(g, refs, k)
+                   ? ".f_code"
+                   : NULL;
+    }
+    return class_slot(g, parent, refs, n, k);
+}
+
 static bool
 sequence(const hs_graph *g, uint32_t id)
 {
@@ -351,8 +510,13 @@ hs_buf_add_edge_label(hs_buf *b, const hs_graph *g, uint32_t parent,
         hs_buf_adds(b, "__class__");
         return;
     }
-    if (k == 0 && nrefs == 2 && hs_type_is(g, child, "dict")) {
+    if (k == 0 && nrefs == 2 && hs_type_is(g, child, "dict")
+        && !hs_type_is(g, parent, "function")) {
         hs_buf_adds(b, ".__dict__");
+        return;
+    }
+    if ((name = slot_label(g, parent, refs, nrefs, k)) != NULL) {
+        hs_buf_adds(b, name);
         return;
     }
     hs_buf_addf(b, "refs[%llu]", (unsigned long long)k);

@@ -16,59 +16,124 @@
 #include <string.h>
 
 struct hs_summary {
-    const hs_graph *g;
     hs_type_stat *types;
     size_t ntypes;
     uint64_t total_count;
     uint64_t total_size;
+    char *names;             /* the types' names, copied: see below */
 };
 
-hs_summary *
-hs_summary_new(const hs_graph *g, hs_error *err)
+static hs_summary *
+fail_oom(hs_type_stat *all, hs_summary *s, hs_error *err)
+{
+    free(all);
+    free(s);
+    hs_error_set(err, HS_ENOMEM, "out of memory");
+    return NULL;
+}
+
+/* Adds node id to its type's row. The first object sets the max, so a
+ * max address always exists; later ones must exceed it (meliae keeps the
+ * first largest). */
+static void
+add_node(const hs_graph *g, uint32_t id, hs_type_stat *all, hs_summary *s)
+{
+    hs_type_stat *t = &all[g->type[id]];
+    uint64_t size = hs_size_of(g, id);
+    if (t->count == 0 || size > t->max_size) {
+        t->max_size = size;
+        t->max_address = g->addr[id];
+    }
+    t->count++;
+    t->total_size += size;
+    t->sum_squares += (double)size * (double)size;
+    s->total_count++;
+    s->total_size += size;
+}
+
+/* Packs the rows of the types seen to the front of all, and copies their
+ * names into one block the summary owns, so that a summary stays valid
+ * when a pass adds types to the graph (which may move the string table)
+ * or the graph is freed. */
+static int
+finish(const hs_graph *g, hs_type_stat *all, hs_summary *s)
+{
+    uint32_t nt = hs_strtab_count(&g->types);
+    size_t k = 0, bytes = 1, at = 0;
+    for (uint32_t id = 0; id < nt; id++) {
+        if (all[id].count) {
+            size_t len;
+            hs_strtab_get(&g->types, id, &len);
+            bytes += len;
+        }
+    }
+    s->names = malloc(bytes);
+    if (!s->names) {
+        return -1;
+    }
+    for (uint32_t id = 0; id < nt; id++) {
+        if (all[id].count) {
+            size_t len;
+            const char *name = hs_strtab_get(&g->types, id, &len);
+            memcpy(s->names + at, name, len);
+            all[k] = all[id];
+            all[k].type_id = id;
+            all[k].type = s->names + at;
+            all[k].type_len = len;
+            at += len;
+            k++;
+        }
+    }
+    s->types = all;
+    s->ntypes = k;
+    hs_summary_sort(s, HS_ORDER_BY_SIZE);
+    return 0;
+}
+
+/* The summary over ids[0..n), or over nodes 0..n-1 when ids is NULL. */
+static hs_summary *
+summarize(const hs_graph *g, const uint32_t *ids, size_t n, hs_error *err)
 {
     uint32_t nt = hs_strtab_count(&g->types);
     hs_type_stat *all = calloc((size_t)nt + 1, sizeof(*all));
     hs_summary *s = calloc(1, sizeof(*s));
-    size_t k = 0;
     if (!all || !s) {
-        free(all);
-        free(s);
-        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return fail_oom(all, s, err);
+    }
+    for (size_t k = 0; k < n; k++) {
+        uint32_t id = ids ? ids[k] : (uint32_t)k;
+        if (id >= g->n) {
+            free(all);
+            free(s);
+            hs_error_set(err, HS_EINVAL, "node id %lu is out of range",
+                         (unsigned long)id);
+            return NULL;
+        }
+        if (hs_live(g, id)) {
+            add_node(g, id, all, s);
+        }
+    }
+    if (finish(g, all, s) < 0) {
+        return fail_oom(all, s, err);
+    }
+    return s;
+}
+
+hs_summary *
+hs_summary_new(const hs_graph *g, hs_error *err)
+{
+    return summarize(g, NULL, g->n, err);
+}
+
+hs_summary *
+hs_summary_new_ids(const hs_graph *g, const uint32_t *ids, size_t n,
+                   hs_error *err)
+{
+    if (!ids && n) {
+        hs_error_set(err, HS_EINVAL, "no ids given");
         return NULL;
     }
-    for (uint32_t i = 0; i < g->n; i++) {
-        hs_type_stat *t;
-        uint64_t size;
-        if (!hs_live(g, i)) {
-            continue;
-        }
-        t = &all[g->type[i]];
-        size = hs_size_of(g, i);
-        /* The first object sets the max, so a max address always exists;
-         * later ones must exceed it (meliae keeps the first largest). */
-        if (t->count == 0 || size > t->max_size) {
-            t->max_size = size;
-            t->max_address = g->addr[i];
-        }
-        t->count++;
-        t->total_size += size;
-        t->sum_squares += (double)size * (double)size;
-        s->total_count++;
-        s->total_size += size;
-    }
-    for (uint32_t id = 0; id < nt; id++) {
-        if (all[id].count) {
-            all[k] = all[id];
-            all[k].type_id = id;
-            all[k].type = hs_strtab_get(&g->types, id, &all[k].type_len);
-            k++;
-        }
-    }
-    s->g = g;
-    s->types = all;
-    s->ntypes = k;
-    hs_summary_sort(s, HS_ORDER_BY_SIZE);
-    return s;
+    return summarize(g, ids, n, err);
 }
 
 void
@@ -76,6 +141,7 @@ hs_summary_free(hs_summary *s)
 {
     if (s) {
         free(s->types);
+        free(s->names);
         free(s);
     }
 }

@@ -7,10 +7,12 @@
  * so a report on a large dump never holds more than one section of text:
  *
  *   header      the dumps, in run order, and links to the sections
- *   suspects    (two dumps or more) the types that grew steadily, each
- *               with its new objects, the signature of the paths that
- *               hold a sample of them, one path step by step and one
- *               sample object
+ *   suspects    (two dumps or more) hs_leaks' suspects: each owner with
+ *               its growth per dump, what the growth is made of, the
+ *               path from a root step by step, the leak signature and
+ *               one sample new object with its keys and values
+ *   retainers   hs_dominators on the last dump: the objects that retain
+ *               the most, each with how it hangs under its dominator
  *   growth      (two dumps or more) the chart of hs_growth_svg, inline,
  *               and each type's counts across the dumps
  *   diff        (two dumps or more) per-type changes from first to last
@@ -23,12 +25,6 @@
  * from hs_growth_svg, which escapes its text for XML; that escaping is
  * also safe inside HTML's inline SVG. The Content-Security-Policy in the
  * head allows only the page's own script (by hash) as a second wall.
- *
- * NOTE: about signatures. A leak is many objects held the same way: the
- * 600 dicts of a log history are history[0] ... history[599] of one
- * deque. So the signature of a path is its expression with every index
- * written [*]; samples spread evenly over a type's new objects vote, and
- * the most common signature is shown with its share.
  */
 #include "hs_report.h"
 
@@ -42,7 +38,7 @@
 
 #define DEFAULT_TOP 30
 #define DEFAULT_SUSPECTS 5
-#define SAMPLES 8       /* new objects whose paths vote on a signature */
+#define TYPES 6         /* rows of what a suspect's growth is made of */
 #define PREVIEW 80      /* bytes of a value in a one-line repr */
 #define MAX_DUMP_COLUMNS 8
 
@@ -53,6 +49,7 @@ typedef struct report {
     hs_error *err;
     hs_buf b;
     hs_diff *diff;
+    hs_leaks *leaks;   /* with two dumps or more; owns their trees */
 } report;
 
 /* MARK: output helpers */
@@ -168,6 +165,14 @@ table_head(report *r, const char *id, const char *const *cols, size_t n)
     hs_buf_adds(&r->b, "</tr></thead>\n<tbody>\n");
 }
 
+/* <section id=ID><h2>TITLE</h2> and a note (our own text: not escaped). */
+static void
+section_head(report *r, const char *id, const char *title, const char *note)
+{
+    hs_buf_addf(&r->b, "<section id=\"%s\">\n<h2>%s</h2>\n"
+                       "<p class=\"note\">%s</p>\n", id, title, note);
+}
+
 static const char *
 base_name(const char *path)
 {
@@ -219,6 +224,7 @@ add_dump_list(report *r)
     if (o->first) {
         hs_buf_adds(&r->b, "<a href=\"#suspects\">Leak suspects</a>");
     }
+    hs_buf_adds(&r->b, "<a href=\"#retainers\">Top retainers</a>");
     if (o->growth && hs_growth_dumps(o->growth) >= 2) {
         hs_buf_adds(&r->b, "<a href=\"#growth\">Growth</a>");
     }
@@ -363,11 +369,9 @@ add_growth(report *r, size_t top)
     const hs_growth *gr = r->o->growth;
     size_t ndumps = hs_growth_dumps(gr);
     size_t n = hs_growth_types(gr) < top ? hs_growth_types(gr) : top;
-    hs_buf_adds(&r->b, "<section id=\"growth\">\n<h2>Growth</h2>\n"
-                       "<p class=\"note\">Each type's object count at "
-                       "each dump. Steady growers (the count never falls "
-                       "and rises overall) come first: they are the leak "
-                       "suspects.</p>\n");
+    section_head(r, "growth", "Growth",
+                 "Each type's object count at each dump. Steady growers "
+                 "(the count never falls and rises overall) come first.");
     add_chart(r);
     growth_head(r, ndumps);
     for (size_t i = 0; i < n; i++) {
@@ -387,20 +391,24 @@ add_growth(report *r, size_t top)
     return flush(r);
 }
 
-/* MARK: leak suspects */
+/* MARK: paths and objects */
 
-/* One signature and its votes. */
-typedef struct vote {
-    char *signature;
-    size_t votes;
-    hs_paths *paths;  /* the first sample's paths with this signature */
-} vote;
-
-/* The expression of a path (root first): __main__.observer.history[599],
- * with indices as [*] when general. Caller frees. */
+/* The label of the edge nodes[k] -> nodes[k + 1]. Caller frees. */
 static char *
-path_expression(const hs_graph *g, const uint32_t *nodes, size_t len,
-                bool general)
+step_label(const hs_graph *g, const uint32_t *nodes, size_t k, size_t max)
+{
+    uint64_t n, ref = 0;
+    const uint32_t *kids = hs_node_children(g, nodes[k], &n);
+    while (ref < n && kids[ref] != nodes[k + 1]) {
+        ref++;
+    }
+    return hs_node_ref_label(g, nodes[k], ref, max, NULL);
+}
+
+/* The expression of a path (root first): __main__.observer.history.
+ * Caller frees; NULL when out of memory. */
+static char *
+path_expression(const hs_graph *g, const uint32_t *nodes, size_t len)
 {
     hs_buf b = HS_BUF_INIT;
     size_t tlen, nlen;
@@ -412,13 +420,7 @@ path_expression(const hs_graph *g, const uint32_t *nodes, size_t len,
         hs_buf_addf(&b, "<%.*s>", (int)tlen, type);
     }
     for (size_t k = 0; k + 1 < len; k++) {
-        uint64_t n, ref = 0;
-        const uint32_t *kids = hs_node_children(g, nodes[k], &n);
-        char *label;
-        while (ref < n && kids[ref] != nodes[k + 1]) {
-            ref++;
-        }
-        label = hs_node_ref_label(g, nodes[k], ref, 40, NULL);
+        char *label = step_label(g, nodes, k, 40);
         if (!label) {
             hs_buf_release(&b);
             return NULL;
@@ -426,105 +428,29 @@ path_expression(const hs_graph *g, const uint32_t *nodes, size_t len,
         if (label[0] != '.' && label[0] != '[') {
             hs_buf_addc(&b, '.');
         }
-        if (general && label[0] == '[' && label[1] >= '0'
-            && label[1] <= '9') {
-            hs_buf_adds(&b, "[*]");
-        } else {
-            hs_buf_adds(&b, label);
-        }
+        hs_buf_adds(&b, label);
         hs_free(label);
     }
     return hs_buf_detach(&b);
 }
 
-/* Finds the path to id and counts its signature in votes[*nvotes]. */
-static int
-vote_for(const hs_graph *g, uint32_t id, vote *votes, size_t *nvotes)
-{
-    hs_path_options po = {1, NULL, 0};
-    hs_paths *p = hs_paths_find(g, id, &po, NULL);
-    const uint32_t *nodes;
-    size_t len;
-    char *sig;
-    if (!p) {
-        return HS_OK; /* no parents computed, or out of memory: no vote */
-    }
-    if (hs_paths_count(p) == 0) {
-        hs_paths_free(p);
-        return HS_OK;
-    }
-    nodes = hs_paths_at(p, 0, &len);
-    sig = path_expression(g, nodes, len, true);
-    if (!sig) {
-        hs_paths_free(p);
-        return HS_ENOMEM;
-    }
-    for (size_t i = 0; i < *nvotes; i++) {
-        if (strcmp(votes[i].signature, sig) == 0) {
-            votes[i].votes++;
-            hs_paths_free(p);
-            hs_free(sig);
-            return HS_OK;
-        }
-    }
-    votes[*nvotes].signature = sig;
-    votes[*nvotes].votes = 1;
-    votes[(*nvotes)++].paths = p;
-    return HS_OK;
-}
-
-/* One path, step by step: each edge's label, then the object's repr. */
+/* One path, step by step: the root's repr, then each edge's label and
+ * the object it leads to. */
 static void
-add_steps(report *r, const hs_paths *p)
+add_steps(report *r, const uint32_t *nodes, size_t len)
 {
     const hs_graph *g = r->o->last;
-    size_t len;
-    const uint32_t *nodes = hs_paths_at(p, 0, &len);
-    char *expr = path_expression(g, nodes, len, false);
     hs_buf_adds(&r->b, "<ol class=\"steps\">\n<li>");
     html_owned(r, hs_node_repr(g, nodes[0], 0, PREVIEW, NULL));
-    hs_buf_addf(&r->b, " <span class=\"muted\">(root: %s)</span></li>\n",
-                hs_paths_root_kind(p, 0));
+    hs_buf_adds(&r->b, "</li>\n");
     for (size_t k = 0; k + 1 < len; k++) {
-        uint64_t n, ref = 0;
-        const uint32_t *kids = hs_node_children(g, nodes[k], &n);
-        while (ref < n && kids[ref] != nodes[k + 1]) {
-            ref++;
-        }
         hs_buf_adds(&r->b, "<li><span class=\"label\">");
-        html_owned(r, hs_node_ref_label(g, nodes[k], ref, PREVIEW, NULL));
+        html_owned(r, step_label(g, nodes, k, PREVIEW));
         hs_buf_adds(&r->b, "</span> ");
         html_owned(r, hs_node_repr(g, nodes[k + 1], 0, PREVIEW, NULL));
         hs_buf_adds(&r->b, "</li>\n");
     }
-    hs_buf_adds(&r->b, "</ol>\n<p class=\"sample\">this one: ");
-    html_owned(r, expr);
-    hs_buf_adds(&r->b, "</p>\n");
-}
-
-/* The signature cell: the winning signature with its share, opening to
- * the path of one sample. */
-static void
-add_signature(report *r, const vote *votes, size_t nvotes, size_t sampled)
-{
-    size_t best = 0;
-    for (size_t i = 1; i < nvotes; i++) {
-        best = votes[i].votes > votes[best].votes ? i : best;
-    }
-    hs_buf_adds(&r->b, "<td class=\"path\">");
-    if (!nvotes) {
-        hs_buf_adds(&r->b, "<span class=\"muted\">no path from a root (held "
-                           "only by cycles, or parents not computed)"
-                           "</span></td>");
-        return;
-    }
-    hs_buf_adds(&r->b, "<details><summary>");
-    html_s(r, votes[best].signature);
-    hs_buf_addf(&r->b, " <span class=\"muted\">(%zu of %zu samples)</span>"
-                       "</summary>\n",
-                votes[best].votes, sampled);
-    add_steps(r, votes[best].paths);
-    hs_buf_adds(&r->b, "</details></td>");
+    hs_buf_adds(&r->b, "</ol>\n");
 }
 
 /* The sample cell: one new object, and its refs as a dict when they
@@ -535,11 +461,15 @@ add_sample(report *r, uint32_t id)
     const hs_graph *g = r->o->last;
     uint64_t nrefs;
     char *dict = NULL;
+    hs_buf_adds(&r->b, "<td class=\"repr\">");
+    if (id == HS_NO_NODE) {
+        hs_buf_adds(&r->b, "</td>");
+        return;
+    }
     hs_node_children(g, id, &nrefs);
     if (nrefs) {
         dict = hs_node_refs_dict_format(g, id, 40, NULL);
     }
-    hs_buf_adds(&r->b, "<td class=\"repr\">");
     html_owned(r, hs_node_repr(g, id, 0, PREVIEW, NULL));
     if (dict) {
         hs_buf_adds(&r->b, "<br>");
@@ -548,108 +478,234 @@ add_sample(report *r, uint32_t id)
     hs_buf_adds(&r->b, "</td>");
 }
 
-/* The new object the winning signature's path leads to, else the
- * largest. */
-static uint32_t
-sample_of(const vote *votes, size_t nvotes, uint32_t largest)
+/* "TYPE ADDR": an object named for the reader, type escaped. */
+static void
+cell_object(report *r, const hs_graph *g, uint32_t id)
 {
-    size_t best = 0, len;
-    const uint32_t *nodes;
-    if (!nvotes) {
-        return largest;
-    }
-    for (size_t i = 1; i < nvotes; i++) {
-        best = votes[i].votes > votes[best].votes ? i : best;
-    }
-    nodes = hs_paths_at(votes[best].paths, 0, &len);
-    return nodes[len - 1];
+    size_t len;
+    const char *type = hs_node_type(g, id, &len);
+    hs_buf_adds(&r->b, "<td class=\"type owner\">");
+    html(r, type, len);
+    hs_buf_addf(&r->b, "<br><span class=\"muted addr\">%llu</span></td>",
+                (unsigned long long)hs_node_address(g, id));
 }
 
-static int
-add_suspect(report *r, const char *type, size_t type_len, int64_t delta)
+/* MARK: leak suspects */
+
+/* The leak finder over every dump (or first and last). */
+static hs_leaks *
+find_leaks(report *r)
 {
-    const hs_graph *g = r->o->last;
-    vote votes[SAMPLES];
-    size_t nvotes = 0, count, sampled = 0;
-    uint32_t *ids;
-    uint64_t bytes = 0;
-    int rc = hs_diff_new_objects(r->diff, type, type_len, &ids, &count,
-                                 r->err);
-    if (rc < 0 || count == 0) {
-        return rc < 0 ? rc : HS_OK;
+    const hs_report_options *o = r->o;
+    const hs_graph *pair[2] = {o->first, o->last};
+    hs_leak_options lo = {o->suspects ? o->suspects : DEFAULT_SUSPECTS,
+                          TYPES};
+    if (o->leak_dumps && o->nleak >= 2) {
+        return hs_leaks_new(o->leak_dumps, o->nleak, &lo, r->err);
     }
-    for (size_t i = 0; i < count; i++) {
-        bytes += hs_node_size(g, ids[i]);
+    return hs_leaks_new(pair, 2, &lo, r->err);
+}
+
+/* The place among all the dumps of the leak finder's dump i, from 1. */
+static size_t
+dump_number(const report *r, size_t i)
+{
+    const hs_report_options *o = r->o;
+    if (o->leak_dumps && o->nleak >= 2) {
+        return o->leak_index ? o->leak_index[i] + 1 : i + 1;
     }
-    for (size_t s = 0; s < SAMPLES && s < count && rc == HS_OK; s++) {
-        rc = vote_for(g, ids[s * count / (count < SAMPLES ? count : SAMPLES)],
-                      votes, &nvotes);
-        sampled++;
+    return i == 0 ? 1 : o->ndumps;
+}
+
+/* Each compared dump's retained bytes and objects under the owner, one a
+ * line numbered by the dump's place in the run. */
+static void
+add_series(report *r, const hs_leak_suspect *s, size_t ndumps)
+{
+    hs_buf_adds(&r->b, "<td><ol class=\"per-dump\">");
+    for (size_t i = 0; i < ndumps; i++) {
+        hs_buf_addf(&r->b, "<li value=\"%zu\">", dump_number(r, i));
+        if (s->ids[i] == HS_NO_NODE) {
+            hs_buf_adds(&r->b, "<span class=\"muted\">not alive</span>");
+        } else {
+            add_grouped(&r->b, s->retained_size[i]);
+            hs_buf_adds(&r->b, " B, ");
+            add_grouped(&r->b, s->retained_count[i]);
+            hs_buf_addf(&r->b, " object%s",
+                        s->retained_count[i] == 1 ? "" : "s");
+        }
+        hs_buf_adds(&r->b, "</li>");
     }
+    hs_buf_adds(&r->b, "</ol></td>");
+}
+
+/* What the new objects are made of: "500 dict (92,000 B)", a line each. */
+static void
+add_made_of(report *r, const hs_leak_suspect *s)
+{
+    hs_buf_adds(&r->b, "<td class=\"made\">");
+    for (size_t t = 0; t < s->ntypes; t++) {
+        hs_buf_adds(&r->b, t ? "<br>" : "");
+        add_grouped(&r->b, s->types[t].count);
+        hs_buf_addc(&r->b, ' ');
+        html(r, s->types[t].type, s->types[t].type_len);
+        hs_buf_adds(&r->b, " <span class=\"muted\">(");
+        add_grouped(&r->b, s->types[t].size);
+        hs_buf_adds(&r->b, " B)</span>");
+    }
+    hs_buf_adds(&r->b, "</td>");
+}
+
+/* The path cell: the path's expression, opening to its steps and the
+ * signature that names this leak in every run. */
+static void
+add_held_by(report *r, const hs_leak_suspect *s)
+{
+    hs_buf_adds(&r->b, "<td class=\"path\">");
+    if (!s->path_len) {
+        hs_buf_adds(&r->b, "<span class=\"muted\">no path from a root (held "
+                           "only by cycles)</span>");
+    } else {
+        hs_buf_adds(&r->b, "<details><summary>");
+        html_owned(r, path_expression(r->o->last, s->path, s->path_len));
+        hs_buf_adds(&r->b, "</summary>\n");
+        add_steps(r, s->path, s->path_len);
+        hs_buf_adds(&r->b, "</details>");
+    }
+    hs_buf_adds(&r->b, "<p class=\"sig\">signature: <code>");
+    html_s(r, s->signature);
+    hs_buf_adds(&r->b, "</code></p></td>");
+}
+
+static void
+add_suspect(report *r, const hs_leaks *l, size_t i)
+{
+    const hs_leak_suspect *s = hs_leaks_at(l, i);
     hs_buf_adds(&r->b, "<tr>");
-    cell_text(r, "type", type, type_len);
-    cell_u64(r, count);
-    cell_u64(r, bytes);
-    cell_i64(r, delta);
-    add_signature(r, votes, nvotes, sampled);
-    add_sample(r, sample_of(votes, nvotes, ids[0]));
+    cell_u64(r, i + 1);
+    cell_object(r, r->o->last, s->owner);
+    cell_u64(r, s->new_count);
+    cell_u64(r, s->new_size);
+    cell_i64(r, s->growth_size);
+    add_series(r, s, hs_leaks_dumps(l));
+    add_made_of(r, s);
+    add_held_by(r, s);
+    add_sample(r, s->sample);
     hs_buf_adds(&r->b, "</tr>\n");
-    for (size_t i = 0; i < nvotes; i++) {
-        hs_free(votes[i].signature);
-        hs_paths_free(votes[i].paths);
-    }
-    hs_free(ids);
-    return rc < 0 ? hs_error_set(r->err, rc, "out of memory") : flush(r);
 }
 
 static int
 add_suspects(report *r)
 {
-    static const char *const cols[] = {"type", "#new objects", "#new bytes",
-                                       "#objects +", "held by (signature)",
-                                       "a new object"};
-    const hs_growth *gr = r->o->growth;
-    size_t want = r->o->suspects ? r->o->suspects : DEFAULT_SUSPECTS, shown;
-    size_t i;
-    int rc = HS_OK;
-    hs_buf_adds(&r->b, "<section id=\"suspects\">\n<h2>Leak suspects</h2>\n"
-                       "<p class=\"note\">Types that grew at every dump, "
-                       "with their objects that are new in the last dump "
-                       "and what holds a sample of them: the signature is "
-                       "the path from a root with indices as [*]. Click a "
-                       "path for its steps.</p>\n");
-    table_head(r, "suspects-table", cols, 6);
-    for (i = 0, shown = 0; rc == HS_OK && shown < want; i++) {
-        if (gr && hs_growth_dumps(gr) >= 2) {
-            const hs_growth_type *t;
-            if (i >= hs_growth_types(gr)) {
-                break;
-            }
-            t = hs_growth_type_at(gr, i);
-            if (!t->steady || t->count_delta <= 0) {
-                continue;
-            }
-            rc = add_suspect(r, t->type, t->type_len, t->count_delta);
-        } else {
-            const hs_diff_type *t;
-            if (i >= hs_diff_types(r->diff)) {
-                break;
-            }
-            t = hs_diff_type_at(r->diff, i);
-            if (t->new_count <= t->old_count) {
-                continue;
-            }
-            rc = add_suspect(r, t->type, t->type_len,
-                             (int64_t)(t->new_count - t->old_count));
-        }
-        shown++;
+    static const char *const cols[] = {
+        "#rank", "owner", "#new objects", "#new bytes", "#growth",
+        "retained per dump", "made of", "held by (path from a root)",
+        "a new object"};
+    hs_leaks *l = r->leaks = find_leaks(r);
+    size_t n;
+    if (!l) {
+        return r->err->code;
     }
-    if (rc == HS_OK && shown == 0) {
-        hs_buf_adds(&r->b, "<tr><td colspan=\"6\" class=\"muted\">No type "
-                           "grew steadily.</td></tr>\n");
+    n = hs_leaks_count(l);
+    section_head(r, "suspects", "Leak suspects",
+                 "The objects that keep new objects alive (new since the "
+                 "first dump and still there in the last), ranked by how "
+                 "much what they retain grows from dump to dump (growth: "
+                 "bytes retained from the second dump to the last, or the "
+                 "first to the last with two). The signature is the path "
+                 "as types and labels, the same in every run. Click a "
+                 "path for its steps.");
+    table_head(r, "suspects-table", cols, 9);
+    for (size_t i = 0; i < n; i++) {
+        add_suspect(r, l, i);
+        HS_TRY(flush(r));
+    }
+    if (n == 0) {
+        hs_buf_adds(&r->b, "<tr><td colspan=\"9\" class=\"muted\">No "
+                           "suspect: no object holds 1 % or more of the new "
+                           "objects that stay.</td></tr>\n");
     }
     hs_buf_adds(&r->b, "</tbody></table>\n</section>\n");
-    return rc < 0 ? rc : flush(r);
+    return flush(r);
+}
+
+/* MARK: top retainers */
+
+/* "root (module)" or "under TYPE ADDR as LABEL". */
+static void
+add_dominator(report *r, const hs_dominators *d, uint32_t id)
+{
+    const hs_graph *g = r->o->last;
+    const char *kind = hs_dominators_root_kind(d, id);
+    uint32_t dom = hs_dominators_idom(d, id);
+    size_t len;
+    const char *type;
+    hs_buf_adds(&r->b, "<td class=\"repr\">");
+    if (kind || dom == HS_NO_NODE) {
+        hs_buf_addf(&r->b, "root (%s)", kind ? kind : "?");
+    } else {
+        type = hs_node_type(g, dom, &len);
+        hs_buf_adds(&r->b, "under ");
+        html(r, type, len);
+        hs_buf_addf(&r->b, " %llu as <span class=\"label\">",
+                    (unsigned long long)hs_node_address(g, dom));
+        html_owned(r, hs_dominators_label(d, id, PREVIEW, NULL));
+        hs_buf_adds(&r->b, "</span>");
+    }
+    hs_buf_adds(&r->b, "</td>");
+}
+
+static int
+add_retainers(report *r, size_t top)
+{
+    static const char *const cols[] = {
+        "type", "#address", "#shallow bytes", "#retained bytes",
+        "#% of heap", "#retained objects", "object", "held as"};
+    const hs_graph *g = r->o->last;
+    hs_dominators *own = NULL;
+    const hs_dominators *d;
+    uint32_t *ids;
+    size_t n;
+    /* The leak finder made the last dump's tree already. */
+    d = r->leaks ? hs_leaks_dominators(r->leaks, hs_leaks_dumps(r->leaks) - 1)
+                 : (own = hs_dominators_new(g, r->err));
+    if (!d) {
+        return r->err->code;
+    }
+    if (hs_dominators_top(d, top, &ids, &n, r->err) < 0) {
+        hs_dominators_free(own);
+        return r->err->code;
+    }
+    section_head(r, "retainers", "Top retainers",
+                 "The objects of the last dump that keep the most memory "
+                 "alive: an object retains itself and every object that "
+                 "only it keeps alive (its subtree in the dominator tree). "
+                 "Each is shown with how it hangs under the object that "
+                 "retains it.");
+    table_head(r, "retainers-table", cols, 8);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *type = hs_node_type(g, ids[i], &len);
+        hs_buf_adds(&r->b, "<tr>");
+        cell_text(r, "type", type, len);
+        hs_buf_addf(&r->b, "<td class=\"n addr\" data-v=\"%llu\">%llu</td>",
+                    (unsigned long long)hs_node_address(g, ids[i]),
+                    (unsigned long long)hs_node_address(g, ids[i]));
+        cell_u64(r, hs_node_size(g, ids[i]));
+        cell_u64(r, hs_dominators_retained_size(d, ids[i]));
+        cell_pct(r, hs_dominators_retained_size(d, ids[i]),
+                 hs_dominators_total_size(d));
+        cell_u64(r, hs_dominators_retained_count(d, ids[i]));
+        hs_buf_adds(&r->b, "<td class=\"repr\">");
+        html_owned(r, hs_node_repr(g, ids[i], 0, PREVIEW, NULL));
+        hs_buf_adds(&r->b, "</td>");
+        add_dominator(r, d, ids[i]);
+        hs_buf_adds(&r->b, "</tr>\n");
+    }
+    hs_buf_adds(&r->b, "</tbody></table>\n</section>\n");
+    hs_free(ids);
+    hs_dominators_free(own);
+    return flush(r);
 }
 
 /* MARK: public */
@@ -669,6 +725,7 @@ write_sections(report *r)
         }
         HS_TRY(add_suspects(r));
     }
+    HS_TRY(add_retainers(r, top));
     if (o->growth && hs_growth_dumps(o->growth) >= 2) {
         HS_TRY(add_growth(r, top));
     }
@@ -685,7 +742,8 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
                 hs_error *err)
 {
     hs_error local;
-    report r = {opts, write, ctx, err ? err : &local, HS_BUF_INIT, NULL};
+    report r = {opts, write, ctx, err ? err : &local, HS_BUF_INIT, NULL,
+                NULL};
     int rc;
     hs_error_clear(r.err);
     HS_RETURN_IF(!opts || !opts->last || !write || !opts->paths
@@ -693,6 +751,7 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
                  HS_EINVAL, err, "a report needs a last dump, its name "
                                  "and a writer");
     rc = write_sections(&r);
+    hs_leaks_free(r.leaks);
     hs_diff_free(r.diff);
     hs_buf_release(&r.b);
     return rc;

@@ -14,11 +14,10 @@
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
-#include "../util/hs_threads.h"
+#include "../util/hs_parallel.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,16 +150,17 @@ write_all(int fd, const void *p, size_t len, uint64_t off)
     return true;
 }
 
-static void *
-write_chunks(void *arg)
+static int
+write_chunks(void *ctx, unsigned part)
 {
-    writer *w = arg;
+    writer *w = ctx;
+    (void)part; /* every part takes chunks from one queue */
     uint32_t s = 0;
     for (;;) {
         uint64_t c = atomic_fetch_add(&w->next, 1), from, to, bytes;
         const unsigned char *p;
         if (c >= w->nchunks || atomic_load(&w->error)) {
-            return NULL;
+            return HS_OK;
         }
         while (s + 1 < w->nsec && w->table[s + 1].first_chunk <= c) {
             s++;
@@ -178,7 +178,7 @@ write_chunks(void *arg)
             int zero = 0;
             atomic_compare_exchange_strong(&w->error, &zero,
                                            errno ? errno : EIO);
-            return NULL;
+            return HS_OK;
         }
     }
 }
@@ -186,17 +186,7 @@ write_chunks(void *arg)
 static int
 write_body(writer *w, unsigned threads)
 {
-    pthread_t t[HS_MAX_THREADS];
-    bool started[HS_MAX_THREADS] = {false};
-    for (unsigned i = 1; i < threads; i++) {
-        started[i] = pthread_create(&t[i], NULL, write_chunks, w) == 0;
-    }
-    write_chunks(w);
-    for (unsigned i = 1; i < threads; i++) {
-        if (started[i]) {
-            pthread_join(t[i], NULL);
-        }
-    }
+    hs_parallel_for(threads, write_chunks, w);
     return atomic_load(&w->error);
 }
 
@@ -294,7 +284,7 @@ hs_snapshot_write_file(const hs_graph *g, const char *path,
     }
     w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (w.fd < 0) {
-        rc = hs_error_set(err, HS_EIO, "cannot create %s: %s", tmp,
+        rc = hs_error_set(err, HS_EIO, "cannot create %s: %s", path,
                           strerror(errno));
         goto out;
     }
@@ -302,12 +292,12 @@ hs_snapshot_write_file(const hs_graph *g, const char *path,
         || (e = write_body(&w, hs_threads(threads))) != 0
         || !write_head(&w, fp, variant, g->a)) {
         e = errno;
-        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", tmp,
+        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", path,
                           strerror(atomic_load(&w.error) ? atomic_load(&w.error)
                                                         : e));
     }
     if (close(w.fd) != 0 && rc == 0) {
-        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", tmp,
+        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", path,
                           strerror(errno));
     }
     if (rc == 0 && rename(tmp, path) != 0) {

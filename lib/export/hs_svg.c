@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../util/hs_error.h"
+#include "hs_html.h"
 
 #define W 880.0
 #define H 440.0
@@ -29,18 +30,24 @@ static const char *const colours[] = {"#4e79a7", "#f28e2b", "#e15759",
                                       "#b07aa1", "#ff9da7", "#9c755f",
                                       "#bab0ac"};
 
+/* HTML's escaping (the five entities; NUL and bytes that are not UTF-8
+ * as U+FFFD) is also XML's, and keeps the chart valid UTF-8 when the
+ * report inlines it. XML 1.0 also forbids the C0 controls other than
+ * tab, line feed and carriage return: they become U+FFFD too, or no XML
+ * reader (rsvg-convert, a browser opening the .svg) accepts the file. */
 void
 hs_buf_add_xml(hs_buf *b, const char *s, size_t len)
 {
+    size_t start = 0;
     for (size_t i = 0; i < len; i++) {
-        switch (s[i]) {
-        case '&': hs_buf_adds(b, "&amp;"); break;
-        case '<': hs_buf_adds(b, "&lt;"); break;
-        case '>': hs_buf_adds(b, "&gt;"); break;
-        case '"': hs_buf_adds(b, "&quot;"); break;
-        default: hs_buf_addc(b, s[i]); break;
+        unsigned char c = (unsigned char)s[i];
+        if (c && c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            hs_buf_add_html(b, s + start, i - start);
+            hs_buf_adds(b, "\xef\xbf\xbd");
+            start = i + 1;
         }
     }
+    hs_buf_add_html(b, s + start, len - start);
 }
 
 /* A tick step of 1, 2 or 5 x 10^k giving about `ticks` intervals. */

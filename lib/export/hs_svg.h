@@ -9,7 +9,9 @@
 
 #include "../util/hs_buf.h"
 
-/* s[0..len) with &, <, > and " escaped for XML text and attributes. */
+/* s[0..len) escaped for XML text and attributes: & < > " ' as entities,
+ * NUL, other C0 controls but tab, LF and CR, and bytes that are not
+ * UTF-8 as U+FFFD, so the result is always well-formed UTF-8 XML. */
 void hs_buf_add_xml(hs_buf *b, const char *s, size_t len);
 
 #endif

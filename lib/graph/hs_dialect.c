@@ -4,6 +4,7 @@
 #include "hs_dialect.h"
 
 #include "../parse/hs_text.h"
+#include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 
 #include <string.h>
@@ -49,17 +50,15 @@ abcmeta_920(const hs_graph *g, uint32_t abc)
     return false;
 }
 
-hs_dialect
-hs_dialect_detect(const hs_graph *g)
+int
+hs_dialect_detect(const hs_graph *g, hs_dialect *out, hs_error *err)
 {
     uint32_t ntypes = hs_strtab_count(&g->types);
     uint64_t *counts = hs_calloc(g->a, (size_t)ntypes + 1, sizeof(*counts));
     hs_dialect d = HS_DIALECT_PY3;
     uint32_t dict = hs_graph_type_lookup(g, "dict");
     int py2 = 0;
-    if (!counts) {
-        return HS_DIALECT_PY3; /* detection is best effort */
-    }
+    HS_RETURN_IF(!counts, HS_ENOMEM, err, "out of memory");
     for (uint32_t i = 0; i < g->n; i++) {
         if (hs_live(g, i)) {
             counts[g->type[i]]++;
@@ -78,7 +77,8 @@ hs_dialect_detect(const hs_graph *g)
         d = HS_DIALECT_PY311;
     }
     hs_mfree(g->a, counts);
-    return d;
+    *out = d;
+    return HS_OK;
 }
 
 static hs_dict_layout
@@ -128,7 +128,7 @@ hs_dialect_tag_dicts(hs_graph *g)
 /* Rewrites one pool entry in place: the latin-1 form is never longer, and
  * a smaller length never needs a longer varint, so the entry shrinks and
  * the slack after it is unused. */
-static void
+static int
 fix_entry(hs_graph *g, uint32_t id)
 {
     size_t len, out_len, vlen = 0;
@@ -141,12 +141,12 @@ fix_entry(hs_graph *g, uint32_t id)
             g->flags[id] = (uint8_t)((g->flags[id] & ~HS_NODE_KIND_MASK)
                                      | (HS_VALUE_BYTES << HS_NODE_KIND_SHIFT));
         }
-        return;
+        return HS_OK;
     }
     if (len > sizeof(tmp)) {
         buf = hs_malloc(g->a, len);
         if (!buf) {
-            return; /* keep the text form; still correct, just not bytes */
+            return HS_ENOMEM;
         }
     }
     if (hs_text_to_latin1(v, len, buf, &out_len)) {
@@ -177,19 +177,22 @@ fix_entry(hs_graph *g, uint32_t id)
     if (buf != tmp) {
         hs_mfree(g->a, buf);
     }
+    return HS_OK;
 }
 
-void
-hs_dialect_fix_bytes(hs_graph *g)
+int
+hs_dialect_fix_bytes(hs_graph *g, hs_error *err)
 {
     const char *name = g->dialect == HS_DIALECT_PY2 ? "str" : "bytes";
     uint32_t t = hs_graph_type_lookup(g, name);
     if (t == UINT32_MAX) {
-        return;
+        return HS_OK;
     }
     for (uint32_t i = 0; i < g->n; i++) {
         if (g->type[i] == t && hs_live(g, i)) {
-            fix_entry(g, i);
+            HS_RETURN_IF(fix_entry(g, i) < 0, HS_ENOMEM, err,
+                         "out of memory");
         }
     }
+    return HS_OK;
 }

@@ -422,7 +422,8 @@ hs_node_children(const hs_graph *g, uint32_t id, uint64_t *count)
     }
     hs_csr_range(&g->children, id, &b, &e);
     *count = e - b;
-    return g->children.targets + b;
+    /* no edges at all: an index maps no targets array (NULL + 0 is UB) */
+    return g->children.targets ? g->children.targets + b : NULL;
 }
 
 const uint32_t *
@@ -435,7 +436,7 @@ hs_node_parents(const hs_graph *g, uint32_t id, uint64_t *count)
     }
     hs_csr_range(&g->parents, id, &b, &e);
     *count = e - b;
-    return g->parents.targets + b;
+    return g->parents.targets ? g->parents.targets + b : NULL;
 }
 
 int

@@ -18,8 +18,8 @@
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
-#include <pthread.h>
 #include <string.h>
 
 /* Prefetch distances of the batch loops below: far enough ahead to hide
@@ -28,9 +28,6 @@ enum { AHEAD = 64, AHEAD2 = 24 };
 
 /* Fewer records or refs than this are handled on one thread. */
 #define PARALLEL_REFS (1u << 20)
-
-/* A job whose thread could not start (run on the caller instead). */
-#define HS_EAGAIN_THREAD 1
 
 /* MARK: the index */
 
@@ -51,7 +48,6 @@ typedef struct index_job {
     uint64_t dups, inserted;
     const hs_allocator *a;
     int rc;
-    pthread_t thread;
 } index_job;
 
 enum { BATCH = 32 };
@@ -103,10 +99,10 @@ index_batch(index_job *job, const uint32_t *ids, const uint64_t *homes,
     }
 }
 
-static void *
-run_index(void *arg)
+static int
+run_index(void *ctx, unsigned part)
 {
-    index_job *job = arg;
+    index_job *job = (index_job *)ctx + part;
     const hs_graph *g = job->g;
     uint32_t ids[BATCH];
     uint64_t homes[BATCH];
@@ -124,7 +120,7 @@ run_index(void *arg)
         }
     }
     index_batch(job, ids, homes, k);
-    return NULL;
+    return job->rc;
 }
 
 /* Indexes every record's address; a record whose address is already
@@ -148,20 +144,7 @@ index_records(hs_scan *s, unsigned threads)
         jobs[t].lo = cap / threads * t;
         jobs[t].hi = t + 1 == threads ? cap : cap / threads * (t + 1);
     }
-    for (unsigned t = 1; t < threads; t++) {
-        if (pthread_create(&jobs[t].thread, NULL, run_index, &jobs[t]) != 0) {
-            jobs[t].rc = HS_EAGAIN_THREAD;
-        }
-    }
-    run_index(&jobs[0]);
-    for (unsigned t = 1; t < threads; t++) {
-        if (jobs[t].rc == HS_EAGAIN_THREAD) {
-            jobs[t].rc = 0;
-            run_index(&jobs[t]);
-        } else {
-            pthread_join(jobs[t].thread, NULL);
-        }
-    }
+    hs_parallel_for(threads, run_index, jobs); /* errors: in jobs[t].rc */
     /* The deferred records, serially and in id order per range; ranges
      * are disjoint in addresses, so their order does not matter. */
     for (unsigned t = 0; t < threads; t++) {
@@ -304,7 +287,6 @@ typedef struct resolve_job {
     size_t r0, r1;
     hs_u64vec missing;    /* pairs: ref index, address */
     int rc;
-    pthread_t thread;
 } resolve_job;
 
 /* NOTE: the refs array is read as u64 and written as u32 in place, so it
@@ -381,12 +363,12 @@ resolve_range(resolve_job *job)
     return HS_OK;
 }
 
-static void *
-run_resolve(void *arg)
+static int
+run_resolve(void *ctx, unsigned part)
 {
-    resolve_job *job = arg;
+    resolve_job *job = (resolve_job *)ctx + part;
     job->rc = resolve_range(job);
-    return NULL;
+    return job->rc;
 }
 
 /* Splits the nodes into n jobs with about equal numbers of refs. */
@@ -433,21 +415,7 @@ resolve_refs(hs_scan *s, unsigned threads)
         threads = 1;
     }
     n = split_jobs(s, buf, jobs, threads ? threads : 1);
-    for (unsigned t = 1; t < n; t++) {
-        if (pthread_create(&jobs[t].thread, NULL, run_resolve, &jobs[t]) != 0) {
-            jobs[t].rc = HS_EAGAIN_THREAD;
-        }
-    }
-    if (n > 0) {
-        jobs[0].rc = resolve_range(&jobs[0]);
-    }
-    for (unsigned t = 1; t < n; t++) {
-        if (jobs[t].rc != HS_EAGAIN_THREAD) {
-            pthread_join(jobs[t].thread, NULL);
-        } else {
-            jobs[t].rc = resolve_range(&jobs[t]); /* no thread: do it here */
-        }
-    }
+    hs_parallel_for(n, run_resolve, jobs); /* errors: in jobs[t].rc */
     for (unsigned t = 0; t < n; t++) {
         if (rc == 0 && jobs[t].rc < 0) {
             rc = jobs[t].rc;

@@ -20,8 +20,8 @@
 #include "hs_scan.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -46,9 +46,14 @@ typedef struct slice {
     hs_scan scan;
     uint64_t start, end;  /* byte range in the file */
     int rc;
-    pthread_t thread;
-    _Atomic bool done;    /* set by the thread as its last act */
 } slice;
+
+/* The slices of one load, as the parts of a parallel job. */
+typedef struct slices {
+    load *l;
+    slice *sl;
+    unsigned n;
+} slices;
 
 static double
 now_seconds(void)
@@ -157,13 +162,12 @@ cut_slices(const char *path, uint64_t size, unsigned n, slice *sl)
     return k;
 }
 
-static void *
-run_slice(void *arg)
+static int
+run_slice(void *ctx, unsigned part)
 {
-    slice *s = arg;
+    slice *s = &((slices *)ctx)->sl[part];
     s->rc = hs_scan_lines(&s->scan);
-    atomic_store(&s->done, true);
-    return NULL;
+    return s->rc;
 }
 
 static unsigned
@@ -172,36 +176,27 @@ thread_count(const hs_load_options *opts)
     return hs_threads(opts->threads);
 }
 
-/* Waits for the slices, reporting their summed progress meanwhile. */
+/* Slice 0 runs on the caller's thread, where progress is reported: its
+ * ticks report the bytes read by all slices. */
 static void
-await_slices(load *l, slice *sl, unsigned n)
+tick_slices(hs_scan *s, void *ctx)
 {
-    const struct timespec pause = {0, 50 * 1000 * 1000};
-    for (;;) {
-        uint64_t done = 0;
-        bool all = true;
-        for (unsigned i = 0; i < n; i++) {
-            done += atomic_load_explicit(&sl[i].scan.consumed,
-                                         memory_order_relaxed);
-            all = all && atomic_load(&sl[i].done);
-        }
-        if (all) {
-            break;
-        }
-        report(l, done, 0);
-        nanosleep(&pause, NULL);
+    const slices *all = ctx;
+    uint64_t done = 0;
+    (void)s;
+    for (unsigned i = 0; i < all->n; i++) {
+        done += atomic_load_explicit(&all->sl[i].scan.consumed,
+                                     memory_order_relaxed);
     }
-    for (unsigned i = 0; i < n; i++) {
-        pthread_join(sl[i].thread, NULL);
-    }
+    report(all->l, done, 0);
 }
 
 /* Scans the slices on threads and merges them into sl[0]. */
 static int
 scan_parallel(load *l, slice *sl, unsigned n)
 {
+    slices all = {l, sl, n};
     uint64_t lines = 0;
-    unsigned started = 0;
     int rc = HS_OK;
     for (unsigned i = 0; i < n && rc == 0; i++) {
         hs_input *in;
@@ -212,22 +207,19 @@ scan_parallel(load *l, slice *sl, unsigned n)
         }
         /* A header may only open the file, not a slice. */
         sl[i].scan.seen_content = i > 0;
-        if (rc == 0 && pthread_create(&sl[i].thread, NULL, run_slice,
-                                      &sl[i]) != 0) {
-            rc = hs_error_set(l->err, HS_ENOMEM, "cannot start a thread");
-        }
-        if (rc == 0) {
-            started++;
-        }
     }
-    await_slices(l, sl, started);
-    for (unsigned i = 0; i < started && rc == 0; i++) {
+    sl[0].scan.tick = tick_slices;
+    sl[0].scan.tick_ctx = &all;
+    if (rc == 0) {
+        hs_parallel_for(n, run_slice, &all); /* errors: in sl[i].rc */
+    }
+    for (unsigned i = 0; i < n && rc == 0; i++) {
         if (sl[i].rc < 0) {
             rc = fail(l, &sl[i].scan, lines, sl[i].start);
         }
         lines += sl[i].scan.g->stats.lines;
     }
-    for (unsigned i = 1; i < started; i++) {
+    for (unsigned i = 1; i < n; i++) {
         if (rc == 0) {
             rc = hs_scan_merge(&sl[0].scan, &sl[i].scan);
             if (rc < 0) {
@@ -282,12 +274,12 @@ finish(load *l, hs_scan *s, hs_compression compression)
     } else if (st->has_header) {
         g->dialect = HS_DIALECT_HEAPSCOPE;
     } else {
-        g->dialect = hs_dialect_detect(g);
+        HS_TRY(hs_dialect_detect(g, &g->dialect, l->err));
     }
     g->stats.dialect = g->dialect;
     HS_TRY(hs_graph_update_stats(g));
     hs_dialect_tag_dicts(g);
-    hs_dialect_fix_bytes(g);
+    HS_TRY(hs_dialect_fix_bytes(g, l->err));
     if (st->truncated_line) {
         warn(l, HS_EPARSE, st->truncated_line, "truncated last line dropped "
              "(the dump was cut short)");

@@ -9,9 +9,7 @@
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
-#include "../util/hs_threads.h"
-
-#include <pthread.h>
+#include "../util/hs_parallel.h"
 
 /* Fewer nodes than this are rebuilt on one thread. */
 #define PARALLEL_NODES (1u << 20)
@@ -24,14 +22,12 @@ typedef struct rebuild_job {
     hs_csr *out;        /* filling: the new CSR */
     uint64_t total;
     bool too_many;
-    pthread_t thread;
-    bool started;
 } rebuild_job;
 
-static void *
-count_range(void *arg)
+static int
+count_range(void *ctx, unsigned part)
 {
-    rebuild_job *j = arg;
+    rebuild_job *j = (rebuild_job *)ctx + part;
     for (uint32_t i = j->lo; i < j->hi; i++) {
         uint64_t k = j->ops->count(j->ops->ctx, j->g, i);
         if (k > UINT32_MAX - 1) {
@@ -41,37 +37,18 @@ count_range(void *arg)
         j->counts[i] = (uint32_t)k;
         j->total += k;
     }
-    return NULL;
+    return HS_OK;
 }
 
-static void *
-fill_range(void *arg)
+static int
+fill_range(void *ctx, unsigned part)
 {
-    rebuild_job *j = arg;
+    rebuild_job *j = (rebuild_job *)ctx + part;
     for (uint32_t i = j->lo; i < j->hi; i++) {
         j->ops->fill(j->ops->ctx, j->g, i,
                      j->out->targets + hs_csr_begin(j->out, i));
     }
-    return NULL;
-}
-
-/* Runs fn over every job, jobs[1..] on threads (or here when a thread
- * cannot start), jobs[0] on the caller. */
-static void
-run_jobs(rebuild_job *jobs, unsigned n, void *(*fn)(void *))
-{
-    for (unsigned t = 1; t < n; t++) {
-        jobs[t].started = pthread_create(&jobs[t].thread, NULL, fn,
-                                         &jobs[t]) == 0;
-    }
-    fn(&jobs[0]);
-    for (unsigned t = 1; t < n; t++) {
-        if (jobs[t].started) {
-            pthread_join(jobs[t].thread, NULL);
-        } else {
-            fn(&jobs[t]);
-        }
-    }
+    return HS_OK;
 }
 
 int
@@ -90,9 +67,9 @@ hs_graph_rebuild_children(hs_graph *g, const hs_rebuild_ops *ops,
     for (unsigned t = 0; t < n; t++) {
         jobs[t] = (rebuild_job){g, ops, (uint32_t)((uint64_t)g->n * t / n),
                                 (uint32_t)((uint64_t)g->n * (t + 1) / n),
-                                counts, NULL, 0, false, 0, false};
+                                counts, NULL, 0, false};
     }
-    run_jobs(jobs, n, count_range);
+    hs_parallel_for(n, count_range, jobs);
     for (unsigned t = 0; t < n; t++) {
         if (jobs[t].too_many) {
             hs_mfree(g->a, counts);
@@ -108,7 +85,7 @@ hs_graph_rebuild_children(hs_graph *g, const hs_rebuild_ops *ops,
     for (unsigned t = 0; t < n; t++) {
         jobs[t].out = &c;
     }
-    run_jobs(jobs, n, fill_range);
+    hs_parallel_for(n, fill_range, jobs);
     hs_graph_set_children(g, &c);
     return HS_OK;
 }

@@ -30,7 +30,7 @@
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
-#include "../util/hs_threads.h"
+#include "../util/hs_parallel.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -446,17 +446,18 @@ section_of_chunk(const snap *s, uint64_t c)
     return found;
 }
 
-static void *
-verify_chunks(void *arg)
+static int
+verify_chunks(void *ctx, unsigned part)
 {
-    snap *s = arg;
+    snap *s = ctx;
+    (void)part; /* every part takes chunks from one queue */
     for (;;) {
         uint64_t c = atomic_fetch_add(&s->next_chunk, 1);
         const hs_snap_section *x;
         uint64_t bytes, from, to;
         const unsigned char *p;
         if (c >= s->h->nchunks || atomic_load(&s->failed)) {
-            return NULL;
+            return HS_OK;
         }
         x = section_of_chunk(s, c);
         bytes = x->count * x->elem_bytes;
@@ -466,28 +467,9 @@ verify_chunks(void *arg)
         if (hs_checksum(p, (size_t)(to - from), x->id) != s->chunks[c]) {
             flag(s, "damaged: checksum mismatch in %s at byte %llu",
                  sname(x->id), (unsigned long long)(x->offset + from));
-            return NULL;
+            return HS_OK;
         }
         check_elements(s, x, from / x->elem_bytes, to / x->elem_bytes);
-    }
-}
-
-/* Runs fn on threads threads (the caller being one of them). */
-static void
-run_workers(void *(*fn)(void *), void **args, unsigned threads)
-{
-    pthread_t t[HS_MAX_THREADS];
-    bool started[HS_MAX_THREADS] = {false};
-    for (unsigned i = 1; i < threads; i++) {
-        started[i] = pthread_create(&t[i], NULL, fn, args[i]) == 0;
-    }
-    fn(args[0]);
-    for (unsigned i = 1; i < threads; i++) {
-        if (started[i]) {
-            pthread_join(t[i], NULL);
-        } else {
-            fn(args[i]);
-        }
     }
 }
 
@@ -559,37 +541,33 @@ texts_ok(const snap *s, uint32_t lo, uint32_t hi)
     return true;
 }
 
-static void *
-verify_texts(void *arg)
+static int
+verify_texts(void *ctx, unsigned part)
 {
-    text_job *j = arg;
+    text_job *j = (text_job *)ctx + part;
     for (uint32_t lo = j->lo; lo < j->hi; lo += 4096) {
         uint32_t hi = j->hi - lo > 4096 ? lo + 4096 : j->hi;
         if (atomic_load(&j->s->failed)) {
-            return NULL;
+            return HS_OK;
         }
         if (!texts_ok(j->s, lo, hi)) {
             flag(j->s, "damaged: a node of %u..%u has no type or its text "
                  "lies outside the pool", lo, hi - 1);
-            return NULL;
+            return HS_OK;
         }
     }
-    return NULL;
+    return HS_OK;
 }
 
 static int
 verify_data(snap *s, unsigned threads, hs_error *err)
 {
-    void *args[HS_MAX_THREADS];
     text_job jobs[HS_MAX_THREADS];
     unsigned nt = threads;
     if (s->h->nchunks < PARALLEL_CHUNKS) {
         nt = 1;
     }
-    for (unsigned i = 0; i < nt; i++) {
-        args[i] = s;
-    }
-    run_workers(verify_chunks, args, nt);
+    hs_parallel_for(nt, verify_chunks, s);
     if (!atomic_load(&s->failed) && scount(s, HS_SNAP_SLOTS)
         && atomic_load(&s->empty_slots)
                != scount(s, HS_SNAP_SLOTS) - s->meta[HS_META_INDEX_COUNT]) {
@@ -599,9 +577,8 @@ verify_data(snap *s, unsigned threads, hs_error *err)
         for (unsigned i = 0; i < nt; i++) {
             jobs[i] = (text_job){s, (uint32_t)(s->n * i / nt),
                                  (uint32_t)(s->n * (i + 1) / nt)};
-            args[i] = &jobs[i];
         }
-        run_workers(verify_texts, args, nt);
+        hs_parallel_for(nt, verify_texts, jobs);
     }
     HS_RETURN_IF(atomic_load(&s->failed), HS_ECORRUPT, err, "%s", s->why);
     return HS_OK;

@@ -325,86 +325,158 @@ hs_json_string(const char **pp, const char *end, hs_jstr *s,
     return true;
 }
 
-bool
-hs_json_skip_value(const char **pp, const char *end)
+/* MARK: skipping a value */
+
+/* NOTE: about strictness. A value heapscope does not read (a key meliae
+ * never writes) is skipped, but still checked against the JSON grammar
+ * (RFC 8259): strings closed, without raw control characters, with only
+ * JSON's escapes; literals spelled out; commas, colons and string keys
+ * where the grammar puts them; brackets matched and nested at most
+ * MAX_SKIP_DEPTH deep. So a line is either JSON or a parse error naming
+ * the column, wherever the fault is. This costs nothing on the fast path
+ * (hs_line.c), which reads meliae's own keys and never skips a value;
+ * only lines with other keys get here. The skip never recurses: the kind
+ * of each open container is one bit of a fixed stack. */
+
+#define STRINGIFY(x) #x
+#define DEPTH_TEXT(x) STRINGIFY(x)
+
+static bool
+stop(const char **pp, const char *at, const char **why, const char *msg)
 {
-    const char *p = hs_json_skip_ws(*pp, end);
-    int depth = 0;
-    do {
-        p = hs_json_skip_ws(p, end);
+    *pp = at;
+    if (why) {
+        *why = msg;
+    }
+    return false;
+}
+
+/* The string at *pp (on its opening quote), checked without decoding. */
+static bool
+check_string(const char **pp, const char *end, const char **why)
+{
+    const char *p = *pp + 1;
+    for (;;) {
+        unsigned char c;
         if (p >= end) {
+            return stop(pp, end, why, "unterminated string");
+        }
+        c = (unsigned char)*p;
+        if (c == '"') {
+            *pp = p + 1;
+            return true;
+        }
+        if (c < 0x20) {
+            return stop(pp, p, why, "control character in a string");
+        }
+        if (c != '\\') {
+            p++;
+        } else if (end - p >= 2 && p[1] && strchr("\"\\/bfnrt", p[1])) {
+            p += 2;
+        } else if (end - p >= 2 && p[1] == 'u' && hex4(p + 2, end) >= 0) {
+            p += 6;
+        } else {
+            return stop(pp, p, why, "bad escape in a string");
+        }
+    }
+}
+
+/* A string, number, true, false or null at *pp. */
+static bool
+check_scalar(const char **pp, const char *end, const char **why)
+{
+    static const char *const literals[] = {"true", "false", "null"};
+    const char *p = *pp, *text;
+    size_t len;
+    bool is_int;
+    if (p < end && *p == '"') {
+        return check_string(pp, end, why);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        len = strlen(literals[i]);
+        if (p < end && *p == literals[i][0]) {
+            if ((size_t)(end - p) < len || memcmp(p, literals[i], len) != 0) {
+                return stop(pp, p, why, "expected a JSON value");
+            }
+            *pp = p + len;
+            return true;
+        }
+    }
+    if (!hs_json_number(pp, end, &text, &len, &is_int)) {
+        return stop(pp, *pp, why, "expected a JSON value");
+    }
+    return true;
+}
+
+bool
+hs_json_skip_value(const char **pp, const char *end, const char **why)
+{
+    uint64_t is_object[(MAX_SKIP_DEPTH + 63) / 64] = {0};
+    unsigned depth = 0;
+    bool object = false;
+    enum { VALUE, KEY, AFTER } want = VALUE;
+    const char *p = *pp;
+    for (;;) {
+        p = hs_json_skip_ws(p, end);
+        if (want == KEY) {
+            if (p >= end || *p != '"') {
+                return stop(pp, p, why, "expected a string key");
+            }
+            if (!check_string(&p, end, why)) {
+                *pp = p;
+                return false;
+            }
+            p = hs_json_skip_ws(p, end);
+            if (p >= end || *p != ':') {
+                return stop(pp, p, why, "expected ':' after a key");
+            }
+            p++;
+            want = VALUE;
+            continue;
+        }
+        if (want == AFTER) {
+            if (p < end && *p == ',') {
+                p++;
+                want = object ? KEY : VALUE;
+                continue;
+            }
+            if (p >= end || *p != (object ? '}' : ']')) {
+                return stop(pp, p, why, object ? "expected ',' or '}'"
+                                               : "expected ',' or ']'");
+            }
+            p++;
+        } else if (p < end && (*p == '[' || *p == '{')) {
+            if (depth == MAX_SKIP_DEPTH) {
+                return stop(pp, p, why, "JSON nested deeper than "
+                                        DEPTH_TEXT(MAX_SKIP_DEPTH) " levels");
+            }
+            object = *p == '{';
+            is_object[depth / 64] &= ~(1ull << depth % 64);
+            is_object[depth / 64] |= (uint64_t)object << depth % 64;
+            depth++;
+            p = hs_json_skip_ws(p + 1, end);
+            if (p >= end || *p != (object ? '}' : ']')) {
+                want = object ? KEY : VALUE;
+                continue;
+            }
+            p++; /* empty */
+        } else if (!check_scalar(&p, end, why)) {
             *pp = p;
             return false;
-        }
-        switch (*p) {
-        case '[': case '{':
-            if (++depth > MAX_SKIP_DEPTH) {
-                *pp = p;
-                return false;
-            }
-            p++;
-            continue;
-        case ']': case '}':
-            if (depth == 0) {
-                *pp = p;
-                return false;
-            }
-            depth--;
-            p++;
-            break;
-        case ',': case ':':
-            if (depth == 0) {
-                *pp = p;
-                return false;
-            }
-            p++;
-            continue;
-        case '"': {
-            /* Skipping needs no decoding: scan to the closing quote. */
-            const char *q = p + 1;
-            while (q < end && *q != '"') {
-                q += (*q == '\\') ? 2 : 1;
-            }
-            if (q >= end) {
-                *pp = end;
-                return false;
-            }
-            p = q + 1;
-            break;
-        }
-        case 't':
-            if (end - p < 4 || memcmp(p, "true", 4) != 0) {
-                *pp = p;
-                return false;
-            }
-            p += 4;
-            break;
-        case 'f':
-            if (end - p < 5 || memcmp(p, "false", 5) != 0) {
-                *pp = p;
-                return false;
-            }
-            p += 5;
-            break;
-        case 'n':
-            if (end - p < 4 || memcmp(p, "null", 4) != 0) {
-                *pp = p;
-                return false;
-            }
-            p += 4;
-            break;
-        default: {
-            const char *text;
-            size_t len;
-            bool is_int;
-            if (!hs_json_number(&p, end, &text, &len, &is_int)) {
-                *pp = p;
-                return false;
+        } else {
+            want = AFTER;
+            if (depth > 0) {
+                continue;
             }
             break;
         }
+        /* a container closed */
+        if (--depth == 0) {
+            break;
         }
-    } while (depth > 0);
+        object = (is_object[(depth - 1) / 64] >> (depth - 1) % 64) & 1;
+        want = AFTER;
+    }
     *pp = p;
     return true;
 }

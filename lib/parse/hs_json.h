@@ -59,8 +59,11 @@ bool hs_json_string(const char **pp, const char *end, hs_jstr *s,
                     const hs_allocator *a, bool *oom);
 
 /* Skips any JSON value (nested arrays and objects included) without
- * recursion; depth is limited to guard against hostile input. */
-bool hs_json_skip_value(const char **pp, const char *end);
+ * recursion, checking it against the JSON grammar. false on invalid JSON
+ * or nesting deeper than 1000 levels, with *pp at the offending byte and
+ * *why (may be NULL) saying what is wrong ("JSON nested deeper than 1000
+ * levels", "expected a JSON value", "bad escape in a string", ...). */
+bool hs_json_skip_value(const char **pp, const char *end, const char **why);
 
 void hs_jstr_release(hs_jstr *s, const hs_allocator *a);
 

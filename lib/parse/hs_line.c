@@ -283,6 +283,7 @@ static int
 gen_header(gen_state *g, hs_header *hdr)
 {
     /* Called with the cursor on the object's first key again. */
+    const char *why;
     memset(hdr, 0, sizeof(*hdr));
     hdr->pointer_size = hdr->time = hdr->pid = -1;
     for (;;) {
@@ -308,8 +309,8 @@ gen_header(gen_state *g, hs_header *hdr)
             snprintf(hdr->python, sizeof(hdr->python), "%.*s",
                      (int)(g->p->value.len < 31 ? g->p->value.len : 31),
                      g->p->value.data);
-        } else if (!hs_json_skip_value(&g->s, g->end)) {
-            return fail(g, g->s, "expected %s", "a JSON value");
+        } else if (!hs_json_skip_value(&g->s, g->end, &why)) {
+            return fail(g, g->s, "%s", why);
         }
         g->s = hs_json_skip_ws(g->s, g->end);
         if (g->s < g->end && *g->s == ',') {
@@ -378,8 +379,9 @@ gen_member(gen_state *g, hs_record *rec, hs_u64vec *refs, size_t refs_start,
         return gen_value(g, rec);
     }
 #undef KEY
-    if (!hs_json_skip_value(&g->s, g->end)) {
-        return fail(g, g->s, "expected %s", "a JSON value");
+    const char *why;
+    if (!hs_json_skip_value(&g->s, g->end, &why)) {
+        return fail(g, g->s, "%s", why);
     }
     return HS_OK;
 }

@@ -22,7 +22,7 @@ from heapscope._dump import DumpResult, dump, dump_every, dump_on_signal
 
 __all__ = ["DumpResult", "dump", "dump_every", "dump_on_signal", "load",
            "ObjManager", "MemObject", "NodeList", "Summary", "DiffResult",
-           "Path", "HeapscopeError"]
+           "Path", "Retainer", "LeakReport", "LeakSuspect", "HeapscopeError"]
 
 _ANALYSIS = frozenset(__all__[4:])
 

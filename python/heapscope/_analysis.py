@@ -26,7 +26,9 @@ from heapscope import _analyzer
 from heapscope._analyzer import HeapscopeError, NodeList
 
 __all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
-           "TypeSummary", "DiffResult", "DiffRow", "Path", "HeapscopeError"]
+           "TypeSummary", "DiffResult", "DiffRow", "Path", "Retainer",
+           "LeakReport", "LeakSuspect", "LeakDump", "LeakType",
+           "HeapscopeError"]
 
 _DIALECTS = {
     None: _analyzer.DIALECT_AUTO,
@@ -71,16 +73,17 @@ class TypeSummary(object):
     """One type's totals; ``repr`` is meliae's per-type line."""
 
     __slots__ = ("type_str", "count", "total_size", "sq_sum", "max_size",
-                 "max_address")
+                 "max_address", "_line")
 
     def __init__(self, type_str, count, total_size, sq_sum, max_size,
-                 max_address):
+                 max_address, line):
         self.type_str = type_str
         self.count = count
         self.total_size = total_size
         self.sq_sum = sq_sum
         self.max_size = max_size
         self.max_address = max_address
+        self._line = line
 
     @property
     def avg(self):
@@ -95,82 +98,43 @@ class TypeSummary(object):
         return max(variance, 0.0) ** 0.5
 
     def __repr__(self):
-        return ("%s: %d, %d bytes, %.3f avg bytes, %.3f std dev, "
-                "%d max @ %d" % (self.type_str, self.count, self.total_size,
-                                 self.avg, self.std_dev, self.max_size,
-                                 self.max_address))
-
-
-def _pct(part, whole):
-    # Computed in double precision and truncated toward zero, as meliae.
-    return int(part * 100.0 / whole) if whole else 0
-
-
-_COLUMNS = (("Index", 6), ("Count", 8), ("%", 4), ("Size", 10), ("%", 4),
-            ("Cum", 4), ("Max", 8))
+        return self._line
 
 
 class Summary(object):
     """What ``summarize()`` returns (meliae's ``_ObjSummary``).
 
-    ``str()`` (and ``repr()``) is meliae's table of the top 20 types.
-    ``summaries`` is the list of :class:`TypeSummary`, sorted by size
-    until ``by_count()`` re-sorts it; ``type_summaries`` maps type
-    strings to them.
+    ``str()`` (and ``repr()``) is meliae's table of the top 20 types, made
+    by the C library (the text of ``heapscope summary``). ``summaries`` is
+    the list of :class:`TypeSummary`, sorted by size until ``by_count()``
+    re-sorts it; ``type_summaries`` maps type strings to them.
     """
 
-    def __init__(self, rows):
-        self.type_summaries = {}
-        self.total_count = 0
-        self.total_size = 0
-        for row in rows:
-            ts = TypeSummary(*row)
-            self.type_summaries[ts.type_str] = ts
-            self.total_count += ts.count
-            self.total_size += ts.total_size
-        self.summaries = list(self.type_summaries.values())
-        self.by_size()
+    def __init__(self, handle):
+        self._handle = handle
+        self.total_count = handle.total_count
+        self.total_size = handle.total_size
+        self.summaries = [TypeSummary(*row) for row in handle.rows()]
+        self.type_summaries = dict((ts.type_str, ts)
+                                   for ts in self.summaries)
 
-    def _sort(self, key):
-        # Ties go by type string (heapscope); UTF-8 byte order equals
-        # code point order.
-        self.summaries.sort(key=lambda t: t.type_str)
-        self.summaries.sort(key=key, reverse=True)
+    def _sort(self, by_count):
+        self._handle.sort(by_count)
+        self.summaries = [self.type_summaries[row[0]]
+                          for row in self._handle.rows()]
         return self
 
     def by_size(self):
         """Sort by (total size, count), descending. Returns self."""
-        return self._sort(lambda t: (t.total_size, t.count))
+        return self._sort(False)
 
     def by_count(self):
         """Sort by (count, total size), descending. Returns self."""
-        return self._sort(lambda t: (t.count, t.total_size))
+        return self._sort(True)
 
     def text(self, max_rows=20):
         """The table with at most max_rows rows (None: all)."""
-        rows = self.summaries if max_rows is None \
-            else self.summaries[:max_rows]
-        table = []
-        cum = 0
-        for index, ts in enumerate(rows):
-            cum += ts.total_size
-            table.append((index, ts.count, _pct(ts.count, self.total_count),
-                          ts.total_size, _pct(ts.total_size, self.total_size),
-                          _pct(cum, self.total_size), ts.max_size))
-        # Columns widen past meliae's minimum only where a value needs it.
-        widths = [max([minimum] + [len(str(row[col])) + 1 for row in table])
-                  for col, (_, minimum) in enumerate(_COLUMNS)]
-        lines = [
-            "Total %d objects, %d types, Total size = %.1fMiB (%d bytes)"
-            % (self.total_count, len(self.type_summaries),
-               self.total_size / 1024.0 / 1024.0, self.total_size),
-            "".join(label.rjust(w) for (label, _), w in zip(_COLUMNS, widths))
-            + " Kind",
-        ]
-        for row, ts in zip(table, rows):
-            lines.append("".join(str(v).rjust(w) for v, w in zip(row, widths))
-                         + " " + ts.type_str)
-        return "\n".join(lines)
+        return self._handle.text(max_rows)
 
     def __str__(self):
         return self.text()
@@ -296,11 +260,92 @@ class Path(object):
     def __getitem__(self, i):
         return self.nodes[i]
 
+    @property
+    def expression(self):
+        """The path as ``heapscope path`` and ``leaks`` write it:
+        ``__main__.observer.history[599]`` (a root that is no module
+        reads ``<type@address>``)."""
+        root = self.nodes[0]
+        if root.type_str == "module" and root.name is not None:
+            text = root.name
+        else:
+            text = "<%s@%d>" % (root.type_str, root.address)
+        for label in self.labels:
+            text += label if label[:1] in (".", "[") else "." + label
+        return text
+
     def __str__(self):
         return repr(self.nodes[0]) + "".join(self.labels)
 
     def __repr__(self):
         return "<Path %s>" % (self,)
+
+
+def _root_kind(node):
+    # What hs_paths_find calls a path's root.
+    return "module" if node.type_str == "module" else "no parents"
+
+
+Retainer = collections.namedtuple(
+    "Retainer", "obj retained_size retained_count dominator root_kind label")
+Retainer.__doc__ = """One row of ``om.top()``: an object, the bytes and
+objects it retains, its immediate dominator (None under the virtual root,
+root_kind then saying why) and how it hangs under it (``.history[12]``)."""
+
+LeakDump = collections.namedtuple("LeakDump",
+                                  "obj retained_size retained_count")
+LeakDump.__doc__ = """A suspect's owner in one dump: its proxy there (None
+before it was born) and what it retained then, less the suspects below."""
+
+LeakType = collections.namedtuple("LeakType", "type_str count size")
+
+
+class LeakSuspect(object):
+    """One owner of growth (``heapscope leaks --json``'s suspect).
+
+    owner: the proxy in the last dump; owner_is_new; new_objects and
+    new_size: the candidates it holds; growth_count, growth_size and
+    growing: how what it retains grew over the later dumps; per_dump: a
+    :class:`LeakDump` per dump; types: what the growth is made of
+    (:class:`LeakType`, largest first); path: a :class:`Path` from a root
+    to the owner, or None; sample: one new object it holds, or None;
+    signature: the path as types and labels, stable across runs.
+    """
+
+    def __init__(self, rank, data):
+        self.rank = rank
+        self.owner = data["owner"]
+        self.owner_is_new = data["owner_is_new"]
+        self.new_objects = data["new_objects"]
+        self.new_size = data["new_size"]
+        self.growth_count = data["growth_count"]
+        self.growth_size = data["growth_size"]
+        self.growing = data["growing"]
+        self.per_dump = [LeakDump(*d) for d in data["per_dump"]]
+        self.types = [LeakType(*t) for t in data["types"]]
+        nodes = data["path"]
+        self.path = Path(_root_kind(nodes[0]), nodes) if len(nodes) else None
+        self.sample = data["sample"]
+        self.signature = data["signature"]
+
+    def __repr__(self):
+        return "<LeakSuspect %d: %r grew %+d bytes; %s>" % (
+            self.rank, self.owner, self.growth_size, self.signature)
+
+
+class LeakReport(list):
+    """``om.leaks(*later)``: the suspects, most likely leak first, as a
+    list of :class:`LeakSuspect`; ``dumps`` is (objects, bytes) per dump,
+    ``new`` the objects of the last dump not in the first and
+    ``candidates`` those of them already alive in the second (objects,
+    bytes)."""
+
+    def __init__(self, data):
+        list.__init__(self, [LeakSuspect(i + 1, d)
+                             for i, d in enumerate(data["suspects"])])
+        self.dumps = data["dumps"]
+        self.new = data["new"]
+        self.candidates = data["candidates"]
 
 
 # --------------------------------------------------------------------------
@@ -346,8 +391,8 @@ class ObjManager(_analyzer.Graph):
         """Counts and sizes by type of every object, or of what obj
         reaches (``obj.walk(excluding)``); a :class:`Summary`."""
         if obj is None:
-            return Summary(self.type_stats())
-        return Summary(self.type_stats(_node(self, obj).walk(excluding)))
+            return Summary(self.summary())
+        return Summary(self.summary(_node(self, obj).walk(excluding)))
 
     def compute_total_size(self, obj):
         """Compute obj's total size (stored on it, shown by repr);
@@ -383,22 +428,59 @@ class ObjManager(_analyzer.Graph):
         found = self.paths(obj, 1, exclude_types)
         return found[0] if found else None
 
+    def leaks(self, *later, max_suspects=10, max_types=8):
+        """The leak report over this dump and later dumps of the same
+        process, in run order (``heapscope leaks``): a
+        :class:`LeakReport`, whose first item is the most likely leak.
+        Computes every dump's dominator tree, GIL released."""
+        return LeakReport(self.leaks_data(later, max_suspects, max_types))
+
+    def retained_size(self, obj):
+        """The bytes obj retains: itself and everything it dominates
+        (what freeing it would free). The first call computes the
+        dominator tree (GIL released); it is kept until a pass rewrites
+        the graph."""
+        return self.retained(obj)[0]
+
+    def retained_count(self, obj):
+        """The number of objects obj retains, itself included."""
+        return self.retained(obj)[1]
+
+    def dominator(self, obj):
+        """obj's immediate dominator (a proxy), or None when only the
+        virtual root dominates it (a root, or an object that separate
+        roots reach)."""
+        return self.idom(obj)[0]
+
+    def top(self, n=10):
+        """The n objects that retain the most, largest first, as
+        :class:`Retainer` rows (``heapscope top``)."""
+        rows = []
+        for obj in self.top_retainers(n):
+            size, count = self.retained(obj)
+            dom, kind, label = self.idom(obj)
+            rows.append(Retainer(obj, size, count, dom, kind, label))
+        return rows
+
 
 # --------------------------------------------------------------------------
 # load
 # --------------------------------------------------------------------------
 
 def _source_path(source):
-    """(path, temporary file to delete or None) for a load source."""
+    """(path, temporary file to delete or None, whether a snapshot index
+    may be kept for it) for a load source: only a dump named by its path
+    may have one; a descriptor's or a copy's would be lost or wasted."""
     if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
-        return os.fspath(source), None
+        path = os.fspath(source)
+        return path, None, path not in ("-", b"-")
     if hasattr(source, "fileno"):
         try:
             fd = source.fileno()
         except (OSError, io.UnsupportedOperation):
             fd = None
         if fd is not None:
-            return "/proc/self/fd/%d" % fd, None
+            return "/proc/self/fd/%d" % fd, None, False
     if hasattr(source, "read"):
         # A file object without a descriptor (BytesIO, a decompressing
         # reader): copy it out, the library reads files.
@@ -409,14 +491,21 @@ def _source_path(source):
                 tmp.write(data.encode("utf-8") if isinstance(data, str)
                           else data)
                 data = source.read(1 << 20)
-        return tmp.name, tmp.name
+        return tmp.name, tmp.name, False
     raise TypeError("load: a path or a file object is needed, not %s"
                     % type(source).__name__)
 
 
+def _want_index(index):
+    if index is None:
+        # The CLI's rule: on, unless HEAPSCOPE_NO_INDEX says otherwise.
+        return not os.environ.get("HEAPSCOPE_NO_INDEX")
+    return bool(index)
+
+
 def load(source, using_json=None, show_prog=None, collapse=True,
          max_parents=None, *, dialect=None, threads=0, skip_bad_lines=False,
-         keep_index=True):
+         keep_index=True, index=None):
     """Load a meliae-format dump and return an :class:`ObjManager`.
 
     source: a path ("-" for stdin) or a file object; plain, gzip, bzip2
@@ -429,6 +518,14 @@ def load(source, using_json=None, show_prog=None, collapse=True,
     8); skip_bad_lines skips malformed lines instead of failing;
     keep_index=False frees the address index after loading (rebuilt on
     the first lookup). The GIL is released while the library loads.
+
+    index: go through the snapshot index, as the CLI does
+    (docs/architecture.md): a valid index of the dump (DUMP.hsidx, or
+    under $XDG_CACHE_HOME/heapscope) is mapped instead of parsing, and a
+    fresh load of a dump of 16 MiB or more writes one, so the next load
+    is instant. None (the default) means yes unless the environment sets
+    HEAPSCOPE_NO_INDEX; False always parses. Only dumps given by path
+    have indexes. ``om.index_report`` says what happened.
 
     Raises HeapscopeError (with path, line, column and offset) for a
     dump that cannot be read.
@@ -445,10 +542,11 @@ def load(source, using_json=None, show_prog=None, collapse=True,
         flags |= _analyzer.LOAD_SKIP_BAD_LINES
     if not keep_index:
         flags |= _analyzer.LOAD_NO_INDEX
-    path, tmp = _source_path(source)
+    path, tmp, indexable = _source_path(source)
     try:
         return _analyzer.load(ObjManager, path, MemObject, flags,
-                              _DIALECTS[dialect], threads, bool(show_prog))
+                              _DIALECTS[dialect], threads, bool(show_prog),
+                              indexable and _want_index(index))
     finally:
         if tmp is not None:
             os.unlink(tmp)

@@ -105,6 +105,15 @@ def dump(path_or_file, *, compress=None, header=True):
     return _dump_stream(path_or_file, gzip, bool(header))
 
 
+def _notice(text):
+    # Straight to the descriptor: the handler may have interrupted a write
+    # to sys.stderr, and a buffered stream refuses a reentrant write.
+    try:
+        os.write(2, text.encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
 def _expand(pattern, n):
     # {pid}, {time} (Unix seconds) and {n} (1, 2, ... per trigger).
     return pattern.format(pid=os.getpid(), time=int(time.time()), n=n)
@@ -122,27 +131,44 @@ class _Trigger:
         self.header = header
         self.keep = keep
         self.count = 0
+        self.skipped = 0
         self.written = []
         self.last_error = None
         self._lock = threading.Lock()
 
     def fire(self):
-        with self._lock:
-            self.count += 1
-            path = _expand(self.pattern, self.count)
+        # Never wait for the lock: a Python signal handler runs in the
+        # thread it interrupts, which may be this trigger's own dump in
+        # its Python part (the rename, the rotation), and would then wait
+        # for itself forever. A trigger that finds a dump in progress is
+        # skipped (that dump shows the heap of the same moment), counted
+        # and reported on stderr.
+        if not self._lock.acquire(blocking=False):
+            self.skipped += 1
+            _notice("heapscope: a dump to %s is in progress; this trigger's "
+                    "dump is skipped\n" % self.pattern)
+            return None
+        try:
+            return self._dump_locked()
+        finally:
+            self._lock.release()
+
+    def _dump_locked(self):
+        self.count += 1
+        path = _expand(self.pattern, self.count)
+        try:
+            dump(path, compress=self.compress, header=self.header)
+        except Exception as exc:   # a trigger must not kill the host
+            self.last_error = exc
+            return None
+        self.written.append(path)
+        while self.keep is not None and len(self.written) > self.keep:
+            old = self.written.pop(0)
             try:
-                dump(path, compress=self.compress, header=self.header)
-            except Exception as exc:   # a trigger must not kill the host
-                self.last_error = exc
-                return None
-            self.written.append(path)
-            while self.keep is not None and len(self.written) > self.keep:
-                old = self.written.pop(0)
-                try:
-                    os.unlink(old)
-                except OSError:
-                    pass
-            return path
+                os.unlink(old)
+            except OSError:
+                pass
+        return path
 
 
 def dump_on_signal(signum, pattern, *, compress=None, header=True):
@@ -150,7 +176,10 @@ def dump_on_signal(signum, pattern, *, compress=None, header=True):
 
     Installs a Python-level handler (so it must be called from the main
     thread); the dump runs in the main thread between bytecodes, never
-    inside the signal handler's C context. Returns the previous handler.
+    inside the signal handler's C context. A signal that arrives while a
+    dump is still running (the walk or its rename) is skipped, with a
+    notice on stderr, rather than waiting: the handler runs in the very
+    thread that is dumping. Returns the previous handler.
     """
     import signal
     trigger = _Trigger(pattern, compress, header)
@@ -182,6 +211,10 @@ class _Periodic(threading.Thread):
     @property
     def written(self):
         return list(self.trigger.written)
+
+    @property
+    def skipped(self):
+        return self.trigger.skipped
 
     @property
     def last_error(self):

@@ -7,10 +7,6 @@
  */
 #include "fuzz_util.h"
 
-#include <string.h>
-
-static const char separator[] = "\n%%\n";
-
 static void
 diff(const hs_graph *old_graph, const hs_graph *new_graph)
 {
@@ -62,10 +58,9 @@ growth(const hs_graph *old_graph, const hs_graph *new_graph)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const uint8_t *cut = memmem(data, size, separator, sizeof(separator) - 1);
-    size_t old_size = cut ? (size_t)(cut - data) : size;
-    size_t skip = cut ? old_size + sizeof(separator) - 1 : size;
+    size_t old_size, skip;
     hs_graph *old_graph, *new_graph;
+    fuzz_split(data, size, &old_size, &skip);
     old_graph = fuzz_load(data, old_size, HS_LOAD_SKIP_BAD_LINES);
     new_graph = fuzz_load(data + skip, size - skip, HS_LOAD_SKIP_BAD_LINES);
     if (old_graph && new_graph) {

@@ -1,6 +1,7 @@
 /*
  * fuzz_util.h - what the fuzz targets share: the libFuzzer entry point's
- * prototype, and fuzz bytes as a file the public loader can open.
+ * prototype, fuzz bytes as a file the public loader can open, and two
+ * dumps in one input.
  *
  * hs_graph_load takes a path, not a buffer, so the load and diff targets
  * write each input to an anonymous memory file (memfd_create) and load
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -60,6 +62,18 @@ fuzz_load(const uint8_t *data, size_t size, hs_load_flags flags)
     g = hs_graph_load(path, &opts, &err);
     close(fd);
     return g;
+}
+
+/* Two dumps in one input, OLD, a line "%%", then NEW (fuzz_diff,
+ * fuzz_html): *old_size is OLD's length and NEW starts at data + *skip
+ * (no separator: all is OLD and NEW is empty). */
+static inline void
+fuzz_split(const uint8_t *data, size_t size, size_t *old_size, size_t *skip)
+{
+    static const char separator[] = "\n%%\n";
+    const uint8_t *cut = memmem(data, size, separator, sizeof(separator) - 1);
+    *old_size = cut ? (size_t)(cut - data) : size;
+    *skip = cut ? *old_size + sizeof(separator) - 1 : size;
 }
 
 #endif

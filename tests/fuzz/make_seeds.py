@@ -3,11 +3,14 @@
 
 Seeds are small plain excerpts of real dumps (meliae Python 2.7 and 3.11
 from ../shared/data, heapscope's own from tests/data/log-leak), the hand-
-made dumps of tests/data, and nasty inputs written here. Crashers found by
-fuzzing are added by hand as crash-<what> files and never regenerated.
-Run once; rerunning rewrites only the seed-* files.
+made dumps of tests/data, and nasty inputs written here. The index seeds
+are the snapshot indexes `heapscope index` writes for the load seeds (both
+pipelines), so the heapscope program is needed for them ($HEAPSCOPE_BIN,
+default build/bin/heapscope). Crashers found by fuzzing are added by hand
+as crash-<what> files and never regenerated. Run once; rerunning rewrites
+only the seed-* files.
 
-Usage: make_seeds.py [SHARED_DATA]
+Usage: [HEAPSCOPE_BIN=...] make_seeds.py [SHARED_DATA]
 """
 import bz2
 import glob
@@ -17,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -82,6 +86,79 @@ NASTY_LINES = [
     b'{"address":1,"type":"x","size":1,"refs":[]}',
     b' { "address" : 1 , "type" : "x" , "size" : 1 , "refs" : [ ] } ',
 ]
+
+
+HEAPSCOPE = os.environ.get("HEAPSCOPE_BIN",
+                           os.path.join(ROOT, "build", "bin", "heapscope"))
+MAX_INDEX = 64 << 10  # keep the corpus small: libFuzzer's -max_len
+
+
+def index_seeds():
+    """The index of every small load seed, default and --no-collapse."""
+    if not os.access(HEAPSCOPE, os.X_OK):
+        sys.exit("make_seeds.py: %s not built (set HEAPSCOPE_BIN)"
+                 % HEAPSCOPE)
+    load = os.path.join(CORPUS, "load")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(os.listdir(load)):
+            if not name.startswith("seed-"):
+                continue
+            dump = os.path.join(tmp, name)
+            shutil.copy(os.path.join(load, name), dump)
+            # seeds are not named *.hsidx: .gitignore drops those
+            for flags, suffix, seed in (
+                    ([], ".hsidx", ""),
+                    (["--no-collapse"], ".nocollapse.hsidx", "-nocollapse")):
+                done = subprocess.run([HEAPSCOPE, "index"] + flags + [dump],
+                                      stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+                index = dump + suffix
+                if done.returncode == 0 and \
+                        os.path.getsize(index) <= MAX_INDEX:
+                    with open(index, "rb") as f:
+                        put("index", name[5:] + seed, f.read())
+
+
+HTML_TEXTS = [
+    b"",
+    b"plain text",
+    b"<script>alert('x')</script> & \"quoted\"",
+    b"&amp; &lt; &#39; &#x3c; &",
+    b"\x00\x01\x7f",
+    b"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+    b"\xc3\x28 \xa0\xa1 \xe2\x28\xa1 \xf0\x28\x8c\xbc \xc0\xaf "
+    b"\xed\xa0\x80 \xf4\x90\x80\x80 \xf8\x88\x80\x80\x80 \xe2\x82",
+    b"<" * 100 + b"\xff" * 100,
+]
+
+HTML_DUMPS = {
+    "script-type": b'{"address": 1, "type": "<script>x</script>", "size": '
+                   b'16, "refs": [2]}\n{"address": 2, "type": "str", '
+                   b'"size": 50, "value": "\\u0000<b>&\\"\'", '
+                   b'"refs": []}\n',
+    "bytes-value": b'{"address": 1, "type": "module", "size": 72, "name": '
+                   b'"m\xff<", "refs": [2]}\n{"address": 2, "type": "bytes", '
+                   b'"size": 40, "value": "\xc3\x28\xed\xa0\x80", '
+                   b'"refs": []}\n',
+    "two-dumps": b'{"address": 8, "type": "list", "size": 72, "refs": []}\n'
+                 b'%%\n{"address": 8, "type": "list", "size": 80, '
+                 b'"refs": [16, 24]}\n{"address": 16, "type": "A<&>", '
+                 b'"size": 48, "refs": []}\n{"address": 24, "type": "A<&>", '
+                 b'"size": 48, "refs": []}\n',
+}
+
+
+def html_seeds(dumps):
+    """Texts to escape (the first byte picks a short capacity) and dumps
+    (starting with '{') for the report."""
+    for i, text in enumerate(HTML_TEXTS):
+        put("html", "text-%02d" % i, bytes([i * 37 % 256]) + text)
+    for name, data in HTML_DUMPS.items():
+        put("html", "dump-" + name, data)
+    if "hs" in dumps and "hs600" in dumps:
+        put("html", "dump-log-leak",
+            b"\n".join(dumps["hs"][:120]) + b"\n%%\n"
+            + b"\n".join(dumps["hs600"][:160]) + b"\n")
 
 
 def main():
@@ -164,6 +241,8 @@ def main():
     put("diff", "nasty-reused-address", one + b"%%\n" + two)
     put("diff", "nasty-empty-old", b"%%\n" + two)
     put("diff", "nasty-no-separator", two)
+    html_seeds(dumps)
+    index_seeds()
 
 
 if __name__ == "__main__":

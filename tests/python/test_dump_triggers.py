@@ -1,7 +1,10 @@
 """Triggers: dump_on_signal and dump_every."""
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -24,6 +27,40 @@ def test_dump_on_signal(tmp_path):
         assert want.exists()
     finally:
         signal.signal(signal.SIGUSR2, old)
+
+
+# The handler re-entered by a signal that arrives during the rename of the
+# dump it started: os.replace sends the signal to the process, and the
+# handler runs in the same thread at the next bytecode, lock held.
+REENTRANT = r"""
+import json, os, signal, sys
+import heapscope
+from heapscope import _dump
+real_replace = os.replace
+def replace_and_signal(src, dst):
+    os.kill(os.getpid(), signal.SIGUSR2)
+    real_replace(src, dst)
+_dump.os.replace = replace_and_signal
+heapscope.dump_on_signal(signal.SIGUSR2, sys.argv[1])
+trigger = signal.getsignal(signal.SIGUSR2).trigger
+os.kill(os.getpid(), signal.SIGUSR2)
+_dump.os.replace = real_replace
+print(json.dumps({"count": trigger.count, "skipped": trigger.skipped,
+                  "written": trigger.written}))
+"""
+
+
+def test_dump_on_signal_mid_dump_skips_instead_of_deadlocking(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", REENTRANT,
+                           str(tmp_path / "re-{n}.json")],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout)
+    assert r == {"count": 1, "skipped": 1,
+                 "written": [str(tmp_path / "re-1.json")]}, r
+    assert "in progress; this trigger's dump is skipped" in proc.stderr
+    assert sorted(os.listdir(str(tmp_path))) == ["re-1.json"]
 
 
 def test_dump_on_signal_rejects_bad_pattern():

@@ -76,6 +76,11 @@ def test_prompt_completion_pager_and_restore():
         t.send("o 1\x01g\r")
         screen = t.read_until("heapscope 139862182498352> ")
         assert "collections.deque(139862182498352" in screen
+        # New commands complete too: "domi" is dominators.
+        t.send("domi\t\r")
+        screen = t.read_until("root (module)")
+        assert "dominators of 139862182498352" in screen
+        t.read_until("heapscope 139862182498352> ")
         # A listing longer than the screen is paged: space, then q.
         t.send("children\r")
         screen = t.read_until("-- more:")

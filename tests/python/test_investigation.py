@@ -106,7 +106,8 @@ def test_growth_ranks_dict_first():
 
 def _dumper_path():
     tag = sys.implementation.cache_tag
-    path = os.path.join(ROOT, "build", "python", tag)
+    path = os.path.join(os.environ.get("HS_PYTHON_BUILD_DIR")
+                        or os.path.join(ROOT, "build", "python"), tag)
     return path if os.path.isdir(os.path.join(path, "heapscope")) else None
 
 

@@ -39,8 +39,8 @@ CASES = [
     ("tracebacks", "list", ".failures"),
     ("tasks", "set", "._tasks"),
     ("callbacks", "dict", "._callbacks"),
-    ("default_arg", "list", ".record_visit"),
-    ("class_cache", "dict", "['_resolved']"),
+    ("default_arg", "list", ".record_visit.__defaults__[0]"),
+    ("class_cache", "dict", ".Resolver.__dict__['_resolved']"),
 ]
 
 

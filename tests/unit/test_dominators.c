@@ -11,7 +11,7 @@
  * and objects without parents, then, in file order, each object that
  * none of the roots so far reaches.
  */
-#include "hs_test.h"
+#include "hs_test_graph.h"
 
 #include <heapscope.h>
 
@@ -174,22 +174,6 @@ brute_force(const rgraph *r, reference *ref)
 
 /* MARK: the differential test */
 
-static hs_graph *
-load_text(const char *text)
-{
-    hs_load_options o;
-    hs_error err;
-    hs_graph *g;
-    hs_load_options_init(&o);
-    o.flags = HS_LOAD_NO_COLLAPSE;
-    o.threads = 1;
-    g = hs_graph_load(hs_test_text("dom.json", text), &o, &err);
-    if (!g) {
-        printf("    load: %s\n", err.message);
-    }
-    return g;
-}
-
 static uint64_t
 by_type_reference(const rgraph *r, const reference *ref, int module)
 {
@@ -257,7 +241,7 @@ test_random_graphs(void)
         random_graph(&r);
         brute_force(&r, &ref);
         text = dump_text(&r);
-        g = load_text(text);
+        g = hs_test_load_graph("dom.json", text);
         d = g ? hs_dominators_new(g, NULL) : NULL;
         if (!CHECK(d != NULL)) {
             failures++;
@@ -287,7 +271,7 @@ static const char diamond[] =
 static void
 test_diamond(void)
 {
-    hs_graph *g = load_text(diamond);
+    hs_graph *g = hs_test_load_graph("dom.json", diamond);
     hs_dominators *d = g ? hs_dominators_new(g, NULL) : NULL;
     uint32_t *ids;
     size_t n;
@@ -354,7 +338,7 @@ test_long_chain(void)
     len += (size_t)snprintf(s + len, cap - len,
                             "{\"address\": 5, \"type\": \"list\", "
                             "\"size\": 1, \"refs\": [10]}\n");
-    g = load_text(s);
+    g = hs_test_load_graph("dom.json", s);
     d = g ? hs_dominators_new(g, NULL) : NULL;
     if (CHECK(d != NULL)) {
         CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 5)),

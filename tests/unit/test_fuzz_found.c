@@ -7,6 +7,8 @@
 
 #include <heapscope.h>
 
+#include "parse/hs_text.h"
+
 static hs_graph *
 load_text(const char *name, const char *text)
 {
@@ -65,10 +67,66 @@ test_label_of_dangling_ref(void)
     hs_graph_free(g);
 }
 
+/* An index of a dump without a single ref maps no targets arrays: the
+ * children and parents accessors added offset 0 to NULL (UB).
+ * corpus/index/crash-no-edges */
+static void
+test_index_without_edges(void)
+{
+    const char *dump = hs_test_text("noedges.json",
+        "{\"address\": 8, \"type\": \"str\", \"size\": 50, "
+        "\"value\": \"x\", \"refs\": []}\n");
+    const char *ipath = hs_test_file("noedges.json.hsidx", "", 0);
+    hs_error err;
+    hs_graph *g = hs_graph_load(dump, NULL, &err);
+    uint64_t count = 1;
+    if (!CHECK(g != NULL)
+        || !CHECK(hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0)) {
+        hs_graph_free(g);
+        return;
+    }
+    hs_graph_free(g);
+    g = hs_index_open(ipath, NULL, &err);
+    if (!CHECK(g != NULL)) {
+        return;
+    }
+    CHECK(hs_node_children(g, 0, &count) == NULL && count == 0);
+    count = 1;
+    CHECK(hs_node_parents(g, 0, &count) == NULL && count == 0);
+    hs_graph_free(g);
+}
+
+/* A type name holding bytes that are not UTF-8 and a control character
+ * went through the growth chart's XML escaping unchanged: the report page
+ * stopped being UTF-8 and the .svg stopped being XML.
+ * corpus/html/crash-svg-invalid-utf8 */
+static void
+test_chart_of_bad_type_name(void)
+{
+    hs_graph *g = load_text("badtype.json",
+        "{\"address\": 8, \"type\": \"A\xff\\u0001<\", \"size\": 50, "
+        "\"refs\": []}\n");
+    hs_growth *gr = hs_growth_new(NULL);
+    char *svg = NULL;
+    if (CHECK(g != NULL && gr != NULL)
+        && CHECK(hs_growth_add(gr, g, 0, NULL) == HS_OK)
+        && CHECK(hs_growth_add(gr, g, 1, NULL) == HS_OK)) {
+        svg = hs_growth_svg(gr, 1, "x\x01", NULL);
+        CHECK(svg && strstr(svg, ">A\xef\xbf\xbd\xef\xbf\xbd&lt; (") != NULL);
+        CHECK(svg && strstr(svg, ">x\xef\xbf\xbd<") != NULL);
+        CHECK(svg && hs_utf8_valid(svg, strlen(svg)));
+    }
+    hs_free(svg);
+    hs_growth_free(gr);
+    hs_graph_free(g);
+}
+
 int
 main(void)
 {
     RUN(test_duplicates_without_refs);
     RUN(test_label_of_dangling_ref);
+    RUN(test_index_without_edges);
+    RUN(test_chart_of_bad_type_name);
     return hs_test_end();
 }

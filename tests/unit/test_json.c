@@ -176,13 +176,32 @@ test_string(void)
     STRING_BAD("\"a\\", 3); /* never past the end */
 }
 
+static const char *skip_why; /* the reason of the last failed skip */
+
 static bool
 skip(const char *s, size_t *stop)
 {
     const char *p = s;
-    bool ok = hs_json_skip_value(&p, s + strlen(s));
+    bool ok;
+    skip_why = NULL;
+    ok = hs_json_skip_value(&p, s + strlen(s), &skip_why);
     *stop = (size_t)(p - s);
+    CHECK(ok || skip_why != NULL); /* a failure always says why */
     return ok;
+}
+
+/* s is not JSON: the skip fails at column stop, saying why. */
+static bool
+skip_fails(const char *s, size_t want_stop, const char *why)
+{
+    size_t stop;
+    if (!skip(s, &stop) && stop == want_stop
+        && strstr(skip_why, why) != NULL) {
+        return true;
+    }
+    printf("    %s: stopped at %zu (%s), want %zu (%s)\n", s, stop,
+           skip_why ? skip_why : "accepted", want_stop, why);
+    return false;
 }
 
 static void
@@ -211,6 +230,41 @@ test_skip_value(void)
     CHECK(!skip("@", &stop));
 }
 
+/* Strict: what heapscope skips must still be JSON (docs/format.md). */
+static void
+test_skip_strict(void)
+{
+    static const struct {
+        const char *text;
+        size_t stop;     /* where the skip stops */
+        const char *why; /* part of the reason */
+    } bad[] = {
+        {"[1 2]", 3, "',' or ']'"},
+        {"[1,]", 3, "JSON value"},
+        {"[,1]", 1, "JSON value"},
+        {"{\"a\" 1}", 5, "':'"},
+        {"{\"a\": 1,}", 8, "string key"},
+        {"{1: 2}", 1, "string key"},
+        {"{\"a\": }", 6, "JSON value"},
+        {"{\"a\": 1]", 7, "',' or '}'"},
+        {"[1}", 2, "',' or ']'"},
+        {"\"a\\qb\"", 2, "bad escape"},
+        {"\"\\u12x4\"", 1, "bad escape"},
+        {"\"a\tb\"", 2, "control character"},
+        {"[\"abc", 5, "unterminated"},
+        {"{\"a\\qb\": 1}", 3, "bad escape"}, /* keys too */
+        {"truth", 0, "JSON value"},
+    };
+    size_t stop = 0;
+    CHECK(skip("[\"\\u00e9\\n\\/\", {\"a\": [1, -0.5e-3, {}], \"b\": []}]",
+               &stop) && stop == 48);
+    CHECK(skip("\"\xff\xfe raw bytes\"", &stop)); /* as hs_json_string */
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        CHECK(skip_fails(bad[i].text, bad[i].stop, bad[i].why));
+    }
+    CHECK(skip("truex", &stop) && stop == 4); /* the caller checks the rest */
+}
+
 static void
 test_skip_depth_limit(void)
 {
@@ -226,6 +280,7 @@ test_skip_depth_limit(void)
     s[2 * DEEP + 2] = '\0';
     CHECK(!skip(s, &stop));
     CHECK_EQ_U64(stop, DEEP); /* at the bracket past the limit */
+    CHECK(strcmp(skip_why, "JSON nested deeper than 1000 levels") == 0);
     memset(s, '{', sizeof(s) - 1); /* hostile: never closed, never deep */
     s[sizeof(s) - 1] = '\0';
     CHECK(!skip(s, &stop));
@@ -238,6 +293,7 @@ main(void)
     RUN(test_number);
     RUN(test_string);
     RUN(test_skip_value);
+    RUN(test_skip_strict);
     RUN(test_skip_depth_limit);
     return hs_test_end();
 }

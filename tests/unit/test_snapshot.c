@@ -3,7 +3,8 @@
  * field by field, on every test and shared dump; every truncation and
  * every single bit flip of a small index is rejected; a touched or
  * rewritten dump makes its index stale; passes that grow or replace
- * arrays work on a mapped graph.
+ * arrays work on a mapped graph; `--classic` from an index equals
+ * `--classic` on a fresh load.
  */
 #include "hs_test.h"
 
@@ -671,6 +672,118 @@ test_passes_on_mapped_graph(void)
     hs_graph_free(fresh);
 }
 
+/* MARK: the classic pipeline from an index */
+
+/* What `--classic` runs after the load (cli/cli_load.c): parents, then
+ * remove_expensive_references and guess_intern_dict. */
+static uint32_t
+classic_passes(hs_graph *g)
+{
+    CHECK(hs_graph_compute_parents(g, &err) == 0);
+    CHECK(hs_graph_remove_expensive_references(g, HS_EXPENSIVE_DEFAULT,
+                                               &err) == 0);
+    return hs_graph_guess_intern_dict(g);
+}
+
+static char *
+summary_text(const hs_graph *g)
+{
+    hs_summary *s = hs_summary_new(g, &err);
+    char *text = s ? hs_summary_format(s, SIZE_MAX, &err) : NULL;
+    hs_summary_free(s);
+    return text;
+}
+
+/* A copy of path in the scratch folder (never an index beside the
+ * original: the shared dumps are read-only data). */
+static const char *
+scratch_copy(const char *path, const char *name)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0, got;
+    const char *out;
+    if (!f) {
+        return NULL;
+    }
+    do {
+        if (len == cap) {
+            cap = cap ? 2 * cap : 1 << 20;
+            buf = realloc(buf, cap);
+            if (!buf) {
+                abort();
+            }
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    out = hs_test_file(name, buf, len);
+    free(buf);
+    return out;
+}
+
+/* `--classic` served from the index equals `--classic` on a fresh load:
+ * the graph field by field, the intern dict, the summary table. Both go
+ * through hs_graph_open as the CLI does; the first writes the index. */
+static void
+classic_from_index(const char *path, const char *name)
+{
+    const char *copy = scratch_copy(path, name);
+    hs_load_options opts;
+    hs_index_report r;
+    hs_graph *fresh, *mapped;
+    char *text_fresh, *text_mapped;
+    uint32_t intern_fresh, intern_mapped;
+    if (!CHECK(copy != NULL)) {
+        return;
+    }
+    hs_load_options_init(&opts);
+    fresh = hs_graph_open(copy, &opts, HS_INDEX_NO_READ
+                          | HS_INDEX_FORCE_WRITE, &r, &err);
+    if (!CHECK(fresh != NULL && r.written && !r.used)) {
+        printf("    %s: %s\n", path, err.message);
+        hs_graph_free(fresh);
+        return;
+    }
+    mapped = hs_graph_open(copy, &opts, HS_INDEX_NO_WRITE, &r, &err);
+    if (!CHECK(mapped != NULL && r.used && hs_graph_is_mapped(mapped))) {
+        printf("    %s: index not used: %s\n", path, r.reason);
+        hs_graph_free(mapped);
+        hs_graph_free(fresh);
+        return;
+    }
+    intern_fresh = classic_passes(fresh);
+    intern_mapped = classic_passes(mapped);
+    CHECK_EQ_U64(intern_fresh, intern_mapped);
+    if (!CHECK(same_graph(fresh, mapped))) {
+        printf("    --classic of %s\n", path);
+    }
+    text_fresh = summary_text(fresh);
+    text_mapped = summary_text(mapped);
+    CHECK(text_fresh && text_mapped && strcmp(text_fresh, text_mapped) == 0);
+    hs_free(text_fresh);
+    hs_free(text_mapped);
+    hs_graph_free(mapped);
+    hs_graph_free(fresh);
+}
+
+static void
+test_classic_from_index(void)
+{
+    static const char *const dumps[] = {"meliae-py27-service.json.gz",
+                                        "meliae-py311-service.json.gz"};
+    const char *dir = getenv("HS_SHARED_DATA");
+    char path[1024];
+    setenv("XDG_CACHE_HOME", hs_test_dir[0] ? hs_test_dir : "/tmp", 1);
+    for (size_t i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s",
+                 dir ? dir : "../../shared/data", dumps[i]);
+        classic_from_index(path, dumps[i]);
+    }
+    classic_from_index("data/small.json", "small.json");
+}
+
 static void
 test_checksum_sees_every_bit(void)
 {
@@ -707,5 +820,6 @@ main(void)
     RUN(test_staleness);
     RUN(test_damaged_file_rebuilt);
     RUN(test_passes_on_mapped_graph);
+    RUN(test_classic_from_index);
     return hs_test_end();
 }

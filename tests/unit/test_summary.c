@@ -256,9 +256,63 @@ test_type_line(void)
     hs_graph_free(g);
 }
 
+/* hs_summary_new_ids: only the ids given (in any order, the max still
+ * the first largest in that order), gone ids skipped, bad ids refused,
+ * and the summary valid after its graph is freed. */
+static void
+test_ids(void)
+{
+    hs_graph *g = load(REC(1, "a", 5) REC(2, "a", 9) REC(3, "b", 7)
+                       REC(4, "a", 9) REC(5, "c", 3));
+    const uint32_t ids[] = {3, 1, 2};       /* addresses 4, 2, 3 */
+    const uint32_t bad[] = {0, 5};
+    hs_summary *s;
+    hs_error err;
+    const hs_type_stat *t;
+    if (!CHECK(g != NULL)
+        || !CHECK((s = hs_summary_new_ids(g, ids, 3, NULL)) != NULL)) {
+        hs_graph_free(g);
+        return;
+    }
+    hs_graph_free(g); /* the summary owns its type names */
+    CHECK_EQ_U64(hs_summary_types(s), 2);
+    CHECK_EQ_U64(hs_summary_total_count(s), 3);
+    CHECK_EQ_U64(hs_summary_total_size(s), 25);
+    t = stat_of(s, "a");
+    if (CHECK(t != NULL)) {
+        CHECK_EQ_U64(t->count, 2);
+        CHECK_EQ_U64(t->total_size, 18);
+        CHECK_EQ_U64(t->max_address, 4); /* first of the largest, id order */
+    }
+    CHECK(stat_of(s, "c") == NULL);
+    TABLE_IS(s, 20,
+             "Total 3 objects, 2 types, Total size = 0.0MiB (25 bytes)\n"
+             " Index   Count   %      Size   % Cum     Max Kind\n"
+             "     0       2  66        18  72  72       9 a\n"
+             "     1       1  33         7  28 100       7 b");
+    hs_summary_free(s);
+
+    g = load(REC(1, "a", 5) REC(2, "b", 9));
+    if (!CHECK(g != NULL)) {
+        return;
+    }
+    s = hs_summary_new_ids(g, NULL, 0, NULL);
+    if (CHECK(s != NULL)) {
+        CHECK_EQ_U64(hs_summary_types(s), 0);
+        CHECK_EQ_U64(hs_summary_total_count(s), 0);
+    }
+    hs_summary_free(s);
+    memset(&err, 0, sizeof(err));
+    CHECK(hs_summary_new_ids(g, bad, 2, &err) == NULL);
+    CHECK_EQ_U64((uint64_t)-err.code, (uint64_t)-HS_EINVAL);
+    CHECK(hs_summary_new_ids(g, NULL, 1, &err) == NULL);
+    hs_graph_free(g);
+}
+
 int
 main(void)
 {
+    RUN(test_ids);
     RUN(test_stats);
     RUN(test_order);
     RUN(test_table);

@@ -27,12 +27,9 @@ hs_py_diff_new(hs_py_graph *old_graph, hs_py_graph *new_graph)
         return NULL;
     }
     hs_py_error_clear(&err);
-    old_graph->readers++;
     new_graph->readers++;
-    Py_BEGIN_ALLOW_THREADS
-    d = hs_diff_new(old_graph->g, new_graph->g, &err);
-    Py_END_ALLOW_THREADS
-    old_graph->readers--;
+    HS_PY_READ_UNLOCKED(old_graph,
+                        d = hs_diff_new(old_graph->g, new_graph->g, &err));
     new_graph->readers--;
     if (!d) {
         return hs_py_raise(hs_py_graph_state(old_graph), &err);
@@ -62,15 +59,6 @@ diff_dealloc(PyObject *op)
 }
 
 static PyObject *
-diff_new(PyTypeObject *type, PyObject *args, PyObject *kw)
-{
-    (void)args;
-    (void)kw;
-    return PyErr_Format(PyExc_TypeError, "%s objects come from "
-                        "ObjManager.diff()", type->tp_name);
-}
-
-static PyObject *
 row_tuple(const hs_diff_type *t)
 {
     return Py_BuildValue("(NKKKKKKKKKK)",
@@ -88,20 +76,16 @@ PyDoc_STRVAR(rows_doc,
 "kept_size), the largest size growth first.");
 
 static PyObject *
+row_at(const void *d, size_t i)
+{
+    return row_tuple(hs_diff_type_at(d, i));
+}
+
+static PyObject *
 diff_rows(PyObject *op, PyObject *unused)
 {
-    size_t n = hs_diff_types(SELF->d);
-    PyObject *out = PyList_New((Py_ssize_t)n);
     (void)unused;
-    for (size_t i = 0; out && i < n; i++) {
-        PyObject *row = row_tuple(hs_diff_type_at(SELF->d, i));
-        if (!row) {
-            Py_CLEAR(out);
-            break;
-        }
-        PyList_SET_ITEM(out, (Py_ssize_t)i, row);
-    }
-    return out;
+    return hs_py_list(hs_diff_types(SELF->d), row_at, SELF->d);
 }
 
 PyDoc_STRVAR(total_doc,
@@ -134,32 +118,13 @@ diff_new_objects(PyObject *op, PyObject *args)
         return NULL;
     }
     hs_py_error_clear(&err);
-    SELF->new_graph->readers++;
-    Py_BEGIN_ALLOW_THREADS
-    rc = hs_diff_new_objects(SELF->d, type, (size_t)tlen, &ids, &n, &err);
-    Py_END_ALLOW_THREADS
-    SELF->new_graph->readers--;
+    HS_PY_READ_UNLOCKED(SELF->new_graph,
+                        rc = hs_diff_new_objects(SELF->d, type, (size_t)tlen,
+                                                 &ids, &n, &err));
     if (rc < 0) {
         return hs_py_raise(hs_py_graph_state(SELF->new_graph), &err);
     }
     return hs_py_nodelist_new(SELF->new_graph, ids, n, 1);
-}
-
-/* The node id of obj (a proxy or an address) in graph, or HS_NO_NODE. */
-static int
-id_in(hs_py_graph *graph, PyObject *obj, uint32_t *id)
-{
-    uint64_t address;
-    if (hs_py_node_address(obj, &address) < 0) {
-        return -1;
-    }
-    *id = hs_graph_find(graph->g, address);
-    if (*id == HS_NO_NODE) {
-        PyErr_Format(PyExc_KeyError, "no object at address %llu",
-                     (unsigned long long)address);
-        return -1;
-    }
-    return 0;
 }
 
 PyDoc_STRVAR(is_new_doc,
@@ -170,7 +135,7 @@ static PyObject *
 diff_is_new(PyObject *op, PyObject *obj)
 {
     uint32_t id;
-    if (id_in(SELF->new_graph, obj, &id) < 0) {
+    if (hs_py_graph_id_of(SELF->new_graph, obj, &id) < 0) {
         return NULL;
     }
     return PyBool_FromLong(hs_diff_is_new(SELF->d, id));
@@ -184,7 +149,7 @@ static PyObject *
 diff_is_gone(PyObject *op, PyObject *obj)
 {
     uint32_t id;
-    if (id_in(SELF->old_graph, obj, &id) < 0) {
+    if (hs_py_graph_id_of(SELF->old_graph, obj, &id) < 0) {
         return NULL;
     }
     return PyBool_FromLong(hs_diff_is_gone(SELF->d, id));
@@ -224,7 +189,7 @@ PyDoc_STRVAR(diff_doc,
 "counts and sizes before and after, and which objects are new or gone.");
 
 static PyType_Slot diff_slots[] = {
-    {Py_tp_new, (void *)diff_new},
+    {Py_tp_new, (void *)hs_py_refuse_new},
     {Py_tp_dealloc, (void *)diff_dealloc},
     {Py_tp_doc, (void *)diff_doc},
     {Py_tp_methods, diff_methods},

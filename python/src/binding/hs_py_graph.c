@@ -38,6 +38,7 @@ begin_write(hs_py_graph *self)
         return -1;
     }
     self->writers++;
+    hs_py_graph_forget_dominators(self); /* the edges are about to change */
     return 0;
 }
 
@@ -119,6 +120,25 @@ hs_py_addresses_to_ids(hs_py_graph *graph, PyObject *excluding, size_t *n)
     return ids;
 }
 
+/* The node id of obj (an address or a proxy from any dump); KeyError
+ * when this dump has no live object there. */
+int
+hs_py_graph_id_of(hs_py_graph *graph, PyObject *obj, uint32_t *id)
+{
+    uint64_t address;
+    if (hs_py_node_address(obj, &address) < 0
+        || hs_py_graph_check_read(graph) < 0) {
+        return -1;
+    }
+    *id = hs_graph_find(graph->g, address);
+    if (*id == HS_NO_NODE) {
+        PyErr_Format(PyExc_KeyError, "no object at address %llu",
+                     (unsigned long long)address);
+        return -1;
+    }
+    return 0;
+}
+
 /* MARK: lifecycle */
 
 static void
@@ -126,22 +146,14 @@ graph_dealloc(PyObject *op)
 {
     hs_py_graph *self = (hs_py_graph *)op;
     PyTypeObject *tp = Py_TYPE(op);
+    hs_py_graph_forget_dominators(self); /* before its graph */
     hs_graph_free(self->g);
     PyMem_RawFree(self->total_sizes);
     Py_XDECREF(self->module);
     Py_XDECREF(self->proxy_type);
+    Py_XDECREF(self->index_report);
     tp->tp_free(op);
     Py_DECREF(tp);
-}
-
-static PyObject *
-graph_new(PyTypeObject *type, PyObject *args, PyObject *kw)
-{
-    (void)args;
-    (void)kw;
-    return PyErr_Format(PyExc_TypeError,
-                        "%s objects are made by heapscope.load()",
-                        type->tp_name);
 }
 
 /* MARK: size and lookup */
@@ -246,87 +258,31 @@ graph_addresses(PyObject *op, PyObject *unused)
     return out;
 }
 
-/* Per-type aggregates over ids (or every live object when ids is NULL),
- * in type-id order: (type, count, total_size, sum_squares, max_size,
- * max_address) rows, as meliae's summarize keeps them. The max starts at
- * the first object, and a later one replaces it only when larger. */
-static PyObject *
-stats_rows(hs_py_graph *self, const uint32_t *ids, size_t n)
-{
-    uint32_t nt = hs_graph_type_count(self->g), cap;
-    hs_type_stat *t = PyMem_RawCalloc((size_t)nt + 1, sizeof(*t));
-    PyObject *rows;
-    if (!t) {
-        return PyErr_NoMemory();
-    }
-    cap = hs_graph_capacity(self->g);
-    for (size_t k = 0; k < (ids ? n : cap); k++) {
-        uint32_t id = ids ? ids[k] : (uint32_t)k;
-        hs_type_stat *s;
-        uint64_t size;
-        if (!hs_node_exists(self->g, id)) {
-            continue;
-        }
-        s = &t[hs_node_type_id(self->g, id)];
-        size = hs_node_size(self->g, id);
-        if (s->count == 0 || size > s->max_size) {
-            s->max_size = size;
-            s->max_address = hs_node_address(self->g, id);
-        }
-        s->count++;
-        s->total_size += size;
-        s->sum_squares += (double)size * (double)size;
-    }
-    rows = PyList_New(0);
-    for (uint32_t i = 0; rows && i < nt; i++) {
-        size_t len;
-        const char *name;
-        PyObject *row;
-        if (!t[i].count) {
-            continue;
-        }
-        name = hs_type_name(self->g, i, &len);
-        row = Py_BuildValue("(s#KKdKK)", name, (Py_ssize_t)len, t[i].count,
-                            t[i].total_size, t[i].sum_squares, t[i].max_size,
-                            t[i].max_address);
-        if (!row || PyList_Append(rows, row) < 0) {
-            Py_XDECREF(row);
-            Py_CLEAR(rows);
-            break;
-        }
-        Py_DECREF(row);
-    }
-    PyMem_RawFree(t);
-    return rows;
-}
-
-PyDoc_STRVAR(type_stats_doc,
-"type_stats(nodes=None)\n--\n\n"
-"Per-type rows (type, count, total_size, sum_squares, max_size,\n"
-"max_address) over a NodeList, or over every object; what summarize()\n"
-"is made of. One pass in C, one tuple per type.");
+PyDoc_STRVAR(summary_doc,
+"summary(nodes=None)\n--\n\n"
+"Objects and bytes per type over a NodeList of this graph, or over every\n"
+"object: a Summary handle (rows, sort, text). Releases the GIL.");
 
 static PyObject *
-graph_type_stats(PyObject *op, PyObject *args)
+graph_summary(PyObject *op, PyObject *args)
 {
     hs_py_graph *self = (hs_py_graph *)op;
     PyObject *nodes = Py_None;
     hs_py_state *st = hs_py_graph_state(self);
-    if (!PyArg_ParseTuple(args, "|O:type_stats", &nodes)
-        || hs_py_graph_check_read(self) < 0) {
+    hs_py_nodelist *nl;
+    if (!PyArg_ParseTuple(args, "|O:summary", &nodes)) {
         return NULL;
     }
     if (nodes == Py_None) {
-        return stats_rows(self, NULL, 0);
+        return hs_py_summary_new(self, NULL, 0, 1);
     }
-    if (!PyObject_TypeCheck(nodes, st->nodelist_type)
-        || ((hs_py_nodelist *)nodes)->graph != self) {
+    nl = (hs_py_nodelist *)nodes;
+    if (!PyObject_TypeCheck(nodes, st->nodelist_type) || nl->graph != self) {
         PyErr_SetString(PyExc_TypeError,
-                        "type_stats: nodes must be a NodeList of this graph");
+                        "summary: nodes must be a NodeList of this graph");
         return NULL;
     }
-    return stats_rows(self, ((hs_py_nodelist *)nodes)->ids,
-                      ((hs_py_nodelist *)nodes)->n);
+    return hs_py_summary_new(self, nl->ids, nl->n, 0);
 }
 
 PyDoc_STRVAR(type_counts_doc,
@@ -336,26 +292,47 @@ PyDoc_STRVAR(type_counts_doc,
 static PyObject *
 graph_type_counts(PyObject *op, PyObject *unused)
 {
-    hs_py_graph *self = (hs_py_graph *)op;
-    PyObject *rows, *out;
     (void)unused;
-    if (hs_py_graph_check_read(self) < 0
-        || !(rows = stats_rows(self, NULL, 0))) {
-        return NULL;
-    }
-    out = PyDict_New();
-    for (Py_ssize_t i = 0; out && i < PyList_GET_SIZE(rows); i++) {
-        PyObject *row = PyList_GET_ITEM(rows, i);
-        if (PyDict_SetItem(out, PyTuple_GET_ITEM(row, 0),
-                           PyTuple_GET_ITEM(row, 1)) < 0) {
-            Py_CLEAR(out);
-        }
-    }
-    Py_DECREF(rows);
-    return out;
+    return hs_py_type_counts((hs_py_graph *)op, NULL, 0, 1);
 }
 
 /* MARK: passes (FORMAT.md §4.2-§4.5) */
+
+typedef enum { PASS_COLLAPSE, PASS_PARENTS, PASS_EXPENSIVE } pass_kind;
+
+/* Runs one pass with the GIL released and nothing else using the graph.
+ * Returns 0, or -1 with an exception set. */
+static int
+run_pass(hs_py_graph *self, pass_kind pass, hs_expensive_flags flags,
+         uint64_t *collapsed)
+{
+    hs_error err;
+    int rc;
+    if (begin_write(self) < 0) {
+        return -1;
+    }
+    hs_py_error_clear(&err);
+    Py_BEGIN_ALLOW_THREADS
+    switch (pass) {
+    case PASS_COLLAPSE:
+        rc = hs_graph_collapse_instance_dicts(self->g, collapsed, &err);
+        break;
+    case PASS_PARENTS:
+        rc = hs_graph_compute_parents(self->g, &err);
+        break;
+    case PASS_EXPENSIVE:
+    default:
+        rc = hs_graph_remove_expensive_references(self->g, flags, &err);
+        break;
+    }
+    Py_END_ALLOW_THREADS
+    self->writers--;
+    if (rc < 0) {
+        hs_py_raise(hs_py_graph_state(self), &err);
+        return -1;
+    }
+    return 0;
+}
 
 PyDoc_STRVAR(collapse_doc,
 "collapse_instance_dicts()\n--\n\n"
@@ -368,19 +345,9 @@ graph_collapse(PyObject *op, PyObject *unused)
 {
     hs_py_graph *self = (hs_py_graph *)op;
     uint64_t collapsed = 0;
-    hs_error err;
-    int rc;
     (void)unused;
-    if (begin_write(self) < 0) {
+    if (run_pass(self, PASS_COLLAPSE, HS_EXPENSIVE_DEFAULT, &collapsed) < 0) {
         return NULL;
-    }
-    hs_py_error_clear(&err);
-    Py_BEGIN_ALLOW_THREADS
-    rc = hs_graph_collapse_instance_dicts(self->g, &collapsed, &err);
-    Py_END_ALLOW_THREADS
-    self->writers--;
-    if (rc < 0) {
-        return hs_py_raise(hs_py_graph_state(self), &err);
     }
     if (collapsed) {
         PyMem_RawFree(self->total_sizes);
@@ -398,20 +365,10 @@ PyDoc_STRVAR(compute_parents_doc,
 static PyObject *
 graph_compute_parents(PyObject *op, PyObject *unused)
 {
-    hs_py_graph *self = (hs_py_graph *)op;
-    hs_error err;
-    int rc;
     (void)unused;
-    if (begin_write(self) < 0) {
+    if (run_pass((hs_py_graph *)op, PASS_PARENTS, HS_EXPENSIVE_DEFAULT,
+                 NULL) < 0) {
         return NULL;
-    }
-    hs_py_error_clear(&err);
-    Py_BEGIN_ALLOW_THREADS
-    rc = hs_graph_compute_parents(self->g, &err);
-    Py_END_ALLOW_THREADS
-    self->writers--;
-    if (rc < 0) {
-        return hs_py_raise(hs_py_graph_state(self), &err);
     }
     Py_RETURN_NONE;
 }
@@ -429,23 +386,13 @@ graph_expensive(PyObject *op, PyObject *args, PyObject *kw)
 {
     static char kw_extended[] = "extended";
     static char *kwlist[] = {kw_extended, NULL};
-    hs_py_graph *self = (hs_py_graph *)op;
-    int extended = 0, rc;
-    hs_error err;
+    int extended = 0;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:remove_expensive_references",
                                      kwlist, &extended)
-        || begin_write(self) < 0) {
+        || run_pass((hs_py_graph *)op, PASS_EXPENSIVE,
+                    extended ? HS_EXPENSIVE_EXTENDED : HS_EXPENSIVE_DEFAULT,
+                    NULL) < 0) {
         return NULL;
-    }
-    hs_py_error_clear(&err);
-    Py_BEGIN_ALLOW_THREADS
-    rc = hs_graph_remove_expensive_references(
-        self->g, extended ? HS_EXPENSIVE_EXTENDED : HS_EXPENSIVE_DEFAULT,
-        &err);
-    Py_END_ALLOW_THREADS
-    self->writers--;
-    if (rc < 0) {
-        return hs_py_raise(hs_py_graph_state(self), &err);
     }
     Py_RETURN_NONE;
 }
@@ -493,11 +440,9 @@ graph_get_all(PyObject *op, PyObject *arg)
         return NULL;
     }
     hs_py_error_clear(&err);
-    self->readers++;
-    Py_BEGIN_ALLOW_THREADS
-    rc = hs_graph_get_all(self->g, type, (size_t)tlen, &ids, &n, &err);
-    Py_END_ALLOW_THREADS
-    self->readers--;
+    HS_PY_READ_UNLOCKED(self, rc = hs_graph_get_all(self->g, type,
+                                                    (size_t)tlen, &ids, &n,
+                                                    &err));
     if (rc < 0) {
         return hs_py_raise(hs_py_graph_state(self), &err);
     }
@@ -564,18 +509,11 @@ graph_paths(PyObject *op, PyObject *args, PyObject *kw)
     hs_path_options opts;
     hs_paths *p;
     hs_error err;
-    uint64_t address;
     uint32_t id;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|nO:paths", kwlist, &obj,
                                      &max_paths, &excl)
-        || hs_py_node_address(obj, &address) < 0
-        || hs_py_graph_check_read(self) < 0) {
+        || hs_py_graph_id_of(self, obj, &id) < 0) {
         return NULL;
-    }
-    id = hs_graph_find(self->g, address);
-    if (id == HS_NO_NODE) {
-        return PyErr_Format(PyExc_KeyError, "no object at address %llu",
-                            (unsigned long long)address);
     }
     if (excl) {
         if (!(seq = PySequence_Fast(excl, "exclude_types must be iterable"))) {
@@ -599,11 +537,7 @@ graph_paths(PyObject *op, PyObject *args, PyObject *kw)
     opts.exclude_types = names;
     opts.nexclude_types = (size_t)nex;
     hs_py_error_clear(&err);
-    self->readers++;
-    Py_BEGIN_ALLOW_THREADS
-    p = hs_paths_find(self->g, id, &opts, &err);
-    Py_END_ALLOW_THREADS
-    self->readers--;
+    HS_PY_READ_UNLOCKED(self, p = hs_paths_find(self->g, id, &opts, &err));
     if (!p) {
         hs_py_raise(hs_py_graph_state(self), &err);
         goto out;
@@ -631,6 +565,16 @@ graph_get_has_parents(PyObject *op, void *closure)
 {
     (void)closure;
     return PyBool_FromLong(hs_graph_has_parents(((hs_py_graph *)op)->g));
+}
+
+static PyObject *
+graph_get_index_report(PyObject *op, void *closure)
+{
+    PyObject *r = ((hs_py_graph *)op)->index_report;
+    (void)closure;
+    r = r ? r : Py_None;
+    Py_INCREF(r);
+    return r;
 }
 
 static int
@@ -684,6 +628,10 @@ static PyGetSetDef graph_getset[] = {
      "The dump's dialect: 'py2', 'py3', 'py311' or 'heapscope'.", NULL},
     {"has_parents", graph_get_has_parents, NULL,
      "True once parents are computed for the current refs.", NULL},
+    {"index_report", graph_get_index_report, NULL,
+     "What the load did about the snapshot index, as a dict (used, "
+     "written, rejected, write_failed, path, bytes, open_seconds, "
+     "write_seconds, reason), or None for a load without it.", NULL},
     {"load_stats", graph_get_stats, NULL,
      "Facts about the load (lines, records, duplicates, dangling refs, "
      "dialect, compression, the heapscope header's fields, ...) as a dict.",
@@ -694,7 +642,7 @@ static PyMethodDef graph_methods[] = {
     {"find", graph_find, METH_VARARGS, find_doc},
     {"nodes", graph_nodes, METH_NOARGS, nodes_doc},
     {"addresses", graph_addresses, METH_NOARGS, addresses_doc},
-    {"type_stats", graph_type_stats, METH_VARARGS, type_stats_doc},
+    {"summary", graph_summary, METH_VARARGS, summary_doc},
     {"type_counts", graph_type_counts, METH_NOARGS, type_counts_doc},
     {"collapse_instance_dicts", graph_collapse, METH_NOARGS, collapse_doc},
     {"compute_parents", graph_compute_parents, METH_NOARGS,
@@ -706,6 +654,11 @@ static PyMethodDef graph_methods[] = {
     {"diff", graph_diff, METH_O, diff_doc},
     {"paths", (PyCFunction)(void (*)(void))graph_paths,
      METH_VARARGS | METH_KEYWORDS, paths_doc},
+    {"retained", hs_py_graph_retained, METH_O, hs_py_retained_doc},
+    {"idom", hs_py_graph_idom, METH_O, hs_py_idom_doc},
+    {"top_retainers", hs_py_graph_top, METH_VARARGS, hs_py_top_doc},
+    {"leaks_data", (PyCFunction)(void (*)(void))hs_py_graph_leaks,
+     METH_VARARGS | METH_KEYWORDS, hs_py_leaks_doc},
     {NULL, NULL, 0, NULL}};
 
 PyDoc_STRVAR(graph_doc,
@@ -713,7 +666,7 @@ PyDoc_STRVAR(graph_doc,
 "ObjManager subclasses it with meliae's method names.");
 
 static PyType_Slot graph_slots[] = {
-    {Py_tp_new, (void *)graph_new},
+    {Py_tp_new, (void *)hs_py_refuse_new},
     {Py_tp_dealloc, (void *)graph_dealloc},
     {Py_tp_doc, (void *)graph_doc},
     {Py_tp_methods, graph_methods},

@@ -27,6 +27,44 @@ hs_py_error_clear(hs_error *err)
     memset(err, 0, sizeof(*err));
 }
 
+PyObject *
+hs_py_refuse_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    (void)args;
+    (void)kw;
+    return PyErr_Format(PyExc_TypeError,
+                        "%s objects cannot be made directly: they come "
+                        "from heapscope.load() and its results",
+                        type->tp_name);
+}
+
+PyObject *
+hs_py_list(size_t n, hs_py_item_fn item, const void *ctx)
+{
+    PyObject *out = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; out && i < n; i++) {
+        PyObject *v = item(ctx, i);
+        if (!v) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)i, v);
+    }
+    return out;
+}
+
+PyObject *
+hs_py_take_text(hs_py_state *st, char *text, const hs_error *err)
+{
+    PyObject *out;
+    if (!text) {
+        return st && err ? hs_py_raise(st, err) : PyErr_NoMemory();
+    }
+    out = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
+    hs_free(text);
+    return out;
+}
+
 /* Sets obj.name = value, taking ownership of value (which may be NULL
  * after a failed constructor: then it fails). */
 static int
@@ -177,15 +215,32 @@ issue_warnings(PyObject *warnings)
     return 0;
 }
 
+/* What hs_graph_open did, as a dict (Graph.index_report). */
+static PyObject *
+report_dict(const hs_index_report *r)
+{
+    return Py_BuildValue("{sOsOsOsOsssKsdsdss}", "used",
+                         r->used ? Py_True : Py_False, "written",
+                         r->written ? Py_True : Py_False, "rejected",
+                         r->rejected ? Py_True : Py_False, "write_failed",
+                         r->write_failed ? Py_True : Py_False, "path",
+                         r->path, "bytes", r->bytes, "open_seconds",
+                         r->open_seconds, "write_seconds", r->write_seconds,
+                         "reason", r->reason);
+}
+
 PyDoc_STRVAR(load_doc,
-"load(cls, path, proxy_type, flags=0, dialect=0, threads=0, progress=False)\n"
+"load(cls, path, proxy_type, flags=0, dialect=0, threads=0, progress=False,\n"
+"     index=False)\n"
 "--\n\n"
 "Load the dump at path (str, bytes or os.PathLike; '-' is stdin) into a\n"
 "new instance of cls (a subclass of Graph) whose proxies are proxy_type\n"
 "(a subclass of Node). flags and dialect are hs_load_flags and\n"
-"hs_dialect values. The GIL is released while the library reads, so\n"
-"other threads run. Raises HeapscopeError (with path, line, column and\n"
-"offset attributes) or MemoryError. heapscope.load() is the friendly\n"
+"hs_dialect values. index: go through the snapshot index (hs_graph_open:\n"
+"map a valid one, else load and write one); the Graph's index_report\n"
+"then says what happened. The GIL is released while the library reads,\n"
+"so other threads run. Raises HeapscopeError (with path, line, column\n"
+"and offset attributes) or MemoryError. heapscope.load() is the friendly\n"
 "front end.");
 
 static PyObject *
@@ -198,11 +253,15 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     static char kw_dialect[] = "dialect";
     static char kw_threads[] = "threads";
     static char kw_progress[] = "progress";
-    static char *kwlist[] = {kw_cls, kw_path, kw_proxy_type, kw_flags, kw_dialect, kw_threads, kw_progress, NULL};
+    static char kw_index[] = "index";
+    static char *kwlist[] = {kw_cls,     kw_path,    kw_proxy_type,
+                             kw_flags,   kw_dialect, kw_threads,
+                             kw_progress, kw_index,  NULL};
     hs_py_state *st = hs_py_state_of(module);
     PyTypeObject *cls, *proxy_type;
-    PyObject *path_bytes = NULL;
-    int flags = 0, dialect = 0, progress = 0;
+    PyObject *path_bytes = NULL, *report = Py_None;
+    hs_index_report ir;
+    int flags = 0, dialect = 0, progress = 0, index = 0;
     unsigned threads = 0;
     hs_load_options opts;
     hs_error err;
@@ -210,10 +269,11 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     hs_py_graph *self;
     load_ctx ctx = {0, NULL};
 
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O&O!|iiIp", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O&O!|iiIpp", kwlist,
                                      &PyType_Type, &cls, PyUnicode_FSConverter,
                                      &path_bytes, &PyType_Type, &proxy_type,
-                                     &flags, &dialect, &threads, &progress)) {
+                                     &flags, &dialect, &threads, &progress,
+                                     &index)) {
         return NULL;
     }
     if (!PyType_IsSubtype(cls, st->graph_type)
@@ -239,8 +299,14 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     opts.warning = on_warning;
     opts.warning_ctx = &ctx;
     hs_py_error_clear(&err);
+    memset(&ir, 0, sizeof(ir));
     Py_BEGIN_ALLOW_THREADS
-    g = hs_graph_load(PyBytes_AS_STRING(path_bytes), &opts, &err);
+    if (index) {
+        g = hs_graph_open(PyBytes_AS_STRING(path_bytes), &opts,
+                          HS_INDEX_DEFAULT, &ir, &err);
+    } else {
+        g = hs_graph_load(PyBytes_AS_STRING(path_bytes), &opts, &err);
+    }
     Py_END_ALLOW_THREADS
     Py_DECREF(path_bytes);
     if (progress) {
@@ -256,11 +322,20 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
         return NULL;
     }
     Py_DECREF(ctx.warnings);
-    self = (hs_py_graph *)cls->tp_alloc(cls, 0);
-    if (!self) {
+    if (index && !(report = report_dict(&ir))) {
         hs_graph_free(g);
         return NULL;
     }
+    self = (hs_py_graph *)cls->tp_alloc(cls, 0);
+    if (!self) {
+        hs_graph_free(g);
+        Py_DECREF(report);
+        return NULL;
+    }
+    if (report == Py_None) {
+        Py_INCREF(report);
+    }
+    self->index_report = report;
     self->g = g;
     self->module = module;
     Py_INCREF(module);
@@ -306,8 +381,10 @@ mod_exec(PyObject *module)
                                                   "NodeList");
     st->diff_type = (PyTypeObject *)make_type(module, &hs_py_diff_spec,
                                               "Diff");
+    st->summary_type = (PyTypeObject *)make_type(module, &hs_py_summary_spec,
+                                                 "Summary");
     if (!st->graph_type || !st->node_type || !st->nodelist_type
-        || !st->diff_type) {
+        || !st->diff_type || !st->summary_type) {
         return -1;
     }
     st->error = PyErr_NewExceptionWithDoc("heapscope.HeapscopeError",
@@ -356,6 +433,7 @@ mod_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->node_type);
     Py_VISIT(st->nodelist_type);
     Py_VISIT(st->diff_type);
+    Py_VISIT(st->summary_type);
     Py_VISIT(st->error);
     Py_VISIT(st->array_ctor);
     return 0;
@@ -369,6 +447,7 @@ mod_clear(PyObject *module)
     Py_CLEAR(st->node_type);
     Py_CLEAR(st->nodelist_type);
     Py_CLEAR(st->diff_type);
+    Py_CLEAR(st->summary_type);
     Py_CLEAR(st->error);
     Py_CLEAR(st->array_ctor);
     return 0;

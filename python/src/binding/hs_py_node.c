@@ -89,15 +89,6 @@ node_dealloc(PyObject *op)
     Py_DECREF(tp);
 }
 
-static PyObject *
-node_new(PyTypeObject *type, PyObject *args, PyObject *kw)
-{
-    (void)args;
-    (void)kw;
-    return PyErr_Format(PyExc_TypeError,
-                        "%s objects come from a loaded dump", type->tp_name);
-}
-
 /* MARK: values */
 
 /* Text from the library as str; it is UTF-8 already, and anything odd
@@ -297,21 +288,28 @@ get_num_parents(PyObject *op, void *c)
     return PyLong_FromUnsignedLongLong(n);
 }
 
+/* What the list makers below read: an array of the library's (ids or
+ * literals) of one graph. */
+typedef struct lib_array {
+    hs_py_graph *graph;
+    const void *items;
+} lib_array;
+
+static PyObject *
+address_at(const void *ctx, size_t i)
+{
+    const lib_array *a = ctx;
+    const uint32_t *ids = a->items;
+    return PyLong_FromUnsignedLongLong(hs_node_address(a->graph->g, ids[i]));
+}
+
 /* Addresses of ids as a list of ints (dangling refs included: their
  * address is what the dump says). */
 static PyObject *
-address_list(hs_graph *g, const uint32_t *ids, uint64_t n)
+address_list(PyObject *op, const uint32_t *ids, uint64_t n)
 {
-    PyObject *out = PyList_New((Py_ssize_t)n);
-    for (uint64_t i = 0; out && i < n; i++) {
-        PyObject *a = PyLong_FromUnsignedLongLong(hs_node_address(g, ids[i]));
-        if (!a) {
-            Py_CLEAR(out);
-            break;
-        }
-        PyList_SET_ITEM(out, (Py_ssize_t)i, a);
-    }
-    return out;
+    lib_array a = {((hs_py_node *)op)->graph, ids};
+    return hs_py_list((size_t)n, address_at, &a);
 }
 
 static PyObject *
@@ -322,7 +320,7 @@ get_children(PyObject *op, void *c)
     (void)c;
     CHECK(op);
     ids = hs_node_children(NODE_G(op), NODE_ID(op), &n);
-    return address_list(NODE_G(op), ids, n);
+    return address_list(op, ids, n);
 }
 
 static const uint32_t *
@@ -343,7 +341,7 @@ get_parents(PyObject *op, void *c)
     (void)c;
     CHECK(op);
     ids = parent_ids(op, &n);
-    return address_list(NODE_G(op), ids, n);
+    return address_list(op, ids, n);
 }
 
 /* The live children (dangling refs have no record, so no proxy). */
@@ -422,16 +420,11 @@ walk_list(hs_py_node *self, PyObject *excluding, const char *type,
         return NULL;
     }
     hs_py_error_clear(&err);
-    graph->readers++;
-    Py_BEGIN_ALLOW_THREADS
-    if (type) {
-        rc = hs_node_all(graph->g, self->id, type, (size_t)tlen, ex, nex,
-                         &ids, &n, &err);
-    } else {
-        rc = hs_node_walk(graph->g, self->id, ex, nex, &ids, &n, &err);
-    }
-    Py_END_ALLOW_THREADS
-    graph->readers--;
+    HS_PY_READ_UNLOCKED(
+        graph, rc = type ? hs_node_all(graph->g, self->id, type, (size_t)tlen,
+                                       ex, nex, &ids, &n, &err)
+                         : hs_node_walk(graph->g, self->id, ex, nex, &ids, &n,
+                                        &err));
     PyMem_RawFree(ex);
     if (rc < 0) {
         return hs_py_raise(hs_py_graph_state(graph), &err);
@@ -505,11 +498,9 @@ node_total(PyObject *op, PyObject *args, PyObject *kw)
         return NULL;
     }
     hs_py_error_clear(&err);
-    graph->readers++;
-    Py_BEGIN_ALLOW_THREADS
-    rc = hs_node_total_size(graph->g, self->id, ex, nex, &total, NULL, &err);
-    Py_END_ALLOW_THREADS
-    graph->readers--;
+    HS_PY_READ_UNLOCKED(graph, rc = hs_node_total_size(graph->g, self->id, ex,
+                                                       nex, &total, NULL,
+                                                       &err));
     PyMem_RawFree(ex);
     if (rc < 0) {
         return hs_py_raise(hs_py_graph_state(graph), &err);
@@ -522,15 +513,51 @@ node_total(PyObject *op, PyObject *args, PyObject *kw)
 
 /* MARK: refs as Python values (FORMAT.md §4.9) */
 
+/* The keys of refs_as_dict's items, in *keys (new references): each its
+ * literal, except where a later key of the same dict gives the same
+ * Python value (two classes of one name, a class and the str of its
+ * name: meliae's rule keys both by the name, and its later pair wins).
+ * The later pair keeps the literal, as in meliae, and the earlier one is
+ * keyed by its key's proxy, so that no pair is lost. Hence the walk from
+ * the last item. Returns 0, or -1 with an exception set. */
+static int
+dict_keys(hs_py_graph *graph, const hs_ref_item *items, size_t n,
+          PyObject **keys)
+{
+    PyObject *seen = PySet_New(NULL);
+    int rc = seen ? 0 : -1;
+    for (size_t i = n; rc == 0 && i-- > 0;) {
+        const hs_literal *lit = &items[i].key;
+        PyObject *k = literal_object(graph, lit);
+        int taken = 0;
+        if (k && lit->kind != HS_LITERAL_OBJECT) {
+            taken = PySet_Contains(seen, k);
+            if (taken == 0) {
+                taken = PySet_Add(seen, k);
+            } else if (taken > 0) {
+                Py_DECREF(k);
+                k = hs_py_node_new(graph, lit->id);
+                taken = 0;
+            }
+        }
+        keys[i] = k;
+        rc = k && taken == 0 ? 0 : -1;
+    }
+    Py_XDECREF(seen);
+    return rc;
+}
+
 PyDoc_STRVAR(refs_as_dict_doc,
 "refs_as_dict()\n--\n\n"
 "The object's refs as {key: value}, for dicts, modules and instances\n"
 "whose dict was collapsed into them. Keys and values that are str,\n"
-"bytes, int, float-less literals, bools or None become Python values;\n"
-"anything else stays a proxy. Right for every dialect: value, key dicts\n"
-"of meliae's Python 3 dumps are swapped back. Raises HeapscopeError when\n"
-"the dump did not record the keys (str-keyed dicts in meliae's Python 3\n"
-"dumps), or when the refs are not pairs.");
+"bytes, int, bools or None become Python values, a key that is a class,\n"
+"function or module its name (meliae's rule); anything else stays a\n"
+"proxy, as does a key whose value a later key gives too (meliae keeps\n"
+"only the later pair; no pair is lost here). Right for every dialect:\n"
+"value, key dicts of meliae's Python 3 dumps are swapped back. Raises\n"
+"HeapscopeError when the dump did not record the keys (str-keyed dicts\n"
+"in meliae's Python 3 dumps), or when the refs are not pairs.");
 
 static PyObject *
 node_refs_as_dict(PyObject *op, PyObject *unused)
@@ -539,23 +566,30 @@ node_refs_as_dict(PyObject *op, PyObject *unused)
     hs_ref_item *items = NULL;
     size_t n = 0;
     hs_error err;
-    PyObject *out;
+    PyObject *out, **keys;
     (void)unused;
     CHECK(op);
     hs_py_error_clear(&err);
     if (hs_node_refs_as_dict(self->graph->g, self->id, &items, &n, &err) < 0) {
         return hs_py_raise(hs_py_graph_state(self->graph), &err);
     }
-    out = PyDict_New();
+    keys = PyMem_Calloc(n ? n : 1, sizeof(*keys));
+    out = keys && dict_keys(self->graph, items, n, keys) == 0 ? PyDict_New()
+                                                              : NULL;
     for (size_t i = 0; out && i < n; i++) {
-        PyObject *k = literal_object(self->graph, &items[i].key);
-        PyObject *v = k ? literal_object(self->graph, &items[i].value) : NULL;
-        if (!v || PyDict_SetItem(out, k, v) < 0) {
+        PyObject *v = literal_object(self->graph, &items[i].value);
+        if (!v || PyDict_SetItem(out, keys[i], v) < 0) {
             Py_CLEAR(out);
         }
-        Py_XDECREF(k);
         Py_XDECREF(v);
     }
+    for (size_t i = 0; keys && i < n; i++) {
+        Py_XDECREF(keys[i]);
+    }
+    if (!keys) {
+        PyErr_NoMemory();
+    }
+    PyMem_Free(keys);
     hs_free(items);
     return out;
 }
@@ -566,9 +600,18 @@ PyDoc_STRVAR(refs_as_list_doc,
 "a value gives it), else as a proxy; bools as bools, None as None.");
 
 static PyObject *
+literal_at(const void *ctx, size_t i)
+{
+    const lib_array *a = ctx;
+    const hs_literal *items = a->items;
+    return literal_object(a->graph, &items[i]);
+}
+
+static PyObject *
 node_refs_as_list(PyObject *op, PyObject *unused)
 {
     hs_py_node *self = (hs_py_node *)op;
+    lib_array ctx;
     hs_literal *items = NULL;
     size_t n = 0;
     hs_error err;
@@ -579,30 +622,17 @@ node_refs_as_list(PyObject *op, PyObject *unused)
     if (hs_node_refs_as_list(self->graph->g, self->id, &items, &n, &err) < 0) {
         return hs_py_raise(hs_py_graph_state(self->graph), &err);
     }
-    out = PyList_New((Py_ssize_t)n);
-    for (size_t i = 0; out && i < n; i++) {
-        PyObject *v = literal_object(self->graph, &items[i]);
-        if (!v) {
-            Py_CLEAR(out);
-            break;
-        }
-        PyList_SET_ITEM(out, (Py_ssize_t)i, v);
-    }
+    ctx.graph = self->graph;
+    ctx.items = items;
+    out = hs_py_list(n, literal_at, &ctx);
     hs_free(items);
     return out;
 }
 
-/* Text the library made (caller frees with hs_free) as a str. */
 static PyObject *
 take_text(hs_py_graph *graph, char *text, const hs_error *err)
 {
-    PyObject *out;
-    if (!text) {
-        return hs_py_raise(hs_py_graph_state(graph), err);
-    }
-    out = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
-    hs_free(text);
-    return out;
+    return hs_py_take_text(hs_py_graph_state(graph), text, err);
 }
 
 PyDoc_STRVAR(to_json_doc,
@@ -804,7 +834,7 @@ PyDoc_STRVAR(node_doc,
 "their addresses are, and equal to the address as an int.");
 
 static PyType_Slot node_slots[] = {
-    {Py_tp_new, (void *)node_new},
+    {Py_tp_new, (void *)hs_py_refuse_new},
     {Py_tp_dealloc, (void *)node_dealloc},
     {Py_tp_doc, (void *)node_doc},
     {Py_tp_repr, (void *)node_repr},

@@ -62,15 +62,6 @@ nodelist_dealloc(PyObject *op)
     Py_DECREF(tp);
 }
 
-static PyObject *
-nodelist_new(PyTypeObject *type, PyObject *args, PyObject *kw)
-{
-    (void)args;
-    (void)kw;
-    return PyErr_Format(PyExc_TypeError,
-                        "%s objects come from a loaded dump", type->tp_name);
-}
-
 #define SELF ((hs_py_nodelist *)op)
 
 static Py_ssize_t
@@ -223,42 +214,8 @@ PyDoc_STRVAR(type_counts_doc,
 static PyObject *
 nodelist_type_counts(PyObject *op, PyObject *unused)
 {
-    hs_graph *g = SELF->graph->g;
-    uint32_t nt = hs_graph_type_count(g);
-    uint64_t *counts;
-    PyObject *out;
     (void)unused;
-    if (hs_py_graph_check_read(SELF->graph) < 0) {
-        return NULL;
-    }
-    counts = PyMem_RawCalloc((size_t)nt + 1, sizeof(*counts));
-    if (!counts) {
-        return PyErr_NoMemory();
-    }
-    for (size_t i = 0; i < SELF->n; i++) {
-        if (hs_node_exists(g, SELF->ids[i])) {
-            counts[hs_node_type_id(g, SELF->ids[i])]++;
-        }
-    }
-    out = PyDict_New();
-    for (uint32_t t = 0; out && t < nt; t++) {
-        size_t len;
-        const char *name;
-        PyObject *k, *v;
-        if (!counts[t]) {
-            continue;
-        }
-        name = hs_type_name(g, t, &len);
-        k = PyUnicode_DecodeUTF8(name, (Py_ssize_t)len, "replace");
-        v = PyLong_FromUnsignedLongLong(counts[t]);
-        if (!k || !v || PyDict_SetItem(out, k, v) < 0) {
-            Py_CLEAR(out);
-        }
-        Py_XDECREF(k);
-        Py_XDECREF(v);
-    }
-    PyMem_RawFree(counts);
-    return out;
+    return hs_py_type_counts(SELF->graph, SELF->ids, SELF->n, 0);
 }
 
 static int
@@ -407,7 +364,7 @@ PyDoc_STRVAR(nodelist_doc,
 "list of proxies, as meliae printed lists.");
 
 static PyType_Slot nodelist_slots[] = {
-    {Py_tp_new, (void *)nodelist_new},
+    {Py_tp_new, (void *)hs_py_refuse_new},
     {Py_tp_dealloc, (void *)nodelist_dealloc},
     {Py_tp_doc, (void *)nodelist_doc},
     {Py_tp_repr, (void *)nodelist_repr},

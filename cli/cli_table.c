@@ -1,0 +1,33 @@
+/*
+ * cli/cli_table.c - the table options (--top N, --all, --json, --csv).
+ */
+#include "cli_table.h"
+
+#include <getopt.h>
+
+int
+cli_number_option(const char *name, const char *arg, uint64_t *out)
+{
+    if (!cli_parse_u64(arg, out)) {
+        return cli_usage_error("--%s wants a number, not '%s'", name, arg);
+    }
+    return HS_EXIT_OK;
+}
+
+int
+cli_table_option(cli_table *t, int opt, char **argv)
+{
+    switch (opt) {
+    case CLI_OPT_TOP: return cli_number_option("top", optarg, &t->top);
+    case CLI_OPT_ALL: t->top = UINT64_MAX; return HS_EXIT_OK;
+    case CLI_OPT_JSON: t->format = CLI_FORMAT_JSON; return HS_EXIT_OK;
+    case CLI_OPT_CSV: t->format = CLI_FORMAT_CSV; return HS_EXIT_OK;
+    default: return cli_bad_option(argv);
+    }
+}
+
+size_t
+cli_table_rows(const cli_table *t, size_t n)
+{
+    return t->top < n ? (size_t)t->top : n;
+}

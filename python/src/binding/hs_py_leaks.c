@@ -1,0 +1,216 @@
+/*
+ * hs_py_leaks.c - Graph.leaks(later): the leak report (hs_leaks) over this
+ * dump and later dumps of the same process, as plain Python data.
+ *
+ * Every suspect is converted while the hs_leaks lives (its arrays and
+ * signature are borrowed from it), into the fields `heapscope leaks
+ * --json` writes; heapscope.LeakReport wraps them with meliae-style
+ * proxies and Path objects.
+ */
+#include "hs_py.h"
+
+#include <string.h>
+
+/* What the list makers below read: the dumps, in run order, and the
+ * report with the suspect at hand. */
+typedef struct leaks_ctx {
+    hs_py_graph *const *graphs;
+    size_t ndumps;
+    const hs_leaks *l;
+    const hs_leak_suspect *s;
+} leaks_ctx;
+
+static PyObject *
+proxy_or_none(hs_py_graph *graph, uint32_t id)
+{
+    if (id == HS_NO_NODE) {
+        Py_RETURN_NONE;
+    }
+    return hs_py_node_new(graph, id);
+}
+
+/* A suspect in dump i: (proxy or None, retained_size, retained_count). */
+static PyObject *
+per_dump_at(const void *ctx, size_t i)
+{
+    const leaks_ctx *c = ctx;
+    PyObject *proxy = proxy_or_none(c->graphs[i], c->s->ids[i]);
+    return proxy ? Py_BuildValue("(NKK)", proxy, c->s->retained_size[i],
+                                 c->s->retained_count[i])
+                 : NULL;
+}
+
+static PyObject *
+type_at(const void *ctx, size_t t)
+{
+    const hs_leak_type *types = ((const leaks_ctx *)ctx)->s->types;
+    return Py_BuildValue("(NKK)",
+                         PyUnicode_DecodeUTF8(types[t].type,
+                                              (Py_ssize_t)types[t].type_len,
+                                              "replace"),
+                         types[t].count, types[t].size);
+}
+
+/* Suspect i as a dict of `heapscope leaks --json`'s fields (proxies in
+ * place of addresses, the path as a NodeList of the last dump). */
+static PyObject *
+suspect_at(const void *ctx, size_t i)
+{
+    leaks_ctx c = *(const leaks_ctx *)ctx;
+    hs_py_graph *last = c.graphs[c.ndumps - 1];
+    const hs_leak_suspect *s = hs_leaks_at(c.l, i);
+    PyObject *dumps, *owner, *sample, *path, *types;
+    c.s = s;
+    dumps = hs_py_list(c.ndumps, per_dump_at, &c);
+    owner = hs_py_node_new(last, s->owner);
+    sample = proxy_or_none(last, s->sample);
+    path = hs_py_nodelist_copy(last, s->path, s->path_len);
+    types = hs_py_list(s->ntypes, type_at, &c);
+    if (!dumps || !owner || !sample || !path || !types) {
+        Py_XDECREF(dumps);
+        Py_XDECREF(owner);
+        Py_XDECREF(sample);
+        Py_XDECREF(path);
+        Py_XDECREF(types);
+        return NULL;
+    }
+    return Py_BuildValue(
+        "{sNsOsKsKsLsLsOsNsNsNsNss}", "owner", owner, "owner_is_new",
+        s->owner_is_new ? Py_True : Py_False, "new_objects", s->new_count,
+        "new_size", s->new_size, "growth_count", (long long)s->growth_count,
+        "growth_size", (long long)s->growth_size, "growing",
+        s->growing ? Py_True : Py_False, "per_dump", dumps, "types", types,
+        "path", path, "sample", sample, "signature", s->signature);
+}
+
+/* Dump i: (objects, bytes). */
+static PyObject *
+dump_at(const void *ctx, size_t i)
+{
+    const leaks_ctx *c = ctx;
+    return Py_BuildValue(
+        "(KK)", hs_graph_count(c->graphs[i]->g),
+        hs_dominators_total_size(hs_leaks_dominators(c->l, i)));
+}
+
+static PyObject *
+report_dict(hs_py_graph *const *graphs, size_t ndumps, const hs_leaks *l)
+{
+    leaks_ctx c = {graphs, ndumps, l, NULL};
+    uint64_t new_bytes, cand_bytes;
+    uint64_t new_count = hs_leaks_new_objects(l, &new_bytes);
+    uint64_t cand_count = hs_leaks_candidates(l, &cand_bytes);
+    PyObject *dumps = hs_py_list(ndumps, dump_at, &c);
+    PyObject *suspects = dumps ? hs_py_list(hs_leaks_count(l), suspect_at, &c)
+                               : NULL;
+    if (!suspects) {
+        Py_XDECREF(dumps);
+        return NULL;
+    }
+    return Py_BuildValue("{sNs(KK)s(KK)sN}", "dumps", dumps, "new",
+                         new_count, new_bytes, "candidates", cand_count,
+                         cand_bytes, "suspects", suspects);
+}
+
+/* Checks later (a sequence of Graphs) and fills graphs[0..n) with self
+ * then later's items (borrowed). Returns n, or 0 with an exception. */
+static size_t
+collect_dumps(hs_py_graph *self, PyObject *later, hs_py_graph ***out)
+{
+    hs_py_state *st = hs_py_graph_state(self);
+    Py_ssize_t nl = PySequence_Fast_GET_SIZE(later);
+    hs_py_graph **graphs;
+    if (nl < 1) {
+        PyErr_SetString(PyExc_TypeError,
+                        "leaks: give at least one later dump");
+        return 0;
+    }
+    graphs = PyMem_Malloc((size_t)(nl + 1) * sizeof(*graphs));
+    if (!graphs) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    graphs[0] = self;
+    for (Py_ssize_t i = 0; i < nl; i++) {
+        PyObject *g = PySequence_Fast_GET_ITEM(later, i);
+        if (!PyObject_TypeCheck(g, st->graph_type)) {
+            PyMem_Free(graphs);
+            PyErr_SetString(PyExc_TypeError,
+                            "leaks: later dumps must be loaded dumps");
+            return 0;
+        }
+        graphs[i + 1] = (hs_py_graph *)g;
+    }
+    *out = graphs;
+    return (size_t)nl + 1;
+}
+
+const char hs_py_leaks_doc[] =
+"leaks_data(later, max_suspects=10, max_types=8)\n--\n\n"
+"The leak report over this dump and the dumps in later (a sequence of\n"
+"Graphs of the same process, in run order): a dict with 'dumps'\n"
+"[(objects, bytes)], 'new' and 'candidates' (objects, bytes), and\n"
+"'suspects', most likely leak first, each a dict of `heapscope leaks\n"
+"--json`'s fields. Computes every dump's dominator tree with the GIL\n"
+"released.";
+
+PyObject *
+hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw)
+{
+    static char kw_later[] = "later";
+    static char kw_max_suspects[] = "max_suspects";
+    static char kw_max_types[] = "max_types";
+    static char *kwlist[] = {kw_later, kw_max_suspects, kw_max_types, NULL};
+    hs_py_graph *self = (hs_py_graph *)op;
+    PyObject *later, *seq, *out = NULL;
+    Py_ssize_t max_suspects = 10, max_types = 8;
+    hs_py_graph **graphs = NULL;
+    const hs_graph **gs = NULL;
+    hs_leak_options opts;
+    hs_leaks *l = NULL;
+    hs_error err;
+    size_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|nn:leaks_data", kwlist,
+                                     &later, &max_suspects, &max_types)
+        || !(seq = PySequence_Fast(later, "leaks: later must be a sequence"))) {
+        return NULL;
+    }
+    n = collect_dumps(self, seq, &graphs);
+    gs = n ? PyMem_Malloc(n * sizeof(*gs)) : NULL;
+    if (!gs) {
+        if (n) {
+            PyErr_NoMemory();
+        }
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (hs_py_graph_check_read(graphs[i]) < 0) {
+            goto out;
+        }
+        gs[i] = graphs[i]->g;
+    }
+    memset(&opts, 0, sizeof(opts));
+    opts.max_suspects = max_suspects > 0 ? (size_t)max_suspects : 0;
+    opts.max_types = max_types > 0 ? (size_t)max_types : 0;
+    hs_py_error_clear(&err);
+    for (size_t i = 0; i < n; i++) {
+        graphs[i]->readers++;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    l = hs_leaks_new(gs, n, &opts, &err);
+    Py_END_ALLOW_THREADS
+    for (size_t i = 0; i < n; i++) {
+        graphs[i]->readers--;
+    }
+    if (!l) {
+        hs_py_raise(hs_py_graph_state(self), &err);
+        goto out;
+    }
+    out = report_dict(graphs, n, l);
+out:
+    hs_leaks_free(l);
+    PyMem_Free(gs);
+    PyMem_Free(graphs);
+    Py_DECREF(seq);
+    return out;
+}

@@ -1,0 +1,195 @@
+/*
+ * test_leaks.c - the two thresholds that decide which objects hs_leaks
+ * names as owners (hs_leaks.c, "NOTE: about the thresholds"), pinned on
+ * a case at each side of each:
+ *
+ *   share   an owner holds at least 1 % of all candidate bytes (and two
+ *           candidates or more): a list holding exactly 1 % is named, one
+ *           holding just under 1 % is not (nor is one holding a single
+ *           candidate);
+ *   spread  no child of an owner holds 80 % or more of its candidate
+ *           bytes: with a nested owner holding 80 % the outer list is not
+ *           named, at 79 % both are.
+ *
+ * Two dumps of one "process": in the first, module 1 holds lists A (10),
+ * B (20) and C (30), and C holds list D (40), all empty; in the second
+ * the lists hold new objects (the candidates) of chosen sizes.
+ */
+#include "hs_test_graph.h"
+
+#define A 10
+#define B 20
+#define C 30
+#define D 40
+
+static char text[1 << 15];
+static size_t len;
+static uint64_t next_addr;
+
+#define PUT(...) \
+    (len += (size_t)snprintf(text + len, sizeof(text) - len, __VA_ARGS__))
+
+/* List addr holding (after `first` other refs) new objects of sizes[]
+ * (0-terminated); writes the list, then the objects. */
+static void
+holder(uint64_t addr, uint64_t first, const uint64_t *sizes)
+{
+    uint64_t start = next_addr;
+    size_t n = 0;
+    PUT("{\"address\": %" PRIu64 ", \"type\": \"list\", \"size\": 56, "
+        "\"refs\": [", addr);
+    if (first) {
+        PUT("%" PRIu64, first);
+    }
+    for (n = 0; sizes[n]; n++) {
+        PUT("%s%" PRIu64, n || first ? ", " : "", start + n);
+    }
+    PUT("]}\n");
+    for (n = 0; sizes[n]; n++) {
+        PUT("{\"address\": %" PRIu64 ", \"type\": \"bytes\", \"size\": %" PRIu64
+            ", \"refs\": []}\n", next_addr++, sizes[n]);
+    }
+}
+
+/* The suspects' owner addresses, as a bit set over A, B, C, D (1 << 0..3)
+ * and the rank of each in rank[] (0 = not named). */
+typedef struct found {
+    unsigned named;
+    size_t rank[4];
+} found;
+
+static found
+suspects(const uint64_t *a, const uint64_t *b, const uint64_t *c,
+         const uint64_t *d)
+{
+    static const uint64_t none[] = {0};
+    found f = {0, {0, 0, 0, 0}};
+    hs_graph *g[2];
+    hs_leaks *l;
+    hs_error err;
+    len = 0;
+    PUT("{\"address\": 1, \"type\": \"module\", \"size\": 72, \"name\": "
+        "\"m\", \"refs\": [%d, %d, %d]}\n", A, B, C);
+    next_addr = 1000;
+    holder(A, 0, none);
+    holder(B, 0, none);
+    holder(C, D, none);
+    holder(D, 0, none);
+    g[0] = hs_test_load_graph("one.json", text);
+    len = 0;
+    PUT("{\"address\": 1, \"type\": \"module\", \"size\": 72, \"name\": "
+        "\"m\", \"refs\": [%d, %d, %d]}\n", A, B, C);
+    holder(A, 0, a);
+    holder(B, 0, b);
+    holder(C, D, c);
+    holder(D, 0, d);
+    g[1] = hs_test_load_graph("two.json", text);
+    l = g[0] && g[1] ? hs_leaks_new((const hs_graph *const *)g, 2, NULL, &err)
+                     : NULL;
+    CHECK(l != NULL);
+    for (size_t i = 0; l && i < hs_leaks_count(l); i++) {
+        uint64_t addr = hs_node_address(g[1], hs_leaks_at(l, i)->owner);
+        for (int k = 0; k < 4; k++) {
+            if (addr == (uint64_t)(k + 1) * 10) {
+                f.named |= 1u << k;
+                f.rank[k] = i + 1;
+            }
+        }
+    }
+    hs_leaks_free(l);
+    hs_graph_free(g[0]);
+    hs_graph_free(g[1]);
+    return f;
+}
+
+/* A holds 9,900 bytes in 99 objects of 100 (plus extra bytes in the
+ * last); B's objects make up the rest of 10,000 (or less). */
+static uint64_t big[100];
+
+static const uint64_t *
+leak_a(uint64_t extra)
+{
+    for (int i = 0; i < 99; i++) {
+        big[i] = 100;
+    }
+    big[98] += extra;
+    big[99] = 0;
+    return big;
+}
+
+static void
+test_share_at_one_percent(void)
+{
+    /* 100 of 10,000 bytes: exactly 1 %, named (after A). */
+    static const uint64_t b[] = {50, 50, 0}, none[] = {0};
+    found f = suspects(leak_a(0), b, none, none);
+    CHECK(f.named & 1u);
+    CHECK(f.named & 2u);
+    CHECK_EQ_U64(f.rank[0], 1);
+}
+
+static void
+test_share_under_one_percent(void)
+{
+    /* 99 of 10,000 bytes (A gets one byte more): under 1 %, and nothing
+     * above B holds enough that is not A's, so B's objects go unnamed. */
+    static const uint64_t b[] = {50, 49, 0}, none[] = {0};
+    found f = suspects(leak_a(1), b, none, none);
+    CHECK(f.named & 1u);
+    CHECK(!(f.named & 2u));
+    CHECK(!(f.named & 8u) && !(f.named & 4u));
+}
+
+static void
+test_share_one_candidate(void)
+{
+    /* 500 bytes (5 %) but one object: a single new object is not a pile
+     * that grows, so B is not named. */
+    static const uint64_t b[] = {500, 0}, none[] = {0};
+    found f = suspects(leak_a(0), b, none, none);
+    CHECK(f.named & 1u);
+    CHECK(!(f.named & 2u));
+}
+
+/* C holds two new objects of c bytes each, and list D, which holds
+ * two of d bytes each. */
+static found
+spread(uint64_t c, uint64_t d)
+{
+    const uint64_t cs[] = {c, c, 0}, ds[] = {d, d, 0}, none[] = {0};
+    return suspects(none, none, cs, ds);
+}
+
+static void
+test_spread_at_eighty_percent(void)
+{
+    /* D holds 800 of C's 1,000 candidate bytes: D is the better name and
+     * C, above it, is not named (its own 200 go up, unnamed). */
+    found f = spread(100, 400);
+    CHECK(f.named & 8u);
+    CHECK(!(f.named & 4u));
+    CHECK_EQ_U64(f.rank[3], 1);
+}
+
+static void
+test_spread_under_eighty_percent(void)
+{
+    /* D holds 790 of 1,000 (79 %): C spreads enough to be named too, as
+     * a second owner for its own 210 bytes, ranked below D. */
+    found f = spread(105, 395);
+    CHECK(f.named & 8u);
+    CHECK(f.named & 4u);
+    CHECK_EQ_U64(f.rank[3], 1);
+    CHECK_EQ_U64(f.rank[2], 2);
+}
+
+int
+main(void)
+{
+    RUN(test_share_at_one_percent);
+    RUN(test_share_under_one_percent);
+    RUN(test_share_one_candidate);
+    RUN(test_spread_at_eighty_percent);
+    RUN(test_spread_under_eighty_percent);
+    return hs_test_end();
+}

@@ -1,0 +1,131 @@
+/*
+ * test_parallel.c - hs_parallel_for: every part once, part 0 on the
+ * caller, the first error in part order, and every part still run when
+ * threads cannot be started.
+ */
+/* RTLD_NEXT needs _GNU_SOURCE, which the build defines. */
+#include "hs_test.h"
+
+#include "util/hs_error.h"
+#include "util/hs_parallel.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* NOTE: this program's pthread_create takes the place of libc's (the
+ * executable's definition wins), so that a test can make thread creation
+ * fail; otherwise it calls libc's. */
+static int fail_threads;
+
+int
+pthread_create(pthread_t *t, const pthread_attr_t *attr,
+               void *(*fn)(void *), void *arg)
+{
+    int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
+                void *);
+    if (fail_threads) {
+        return EAGAIN;
+    }
+    *(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+    return real ? real(t, attr, fn, arg) : EAGAIN;
+}
+
+typedef struct job {
+    _Atomic int runs[HS_MAX_THREADS];
+    pthread_t caller;
+    _Atomic int part0_on_caller;
+    _Atomic int others_on_caller;
+    int fail[HS_MAX_THREADS];   /* what each part returns */
+} job;
+
+static int
+note_part(void *ctx, unsigned part)
+{
+    job *j = ctx;
+    bool here = pthread_equal(pthread_self(), j->caller) != 0;
+    atomic_fetch_add(&j->runs[part], 1);
+    if (part == 0) {
+        atomic_store(&j->part0_on_caller, here);
+    } else if (here) {
+        atomic_fetch_add(&j->others_on_caller, 1);
+    }
+    return j->fail[part];
+}
+
+static void
+job_init(job *j)
+{
+    memset(j, 0, sizeof(*j));
+    j->caller = pthread_self();
+}
+
+static void
+test_every_part_once(void)
+{
+    for (unsigned parts = 0; parts <= HS_MAX_THREADS; parts++) {
+        job j;
+        job_init(&j);
+        CHECK_EQ_I64(hs_parallel_for(parts, note_part, &j), HS_OK);
+        for (unsigned i = 0; i < HS_MAX_THREADS; i++) {
+            CHECK_EQ_I64(atomic_load(&j.runs[i]), i < parts ? 1 : 0);
+        }
+        CHECK_EQ_I64(atomic_load(&j.part0_on_caller), parts > 0);
+        /* Threads start on this machine, so no part falls back here. */
+        CHECK_EQ_I64(atomic_load(&j.others_on_caller), 0);
+    }
+}
+
+static void
+test_first_error_in_part_order(void)
+{
+    job j;
+    job_init(&j);
+    j.fail[1] = HS_ECORRUPT;
+    j.fail[3] = HS_ENOMEM;
+    CHECK_EQ_I64(hs_parallel_for(4, note_part, &j), HS_ECORRUPT);
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK_EQ_I64(atomic_load(&j.runs[i]), 1); /* all ran to the end */
+    }
+    job_init(&j);
+    j.fail[0] = 1; /* positive is not an error */
+    j.fail[2] = HS_ENOMEM;
+    CHECK_EQ_I64(hs_parallel_for(3, note_part, &j), HS_ENOMEM);
+}
+
+static void
+test_no_threads(void)
+{
+    job j;
+    job_init(&j);
+    j.fail[2] = HS_ENOMEM;
+    fail_threads = 1;
+    CHECK_EQ_I64(hs_parallel_for(HS_MAX_THREADS, note_part, &j), HS_ENOMEM);
+    fail_threads = 0;
+    for (unsigned i = 0; i < HS_MAX_THREADS; i++) {
+        CHECK_EQ_I64(atomic_load(&j.runs[i]), 1);
+    }
+    CHECK_EQ_I64(atomic_load(&j.part0_on_caller), 1);
+    CHECK_EQ_I64(atomic_load(&j.others_on_caller), HS_MAX_THREADS - 1);
+}
+
+static void
+test_too_many_parts(void)
+{
+    job j;
+    job_init(&j);
+    CHECK_EQ_I64(hs_parallel_for(HS_MAX_THREADS + 1, note_part, &j),
+                 HS_EINVAL);
+    CHECK_EQ_I64(atomic_load(&j.runs[0]), 0);
+}
+
+int
+main(void)
+{
+    RUN(test_every_part_once);
+    RUN(test_first_error_in_part_order);
+    RUN(test_no_threads);
+    RUN(test_too_many_parts);
+    return hs_test_end();
+}
