@@ -480,8 +480,12 @@ ex_summary(explore *x, const char *arg)
     list_reset(x);
     for (size_t i = 0; i < n && i < hs_summary_types(s); i++) {
         const hs_type_stat *t = hs_summary_at(s, i);
+        /* The listing outlives s, whose names are its own copies: keep
+         * the graph's name, which lives as long as the session. */
+        size_t len;
+        const char *name = hs_type_name(x->g, t->type_id, &len);
         fprintf(x->out, "%4zu %8llu %10llu  %.*s\n",
-                list_add(x, HS_NO_NODE, t->type, t->type_len),
+                list_add(x, HS_NO_NODE, name, len),
                 (unsigned long long)t->count,
                 (unsigned long long)t->total_size, (int)t->type_len,
                 t->type);

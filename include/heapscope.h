@@ -332,7 +332,7 @@ HS_API uint32_t hs_graph_guess_intern_dict(const hs_graph *g);
 
 typedef struct hs_type_stat {
     uint32_t type_id;
-    const char *type;     /* borrowed from the graph */
+    const char *type;     /* owned by the summary (see hs_summary_new) */
     size_t type_len;
     uint64_t count;
     uint64_t total_size;
