@@ -60,6 +60,11 @@ demo: all
 	@echo "== heapscope leaks $(DEMO_DIR)/mem-1.json $(DEMO_DIR)/mem-2.json $(DEMO_DIR)/mem-3.json"
 	@$(BUILD)/bin/heapscope leaks --top 2 $(DEMO_DIR)/mem-1.json \
 	    $(DEMO_DIR)/mem-2.json $(DEMO_DIR)/mem-3.json
+	@echo
+	@echo "== heapscope report $(DEMO_DIR)/mem-*.json -o $(DEMO_DIR)/report.html"
+	@$(BUILD)/bin/heapscope report $(DEMO_DIR)/mem-1.json \
+	    $(DEMO_DIR)/mem-2.json $(DEMO_DIR)/mem-3.json -o $(DEMO_DIR)/report.html
+	@echo "open $(DEMO_DIR)/report.html in a browser: suspects, growth chart, top retainers"
 
 # The libFuzzer targets (tests/fuzz), built with clang, ASan and UBSan in
 # build-fuzz. FUZZ_TIME=900 also runs each in turn for that many seconds
