@@ -1,7 +1,9 @@
 """Dumper benchmark: build a heap of about 2.6 M objects, dump it, report
 objects/s, MB/s and the extra peak memory per object.
 
-    PYTHONPATH=build/python/cpython-311 python3 bench/dump_bench.py [--gzip]
+    PYTHONPATH=build/python/<name> python3 bench/dump_bench.py [--gzip]
+
+(<name>: the folder scripts/build-python.sh prints last.)
 
 Extra memory is measured twice: by the walk itself (every byte it
 allocates goes through hs_dump_mem.c: visited set, stack, buffers, zlib) and

@@ -2,7 +2,7 @@
 """Benchmark: heapscope.load() + summarize() against the pure-Python
 reference loader (tests/oracle/meliae_ref.py), on the same dump, in one run.
 
-    PYTHONPATH=build/python/<cache_tag> python3 bench/python_api.py \
+    PYTHONPATH=build/python/<name> python3 bench/python_api.py \
         [--runs N] [--objects N] [DUMP]
 
 Without DUMP, bench/data/service-<N>.json is used, generated with

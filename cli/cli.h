@@ -41,7 +41,20 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (opterr is off so that all messages share one form). */
 int cli_bad_option(char **argv);
 
+/* Parse the number of option --name (arg) into *out, from min to max
+ * for the second; HS_EXIT_OK, or a usage error (message printed). */
+int cli_number_option(const char *name, const char *arg, uint64_t *out);
+int cli_range_option(const char *name, const char *arg, uint64_t min,
+                     uint64_t max, uint64_t *out);
+
 void *xmalloc(size_t size);
+
+/* "heapscope: out of memory" on stderr, then exit 1. */
+_Noreturn void cli_die_oom(void);
+
+/* p, or cli_die_oom when it is NULL: for what libc or the library could
+ * not allocate. */
+void *cli_check_alloc(void *p);
 
 /* s as a JSON string on stdout (UTF-8 text, ASCII-escaped). */
 void cli_json_string(const char *s, size_t len);

@@ -86,15 +86,26 @@ on_warning(void *ctx, const hs_error *w)
     cli_warning("%s%s", where, w->message);
 }
 
+void
+cli_die_oom(void)
+{
+    fprintf(stderr, "heapscope: out of memory\n");
+    exit(HS_EXIT_FAILURE);
+}
+
+void *
+cli_check_alloc(void *p)
+{
+    if (!p) {
+        cli_die_oom();
+    }
+    return p;
+}
+
 void *
 xmalloc(size_t size)
 {
-    void *p = malloc(size ? size : 1);
-    if (!p) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
-    return p;
+    return cli_check_alloc(malloc(size ? size : 1));
 }
 
 void
@@ -130,9 +141,7 @@ cli_load_option(cli_load *l, int opt, const char *arg)
     case OPT_NO_SNAPSHOT: l->no_snapshot = true; return 1;
     case OPT_THREADS: {
         uint64_t n;
-        if (!cli_parse_u64(arg, &n) || n < 1 || n > 64) {
-            cli_usage_error("--threads wants a number from 1 to 64, not '%s'",
-                            arg);
+        if (cli_range_option("threads", arg, 1, 64, &n) != HS_EXIT_OK) {
             return -1;
         }
         l->threads = (unsigned)n;

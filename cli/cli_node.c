@@ -12,12 +12,20 @@
 void
 cli_put_owned(char *text)
 {
-    if (!text) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
-    fputs(text, stdout);
+    fputs(cli_check_alloc(text), stdout);
     hs_free(text);
+}
+
+char *
+cli_edge_label(const hs_graph *g, uint32_t parent, uint32_t child,
+               size_t max)
+{
+    uint64_t n, ref = 0;
+    const uint32_t *kids = hs_node_children(g, parent, &n);
+    while (ref < n && kids[ref] != child) {
+        ref++;
+    }
+    return cli_check_alloc(hs_node_ref_label(g, parent, ref, max, NULL));
 }
 
 void
@@ -37,10 +45,7 @@ cli_json_node_fields(const hs_graph *g, uint32_t id)
     cli_json_string(type, len);
     printf(", \"size\": %llu, \"repr\": ",
            (unsigned long long)hs_node_size(g, id));
-    if (!repr) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
+    cli_check_alloc(repr);
     cli_json_string(repr, strlen(repr));
     hs_free(repr);
 }

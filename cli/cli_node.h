@@ -31,4 +31,10 @@ void cli_json_literal(const hs_graph *g, const hs_literal *lit);
 /* Prints a library string (caller's, freed here) or dies when NULL. */
 void cli_put_owned(char *text);
 
+/* The label of parent's first ref to child (hs_node_ref_label, keys cut
+ * at max bytes, 0: whole; "" when parent does not refer to child).
+ * Caller frees with hs_free; dies when out of memory. */
+char *cli_edge_label(const hs_graph *g, uint32_t parent, uint32_t child,
+                     size_t max);
+
 #endif

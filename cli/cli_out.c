@@ -11,10 +11,7 @@ void
 cli_json_string(const char *s, size_t len)
 {
     char *q = hs_json_quote(s, len, HS_QUOTE_DEFAULT);
-    if (!q) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
+    cli_check_alloc(q);
     fputs(q, stdout);
     hs_free(q);
 }
@@ -40,6 +37,27 @@ cli_csv_field(const char *s, size_t len)
         putchar(s[i]);
     }
     putchar('"');
+}
+
+int
+cli_number_option(const char *name, const char *arg, uint64_t *out)
+{
+    if (!cli_parse_u64(arg, out)) {
+        return cli_usage_error("--%s wants a number, not '%s'", name, arg);
+    }
+    return HS_EXIT_OK;
+}
+
+int
+cli_range_option(const char *name, const char *arg, uint64_t min,
+                 uint64_t max, uint64_t *out)
+{
+    if (!cli_parse_u64(arg, out) || *out < min || *out > max) {
+        return cli_usage_error("--%s wants a number from %llu to %llu, not "
+                               "'%s'", name, (unsigned long long)min,
+                               (unsigned long long)max, arg);
+    }
+    return HS_EXIT_OK;
 }
 
 int

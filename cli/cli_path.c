@@ -12,62 +12,22 @@
 #include "cli.h"
 #include "cli_node.h"
 
-static void
-die_oom(void)
-{
-    fprintf(stderr, "heapscope: out of memory\n");
-    exit(HS_EXIT_FAILURE);
-}
-
 char *
 cli_path_label(const hs_graph *g, const uint32_t *nodes, size_t k,
                size_t max)
 {
-    uint64_t n, ref = 0;
-    const uint32_t *kids = hs_node_children(g, nodes[k], &n);
-    char *label;
-    while (ref < n && kids[ref] != nodes[k + 1]) {
-        ref++;
-    }
-    label = hs_node_ref_label(g, nodes[k], ref, max, NULL);
-    if (!label) {
-        die_oom();
-    }
-    return label;
+    return cli_edge_label(g, nodes[k], nodes[k + 1], max);
 }
 
 char *
 cli_path_expression(const hs_graph *g, const uint32_t *nodes, size_t len)
 {
-    size_t nlen, size;
-    const char *type = hs_node_type(g, nodes[0], &nlen);
-    const char *name = NULL;
-    char *text = NULL;
-    FILE *f = open_memstream(&text, &size);
-    if (!f) {
-        die_oom();
-    }
-    if (nlen == 6 && memcmp(type, "module", 6) == 0) {
-        size_t tlen = nlen;
-        name = hs_node_name(g, nodes[0], &nlen);
-        nlen = name ? nlen : tlen;
-    }
-    if (name) {
-        fwrite(name, 1, nlen, f);
-    } else {
-        fprintf(f, "<%.*s@%llu>", (int)nlen, type,
-                (unsigned long long)hs_node_address(g, nodes[0]));
-    }
-    for (size_t k = 0; k + 1 < len; k++) {
-        char *label = cli_path_label(g, nodes, k, 40);
-        if (label[0] != '.' && label[0] != '[') {
-            fputc('.', f); /* refs[3], __class__, (key) read as attributes */
-        }
-        fputs(label, f);
-        hs_free(label);
-    }
-    if (fclose(f) != 0 || !text) {
-        die_oom();
+    hs_error err;
+    char *text = hs_path_expression(g, nodes, len, &err);
+    if (!text) {
+        /* The paths come from the library, so only memory can fail. */
+        cli_lib_error(&err);
+        exit(HS_EXIT_FAILURE);
     }
     return text;
 }
@@ -94,7 +54,7 @@ cli_path_print_json(const hs_graph *g, const uint32_t *nodes, size_t len)
     char *expr = cli_path_expression(g, nodes, len);
     printf("\"expression\": ");
     cli_json_string(expr, strlen(expr));
-    free(expr);
+    hs_free(expr);
     printf(", \"steps\": [");
     for (size_t k = 0; k < len; k++) {
         char *label = k ? cli_path_label(g, nodes, k - 1, 0) : NULL;

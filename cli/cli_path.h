@@ -15,9 +15,8 @@
 char *cli_path_label(const hs_graph *g, const uint32_t *nodes, size_t k,
                      size_t max);
 
-/* The module's name (or <type@address> for another root), then the
- * labels: __main__.observer.history[12]. Caller frees with free; dies
- * when out of memory. */
+/* hs_path_expression: __main__.observer.history[12]. Caller frees with
+ * hs_free; dies when out of memory. */
 char *cli_path_expression(const hs_graph *g, const uint32_t *nodes,
                           size_t len);
 

@@ -32,12 +32,7 @@ cli_human_bytes(uint64_t bytes, char *buf, size_t size)
 static char *
 label_of(const hs_dominators *d, uint32_t id)
 {
-    char *label = hs_dominators_label(d, id, CLI_PREVIEW, NULL);
-    if (!label) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
-    return label;
+    return cli_check_alloc(hs_dominators_label(d, id, CLI_PREVIEW, NULL));
 }
 
 void
@@ -86,11 +81,7 @@ cli_json_dominator(const hs_dominators *d, const hs_graph *g, uint32_t id)
            (unsigned long long)hs_node_address(g, dom));
     cli_json_string(type, len);
     printf("}, \"label\": ");
-    label = hs_dominators_label(d, id, 0, NULL);
-    if (!label) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
-    }
+    label = cli_check_alloc(hs_dominators_label(d, id, 0, NULL));
     cli_json_string(label, strlen(label));
     hs_free(label);
 }

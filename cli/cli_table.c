@@ -6,15 +6,6 @@
 #include <getopt.h>
 
 int
-cli_number_option(const char *name, const char *arg, uint64_t *out)
-{
-    if (!cli_parse_u64(arg, out)) {
-        return cli_usage_error("--%s wants a number, not '%s'", name, arg);
-    }
-    return HS_EXIT_OK;
-}
-
-int
 cli_table_option(cli_table *t, int opt, char **argv)
 {
     switch (opt) {

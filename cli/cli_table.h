@@ -1,6 +1,6 @@
 /*
- * cli/cli_table.h - the output options of the commands that print one
- * row per type (summary, diff, growth): --top N, --all, --json, --csv,
+ * cli/cli_table.h - the output options of the commands that print rows
+ * (summary, diff, growth, top, all): --top N, --all, --json, --csv,
  * parsed in one place so that they mean the same everywhere.
  */
 #ifndef CLI_TABLE_H
@@ -21,21 +21,22 @@ typedef struct cli_table {
 enum { CLI_OPT_TOP = OPT_FIRST_COMMAND_OPTION, CLI_OPT_ALL, CLI_OPT_JSON,
        CLI_OPT_CSV, CLI_OPT_TABLE_END };
 
-/* Entries of a command's longopts, beside CLI_LOAD_LONGOPTS. */
+/* Entries of a command's longopts, beside CLI_LOAD_LONGOPTS: every table
+ * option, or only the output formats (for commands that count rows their
+ * own way, such as `all --limit`). */
+#define CLI_FORMAT_LONGOPTS \
+    {"json", no_argument, NULL, CLI_OPT_JSON}, \
+    {"csv", no_argument, NULL, CLI_OPT_CSV}
 #define CLI_TABLE_LONGOPTS \
     {"top", required_argument, NULL, CLI_OPT_TOP}, \
     {"all", no_argument, NULL, CLI_OPT_ALL}, \
-    {"json", no_argument, NULL, CLI_OPT_JSON}, \
-    {"csv", no_argument, NULL, CLI_OPT_CSV}
+    CLI_FORMAT_LONGOPTS
 
 /* For the default of a command's option switch: handles opt (from
  * cli_next_option, its argument in optarg) as a table option, or, when it
  * is none, as an option the command does not know. Returns HS_EXIT_OK, or
  * a usage error (message printed). */
 int cli_table_option(cli_table *t, int opt, char **argv);
-
-/* Parses the number of option --name; HS_EXIT_OK, or a usage error. */
-int cli_number_option(const char *name, const char *arg, uint64_t *out);
 
 /* How many of n rows --top and --all leave. */
 size_t cli_table_rows(const cli_table *t, size_t n);

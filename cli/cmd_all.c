@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli_addr.h"
 #include "cli_node.h"
+#include "cli_table.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -31,10 +32,7 @@ const char cmd_all_usage[] =
     "Exit status: 0 ok (also when no object has the type), 1 the dump could\n"
     "not be read or ADDR is unknown, 2 bad usage.\n";
 
-enum { OPT_LIMIT = OPT_FIRST_COMMAND_OPTION, OPT_FROM, OPT_EXCLUDE,
-       OPT_JSON, OPT_CSV };
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+enum { OPT_LIMIT = CLI_OPT_TABLE_END, OPT_FROM, OPT_EXCLUDE };
 
 static void
 print_csv_row(const hs_graph *g, uint32_t id)
@@ -58,9 +56,9 @@ print_csv_row(const hs_graph *g, uint32_t id)
 
 static void
 print_results(const hs_graph *g, const char *type, const uint32_t *ids,
-              size_t n, size_t shown, out_format format)
+              size_t n, size_t shown, cli_format format)
 {
-    if (format == FORMAT_JSON) {
+    if (format == CLI_FORMAT_JSON) {
         printf("{\"type\": ");
         cli_json_string(type, strlen(type));
         printf(", \"count\": %zu, \"objects\": [", n);
@@ -78,27 +76,26 @@ print_results(const hs_graph *g, const char *type, const uint32_t *ids,
         printf("%s]}\n", shown ? "\n" : "");
         return;
     }
-    if (format == FORMAT_CSV) {
+    if (format == CLI_FORMAT_CSV) {
         printf("address,type,size,refs,parents,value\n");
     }
     for (size_t i = 0; i < shown; i++) {
-        if (format == FORMAT_CSV) {
+        if (format == CLI_FORMAT_CSV) {
             print_csv_row(g, ids[i]);
         } else {
             cli_print_repr(g, ids[i], 0, CLI_PREVIEW);
             putchar('\n');
         }
     }
-    if (format == FORMAT_TEXT && shown < n) {
+    if (format == CLI_FORMAT_TEXT && shown < n) {
         printf("... %zu more (--limit)\n", n - shown);
     }
 }
 
 typedef struct all_opts {
-    uint64_t limit;
+    cli_table table;      /* its rows are --limit's */
     const char *from;     /* --reachable-from, or NULL */
     cli_addr_list exclude;
-    out_format format;
 } all_opts;
 
 static int
@@ -108,38 +105,34 @@ parse_options(int argc, char **argv, cli_load *load, all_opts *o)
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"reachable-from", required_argument, NULL, OPT_FROM},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"csv", no_argument, NULL, OPT_CSV},
+        CLI_FORMAT_LONGOPTS,
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     uint64_t addr;
-    int opt;
-    while ((opt = cli_next_option(argc, argv, "", longopts, load))
-           != -1) {
+    int opt, rc = HS_EXIT_OK;
+    while (rc == HS_EXIT_OK
+           && (opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
         switch (opt) {
-        case OPT_JSON: o->format = FORMAT_JSON; break;
-        case OPT_CSV: o->format = FORMAT_CSV; break;
         case OPT_FROM:
             o->from = optarg;
             if (!cli_parse_addr(optarg, &addr)) {
-                return cli_usage_error("'%s' is not an address (decimal or "
-                                       "0x hex)", optarg);
+                rc = cli_usage_error("'%s' is not an address (decimal or "
+                                     "0x hex)", optarg);
             }
             break;
         case OPT_EXCLUDE:
             if (!cli_addr_list_add(&o->exclude, "--exclude", optarg)) {
-                return HS_EXIT_USAGE;
+                rc = HS_EXIT_USAGE;
             }
             break;
         case OPT_LIMIT:
-            if (!cli_parse_u64(optarg, &o->limit)) {
-                return cli_usage_error("--limit wants a number, not '%s'",
-                                       optarg);
-            }
+            rc = cli_number_option("limit", optarg, &o->table.top);
             break;
-        default:
-            return cli_bad_option(argv);
+        default: rc = cli_table_option(&o->table, opt, argv); break;
         }
+    }
+    if (rc != HS_EXIT_OK) {
+        return rc;
     }
     if (argc - optind != 2) {
         return cli_usage_error(argc - optind < 2 ? "want a dump and a type"
@@ -185,7 +178,7 @@ select_objects(const hs_graph *g, const char *path, const char *type,
 int
 cmd_all(int argc, char **argv)
 {
-    all_opts o = {UINT64_MAX, NULL, {NULL, 0, 0}, FORMAT_TEXT};
+    all_opts o = {{UINT64_MAX, CLI_FORMAT_TEXT}, NULL, {NULL, 0, 0}};
     cli_load load;
     uint32_t *ids = NULL;
     const char *path, *type;
@@ -203,8 +196,8 @@ cmd_all(int argc, char **argv)
     rc = HS_EXIT_FAILURE;
     g = cli_load_dump(path, &load);
     if (g && select_objects(g, path, type, &o, &ids, &n)) {
-        print_results(g, type, ids, n, o.limit < n ? (size_t)o.limit : n,
-                      o.format);
+        print_results(g, type, ids, n, cli_table_rows(&o.table, n),
+                      o.table.format);
         rc = HS_EXIT_OK;
     }
     hs_free(ids);

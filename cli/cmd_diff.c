@@ -103,14 +103,8 @@ print_text_object(const hs_graph *g, uint32_t id, bool parents)
     }
     par = hs_node_parents(g, id, &n);
     for (uint64_t k = 0; k < n && k < 3; k++) {
-        uint64_t ref = 0, nk;
-        const uint32_t *kids = hs_node_children(g, par[k], &nk);
-        char *label;
-        while (ref < nk && kids[ref] != id) {
-            ref++;
-        }
-        label = hs_node_ref_label(g, par[k], ref, CLI_PREVIEW, NULL);
-        printf("    <- %s of ", label ? label : "");
+        char *label = cli_edge_label(g, par[k], id, CLI_PREVIEW);
+        printf("    <- %s of ", label);
         hs_free(label);
         cli_print_repr(g, par[k], 0, CLI_PREVIEW);
         putchar('\n');

@@ -161,9 +161,8 @@ parse_options(int argc, char **argv, cli_load *load, uint64_t *max,
         switch (opt) {
         case OPT_JSON: *json = true; break;
         case OPT_MAX:
-            if (!cli_parse_u64(optarg, max)) {
-                return cli_usage_error("--max wants a number, not '%s'",
-                                       optarg);
+            if (cli_number_option("max", optarg, max) != HS_EXIT_OK) {
+                return HS_EXIT_USAGE;
             }
             break;
         default:

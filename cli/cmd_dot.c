@@ -121,16 +121,15 @@ parse_options(int argc, char **argv, cli_load *load, hs_near_options *no,
         case OPT_JSON: *json = true; break;
         case 'o': *out = optarg; break;
         case OPT_DEPTH:
-            if (!cli_parse_u64(optarg, &depth) || depth == 0 || depth > 1000) {
-                return cli_usage_error("--depth wants a number from 1 to "
-                                       "1000, not '%s'", optarg);
+            if (cli_range_option("depth", optarg, 1, 1000, &depth)
+                != HS_EXIT_OK) {
+                return HS_EXIT_USAGE;
             }
             break;
         case OPT_MAX_NODES:
-            if (!cli_parse_u64(optarg, &max_nodes) || max_nodes == 0
-                || max_nodes > 100000) {
-                return cli_usage_error("--max-nodes wants a number from 1 to "
-                                       "100000, not '%s'", optarg);
+            if (cli_range_option("max-nodes", optarg, 1, 100000, &max_nodes)
+                != HS_EXIT_OK) {
+                return HS_EXIT_USAGE;
             }
             break;
         default:

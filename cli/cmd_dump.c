@@ -6,12 +6,13 @@
  * (gdb batch mode, see its docstring), where the tests reach it:
  *
  *   1. the target's interpreter: --python, else /proc/PID/exe;
- *   2. its version, as sys.implementation.cache_tag ("cpython-311"), by
- *      running that interpreter with -S -c (it must be able to run: an
+ *   2. the name scripts/build-python.sh gives its build, its cache_tag
+ *      and a hash of its real path ("cpython-311-1f0e3c2a"), by running
+ *      that interpreter with -S -c (it must be able to run: an
  *      interpreter embedded in another program needs --python);
- *   3. the dumper built for that version: $HEAPSCOPE_PYTHONPATH, else
- *      build/python/<tag> beside this binary's build/bin, else
- *      <prefix>/lib/heapscope/python/<tag>, else a heapscope the
+ *   3. the dumper built for that interpreter: $HEAPSCOPE_PYTHONPATH, else
+ *      build/python/<name> beside this binary's build/bin, else
+ *      <prefix>/lib/heapscope/python/<name>, else a heapscope the
  *      interpreter can import (pip install);
  *   4. `<interpreter> -m heapscope._inject --pid PID -o OUT ...` with that
  *      directory on PYTHONPATH; its exit status and messages are ours.
@@ -193,10 +194,10 @@ is_package_dir(const char *dir)
     return stat(path, &st) == 0;
 }
 
-/* Step 3: the directory holding heapscope/ for this tag, or "" for an
- * installed heapscope. */
+/* Step 3: the directory holding heapscope/ for this build name, or ""
+ * for an installed heapscope. */
 static void
-find_pythonpath(const char *tag, char *out, size_t outsize)
+find_pythonpath(const char *name, char *out, size_t outsize)
 {
     const char *env = getenv("HEAPSCOPE_PYTHONPATH");
     char self[PATH_MAX];
@@ -214,12 +215,12 @@ find_pythonpath(const char *tag, char *out, size_t outsize)
         slash = strrchr(self, '/');
         if (slash != NULL) {
             *slash = '\0';   /* .../build/bin or <prefix>/bin */
-            int len = snprintf(out, outsize, "%s/../python/%s", self, tag);
+            int len = snprintf(out, outsize, "%s/../python/%s", self, name);
             if (len > 0 && (size_t)len < outsize && is_package_dir(out)) {
                 return;
             }
             len = snprintf(out, outsize, "%s/../lib/heapscope/python/%s",
-                           self, tag);
+                           self, name);
             if (len > 0 && (size_t)len < outsize && is_package_dir(out)) {
                 return;
             }
@@ -283,7 +284,7 @@ int
 cmd_dump(int argc, char **argv)
 {
     dump_opts o;
-    char exe[PATH_MAX], tag[64], pythonpath[PATH_MAX], procexe[64];
+    char exe[PATH_MAX], name[64], pythonpath[PATH_MAX], procexe[64];
     const char *python;
     const char *query[5];
     int rc = parse_args(argc, argv, &o);
@@ -311,12 +312,15 @@ cmd_dump(int argc, char **argv)
     query[0] = python;
     query[1] = "-S";
     query[2] = "-c";
-    query[3] = "import sys; print(sys.implementation.cache_tag)";
+    /* The folder name of scripts/build-python.sh, computed alike. */
+    query[3] = "import hashlib, os, sys; print('%s-%s' % ("
+               "sys.implementation.cache_tag, hashlib.sha256(os.fsencode("
+               "os.path.realpath(sys.executable))).hexdigest()[:8]))";
     query[4] = NULL;
-    if (capture_line(query, tag, sizeof(tag)) < 0) {
+    if (capture_line(query, name, sizeof(name)) < 0) {
         return error("cannot ask the target's interpreter for its version "
                      "(an embedded interpreter needs --python)", python);
     }
-    find_pythonpath(tag, pythonpath, sizeof(pythonpath));
+    find_pythonpath(name, pythonpath, sizeof(pythonpath));
     return run_inject(&o, python, pythonpath);
 }

@@ -70,8 +70,7 @@ run_line(explore *x, char *line, bool *quit)
     }
     x->out = open_memstream(&text, &len);
     if (!x->out) {
-        fprintf(stderr, "heapscope: out of memory\n");
-        exit(HS_EXIT_FAILURE);
+        cli_die_oom();
     }
     ok = explore_run(x, line, quit);
     fclose(x->out);

@@ -54,13 +54,6 @@ typedef struct leaks_opts {
 
 /* MARK: pieces */
 
-static void
-die_oom(void)
-{
-    fprintf(stderr, "heapscope: out of memory\n");
-    exit(HS_EXIT_FAILURE);
-}
-
 static long long
 ll(int64_t v)
 {
@@ -136,7 +129,7 @@ text_path(const hs_graph *g, const hs_leak_suspect *s)
     }
     expr = cli_path_expression(g, s->path, s->path_len);
     printf("  path: %s\n", expr);
-    free(expr);
+    hs_free(expr);
     cli_path_print_steps(g, s->path, s->path_len, "    ");
 }
 
@@ -156,7 +149,7 @@ text_sample(const hs_graph *g, uint32_t id)
         printf("    %s\n", dict);
         hs_free(dict);
     } else if (err.code == HS_ENOMEM) {
-        die_oom();
+        cli_die_oom();
     }
 }
 
@@ -260,7 +253,7 @@ json_sample(const hs_graph *g, uint32_t id)
     cli_json_value(g, id);
     if (hs_node_refs_as_dict(g, id, &items, &n, &err) < 0) {
         if (err.code == HS_ENOMEM) {
-            die_oom();
+            cli_die_oom();
         }
         printf(", \"refs_as_dict\": null, \"refs_as_dict_error\": ");
         cli_json_string(err.message, strlen(err.message));
@@ -350,13 +343,10 @@ parse_options(int argc, char **argv, cli_load *load, leaks_opts *o)
         case OPT_JSON: o->json = true; break;
         case OPT_TOP:
         case OPT_TYPES:
-            if (!cli_parse_u64(optarg, opt == OPT_TOP ? &o->top : &o->types)
-                || (opt == OPT_TOP ? o->top : o->types) == 0
-                || (opt == OPT_TOP ? o->top : o->types) > 1000) {
-                return cli_usage_error("%s wants a number from 1 to 1000, "
-                                       "not '%s'",
-                                       opt == OPT_TOP ? "--top" : "--types",
-                                       optarg);
+            if (cli_range_option(opt == OPT_TOP ? "top" : "types", optarg, 1,
+                                 1000, opt == OPT_TOP ? &o->top : &o->types)
+                != HS_EXIT_OK) {
+                return HS_EXIT_USAGE;
             }
             break;
         default:

@@ -48,7 +48,7 @@ print_text(const hs_graph *g, const hs_paths *p)
         printf("%spath %zu: %zu step%s from a root (%s)\n  %s\n",
                i ? "\n" : "", i + 1, len - 1, cli_s(len - 1),
                hs_paths_root_kind(p, i), text);
-        free(text);
+        hs_free(text);
         cli_path_print_steps(g, nodes, len, "  ");
     }
 }
@@ -90,9 +90,9 @@ parse_options(int argc, char **argv, cli_load *load, hs_path_options *po,
         switch (opt) {
         case OPT_JSON: *json = true; break;
         case OPT_MAX:
-            if (!cli_parse_u64(optarg, &max) || max == 0 || max > 100000) {
-                return cli_usage_error("--max wants a number from 1 to "
-                                       "100000, not '%s'", optarg);
+            if (cli_range_option("max", optarg, 1, 100000, &max)
+                != HS_EXIT_OK) {
+                return HS_EXIT_USAGE;
             }
             break;
         case OPT_EXCLUDE_TYPE:

@@ -55,15 +55,8 @@ typedef struct report_opts {
     uint64_t top, suspects;
 } report_opts;
 
-static int
-parse_number(const char *name, const char *arg, uint64_t *out)
-{
-    if (!cli_parse_u64(arg, out) || *out == 0 || *out > 1000000) {
-        return cli_usage_error("--%s wants a number from 1 to 1000000, not "
-                               "'%s'", name, arg);
-    }
-    return HS_EXIT_OK;
-}
+/* The most rows --top and --suspects may ask for. */
+#define MAX_ROWS 1000000
 
 static int
 parse_options(int argc, char **argv, cli_load *load, report_opts *o)
@@ -82,9 +75,12 @@ parse_options(int argc, char **argv, cli_load *load, report_opts *o)
         switch (opt) {
         case 'o': o->output = optarg; break;
         case OPT_TITLE: o->title = optarg; break;
-        case OPT_TOP: rc = parse_number("top", optarg, &o->top); break;
+        case OPT_TOP:
+            rc = cli_range_option("top", optarg, 1, MAX_ROWS, &o->top);
+            break;
         case OPT_SUSPECTS:
-            rc = parse_number("suspects", optarg, &o->suspects);
+            rc = cli_range_option("suspects", optarg, 1, MAX_ROWS,
+                                  &o->suspects);
             break;
         default:
             return cli_bad_option(argv);

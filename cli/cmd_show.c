@@ -94,16 +94,10 @@ print_parents(const hs_graph *g, uint32_t id, uint64_t limit)
     const uint32_t *par = hs_node_parents(g, id, &n);
     printf("parents (%llu):\n", (unsigned long long)n);
     for (uint64_t k = 0; k < n && (!limit || k < limit); k++) {
-        uint64_t ref = 0, nk;
-        const uint32_t *kids = hs_node_children(g, par[k], &nk);
-        char *label;
-        while (ref < nk && kids[ref] != id) {
-            ref++;
-        }
-        label = hs_node_ref_label(g, par[k], ref, CLI_PREVIEW, NULL);
+        char *label = cli_edge_label(g, par[k], id, CLI_PREVIEW);
         printf("  ");
         cli_print_repr(g, par[k], 0, CLI_PREVIEW);
-        printf(" %s\n", label ? label : "");
+        printf(" %s\n", label);
         hs_free(label);
     }
     if (limit && n > limit) {
@@ -175,18 +169,13 @@ json_edges(const hs_graph *g, uint32_t id, bool parents, uint64_t limit)
                                    : hs_node_children(g, id, &n);
     printf("  \"%s\": [", parents ? "parents" : "children");
     for (uint64_t k = 0; k < n && (!limit || k < limit); k++) {
-        uint32_t from = parents ? list[k] : id;
-        uint32_t to = parents ? id : list[k];
-        uint64_t ref = k, nk;
-        const uint32_t *kids = hs_node_children(g, from, &nk);
-        char *label;
-        if (parents) {
-            for (ref = 0; ref < nk && kids[ref] != to; ref++) {
-            }
-        }
-        label = hs_node_ref_label(g, from, ref, 0, NULL);
+        /* A child is labelled by its own ref; a parent by its first to
+         * this object. */
+        char *label = parents ? cli_edge_label(g, list[k], id, 0)
+                              : cli_check_alloc(hs_node_ref_label(g, id, k, 0,
+                                                                  NULL));
         printf("%s\n    {\"label\": ", k ? "," : "");
-        cli_json_string(label ? label : "", label ? strlen(label) : 0);
+        cli_json_string(label, strlen(label));
         hs_free(label);
         printf(", ");
         if (hs_node_exists(g, list[k])) {
@@ -279,9 +268,8 @@ cmd_show(int argc, char **argv)
             }
             break;
         case OPT_LIMIT:
-            if (!cli_parse_u64(optarg, &o.limit)) {
-                rc = cli_usage_error("--limit wants a number, not '%s'",
-                                     optarg);
+            rc = cli_number_option("limit", optarg, &o.limit);
+            if (rc != HS_EXIT_OK) {
                 goto out;
             }
             break;

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli_node.h"
 #include "cli_retained.h"
+#include "cli_table.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -36,14 +37,11 @@ const char cmd_top_usage[] =
     "\n"
     "Exit status: 0 ok, 1 the dump could not be read, 2 bad usage.\n";
 
-enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_BY_TYPE, OPT_JSON, OPT_CSV };
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+enum { OPT_BY_TYPE = CLI_OPT_TABLE_END };
 
 typedef struct top_opts {
-    uint64_t top;
+    cli_table table;
     bool by_type;
-    out_format format;
 } top_opts;
 
 static double
@@ -159,15 +157,15 @@ top_objects(const char *path, const hs_graph *g, const hs_dominators *d,
     uint32_t *ids;
     size_t n;
     hs_error err = {0};
-    if (hs_dominators_top(d, o->top ? (size_t)o->top : SIZE_MAX, &ids, &n,
+    if (hs_dominators_top(d, cli_table_rows(&o->table, SIZE_MAX), &ids, &n,
                           &err) < 0) {
         cli_lib_error(&err);
         return HS_EXIT_FAILURE;
     }
-    if (o->format == FORMAT_JSON) {
+    if (o->table.format == CLI_FORMAT_JSON) {
         print_total_json(path, g, d);
         objects_json(g, d, ids, n);
-    } else if (o->format == FORMAT_CSV) {
+    } else if (o->table.format == CLI_FORMAT_CSV) {
         objects_csv(g, d, ids, n);
     } else {
         print_total_text(path, g, d);
@@ -241,13 +239,11 @@ top_types(const char *path, const hs_graph *g, const hs_dominators *d,
         cli_lib_error(&err);
         return HS_EXIT_FAILURE;
     }
-    if (o->top && o->top < n) {
-        n = (size_t)o->top;
-    }
-    if (o->format == FORMAT_JSON) {
+    n = cli_table_rows(&o->table, n);
+    if (o->table.format == CLI_FORMAT_JSON) {
         print_total_json(path, g, d);
         types_json(d, rows, n);
-    } else if (o->format == FORMAT_CSV) {
+    } else if (o->table.format == CLI_FORMAT_CSV) {
         types_csv(rows, n);
     } else {
         print_total_text(path, g, d);
@@ -261,27 +257,25 @@ static int
 parse_options(int argc, char **argv, cli_load *load, top_opts *o)
 {
     static const struct option longopts[] = {
-        {"top", required_argument, NULL, OPT_TOP},
+        {"top", required_argument, NULL, CLI_OPT_TOP},
         {"by-type", no_argument, NULL, OPT_BY_TYPE},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"csv", no_argument, NULL, OPT_CSV},
+        CLI_FORMAT_LONGOPTS,
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    int opt;
-    while ((opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
-        switch (opt) {
-        case OPT_BY_TYPE: o->by_type = true; break;
-        case OPT_JSON: o->format = FORMAT_JSON; break;
-        case OPT_CSV: o->format = FORMAT_CSV; break;
-        case OPT_TOP:
-            if (!cli_parse_u64(optarg, &o->top)) {
-                return cli_usage_error("--top wants a number, not '%s'",
-                                       optarg);
-            }
-            break;
-        default:
-            return cli_bad_option(argv);
+    int opt, rc = HS_EXIT_OK;
+    while (rc == HS_EXIT_OK
+           && (opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
+        if (opt == OPT_BY_TYPE) {
+            o->by_type = true;
+        } else {
+            rc = cli_table_option(&o->table, opt, argv);
         }
+    }
+    if (rc != HS_EXIT_OK) {
+        return rc;
+    }
+    if (o->table.top == 0) {
+        o->table.top = UINT64_MAX; /* --top 0: all (top has no --all) */
     }
     if (optind != argc - 1) {
         return cli_usage_error(optind == argc ? "no dump given"
@@ -293,7 +287,7 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
 int
 cmd_top(int argc, char **argv)
 {
-    top_opts o = {20, false, FORMAT_TEXT};
+    top_opts o = {{20, CLI_FORMAT_TEXT}, false};
     cli_load load;
     hs_graph *g;
     hs_dominators *d;

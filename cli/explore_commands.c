@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cli_addr.h"
 #include "cli_atomic.h"
+#include "cli_node.h"
 #include "cli_retained.h"
 
 #define LIST_DEFAULT 20
@@ -49,11 +50,7 @@ grow(void *p, size_t *alloc, size_t need, size_t size)
 {
     if (need > *alloc) {
         *alloc = need * 2;
-        p = realloc(p, *alloc * size);
-        if (!p) {
-            fprintf(stderr, "heapscope: out of memory\n");
-            exit(HS_EXIT_FAILURE);
-        }
+        p = cli_check_alloc(realloc(p, *alloc * size));
     }
     return p;
 }
@@ -118,18 +115,6 @@ list_objects(explore *x, const uint32_t *ids, size_t n, size_t limit)
     if (n > limit) {
         fprintf(x->out, "   ... and %zu more\n", n - limit);
     }
-}
-
-/* The label of parent's first ref to child. Caller frees. */
-static char *
-edge_label(const hs_graph *g, uint32_t parent, uint32_t child)
-{
-    uint64_t n, k = 0;
-    const uint32_t *kids = hs_node_children(g, parent, &n);
-    while (k < n && kids[k] != child) {
-        k++;
-    }
-    return hs_node_ref_label(g, parent, k, 40, NULL);
 }
 
 /* MARK: arguments */
@@ -329,10 +314,10 @@ list_parents(explore *x, size_t limit)
     const uint32_t *parents = hs_node_parents(x->g, x->cur, &n);
     fprintf(x->out, "parents (%llu):\n", (unsigned long long)n);
     for (uint64_t k = 0; k < n && k < limit; k++) {
-        char *label = edge_label(x->g, parents[k], x->cur);
+        char *label = cli_edge_label(x->g, parents[k], x->cur, 40);
         fprintf(x->out, "%4zu  ", list_add(x, parents[k], NULL, 0));
         put_repr(x, parents[k]);
-        fprintf(x->out, " %s\n", label ? label : "?");
+        fprintf(x->out, " %s\n", label);
         hs_free(label);
     }
     if (n > limit) {
@@ -448,8 +433,8 @@ ex_path(explore *x, const char *arg)
     list_reset(x);
     list_object(x, nodes[0], NULL);
     for (size_t k = 1; k < len; k++) {
-        char *label = edge_label(x->g, nodes[k - 1], nodes[k]);
-        list_object(x, nodes[k], label ? label : "?");
+        char *label = cli_edge_label(x->g, nodes[k - 1], nodes[k], 40);
+        list_object(x, nodes[k], label);
         hs_free(label);
     }
     hs_paths_free(p);

@@ -116,11 +116,7 @@ ab_add(abuf *ab, const char *s, size_t len)
 {
     if (ab->len + len > ab->alloc) {
         ab->alloc = (ab->len + len) * 2;
-        ab->data = realloc(ab->data, ab->alloc);
-        if (!ab->data) {
-            fprintf(stderr, "heapscope: out of memory\n");
-            exit(HS_EXIT_FAILURE);
-        }
+        ab->data = cli_check_alloc(realloc(ab->data, ab->alloc));
     }
     memcpy(ab->data + ab->len, s, len);
     ab->len += len;

@@ -615,6 +615,19 @@ HS_API const char *hs_paths_root_kind(const hs_paths *p, size_t i);
 /* Objects the search visited (for reports and benchmarks). */
 HS_API uint64_t hs_paths_visited(const hs_paths *p);
 
+/* A path as one line of Python-like text, the way `heapscope path`,
+ * `leaks`, the report and Python's Path.expression all write it:
+ * "__main__.observer.history[599]". nodes[0..len) is a path root first,
+ * each object referring to the next (as hs_paths_at or a leak suspect
+ * gives it). The root reads as its name when it is a module that has one,
+ * else as "<type@address>"; then each step's label (hs_node_ref_label,
+ * keys cut at 40 bytes), after a "." unless it starts with "." or "[".
+ * Caller frees with hs_free. NULL: HS_EINVAL when len is 0, a node is no
+ * live object or does not refer to the next; HS_ENOMEM.
+ * Time O(the refs of the path's objects). */
+HS_API char *hs_path_expression(const hs_graph *g, const uint32_t *nodes,
+                                size_t len, hs_error *err);
+
 /* Growth over many dumps of one process, taken in run order: count and
  * size per type at each dump, the types that grow steadily first. */
 typedef struct hs_growth hs_growth;

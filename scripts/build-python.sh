@@ -3,13 +3,19 @@
 #
 #   scripts/build-python.sh [PYTHON]        (default: python3)
 #
-# Output: build/python/<cache_tag>/heapscope/ (under $HS_PYTHON_BUILD_DIR
+# Output: build/python/<name>/heapscope/ (under $HS_PYTHON_BUILD_DIR
 # instead of build/python when that is set, so that several build trees
 # can share a checkout) holding the package's .py
 # files (heapscope/meliae/ included), _dumper<EXT_SUFFIX> (the heap dumper)
 # and _analyzer<EXT_SUFFIX> (the binding of python/src/binding/ with the
 # analyzer library lib/ compiled in), importable with
-# PYTHONPATH=build/python/<cache_tag>. Needs only cc and the interpreter's
+# PYTHONPATH=build/python/<name>; the last line printed is that folder.
+# <name> is the interpreter's cache_tag and a hash of its real path,
+# "cpython-311-1f0e3c2a", so that two interpreters of one version (Debian's
+# /usr/bin/python3 and pyenv's 3.11) never share a folder; the folder's
+# file `interpreter` says whose it is. `heapscope dump --pid`
+# (cli/cmd_dump.c) and tests/python/test_investigation.py derive the same
+# name from the interpreter. Needs only cc and the interpreter's
 # headers (no setuptools: pyenv's 3.12 and 3.13 have none); setup.py is
 # for `pip install .`. Exit status 3 means the headers are missing; 4
 # means the dumper was built but the analyzer was not (lib/ does not
@@ -25,9 +31,12 @@ CC=${CC:-cc}
 
 # One query gives everything the compile needs.
 eval "$("$PY" - <<'PYEOF'
-import sys, sysconfig
+import hashlib, os, sys, sysconfig
 inc = sysconfig.get_paths()["include"]
-print("TAG=%s" % sys.implementation.cache_tag)
+exe = os.path.realpath(sys.executable)
+print("NAME='%s-%s'" % (sys.implementation.cache_tag,
+                        hashlib.sha256(os.fsencode(exe)).hexdigest()[:8]))
+print("EXE='%s'" % exe)
 print("INC='%s'" % inc)
 print("EXT='%s'" % sysconfig.get_config_var("EXT_SUFFIX"))
 print("CFLAGS_PY='%s'" % (sysconfig.get_config_var("CCSHARED") or "-fPIC"))
@@ -38,9 +47,10 @@ if [ ! -f "$INC/Python.h" ]; then
     exit 3
 fi
 PYBUILD=${HS_PYTHON_BUILD_DIR:-$ROOT/build/python}
-OUT="$PYBUILD/$TAG"
+OUT="$PYBUILD/$NAME"
 PKG="$OUT/heapscope"
 mkdir -p "$PKG"
+echo "$EXE" > "$OUT/interpreter"
 cp "$ROOT"/python/heapscope/*.py "$PKG/"
 mkdir -p "$PKG/meliae"
 cp "$ROOT"/python/heapscope/meliae/*.py "$PKG/meliae/"

@@ -12,7 +12,8 @@
 # dist-packages (which holds modules compiled for Debian's 3.11 only).
 # Prints one summary line per interpreter; exits 1 if any failed.
 # HS_PYTHON_BUILD_DIR (default build/python) is where the extensions,
-# the pytest links and the logs go (scripts/build-python.sh).
+# the pytest links and the logs go (scripts/build-python.sh): each
+# interpreter's log is test-<name>.log, named after its build folder.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1

@@ -92,9 +92,8 @@
 #include "hs_walk.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
-#include "../util/hs_threads.h"
+#include "../util/hs_parallel.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,48 +129,40 @@ typedef struct owners {
 
 /* MARK: dominator trees, one thread per dump */
 
+/* The trees are handed out from one counter rather than a fixed share
+ * per thread: their cost follows their dump's size, which varies. */
 typedef struct dom_job {
     hs_leaks *l;
     atomic_size_t next;
-    atomic_int rc;
 } dom_job;
 
-static void *
-run_doms(void *arg)
+static int
+run_doms(void *ctx, unsigned part)
 {
-    dom_job *j = arg;
+    dom_job *j = ctx;
+    int rc = HS_OK;
     size_t i;
+    (void)part;
     while ((i = atomic_fetch_add(&j->next, 1)) < j->l->ndumps) {
         j->l->doms[i] = hs_dominators_new(j->l->dumps[i], NULL);
         if (!j->l->doms[i]) {
-            atomic_store(&j->rc, HS_ENOMEM);
+            rc = HS_ENOMEM;
         }
     }
-    return NULL;
+    return rc;
 }
 
 static int
 compute_doms(hs_leaks *l)
 {
-    pthread_t th[HS_MAX_THREADS];
-    unsigned nt = hs_threads(0), started = 0;
+    unsigned parts = hs_threads(0);
     dom_job j;
     j.l = l;
     atomic_init(&j.next, 0);
-    atomic_init(&j.rc, HS_OK);
-    if (nt > l->ndumps) {
-        nt = (unsigned)l->ndumps;
+    if (parts > l->ndumps) {
+        parts = (unsigned)l->ndumps;
     }
-    for (unsigned t = 1; t < nt; t++) {
-        if (pthread_create(&th[started], NULL, run_doms, &j) == 0) {
-            started++;
-        }
-    }
-    run_doms(&j);
-    for (unsigned t = 0; t < started; t++) {
-        pthread_join(th[t], NULL);
-    }
-    return atomic_load(&j.rc);
+    return hs_parallel_for(parts, run_doms, &j);
 }
 
 /* MARK: candidates */

@@ -22,6 +22,8 @@
  */
 #include "hs_paths.h"
 
+#include "hs_refs_dict.h"
+#include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 
 #include <stdlib.h>
@@ -213,4 +215,87 @@ uint64_t
 hs_paths_visited(const hs_paths *p)
 {
     return p->visited;
+}
+
+/* MARK: a path as text */
+
+/* Keys in an expression are cut here: it is one line among others (a
+ * table cell, a summary line), and a 40-byte key still names the slot. */
+#define EXPRESSION_KEY_MAX 40
+
+/* The root as the expression starts: a module's name, else <type@addr>
+ * (an object has no name to write, so its address identifies it). */
+static void
+add_root(hs_buf *b, const hs_graph *g, uint32_t root)
+{
+    size_t tlen, nlen;
+    const char *type = hs_node_type(g, root, &tlen);
+    const char *name = hs_node_name(g, root, &nlen);
+    if (name && tlen == 6 && memcmp(type, "module", 6) == 0) {
+        hs_buf_add(b, name, nlen);
+    } else {
+        hs_buf_addf(b, "<%.*s@%llu>", (int)tlen, type,
+                    (unsigned long long)g->addr[root]);
+    }
+}
+
+/* Appends the step parent -> child: its edge label, after a dot unless
+ * it starts with one or a bracket (refs[3], __class__ and (key) read as
+ * attributes). label is scratch space. HS_EINVAL when parent does not
+ * refer to child. */
+static int
+add_step(hs_buf *b, hs_buf *label, const hs_graph *g, uint32_t parent,
+         uint32_t child)
+{
+    uint64_t ref = hs_ref_index(g, parent, child);
+    if (ref == UINT64_MAX) {
+        return HS_EINVAL;
+    }
+    hs_buf_clear(label);
+    hs_buf_add_edge_label(label, g, parent, ref, EXPRESSION_KEY_MAX);
+    if (label->failed) {
+        return HS_ENOMEM;
+    }
+    if (!label->len || (label->data[0] != '.' && label->data[0] != '[')) {
+        hs_buf_addc(b, '.');
+    }
+    hs_buf_add(b, label->data, label->len);
+    return HS_OK;
+}
+
+char *
+hs_path_expression(const hs_graph *g, const uint32_t *nodes, size_t len,
+                   hs_error *err)
+{
+    hs_buf b = HS_BUF_INIT, label = HS_BUF_INIT;
+    char *out = NULL;
+    int rc = HS_OK;
+    if (len == 0) {
+        hs_error_set(err, HS_EINVAL, "not a path: no object");
+        return NULL;
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (nodes[k] >= g->n || !hs_live(g, nodes[k])) {
+            hs_error_set(err, HS_EINVAL, "not a path: step %zu is no object",
+                         k);
+            return NULL;
+        }
+    }
+    add_root(&b, g, nodes[0]);
+    for (size_t k = 0; k + 1 < len && rc == HS_OK; k++) {
+        rc = add_step(&b, &label, g, nodes[k], nodes[k + 1]);
+        if (rc == HS_EINVAL) {
+            hs_error_set(err, rc, "not a path: step %zu does not refer to "
+                         "step %zu", k, k + 1);
+        }
+    }
+    hs_buf_release(&label);
+    if (rc == HS_OK && !(out = hs_buf_detach(&b))) {
+        rc = HS_ENOMEM;
+    }
+    if (rc == HS_ENOMEM) {
+        hs_error_set(err, rc, "out of memory");
+    }
+    hs_buf_release(&b);
+    return out;
 }

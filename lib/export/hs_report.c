@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/hs_refs_dict.h"
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 #include "hs_html.h"
@@ -397,41 +398,9 @@ add_growth(report *r, size_t top)
 static char *
 step_label(const hs_graph *g, const uint32_t *nodes, size_t k, size_t max)
 {
-    uint64_t n, ref = 0;
-    const uint32_t *kids = hs_node_children(g, nodes[k], &n);
-    while (ref < n && kids[ref] != nodes[k + 1]) {
-        ref++;
-    }
-    return hs_node_ref_label(g, nodes[k], ref, max, NULL);
-}
-
-/* The expression of a path (root first): __main__.observer.history.
- * Caller frees; NULL when out of memory. */
-static char *
-path_expression(const hs_graph *g, const uint32_t *nodes, size_t len)
-{
-    hs_buf b = HS_BUF_INIT;
-    size_t tlen, nlen;
-    const char *type = hs_node_type(g, nodes[0], &tlen);
-    const char *name = hs_node_name(g, nodes[0], &nlen);
-    if (name && tlen == 6 && memcmp(type, "module", 6) == 0) {
-        hs_buf_add(&b, name, nlen);
-    } else {
-        hs_buf_addf(&b, "<%.*s>", (int)tlen, type);
-    }
-    for (size_t k = 0; k + 1 < len; k++) {
-        char *label = step_label(g, nodes, k, 40);
-        if (!label) {
-            hs_buf_release(&b);
-            return NULL;
-        }
-        if (label[0] != '.' && label[0] != '[') {
-            hs_buf_addc(&b, '.');
-        }
-        hs_buf_adds(&b, label);
-        hs_free(label);
-    }
-    return hs_buf_detach(&b);
+    return hs_node_ref_label(g, nodes[k], hs_ref_index(g, nodes[k],
+                                                        nodes[k + 1]),
+                             max, NULL);
 }
 
 /* One path, step by step: the root's repr, then each edge's label and
@@ -567,7 +536,8 @@ add_held_by(report *r, const hs_leak_suspect *s)
                            "only by cycles)</span>");
     } else {
         hs_buf_adds(&r->b, "<details><summary>");
-        html_owned(r, path_expression(r->o->last, s->path, s->path_len));
+        html_owned(r, hs_path_expression(r->o->last, s->path, s->path_len,
+                                      NULL));
         hs_buf_adds(&r->b, "</summary>\n");
         add_steps(r, s->path, s->path_len);
         hs_buf_adds(&r->b, "</details>");

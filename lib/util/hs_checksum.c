@@ -17,20 +17,11 @@
  */
 #include "hs_checksum.h"
 
+#include "hs_hash.h"
+
 #include <string.h>
 
 typedef uint64_t u64x2 __attribute__((vector_size(16)));
-
-static inline uint64_t
-mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
 
 uint64_t
 hs_checksum(const void *data, size_t len, uint64_t seed)
@@ -61,13 +52,14 @@ hs_checksum(const void *data, size_t len, uint64_t seed)
         b0 += a0;
         b1 += a1;
     }
-    h = mix(a0[0] ^ 0x9e3779b97f4a7c15ULL);
-    h = mix(h ^ a0[1]);
-    h = mix(h ^ a1[0]);
-    h = mix(h ^ a1[1]);
-    h = mix(h ^ b0[0]);
-    h = mix(h ^ b0[1]);
-    h = mix(h ^ b1[0]);
-    h = mix(h ^ b1[1]);
-    return mix(h ^ (uint64_t)len);
+    /* The fold: hs_hash_u64 is MurmurHash3's finalizer, a bijection. */
+    h = hs_hash_u64(a0[0] ^ 0x9e3779b97f4a7c15ULL);
+    h = hs_hash_u64(h ^ a0[1]);
+    h = hs_hash_u64(h ^ a1[0]);
+    h = hs_hash_u64(h ^ a1[1]);
+    h = hs_hash_u64(h ^ b0[0]);
+    h = hs_hash_u64(h ^ b0[1]);
+    h = hs_hash_u64(h ^ b1[0]);
+    h = hs_hash_u64(h ^ b1[1]);
+    return hs_hash_u64(h ^ (uint64_t)len);
 }

@@ -264,15 +264,8 @@ class Path(object):
     def expression(self):
         """The path as ``heapscope path`` and ``leaks`` write it:
         ``__main__.observer.history[599]`` (a root that is no module
-        reads ``<type@address>``)."""
-        root = self.nodes[0]
-        if root.type_str == "module" and root.name is not None:
-            text = root.name
-        else:
-            text = "<%s@%d>" % (root.type_str, root.address)
-        for label in self.labels:
-            text += label if label[:1] in (".", "[") else "." + label
-        return text
+        reads ``<type@address>``), keys cut at 40 bytes."""
+        return self.nodes.path_expression()
 
     def __str__(self):
         return repr(self.nodes[0]) + "".join(self.labels)

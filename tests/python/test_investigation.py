@@ -13,6 +13,7 @@ program is also run afresh and the same findings asserted on its dumps.
 """
 
 import glob
+import hashlib
 import json
 import os
 import subprocess
@@ -105,9 +106,12 @@ def test_growth_ranks_dict_first():
 
 
 def _dumper_path():
-    tag = sys.implementation.cache_tag
+    # The folder scripts/build-python.sh builds for this interpreter.
+    exe = os.fsencode(os.path.realpath(sys.executable))
+    name = "%s-%s" % (sys.implementation.cache_tag,
+                      hashlib.sha256(exe).hexdigest()[:8])
     path = os.path.join(os.environ.get("HS_PYTHON_BUILD_DIR")
-                        or os.path.join(ROOT, "build", "python"), tag)
+                        or os.path.join(ROOT, "build", "python"), name)
     return path if os.path.isdir(os.path.join(path, "heapscope")) else None
 
 

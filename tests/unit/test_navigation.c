@@ -177,6 +177,63 @@ test_paths(void)
     hs_graph_free(g);
 }
 
+/* A path as one line: a module's name or <type@address>, then labels,
+ * a dot before those that start with neither "." nor "["; keys cut at 40
+ * bytes; anything but a chain of refs is refused. */
+static void
+test_path_expression(void)
+{
+    static const char dump[] =
+        HEADER
+        "{\"address\": 1, \"type\": \"module\", \"size\": 72, "
+        "\"name\": \"app\", \"refs\": [2]}\n"
+        "{\"address\": 2, \"type\": \"dict\", \"size\": 100, \"len\": 1, "
+        "\"refs\": [3, 4]}\n"
+        "{\"address\": 3, \"type\": \"str\", \"size\": 90, \"len\": 45, "
+        "\"value\": \"k123456789k123456789k123456789k123456789_tail\", "
+        "\"refs\": []}\n"
+        "{\"address\": 4, \"type\": \"set\", \"size\": 200, \"len\": 1, "
+        "\"refs\": [5]}\n"
+        "{\"address\": 5, \"type\": \"list\", \"size\": 64, \"len\": 2, "
+        "\"refs\": [6, 7]}\n"
+        "{\"address\": 6, \"type\": \"float\", \"size\": 24, \"refs\": []}\n"
+        "{\"address\": 7, \"type\": \"float\", \"size\": 24, \"refs\": []}\n"
+        "{\"address\": 8, \"type\": \"list\", \"size\": 64, \"len\": 1, "
+        "\"refs\": [7]}\n";
+    static const uint64_t chain[] = {1, 2, 4, 5, 7};
+    hs_graph *g = load_text("expr.json", dump, HS_LOAD_NO_COLLAPSE);
+    uint32_t path[5];
+    hs_error err;
+    char *text;
+    if (!g) {
+        CHECK(0);
+        return;
+    }
+    for (int k = 0; k < 5; k++) {
+        path[k] = id_of(g, chain[k]);
+    }
+    text = hs_path_expression(g, path, 5, &err);
+    CHECK_STR(text, "app.__dict__"
+                    "['k123456789k123456789k123456789k123456789'...]"
+                    ".(item)[1]");
+    hs_free(text);
+    path[3] = id_of(g, 8); /* a root that is no module: <type@address> */
+    text = hs_path_expression(g, path + 3, 2, &err);
+    CHECK_STR(text, "<list@8>[0]");
+    hs_free(text);
+    text = hs_path_expression(g, path, 1, &err);
+    CHECK_STR(text, "app");
+    hs_free(text);
+    CHECK(hs_path_expression(g, path, 4, &err) == NULL); /* 4 -> 8 */
+    CHECK_EQ_I64(err.code, HS_EINVAL);
+    CHECK(hs_path_expression(g, path, 0, &err) == NULL);
+    CHECK_EQ_I64(err.code, HS_EINVAL);
+    path[0] = HS_NO_NODE;
+    CHECK(hs_path_expression(g, path, 2, &err) == NULL);
+    CHECK_EQ_I64(err.code, HS_EINVAL);
+    hs_graph_free(g);
+}
+
 /* A chain of 100 000 lists under a module: paths must not recurse. */
 static void
 test_deep_chain(void)
@@ -278,6 +335,7 @@ main(void)
     RUN(test_walk_order);
     RUN(test_refs_as_dict_and_labels);
     RUN(test_paths);
+    RUN(test_path_expression);
     RUN(test_deep_chain);
     RUN(test_diff);
     RUN(test_time_from_name);

@@ -335,6 +335,27 @@ nodelist_of_type(PyObject *op, PyObject *arg)
     return hs_py_nodelist_new(SELF->graph, ids, k, 0);
 }
 
+PyDoc_STRVAR(path_expression_doc,
+"path_expression()\n--\n\n"
+"The items, root first, each referring to the next, as one line:\n"
+"`__main__.observer.history[599]`, the way `heapscope path` and `leaks`\n"
+"write a path (hs_path_expression). HeapscopeError when they are no path.");
+
+static PyObject *
+nodelist_path_expression(PyObject *op, PyObject *unused)
+{
+    hs_error err;
+    (void)unused;
+    if (hs_py_graph_check_read(SELF->graph) < 0) {
+        return NULL;
+    }
+    hs_py_error_clear(&err);
+    return hs_py_take_text(hs_py_graph_state(SELF->graph),
+                           hs_path_expression(SELF->graph->g, SELF->ids,
+                                              SELF->n, &err),
+                           &err);
+}
+
 static PyObject *
 nodelist_get_manager(PyObject *op, void *c)
 {
@@ -355,6 +376,8 @@ static PyMethodDef nodelist_methods[] = {
     {"type_counts", nodelist_type_counts, METH_NOARGS, type_counts_doc},
     {"difference", nodelist_difference, METH_O, difference_doc},
     {"of_type", nodelist_of_type, METH_O, of_type_doc},
+    {"path_expression", nodelist_path_expression, METH_NOARGS,
+     path_expression_doc},
     {NULL, NULL, 0, NULL}};
 
 PyDoc_STRVAR(nodelist_doc,
