@@ -124,8 +124,8 @@ static bool
 count_arg(const char *arg, size_t def, size_t *out)
 {
     uint64_t n;
+    *out = def; /* also on failure: gcc -O3 cannot see that fail is false */
     if (!*arg) {
-        *out = def;
         return true;
     }
     if (!cli_parse_u64(arg, &n) || n == 0 || n > LIST_MAX) {

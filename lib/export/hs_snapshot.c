@@ -60,15 +60,8 @@ add_csr(writer *w, const hs_csr *c, uint32_t off_id, uint32_t t_id,
 }
 
 static void
-put_double(uint64_t *meta, unsigned i, double d)
-{
-    memcpy(&meta[i], &d, sizeof(d));
-}
-
-static void
 fill_meta(const hs_graph *g, uint64_t *mt)
 {
-    const hs_load_stats *st = &g->stats;
     memset(mt, 0, HS_META_COUNT * sizeof(*mt));
     mt[HS_META_N] = g->n;
     mt[HS_META_LIVE] = g->live;
@@ -77,32 +70,7 @@ fill_meta(const hs_graph *g, uint64_t *mt)
                                      ? HS_SNAP_EXPENSIVE_REMOVED : 0);
     mt[HS_META_DIALECT] = (uint64_t)g->dialect;
     mt[HS_META_INDEX_COUNT] = g->ix->x.count;
-    mt[HS_META_LINES] = st->lines;
-    mt[HS_META_RECORDS] = st->records;
-    mt[HS_META_OBJECTS] = st->objects;
-    mt[HS_META_REFERENCES] = st->references;
-    mt[HS_META_DUPLICATES] = st->duplicates;
-    mt[HS_META_DANGLING_REFS] = st->dangling_refs;
-    mt[HS_META_DANGLING_ADDRESSES] = st->dangling_addresses;
-    mt[HS_META_BAD_LINES] = st->bad_lines;
-    mt[HS_META_TRUNCATED_LINE] = st->truncated_line;
-    mt[HS_META_COLLAPSED] = st->collapsed;
-    mt[HS_META_INPUT_BYTES] = st->input_bytes;
-    mt[HS_META_FILE_BYTES] = st->file_bytes;
-    mt[HS_META_TYPES] = st->types;
-    mt[HS_META_ST_DIALECT] = (uint64_t)st->dialect;
-    mt[HS_META_COMPRESSION] = (uint64_t)st->compression;
-    mt[HS_META_HAS_HEADER] = st->has_header ? 1 : 0;
-    mt[HS_META_DUMP_TIME] = (uint64_t)st->dump_time;
-    mt[HS_META_PID] = (uint64_t)st->pid;
-    mt[HS_META_DICTS_KV] = st->dicts_kv;
-    mt[HS_META_DICTS_VK] = st->dicts_vk;
-    mt[HS_META_DICTS_VALUES] = st->dicts_values;
-    mt[HS_META_DICTS_EMPTY] = st->dicts_empty;
-    mt[HS_META_DICTS_UNKNOWN] = st->dicts_unknown;
-    memcpy(&mt[HS_META_PYTHON], st->python_version,
-           sizeof(st->python_version));
-    put_double(mt, HS_META_LOAD_SECONDS, st->load_seconds);
+    hs_snap_stats_put(mt, &g->stats);
 }
 
 /* Offsets of every section and the chunk table; false on overflow. */

@@ -30,8 +30,12 @@
 #ifndef HS_SNAPFMT_H
 #define HS_SNAPFMT_H
 
+#include <heapscope.h>
+
 #include <assert.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HS_SNAP_MAGIC "\x89HSINDX\n"
 #define HS_SNAP_VERSION 1u
@@ -123,6 +127,118 @@ enum {
     HS_SNAP_HAVE_PARENTS = 1u << 0,
     HS_SNAP_EXPENSIVE_REMOVED = 1u << 1
 };
+
+/* How one hs_load_stats field lies in META. */
+typedef enum hs_snap_stat_kind {
+    HS_STAT_WORD,   /* uint64_t, int64_t or double: its 8 bytes as they are */
+    HS_STAT_ENUM,   /* an enum of small non-negative values */
+    HS_STAT_BOOL,   /* an int flag, stored as 0 or 1 */
+    HS_STAT_TEXT    /* a char array over (bytes + 7) / 8 words, NUL-padded */
+} hs_snap_stat_kind;
+
+typedef struct hs_snap_stat {
+    hs_snap_meta meta;       /* its (first) word */
+    size_t offset;           /* in hs_load_stats */
+    size_t bytes;            /* of the field */
+    hs_snap_stat_kind kind;
+} hs_snap_stat;
+
+#define HS_SNAP_STAT(meta, field, kind)                                  \
+    {meta, offsetof(hs_load_stats, field),                              \
+     sizeof(((hs_load_stats *)0)->field), kind}
+
+/* Every stat the index keeps, read and written by the same rows, so that
+ * none is stored but not restored. The timings of the phases are not
+ * kept: a reopen has none. */
+static const hs_snap_stat hs_snap_stats[] = {
+    HS_SNAP_STAT(HS_META_LINES, lines, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_RECORDS, records, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_OBJECTS, objects, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_REFERENCES, references, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DUPLICATES, duplicates, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DANGLING_REFS, dangling_refs, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DANGLING_ADDRESSES, dangling_addresses,
+                 HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_BAD_LINES, bad_lines, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_TRUNCATED_LINE, truncated_line, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_COLLAPSED, collapsed, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_INPUT_BYTES, input_bytes, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_FILE_BYTES, file_bytes, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_TYPES, types, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_ST_DIALECT, dialect, HS_STAT_ENUM),
+    HS_SNAP_STAT(HS_META_COMPRESSION, compression, HS_STAT_ENUM),
+    HS_SNAP_STAT(HS_META_HAS_HEADER, has_header, HS_STAT_BOOL),
+    HS_SNAP_STAT(HS_META_DUMP_TIME, dump_time, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_PID, pid, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DICTS_KV, dicts_kv, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DICTS_VK, dicts_vk, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DICTS_VALUES, dicts_values, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DICTS_EMPTY, dicts_empty, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_DICTS_UNKNOWN, dicts_unknown, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_PYTHON, python_version, HS_STAT_TEXT),
+    HS_SNAP_STAT(HS_META_LOAD_SECONDS, load_seconds, HS_STAT_WORD),
+};
+
+/* The kinds' assumptions about the fields' types. */
+static_assert(sizeof(hs_dialect) == sizeof(int), "enum stat");
+static_assert(sizeof(hs_compression) == sizeof(int), "enum stat");
+static_assert(sizeof(((hs_load_stats *)0)->python_version)
+                  == 8 * (HS_META_LOAD_SECONDS - HS_META_PYTHON),
+              "text stat");
+
+/* Stores st's stats in meta, whose stat words are zero. */
+static inline void
+hs_snap_stats_put(uint64_t *meta, const hs_load_stats *st)
+{
+    for (size_t i = 0; i < sizeof(hs_snap_stats) / sizeof(*hs_snap_stats);
+         i++) {
+        const hs_snap_stat *r = &hs_snap_stats[i];
+        const unsigned char *p = (const unsigned char *)st + r->offset;
+        int v;
+        switch (r->kind) {
+        case HS_STAT_WORD:
+        case HS_STAT_TEXT:
+            assert(r->kind == HS_STAT_TEXT || r->bytes == 8);
+            memcpy(&meta[r->meta], p, r->bytes);
+            break;
+        case HS_STAT_ENUM:
+        case HS_STAT_BOOL:
+            assert(r->bytes == sizeof(int));
+            memcpy(&v, p, sizeof(v));
+            meta[r->meta] = r->kind == HS_STAT_BOOL ? (uint64_t)(v != 0)
+                                                    : (uint64_t)v;
+            break;
+        }
+    }
+}
+
+/* Restores st's stats from meta; an ENUM word must be in its enum's
+ * range (the reader checks before). */
+static inline void
+hs_snap_stats_get(hs_load_stats *st, const uint64_t *meta)
+{
+    for (size_t i = 0; i < sizeof(hs_snap_stats) / sizeof(*hs_snap_stats);
+         i++) {
+        const hs_snap_stat *r = &hs_snap_stats[i];
+        unsigned char *p = (unsigned char *)st + r->offset;
+        int v;
+        switch (r->kind) {
+        case HS_STAT_WORD:
+        case HS_STAT_TEXT:
+            memcpy(p, &meta[r->meta], r->bytes);
+            if (r->kind == HS_STAT_TEXT) {
+                p[r->bytes - 1] = '\0';
+            }
+            break;
+        case HS_STAT_ENUM:
+        case HS_STAT_BOOL:
+            v = r->kind == HS_STAT_BOOL ? meta[r->meta] != 0
+                                        : (int)meta[r->meta];
+            memcpy(p, &v, sizeof(v));
+            break;
+        }
+    }
+}
 
 /* Chunks a section of bytes takes. */
 static inline uint64_t

@@ -638,46 +638,13 @@ load_types(hs_graph *g, const snap *s, hs_error *err)
     return HS_OK;
 }
 
-static double
-meta_double(const uint64_t *meta, unsigned i)
-{
-    double d;
-    memcpy(&d, &meta[i], sizeof(d));
-    return d;
-}
-
 static void
 load_stats(hs_graph *g, const uint64_t *mt)
 {
     hs_load_stats *st = &g->stats;
-    st->lines = mt[HS_META_LINES];
-    st->records = mt[HS_META_RECORDS];
-    st->objects = mt[HS_META_OBJECTS];
-    st->references = mt[HS_META_REFERENCES];
-    st->duplicates = mt[HS_META_DUPLICATES];
-    st->dangling_refs = mt[HS_META_DANGLING_REFS];
-    st->dangling_addresses = mt[HS_META_DANGLING_ADDRESSES];
-    st->bad_lines = mt[HS_META_BAD_LINES];
-    st->truncated_line = mt[HS_META_TRUNCATED_LINE];
-    st->collapsed = mt[HS_META_COLLAPSED];
-    st->input_bytes = mt[HS_META_INPUT_BYTES];
-    st->file_bytes = mt[HS_META_FILE_BYTES];
-    st->types = mt[HS_META_TYPES];
-    st->dialect = (hs_dialect)mt[HS_META_ST_DIALECT];
-    st->compression = (hs_compression)mt[HS_META_COMPRESSION];
-    st->has_header = mt[HS_META_HAS_HEADER] != 0;
-    st->dump_time = (int64_t)mt[HS_META_DUMP_TIME];
-    st->pid = (int64_t)mt[HS_META_PID];
-    st->dicts_kv = mt[HS_META_DICTS_KV];
-    st->dicts_vk = mt[HS_META_DICTS_VK];
-    st->dicts_values = mt[HS_META_DICTS_VALUES];
-    st->dicts_empty = mt[HS_META_DICTS_EMPTY];
-    st->dicts_unknown = mt[HS_META_DICTS_UNKNOWN];
-    memcpy(st->python_version, &mt[HS_META_PYTHON],
-           sizeof(st->python_version));
-    st->python_version[sizeof(st->python_version) - 1] = '\0';
-    /* How the original load went; the caller times the reopen. */
-    st->load_seconds = meta_double(mt, HS_META_LOAD_SECONDS);
+    /* How the original load went (load_seconds included); the caller
+     * times the reopen. */
+    hs_snap_stats_get(st, mt);
     st->parse_seconds = 0;
     st->resolve_seconds = 0;
     st->passes_seconds = 0;

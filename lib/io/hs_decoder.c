@@ -63,7 +63,7 @@ read_fd(hs_decoder *d, void *dst, size_t cap, size_t *got, hs_error *err)
 static int
 fill_raw(hs_decoder *d, hs_error *err)
 {
-    size_t got;
+    size_t got = 0; /* set by read_fd on success; gcc -O3 cannot see it */
     if (d->raw_pos < d->raw_len || d->raw_eof) {
         return HS_OK;
     }
@@ -127,7 +127,7 @@ hs_decoder_open(hs_decoder **out, int fd, const hs_allocator *a,
                 hs_error *err)
 {
     hs_decoder *d = hs_calloc(a, 1, sizeof(*d));
-    size_t got;
+    size_t got = 0; /* set by read_fd on success; gcc -O3 cannot see it */
     int rc;
     *out = NULL;
     if (!d) {
