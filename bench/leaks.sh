@@ -13,18 +13,14 @@ measure_prefix=lk-
 
 old_name=service-7.8M.json new_name=service-7.8M-grown.json
 
-while [ $# -gt 0 ]; do
+own_option() {
+    took=1
     case "$1" in
     --small) old_name=service-300K.json new_name=service-300K-grown.json ;;
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
-    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
-    *) usage ;;
+    *) return 1 ;;
     esac
-    shift
-done
-check_runs "$runs"
-need_heapscope
-need_gnu_time
+}
+parse_options "$@"
 old="$data/$old_name" new="$data/$new_name"
 [ -s "$old" ] && [ -s "$new" ] || die "missing $old or $new: run" \
     "bench/navigate.sh${old_name/service-7.8M.json/} first"

@@ -6,6 +6,7 @@
 # defines:
 #   die MSG... / say MSG...   error (exit 1) and progress, on stderr
 #   usage                     lines 2-3 of the calling script, exit 2
+#   parse_options "$@"        the command line (below), then the checks
 #   check_runs N              --runs must be a positive integer
 #   need_heapscope            the program exists (fail before generating)
 #   need_gnu_time             /usr/bin/time, for peak RSS
@@ -46,6 +47,25 @@ need_gnu_time() {
     say "installing GNU time (the 'time' package) for peak RSS"
     [ "$(id -u)" -ne 0 ] && sudo=sudo
     $sudo apt-get install -y -qq time >&2 || die "cannot install 'time'"
+}
+
+# parse_options "$@": takes --runs N and --heapscope PATH, which every
+# script has, and hands any other argument to the script's own_option
+# function: own_option "$@" sets took to the arguments it used (1, or 2
+# for an option with a value) or returns 1 for an unknown one, which,
+# like -h and --help, prints the usage. Then fails early, before minutes
+# of generating: --runs not a positive integer, no heapscope, no GNU time.
+parse_options() {
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --runs) [ $# -ge 2 ] || usage; runs=$2; shift 2 ;;
+        --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift 2 ;;
+        *) own_option "$@" || usage; shift "$took" ;;
+        esac
+    done
+    check_runs "$runs"
+    need_heapscope
+    need_gnu_time
 }
 
 calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }

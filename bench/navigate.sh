@@ -30,19 +30,15 @@ measure_prefix=nav-
 old_objects=7800000 grow_events=200000
 old_name=service-7.8M.json new_name=service-7.8M-grown.json
 
-while [ $# -gt 0 ]; do
+own_option() {
+    took=1
     case "$1" in
     --small) old_objects=300000 grow_events=10000
              old_name=service-300K.json new_name=service-300K-grown.json ;;
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
-    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
-    *) usage ;;
+    *) return 1 ;;
     esac
-    shift
-done
-check_runs "$runs"
-need_heapscope
-need_gnu_time
+}
+parse_options "$@"
 
 # ---- the dumps (cached, as bench/run.sh caches them) ----------------------
 

@@ -36,23 +36,16 @@ meliae_classic_rss=2400000000
 target_wc_ratio=12
 target_rss_ratio=0.6
 
-while [ $# -gt 0 ]; do
+own_option() {
+    took=1
     case "$1" in
     --small) objects=300000; name=service-300K.json ;;
     --oracle) with_oracle=1 ;;
     --check) check=1 ;;
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
-    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
-    -h|--help) usage ;;
-    *) usage ;;
+    *) return 1 ;;
     esac
-    shift
-done
-check_runs "$runs"
-
-# Fail before spending minutes on generation.
-need_heapscope
-need_gnu_time
+}
+parse_options "$@"
 
 # ---- the generator and the dump (cached) ----------------------------------
 

@@ -26,21 +26,16 @@ big=0
 small=1
 big_objects=100000000
 
-while [ $# -gt 0 ]; do
+own_option() {
+    took=1
     case "$1" in
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
     --big) big=1 ;;
     --big-only) big=1; small=0 ;;
-    --objects) [ $# -ge 2 ] || usage; big_objects=$2; shift ;;
-    --heapscope) [ $# -ge 2 ] || usage; heapscope=$2; shift ;;
-    -h|--help) usage ;;
-    *) usage ;;
+    --objects) [ $# -ge 2 ] || usage; big_objects=$2; took=2 ;;
+    *) return 1 ;;
     esac
-    shift
-done
-check_runs "$runs"
-need_heapscope
-need_gnu_time
+}
+parse_options "$@"
 
 make_dump 7800000 service-7.8M.json
 dump="$data/service-7.8M.json"

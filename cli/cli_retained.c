@@ -29,59 +29,75 @@ cli_human_bytes(uint64_t bytes, char *buf, size_t size)
     return buf;
 }
 
-static char *
-label_of(const hs_dominators *d, uint32_t id)
+/* How one object hangs in the dominator tree: what both printers show. */
+typedef struct dominator_line {
+    const char *root_kind;   /* NULL unless under the virtual root */
+    uint32_t dom;            /* the immediate dominator, or HS_NO_NODE */
+    const char *type;        /* the dominator's; NULL without one */
+    size_t type_len;
+    uint64_t address;
+} dominator_line;
+
+static void
+dominator_line_init(dominator_line *l, const hs_dominators *d,
+                    const hs_graph *g, uint32_t id)
 {
-    return cli_check_alloc(hs_dominators_label(d, id, CLI_PREVIEW, NULL));
+    *l = (dominator_line){.root_kind = hs_dominators_root_kind(d, id),
+                          .dom = hs_dominators_idom(d, id)};
+    if (l->dom != HS_NO_NODE) {
+        l->type = hs_node_type(g, l->dom, &l->type_len);
+        l->address = hs_node_address(g, l->dom);
+    }
+}
+
+/* The edge from id's dominator, keys cut at max_key bytes (0: whole);
+ * caller frees with hs_free. */
+static char *
+label_of(const hs_dominators *d, uint32_t id, size_t max_key)
+{
+    return cli_check_alloc(hs_dominators_label(d, id, max_key, NULL));
 }
 
 void
 cli_print_dominator(const hs_dominators *d, const hs_graph *g, uint32_t id)
 {
-    const char *kind = hs_dominators_root_kind(d, id);
-    uint32_t dom = hs_dominators_idom(d, id);
-    size_t len;
-    const char *type;
+    dominator_line l;
     char *label;
-    if (kind) {
-        printf("root (%s)", kind);
+    dominator_line_init(&l, d, g, id);
+    if (l.root_kind) {
+        printf("root (%s)", l.root_kind);
         return;
     }
-    if (dom == HS_NO_NODE) {
+    if (l.dom == HS_NO_NODE) {
         return;
     }
-    type = hs_node_type(g, dom, &len);
-    label = label_of(d, id);
-    printf("under %.*s %llu as %s", (int)len, type,
-           (unsigned long long)hs_node_address(g, dom), label);
+    label = label_of(d, id, CLI_PREVIEW);
+    printf("under %.*s %llu as %s", (int)l.type_len, l.type,
+           (unsigned long long)l.address, label);
     hs_free(label);
 }
 
 void
 cli_json_dominator(const hs_dominators *d, const hs_graph *g, uint32_t id)
 {
-    const char *kind = hs_dominators_root_kind(d, id);
-    uint32_t dom = hs_dominators_idom(d, id);
-    size_t len;
-    const char *type;
+    dominator_line l;
     char *label;
+    dominator_line_init(&l, d, g, id);
     printf("\"root_kind\": ");
-    if (kind) {
-        cli_json_string(kind, strlen(kind));
+    if (l.root_kind) {
+        cli_json_string(l.root_kind, strlen(l.root_kind));
     } else {
         printf("null");
     }
     printf(", \"dominator\": ");
-    if (dom == HS_NO_NODE) {
+    if (l.dom == HS_NO_NODE) {
         printf("null, \"label\": null");
         return;
     }
-    type = hs_node_type(g, dom, &len);
-    printf("{\"address\": %llu, \"type\": ",
-           (unsigned long long)hs_node_address(g, dom));
-    cli_json_string(type, len);
+    printf("{\"address\": %llu, \"type\": ", (unsigned long long)l.address);
+    cli_json_string(l.type, l.type_len);
     printf("}, \"label\": ");
-    label = cli_check_alloc(hs_dominators_label(d, id, 0, NULL));
+    label = label_of(d, id, 0);
     cli_json_string(label, strlen(label));
     hs_free(label);
 }

@@ -143,6 +143,21 @@ nodelist_repr(PyObject *op)
 
 /* MARK: bulk methods */
 
+/* array(typecode, bytes): the items without an int object each. Steals
+ * bytes; NULL (an exception set) if bytes is NULL. */
+static PyObject *
+array_of_bytes(PyObject *op, const char *typecode, PyObject *bytes)
+{
+    hs_py_state *st = hs_py_graph_state(SELF->graph);
+    PyObject *out;
+    if (!bytes) {
+        return NULL;
+    }
+    out = PyObject_CallFunction(st->array_ctor, "sO", typecode, bytes);
+    Py_DECREF(bytes);
+    return out;
+}
+
 PyDoc_STRVAR(addresses_doc,
 "addresses()\n--\n\n"
 "The addresses, in order, as array('Q') (8 bytes each, no int objects\n"
@@ -151,8 +166,7 @@ PyDoc_STRVAR(addresses_doc,
 static PyObject *
 nodelist_addresses(PyObject *op, PyObject *unused)
 {
-    hs_py_state *st = hs_py_graph_state(SELF->graph);
-    PyObject *bytes, *out;
+    PyObject *bytes;
     uint64_t *a;
     (void)unused;
     bytes = PyBytes_FromStringAndSize(NULL,
@@ -164,9 +178,7 @@ nodelist_addresses(PyObject *op, PyObject *unused)
     for (size_t i = 0; i < SELF->n; i++) {
         a[i] = hs_node_address(SELF->graph->g, SELF->ids[i]);
     }
-    out = PyObject_CallFunction(st->array_ctor, "sO", "Q", bytes);
-    Py_DECREF(bytes);
-    return out;
+    return array_of_bytes(op, "Q", bytes);
 }
 
 PyDoc_STRVAR(ids_doc,
@@ -176,17 +188,11 @@ PyDoc_STRVAR(ids_doc,
 static PyObject *
 nodelist_ids(PyObject *op, PyObject *unused)
 {
-    hs_py_state *st = hs_py_graph_state(SELF->graph);
-    PyObject *bytes, *out;
     (void)unused;
-    bytes = PyBytes_FromStringAndSize((const char *)SELF->ids,
-                                      (Py_ssize_t)(SELF->n * sizeof(uint32_t)));
-    if (!bytes) {
-        return NULL;
-    }
-    out = PyObject_CallFunction(st->array_ctor, "sO", "I", bytes);
-    Py_DECREF(bytes);
-    return out;
+    return array_of_bytes(
+        op, "I",
+        PyBytes_FromStringAndSize((const char *)SELF->ids,
+                                  (Py_ssize_t)(SELF->n * sizeof(uint32_t))));
 }
 
 PyDoc_STRVAR(total_size_doc,
