@@ -21,6 +21,7 @@
 #include "../graph/hs_snapfmt.h"
 #include "../graph/hs_snapshot_read.h"
 #include "../util/hs_checksum.h"
+#include "../util/hs_clock.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 
@@ -31,16 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 uint32_t
 hs_snapcache_variant(const hs_load_options *opts)
@@ -210,7 +202,7 @@ try_index(const char *dump, const char *ipath, const hs_load_options *opts,
     hs_mapping *m;
     hs_error e;
     hs_graph *g;
-    double t0 = now();
+    double t0 = hs_seconds();
     if (access(ipath, F_OK) != 0) {
         return NULL;
     }
@@ -218,7 +210,7 @@ try_index(const char *dump, const char *ipath, const hs_load_options *opts,
     if (hs_mapping_open(&m, ipath, opts->allocator, &e) == 0
         && (g = hs_snapshot_read(m, &want, &e)) != NULL) {
         r->used = 1;
-        r->open_seconds = now() - t0;
+        r->open_seconds = hs_seconds() - t0;
         r->bytes = hs_mapping_size(g->mapping);
         snprintf(r->path, sizeof(r->path), "%s", ipath);
         g->stats.load_seconds = r->open_seconds;
@@ -277,7 +269,7 @@ write_index(hs_graph *g, const char *dump, const hs_load_options *opts,
 {
     char ipath[sizeof(r->path)];
     hs_error e;
-    double t0 = now();
+    double t0 = hs_seconds();
     hs_error_clear(&e);
     if (write_place(dump, opts, r, ipath, sizeof(ipath)) < 0) {
         hs_error_set(&e, HS_EIO, "no place to write an index (the dump's "
@@ -286,7 +278,7 @@ write_index(hs_graph *g, const char *dump, const hs_load_options *opts,
         snprintf(r->path, sizeof(r->path), "%s", ipath);
         if (write_stamped(g, fp, opts, ipath, &r->bytes, &e) == 0) {
             r->written = 1;
-            r->write_seconds = now() - t0;
+            r->write_seconds = hs_seconds() - t0;
             return;
         }
     }

@@ -18,13 +18,13 @@
 #include "hs_dialect.h"
 #include "hs_link.h"
 #include "hs_scan.h"
+#include "../util/hs_clock.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_MAX_LINE (1ull << 30)
@@ -54,14 +54,6 @@ typedef struct slices {
     slice *sl;
     unsigned n;
 } slices;
-
-static double
-now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 warn(const load *l, int code, uint64_t line, const char *msg)
@@ -260,13 +252,13 @@ static int
 finish(load *l, hs_scan *s, hs_compression compression)
 {
     hs_graph *g = s->g;
-    double t0 = now_seconds();
+    double t0 = hs_seconds();
     const hs_load_stats *st = &g->stats;
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     if (l->opts->flags & HS_LOAD_NO_INDEX) {
         hs_graph_drop_index(g);
     }
-    g->stats.resolve_seconds = now_seconds() - t0;
+    g->stats.resolve_seconds = hs_seconds() - t0;
     trim_nodes(g);
     g->stats.compression = compression;
     if (l->opts->dialect != HS_DIALECT_AUTO) {
@@ -325,7 +317,7 @@ hs_graph_read(const char *path, const hs_load_options *opts, hs_error *err)
     hs_compression kind;
     hs_graph *g;
     unsigned n = 1;
-    double t0 = now_seconds();
+    double t0 = hs_seconds();
     int rc;
     if (!opts) {
         hs_load_options_init(&defaults);
@@ -358,7 +350,7 @@ hs_graph_read(const char *path, const hs_load_options *opts, hs_error *err)
         rc = scan_sequential(&l, &sl[0].scan, in);
     }
     if (rc == 0) {
-        sl[0].scan.g->stats.parse_seconds = now_seconds() - t0;
+        sl[0].scan.g->stats.parse_seconds = hs_seconds() - t0;
         rc = finish(&l, &sl[0].scan, kind);
     }
     if (rc < 0) {
@@ -372,6 +364,6 @@ hs_graph_read(const char *path, const hs_load_options *opts, hs_error *err)
     sl[0].scan.g = NULL; /* the graph outlives the scan */
     g->threads = opts->threads;
     hs_scan_release(&sl[0].scan);
-    g->stats.load_seconds = now_seconds() - t0;
+    g->stats.load_seconds = hs_seconds() - t0;
     return g;
 }

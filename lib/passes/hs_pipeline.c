@@ -7,10 +7,10 @@
  */
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_read.h"
+#include "../util/hs_clock.h"
 #include "../util/hs_error.h"
 
 #include <string.h>
-#include <time.h>
 
 void
 hs_load_options_init(hs_load_options *opts)
@@ -18,20 +18,12 @@ hs_load_options_init(hs_load_options *opts)
     memset(opts, 0, sizeof(*opts));
 }
 
-static double
-seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 hs_graph *
 hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
 {
     hs_load_options defaults;
     hs_graph *g;
-    double t0 = seconds(), t1;
+    double t0 = hs_seconds(), t1;
     int rc = HS_OK;
     if (!opts) {
         hs_load_options_init(&defaults);
@@ -41,7 +33,7 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
     if (!g) {
         return NULL;
     }
-    t1 = seconds();
+    t1 = hs_seconds();
     if (!(opts->flags & HS_LOAD_NO_COLLAPSE)) {
         rc = hs_graph_collapse_instance_dicts(g, NULL, err);
     }
@@ -55,7 +47,7 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
         hs_graph_free(g);
         return NULL;
     }
-    g->stats.passes_seconds = seconds() - t1;
-    g->stats.load_seconds = seconds() - t0;
+    g->stats.passes_seconds = hs_seconds() - t1;
+    g->stats.load_seconds = hs_seconds() - t0;
     return g;
 }
