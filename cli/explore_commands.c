@@ -243,7 +243,7 @@ ex_up(explore *x, const char *arg)
     if (k > n) {
         return fail("%llu has only %llu parent%s",
                     (unsigned long long)hs_node_address(x->g, x->cur),
-                    (unsigned long long)n, n == 1 ? "" : "s");
+                    (unsigned long long)n, cli_s(n));
     }
     visit(x, parents[k - 1]);
     return true;
@@ -646,7 +646,7 @@ ex_all(explore *x, const char *arg)
     if (hs_graph_get_all(x->g, arg, type_len, &ids, &n, &err) < 0) {
         return fail("%s", err.message);
     }
-    fprintf(x->out, "%zu object%s of type %.*s%s\n", n, n == 1 ? "" : "s",
+    fprintf(x->out, "%zu object%s of type %.*s%s\n", n, cli_s(n),
             (int)type_len, arg, n ? ", largest first:" : "");
     list_objects(x, ids, n, limit);
     hs_free(ids);
@@ -719,7 +719,7 @@ ex_find(explore *x, const char *arg)
         fprintf(x->out, "   ... and %zu more\n", found - LIST_DEFAULT);
     }
     fprintf(x->out, "%zu object%s whose value or name contains '%s'\n", found,
-            found == 1 ? "" : "s", arg);
+            cli_s(found), arg);
     return true;
 }
 
