@@ -37,7 +37,8 @@ typedef struct writer {
     uint64_t *chunks;
     uint64_t nchunks;
     uint64_t file_bytes;
-    atomic_uint_fast64_t next;
+    bool split;                  /* one thread writes, the others checksum */
+    atomic_uint_fast64_t next_write, next_sum;
     atomic_int error;         /* errno of the first failed write */
 } writer;
 
@@ -118,34 +119,57 @@ write_all(int fd, const void *p, size_t len, uint64_t off)
     return true;
 }
 
+/* The section holding chunk c, searched from section s. */
+static uint32_t
+chunk_section(const writer *w, uint32_t s, uint64_t c)
+{
+    while (s + 1 < w->nsec && w->table[s + 1].first_chunk <= c) {
+        s++;
+    }
+    while (w->table[s].first_chunk > c) {
+        s--;
+    }
+    return s;
+}
+
+static void
+fail_write(writer *w)
+{
+    int zero = 0;
+    atomic_compare_exchange_strong(&w->error, &zero, errno ? errno : EIO);
+}
+
+/* NOTE: about the roles of the threads. Buffered writes to one file take
+ * its inode lock, so two threads writing only queue (and spin) on each
+ * other: on two cores that made the index slower to write than on one.
+ * So one thread writes every chunk and the others checksum them; alone,
+ * a thread does both, checksumming each chunk just before its write
+ * while it is in cache. */
 static int
 write_chunks(void *ctx, unsigned part)
 {
     writer *w = ctx;
-    (void)part; /* every part takes chunks from one queue */
+    bool sum = !w->split || part > 0, put = !w->split || part == 0;
+    atomic_uint_fast64_t *next = put ? &w->next_write : &w->next_sum;
     uint32_t s = 0;
     for (;;) {
-        uint64_t c = atomic_fetch_add(&w->next, 1), from, to, bytes;
+        uint64_t c = atomic_fetch_add(next, 1), from, to, bytes;
         const unsigned char *p;
         if (c >= w->nchunks || atomic_load(&w->error)) {
             return HS_OK;
         }
-        while (s + 1 < w->nsec && w->table[s + 1].first_chunk <= c) {
-            s++;
-        }
-        while (w->table[s].first_chunk > c) {
-            s--;
-        }
+        s = chunk_section(w, s, c);
         bytes = w->table[s].count * w->table[s].elem_bytes;
         from = (c - w->table[s].first_chunk) * HS_SNAP_CHUNK;
         to = from + HS_SNAP_CHUNK < bytes ? from + HS_SNAP_CHUNK : bytes;
         p = (const unsigned char *)w->sec[s].p + from;
-        w->chunks[c] = hs_checksum(p, (size_t)(to - from), w->table[s].id);
-        if (!write_all(w->fd, p, (size_t)(to - from),
-                       w->table[s].offset + from)) {
-            int zero = 0;
-            atomic_compare_exchange_strong(&w->error, &zero,
-                                           errno ? errno : EIO);
+        if (sum) {
+            w->chunks[c] = hs_checksum(p, (size_t)(to - from),
+                                       w->table[s].id);
+        }
+        if (put && !write_all(w->fd, p, (size_t)(to - from),
+                              w->table[s].offset + from)) {
+            fail_write(w);
             return HS_OK;
         }
     }
@@ -154,6 +178,7 @@ write_chunks(void *ctx, unsigned part)
 static int
 write_body(writer *w, unsigned threads)
 {
+    w->split = threads > 1;
     hs_parallel_for(threads, write_chunks, w);
     return atomic_load(&w->error);
 }

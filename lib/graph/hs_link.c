@@ -20,6 +20,7 @@
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 /* Prefetch distances of the batch loops below: far enough ahead to hide
@@ -275,18 +276,31 @@ add_phantom(hs_scan *r, uint64_t addr, uint32_t *id)
     return HS_OK;
 }
 
-/* One thread's share of the refs: the refs of nodes [u0, u1), which are
- * refs [r0, r1). Its ids are written as u32 from byte 8 * r0 on (inside
- * its own share of the u64 array, so threads never touch each other's
- * bytes) and moved to byte 4 * r0 afterwards. Refs with no record are
- * left to a serial pass, which creates the phantoms. */
+/* NOTE: about sharing the refs between threads. How long a ref takes
+ * depends on where its target lies (a near or hot guess, or a miss in
+ * the index), and that differs between parts of a dump: cut in two
+ * equal halves, one half took 2.5 times as long as the other. So the refs
+ * are cut into chunks of whole nodes and threads take the next chunk
+ * until none is left. A chunk's ids are written as u32 from byte 8 * r0
+ * on, inside its own bytes of the u64 array (so no thread ever touches
+ * another chunk's bytes), and moved down to byte 4 * r0 in chunk order
+ * once all are done. Refs with no record are left to a serial pass,
+ * which creates the phantoms. */
+enum { CHUNK_REFS = 1u << 18 };
+
+typedef struct resolve_chunk {
+    uint32_t u0, u1;      /* its nodes */
+    size_t r0, r1;        /* their refs */
+} resolve_chunk;
+
 typedef struct resolve_job {
     const hs_scan *s;
     unsigned char *buf;   /* the refs array, as bytes (see NOTE below) */
-    uint32_t u0, u1;
-    size_t r0, r1;
-    hs_u64vec missing;    /* pairs: ref index, address */
-    int rc;
+    resolve_chunk *chunks;
+    size_t nchunks;
+    atomic_size_t next;   /* the next chunk to take */
+    hs_u64vec missing[HS_MAX_THREADS]; /* per thread: ref index, address */
+    int rc[HS_MAX_THREADS];
 } resolve_job;
 
 /* NOTE: the refs array is read as u64 and written as u32 in place, so it
@@ -307,11 +321,10 @@ id_out(unsigned char *buf, size_t byte, uint32_t id)
 }
 
 static int
-note_missing(resolve_job *job, size_t i, uint64_t addr)
+note_missing(const hs_allocator *a, hs_u64vec *m, size_t i, uint64_t addr)
 {
-    hs_u64vec *m = &job->missing;
     if (m->len + 2 > m->alloc) {
-        HS_TRY(HS_GROW(&job->s->alloc, m->v, m->len + 2, m->alloc));
+        HS_TRY(HS_GROW(a, m->v, m->len + 2, m->alloc));
     }
     m->v[m->len++] = i;
     m->v[m->len++] = addr;
@@ -319,19 +332,15 @@ note_missing(resolve_job *job, size_t i, uint64_t addr)
 }
 
 static int
-resolve_range(resolve_job *job)
+resolve_chunk_refs(const resolve_job *job, const resolve_chunk *c,
+                   hot_entry *hot, hs_u64vec *missing)
 {
     const hs_scan *s = job->s;
     const hs_graph *g = s->g;
     const hs_addrindex *x = &g->ix->x;
     uint32_t nrec = g->n;
-    size_t i = job->r0, m = job->r1, out = 8 * job->r0;
-    hot_entry *hot = hs_malloc(&s->alloc, sizeof(*hot) << HOT_BITS);
-    if (!hot) {
-        return HS_ENOMEM;
-    }
-    memset(hot, 0xff, sizeof(*hot) << HOT_BITS); /* id UINT32_MAX: empty */
-    for (uint32_t u = job->u0; u < job->u1; u++) {
+    size_t i = c->r0, m = c->r1, out = 8 * c->r0;
+    for (uint32_t u = c->u0; u < c->u1; u++) {
         size_t end = i + s->counts[u];
         for (; i < end; i++, out += 4) {
             uint64_t addr = ref_in(job->buf, i);
@@ -349,9 +358,8 @@ resolve_range(resolve_job *job)
             } else if ((id = near_guess(g->addr, nrec, u, addr))
                        == UINT32_MAX) {
                 id = hs_addrindex_find(x, g->addr, addr);
-                if (id == UINT32_MAX && note_missing(job, i, addr) < 0) {
-                    hs_mfree(&s->alloc, hot);
-                    return HS_ENOMEM;
+                if (id == UINT32_MAX) {
+                    HS_TRY(note_missing(&s->alloc, missing, i, addr));
                 }
                 h->addr = addr;
                 h->id = id;
@@ -359,42 +367,91 @@ resolve_range(resolve_job *job)
             id_out(job->buf, out, id);
         }
     }
-    hs_mfree(&s->alloc, hot);
     return HS_OK;
 }
 
 static int
 run_resolve(void *ctx, unsigned part)
 {
-    resolve_job *job = (resolve_job *)ctx + part;
-    job->rc = resolve_range(job);
-    return job->rc;
+    resolve_job *job = ctx;
+    const hs_allocator *a = &job->s->alloc;
+    hot_entry *hot = hs_malloc(a, sizeof(*hot) << HOT_BITS);
+    int rc = HS_OK;
+    if (!hot) {
+        return job->rc[part] = HS_ENOMEM;
+    }
+    memset(hot, 0xff, sizeof(*hot) << HOT_BITS); /* id UINT32_MAX: empty */
+    for (;;) {
+        size_t c = atomic_fetch_add(&job->next, 1);
+        if (c >= job->nchunks || rc < 0) {
+            break;
+        }
+        rc = resolve_chunk_refs(job, &job->chunks[c], hot,
+                                &job->missing[part]);
+    }
+    hs_mfree(a, hot);
+    return job->rc[part] = rc;
 }
 
-/* Splits the nodes into n jobs with about equal numbers of refs. */
-static unsigned
-split_jobs(hs_scan *s, unsigned char *buf, resolve_job *jobs, unsigned n)
+/* Cuts the nodes into chunks of about CHUNK_REFS refs; NULL when out of
+ * memory. */
+static resolve_chunk *
+cut_chunks(const hs_scan *s, size_t *count)
 {
-    size_t m = s->refs.len, r = 0;
+    size_t m = s->refs.len, r = 0, k = 0;
     uint32_t u = 0, nrec = s->g->n;
-    unsigned k = 0;
-    for (unsigned t = 0; t < n; t++) {
-        size_t goal = t + 1 == n ? m : m / n * (t + 1);
-        memset(&jobs[k], 0, sizeof(jobs[k]));
-        jobs[k].s = s;
-        jobs[k].buf = buf;
-        jobs[k].u0 = u;
-        jobs[k].r0 = r;
-        while (u < nrec && (r < goal || t + 1 == n)) {
+    resolve_chunk *c = hs_malloc(&s->alloc, (m / CHUNK_REFS + 2)
+                                            * sizeof(*c));
+    if (!c) {
+        return NULL;
+    }
+    while (u < nrec) {
+        resolve_chunk *cur = &c[k++];
+        cur->u0 = u;
+        cur->r0 = r;
+        /* A node's refs stay in one chunk, which may pass CHUNK_REFS; so
+         * every chunk but the last has CHUNK_REFS refs or more. */
+        while (u < nrec && r - cur->r0 < CHUNK_REFS) {
             r += s->counts[u++];
         }
-        jobs[k].u1 = u;
-        jobs[k].r1 = r;
-        if (jobs[k].u1 > jobs[k].u0) {
-            k++;
-        }
+        cur->u1 = u;
+        cur->r1 = r;
     }
-    return k;
+    *count = k;
+    return c;
+}
+
+/* Resolves the refs the threads found no record for, in ref order (each
+ * thread's list is in ref order: it takes chunks in order), so phantoms
+ * get the same ids however the chunks fell to threads. */
+static int
+add_phantoms(hs_scan *s, resolve_job *job, unsigned threads)
+{
+    hs_graph *g = s->g;
+    size_t pos[HS_MAX_THREADS] = {0};
+    for (;;) {
+        hs_u64vec *miss = NULL;
+        unsigned from = 0;
+        uint32_t id;
+        for (unsigned t = 0; t < threads; t++) {
+            const hs_u64vec *m = &job->missing[t];
+            if (pos[t] < m->len
+                && (!miss || m->v[pos[t]] < miss->v[pos[from]])) {
+                miss = &job->missing[t];
+                from = t;
+            }
+        }
+        if (!miss) {
+            return HS_OK;
+        }
+        id = hs_addrindex_find(&g->ix->x, g->addr, miss->v[pos[from] + 1]);
+        if (id == UINT32_MAX) {
+            HS_TRY(add_phantom(s, miss->v[pos[from] + 1], &id));
+        }
+        id_out(job->buf, 4 * (size_t)miss->v[pos[from]], id);
+        g->stats.dangling_refs++;
+        pos[from] += 2;
+    }
 }
 
 /* Resolves every ref address to a node id (see the top of this file),
@@ -403,41 +460,41 @@ split_jobs(hs_scan *s, unsigned char *buf, resolve_job *jobs, unsigned n)
 static int
 resolve_refs(hs_scan *s, unsigned threads)
 {
-    hs_graph *g = s->g;
     unsigned char *buf = (unsigned char *)s->refs.v;
-    resolve_job jobs[HS_MAX_THREADS];
-    unsigned n;
+    resolve_job *job = hs_calloc(&s->alloc, 1, sizeof(*job));
     int rc = HS_OK;
+    if (!job || !(job->chunks = cut_chunks(s, &job->nchunks))) {
+        hs_mfree(&s->alloc, job);
+        return HS_ENOMEM;
+    }
     if (threads > HS_MAX_THREADS) {
         threads = HS_MAX_THREADS;
     }
-    if (s->refs.len < PARALLEL_REFS) {
+    if (s->refs.len < PARALLEL_REFS || threads < 1) {
         threads = 1;
     }
-    n = split_jobs(s, buf, jobs, threads ? threads : 1);
-    hs_parallel_for(n, run_resolve, jobs); /* errors: in jobs[t].rc */
-    for (unsigned t = 0; t < n; t++) {
-        if (rc == 0 && jobs[t].rc < 0) {
-            rc = jobs[t].rc;
-        }
-        /* Each share's ids move from byte 8*r0 to 4*r0, in order. */
-        if (rc == 0 && t > 0) {
-            memmove(buf + 4 * jobs[t].r0, buf + 8 * jobs[t].r0,
-                    4 * (jobs[t].r1 - jobs[t].r0));
+    job->s = s;
+    job->buf = buf;
+    atomic_init(&job->next, 0);
+    hs_parallel_for(threads, run_resolve, job); /* errors: in job->rc */
+    for (unsigned t = 0; t < threads; t++) {
+        if (rc == 0 && job->rc[t] < 0) {
+            rc = job->rc[t];
         }
     }
-    for (unsigned t = 0; t < n; t++) {
-        hs_u64vec *miss = &jobs[t].missing;
-        for (size_t k = 0; rc == 0 && k < miss->len; k += 2) {
-            uint32_t id = hs_addrindex_find(&g->ix->x, g->addr, miss->v[k + 1]);
-            if (id == UINT32_MAX) {
-                rc = add_phantom(s, miss->v[k + 1], &id);
-            }
-            id_out(buf, 4 * (size_t)miss->v[k], id);
-            g->stats.dangling_refs++;
-        }
-        hs_mfree(&s->alloc, miss->v);
+    /* Each chunk's ids move from byte 8*r0 to 4*r0, in order. */
+    for (size_t c = 1; rc == 0 && c < job->nchunks; c++) {
+        const resolve_chunk *ch = &job->chunks[c];
+        memmove(buf + 4 * ch->r0, buf + 8 * ch->r0, 4 * (ch->r1 - ch->r0));
     }
+    if (rc == 0) {
+        rc = add_phantoms(s, job, threads);
+    }
+    for (unsigned t = 0; t < threads; t++) {
+        hs_mfree(&s->alloc, job->missing[t].v);
+    }
+    hs_mfree(&s->alloc, job->chunks);
+    hs_mfree(&s->alloc, job);
     return rc;
 }
 

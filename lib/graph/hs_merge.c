@@ -55,6 +55,9 @@ merge_texts(hs_textpool *into, hs_textpool *from, uint64_t *shift)
         return HS_ENOMEM;
     }
     HS_TRY(HS_GROW(into->a, into->data, need, into->alloc));
+    /* The padding is zeroed, as hs_textpool_add does, so that the pool
+     * (and an index written from it) is the same however it was cut. */
+    memset(into->data + into->len, 0, base - into->len);
     memcpy(into->data + base, from->data + HS_TEXT_ALIGN, body);
     into->len = need;
     *shift = (base - HS_TEXT_ALIGN) / HS_TEXT_ALIGN;

@@ -6,20 +6,43 @@
  * parents come out in order of first reference: the "last parent" array
  * remembers which node last claimed each child. Phantom children (dangling
  * refs) get no parents; no cap is applied (FORMAT.md §4.3).
+ *
+ * Both passes run on the graph's threads, each owning a range of child
+ * ids: every thread reads all the edges in order but only counts, and
+ * writes the parents of, its own children, so no two threads write the
+ * same byte and each child's parents keep their order. The edges are
+ * read sequentially; the writes, which miss the cache, are what is split.
  */
 #include "hs_graph_internal.h"
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
 #include <string.h>
 
-/* Visits every (parent, child) pair once, in order; count or fill. */
+/* Fewer edges than this are walked on one thread. */
+#define PARALLEL_EDGES (1u << 20)
+
+typedef struct walk_job {
+    const hs_graph *g;
+    uint32_t *last;       /* per child: the last parent that claimed it */
+    uint32_t *counts;     /* counting: parents per child */
+    hs_csr *out;          /* filling: the parents CSR, offsets as cursors */
+    uint32_t lo, hi;      /* per part: its children (set by run_walk) */
+    unsigned parts;
+} walk_job;
+
+/* Visits every (parent, child) pair with child in [lo, hi) once, in
+ * order; count or fill. */
 static void
-walk(const hs_graph *g, uint32_t *last, uint32_t *counts, hs_csr *out)
+walk(const walk_job *j, uint32_t lo, uint32_t hi)
 {
+    const hs_graph *g = j->g;
     const hs_csr *ch = &g->children;
-    memset(last, 0xff, (size_t)g->n * sizeof(*last));
+    uint32_t *last = j->last;
+    hs_csr *out = j->out;
+    memset(last + lo, 0xff, (size_t)(hi - lo) * sizeof(*last));
     for (uint32_t u = 0; u < g->n; u++) {
         uint64_t b, e;
         if (!hs_live(g, u)) {
@@ -28,12 +51,13 @@ walk(const hs_graph *g, uint32_t *last, uint32_t *counts, hs_csr *out)
         hs_csr_range(ch, u, &b, &e);
         for (uint64_t k = b; k < e; k++) {
             uint32_t c = ch->targets[k];
-            if (last[c] == u || (g->flags[c] & HS_ABSENT)) {
+            if (c < lo || c >= hi || last[c] == u
+                || (g->flags[c] & HS_ABSENT)) {
                 continue;
             }
             last[c] = u;
-            if (counts) {
-                counts[c]++;
+            if (j->counts) {
+                j->counts[c]++;
             } else if (out->off32) {
                 out->targets[out->off32[c]++] = u;
             } else {
@@ -43,11 +67,22 @@ walk(const hs_graph *g, uint32_t *last, uint32_t *counts, hs_csr *out)
     }
 }
 
+static int
+run_walk(void *ctx, unsigned part)
+{
+    const walk_job *j = ctx;
+    uint64_t n = j->g->n;
+    walk(j, (uint32_t)(n * part / j->parts),
+         (uint32_t)(n * (part + 1) / j->parts));
+    return HS_OK;
+}
+
 int
 hs_graph_compute_parents(hs_graph *g, hs_error *err)
 {
     uint32_t *counts, *last;
     uint64_t total = 0;
+    walk_job job;
     hs_csr p;
     int rc;
     if (g->have_parents) {
@@ -61,7 +96,11 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
         hs_mfree(g->a, last);
         return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
     }
-    walk(g, last, counts, NULL);
+    job = (walk_job){.g = g, .last = last, .counts = counts, .parts = 1};
+    if (g->children.nedges >= PARALLEL_EDGES) {
+        job.parts = hs_graph_threads(g);
+    }
+    hs_parallel_for(job.parts, run_walk, &job);
     for (uint32_t i = 0; i < g->n; i++) {
         total += counts[i];
     }
@@ -71,7 +110,9 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
         return hs_error_set(err, rc, "out of memory for parents");
     }
     /* Fill using the offsets as cursors, then shift them back. */
-    walk(g, last, NULL, &p);
+    job.counts = NULL;
+    job.out = &p;
+    hs_parallel_for(job.parts, run_walk, &job);
     hs_mfree(g->a, last);
     for (uint32_t i = g->n; i > 0; i--) {
         if (p.off32) {

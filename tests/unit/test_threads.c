@@ -1,0 +1,176 @@
+/*
+ * test_threads.c - a load on several threads equals the load on one,
+ * field by field, on a dump big enough that every parallel path runs:
+ * the file is cut into slices (32 MiB and up), the address index is
+ * built in slot ranges and refs resolved in chunks (a million records
+ * and refs and up), collapse rebuilds the children and parents are
+ * walked by child ranges (a million edges and up).
+ *
+ * The dump mixes what makes those paths differ from a plain walk:
+ * refs near and far, dangling refs (one address from several chunks, so
+ * phantom ids depend on ref order), a duplicate record far from its
+ * first, instances whose dicts collapse, and a node referring to the
+ * same child twice.
+ */
+#include "hs_test.h"
+
+#include <heapscope.h>
+
+#include "hs_test_same.h"
+
+#include <stdio.h>
+
+enum { RECORDS = 1200000 };
+
+static uint64_t
+rng(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/* Far refs stay clear of the last lines, where the duplicate takes the
+ * place of a record. */
+enum { FAR = RECORDS - 8 };
+
+static uint64_t
+address(uint64_t i)
+{
+    return 0x7f0000000000ull + 48 * i;
+}
+
+/* One record per line; i is the line (from 0). */
+static void
+write_record(FILE *f, uint64_t i, uint64_t *state)
+{
+    uint64_t a = address(i), far = address(rng(state) % FAR);
+    switch (i % 8) {
+    case 0: /* an instance, its dict next, its class at line 1 */
+        fprintf(f, "{\"address\": %llu, \"type\": \"Request\", \"size\": 48, "
+                "\"refs\": [%llu, %llu]}\n", (unsigned long long)a,
+                (unsigned long long)address(i + 1),
+                (unsigned long long)address(1));
+        break;
+    case 1:
+        if (i == 1) {
+            fprintf(f, "{\"address\": %llu, \"type\": \"type\", \"size\": "
+                    "1056, \"name\": \"Request\", \"refs\": []}\n",
+                    (unsigned long long)a);
+            break;
+        }
+        fprintf(f, "{\"address\": %llu, \"type\": \"dict\", \"size\": 232, "
+                "\"len\": 2, \"refs\": [%llu, %llu, %llu, %llu]}\n",
+                (unsigned long long)a, (unsigned long long)address(i + 1),
+                (unsigned long long)far, (unsigned long long)address(i + 2),
+                (unsigned long long)far);
+        break;
+    case 2:
+    case 3:
+        fprintf(f, "{\"address\": %llu, \"type\": \"str\", \"size\": 57, "
+                "\"len\": 8, \"value\": \"s%07llu\", \"refs\": []}\n",
+                (unsigned long long)a, (unsigned long long)i);
+        break;
+    case 4: /* far refs, one twice, and every 1000th a dangling one */
+        fprintf(f, "{\"address\": %llu, \"type\": \"list\", \"size\": 88, "
+                "\"len\": 4, \"refs\": [%llu, %llu, %llu, %llu]}\n",
+                (unsigned long long)a, (unsigned long long)far,
+                (unsigned long long)address(rng(state) % FAR),
+                (unsigned long long)far,
+                (unsigned long long)(i % 1000 == 4
+                                     ? 0x10 + 16 * (rng(state) % 7)
+                                     : address(i - 4)));
+        break;
+    case 5: /* a duplicate of an early record, once, far into the file */
+        fprintf(f, "{\"address\": %llu, \"type\": \"int\", \"size\": 28, "
+                "\"value\": %llu, \"refs\": []}\n",
+                (unsigned long long)(i == RECORDS - 3 ? address(2) : a),
+                (unsigned long long)i);
+        break;
+    default:
+        fprintf(f, "{\"address\": %llu, \"type\": \"tuple\", \"size\": 56, "
+                "\"len\": 2, \"refs\": [%llu, %llu]}\n",
+                (unsigned long long)a, (unsigned long long)address(i - 1),
+                (unsigned long long)far);
+        break;
+    }
+}
+
+static const char *
+write_dump(void)
+{
+    const char *path = hs_test_file("threads.json", "", 0);
+    FILE *f = fopen(path, "w");
+    uint64_t state = 88172645463325252ull;
+    if (!f) {
+        return NULL;
+    }
+    for (uint64_t i = 0; i < RECORDS; i++) {
+        write_record(f, i, &state);
+    }
+    return fclose(f) == 0 ? path : NULL;
+}
+
+static hs_graph *
+load(const char *path, hs_load_flags flags, unsigned threads)
+{
+    hs_load_options o;
+    hs_error err;
+    hs_graph *g;
+    hs_load_options_init(&o);
+    o.flags = flags;
+    o.threads = threads;
+    g = hs_graph_load(path, &o, &err);
+    if (!g) {
+        printf("    load on %u threads: %s\n", threads, err.message);
+    }
+    return g;
+}
+
+static void
+agree(const char *path, hs_load_flags flags)
+{
+    hs_graph *one = load(path, flags, 1);
+    const hs_load_stats *st;
+    if (!CHECK(one != NULL)) {
+        return;
+    }
+    st = hs_graph_stats(one);
+    /* The dump really takes every parallel path and has every feature. */
+    CHECK(st->file_bytes >= (32u << 20));
+    CHECK(one->n >= (1u << 20));
+    CHECK(one->children.nedges >= (1u << 20));
+    CHECK_EQ_U64(st->duplicates, 1);
+    /* 7 junk addresses, and the one the duplicate took the line of */
+    CHECK_EQ_U64(st->dangling_addresses, 8);
+    CHECK(st->dangling_refs > 1000);
+    CHECK(flags & HS_LOAD_NO_COLLAPSE ? st->collapsed == 0
+                                      : st->collapsed > 100000);
+    for (unsigned t = 2; t <= 3; t++) {
+        hs_graph *many = load(path, flags, t);
+        if (CHECK(many != NULL) && !CHECK(same_graph(one, many))) {
+            printf("    %u threads (flags %d)\n", t, (int)flags);
+        }
+        hs_graph_free(many);
+    }
+    hs_graph_free(one);
+}
+
+static void
+test_threads_agree(void)
+{
+    const char *path = write_dump();
+    if (!CHECK(path != NULL)) {
+        return;
+    }
+    agree(path, HS_LOAD_DEFAULT);
+    agree(path, HS_LOAD_NO_COLLAPSE);
+}
+
+int
+main(void)
+{
+    RUN(test_threads_agree);
+    return hs_test_end();
+}
