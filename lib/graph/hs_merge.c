@@ -4,15 +4,35 @@
  * Slices are merged in file order, so node ids end up exactly as a single
  * scan would give them. What differs between scans is remapped: type ids
  * (each scan interned its own), text pool offsets (pools are appended) and
- * side-table ids (shifted). Each array of the absorbed scan is freed as
- * soon as it is copied, which keeps the peak near the final size.
+ * side-table ids (shifted).
+ *
+ * The receiving arrays are grown once to the total (a realloc that moves
+ * no bytes for arrays this large), then the absorbed scan's arrays are
+ * copied one by one, each on the load's threads in equal shares (the
+ * copy's cost is faulting in the receiving pages, which threads do side
+ * by side) and freed once copied.
  */
 #include "hs_scan.h"
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
 #include <string.h>
+
+/* Fewer nodes than this are copied on one thread. */
+#define PARALLEL_NODES (1u << 18)
+
+typedef struct merge_job {
+    hs_scan *into, *from;
+    uint32_t node_base;   /* where from's nodes land */
+    size_t ref_base;      /* where from's refs land */
+    size_t text_base;     /* where from's pool body lands; 0: no texts */
+    uint32_t text_shift;  /* added to from's text offsets (ALIGN units) */
+    uint32_t *types;      /* from's type ids as into's */
+    unsigned parts;
+    int step;             /* the array being copied (enum step) */
+} merge_job;
 
 /* Type ids of `from` as ids of `into`. Caller frees. */
 static uint32_t *
@@ -34,34 +54,35 @@ map_types(hs_graph *into, const hs_graph *from)
     return map;
 }
 
-/* Appends from's text pool to into's; returns the shift to apply to
- * from's offsets, in HS_TEXT_ALIGN units (0 means "none", never shifted). */
+/* Places from's pool body after into's (aligned, the gap zeroed as
+ * hs_textpool_add pads) and grows into's pool to hold it. Both pools
+ * start with HS_TEXT_ALIGN reserved bytes; from's entries keep their
+ * alignment when its body lands on an aligned base. */
 static int
-merge_texts(hs_textpool *into, hs_textpool *from, uint64_t *shift)
+place_texts(merge_job *j)
 {
-    /* Both pools start with HS_TEXT_ALIGN reserved bytes; from's entries
-     * keep their alignment when its body lands on an aligned base. */
+    hs_textpool *into = &j->into->g->texts;
+    const hs_textpool *from = &j->from->g->texts;
     size_t base = (into->len + HS_TEXT_ALIGN - 1)
-                  & ~(size_t)(HS_TEXT_ALIGN - 1), body, need;
-    *shift = 0;
+                  & ~(size_t)(HS_TEXT_ALIGN - 1), need;
     if (base == 0) {
         base = HS_TEXT_ALIGN;
     }
     if (from->len <= HS_TEXT_ALIGN) {
         return HS_OK;
     }
-    body = from->len - HS_TEXT_ALIGN;
-    if (!hs_size_add(base, body, &need)) {
+    if (!hs_size_add(base, from->len - HS_TEXT_ALIGN, &need)) {
         return HS_ENOMEM;
     }
+    /* Offsets are u32 in HS_TEXT_ALIGN units: the pool's limit. */
+    if (need / HS_TEXT_ALIGN > UINT32_MAX) {
+        return HS_ELIMIT;
+    }
     HS_TRY(HS_GROW(into->a, into->data, need, into->alloc));
-    /* The padding is zeroed, as hs_textpool_add does, so that the pool
-     * (and an index written from it) is the same however it was cut. */
     memset(into->data + into->len, 0, base - into->len);
-    memcpy(into->data + base, from->data + HS_TEXT_ALIGN, body);
     into->len = need;
-    *shift = (base - HS_TEXT_ALIGN) / HS_TEXT_ALIGN;
-    hs_textpool_release(from);
+    j->text_base = base;
+    j->text_shift = (uint32_t)((base - HS_TEXT_ALIGN) / HS_TEXT_ALIGN);
     return HS_OK;
 }
 
@@ -88,99 +109,129 @@ merge_stats(hs_load_stats *into, const hs_load_stats *from)
     into->file_bytes += from->file_bytes;
 }
 
-/* Copies the node arrays of b after those of a. */
+/* Everything but the copies: places, maps, grows. */
 static int
-merge_nodes(hs_graph *a, hs_graph *b, const uint32_t *types,
-            uint64_t text_shift)
+plan(merge_job *j)
 {
-    uint32_t base = a->n;
-    size_t total = (size_t)a->n + b->n;
-    HS_TRY(hs_graph_reserve(a, total));
-    memcpy(a->addr + base, b->addr, (size_t)b->n * sizeof(*b->addr));
-    hs_mfree(b->a, b->addr);
-    b->addr = NULL;
-    for (uint32_t i = 0; i < b->n; i++) {
-        a->type[base + i] = types[b->type[i]];
+    hs_scan *into = j->into, *from = j->from;
+    hs_graph *a = into->g, *b = from->g;
+    size_t n = (size_t)a->n + b->n, m = into->refs.len + from->refs.len;
+    if (n > (size_t)UINT32_MAX - 1) {
+        return HS_ELIMIT; /* 4 G objects: the documented id limit */
     }
-    hs_mfree(b->a, b->type);
-    b->type = NULL;
-#define MOVE(arr) \
-    do { \
-        memcpy(a->arr + base, b->arr, (size_t)b->n * sizeof(*b->arr)); \
-        hs_mfree(b->a, b->arr); \
-        b->arr = NULL; \
-    } while (0)
-    MOVE(size);
-    MOVE(len);
-    MOVE(flags);
-#undef MOVE
-    for (uint32_t i = 0; i < b->n; i++) {
-        if ((uint64_t)b->text[i] + text_shift > UINT32_MAX) {
-            return HS_ELIMIT;
+    j->node_base = a->n;
+    j->ref_base = into->refs.len;
+    j->types = map_types(a, b);
+    if (!j->types) {
+        return HS_ENOMEM;
+    }
+    HS_TRY(place_texts(j));
+    HS_TRY(hs_graph_reserve(a, n));
+    HS_TRY(HS_GROW(a->a, into->counts, n + 2, into->counts_alloc));
+    HS_TRY(HS_GROW(a->a, into->refs.v, m, into->refs.alloc));
+    HS_TRY(merge_wide(&a->wide_size, a->a, &b->wide_size, j->node_base));
+    return merge_wide(&a->wide_len, a->a, &b->wide_len, j->node_base);
+}
+
+/* [lo, hi) of count items, as part `part` of `parts`. */
+static void
+share(size_t count, unsigned part, unsigned parts, size_t *lo, size_t *hi)
+{
+    *lo = count / parts * part;
+    *hi = part + 1 == parts ? count : count / parts * (part + 1);
+}
+
+/* The arrays copied, one parallel step each: each source array is freed
+ * as soon as it is copied, which keeps the peak near the final size. */
+enum step { REFS, COUNTS, ADDR, TYPE, SIZE, LEN, TEXT, FLAGS, POOL, STEPS };
+
+static int
+copy_part(void *ctx, unsigned part)
+{
+    const merge_job *j = ctx;
+    hs_graph *a = j->into->g, *b = j->from->g;
+    const hs_scan *from = j->from;
+    size_t lo, hi, base = j->node_base;
+    share(j->step == REFS ? from->refs.len
+          : j->step == POOL ? b->texts.len - HS_TEXT_ALIGN : b->n,
+          part, j->parts, &lo, &hi);
+#define COPY(dst, src) \
+    memcpy((dst) + lo, (src) + lo, (hi - lo) * sizeof(*(src)))
+    switch (j->step) {
+    case REFS: COPY(j->into->refs.v + j->ref_base, from->refs.v); break;
+    case COUNTS: COPY(j->into->counts + base, from->counts); break;
+    case ADDR: COPY(a->addr + base, b->addr); break;
+    case SIZE: COPY(a->size + base, b->size); break;
+    case LEN: COPY(a->len + base, b->len); break;
+    case FLAGS: COPY(a->flags + base, b->flags); break;
+    case POOL: COPY(a->texts.data + j->text_base,
+                    b->texts.data + HS_TEXT_ALIGN); break;
+    case TYPE:
+        for (size_t i = lo; i < hi; i++) {
+            a->type[base + i] = j->types[b->type[i]];
         }
-        a->text[base + i] = b->text[i] ? (uint32_t)(b->text[i] + text_shift)
-                                       : 0;
+        break;
+    case TEXT:
+        for (size_t i = lo; i < hi; i++) {
+            a->text[base + i] = b->text[i] ? b->text[i] + j->text_shift : 0;
+        }
+        break;
+    default: break;
     }
-    hs_mfree(b->a, b->text);
-    b->text = NULL;
-    HS_TRY(merge_wide(&a->wide_size, a->a, &b->wide_size, base));
-    HS_TRY(merge_wide(&a->wide_len, a->a, &b->wide_len, base));
-    a->n = (uint32_t)total;
+#undef COPY
     return HS_OK;
 }
 
-/* Appends from's refs and per-node counts to into's. */
-static int
-merge_refs(hs_scan *into, hs_scan *from, uint32_t base)
+/* The source array of a step, to free once it is copied. */
+static void **
+source(hs_scan *from, enum step step)
 {
-    size_t m = into->refs.len + from->refs.len;
-    const hs_allocator *a = into->g->a;
-    HS_TRY(HS_GROW(a, into->counts, (size_t)base + from->g->n + 2,
-                   into->counts_alloc));
-    if (from->g->n) {
-        memcpy(into->counts + base, from->counts,
-               (size_t)from->g->n * sizeof(*from->counts));
+    hs_graph *b = from->g;
+    switch (step) {
+    case REFS: return (void **)&from->refs.v;
+    case COUNTS: return (void **)&from->counts;
+    case ADDR: return (void **)&b->addr;
+    case TYPE: return (void **)&b->type;
+    case SIZE: return (void **)&b->size;
+    case LEN: return (void **)&b->len;
+    case TEXT: return (void **)&b->text;
+    case FLAGS: return (void **)&b->flags;
+    default: return (void **)&b->texts.data;
     }
-    hs_mfree(a, from->counts);
-    from->counts = NULL;
-    HS_TRY(HS_GROW(a, into->refs.v, m, into->refs.alloc));
-    if (from->refs.len) {
-        memcpy(into->refs.v + into->refs.len, from->refs.v,
-               from->refs.len * sizeof(*from->refs.v));
+}
+
+static void
+copy_all(merge_job *j)
+{
+    for (int step = 0; step < STEPS; step++) {
+        void **src = source(j->from, (enum step)step);
+        j->step = step;
+        if (*src && (step != POOL || j->text_base)) {
+            hs_parallel_for(j->parts, copy_part, j);
+        }
+        hs_mfree(j->from->g->a, *src);
+        *src = NULL;
     }
-    hs_mfree(a, from->refs.v);
-    from->refs.v = NULL;
-    into->refs.len = m;
-    return HS_OK;
 }
 
 int
-hs_scan_merge(hs_scan *into, hs_scan *from)
+hs_scan_merge(hs_scan *into, hs_scan *from, unsigned threads)
 {
-    hs_graph *a = into->g, *b = from->g;
-    uint32_t base = a->n;
-    uint32_t *types;
-    uint64_t shift;
+    merge_job j;
     int rc;
-    if ((size_t)a->n + b->n > (size_t)UINT32_MAX - 1) {
-        return HS_ELIMIT;
-    }
-    types = map_types(a, b);
-    if (!types) {
-        return HS_ENOMEM;
-    }
-    rc = merge_texts(&a->texts, &b->texts, &shift);
+    memset(&j, 0, sizeof(j));
+    j.into = into;
+    j.from = from;
+    j.parts = from->g->n < PARALLEL_NODES || threads < 1 ? 1 : threads;
+    rc = plan(&j);
     if (rc == 0) {
-        rc = merge_refs(into, from, base);
-    }
-    if (rc == 0) {
-        rc = merge_nodes(a, b, types, shift);
-    }
-    hs_mfree(a->a, types);
-    if (rc == 0) {
-        merge_stats(&a->stats, &b->stats);
+        copy_all(&j);
+        into->g->n += from->g->n;
+        into->refs.len += from->refs.len;
+        merge_stats(&into->g->stats, &from->g->stats);
         into->stream_truncated |= from->stream_truncated;
     }
+    hs_mfree(into->g->a, j.types);
     hs_scan_release(from);
     return rc;
 }

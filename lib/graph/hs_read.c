@@ -213,7 +213,8 @@ scan_parallel(load *l, slice *sl, unsigned n)
     }
     for (unsigned i = 1; i < n; i++) {
         if (rc == 0) {
-            rc = hs_scan_merge(&sl[0].scan, &sl[i].scan);
+            rc = hs_scan_merge(&sl[0].scan, &sl[i].scan,
+                                   thread_count(l->opts));
             if (rc < 0) {
                 hs_error_set(l->err, rc, "%s while merging slices",
                              hs_strerror(rc));

@@ -57,7 +57,8 @@ void hs_scan_release(hs_scan *s);
 int hs_scan_lines(hs_scan *s);
 
 /* Appends everything `from` read to `into` (type ids, text offsets and
- * side tables remapped), then releases `from`. */
-int hs_scan_merge(hs_scan *into, hs_scan *from);
+ * side tables remapped), copying on up to `threads` threads, then
+ * releases `from` (also on failure). */
+int hs_scan_merge(hs_scan *into, hs_scan *from, unsigned threads);
 
 #endif
