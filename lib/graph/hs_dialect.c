@@ -6,6 +6,7 @@
 #include "../parse/hs_text.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
 #include <string.h>
 
@@ -50,20 +51,68 @@ abcmeta_920(const hs_graph *g, uint32_t abc)
     return false;
 }
 
+/* Fewer nodes than this are handled on one thread. */
+#define PARALLEL_NODES (1u << 20)
+
+typedef struct count_job {
+    const hs_graph *g;
+    uint32_t ntypes;
+    uint64_t *counts[HS_MAX_THREADS]; /* per part: live nodes per type */
+} count_job;
+
+static int
+count_types(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    count_job *j = ctx;
+    const hs_graph *g = j->g;
+    uint64_t *c = hs_calloc(g->a, (size_t)j->ntypes + 1, sizeof(*c));
+    if (!c) {
+        return HS_ENOMEM;
+    }
+    j->counts[part] = c;
+    for (uint64_t i = lo; i < hi; i++) {
+        if (hs_live(g, (uint32_t)i)) {
+            c[g->type[i]]++;
+        }
+    }
+    return HS_OK;
+}
+
+/* Live nodes per type, in *out (caller frees). */
+static int
+type_counts(const hs_graph *g, uint64_t **out)
+{
+    count_job j;
+    unsigned parts;
+    int rc;
+    memset(&j, 0, sizeof(j));
+    j.g = g;
+    j.ntypes = hs_strtab_count(&g->types);
+    rc = hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES,
+                            count_types, &j, &parts);
+    for (unsigned p = 1; p < parts; p++) {
+        for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
+            j.counts[0][t] += j.counts[p][t];
+        }
+        hs_mfree(g->a, j.counts[p]);
+    }
+    if (rc < 0) {
+        hs_mfree(g->a, j.counts[0]);
+        return rc;
+    }
+    *out = j.counts[0];
+    return HS_OK;
+}
+
 int
 hs_dialect_detect(const hs_graph *g, hs_dialect *out, hs_error *err)
 {
-    uint32_t ntypes = hs_strtab_count(&g->types);
-    uint64_t *counts = hs_calloc(g->a, (size_t)ntypes + 1, sizeof(*counts));
+    uint64_t *counts;
     hs_dialect d = HS_DIALECT_PY3;
     uint32_t dict = hs_graph_type_lookup(g, "dict");
     int py2 = 0;
-    HS_RETURN_IF(!counts, HS_ENOMEM, err, "out of memory");
-    for (uint32_t i = 0; i < g->n; i++) {
-        if (hs_live(g, i)) {
-            counts[g->type[i]]++;
-        }
-    }
+    HS_RETURN_IF(type_counts(g, &counts) < 0, HS_ENOMEM, err,
+                 "out of memory");
     py2 += type_present(g, counts, "unicode");
     py2 += type_present(g, counts, "classobj");
     py2 += type_present(g, counts, "instance");
@@ -101,27 +150,50 @@ layout_of(const hs_graph *g, uint32_t id)
     return HS_LAYOUT_UNKNOWN;
 }
 
+typedef struct tag_job {
+    hs_graph *g;
+    uint32_t dict;
+    uint64_t by_layout[HS_MAX_THREADS][HS_LAYOUT_UNKNOWN + 1];
+} tag_job;
+
+static int
+tag_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    tag_job *j = ctx;
+    hs_graph *g = j->g;
+    for (uint64_t i = lo; i < hi; i++) {
+        hs_dict_layout l;
+        if (g->type[i] != j->dict || !hs_live(g, (uint32_t)i)) {
+            continue;
+        }
+        l = layout_of(g, (uint32_t)i);
+        hs_set_layout(g, (uint32_t)i, l); /* its own byte of flags */
+        j->by_layout[part][l >= HS_LAYOUT_KV && l <= HS_LAYOUT_EMPTY
+                           ? l : HS_LAYOUT_UNKNOWN]++;
+    }
+    return HS_OK;
+}
+
 void
 hs_dialect_tag_dicts(hs_graph *g)
 {
-    uint32_t dict = hs_graph_type_lookup(g, "dict");
-    if (dict == UINT32_MAX) {
+    tag_job j;
+    unsigned parts;
+    hs_load_stats *st = &g->stats;
+    memset(&j, 0, sizeof(j));
+    j.g = g;
+    j.dict = hs_graph_type_lookup(g, "dict");
+    if (j.dict == UINT32_MAX) {
         return;
     }
-    for (uint32_t i = 0; i < g->n; i++) {
-        hs_dict_layout l;
-        if (g->type[i] != dict || !hs_live(g, i)) {
-            continue;
-        }
-        l = layout_of(g, i);
-        hs_set_layout(g, i, l);
-        switch (l) {
-        case HS_LAYOUT_KV: g->stats.dicts_kv++; break;
-        case HS_LAYOUT_VK: g->stats.dicts_vk++; break;
-        case HS_LAYOUT_VALUES: g->stats.dicts_values++; break;
-        case HS_LAYOUT_EMPTY: g->stats.dicts_empty++; break;
-        default: g->stats.dicts_unknown++; break;
-        }
+    hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES, tag_range,
+                       &j, &parts);
+    for (unsigned p = 0; p < parts; p++) {
+        st->dicts_kv += j.by_layout[p][HS_LAYOUT_KV];
+        st->dicts_vk += j.by_layout[p][HS_LAYOUT_VK];
+        st->dicts_values += j.by_layout[p][HS_LAYOUT_VALUES];
+        st->dicts_empty += j.by_layout[p][HS_LAYOUT_EMPTY];
+        st->dicts_unknown += j.by_layout[p][HS_LAYOUT_UNKNOWN];
     }
 }
 
@@ -180,19 +252,36 @@ fix_entry(hs_graph *g, uint32_t id)
     return HS_OK;
 }
 
+typedef struct fix_job {
+    hs_graph *g;
+    uint32_t type;
+} fix_job;
+
+/* Each node's text is its own pool entry, so ranges rewrite disjoint
+ * bytes. */
+static int
+fix_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    const fix_job *j = ctx;
+    (void)part;
+    for (uint64_t i = lo; i < hi; i++) {
+        if (j->g->type[i] == j->type && hs_live(j->g, (uint32_t)i)) {
+            HS_TRY(fix_entry(j->g, (uint32_t)i));
+        }
+    }
+    return HS_OK;
+}
+
 int
 hs_dialect_fix_bytes(hs_graph *g, hs_error *err)
 {
     const char *name = g->dialect == HS_DIALECT_PY2 ? "str" : "bytes";
-    uint32_t t = hs_graph_type_lookup(g, name);
-    if (t == UINT32_MAX) {
+    fix_job j = {g, hs_graph_type_lookup(g, name)};
+    if (j.type == UINT32_MAX) {
         return HS_OK;
     }
-    for (uint32_t i = 0; i < g->n; i++) {
-        if (g->type[i] == t && hs_live(g, i)) {
-            HS_RETURN_IF(fix_entry(g, i) < 0, HS_ENOMEM, err,
-                         "out of memory");
-        }
-    }
+    HS_RETURN_IF(hs_parallel_ranges(hs_graph_threads(g), g->n,
+                                    PARALLEL_NODES, fix_range, &j, NULL) < 0,
+                 HS_ENOMEM, err, "out of memory");
     return HS_OK;
 }

@@ -5,6 +5,7 @@
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 #include "../util/hs_threads.h"
 
 #include <string.h>
@@ -234,30 +235,71 @@ hs_graph_set_children(hs_graph *g, hs_csr *c)
     g->have_parents = false;
 }
 
+/* Fewer nodes than this are counted on one thread. */
+#define PARALLEL_NODES (1u << 20)
+
+typedef struct stats_part {
+    uint64_t live, refs;
+    uint8_t *seen;        /* type id -> seen in this part */
+} stats_part;
+
+typedef struct stats_job {
+    const hs_graph *g;
+    uint32_t ntypes;
+    stats_part part[HS_MAX_THREADS];
+} stats_job;
+
+static int
+count_stats(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    stats_job *j = ctx;
+    const hs_graph *g = j->g;
+    stats_part *p = &j->part[part];
+    p->seen = hs_calloc(g->a, (size_t)j->ntypes + 1, 1);
+    if (!p->seen) {
+        return HS_ENOMEM; /* a type count of 0 would be a wrong answer */
+    }
+    for (uint64_t i = lo; i < hi; i++) {
+        if (hs_live(g, (uint32_t)i)) {
+            p->live++;
+            p->refs += hs_csr_degree(&g->children, (uint32_t)i);
+            p->seen[g->type[i]] = 1;
+        }
+    }
+    return HS_OK;
+}
+
 int
 hs_graph_update_stats(hs_graph *g)
 {
-    uint32_t nt = hs_strtab_count(&g->types);
-    uint8_t *seen = hs_calloc(g->a, (size_t)nt + 1, 1);
+    stats_job j;
+    unsigned parts;
     uint64_t refs = 0, live = 0, types = 0;
-    for (uint32_t i = 0; i < g->n; i++) {
-        if (!hs_live(g, i)) {
-            continue;
-        }
-        live++;
-        refs += hs_csr_degree(&g->children, i);
-        if (seen && !seen[g->type[i]]) {
-            seen[g->type[i]] = 1;
-            types++;
+    int rc;
+    memset(&j, 0, sizeof(j));
+    j.g = g;
+    j.ntypes = hs_strtab_count(&g->types);
+    rc = hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES,
+                            count_stats, &j, &parts);
+    for (unsigned p = 0; p < parts; p++) {
+        live += j.part[p].live;
+        refs += j.part[p].refs;
+    }
+    for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
+        for (unsigned p = 0; p < parts; p++) {
+            if (j.part[p].seen[t]) {
+                types++;
+                break;
+            }
         }
     }
-    hs_mfree(g->a, seen);
+    for (unsigned p = 0; p < parts; p++) {
+        hs_mfree(g->a, j.part[p].seen);
+    }
     g->live = live;
     g->stats.objects = live;
     g->stats.references = refs;
-    if (!seen) {
-        return HS_ENOMEM; /* a type count of 0 would be a wrong answer */
-    }
+    HS_TRY(rc);
     g->stats.types = types;
     return HS_OK;
 }

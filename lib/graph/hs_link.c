@@ -33,15 +33,25 @@ enum { AHEAD = 64, AHEAD2 = 24 };
 /* MARK: the index */
 
 /* NOTE: about building the index on several threads. The table is cut
- * into equal ranges of slots, one per thread, and every thread walks all
- * records but inserts only those whose probe starts in its range, never
- * writing a slot outside it. A record whose probe would run past the end
- * of its range is deferred to a serial pass. Two records with the same
- * address start at the same slot, so one thread sees both, in id order:
- * the first still wins, as in meliae (and if the first was deferred, the
- * second finds no free slot either and is deferred after it). Within a
- * range, records are handled in batches so that their slots, then the
- * addresses of the slots' occupants, can be prefetched together. */
+ * into equal ranges of slots, one per thread, and each thread inserts
+ * only the records whose probe starts in its range, never writing a slot
+ * outside it. A record whose probe would run past the end of its range is
+ * deferred to a serial pass. Two records with the same address start at
+ * the same slot, so one thread sees both, in id order: the first still
+ * wins, as in meliae (and if the first was deferred, the second finds no
+ * free slot either and is deferred after it). Which range each record
+ * goes to is sorted out first, by threads each taking a share of the
+ * records and appending ids to one list per range (in id order, as the
+ * shares are in order): when every thread instead walked all the records
+ * and skipped the others' half, the unpredictable skip cost as much as
+ * the inserts saved. Within a range, records are handled in batches so
+ * that their slots, then the addresses of the slots' occupants, can be
+ * prefetched together. */
+typedef struct id_list {
+    uint32_t *v;
+    size_t len, alloc;
+} id_list;
+
 typedef struct index_job {
     hs_graph *g;
     uint64_t lo, hi;          /* slot range */
@@ -49,6 +59,10 @@ typedef struct index_job {
     uint64_t dups, inserted;
     const hs_allocator *a;
     int rc;
+    /* Per share of the records: the ids whose probe starts in this range
+     * (used when there are several ranges). */
+    id_list ids[HS_MAX_THREADS];
+    unsigned shares;
 } index_job;
 
 enum { BATCH = 32 };
@@ -100,6 +114,19 @@ index_batch(index_job *job, const uint32_t *ids, const uint64_t *homes,
     }
 }
 
+/* Inserts one record, batching as described in the NOTE above. */
+static void
+add_to_batch(index_job *job, uint32_t id, uint64_t home, uint32_t *ids,
+             uint64_t *homes, unsigned *k)
+{
+    ids[*k] = id;
+    homes[*k] = home;
+    if (++*k == BATCH) {
+        index_batch(job, ids, homes, *k);
+        *k = 0;
+    }
+}
+
 static int
 run_index(void *ctx, unsigned part)
 {
@@ -108,20 +135,42 @@ run_index(void *ctx, unsigned part)
     uint32_t ids[BATCH];
     uint64_t homes[BATCH];
     unsigned k = 0;
-    for (uint32_t i = 0; i < g->n && job->rc == 0; i++) {
-        uint64_t h = hs_addrindex_home(&g->ix->x, g->addr[i]);
-        if (h < job->lo || h >= job->hi) {
-            continue;
+    if (job->shares == 0) { /* one range: every record */
+        for (uint32_t i = 0; i < g->n && job->rc == 0; i++) {
+            add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]),
+                         ids, homes, &k);
         }
-        ids[k] = i;
-        homes[k] = h;
-        if (++k == BATCH) {
-            index_batch(job, ids, homes, k);
-            k = 0;
+    }
+    for (unsigned sh = 0; sh < job->shares; sh++) {
+        const id_list *l = &job->ids[sh];
+        for (size_t j = 0; j < l->len && job->rc == 0; j++) {
+            uint32_t i = l->v[j];
+            add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]),
+                         ids, homes, &k);
         }
     }
     index_batch(job, ids, homes, k);
     return job->rc;
+}
+
+/* Sorts a share of the records into the lists of the ranges their probes
+ * start in. */
+static int
+sort_share(void *ctx, unsigned share, uint64_t lo, uint64_t hi)
+{
+    index_job *jobs = ctx;
+    const hs_graph *g = jobs[0].g;
+    unsigned ranges = jobs[0].shares;
+    uint64_t step = jobs[1].lo;
+    for (uint64_t i = lo; i < hi; i++) {
+        uint64_t r = hs_addrindex_home(&g->ix->x, g->addr[i]) / step;
+        id_list *l = &jobs[r < ranges ? r : ranges - 1].ids[share];
+        if (l->len == l->alloc) {
+            HS_TRY(HS_GROW(jobs[0].a, l->v, l->len + 1, l->alloc));
+        }
+        l->v[l->len++] = (uint32_t)i;
+    }
+    return HS_OK;
 }
 
 /* Indexes every record's address; a record whose address is already
@@ -145,7 +194,15 @@ index_records(hs_scan *s, unsigned threads)
         jobs[t].lo = cap / threads * t;
         jobs[t].hi = t + 1 == threads ? cap : cap / threads * (t + 1);
     }
-    hs_parallel_for(threads, run_index, jobs); /* errors: in jobs[t].rc */
+    if (threads > 1) {
+        for (unsigned t = 0; t < threads; t++) {
+            jobs[t].shares = threads;
+        }
+        rc = hs_parallel_ranges(threads, g->n, 0, sort_share, jobs, NULL);
+    }
+    if (rc == 0) {
+        hs_parallel_for(threads, run_index, jobs); /* errors: jobs[t].rc */
+    }
     /* The deferred records, serially and in id order per range; ranges
      * are disjoint in addresses, so their order does not matter. */
     for (unsigned t = 0; t < threads; t++) {
@@ -162,6 +219,9 @@ index_records(hs_scan *s, unsigned threads)
             }
         }
         hs_mfree(&s->alloc, jobs[t].deferred.v);
+        for (unsigned sh = 0; sh < jobs[t].shares; sh++) {
+            hs_mfree(&s->alloc, jobs[t].ids[sh].v);
+        }
     }
     return rc;
 }

@@ -351,6 +351,7 @@ hs_graph_read(const char *path, const hs_load_options *opts, hs_error *err)
         rc = scan_sequential(&l, &sl[0].scan, in);
     }
     if (rc == 0) {
+        sl[0].scan.g->threads = opts->threads; /* for the passes in finish */
         sl[0].scan.g->stats.parse_seconds = hs_seconds() - t0;
         rc = finish(&l, &sl[0].scan, kind);
     }

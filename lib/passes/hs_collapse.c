@@ -20,10 +20,12 @@
 #include "../graph/hs_rebuild.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
 #include <string.h>
 
 typedef struct collapse_ctx {
+    hs_graph *g;
     bool *skip;          /* type id -> never an owner */
     /* One array serves both directions, since a merged dict is never an
      * owner (dicts are skipped) and an owner is never a dict: for a merged
@@ -188,6 +190,23 @@ pair_up(hs_graph *g, collapse_ctx *cx, uint64_t *collapsed)
     return HS_OK;
 }
 
+/* Fewer nodes than this are handled on one thread. */
+#define PARALLEL_NODES (1u << 20)
+
+static int
+drop_dicts(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    const collapse_ctx *cx = ctx;
+    hs_graph *g = cx->g;
+    (void)part;
+    for (uint64_t i = lo; i < hi; i++) {
+        if (is_merged_dict(g, cx, (uint32_t)i)) {
+            g->flags[i] |= HS_NODE_GONE;
+        }
+    }
+    return HS_OK;
+}
+
 int
 hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
                                  hs_error *err)
@@ -199,6 +218,7 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
     bool had_parents = g->have_parents;
     size_t bytes = ((size_t)g->n + 1) * sizeof(uint32_t);
     memset(&cx, 0, sizeof(cx));
+    cx.g = g;
     cx.t_dict = hs_graph_type_lookup(g, "dict");
     cx.t_type = hs_graph_type_lookup(g, "type");
     cx.t_module = hs_graph_type_lookup(g, "module");
@@ -230,11 +250,8 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
     if (n == 0 || (rc = hs_graph_rebuild_children(g, &ops, err)) < 0) {
         goto out;
     }
-    for (uint32_t i = 0; i < g->n; i++) {
-        if (is_merged_dict(g, &cx, i)) {
-            g->flags[i] |= HS_NODE_GONE;
-        }
-    }
+    hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES, drop_dicts,
+                       &cx, NULL);
     g->stats.collapsed += n;
     if ((rc = hs_graph_update_stats(g)) < 0) {
         hs_error_set(err, rc, "out of memory in collapse");

@@ -40,9 +40,8 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
     if (rc == 0 && !(opts->flags & HS_LOAD_NO_PARENTS)) {
         rc = hs_graph_compute_parents(g, err);
     }
-    if (rc == 0 && (rc = hs_graph_update_stats(g)) < 0) {
-        hs_error_set(err, rc, "out of memory");
-    }
+    /* No stats to update: hs_graph_read counted them, collapse recounts
+     * what it changes, and parents change no count. */
     if (rc < 0) {
         hs_graph_free(g);
         return NULL;

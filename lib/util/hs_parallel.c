@@ -52,3 +52,36 @@ hs_parallel_for(unsigned parts, hs_part_fn fn, void *ctx)
     }
     return HS_OK;
 }
+
+typedef struct ranges {
+    hs_range_fn fn;
+    void *ctx;
+    uint64_t n;
+    unsigned parts;
+} ranges;
+
+static int
+run_range(void *ctx, unsigned i)
+{
+    const ranges *r = ctx;
+    uint64_t lo = r->n / r->parts * i;
+    uint64_t hi = i + 1 == r->parts ? r->n : r->n / r->parts * (i + 1);
+    return r->fn(r->ctx, i, lo, hi);
+}
+
+int
+hs_parallel_ranges(unsigned parts, uint64_t n, uint64_t min_items,
+                   hs_range_fn fn, void *ctx, unsigned *used)
+{
+    ranges r = {fn, ctx, n, parts};
+    if (min_items && n / min_items < parts) {
+        r.parts = (unsigned)(n / min_items);
+    }
+    if (r.parts < 1) {
+        r.parts = 1;
+    }
+    if (used) {
+        *used = r.parts;
+    }
+    return hs_parallel_for(r.parts, run_range, &r);
+}

@@ -10,6 +10,8 @@
 
 #include "hs_threads.h"
 
+#include <stdint.h>
+
 /* One part of a job: 0 or a negative HS_E* code. */
 typedef int (*hs_part_fn)(void *ctx, unsigned part);
 
@@ -24,5 +26,17 @@ typedef int (*hs_part_fn)(void *ctx, unsigned part);
  * runs to its end either way). parts is at most HS_MAX_THREADS; more is
  * a bug (HS_EINVAL). */
 int hs_parallel_for(unsigned parts, hs_part_fn fn, void *ctx);
+
+/* One range of a job over n items: items [lo, hi) as part `part`. */
+typedef int (*hs_range_fn)(void *ctx, unsigned part, uint64_t lo,
+                           uint64_t hi);
+
+/* Cuts [0, n) into `parts` equal ranges (fewer when n is small: a range
+ * is never shorter than min_items, and one part gets all when n is below
+ * it) and runs fn on each as hs_parallel_for does. Returns the number
+ * of parts used in *used (for the caller's per-part results; may be
+ * NULL) and the first error in part order. */
+int hs_parallel_ranges(unsigned parts, uint64_t n, uint64_t min_items,
+                       hs_range_fn fn, void *ctx, unsigned *used);
 
 #endif
