@@ -18,12 +18,14 @@
 
 #include "hs_snapshot.h"
 #include "../graph/hs_graph_internal.h"
+#include "../graph/hs_read.h"
 #include "../graph/hs_snapfmt.h"
 #include "../graph/hs_snapshot_read.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_clock.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_threads.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -127,6 +129,17 @@ hs_graph_is_mapped(const hs_graph *g)
     return g->mapping != NULL;
 }
 
+/* The variant bits of g's index. */
+static uint32_t
+variant_of(const hs_graph *g, const hs_load_options *opts)
+{
+    uint32_t variant = hs_snapcache_variant(opts);
+    if (g->expensive_removed) {
+        variant |= 1u << 1; /* never what a plain load asks for */
+    }
+    return variant;
+}
+
 /* Writes g's index, stamped with fp: the dump's version taken before the
  * load, so that a dump rewritten during the load leaves a stale index,
  * never one blessing content it was not built from. */
@@ -135,12 +148,8 @@ write_stamped(hs_graph *g, const hs_fingerprint *fp,
               const hs_load_options *opts, const char *index_path,
               uint64_t *bytes, hs_error *err)
 {
-    uint32_t variant = hs_snapcache_variant(opts);
     HS_TRY(hs_graph_compute_parents(g, err));
-    if (g->expensive_removed) {
-        variant |= 1u << 1; /* never what a plain load asks for */
-    }
-    return hs_snapshot_write_file(g, index_path, fp, variant,
+    return hs_snapshot_write_file(g, index_path, fp, variant_of(g, opts),
                                   opts ? opts->threads : 0, bytes, err);
 }
 
@@ -264,9 +273,19 @@ write_place(const char *dump, const hs_load_options *opts,
 }
 
 static void
-write_index(hs_graph *g, const char *dump, const hs_load_options *opts,
-            const hs_fingerprint *fp, hs_index_report *r)
+write_failed(hs_index_report *r, const hs_error *e)
 {
+    r->write_failed = 1;
+    snprintf(r->reason, sizeof(r->reason), "%s", e->message);
+}
+
+/* Starts the index of a graph just read, before its passes (see
+ * hs_snapshot_begin): NULL when it cannot be written (r says why). */
+static hs_snapshot_writer *
+start_index(const hs_graph *g, const char *dump, const hs_load_options *opts,
+            hs_index_report *r)
+{
+    hs_snapshot_writer *w = NULL;
     char ipath[sizeof(r->path)];
     hs_error e;
     double t0 = hs_seconds();
@@ -274,16 +293,33 @@ write_index(hs_graph *g, const char *dump, const hs_load_options *opts,
     if (write_place(dump, opts, r, ipath, sizeof(ipath)) < 0) {
         hs_error_set(&e, HS_EIO, "no place to write an index (the dump's "
                      "folder is read-only and there is no cache folder)");
-    } else {
-        snprintf(r->path, sizeof(r->path), "%s", ipath);
-        if (write_stamped(g, fp, opts, ipath, &r->bytes, &e) == 0) {
-            r->written = 1;
-            r->write_seconds = hs_seconds() - t0;
-            return;
-        }
+    } else if (snprintf(r->path, sizeof(r->path), "%s", ipath) >= 0
+               && hs_snapshot_begin(&w, g, ipath,
+                                    hs_threads(opts->threads) > 1, &e) == 0) {
+        r->write_seconds = hs_seconds() - t0;
+        return w;
     }
-    r->write_failed = 1;
-    snprintf(r->reason, sizeof(r->reason), "%s", e.message);
+    write_failed(r, &e);
+    return NULL;
+}
+
+/* Writes the rest of the index once the passes are done. */
+static void
+finish_index(hs_snapshot_writer *w, hs_graph *g, const hs_load_options *opts,
+             const hs_fingerprint *fp, hs_index_report *r)
+{
+    hs_error e;
+    double t0 = hs_seconds();
+    hs_error_clear(&e);
+    if (hs_graph_compute_parents(g, &e) < 0) {
+        hs_snapshot_abort(w);
+    } else if (hs_snapshot_finish(w, g, r->path, fp, variant_of(g, opts),
+                                  opts->threads, &r->bytes, &e) == 0) {
+        r->written = 1;
+        r->write_seconds += hs_seconds() - t0;
+        return;
+    }
+    write_failed(r, &e);
 }
 
 /* Whether a freshly loaded graph should get an index. A load that warned
@@ -318,6 +354,8 @@ hs_graph_open(const char *path, const hs_load_options *opts,
     open_ctx oc;
     hs_fingerprint fp;
     hs_graph *g = NULL;
+    hs_snapshot_writer *w = NULL;
+    double t0;
     char ipath[sizeof(report->path)];
     hs_index_report *r = report ? report : &scratch;
     memset(r, 0, sizeof(*r));
@@ -345,12 +383,21 @@ hs_graph_open(const char *path, const hs_load_options *opts,
     mine = *opts;
     mine.warning = count_warning;
     mine.warning_ctx = &oc;
-    g = hs_graph_load(path, &mine, err);
+    t0 = hs_seconds();
+    g = hs_graph_read(path, &mine, err);
     if (!g) {
         return NULL;
     }
     if (worth_writing(g, flags, oc.warnings, r)) {
-        write_index(g, path, opts, &fp, r);
+        w = start_index(g, path, opts, r);
+    }
+    if (hs_graph_load_passes(g, &mine, t0, err) < 0) {
+        hs_snapshot_abort(w);
+        hs_graph_free(g);
+        return NULL;
+    }
+    if (w) {
+        finish_index(w, g, opts, &fp, r);
     }
     if (r->write_failed) {
         if (flags & HS_INDEX_FORCE_WRITE) {

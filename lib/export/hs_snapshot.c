@@ -2,10 +2,19 @@
  * hs_snapshot.c - the snapshot index writer.
  *
  * Lay out the sections (hs_snapfmt.h), then write them chunk by chunk
- * straight from the graph's arrays: each worker takes the next chunk,
- * checksums it while it is in cache and pwrite()s it at its offset, so
- * the index costs one pass over the graph and no copy. The header and
- * tables go last, then the file is renamed into place.
+ * straight from the graph's arrays: each chunk is checksummed and
+ * pwrite()n at its offset, so the index costs one pass over the graph
+ * and no copy. The header and tables go last, then the file is renamed
+ * into place.
+ *
+ * NOTE: about writing in two parts. Writing the file is the one step of
+ * a first load that cannot use a second core (see write_chunks), so a
+ * load with threads to spare starts it early: as soon as the dump is
+ * read, a background thread writes the sections the passes (collapse,
+ * parents) never change, while the passes run; the rest follows once
+ * they are done. The early sections come first in the file, after room
+ * for the tables sized by an upper bound of the final chunk count (the
+ * reader takes zero padding anywhere), so their offsets never move.
  */
 #include "hs_snapshot.h"
 
@@ -18,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,18 +39,30 @@ typedef struct out_section {
     uint64_t count;
 } out_section;
 
-typedef struct writer {
+struct hs_snapshot_writer {
+    const hs_allocator *a;
     int fd;
+    char tmp[4096];
     out_section sec[HS_SNAP_ID_END];
     hs_snap_section table[HS_SNAP_ID_END];
     uint32_t nsec;
-    uint64_t *chunks;
-    uint64_t nchunks;
-    uint64_t file_bytes;
-    bool split;                  /* one thread writes, the others checksum */
+    uint32_t laid;            /* sections laid out so far */
+    uint64_t *chunks;         /* checksums; room for chunk_cap */
+    uint64_t chunk_cap;
+    uint64_t nchunks;         /* chunks laid out so far */
+    uint64_t written;         /* chunks written so far */
+    uint64_t pos;             /* where the next section goes */
+    uint64_t meta[HS_META_COUNT];
+    uint32_t *zeros;          /* offsets of a graph without edges */
+    bool split;               /* one thread writes, the others checksum */
     atomic_uint_fast64_t next_write, next_sum;
     atomic_int error;         /* errno of the first failed write */
-} writer;
+    pthread_t early;          /* writing the early sections */
+    bool early_running;
+    unsigned threads;
+};
+
+typedef struct hs_snapshot_writer writer;
 
 static void
 add(writer *w, uint32_t id, uint32_t elem, const void *p, uint64_t count)
@@ -74,29 +96,76 @@ fill_meta(const hs_graph *g, uint64_t *mt)
     hs_snap_stats_put(mt, &g->stats);
 }
 
-/* Offsets of every section and the chunk table; false on overflow. */
+/* The sections collapse and parents never change (the early ones). */
+static void
+collect_early(writer *w, const hs_graph *g)
+{
+    uint64_t n = g->n;
+    add(w, HS_SNAP_ADDR, 8, g->addr, n);
+    add(w, HS_SNAP_LEN, 4, g->len, n);
+    add(w, HS_SNAP_TEXT, 4, g->text, n);
+    add(w, HS_SNAP_WLEN_IDS, 4, g->wide_len.ids, g->wide_len.len);
+    add(w, HS_SNAP_WLEN_VALS, 8, g->wide_len.vals, g->wide_len.len);
+    add(w, HS_SNAP_TEXTPOOL, 1, g->texts.data, g->texts.len);
+    add(w, HS_SNAP_SLOTS, 4, g->ix->x.slots, g->ix->x.cap);
+}
+
+/* The others, once the passes are done. */
+static void
+collect_late(writer *w, const hs_graph *g)
+{
+    uint64_t n = g->n;
+    fill_meta(g, w->meta);
+    add(w, HS_SNAP_META, 8, w->meta, HS_META_COUNT);
+    add(w, HS_SNAP_TYPE, 4, g->type, n);
+    add(w, HS_SNAP_SIZE, 4, g->size, n);
+    add(w, HS_SNAP_FLAGS, 1, g->flags, n);
+    add(w, HS_SNAP_WSIZE_IDS, 4, g->wide_size.ids, g->wide_size.len);
+    add(w, HS_SNAP_WSIZE_VALS, 8, g->wide_size.vals, g->wide_size.len);
+    add_csr(w, &g->children, HS_SNAP_CH_OFF, HS_SNAP_CH_TARGETS, n, w->zeros);
+    add_csr(w, &g->parents, HS_SNAP_PA_OFF, HS_SNAP_PA_TARGETS, n, w->zeros);
+    add(w, HS_SNAP_TYPE_LENS, 4, g->types.lens, g->types.count);
+    add(w, HS_SNAP_TYPE_POOL, 1, g->types.pool, g->types.pool_len);
+}
+
+/* Chunks of the early sections plus at most how many the late ones can
+ * take once the passes ran on g: they add no node, collapse only removes
+ * edges (an owner trades [dict, class] for the dict's refs and the
+ * class) and parents are at most the children; a type or a wide size
+ * may be added per node, a type name comes from the text pool. */
+static uint64_t
+chunk_bound(const writer *w, const hs_graph *g)
+{
+    uint64_t n = g->n, e = g->children.nedges, c = HS_SNAP_ID_END;
+    for (uint32_t i = 0; i < w->nsec; i++) {
+        c += hs_snap_chunks(w->sec[i].count * w->sec[i].elem);
+    }
+    c += hs_snap_chunks(HS_META_COUNT * 8);
+    c += hs_snap_chunks(n * 4) * 2 + hs_snap_chunks(n);
+    c += hs_snap_chunks(n * 12);
+    c += (hs_snap_chunks((n + 1) * 8) + hs_snap_chunks(e * 4)) * 2;
+    c += hs_snap_chunks(((uint64_t)g->types.count + n) * 4);
+    c += hs_snap_chunks((uint64_t)g->types.pool_len + g->texts.len);
+    return c;
+}
+
+/* Offsets and chunks of the sections added since the last call; false on
+ * overflow or when the chunks outgrow the room kept for their table. */
 static bool
 lay_out(writer *w)
 {
-    uint64_t pos, chunk = 0;
-    for (uint32_t i = 0; i < w->nsec; i++) {
-        chunk += hs_snap_chunks(w->sec[i].count * w->sec[i].elem);
-    }
-    w->nchunks = chunk;
-    pos = hs_snap_align(sizeof(hs_snap_header)
-                        + w->nsec * sizeof(hs_snap_section) + chunk * 8);
-    chunk = 0;
-    for (uint32_t i = 0; i < w->nsec; i++) {
-        const out_section *o = &w->sec[i];
+    for (; w->laid < w->nsec; w->laid++) {
+        const out_section *o = &w->sec[w->laid];
         uint64_t bytes = o->count * o->elem;
-        w->table[i] = (hs_snap_section){o->id, o->elem, pos, o->count, chunk};
-        chunk += hs_snap_chunks(bytes);
-        if (__builtin_add_overflow(pos, bytes, &pos)) {
+        w->table[w->laid] = (hs_snap_section){o->id, o->elem, w->pos,
+                                              o->count, w->nchunks};
+        w->nchunks += hs_snap_chunks(bytes);
+        if (w->nchunks > w->chunk_cap
+            || __builtin_add_overflow(w->pos, bytes, &w->pos)) {
             return false;
         }
-        pos = hs_snap_align(pos);
+        w->pos = hs_snap_align(w->pos);
     }
-    w->file_bytes = pos;
     return true;
 }
 
@@ -175,12 +244,23 @@ write_chunks(void *ctx, unsigned part)
     }
 }
 
+/* Writes the chunks laid out since the last body, on `threads`. */
 static int
 write_body(writer *w, unsigned threads)
 {
     w->split = threads > 1;
+    atomic_store(&w->next_write, w->written);
+    atomic_store(&w->next_sum, w->written);
     hs_parallel_for(threads, write_chunks, w);
+    w->written = w->nchunks;
     return atomic_load(&w->error);
+}
+
+static void *
+run_early(void *arg)
+{
+    write_body(arg, 1);
+    return NULL;
 }
 
 /* The header, section table and chunk table, checksummed, at offset 0. */
@@ -205,7 +285,7 @@ write_head(writer *w, const hs_fingerprint *fp, uint32_t variant,
     h.pointer_bytes = sizeof(void *);
     h.variant = variant;
     h.nsections = w->nsec;
-    h.file_bytes = w->file_bytes;
+    h.file_bytes = w->pos;
     h.nchunks = w->nchunks;
     h.dump_size = fp->size;
     h.dump_mtime_sec = fp->mtime_sec;
@@ -223,27 +303,119 @@ write_head(writer *w, const hs_fingerprint *fp, uint32_t variant,
 }
 
 static void
-collect(writer *w, const hs_graph *g, const uint64_t *meta,
-        const uint32_t *zeros)
+free_writer(writer *w)
 {
-    uint64_t n = g->n;
-    add(w, HS_SNAP_META, 8, meta, HS_META_COUNT);
-    add(w, HS_SNAP_ADDR, 8, g->addr, n);
-    add(w, HS_SNAP_TYPE, 4, g->type, n);
-    add(w, HS_SNAP_SIZE, 4, g->size, n);
-    add(w, HS_SNAP_LEN, 4, g->len, n);
-    add(w, HS_SNAP_TEXT, 4, g->text, n);
-    add(w, HS_SNAP_FLAGS, 1, g->flags, n);
-    add(w, HS_SNAP_WSIZE_IDS, 4, g->wide_size.ids, g->wide_size.len);
-    add(w, HS_SNAP_WSIZE_VALS, 8, g->wide_size.vals, g->wide_size.len);
-    add(w, HS_SNAP_WLEN_IDS, 4, g->wide_len.ids, g->wide_len.len);
-    add(w, HS_SNAP_WLEN_VALS, 8, g->wide_len.vals, g->wide_len.len);
-    add_csr(w, &g->children, HS_SNAP_CH_OFF, HS_SNAP_CH_TARGETS, n, zeros);
-    add_csr(w, &g->parents, HS_SNAP_PA_OFF, HS_SNAP_PA_TARGETS, n, zeros);
-    add(w, HS_SNAP_TYPE_LENS, 4, g->types.lens, g->types.count);
-    add(w, HS_SNAP_TYPE_POOL, 1, g->types.pool, g->types.pool_len);
-    add(w, HS_SNAP_TEXTPOOL, 1, g->texts.data, g->texts.len);
-    add(w, HS_SNAP_SLOTS, 4, g->ix->x.slots, g->ix->x.cap);
+    if (w->fd >= 0) {
+        close(w->fd);
+        unlink(w->tmp);
+    }
+    hs_mfree(w->a, w->zeros);
+    hs_mfree(w->a, w->chunks);
+    hs_mfree(w->a, w);
+}
+
+int
+hs_snapshot_begin(hs_snapshot_writer **out, const hs_graph *g,
+                  const char *path, bool early, hs_error *err)
+{
+    static atomic_uint serial;
+    writer *w;
+    *out = NULL;
+    HS_RETURN_IF(!hs_graph_ensure_index(g), HS_ENOMEM, err, "out of memory");
+    w = hs_calloc(g->a, 1, sizeof(*w));
+    HS_RETURN_IF(!w, HS_ENOMEM, err, "out of memory");
+    w->a = g->a;
+    w->fd = -1;
+    if (snprintf(w->tmp, sizeof(w->tmp), "%s.tmp-%ld-%u", path,
+                 (long)getpid(), atomic_fetch_add(&serial, 1))
+        >= (int)sizeof(w->tmp)) {
+        free_writer(w);
+        return hs_error_set(err, HS_EINVAL, "path too long");
+    }
+    collect_early(w, g);
+    w->chunk_cap = chunk_bound(w, g);
+    w->pos = hs_snap_align(sizeof(hs_snap_header)
+                           + HS_SNAP_ID_END * sizeof(hs_snap_section)
+                           + w->chunk_cap * 8);
+    w->chunks = hs_calloc(g->a, (size_t)w->chunk_cap + 1, 8);
+    if (!w->chunks || !lay_out(w)) {
+        free_writer(w);
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        int rc = hs_error_set(err, HS_EIO, "cannot create %s: %s", path,
+                              strerror(errno));
+        free_writer(w);
+        return rc;
+    }
+    w->early_running = early
+                       && pthread_create(&w->early, NULL, run_early, w) == 0;
+    *out = w;
+    return HS_OK;
+}
+
+void
+hs_snapshot_abort(hs_snapshot_writer *w)
+{
+    if (!w) {
+        return;
+    }
+    if (w->early_running) {
+        pthread_join(w->early, NULL);
+    }
+    free_writer(w);
+}
+
+int
+hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
+                   const char *path, const hs_fingerprint *fp,
+                   uint32_t variant, unsigned threads, uint64_t *bytes,
+                   hs_error *err)
+{
+    int rc = HS_OK, e = 0;
+    if (w->early_running) {
+        pthread_join(w->early, NULL);
+        w->early_running = false;
+    }
+    if (!g->have_parents) {
+        hs_snapshot_abort(w);
+        return hs_error_set(err, HS_EINVAL, "an index needs the parents "
+                            "computed");
+    }
+    if (!g->children.off32 && !g->children.off64
+        && !(w->zeros = hs_calloc(g->a, (size_t)g->n + 1, 4))) {
+        hs_snapshot_abort(w);
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    collect_late(w, g);
+    if (!lay_out(w)) {
+        hs_snapshot_abort(w);
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    if (ftruncate(w->fd, (off_t)w->pos) != 0
+        || (e = write_body(w, hs_threads(threads))) != 0
+        || !write_head(w, fp, variant, g->a)) {
+        e = e ? e : errno;
+        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", path,
+                          strerror(e));
+    }
+    if (close(w->fd) != 0 && rc == 0) {
+        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", path,
+                          strerror(errno));
+    }
+    w->fd = -1;
+    if (rc == 0 && rename(w->tmp, path) != 0) {
+        rc = hs_error_set(err, HS_EIO, "cannot rename to %s: %s", path,
+                          strerror(errno));
+    }
+    if (rc < 0) {
+        unlink(w->tmp);
+    } else if (bytes) {
+        *bytes = w->pos;
+    }
+    free_writer(w);
+    return rc;
 }
 
 int
@@ -251,59 +423,9 @@ hs_snapshot_write_file(const hs_graph *g, const char *path,
                        const hs_fingerprint *fp, uint32_t variant,
                        unsigned threads, uint64_t *bytes, hs_error *err)
 {
-    static atomic_uint serial;
-    uint64_t meta[HS_META_COUNT];
-    char tmp[4096];
-    writer w;
-    uint32_t *zeros = NULL;
-    int rc = HS_OK, e;
+    hs_snapshot_writer *w;
     HS_RETURN_IF(!g->have_parents, HS_EINVAL, err,
                  "an index needs the parents computed");
-    HS_RETURN_IF(!hs_graph_ensure_index(g), HS_ENOMEM, err, "out of memory");
-    HS_RETURN_IF(snprintf(tmp, sizeof(tmp), "%s.tmp-%ld-%u", path,
-                          (long)getpid(), atomic_fetch_add(&serial, 1))
-                 >= (int)sizeof(tmp), HS_EINVAL, err, "path too long");
-    memset(&w, 0, sizeof(w));
-    if (!g->children.off32 && !g->children.off64) {
-        zeros = hs_calloc(g->a, (size_t)g->n + 1, sizeof(*zeros));
-        HS_RETURN_IF(!zeros, HS_ENOMEM, err, "out of memory");
-    }
-    fill_meta(g, meta);
-    collect(&w, g, meta, zeros);
-    if (!lay_out(&w)
-        || !(w.chunks = hs_calloc(g->a, (size_t)w.nchunks + 1, 8))) {
-        hs_mfree(g->a, zeros);
-        return hs_error_set(err, HS_ENOMEM, "out of memory");
-    }
-    w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (w.fd < 0) {
-        rc = hs_error_set(err, HS_EIO, "cannot create %s: %s", path,
-                          strerror(errno));
-        goto out;
-    }
-    if (ftruncate(w.fd, (off_t)w.file_bytes) != 0
-        || (e = write_body(&w, hs_threads(threads))) != 0
-        || !write_head(&w, fp, variant, g->a)) {
-        e = errno;
-        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", path,
-                          strerror(atomic_load(&w.error) ? atomic_load(&w.error)
-                                                        : e));
-    }
-    if (close(w.fd) != 0 && rc == 0) {
-        rc = hs_error_set(err, HS_EIO, "cannot write %s: %s", path,
-                          strerror(errno));
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rc = hs_error_set(err, HS_EIO, "cannot rename to %s: %s", path,
-                          strerror(errno));
-    }
-    if (rc < 0) {
-        unlink(tmp);
-    } else if (bytes) {
-        *bytes = w.file_bytes;
-    }
-out:
-    hs_mfree(g->a, zeros);
-    hs_mfree(g->a, w.chunks);
-    return rc;
+    HS_TRY(hs_snapshot_begin(&w, g, path, false, err));
+    return hs_snapshot_finish(w, g, path, fp, variant, threads, bytes, err);
 }

@@ -15,4 +15,10 @@
 hs_graph *hs_graph_read(const char *path, const hs_load_options *opts,
                         hs_error *err);
 
+/* The rest of hs_graph_load on a graph hs_graph_read made at time t0
+ * (hs_seconds): the passes opts asks for, and the load's timings.
+ * Returns HS_OK or the error (err set); g is the caller's either way. */
+int hs_graph_load_passes(hs_graph *g, const hs_load_options *opts, double t0,
+                         hs_error *err);
+
 #endif

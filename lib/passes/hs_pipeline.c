@@ -18,22 +18,12 @@ hs_load_options_init(hs_load_options *opts)
     memset(opts, 0, sizeof(*opts));
 }
 
-hs_graph *
-hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
+int
+hs_graph_load_passes(hs_graph *g, const hs_load_options *opts, double t0,
+                     hs_error *err)
 {
-    hs_load_options defaults;
-    hs_graph *g;
-    double t0 = hs_seconds(), t1;
+    double t1 = hs_seconds();
     int rc = HS_OK;
-    if (!opts) {
-        hs_load_options_init(&defaults);
-        opts = &defaults;
-    }
-    g = hs_graph_read(path, opts, err);
-    if (!g) {
-        return NULL;
-    }
-    t1 = hs_seconds();
     if (!(opts->flags & HS_LOAD_NO_COLLAPSE)) {
         rc = hs_graph_collapse_instance_dicts(g, NULL, err);
     }
@@ -42,11 +32,25 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
     }
     /* No stats to update: hs_graph_read counted them, collapse recounts
      * what it changes, and parents change no count. */
-    if (rc < 0) {
+    g->stats.passes_seconds = hs_seconds() - t1;
+    g->stats.load_seconds = hs_seconds() - t0;
+    return rc;
+}
+
+hs_graph *
+hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
+{
+    hs_load_options defaults;
+    hs_graph *g;
+    double t0 = hs_seconds();
+    if (!opts) {
+        hs_load_options_init(&defaults);
+        opts = &defaults;
+    }
+    g = hs_graph_read(path, opts, err);
+    if (g && hs_graph_load_passes(g, opts, t0, err) < 0) {
         hs_graph_free(g);
         return NULL;
     }
-    g->stats.passes_seconds = hs_seconds() - t1;
-    g->stats.load_seconds = hs_seconds() - t0;
     return g;
 }
