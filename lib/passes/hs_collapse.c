@@ -54,11 +54,12 @@ is_owner(const hs_graph *g, const collapse_ctx *cx, uint32_t id)
     return g->type[id] != cx->t_dict && cx->link[id] != HS_NO_NODE;
 }
 
+/* A dict that could be merged, links aside (checked in file order by
+ * pair_up). */
 static bool
-usable(const hs_graph *g, const collapse_ctx *cx, uint32_t id, uint32_t type)
+is_dict(const hs_graph *g, const collapse_ctx *cx, uint32_t id)
 {
-    return !(g->flags[id] & HS_ABSENT) && g->type[id] == type
-           && cx->link[id] == HS_NO_NODE;
+    return !(g->flags[id] & HS_ABSENT) && g->type[id] == cx->t_dict;
 }
 
 static bool
@@ -67,7 +68,8 @@ has_type(const hs_graph *g, uint32_t id, uint32_t type)
     return !(g->flags[id] & HS_ABSENT) && g->type[id] == type;
 }
 
-/* Decides whether r owns a dict to merge. */
+/* Decides whether r would own a dict to merge, if that dict is not
+ * merged into an earlier owner already. */
 static bool
 match(const hs_graph *g, const collapse_ctx *cx, uint32_t r, uint32_t *dict)
 {
@@ -76,17 +78,17 @@ match(const hs_graph *g, const collapse_ctx *cx, uint32_t r, uint32_t *dict)
     hs_csr_range(&g->children, r, &b, &e);
     if (g->type[r] == cx->t_module && e - b == 1) {
         *dict = t[b];
-        return *dict != r && usable(g, cx, *dict, cx->t_dict);
+        return *dict != r && is_dict(g, cx, *dict);
     }
     if (e - b != 2) {
         return false;
     }
-    if (usable(g, cx, t[b], cx->t_dict) && has_type(g, t[b + 1], cx->t_type)) {
+    if (is_dict(g, cx, t[b]) && has_type(g, t[b + 1], cx->t_type)) {
         *dict = t[b];
         return *dict != r;
     }
     if (g->type[r] == cx->t_instance && has_type(g, t[b], cx->t_classobj)
-        && usable(g, cx, t[b + 1], cx->t_dict)) {
+        && is_dict(g, cx, t[b + 1])) {
         *dict = t[b + 1];
         return *dict != r;
     }
@@ -166,32 +168,85 @@ retype_old_style(hs_graph *g, uint32_t r, uint32_t classobj)
     return HS_OK;
 }
 
-/* The first pass: pairs decided in file order, sizes and types updated. */
+/* Fewer nodes than this are handled on one thread. */
+#define PARALLEL_NODES (1u << 20)
+
+/* Owner candidates of one range of nodes: pairs owner, dict, in order. */
+typedef struct candidates {
+    uint32_t *v;
+    size_t len, alloc;
+} candidates;
+
+typedef struct find_job {
+    const hs_graph *g;
+    const collapse_ctx *cx;
+    candidates part[HS_MAX_THREADS];
+} find_job;
+
 static int
-pair_up(hs_graph *g, collapse_ctx *cx, uint64_t *collapsed)
+find_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
-    for (uint32_t r = 0; r < g->n; r++) {
-        uint32_t dict, cls;
-        if ((g->flags[r] & HS_ABSENT) || cx->skip[g->type[r]]
-            || !match(g, cx, r, &dict)) {
+    find_job *j = ctx;
+    const hs_graph *g = j->g;
+    candidates *c = &j->part[part];
+    for (uint64_t i = lo; i < hi; i++) {
+        uint32_t r = (uint32_t)i, dict;
+        if ((g->flags[r] & HS_ABSENT) || j->cx->skip[g->type[r]]
+            || !match(g, j->cx, r, &dict)) {
             continue;
         }
-        cx->link[dict] = r;
-        cx->link[r] = dict;
-        HS_TRY(hs_graph_set_size(g, r, hs_size_of(g, r) + hs_size_of(g, dict)));
-        cls = kept_class(g, r, dict);
-        if (g->type[r] == cx->t_instance && cls != HS_NO_NODE
-            && g->type[cls] == cx->t_classobj) {
-            HS_TRY(retype_old_style(g, r, cls));
+        if (c->len + 2 > c->alloc) {
+            HS_TRY(HS_GROW(g->a, c->v, c->len + 2, c->alloc));
         }
-        hs_set_layout(g, r, hs_layout_of(g, dict));
-        (*collapsed)++;
+        c->v[c->len++] = r;
+        c->v[c->len++] = dict;
     }
     return HS_OK;
 }
 
-/* Fewer nodes than this are handled on one thread. */
-#define PARALLEL_NODES (1u << 20)
+static int
+pair(hs_graph *g, collapse_ctx *cx, uint32_t r, uint32_t dict)
+{
+    uint32_t cls;
+    cx->link[dict] = r;
+    cx->link[r] = dict;
+    HS_TRY(hs_graph_set_size(g, r, hs_size_of(g, r) + hs_size_of(g, dict)));
+    cls = kept_class(g, r, dict);
+    if (g->type[r] == cx->t_instance && cls != HS_NO_NODE
+        && g->type[cls] == cx->t_classobj) {
+        HS_TRY(retype_old_style(g, r, cls));
+    }
+    hs_set_layout(g, r, hs_layout_of(g, dict));
+    return HS_OK;
+}
+
+/* The first pass: owners and their dicts found on the graph's threads,
+ * then paired in file order (a dict already merged into an earlier owner
+ * is not merged again), sizes and types updated. */
+static int
+pair_up(hs_graph *g, collapse_ctx *cx, uint64_t *collapsed)
+{
+    find_job j;
+    unsigned parts;
+    int rc;
+    memset(&j, 0, sizeof(j));
+    j.g = g;
+    j.cx = cx;
+    rc = hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES,
+                            find_range, &j, &parts);
+    for (unsigned p = 0; p < parts; p++) {
+        const candidates *c = &j.part[p];
+        for (size_t k = 0; rc == 0 && k < c->len; k += 2) {
+            if (cx->link[c->v[k + 1]] == HS_NO_NODE) {
+                rc = pair(g, cx, c->v[k], c->v[k + 1]);
+                (*collapsed)++;
+            }
+        }
+        hs_mfree(g->a, c->v);
+    }
+    return rc;
+}
+
 
 static int
 drop_dicts(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
