@@ -40,18 +40,14 @@ enum { AHEAD = 64, AHEAD2 = 24 };
  * the same slot, so one thread sees both, in id order: the first still
  * wins, as in meliae (and if the first was deferred, the second finds no
  * free slot either and is deferred after it). Which range each record
- * goes to is sorted out first, by threads each taking a share of the
- * records and appending ids to one list per range (in id order, as the
- * shares are in order): when every thread instead walked all the records
- * and skipped the others' half, the unpredictable skip cost as much as
- * the inserts saved. Within a range, records are handled in batches so
- * that their slots, then the addresses of the slots' occupants, can be
- * prefetched together. */
-typedef struct id_list {
-    uint32_t *v;
-    size_t len, alloc;
-} id_list;
-
+ * goes to is sorted out first, into one bitmap of records per range (a
+ * bit per record: threads fill it for their share of the records, whole
+ * words each), so each thread then visits its own records in id order:
+ * when every thread instead walked all the records and skipped the
+ * others', the unpredictable skip cost as much as the inserts saved.
+ * Within a range, records are handled in batches so that their slots,
+ * then the addresses of the slots' occupants, can be prefetched
+ * together. */
 typedef struct index_job {
     hs_graph *g;
     uint64_t lo, hi;          /* slot range */
@@ -59,10 +55,10 @@ typedef struct index_job {
     uint64_t dups, inserted;
     const hs_allocator *a;
     int rc;
-    /* Per share of the records: the ids whose probe starts in this range
-     * (used when there are several ranges). */
-    id_list ids[HS_MAX_THREADS];
-    unsigned shares;
+    /* With several ranges: bit i is set when record i's probe starts in
+     * this range. */
+    uint64_t *mine;
+    unsigned ranges;
 } index_job;
 
 enum { BATCH = 32 };
@@ -132,19 +128,17 @@ run_index(void *ctx, unsigned part)
 {
     index_job *job = (index_job *)ctx + part;
     const hs_graph *g = job->g;
+    uint64_t words = ((uint64_t)g->n + 63) / 64;
     uint32_t ids[BATCH];
     uint64_t homes[BATCH];
     unsigned k = 0;
-    if (job->shares == 0) { /* one range: every record */
-        for (uint32_t i = 0; i < g->n && job->rc == 0; i++) {
-            add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]),
-                         ids, homes, &k);
-        }
+    for (uint32_t i = 0; !job->mine && i < g->n && job->rc == 0; i++) {
+        add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]), ids,
+                     homes, &k);
     }
-    for (unsigned sh = 0; sh < job->shares; sh++) {
-        const id_list *l = &job->ids[sh];
-        for (size_t j = 0; j < l->len && job->rc == 0; j++) {
-            uint32_t i = l->v[j];
+    for (uint64_t w = 0; job->mine && w < words && job->rc == 0; w++) {
+        for (uint64_t bits = job->mine[w]; bits; bits &= bits - 1) {
+            uint32_t i = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
             add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]),
                          ids, homes, &k);
         }
@@ -153,22 +147,19 @@ run_index(void *ctx, unsigned part)
     return job->rc;
 }
 
-/* Sorts a share of the records into the lists of the ranges their probes
- * start in. */
+/* Sets, for the records of bitmap words [lo, hi), the bit of the range
+ * their probes start in. */
 static int
-sort_share(void *ctx, unsigned share, uint64_t lo, uint64_t hi)
+sort_words(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
     index_job *jobs = ctx;
     const hs_graph *g = jobs[0].g;
-    unsigned ranges = jobs[0].shares;
+    unsigned ranges = jobs[0].ranges;
     uint64_t step = jobs[1].lo;
-    for (uint64_t i = lo; i < hi; i++) {
+    (void)part;
+    for (uint64_t i = lo * 64; i < hi * 64 && i < g->n; i++) {
         uint64_t r = hs_addrindex_home(&g->ix->x, g->addr[i]) / step;
-        id_list *l = &jobs[r < ranges ? r : ranges - 1].ids[share];
-        if (l->len == l->alloc) {
-            HS_TRY(HS_GROW(jobs[0].a, l->v, l->len + 1, l->alloc));
-        }
-        l->v[l->len++] = (uint32_t)i;
+        jobs[r < ranges ? r : ranges - 1].mine[i / 64] |= 1ull << (i % 64);
     }
     return HS_OK;
 }
@@ -194,11 +185,16 @@ index_records(hs_scan *s, unsigned threads)
         jobs[t].lo = cap / threads * t;
         jobs[t].hi = t + 1 == threads ? cap : cap / threads * (t + 1);
     }
-    if (threads > 1) {
-        for (unsigned t = 0; t < threads; t++) {
-            jobs[t].shares = threads;
+    for (unsigned t = 0; threads > 1 && t < threads && rc == 0; t++) {
+        jobs[t].ranges = threads;
+        jobs[t].mine = hs_calloc(&s->alloc, ((size_t)g->n + 63) / 64, 8);
+        if (!jobs[t].mine) {
+            rc = HS_ENOMEM;
         }
-        rc = hs_parallel_ranges(threads, g->n, 0, sort_share, jobs, NULL);
+    }
+    if (rc == 0 && threads > 1) {
+        hs_parallel_ranges(threads, ((uint64_t)g->n + 63) / 64, 0, sort_words,
+                           jobs, NULL);
     }
     if (rc == 0) {
         hs_parallel_for(threads, run_index, jobs); /* errors: jobs[t].rc */
@@ -219,9 +215,7 @@ index_records(hs_scan *s, unsigned threads)
             }
         }
         hs_mfree(&s->alloc, jobs[t].deferred.v);
-        for (unsigned sh = 0; sh < jobs[t].shares; sh++) {
-            hs_mfree(&s->alloc, jobs[t].ids[sh].v);
-        }
+        hs_mfree(&s->alloc, jobs[t].mine);
     }
     return rc;
 }
