@@ -303,6 +303,31 @@ start_index(const hs_graph *g, const char *dump, const hs_load_options *opts,
     return NULL;
 }
 
+/* Between collapse and parents: the sections collapse settled go out
+ * while parents are computed. */
+typedef struct settle_ctx {
+    hs_snapshot_writer **w;
+    hs_index_report *r;
+} settle_ctx;
+
+static void
+settle_index(void *ctx, hs_graph *g)
+{
+    settle_ctx *sc = ctx;
+    hs_error e;
+    double t0 = hs_seconds();
+    hs_error_clear(&e);
+    if (!*sc->w) {
+        return;
+    }
+    if (hs_snapshot_settled(*sc->w, g, &e) < 0) {
+        *sc->w = NULL; /* aborted */
+        write_failed(sc->r, &e);
+        return;
+    }
+    sc->r->write_seconds += hs_seconds() - t0;
+}
+
 /* Writes the rest of the index once the passes are done. */
 static void
 finish_index(hs_snapshot_writer *w, hs_graph *g, const hs_load_options *opts,
@@ -355,6 +380,7 @@ hs_graph_open(const char *path, const hs_load_options *opts,
     hs_fingerprint fp;
     hs_graph *g = NULL;
     hs_snapshot_writer *w = NULL;
+    settle_ctx sc;
     double t0;
     char ipath[sizeof(report->path)];
     hs_index_report *r = report ? report : &scratch;
@@ -391,7 +417,8 @@ hs_graph_open(const char *path, const hs_load_options *opts,
     if (worth_writing(g, flags, oc.warnings, r)) {
         w = start_index(g, path, opts, r);
     }
-    if (hs_graph_load_passes(g, &mine, t0, err) < 0) {
+    sc = (settle_ctx){&w, r};
+    if (hs_graph_load_passes(g, &mine, t0, settle_index, &sc, err) < 0) {
         hs_snapshot_abort(w);
         hs_graph_free(g);
         return NULL;

@@ -57,8 +57,10 @@ struct hs_snapshot_writer {
     bool split;               /* one thread writes, the others checksum */
     atomic_uint_fast64_t next_write, next_sum;
     atomic_int error;         /* errno of the first failed write */
-    pthread_t early;          /* writing the early sections */
-    bool early_running;
+    bool background;          /* write early sections on a thread */
+    pthread_t bg;             /* that thread */
+    bool bg_running;
+    bool settled;             /* collapse's sections are laid out */
     unsigned threads;
 };
 
@@ -110,22 +112,29 @@ collect_early(writer *w, const hs_graph *g)
     add(w, HS_SNAP_SLOTS, 4, g->ix->x.slots, g->ix->x.cap);
 }
 
-/* The others, once the passes are done. */
+/* Those collapse settles, once it ran: parents never change them. */
 static void
-collect_late(writer *w, const hs_graph *g)
+collect_settled(writer *w, const hs_graph *g)
 {
     uint64_t n = g->n;
-    fill_meta(g, w->meta);
-    add(w, HS_SNAP_META, 8, w->meta, HS_META_COUNT);
     add(w, HS_SNAP_TYPE, 4, g->type, n);
     add(w, HS_SNAP_SIZE, 4, g->size, n);
     add(w, HS_SNAP_FLAGS, 1, g->flags, n);
     add(w, HS_SNAP_WSIZE_IDS, 4, g->wide_size.ids, g->wide_size.len);
     add(w, HS_SNAP_WSIZE_VALS, 8, g->wide_size.vals, g->wide_size.len);
     add_csr(w, &g->children, HS_SNAP_CH_OFF, HS_SNAP_CH_TARGETS, n, w->zeros);
-    add_csr(w, &g->parents, HS_SNAP_PA_OFF, HS_SNAP_PA_TARGETS, n, w->zeros);
     add(w, HS_SNAP_TYPE_LENS, 4, g->types.lens, g->types.count);
     add(w, HS_SNAP_TYPE_POOL, 1, g->types.pool, g->types.pool_len);
+}
+
+/* The last ones, once the passes are done. */
+static void
+collect_late(writer *w, const hs_graph *g)
+{
+    fill_meta(g, w->meta);
+    add(w, HS_SNAP_META, 8, w->meta, HS_META_COUNT);
+    add_csr(w, &g->parents, HS_SNAP_PA_OFF, HS_SNAP_PA_TARGETS, g->n,
+            w->zeros);
 }
 
 /* Chunks of the early sections plus at most how many the late ones can
@@ -257,10 +266,27 @@ write_body(writer *w, unsigned threads)
 }
 
 static void *
-run_early(void *arg)
+run_background(void *arg)
 {
     write_body(arg, 1);
     return NULL;
+}
+
+/* Writes what is laid out so far on a thread of its own, if w may. */
+static void
+start_background(writer *w)
+{
+    w->bg_running = w->background
+                    && pthread_create(&w->bg, NULL, run_background, w) == 0;
+}
+
+static void
+join_background(writer *w)
+{
+    if (w->bg_running) {
+        pthread_join(w->bg, NULL);
+        w->bg_running = false;
+    }
 }
 
 /* The header, section table and chunk table, checksummed, at offset 0. */
@@ -349,8 +375,8 @@ hs_snapshot_begin(hs_snapshot_writer **out, const hs_graph *g,
         free_writer(w);
         return rc;
     }
-    w->early_running = early
-                       && pthread_create(&w->early, NULL, run_early, w) == 0;
+    w->background = early;
+    start_background(w);
     *out = w;
     return HS_OK;
 }
@@ -361,10 +387,44 @@ hs_snapshot_abort(hs_snapshot_writer *w)
     if (!w) {
         return;
     }
-    if (w->early_running) {
-        pthread_join(w->early, NULL);
-    }
+    join_background(w);
     free_writer(w);
+}
+
+/* The zeros standing for the offsets of a graph without edges. */
+static bool
+need_zeros(writer *w, const hs_graph *g)
+{
+    if (w->zeros || g->children.off32 || g->children.off64) {
+        return true;
+    }
+    w->zeros = hs_calloc(g->a, (size_t)g->n + 1, 4);
+    return w->zeros != NULL;
+}
+
+static int
+settle(writer *w, const hs_graph *g, hs_error *err)
+{
+    join_background(w);
+    if (!need_zeros(w, g)) {
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    collect_settled(w, g);
+    w->settled = true;
+    HS_RETURN_IF(!lay_out(w), HS_ENOMEM, err, "out of memory");
+    return HS_OK;
+}
+
+int
+hs_snapshot_settled(hs_snapshot_writer *w, const hs_graph *g, hs_error *err)
+{
+    int rc = settle(w, g, err);
+    if (rc < 0) {
+        hs_snapshot_abort(w);
+        return rc;
+    }
+    start_background(w);
+    return HS_OK;
 }
 
 int
@@ -374,19 +434,15 @@ hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
                    hs_error *err)
 {
     int rc = HS_OK, e = 0;
-    if (w->early_running) {
-        pthread_join(w->early, NULL);
-        w->early_running = false;
-    }
+    join_background(w);
     if (!g->have_parents) {
         hs_snapshot_abort(w);
         return hs_error_set(err, HS_EINVAL, "an index needs the parents "
                             "computed");
     }
-    if (!g->children.off32 && !g->children.off64
-        && !(w->zeros = hs_calloc(g->a, (size_t)g->n + 1, 4))) {
+    if (!w->settled && (rc = settle(w, g, err)) < 0) {
         hs_snapshot_abort(w);
-        return hs_error_set(err, HS_ENOMEM, "out of memory");
+        return rc;
     }
     collect_late(w, g);
     if (!lay_out(w)) {

@@ -26,18 +26,23 @@ int hs_snapshot_write_file(const hs_graph *g, const char *path,
                            const hs_fingerprint *fp, uint32_t variant,
                            unsigned threads, uint64_t *bytes, hs_error *err);
 
-/* The same in two steps, for a load with threads to spare (see the NOTE
- * in hs_snapshot.c): hs_snapshot_begin, as soon as g is read and before
- * its passes, creates the temporary file and, when `early`, starts a
- * thread writing the sections the passes never change; the caller must
- * not change those (addresses, lens, texts, the address index) until
- * hs_snapshot_finish, which writes the rest once the passes are done,
- * renames the file into place and frees w, or hs_snapshot_abort, which
- * drops the file and frees w. */
+/* The same in steps, for a load with threads to spare (see the NOTE in
+ * hs_snapshot.c). hs_snapshot_begin, as soon as g is read and before its
+ * passes, creates the temporary file and, when `early`, starts a thread
+ * writing the sections the passes never change (addresses, lens, texts,
+ * the address index: the caller must not change them until the end).
+ * hs_snapshot_settled (optional), once collapse ran, does the same for
+ * the sections collapse settles (types, sizes, flags, children: not to
+ * be changed either). hs_snapshot_finish, once the passes are done,
+ * writes the rest, renames the file into place and frees w;
+ * hs_snapshot_abort drops the file and frees w. A failing
+ * hs_snapshot_settled has aborted w. */
 typedef struct hs_snapshot_writer hs_snapshot_writer;
 
 int hs_snapshot_begin(hs_snapshot_writer **w, const hs_graph *g,
                       const char *path, bool early, hs_error *err);
+int hs_snapshot_settled(hs_snapshot_writer *w, const hs_graph *g,
+                        hs_error *err);
 int hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
                        const char *path, const hs_fingerprint *fp,
                        uint32_t variant, unsigned threads, uint64_t *bytes,

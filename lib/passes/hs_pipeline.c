@@ -20,12 +20,15 @@ hs_load_options_init(hs_load_options *opts)
 
 int
 hs_graph_load_passes(hs_graph *g, const hs_load_options *opts, double t0,
-                     hs_error *err)
+                     hs_after_collapse between, void *ctx, hs_error *err)
 {
     double t1 = hs_seconds();
     int rc = HS_OK;
     if (!(opts->flags & HS_LOAD_NO_COLLAPSE)) {
         rc = hs_graph_collapse_instance_dicts(g, NULL, err);
+    }
+    if (rc == 0 && between) {
+        between(ctx, g);
     }
     if (rc == 0 && !(opts->flags & HS_LOAD_NO_PARENTS)) {
         rc = hs_graph_compute_parents(g, err);
@@ -48,7 +51,7 @@ hs_graph_load(const char *path, const hs_load_options *opts, hs_error *err)
         opts = &defaults;
     }
     g = hs_graph_read(path, opts, err);
-    if (g && hs_graph_load_passes(g, opts, t0, err) < 0) {
+    if (g && hs_graph_load_passes(g, opts, t0, NULL, NULL, err) < 0) {
         hs_graph_free(g);
         return NULL;
     }
