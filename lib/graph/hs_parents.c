@@ -1,17 +1,17 @@
 /*
  * hs_parents.c - referrers: the reverse edges (meliae's compute_parents).
  *
- * Two passes over the children in id (file) order: count, then fill. A
- * node that refers to the same child twice becomes its parent once, and
- * parents come out in order of first reference: the "last parent" array
+ * A node that refers to the same child twice becomes its parent once, and
+ * parents come out in order of first reference: a "last parent" array
  * remembers which node last claimed each child. Phantom children (dangling
  * refs) get no parents; no cap is applied (FORMAT.md §4.3).
  *
- * Both passes run on the graph's threads, each owning a range of child
- * ids: every thread reads all the edges in order but only counts, and
- * writes the parents of, its own children, so no two threads write the
- * same byte and each child's parents keep their order. The edges are
- * read sequentially; the writes, which miss the cache, are what is split.
+ * Three steps, each on the graph's threads, each thread owning a range of
+ * child ids (so no two write the same byte): count each child's parents,
+ * walking every edge in order; turn the counts into the offsets where
+ * each child's parents end; walk the edges again backwards, filing each
+ * parent just before its child's cursor, which leaves every cursor at
+ * the start of its child's parents and the parents in order.
  */
 #include "hs_graph_internal.h"
 
@@ -26,23 +26,35 @@
 
 typedef struct walk_job {
     const hs_graph *g;
-    uint32_t *last;       /* per child: the last parent that claimed it */
-    uint32_t *counts;     /* counting: parents per child */
-    hs_csr *out;          /* filling: the parents CSR, offsets as cursors */
-    uint32_t lo, hi;      /* per part: its children (set by run_walk) */
+    uint32_t *last;              /* per child: the last parent to claim it */
+    uint32_t *counts;            /* per child: its parents */
+    hs_csr *out;                 /* the parents CSR being built */
     unsigned parts;
+    uint32_t lo[HS_MAX_THREADS + 1]; /* part p owns children [lo[p], lo[p+1]) */
+    uint64_t sum[HS_MAX_THREADS];    /* parents of part p's children */
 } walk_job;
 
-/* Visits every (parent, child) pair with child in [lo, hi) once, in
- * order; count or fill. */
-static void
-walk(const walk_job *j, uint32_t lo, uint32_t hi)
+/* Whether u becomes (again) a parent of c, a child in [lo, hi). */
+static inline bool
+claim(const hs_graph *g, uint32_t *last, uint32_t lo, uint32_t hi,
+      uint32_t c, uint32_t u)
 {
+    if (c < lo || c >= hi || last[c] == u || (g->flags[c] & HS_ABSENT)) {
+        return false;
+    }
+    last[c] = u;
+    return true;
+}
+
+static int
+count_part(void *ctx, unsigned part)
+{
+    walk_job *j = ctx;
     const hs_graph *g = j->g;
     const hs_csr *ch = &g->children;
-    uint32_t *last = j->last;
-    hs_csr *out = j->out;
-    memset(last + lo, 0xff, (size_t)(hi - lo) * sizeof(*last));
+    uint32_t lo = j->lo[part], hi = j->lo[part + 1];
+    uint64_t sum = 0;
+    memset(j->last + lo, 0xff, (size_t)(hi - lo) * sizeof(*j->last));
     for (uint32_t u = 0; u < g->n; u++) {
         uint64_t b, e;
         if (!hs_live(g, u)) {
@@ -51,81 +63,154 @@ walk(const walk_job *j, uint32_t lo, uint32_t hi)
         hs_csr_range(ch, u, &b, &e);
         for (uint64_t k = b; k < e; k++) {
             uint32_t c = ch->targets[k];
-            if (c < lo || c >= hi || last[c] == u
-                || (g->flags[c] & HS_ABSENT)) {
-                continue;
-            }
-            last[c] = u;
-            if (j->counts) {
+            if (claim(g, j->last, lo, hi, c, u)) {
                 j->counts[c]++;
-            } else if (out->off32) {
-                out->targets[out->off32[c]++] = u;
-            } else {
-                out->targets[out->off64[c]++] = u;
+                sum++;
             }
         }
     }
+    j->sum[part] = sum;
+    return HS_OK;
+}
+
+/* Part p's children's end offsets: its counts summed on from the parents
+ * of the children before its range. */
+static int
+offsets_part(void *ctx, unsigned part)
+{
+    walk_job *j = ctx;
+    uint64_t end = 0;
+    for (unsigned q = 0; q < part; q++) {
+        end += j->sum[q];
+    }
+    for (uint32_t c = j->lo[part]; c < j->lo[part + 1]; c++) {
+        end += j->counts[c];
+        if (j->out->off32) {
+            j->out->off32[c] = (uint32_t)end;
+        } else {
+            j->out->off64[c] = end;
+        }
+    }
+    return HS_OK;
 }
 
 static int
-run_walk(void *ctx, unsigned part)
+fill_part(void *ctx, unsigned part)
 {
-    const walk_job *j = ctx;
-    uint64_t n = j->g->n;
-    walk(j, (uint32_t)(n * part / j->parts),
-         (uint32_t)(n * (part + 1) / j->parts));
+    walk_job *j = ctx;
+    const hs_graph *g = j->g;
+    const hs_csr *ch = &g->children;
+    hs_csr *out = j->out;
+    uint32_t lo = j->lo[part], hi = j->lo[part + 1];
+    memset(j->last + lo, 0xff, (size_t)(hi - lo) * sizeof(*j->last));
+    for (uint32_t u = g->n; u-- > 0;) {
+        uint64_t b, e;
+        if (!hs_live(g, u)) {
+            continue;
+        }
+        hs_csr_range(ch, u, &b, &e);
+        for (uint64_t k = b; k < e; k++) {
+            uint32_t c = ch->targets[k];
+            if (!claim(g, j->last, lo, hi, c, u)) {
+                continue;
+            }
+            if (out->off32) {
+                out->targets[--out->off32[c]] = u;
+            } else {
+                out->targets[--out->off64[c]] = u;
+            }
+        }
+    }
     return HS_OK;
+}
+
+/* The end offset of child c's parents. */
+static uint64_t
+end_of(const hs_csr *p, uint32_t c)
+{
+    return p->off32 ? p->off32[c] : p->off64[c];
+}
+
+/* Cuts the children into j->parts ranges: equal ones to count, then (end
+ * offsets known) ranges with about equal numbers of parents to fill. */
+static void
+cut_ranges(walk_job *j, uint32_t n, uint64_t total)
+{
+    j->lo[0] = 0;
+    for (unsigned p = 1; p < j->parts; p++) {
+        uint32_t a = 0, b = n;
+        if (!total) {
+            j->lo[p] = (uint32_t)((uint64_t)n * p / j->parts);
+            continue;
+        }
+        while (a < b) { /* the first child ending past the share */
+            uint32_t mid = a + (b - a) / 2;
+            if (end_of(j->out, mid) < total / j->parts * p) {
+                a = mid + 1;
+            } else {
+                b = mid;
+            }
+        }
+        j->lo[p] = a;
+    }
+    j->lo[j->parts] = n;
 }
 
 int
 hs_graph_compute_parents(hs_graph *g, hs_error *err)
 {
-    uint32_t *counts, *last;
+    walk_job j;
     uint64_t total = 0;
-    walk_job job;
     hs_csr p;
-    int rc;
     if (g->have_parents) {
         return HS_OK;
     }
     hs_csr_release(&g->parents, g->a);
-    counts = hs_calloc(g->a, (size_t)g->n + 1, sizeof(*counts));
-    last = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*last));
-    if (!counts || !last) {
-        hs_mfree(g->a, counts);
-        hs_mfree(g->a, last);
+    memset(&j, 0, sizeof(j));
+    memset(&p, 0, sizeof(p));
+    j.g = g;
+    j.out = &p;
+    j.parts = g->children.nedges >= PARALLEL_EDGES ? hs_graph_threads(g) : 1;
+    j.counts = hs_calloc(g->a, (size_t)g->n + 1, sizeof(*j.counts));
+    j.last = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*j.last));
+    if (!j.counts || !j.last) {
+        hs_mfree(g->a, j.counts);
+        hs_mfree(g->a, j.last);
         return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
     }
-    job = (walk_job){.g = g, .last = last, .counts = counts, .parts = 1};
-    if (g->children.nedges >= PARALLEL_EDGES) {
-        job.parts = hs_graph_threads(g);
+    cut_ranges(&j, g->n, 0);
+    hs_parallel_for(j.parts, count_part, &j);
+    for (unsigned t = 0; t < j.parts; t++) {
+        total += j.sum[t];
     }
-    hs_parallel_for(job.parts, run_walk, &job);
-    for (uint32_t i = 0; i < g->n; i++) {
-        total += counts[i];
-    }
-    rc = hs_csr_from_counts(&p, g->a, counts, g->n, total, NULL);
-    if (rc < 0) {
-        hs_mfree(g->a, last);
-        return hs_error_set(err, rc, "out of memory for parents");
-    }
-    /* Fill using the offsets as cursors, then shift them back. */
-    job.counts = NULL;
-    job.out = &p;
-    hs_parallel_for(job.parts, run_walk, &job);
-    hs_mfree(g->a, last);
-    for (uint32_t i = g->n; i > 0; i--) {
-        if (p.off32) {
-            p.off32[i] = p.off32[i - 1];
-        } else {
-            p.off64[i] = p.off64[i - 1];
-        }
-    }
-    if (p.off32) {
-        p.off32[0] = 0;
+    /* The offsets: in place over the counts when they fit 32 bits. */
+    p.n = g->n;
+    p.nedges = total;
+    p.targets = hs_malloc(g->a, (size_t)(total ? total : 1) * 4);
+    if (total <= UINT32_MAX) {
+        p.off32 = j.counts;
     } else {
-        p.off64[0] = 0;
+        p.off64 = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*p.off64));
     }
+    if (!p.targets || (!p.off32 && !p.off64)) {
+        hs_mfree(g->a, p.targets);
+        hs_mfree(g->a, p.off64);
+        hs_mfree(g->a, j.counts);
+        hs_mfree(g->a, j.last);
+        return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
+    }
+    hs_parallel_for(j.parts, offsets_part, &j);
+    if (p.off64) {
+        p.off64[g->n] = total;
+        hs_mfree(g->a, j.counts);
+    } else {
+        p.off32[g->n] = (uint32_t)total;
+    }
+    j.counts = NULL;
+    /* Filling takes time by parents, not by children: cut again. */
+    cut_ranges(&j, g->n, total);
+    hs_parallel_for(j.parts, fill_part, &j);
+    hs_mfree(g->a, j.last);
     g->parents = p;
     g->have_parents = true;
     return HS_OK;
