@@ -2,8 +2,9 @@
  * hs_rebuild.c - building a new children CSR from per-node callbacks.
  *
  * Count, allocate once, fill. Both loops are split into ranges of nodes
- * run on the graph's threads: the callbacks only read the old edges and
- * write their own nodes' counts or slots, so ranges never share a byte.
+ * (with about equal old edges) run on the graph's threads: the callbacks
+ * only read the old edges and write their own nodes' counts or slots, so
+ * ranges never share a byte.
  */
 #include "hs_rebuild.h"
 
@@ -51,6 +52,30 @@ fill_range(void *ctx, unsigned part)
     return HS_OK;
 }
 
+/* Where part `part` of `parts` starts: the ranges hold about equal
+ * numbers of old edges (the callbacks' work goes by edges, and edges
+ * bunch up in parts of a dump), and at least equal nodes when there are
+ * no edges. */
+static uint32_t
+cut(const hs_graph *g, unsigned part, unsigned parts)
+{
+    const hs_csr *c = &g->children;
+    uint64_t goal = c->nedges / parts * part;
+    uint32_t a = 0, b = g->n;
+    if (!c->off32 && !c->off64) {
+        return (uint32_t)((uint64_t)g->n * part / parts);
+    }
+    while (a < b) { /* the first node whose edges start at the goal */
+        uint32_t mid = a + (b - a) / 2;
+        if (hs_csr_begin(c, mid) < goal) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    return a;
+}
+
 int
 hs_graph_rebuild_children(hs_graph *g, const hs_rebuild_ops *ops,
                           hs_error *err)
@@ -65,9 +90,9 @@ hs_graph_rebuild_children(hs_graph *g, const hs_rebuild_ops *ops,
         return hs_error_set(err, HS_ENOMEM, "out of memory rewriting refs");
     }
     for (unsigned t = 0; t < n; t++) {
-        jobs[t] = (rebuild_job){g, ops, (uint32_t)((uint64_t)g->n * t / n),
-                                (uint32_t)((uint64_t)g->n * (t + 1) / n),
-                                counts, NULL, 0, false};
+        jobs[t] = (rebuild_job){g, ops, t ? jobs[t - 1].hi : 0,
+                                t + 1 < n ? cut(g, t + 1, n) : g->n, counts,
+                                NULL, 0, false};
     }
     hs_parallel_for(n, count_range, jobs);
     for (unsigned t = 0; t < n; t++) {

@@ -177,41 +177,115 @@ typedef struct candidates {
     size_t len, alloc;
 } candidates;
 
-typedef struct find_job {
-    const hs_graph *g;
-    const collapse_ctx *cx;
-    candidates part[HS_MAX_THREADS];
-} find_job;
+/* NOTE: about pairing on several threads. Owners are found over ranges
+ * of nodes, each range's candidates (owner, dict) in file order. A dict
+ * goes to the first owner in file order that wants it, the smallest id:
+ * every candidate stores its id into the dict's link with an atomic
+ * minimum, and once all have, the winners pair up. What touches shared
+ * tables (a size too big for 32 bits goes to the wide table, an
+ * old-style instance's new type is interned) is left to a serial pass in
+ * file order, so ids and tables come out as on one thread. */
+typedef struct pair_job {
+    hs_graph *g;
+    collapse_ctx *cx;
+    unsigned parts;
+    candidates found[HS_MAX_THREADS];
+    candidates later[HS_MAX_THREADS]; /* winners for the serial pass */
+    uint64_t paired[HS_MAX_THREADS];
+    int rc[HS_MAX_THREADS];
+} pair_job;
+
+static int
+push(const hs_graph *g, candidates *c, uint32_t r, uint32_t dict)
+{
+    if (c->len + 2 > c->alloc) {
+        HS_TRY(HS_GROW(g->a, c->v, c->len + 2, c->alloc));
+    }
+    c->v[c->len++] = r;
+    c->v[c->len++] = dict;
+    return HS_OK;
+}
 
 static int
 find_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
-    find_job *j = ctx;
+    pair_job *j = ctx;
     const hs_graph *g = j->g;
-    candidates *c = &j->part[part];
+    /* links are not read here: this part's share is set up on its way */
+    memset(j->cx->link + lo, 0xff, (size_t)(hi - lo) * sizeof(uint32_t));
     for (uint64_t i = lo; i < hi; i++) {
         uint32_t r = (uint32_t)i, dict;
         if ((g->flags[r] & HS_ABSENT) || j->cx->skip[g->type[r]]
             || !match(g, j->cx, r, &dict)) {
             continue;
         }
-        if (c->len + 2 > c->alloc) {
-            HS_TRY(HS_GROW(g->a, c->v, c->len + 2, c->alloc));
-        }
-        c->v[c->len++] = r;
-        c->v[c->len++] = dict;
+        HS_TRY(push(g, &j->found[part], r, dict));
     }
     return HS_OK;
 }
 
 static int
-pair(hs_graph *g, collapse_ctx *cx, uint32_t r, uint32_t dict)
+claim_dicts(void *ctx, unsigned part)
+{
+    pair_job *j = ctx;
+    const candidates *c = &j->found[part];
+    for (size_t k = 0; k < c->len; k += 2) {
+        uint32_t *link = &j->cx->link[c->v[k + 1]];
+        uint32_t cur = __atomic_load_n(link, __ATOMIC_RELAXED);
+        while (c->v[k] < cur
+               && !__atomic_compare_exchange_n(link, &cur, c->v[k], true,
+                                               __ATOMIC_RELAXED,
+                                               __ATOMIC_RELAXED)) {
+        }
+    }
+    return HS_OK;
+}
+
+/* Whether owner r, pairing with dict, needs the serial pass. */
+static bool
+needs_tables(const hs_graph *g, const collapse_ctx *cx, uint32_t r,
+             uint32_t dict)
 {
     uint32_t cls;
-    cx->link[dict] = r;
-    cx->link[r] = dict;
-    HS_TRY(hs_graph_set_size(g, r, hs_size_of(g, r) + hs_size_of(g, dict)));
+    if (g->size[r] == HS_SIZE_WIDE || g->size[dict] == HS_SIZE_WIDE
+        || (uint64_t)g->size[r] + g->size[dict] >= HS_SIZE_WIDE) {
+        return true;
+    }
     cls = kept_class(g, r, dict);
+    return g->type[r] == cx->t_instance && cls != HS_NO_NODE
+           && g->type[cls] == cx->t_classobj;
+}
+
+static int
+pair_winners(void *ctx, unsigned part)
+{
+    pair_job *j = ctx;
+    hs_graph *g = j->g;
+    collapse_ctx *cx = j->cx;
+    const candidates *c = &j->found[part];
+    for (size_t k = 0; k < c->len && j->rc[part] == 0; k += 2) {
+        uint32_t r = c->v[k], dict = c->v[k + 1];
+        if (cx->link[dict] != r) {
+            continue; /* an earlier owner took it */
+        }
+        cx->link[r] = dict;
+        j->paired[part]++;
+        if (needs_tables(g, cx, r, dict)) {
+            j->rc[part] = push(g, &j->later[part], r, dict);
+            continue;
+        }
+        g->size[r] += g->size[dict];
+        hs_set_layout(g, r, hs_layout_of(g, dict));
+    }
+    return j->rc[part];
+}
+
+/* The serial pass of one winner (see the NOTE above). */
+static int
+pair_with_tables(hs_graph *g, collapse_ctx *cx, uint32_t r, uint32_t dict)
+{
+    uint32_t cls = kept_class(g, r, dict);
+    HS_TRY(hs_graph_set_size(g, r, hs_size_of(g, r) + hs_size_of(g, dict)));
     if (g->type[r] == cx->t_instance && cls != HS_NO_NODE
         && g->type[cls] == cx->t_classobj) {
         HS_TRY(retype_old_style(g, r, cls));
@@ -220,33 +294,34 @@ pair(hs_graph *g, collapse_ctx *cx, uint32_t r, uint32_t dict)
     return HS_OK;
 }
 
-/* The first pass: owners and their dicts found on the graph's threads,
- * then paired in file order (a dict already merged into an earlier owner
- * is not merged again), sizes and types updated. */
+/* The first pass: owners and their dicts paired as in file order (a dict
+ * merged into an earlier owner is not merged again), sizes and types
+ * updated. */
 static int
 pair_up(hs_graph *g, collapse_ctx *cx, uint64_t *collapsed)
 {
-    find_job j;
-    unsigned parts;
+    pair_job j;
     int rc;
     memset(&j, 0, sizeof(j));
     j.g = g;
     j.cx = cx;
     rc = hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES,
-                            find_range, &j, &parts);
-    for (unsigned p = 0; p < parts; p++) {
-        const candidates *c = &j.part[p];
+                            find_range, &j, &j.parts);
+    if (rc == 0) {
+        hs_parallel_for(j.parts, claim_dicts, &j);
+        rc = hs_parallel_for(j.parts, pair_winners, &j);
+    }
+    for (unsigned p = 0; p < j.parts; p++) {
+        const candidates *c = &j.later[p];
         for (size_t k = 0; rc == 0 && k < c->len; k += 2) {
-            if (cx->link[c->v[k + 1]] == HS_NO_NODE) {
-                rc = pair(g, cx, c->v[k], c->v[k + 1]);
-                (*collapsed)++;
-            }
+            rc = pair_with_tables(g, cx, c->v[k], c->v[k + 1]);
         }
-        hs_mfree(g->a, c->v);
+        *collapsed += j.paired[p];
+        hs_mfree(g->a, j.found[p].v);
+        hs_mfree(g->a, j.later[p].v);
     }
     return rc;
 }
-
 
 static int
 drop_dicts(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
@@ -291,7 +366,6 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
         rc = hs_error_set(err, HS_ENOMEM, "out of memory in collapse");
         goto out;
     }
-    memset(cx.link, 0xff, bytes);
     for (size_t k = 0; k < NSKIP; k++) {
         uint32_t t = hs_graph_type_lookup(g, skipped_types[k]);
         if (t != UINT32_MAX) {
