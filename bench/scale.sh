@@ -44,9 +44,9 @@ index="$dump.hsidx"
 if [ "$small" = 1 ]; then
 cat "$dump" > /dev/null
 say "first load, one thread (index written)"
-measure_prep='rm -f "$index"' measure first1 "$heapscope" info --threads 1 "$dump"
+measure_prep='rm -f "$index"; sync' measure first1 "$heapscope" info --threads 1 "$dump"
 say "first load, every core (index written)"
-measure_prep='rm -f "$index"' measure first "$heapscope" info "$dump"
+measure_prep='rm -f "$index"; sync' measure first "$heapscope" info "$dump"
 grep -q '^index  *written' "$data/scale-first.out" || die "no index written"
 say "parse alone, one thread and every core (--no-index)"
 measure parse1 "$heapscope" info --no-index --threads 1 "$dump"

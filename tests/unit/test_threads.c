@@ -11,6 +11,9 @@
  * phantom ids depend on ref order), a duplicate record far from its
  * first, instances whose dicts collapse, and a node referring to the
  * same child twice.
+ *
+ * An index written by a load on several threads (part of it on a
+ * background thread while the passes run) maps back to the same graph.
  */
 #include "hs_test.h"
 
@@ -157,6 +160,35 @@ agree(const char *path, hs_load_flags flags)
     hs_graph_free(one);
 }
 
+/* hs_graph_open on `threads`, writing the index, then again reading it:
+ * the mapped graph equals a fresh load on one thread. */
+static void
+index_agrees(const char *path, unsigned threads)
+{
+    hs_load_options o;
+    hs_index_report r;
+    hs_error err;
+    hs_graph *fresh, *first, *mapped;
+    hs_load_options_init(&o);
+    o.threads = threads;
+    fresh = load(path, HS_LOAD_DEFAULT, 1);
+    first = hs_graph_open(path, &o, HS_INDEX_NO_READ | HS_INDEX_FORCE_WRITE,
+                          &r, &err);
+    if (!CHECK(fresh && first && r.written)) {
+        printf("    %u threads: %s\n", threads, first ? r.reason
+                                                     : err.message);
+    } else if (!CHECK(same_graph(fresh, first))) {
+        printf("    the load that wrote the index, %u threads\n", threads);
+    }
+    mapped = hs_graph_open(path, &o, HS_INDEX_NO_WRITE, &r, &err);
+    if (CHECK(mapped && r.used) && fresh && !CHECK(same_graph(fresh, mapped))) {
+        printf("    the index written on %u threads\n", threads);
+    }
+    hs_graph_free(mapped);
+    hs_graph_free(first);
+    hs_graph_free(fresh);
+}
+
 static void
 test_threads_agree(void)
 {
@@ -166,6 +198,8 @@ test_threads_agree(void)
     }
     agree(path, HS_LOAD_DEFAULT);
     agree(path, HS_LOAD_NO_COLLAPSE);
+    index_agrees(path, 2);
+    index_agrees(path, 1);
 }
 
 int
