@@ -10,9 +10,14 @@
  *     |                           |  size, variant, the dump's fingerprint
  *     | section table             |  nsections x 32 bytes
  *     | chunk checksums           |  nchunks x 8 bytes
+ *     | (zero padding)            |
  *     +---------------------------+ 64-byte aligned
  *     | section data ...          |  each 64-byte aligned, in table order
  *     +---------------------------+ file_bytes
+ *
+ * Sections may come in any order, with zero padding anywhere between:
+ * the writer puts first what it can write before a load's passes are
+ * done, after room kept for the tables (hs_snapshot.c).
  *
  * Integrity. The header's table_checksum covers the header (with that
  * field zero), the section table and the chunk table. Every section is cut
