@@ -344,12 +344,13 @@ enum { CHUNK_REFS = 1u << 18 };
 
 typedef struct resolve_chunk {
     uint32_t u0, u1;      /* its nodes */
-    size_t r0, r1;        /* their refs */
+    size_t r0, r1;        /* their refs, counted in its segment */
+    unsigned char *buf;   /* its segment of refs, as bytes (NOTE below) */
+    size_t base;          /* the segment's first ref in the whole */
 } resolve_chunk;
 
 typedef struct resolve_job {
     const hs_scan *s;
-    unsigned char *buf;   /* the refs array, as bytes (see NOTE below) */
     resolve_chunk *chunks;
     size_t nchunks;
     atomic_size_t next;   /* the next chunk to take */
@@ -393,19 +394,20 @@ resolve_chunk_refs(const resolve_job *job, const resolve_chunk *c,
     const hs_graph *g = s->g;
     const hs_addrindex *x = &g->ix->x;
     uint32_t nrec = g->n;
+    const unsigned char *buf = c->buf;
     size_t i = c->r0, m = c->r1, out = 8 * c->r0;
     for (uint32_t u = c->u0; u < c->u1; u++) {
         size_t end = i + s->counts[u];
         for (; i < end; i++, out += 4) {
-            uint64_t addr = ref_in(job->buf, i);
+            uint64_t addr = ref_in(buf, i);
             hot_entry *h = &hot[(addr >> 4) & ((1u << HOT_BITS) - 1)];
             uint32_t id;
             if (i + AHEAD < m) {
-                hs_addrindex_prefetch(x, ref_in(job->buf, i + AHEAD));
+                hs_addrindex_prefetch(x, ref_in(buf, i + AHEAD));
             }
             if (i + AHEAD2 < m) {
                 hs_addrindex_prefetch_occupant(x, g->addr,
-                                               ref_in(job->buf, i + AHEAD2));
+                                               ref_in(buf, i + AHEAD2));
             }
             if (h->addr == addr && h->id != UINT32_MAX) {
                 id = h->id;
@@ -413,12 +415,13 @@ resolve_chunk_refs(const resolve_job *job, const resolve_chunk *c,
                        == UINT32_MAX) {
                 id = hs_addrindex_find(x, g->addr, addr);
                 if (id == UINT32_MAX) {
-                    HS_TRY(note_missing(&s->alloc, missing, i, addr));
+                    HS_TRY(note_missing(&s->alloc, missing, c->base + i,
+                                        addr));
                 }
                 h->addr = addr;
                 h->id = id;
             }
-            id_out(job->buf, out, id);
+            id_out(c->buf, out, id);
         }
     }
     return HS_OK;
@@ -447,32 +450,106 @@ run_resolve(void *ctx, unsigned part)
     return job->rc[part] = rc;
 }
 
-/* Cuts the nodes into chunks of about CHUNK_REFS refs; NULL when out of
- * memory. */
-static resolve_chunk *
-cut_chunks(const hs_scan *s, size_t *count)
+/* Segment k of s's refs: 0 is s->refs, k > 0 tail k - 1. */
+static hs_u64vec *
+segment(hs_scan *s, unsigned k, uint32_t *first_node, size_t *first_ref)
 {
-    size_t m = s->refs.len, r = 0, k = 0;
-    uint32_t u = 0, nrec = s->g->n;
-    resolve_chunk *c = hs_malloc(&s->alloc, (m / CHUNK_REFS + 2)
+    *first_node = k ? s->tail[k - 1].first_node : 0;
+    *first_ref = k ? s->tail[k - 1].first_ref : 0;
+    return k ? &s->tail[k - 1].refs : &s->refs;
+}
+
+/* Cuts the nodes into chunks of about CHUNK_REFS refs, none across two
+ * segments; NULL when out of memory. */
+static resolve_chunk *
+cut_chunks(hs_scan *s, size_t *count)
+{
+    size_t m = hs_scan_refs(s), k = 0;
+    uint32_t nrec = s->g->n;
+    resolve_chunk *c = hs_malloc(&s->alloc, (m / CHUNK_REFS + s->ntails + 2)
                                             * sizeof(*c));
     if (!c) {
         return NULL;
     }
-    while (u < nrec) {
-        resolve_chunk *cur = &c[k++];
-        cur->u0 = u;
-        cur->r0 = r;
-        /* A node's refs stay in one chunk, which may pass CHUNK_REFS; so
-         * every chunk but the last has CHUNK_REFS refs or more. */
-        while (u < nrec && r - cur->r0 < CHUNK_REFS) {
-            r += s->counts[u++];
+    for (unsigned seg = 0; seg <= s->ntails; seg++) {
+        uint32_t u, end = nrec, next;
+        size_t r = 0, base, next_base;
+        hs_u64vec *v = segment(s, seg, &u, &base);
+        if (seg < s->ntails) {
+            segment(s, seg + 1, &next, &next_base);
+            end = next;
         }
-        cur->u1 = u;
-        cur->r1 = r;
+        while (u < end) {
+            resolve_chunk *cur = &c[k++];
+            cur->u0 = u;
+            cur->r0 = r;
+            cur->buf = (unsigned char *)v->v;
+            cur->base = base;
+            /* A node's refs stay in one chunk, which may pass CHUNK_REFS;
+             * so every chunk but a segment's last has CHUNK_REFS or more. */
+            while (u < end && r - cur->r0 < CHUNK_REFS) {
+                r += s->counts[u++];
+            }
+            cur->u1 = u;
+            cur->r1 = r;
+        }
     }
     *count = k;
     return c;
+}
+
+/* After the chunks: each chunk's ids move from byte 8*r0 to 4*r0 of its
+ * segment, in order; then the tails' ids join the first segment's, which
+ * is grown if their 4 bytes a ref do not fit in its 8, and the tails are
+ * freed. */
+static int
+gather_ids(hs_scan *s, const resolve_job *job)
+{
+    size_t m = hs_scan_refs(s);
+    for (size_t c = 0; c < job->nchunks; c++) {
+        const resolve_chunk *ch = &job->chunks[c];
+        if (ch->r0 > 0) {
+            memmove(ch->buf + 4 * ch->r0, ch->buf + 8 * ch->r0,
+                    4 * (ch->r1 - ch->r0));
+        }
+    }
+    if (s->ntails == 0) {
+        return HS_OK;
+    }
+    HS_TRY(HS_GROW(&s->alloc, s->refs.v, (m + 1) / 2, s->refs.alloc));
+    for (unsigned k = 0; k < s->ntails; k++) {
+        hs_ref_tail *t = &s->tail[k];
+        if (t->refs.len) {
+            memcpy((unsigned char *)s->refs.v + 4 * t->first_ref, t->refs.v,
+                   4 * t->refs.len);
+        }
+        hs_mfree(&s->alloc, t->refs.v);
+    }
+    s->ntails = 0;
+    s->refs.len = m;
+    return HS_OK;
+}
+
+/* Puts the tails' refs (still addresses) after the first segment's. */
+static int
+flatten_tails(hs_scan *s)
+{
+    size_t m = hs_scan_refs(s);
+    if (s->ntails == 0) {
+        return HS_OK;
+    }
+    HS_TRY(HS_GROW(&s->alloc, s->refs.v, m, s->refs.alloc));
+    for (unsigned k = 0; k < s->ntails; k++) {
+        hs_ref_tail *t = &s->tail[k];
+        if (t->refs.len) {
+            memcpy(s->refs.v + t->first_ref, t->refs.v,
+                   8 * t->refs.len);
+        }
+        hs_mfree(&s->alloc, t->refs.v);
+    }
+    s->ntails = 0;
+    s->refs.len = m;
+    return HS_OK;
 }
 
 /* Resolves the refs the threads found no record for, in ref order (each
@@ -502,7 +579,8 @@ add_phantoms(hs_scan *s, resolve_job *job, unsigned threads)
         if (id == UINT32_MAX) {
             HS_TRY(add_phantom(s, miss->v[pos[from] + 1], &id));
         }
-        id_out(job->buf, 4 * (size_t)miss->v[pos[from]], id);
+        id_out((unsigned char *)s->refs.v, 4 * (size_t)miss->v[pos[from]],
+               id);
         g->stats.dangling_refs++;
         pos[from] += 2;
     }
@@ -514,7 +592,6 @@ add_phantoms(hs_scan *s, resolve_job *job, unsigned threads)
 static int
 resolve_refs(hs_scan *s, unsigned threads)
 {
-    unsigned char *buf = (unsigned char *)s->refs.v;
     resolve_job *job = hs_calloc(&s->alloc, 1, sizeof(*job));
     int rc = HS_OK;
     if (!job || !(job->chunks = cut_chunks(s, &job->nchunks))) {
@@ -524,11 +601,10 @@ resolve_refs(hs_scan *s, unsigned threads)
     if (threads > HS_MAX_THREADS) {
         threads = HS_MAX_THREADS;
     }
-    if (s->refs.len < PARALLEL_REFS || threads < 1) {
+    if (hs_scan_refs(s) < PARALLEL_REFS || threads < 1) {
         threads = 1;
     }
     job->s = s;
-    job->buf = buf;
     atomic_init(&job->next, 0);
     hs_parallel_for(threads, run_resolve, job); /* errors: in job->rc */
     for (unsigned t = 0; t < threads; t++) {
@@ -536,10 +612,8 @@ resolve_refs(hs_scan *s, unsigned threads)
             rc = job->rc[t];
         }
     }
-    /* Each chunk's ids move from byte 8*r0 to 4*r0, in order. */
-    for (size_t c = 1; rc == 0 && c < job->nchunks; c++) {
-        const resolve_chunk *ch = &job->chunks[c];
-        memmove(buf + 4 * ch->r0, buf + 8 * ch->r0, 4 * (ch->r1 - ch->r0));
+    if (rc == 0) {
+        rc = gather_ids(s, job);
     }
     if (rc == 0) {
         rc = add_phantoms(s, job, threads);
@@ -581,7 +655,7 @@ hs_link_records(hs_scan *s, unsigned threads, hs_error *err)
 {
     hs_graph *g = s->g;
     int rc = index_records(s, threads);
-    if (rc == 0 && g->stats.duplicates) {
+    if (rc == 0 && g->stats.duplicates && (rc = flatten_tails(s)) == 0) {
         rc = drop_duplicates(s);
     }
     if (rc == 0) {

@@ -10,7 +10,10 @@
  * no bytes for arrays this large), then the absorbed scan's arrays are
  * copied one by one, each on the load's threads in equal shares (the
  * copy's cost is faulting in the receiving pages, which threads do side
- * by side) and freed once copied.
+ * by side) and freed once copied. The refs, the biggest array, are not
+ * copied: they stay a tail of their own until hs_link has turned them
+ * into 32-bit ids, which then fit in the 64-bit bytes the first slice's
+ * refs leave free.
  */
 #include "hs_scan.h"
 
@@ -115,12 +118,15 @@ plan(merge_job *j)
 {
     hs_scan *into = j->into, *from = j->from;
     hs_graph *a = into->g, *b = from->g;
-    size_t n = (size_t)a->n + b->n, m = into->refs.len + from->refs.len;
+    size_t n = (size_t)a->n + b->n;
     if (n > (size_t)UINT32_MAX - 1) {
         return HS_ELIMIT; /* 4 G objects: the documented id limit */
     }
+    if (into->ntails == HS_MAX_THREADS) {
+        return HS_EINVAL; /* more slices than threads: a bug */
+    }
     j->node_base = a->n;
-    j->ref_base = into->refs.len;
+    j->ref_base = hs_scan_refs(into);
     j->types = map_types(a, b);
     if (!j->types) {
         return HS_ENOMEM;
@@ -128,7 +134,6 @@ plan(merge_job *j)
     HS_TRY(place_texts(j));
     HS_TRY(hs_graph_reserve(a, n));
     HS_TRY(HS_GROW(a->a, into->counts, n + 2, into->counts_alloc));
-    HS_TRY(HS_GROW(a->a, into->refs.v, m, into->refs.alloc));
     HS_TRY(merge_wide(&a->wide_size, a->a, &b->wide_size, j->node_base));
     return merge_wide(&a->wide_len, a->a, &b->wide_len, j->node_base);
 }
@@ -143,7 +148,7 @@ share(size_t count, unsigned part, unsigned parts, size_t *lo, size_t *hi)
 
 /* The arrays copied, one parallel step each: each source array is freed
  * as soon as it is copied, which keeps the peak near the final size. */
-enum step { REFS, COUNTS, ADDR, TYPE, SIZE, LEN, TEXT, FLAGS, POOL, STEPS };
+enum step { COUNTS, ADDR, TYPE, SIZE, LEN, TEXT, FLAGS, POOL, STEPS };
 
 static int
 copy_part(void *ctx, unsigned part)
@@ -152,13 +157,11 @@ copy_part(void *ctx, unsigned part)
     hs_graph *a = j->into->g, *b = j->from->g;
     const hs_scan *from = j->from;
     size_t lo, hi, base = j->node_base;
-    share(j->step == REFS ? from->refs.len
-          : j->step == POOL ? b->texts.len - HS_TEXT_ALIGN : b->n,
+    share(j->step == POOL ? b->texts.len - HS_TEXT_ALIGN : b->n,
           part, j->parts, &lo, &hi);
 #define COPY(dst, src) \
     memcpy((dst) + lo, (src) + lo, (hi - lo) * sizeof(*(src)))
     switch (j->step) {
-    case REFS: COPY(j->into->refs.v + j->ref_base, from->refs.v); break;
     case COUNTS: COPY(j->into->counts + base, from->counts); break;
     case ADDR: COPY(a->addr + base, b->addr); break;
     case SIZE: COPY(a->size + base, b->size); break;
@@ -188,7 +191,6 @@ source(hs_scan *from, enum step step)
 {
     hs_graph *b = from->g;
     switch (step) {
-    case REFS: return (void **)&from->refs.v;
     case COUNTS: return (void **)&from->counts;
     case ADDR: return (void **)&b->addr;
     case TYPE: return (void **)&b->type;
@@ -227,7 +229,11 @@ hs_scan_merge(hs_scan *into, hs_scan *from, unsigned threads)
     if (rc == 0) {
         copy_all(&j);
         into->g->n += from->g->n;
-        into->refs.len += from->refs.len;
+        /* The refs are not copied: they stay apart, as a tail, until
+         * hs_link has turned them into ids, half their size. */
+        into->tail[into->ntails++] = (hs_ref_tail){from->refs, j.node_base,
+                                                   j.ref_base};
+        memset(&from->refs, 0, sizeof(from->refs));
         merge_stats(&into->g->stats, &from->g->stats);
         into->stream_truncated |= from->stream_truncated;
     }

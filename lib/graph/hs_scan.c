@@ -38,6 +38,10 @@ hs_scan_release(hs_scan *s)
     hs_input_free(s->in);
     hs_line_parser_release(&s->lp);
     hs_mfree(a, s->refs.v);
+    for (unsigned k = 0; k < s->ntails; k++) {
+        hs_mfree(a, s->tail[k].refs.v);
+    }
+    s->ntails = 0;
     hs_mfree(a, s->counts);
     hs_mfree(a, s->fixbuf);
     hs_graph_free(s->g);
@@ -46,6 +50,16 @@ hs_scan_release(hs_scan *s)
     s->refs.v = NULL;
     s->counts = NULL;
     s->fixbuf = NULL;
+}
+
+size_t
+hs_scan_refs(const hs_scan *s)
+{
+    size_t m = s->refs.len;
+    for (unsigned k = 0; k < s->ntails; k++) {
+        m += s->tail[k].refs.len;
+    }
+    return m;
 }
 
 /* Fails with err positioned at the current line. */

@@ -22,6 +22,14 @@
 #include "../parse/hs_line.h"
 #include "../util/hs_threads.h"
 
+/* Refs of a merged scan: those of nodes first_node on, refs first_ref on
+ * of the whole. */
+typedef struct hs_ref_tail {
+    hs_u64vec refs;
+    uint32_t first_node;
+    size_t first_ref;
+} hs_ref_tail;
+
 typedef struct hs_scan {
     hs_allocator alloc;       /* for the arrays below */
     hs_graph *g;              /* the nodes read so far */
@@ -29,6 +37,10 @@ typedef struct hs_scan {
     hs_input *in;
     hs_line_parser lp;
     hs_u64vec refs;           /* every record's refs, as addresses */
+    /* The refs of scans merged into this one, kept apart until hs_link
+     * resolves them (a copy saved: see hs_merge.c). */
+    hs_ref_tail tail[HS_MAX_THREADS];
+    unsigned ntails;
     uint32_t *counts;         /* refs per node */
     size_t counts_alloc;
     char *fixbuf;             /* scratch for mojibake repair */
@@ -51,6 +63,9 @@ int hs_scan_init(hs_scan *s, const hs_load_options *opts, hs_input *in,
 /* Frees everything the scan still owns (set s->g to NULL first to keep
  * the graph). */
 void hs_scan_release(hs_scan *s);
+
+/* How many refs s holds, tails included. */
+size_t hs_scan_refs(const hs_scan *s);
 
 /* Reads every line. Returns HS_OK or a negative status with s->err set
  * (line numbers local to the scan's input). */
