@@ -132,6 +132,9 @@ run_index(void *ctx, unsigned part)
     uint32_t ids[BATCH];
     uint64_t homes[BATCH];
     unsigned k = 0;
+    /* Here, each range by its thread (see hs_addrindex_reserve_unset). */
+    memset(g->ix->x.slots + job->lo, 0xff,
+           (size_t)(job->hi - job->lo) * sizeof(uint32_t));
     for (uint32_t i = 0; !job->mine && i < g->n && job->rc == 0; i++) {
         add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]), ids,
                      homes, &k);
@@ -173,7 +176,7 @@ index_records(hs_scan *s, unsigned threads)
     index_job jobs[HS_MAX_THREADS];
     uint64_t cap;
     int rc = HS_OK;
-    HS_TRY(hs_addrindex_reserve(&g->ix->x, g->addr, g->n));
+    HS_TRY(hs_addrindex_reserve_unset(&g->ix->x, g->n));
     cap = g->ix->x.cap;
     if (g->n < PARALLEL_REFS || threads < 1) {
         threads = 1;

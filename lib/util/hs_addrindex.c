@@ -70,6 +70,21 @@ hs_addrindex_reserve(hs_addrindex *x, const uint64_t *addrs, uint64_t n)
 }
 
 int
+hs_addrindex_reserve_unset(hs_addrindex *x, uint64_t n)
+{
+    uint64_t cap = n + n / 4 + 16; /* as hs_addrindex_reserve */
+    size_t bytes;
+    if (x->count != 0 || !hs_size_mul((size_t)cap, sizeof(*x->slots),
+                                      &bytes)) {
+        return x->count ? HS_EINVAL : HS_ENOMEM;
+    }
+    hs_mfree(x->a, x->slots);
+    x->slots = hs_malloc(x->a, bytes);
+    x->cap = x->slots ? cap : 0;
+    return x->slots ? HS_OK : HS_ENOMEM;
+}
+
+int
 hs_addrindex_insert(hs_addrindex *x, const uint64_t *addrs, uint32_t id)
 {
     if ((x->count + 1) * 5 > x->cap * 4) {

@@ -36,6 +36,11 @@ void hs_addrindex_release(hs_addrindex *x);
 /* Makes room for at least n entries without further growth. */
 int hs_addrindex_reserve(hs_addrindex *x, const uint64_t *addrs, uint64_t n);
 
+/* The same for an empty index, leaving the slots unset: the caller sets
+ * them all to UINT32_MAX (empty) before any other use, on as many
+ * threads as it likes, so that the pages are faulted in side by side. */
+int hs_addrindex_reserve_unset(hs_addrindex *x, uint64_t n);
+
 /* The slot where a probe for addr starts. */
 static inline uint64_t
 hs_addrindex_home(const hs_addrindex *x, uint64_t addr)
