@@ -98,11 +98,35 @@ test_reserve_then_grow(void)
     hs_addrindex_release(&x);
 }
 
+/* A load's index: reserved with its slots unset, set empty by the caller
+ * (as the threads of a load do, range by range), then filled. Never on an
+ * index that holds entries. */
+static void
+test_reserve_unset(void)
+{
+    hs_addrindex x;
+    uint64_t addrs[100];
+    hs_addrindex_init(&x, NULL);
+    CHECK_EQ_I64(hs_addrindex_reserve_unset(&x, 100), HS_OK);
+    CHECK(x.cap >= 100);
+    memset(x.slots, 0xff, (size_t)x.cap * sizeof(*x.slots));
+    for (uint32_t i = 0; i < 100; i++) {
+        addrs[i] = 0x1000 + 48 * (uint64_t)i;
+        CHECK_EQ_I64(hs_addrindex_insert(&x, addrs, i), HS_OK);
+    }
+    for (uint32_t i = 0; i < 100; i++) {
+        CHECK_EQ_U64(hs_addrindex_find(&x, addrs, addrs[i]), i);
+    }
+    CHECK_EQ_I64(hs_addrindex_reserve_unset(&x, 200), HS_EINVAL);
+    hs_addrindex_release(&x);
+}
+
 int
 main(void)
 {
     RUN(test_basic);
     RUN(test_patterns);
     RUN(test_reserve_then_grow);
+    RUN(test_reserve_unset);
     return hs_test_end();
 }

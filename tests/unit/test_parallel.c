@@ -1,7 +1,8 @@
 /*
  * test_parallel.c - hs_parallel_for: every part once, part 0 on the
  * caller, the first error in part order, and every part still run when
- * threads cannot be started.
+ * threads cannot be started; hs_parallel_ranges: every item in exactly
+ * one range, ranges in part order, never shorter than asked.
  */
 /* RTLD_NEXT needs _GNU_SOURCE, which the build defines. */
 #include "hs_test.h"
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 /* NOTE: this program's pthread_create takes the place of libc's (the
  * executable's definition wins), so that a test can make thread creation
@@ -120,6 +122,59 @@ test_too_many_parts(void)
     CHECK_EQ_I64(atomic_load(&j.runs[0]), 0);
 }
 
+/* Each item records the part that had it. */
+typedef struct ranges_job {
+    unsigned *owner;
+    _Atomic int calls;
+    uint64_t lo[HS_MAX_THREADS], hi[HS_MAX_THREADS];
+} ranges_job;
+
+static int
+note_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    ranges_job *j = ctx;
+    atomic_fetch_add(&j->calls, 1);
+    j->lo[part] = lo;
+    j->hi[part] = hi;
+    for (uint64_t i = lo; i < hi; i++) {
+        j->owner[i] += part + 1; /* a second visit would be caught */
+    }
+    return part == 1 ? HS_ENOMEM : HS_OK;
+}
+
+static void
+test_ranges(void)
+{
+    static const uint64_t sizes[] = {0, 1, 5, 7, 100, 1000, 4099};
+    static const uint64_t mins[] = {0, 1, 10, 3000};
+    for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+        for (size_t b = 0; b < sizeof(mins) / sizeof(mins[0]); b++) {
+            uint64_t n = sizes[a], min = mins[b];
+            ranges_job j;
+            unsigned used = 99;
+            int rc;
+            memset(&j, 0, sizeof(j));
+            j.owner = calloc(n + 1, sizeof(*j.owner));
+            rc = hs_parallel_ranges(4, n, min, note_range, &j, &used);
+            CHECK(used >= 1 && used <= 4);
+            CHECK_EQ_I64(atomic_load(&j.calls), used);
+            CHECK_EQ_I64(rc, used > 1 ? HS_ENOMEM : HS_OK);
+            /* ranges in order, end to end, each visited by its part */
+            CHECK_EQ_U64(j.lo[0], 0);
+            CHECK_EQ_U64(j.hi[used - 1], n);
+            for (unsigned p = 0; p < used; p++) {
+                CHECK(p == 0 || j.lo[p] == j.hi[p - 1]);
+                CHECK(used == 1 || !min || j.hi[p] - j.lo[p] >= min);
+                for (uint64_t i = j.lo[p]; i < j.hi[p]; i++) {
+                    CHECK_EQ_U64(j.owner[i], p + 1);
+                }
+            }
+            CHECK(!min || n >= min * used || used == 1);
+            free(j.owner);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -127,5 +182,6 @@ main(void)
     RUN(test_first_error_in_part_order);
     RUN(test_no_threads);
     RUN(test_too_many_parts);
+    RUN(test_ranges);
     return hs_test_end();
 }
