@@ -115,7 +115,7 @@ enum {
     "  --skip-bad-lines   skip malformed lines (counted) instead of failing\n" \
     "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
     "  --quiet            no progress bar\n" \
-    "  --threads N        threads parsing a large plain file (default: one per CPU)\n" \
+    "  --threads N        threads loading the dump (default: one per CPU)\n" \
     "  --no-index         neither use nor write the snapshot index (DUMP.hsidx)\n"
 
 void cli_load_init(cli_load *l);

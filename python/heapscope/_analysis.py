@@ -507,8 +507,8 @@ def load(source, using_json=None, show_prog=None, collapse=True,
     computed. show_prog: progress on stderr (None: only on a terminal).
     using_json and max_parents are accepted for meliae's callers and
     ignored (one C parser; no parent cap). dialect forces "py2", "py3",
-    "py311" or "heapscope"; threads=0 uses one parser per CPU (at most
-    8); skip_bad_lines skips malformed lines instead of failing;
+    "py311" or "heapscope"; threads=0 loads on one thread per CPU (at
+    most 8); skip_bad_lines skips malformed lines instead of failing;
     keep_index=False frees the address index after loading (rebuilt on
     the first lookup). The GIL is released while the library loads.
 
