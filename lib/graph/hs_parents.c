@@ -34,28 +34,21 @@ typedef struct walk_job {
     uint64_t sum[HS_MAX_THREADS];    /* parents of part p's children */
 } walk_job;
 
-/* Whether u becomes (again) a parent of c, a child in [lo, hi). */
-static inline bool
-claim(const hs_graph *g, uint32_t *last, uint32_t lo, uint32_t hi,
-      uint32_t c, uint32_t u)
+/* Visits every (parent, child) pair with the child in part's range once:
+ * counting goes up the parents, filing goes down them, placing each
+ * parent just before its child's cursor, so that the cursors end at
+ * each child's first parent and the parents come out in order. */
+static void
+walk(walk_job *j, unsigned part, bool fill)
 {
-    if (c < lo || c >= hi || last[c] == u || (g->flags[c] & HS_ABSENT)) {
-        return false;
-    }
-    last[c] = u;
-    return true;
-}
-
-static int
-count_part(void *ctx, unsigned part)
-{
-    walk_job *j = ctx;
     const hs_graph *g = j->g;
     const hs_csr *ch = &g->children;
+    hs_csr *out = j->out;
     uint32_t lo = j->lo[part], hi = j->lo[part + 1];
     uint64_t sum = 0;
     memset(j->last + lo, 0xff, (size_t)(hi - lo) * sizeof(*j->last));
-    for (uint32_t u = 0; u < g->n; u++) {
+    for (uint32_t i = 0; i < g->n; i++) {
+        uint32_t u = fill ? g->n - 1 - i : i;
         uint64_t b, e;
         if (!hs_live(g, u)) {
             continue;
@@ -63,13 +56,37 @@ count_part(void *ctx, unsigned part)
         hs_csr_range(ch, u, &b, &e);
         for (uint64_t k = b; k < e; k++) {
             uint32_t c = ch->targets[k];
-            if (claim(g, j->last, lo, hi, c, u)) {
+            if (c < lo || c >= hi || j->last[c] == u
+                || (g->flags[c] & HS_ABSENT)) {
+                continue;
+            }
+            j->last[c] = u;
+            if (!fill) {
                 j->counts[c]++;
                 sum++;
+            } else if (out->off32) {
+                out->targets[--out->off32[c]] = u;
+            } else {
+                out->targets[--out->off64[c]] = u;
             }
         }
     }
-    j->sum[part] = sum;
+    if (!fill) {
+        j->sum[part] = sum;
+    }
+}
+
+static int
+count_part(void *ctx, unsigned part)
+{
+    walk(ctx, part, false);
+    return HS_OK;
+}
+
+static int
+fill_part(void *ctx, unsigned part)
+{
+    walk(ctx, part, true);
     return HS_OK;
 }
 
@@ -89,36 +106,6 @@ offsets_part(void *ctx, unsigned part)
             j->out->off32[c] = (uint32_t)end;
         } else {
             j->out->off64[c] = end;
-        }
-    }
-    return HS_OK;
-}
-
-static int
-fill_part(void *ctx, unsigned part)
-{
-    walk_job *j = ctx;
-    const hs_graph *g = j->g;
-    const hs_csr *ch = &g->children;
-    hs_csr *out = j->out;
-    uint32_t lo = j->lo[part], hi = j->lo[part + 1];
-    memset(j->last + lo, 0xff, (size_t)(hi - lo) * sizeof(*j->last));
-    for (uint32_t u = g->n; u-- > 0;) {
-        uint64_t b, e;
-        if (!hs_live(g, u)) {
-            continue;
-        }
-        hs_csr_range(ch, u, &b, &e);
-        for (uint64_t k = b; k < e; k++) {
-            uint32_t c = ch->targets[k];
-            if (!claim(g, j->last, lo, hi, c, u)) {
-                continue;
-            }
-            if (out->off32) {
-                out->targets[--out->off32[c]] = u;
-            } else {
-                out->targets[--out->off64[c]] = u;
-            }
         }
     }
     return HS_OK;
