@@ -501,30 +501,23 @@ cut_chunks(hs_scan *s, size_t *count)
     return c;
 }
 
-/* After the chunks: each chunk's ids move from byte 8*r0 to 4*r0 of its
- * segment, in order; then the tails' ids join the first segment's, which
- * is grown if their 4 bytes a ref do not fit in its 8, and the tails are
- * freed. */
+/* Puts the tails' refs after the first segment's, as `width`-byte items
+ * (8: addresses still; 4: resolved ids), growing it if they do not fit,
+ * and frees the tails. */
 static int
-gather_ids(hs_scan *s, const resolve_job *job)
+join_tails(hs_scan *s, size_t width)
 {
     size_t m = hs_scan_refs(s);
-    for (size_t c = 0; c < job->nchunks; c++) {
-        const resolve_chunk *ch = &job->chunks[c];
-        if (ch->r0 > 0) {
-            memmove(ch->buf + 4 * ch->r0, ch->buf + 8 * ch->r0,
-                    4 * (ch->r1 - ch->r0));
-        }
-    }
     if (s->ntails == 0) {
         return HS_OK;
     }
-    HS_TRY(HS_GROW(&s->alloc, s->refs.v, (m + 1) / 2, s->refs.alloc));
+    HS_TRY(HS_GROW(&s->alloc, s->refs.v, (m * width + 7) / 8,
+                   s->refs.alloc));
     for (unsigned k = 0; k < s->ntails; k++) {
         hs_ref_tail *t = &s->tail[k];
         if (t->refs.len) {
-            memcpy((unsigned char *)s->refs.v + 4 * t->first_ref, t->refs.v,
-                   4 * t->refs.len);
+            memcpy((unsigned char *)s->refs.v + width * t->first_ref,
+                   t->refs.v, width * t->refs.len);
         }
         hs_mfree(&s->alloc, t->refs.v);
     }
@@ -533,26 +526,21 @@ gather_ids(hs_scan *s, const resolve_job *job)
     return HS_OK;
 }
 
-/* Puts the tails' refs (still addresses) after the first segment's. */
+/* After the chunks: each chunk's ids move from byte 8*r0 to 4*r0 of its
+ * segment, in order; then the tails' ids join the first segment's, which
+ * is grown if their 4 bytes a ref do not fit in its 8, and the tails are
+ * freed. */
 static int
-flatten_tails(hs_scan *s)
+gather_ids(hs_scan *s, const resolve_job *job)
 {
-    size_t m = hs_scan_refs(s);
-    if (s->ntails == 0) {
-        return HS_OK;
-    }
-    HS_TRY(HS_GROW(&s->alloc, s->refs.v, m, s->refs.alloc));
-    for (unsigned k = 0; k < s->ntails; k++) {
-        hs_ref_tail *t = &s->tail[k];
-        if (t->refs.len) {
-            memcpy(s->refs.v + t->first_ref, t->refs.v,
-                   8 * t->refs.len);
+    for (size_t c = 0; c < job->nchunks; c++) {
+        const resolve_chunk *ch = &job->chunks[c];
+        if (ch->r0 > 0) {
+            memmove(ch->buf + 4 * ch->r0, ch->buf + 8 * ch->r0,
+                    4 * (ch->r1 - ch->r0));
         }
-        hs_mfree(&s->alloc, t->refs.v);
     }
-    s->ntails = 0;
-    s->refs.len = m;
-    return HS_OK;
+    return join_tails(s, 4);
 }
 
 /* Resolves the refs the threads found no record for, in ref order (each
@@ -658,7 +646,7 @@ hs_link_records(hs_scan *s, unsigned threads, hs_error *err)
 {
     hs_graph *g = s->g;
     int rc = index_records(s, threads);
-    if (rc == 0 && g->stats.duplicates && (rc = flatten_tails(s)) == 0) {
+    if (rc == 0 && g->stats.duplicates && (rc = join_tails(s, 8)) == 0) {
         rc = drop_duplicates(s);
     }
     if (rc == 0) {
