@@ -54,80 +54,26 @@ abcmeta_920(const hs_graph *g, uint32_t abc)
 /* Fewer nodes than this are handled on one thread. */
 #define PARALLEL_NODES (1u << 20)
 
-typedef struct count_job {
-    const hs_graph *g;
-    uint32_t ntypes;
-    uint64_t *counts[HS_MAX_THREADS]; /* per part: live nodes per type */
-} count_job;
-
-static int
-count_types(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+hs_dialect
+hs_dialect_detect(const hs_graph *g, const uint64_t *counts)
 {
-    count_job *j = ctx;
-    const hs_graph *g = j->g;
-    uint64_t *c = hs_calloc(g->a, (size_t)j->ntypes + 1, sizeof(*c));
-    if (!c) {
-        return HS_ENOMEM;
-    }
-    j->counts[part] = c;
-    for (uint64_t i = lo; i < hi; i++) {
-        if (hs_live(g, (uint32_t)i)) {
-            c[g->type[i]]++;
-        }
-    }
-    return HS_OK;
-}
-
-/* Live nodes per type, in *out (caller frees). */
-static int
-type_counts(const hs_graph *g, uint64_t **out)
-{
-    count_job j;
-    unsigned parts;
-    int rc;
-    memset(&j, 0, sizeof(j));
-    j.g = g;
-    j.ntypes = hs_strtab_count(&g->types);
-    rc = hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES,
-                            count_types, &j, &parts);
-    for (unsigned p = 1; p < parts; p++) {
-        for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
-            j.counts[0][t] += j.counts[p][t];
-        }
-        hs_mfree(g->a, j.counts[p]);
-    }
-    if (rc < 0) {
-        hs_mfree(g->a, j.counts[0]);
-        return rc;
-    }
-    *out = j.counts[0];
-    return HS_OK;
-}
-
-int
-hs_dialect_detect(const hs_graph *g, hs_dialect *out, hs_error *err)
-{
-    uint64_t *counts;
-    hs_dialect d = HS_DIALECT_PY3;
     uint32_t dict = hs_graph_type_lookup(g, "dict");
     int py2 = 0;
-    HS_RETURN_IF(type_counts(g, &counts) < 0, HS_ENOMEM, err,
-                 "out of memory");
     py2 += type_present(g, counts, "unicode");
     py2 += type_present(g, counts, "classobj");
     py2 += type_present(g, counts, "instance");
     py2 += type_present(g, counts, "long");
     if (py2 >= 2) {
-        d = HS_DIALECT_PY2;
-    } else if (dict != UINT32_MAX && looks_like_heapscope(g, dict)) {
-        d = HS_DIALECT_HEAPSCOPE;
-    } else if (type_present(g, counts, "EnumType")
-               || abcmeta_920(g, hs_graph_type_lookup(g, "ABCMeta"))) {
-        d = HS_DIALECT_PY311;
+        return HS_DIALECT_PY2;
     }
-    hs_mfree(g->a, counts);
-    *out = d;
-    return HS_OK;
+    if (dict != UINT32_MAX && looks_like_heapscope(g, dict)) {
+        return HS_DIALECT_HEAPSCOPE;
+    }
+    if (type_present(g, counts, "EnumType")
+        || abcmeta_920(g, hs_graph_type_lookup(g, "ABCMeta"))) {
+        return HS_DIALECT_PY311;
+    }
+    return HS_DIALECT_PY3;
 }
 
 static hs_dict_layout

@@ -9,10 +9,9 @@
 
 #include "hs_graph_internal.h"
 
-/* Detects the dialect of a graph read without a heapscope header into
- * *out. Returns HS_OK, or HS_ENOMEM with err: detection needs a count per
- * type, and guessing without it would silently misread every dict. */
-int hs_dialect_detect(const hs_graph *g, hs_dialect *out, hs_error *err);
+/* The dialect of a graph read without a heapscope header, given its
+ * live nodes per type id (hs_graph_count_stats). */
+hs_dialect hs_dialect_detect(const hs_graph *g, const uint64_t *counts);
 
 /* Tags every exact dict record with its layout and counts the tags in
  * g->stats. */

@@ -262,7 +262,7 @@ hs_graph_set_children(hs_graph *g, hs_csr *c)
 
 typedef struct stats_part {
     uint64_t live, refs;
-    uint8_t *seen;        /* type id -> seen in this part */
+    uint64_t *by_type;    /* type id -> live nodes in this part */
 } stats_part;
 
 typedef struct stats_job {
@@ -277,22 +277,22 @@ count_stats(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     stats_job *j = ctx;
     const hs_graph *g = j->g;
     stats_part *p = &j->part[part];
-    p->seen = hs_calloc(g->a, (size_t)j->ntypes + 1, 1);
-    if (!p->seen) {
+    p->by_type = hs_calloc(g->a, (size_t)j->ntypes + 1, sizeof(uint64_t));
+    if (!p->by_type) {
         return HS_ENOMEM; /* a type count of 0 would be a wrong answer */
     }
     for (uint64_t i = lo; i < hi; i++) {
         if (hs_live(g, (uint32_t)i)) {
             p->live++;
             p->refs += hs_csr_degree(&g->children, (uint32_t)i);
-            p->seen[g->type[i]] = 1;
+            p->by_type[g->type[i]]++;
         }
     }
     return HS_OK;
 }
 
 int
-hs_graph_update_stats(hs_graph *g)
+hs_graph_count_stats(hs_graph *g, uint64_t **by_type)
 {
     stats_job j;
     unsigned parts;
@@ -307,23 +307,32 @@ hs_graph_update_stats(hs_graph *g)
         live += j.part[p].live;
         refs += j.part[p].refs;
     }
-    for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
-        for (unsigned p = 0; p < parts; p++) {
-            if (j.part[p].seen[t]) {
-                types++;
-                break;
-            }
+    for (unsigned p = 1; p < parts; p++) { /* into part 0's counts */
+        for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
+            j.part[0].by_type[t] += j.part[p].by_type[t];
         }
+        hs_mfree(g->a, j.part[p].by_type);
     }
-    for (unsigned p = 0; p < parts; p++) {
-        hs_mfree(g->a, j.part[p].seen);
+    for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
+        types += j.part[0].by_type[t] > 0;
     }
     g->live = live;
     g->stats.objects = live;
     g->stats.references = refs;
+    if (rc < 0 || !by_type) {
+        hs_mfree(g->a, j.part[0].by_type);
+    } else {
+        *by_type = j.part[0].by_type;
+    }
     HS_TRY(rc);
     g->stats.types = types;
     return HS_OK;
+}
+
+int
+hs_graph_update_stats(hs_graph *g)
+{
+    return hs_graph_count_stats(g, NULL);
 }
 
 /* MARK: public accessors */

@@ -128,6 +128,10 @@ int hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
  * the type count is not updated). */
 int hs_graph_update_stats(hs_graph *g);
 
+/* The same, also handing over the live nodes per type id in *by_type
+ * (caller frees; may be NULL: then it is hs_graph_update_stats). */
+int hs_graph_count_stats(hs_graph *g, uint64_t **by_type);
+
 /* Frees the address index (it is rebuilt on first use). */
 void hs_graph_drop_index(hs_graph *g);
 

@@ -255,6 +255,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
     hs_graph *g = s->g;
     double t0 = hs_seconds();
     const hs_load_stats *st = &g->stats;
+    uint64_t *by_type;
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     if (l->opts->flags & HS_LOAD_NO_INDEX) {
         hs_graph_drop_index(g);
@@ -262,15 +263,17 @@ finish(load *l, hs_scan *s, hs_compression compression)
     g->stats.resolve_seconds = hs_seconds() - t0;
     trim_nodes(g);
     g->stats.compression = compression;
+    /* One count serves the stats and the dialect's guess. */
+    HS_TRY(hs_graph_count_stats(g, &by_type));
     if (l->opts->dialect != HS_DIALECT_AUTO) {
         g->dialect = l->opts->dialect;
     } else if (st->has_header) {
         g->dialect = HS_DIALECT_HEAPSCOPE;
     } else {
-        HS_TRY(hs_dialect_detect(g, &g->dialect, l->err));
+        g->dialect = hs_dialect_detect(g, by_type);
     }
+    hs_mfree(g->a, by_type);
     g->stats.dialect = g->dialect;
-    HS_TRY(hs_graph_update_stats(g));
     hs_dialect_tag_dicts(g);
     HS_TRY(hs_dialect_fix_bytes(g, l->err));
     if (st->truncated_line) {
