@@ -25,7 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    os.path.dirname(ROOT), "shared", "data")
+    ROOT, "tests", "data", "meliae")
 CORPUS = os.path.join(HERE, "corpus")
 
 

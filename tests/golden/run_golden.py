@@ -32,8 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CASES = os.path.join(HERE, "cases")
 TDATA = os.path.join(ROOT, "tests", "data")
-DATA = os.environ.get("HS_SHARED_DATA",
-                      os.path.join(os.path.dirname(ROOT), "shared", "data"))
+DATA = os.environ.get("HS_MELIAE_DATA",
+                      os.path.join(ROOT, "tests", "data", "meliae"))
 
 
 def make_inputs(tmp):

@@ -9,8 +9,8 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PROGRAMS = os.path.join(HERE, "programs")
-DATA = os.environ.get("HS_SHARED_DATA") or os.path.join(
-    os.path.dirname(ROOT), "shared", "data")
+DATA = os.environ.get("HS_MELIAE_DATA") or os.path.join(
+    ROOT, "tests", "data", "meliae")
 DUMPS = {
     "py311": os.path.join(DATA, "meliae-py311-service.json.gz"),
     "py27": os.path.join(DATA, "meliae-py27-service.json.gz"),
@@ -34,5 +34,5 @@ def require_analyzer():
 def dump_path(name):
     path = DUMPS[name]
     if not os.path.exists(path):
-        pytest.skip("shared dump %s not found (set HS_SHARED_DATA)" % path)
+        pytest.skip("shared dump %s not found (set HS_MELIAE_DATA)" % path)
     return path

@@ -33,8 +33,8 @@ HEAPSCOPE = (os.environ.get("HS_HEAPSCOPE") or os.environ.get("HEAPSCOPE_BIN")
 
 
 def shared_data_dir():
-    for d in (os.environ.get("HS_SHARED_DATA"),
-              os.path.join(REPO, "..", "shared", "data")):
+    for d in (os.environ.get("HS_MELIAE_DATA"),
+              os.path.join(REPO, "tests", "data", "meliae")):
         if d and os.path.isdir(d):
             return d
     return None

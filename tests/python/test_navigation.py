@@ -22,8 +22,8 @@ import meliae_ref as ref  # noqa: E402
 
 HEAPSCOPE = os.environ.get("HEAPSCOPE_BIN",
                            os.path.join(ROOT, "build", "bin", "heapscope"))
-DATA = os.environ.get("HS_SHARED_DATA",
-                      os.path.join(os.path.dirname(ROOT), "shared", "data"))
+DATA = os.environ.get("HS_MELIAE_DATA",
+                      os.path.join(ROOT, "tests", "data", "meliae"))
 PY311 = os.path.join(DATA, "meliae-py311-service.json.gz")
 PY27 = os.path.join(DATA, "meliae-py27-service.json.gz")
 DUMPS = {"py311": PY311, "py27": PY27}

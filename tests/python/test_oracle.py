@@ -24,10 +24,8 @@ sys.path.insert(0, ORACLE_DIR)
 
 import meliae_ref as ref  # noqa: E402
 
-DATA = os.environ.get("HS_SHARED_DATA", os.path.join(
-    HERE, "..", "..", "..", "shared", "data"))
-if not os.path.isdir(DATA):
-    DATA = "/work/shared/data"
+DATA = os.environ.get("HS_MELIAE_DATA", os.path.join(
+    HERE, "..", "data", "meliae"))
 PY311 = os.path.join(DATA, "meliae-py311-service.json.gz")
 PY27 = os.path.join(DATA, "meliae-py27-service.json.gz")
 

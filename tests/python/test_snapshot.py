@@ -19,8 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 HEAPSCOPE = os.environ.get("HEAPSCOPE_BIN",
                            os.path.join(ROOT, "build", "bin", "heapscope"))
-DATA = os.environ.get("HS_SHARED_DATA",
-                      os.path.join(os.path.dirname(ROOT), "shared", "data"))
+DATA = os.environ.get("HS_MELIAE_DATA",
+                      os.path.join(ROOT, "tests", "data", "meliae"))
 DUMPS = ["meliae-py311-service.json.gz", "meliae-py27-service.json.gz"]
 
 

@@ -95,8 +95,8 @@ test_round_trip_test_dumps(void)
 static void
 test_round_trip_shared_dumps(void)
 {
-    const char *dir = getenv("HS_SHARED_DATA");
-    trip_folder(dir ? dir : "../../shared/data", ".json.gz");
+    const char *dir = getenv("HS_MELIAE_DATA");
+    trip_folder(dir ? dir : "data/meliae", ".json.gz");
 }
 
 /* MARK: damage */
@@ -684,12 +684,12 @@ test_classic_from_index(void)
 {
     static const char *const dumps[] = {"meliae-py27-service.json.gz",
                                         "meliae-py311-service.json.gz"};
-    const char *dir = getenv("HS_SHARED_DATA");
+    const char *dir = getenv("HS_MELIAE_DATA");
     char path[1024];
     setenv("XDG_CACHE_HOME", hs_test_dir[0] ? hs_test_dir : "/tmp", 1);
     for (size_t i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s",
-                 dir ? dir : "../../shared/data", dumps[i]);
+                 dir ? dir : "data/meliae", dumps[i]);
         classic_from_index(path, dumps[i]);
     }
     classic_from_index("data/small.json", "small.json");
