@@ -81,6 +81,7 @@ typedef struct cli_load {
     hs_dialect dialect;
     uint32_t intern_dict; /* classic pipeline's guess, or HS_NO_NODE */
     bool no_snapshot;    /* --no-index: neither use nor write an index */
+    uint64_t max_line;   /* --max-line: longest line accepted, 0: default */
     hs_index_flags index_flags; /* how cli_load_dump treats the index */
     hs_index_report index; /* what the last cli_load_dump did with it */
 } cli_load;
@@ -94,6 +95,7 @@ enum {
     OPT_QUIET,
     OPT_THREADS,
     OPT_NO_SNAPSHOT,
+    OPT_MAX_LINE,
     OPT_FIRST_COMMAND_OPTION = 1100
 };
 
@@ -104,7 +106,8 @@ enum {
     {"dialect", required_argument, NULL, OPT_DIALECT}, \
     {"quiet", no_argument, NULL, OPT_QUIET}, \
     {"threads", required_argument, NULL, OPT_THREADS}, \
-    {"no-index", no_argument, NULL, OPT_NO_SNAPSHOT}
+    {"no-index", no_argument, NULL, OPT_NO_SNAPSHOT}, \
+    {"max-line", required_argument, NULL, OPT_MAX_LINE}
 
 /* Usage text of the common options, for each command's help. */
 #define CLI_LOAD_HELP \
@@ -116,7 +119,9 @@ enum {
     "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
     "  --quiet            no progress bar\n" \
     "  --threads N        threads loading the dump (default: one per CPU)\n" \
-    "  --no-index         neither use nor write the snapshot index (DUMP.hsidx)\n"
+    "  --no-index         neither use nor write the snapshot index (DUMP.hsidx)\n" \
+    "  --max-line SIZE    longest line accepted (default 1G; K, M, G suffixes):\n" \
+    "                     a longer one is an error, so memory stays bounded\n"
 
 void cli_load_init(cli_load *l);
 

@@ -130,6 +130,33 @@ parse_dialect(const char *s, hs_dialect *d)
     return false;
 }
 
+/* "1073741824", "512M", "2G": bytes, with a binary suffix. */
+static bool
+parse_size(const char *arg, uint64_t *out)
+{
+    char num[32];
+    size_t n = strlen(arg);
+    unsigned shift = 0;
+    if (n == 0 || n >= sizeof(num)) {
+        return false;
+    }
+    memcpy(num, arg, n + 1);
+    switch (num[n - 1]) {
+    case 'K': case 'k': shift = 10; break;
+    case 'M': case 'm': shift = 20; break;
+    case 'G': case 'g': shift = 30; break;
+    default: break;
+    }
+    if (shift) {
+        num[n - 1] = '\0';
+    }
+    if (!cli_parse_u64(num, out) || *out == 0 || *out > (UINT64_MAX >> 34)) {
+        return false;
+    }
+    *out <<= shift;
+    return true;
+}
+
 int
 cli_load_option(cli_load *l, int opt, const char *arg)
 {
@@ -139,6 +166,13 @@ cli_load_option(cli_load *l, int opt, const char *arg)
     case OPT_SKIP_BAD_LINES: l->skip_bad_lines = true; return 1;
     case OPT_QUIET: l->quiet = true; return 1;
     case OPT_NO_SNAPSHOT: l->no_snapshot = true; return 1;
+    case OPT_MAX_LINE:
+        if (!parse_size(arg, &l->max_line)) {
+            cli_usage_error("--max-line wants a size in bytes (K, M or G "
+                            "suffix allowed), not '%s'", arg);
+            return -1;
+        }
+        return 1;
     case OPT_THREADS: {
         uint64_t n;
         if (cli_range_option("threads", arg, 1, 64, &n) != HS_EXIT_OK) {
@@ -210,6 +244,7 @@ cli_load_dump(const char *path, cli_load *l)
     hs_load_options_init(&opts);
     opts.dialect = l->dialect;
     opts.threads = l->threads;
+    opts.max_line_length = l->max_line;
     if (l->skip_bad_lines) {
         opts.flags |= HS_LOAD_SKIP_BAD_LINES;
     }
@@ -244,6 +279,17 @@ cli_load_dump(const char *path, cli_load *l)
     if (hs_graph_stats(g)->bad_lines) {
         cli_warning("%s: skipped %llu malformed lines", path,
                     (unsigned long long)hs_graph_stats(g)->bad_lines);
+    }
+    /* Said by every command, since it changes every answer: two dumps
+     * joined into one file load as one heap with the second's objects
+     * lost wherever an address repeats. */
+    if (hs_graph_stats(g)->duplicates) {
+        uint64_t n = hs_graph_stats(g)->duplicates;
+        cli_warning("%s: %llu record%s %s an earlier address; the first of "
+                    "each was kept (meliae's dump_gc_objects writes repeats, "
+                    "and so does joining two dumps into one file)", path,
+                    (unsigned long long)n, cli_s(n),
+                    n == 1 ? "repeats" : "repeat");
     }
     return g;
 }

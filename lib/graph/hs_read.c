@@ -18,6 +18,8 @@
 #include "hs_dialect.h"
 #include "hs_link.h"
 #include "hs_scan.h"
+#include "../io/hs_input.h"
+#include "../io/hs_sniff.h"
 #include "../util/hs_clock.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
@@ -249,6 +251,31 @@ trim_nodes(hs_graph *g)
     hs_textpool_trim(&g->texts);
 }
 
+/* A file with content but no record and no header is not a dump (noise,
+ * a JSON array, a pickle: with no newline it reads as one truncated line
+ * and would load as an empty dump). An empty or blank file is an empty
+ * dump. */
+static int
+check_not_a_dump(load *l, hs_scan *s, hs_compression compression)
+{
+    const hs_load_stats *st = &s->g->stats;
+    char what[256];
+    size_t len;
+    const unsigned char *head = hs_input_head(s->in, &len);
+    if (st->records || st->has_header
+        || (len < HS_INPUT_HEAD && hs_sniff_blank(head, len))) {
+        return HS_OK;
+    }
+    hs_sniff_describe(head, len, what, sizeof(what));
+    return hs_error_set(l->err, HS_EPARSE, "not a heap dump: no meliae "
+                        "record in %llu bytes%s%s; it looks like %s",
+                        (unsigned long long)st->input_bytes,
+                        compression != HS_COMPRESSION_NONE ? " of " : "",
+                        compression != HS_COMPRESSION_NONE
+                            ? hs_compression_name(compression) : "",
+                        what);
+}
+
 static int
 finish(load *l, hs_scan *s, hs_compression compression)
 {
@@ -256,6 +283,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
     double t0 = hs_seconds();
     const hs_load_stats *st = &g->stats;
     uint64_t *by_type;
+    HS_TRY(check_not_a_dump(l, s, compression));
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     if (l->opts->flags & HS_LOAD_NO_INDEX) {
         hs_graph_drop_index(g);

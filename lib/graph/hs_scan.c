@@ -3,10 +3,14 @@
  */
 #include "hs_scan.h"
 
+#include "../io/hs_input.h"
+#include "../io/hs_sniff.h"
 #include "../parse/hs_text.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 /* How often (in bytes of input) the progress counter is refreshed. */
@@ -136,6 +140,28 @@ add_record(hs_scan *s, const hs_record *rec)
     return HS_OK;
 }
 
+/* "3.11.7", "3.13.0rc1", "3.12.1+": what sys.version_info gives a
+ * heapscope dumper (CPython 3 only). Anything else, an escape sequence
+ * above all, is a header heapscope did not write. */
+static bool
+plausible_python(const char *v)
+{
+    const char *p = v;
+    if (!*v) {
+        return true; /* not recorded */
+    }
+    if (p[0] != '3' || p[1] != '.' || !isdigit((unsigned char)p[2])) {
+        return false;
+    }
+    for (p += 2; *p; p++) {
+        if (!isdigit((unsigned char)*p) && !islower((unsigned char)*p)
+            && *p != '.' && *p != '+') {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int
 take_header(hs_scan *s, const hs_header *h)
 {
@@ -151,11 +177,39 @@ take_header(hs_scan *s, const hs_header *h)
                      "version 1)", (long long)h->version);
         return line_error(s, HS_EUNSUPPORTED, 1);
     }
+    if (h->pointer_size != -1 && h->pointer_size != 4
+        && h->pointer_size != 8) {
+        hs_error_set(&s->err, HS_EPARSE, "impossible pointer_size %lld in "
+                     "the heapscope header (4 or 8)",
+                     (long long)h->pointer_size);
+        return line_error(s, HS_EPARSE, 1);
+    }
+    if (!plausible_python(h->python)) {
+        hs_error_set(&s->err, HS_EPARSE, "impossible python version in the "
+                     "heapscope header (a CPython 3 version such as 3.11.7)");
+        return line_error(s, HS_EPARSE, 1);
+    }
     g->stats.has_header = 1;
     g->stats.dump_time = h->time;
     g->stats.pid = h->pid;
     memcpy(g->stats.python_version, h->python, sizeof(h->python));
     return HS_OK;
+}
+
+/* The first line of a file is no record: add what the file looks like,
+ * since it is more likely the wrong file than a damaged dump. */
+static void
+say_what_it_is(hs_scan *s)
+{
+    size_t len, used = strlen(s->err.message);
+    const unsigned char *head = hs_input_head(s->in, &len);
+    char what[256];
+    if (len && head[0] == '{') {
+        return; /* a JSON object: a damaged record, the message says how */
+    }
+    hs_sniff_describe(head, len, what, sizeof(what));
+    snprintf(s->err.message + used, sizeof(s->err.message) - used,
+             " (is it a dump? it looks like %s)", what);
 }
 
 /* A line that failed to parse: fatal, skipped, or (the last line of a dump
@@ -174,6 +228,9 @@ bad_line(hs_scan *s, int rc, bool complete)
     if (s->opts->flags & HS_LOAD_SKIP_BAD_LINES) {
         st->bad_lines++;
         return HS_OK;
+    }
+    if (!s->seen_content && hs_input_lineno(s->in) == 1) {
+        say_what_it_is(s);
     }
     return line_error(s, rc, s->err.column);
 }

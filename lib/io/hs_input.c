@@ -35,6 +35,9 @@ struct hs_input {
     uint64_t line_offset;   /* offset of the line last returned */
     uint64_t next_offset;   /* offset of buf[pos] */
     uint64_t file_size;
+    unsigned char head[HS_INPUT_HEAD]; /* the stream's first bytes, to say
+                                          what a file that is no dump is */
+    size_t head_len;
 };
 
 /* Opens the file (or stdin) and sets up everything but the decoder. */
@@ -144,8 +147,9 @@ static int
 too_long(const hs_input *in, hs_error *err)
 {
     hs_error_at(err, in->lineno + 1, 0, in->next_offset);
-    return hs_error_set(err, HS_ELIMIT, "line longer than %llu bytes",
-                        (unsigned long long)in->max_line);
+    return hs_error_set(err, HS_ELIMIT, "line longer than %llu bytes (the "
+                        "longest record line accepted; --max-line raises "
+                        "it)", (unsigned long long)in->max_line);
 }
 
 /* Moves the unread tail to the front, grows the window if it is full of
@@ -165,6 +169,12 @@ refill(hs_input *in, hs_error *err)
         if ((uint64_t)in->alloc > in->max_line) {
             return too_long(in, err);
         }
+        /* Grow to the limit, never past it: memory must follow the limit,
+         * not the next power of two (a 1.1 GB line would otherwise take a
+         * 2 GiB window before it is refused). */
+        if ((uint64_t)n > in->max_line + 1) {
+            n = (size_t)in->max_line + 1;
+        }
         p = hs_realloc(in->a, in->buf, n);
         if (!p) {
             return hs_error_set(err, HS_ENOMEM, "out of memory for a line "
@@ -181,6 +191,11 @@ refill(hs_input *in, hs_error *err)
                                in->alloc - in->end, &got, err));
     }
     in->end += got;
+    if (in->next_offset == 0 && in->head_len < HS_INPUT_HEAD) {
+        size_t k = in->end < HS_INPUT_HEAD ? in->end : HS_INPUT_HEAD;
+        memcpy(in->head, in->buf, k);
+        in->head_len = k;
+    }
     if (got == 0) {
         in->eof = true;
     }
@@ -220,6 +235,13 @@ hs_input_line(hs_input *in, const char **line, size_t *len, bool *complete,
         scanned = in->end - in->pos;
         HS_TRY(refill(in, err));
     }
+}
+
+const unsigned char *
+hs_input_head(const hs_input *in, size_t *len)
+{
+    *len = in->head_len;
+    return in->head;
 }
 
 uint64_t

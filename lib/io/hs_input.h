@@ -46,6 +46,12 @@ int hs_input_background(hs_input *in, hs_error *err);
 int hs_input_line(hs_input *in, const char **line, size_t *len,
                   bool *complete, hs_error *err);
 
+/* The first HS_INPUT_HEAD bytes of decoded text (fewer for a shorter
+ * input), kept from the first read so that a file with no record can be
+ * described (hs_sniff). */
+#define HS_INPUT_HEAD 64
+const unsigned char *hs_input_head(const hs_input *in, size_t *len);
+
 /* 1-based number and byte offset of the line last returned. */
 uint64_t hs_input_lineno(const hs_input *in);
 uint64_t hs_input_line_offset(const hs_input *in);

@@ -3,7 +3,7 @@
 
 Each case is a folder under tests/golden/cases/ holding:
   cmd     the arguments after `heapscope`, shell-quoted, on one line;
-          $DATA is ../shared/data (meliae's real dumps), $T is tests/data,
+          $DATA is tests/data/meliae (meliae's real dumps), $T is tests/data,
           $TMP a scratch folder holding derived inputs (see make_inputs)
   stdin   optional: fed to standard input
   stdout, stderr, exit   the expected results
@@ -11,7 +11,7 @@ Paths in the output are written back as $DATA, $T and $TMP, so the stored
 files do not depend on where the checkout lives.
 
 Besides the cases, the six summary tables of meliae itself (the
-*.summary.txt files beside the shared dumps) must come out byte for byte.
+*.summary.txt files beside meliae's dumps) must come out byte for byte.
 
 Usage: run_golden.py --heapscope PATH [--update] [CASE...]
 --update rewrites the expected files from the current output (review the
@@ -160,8 +160,9 @@ MASKS = [
 
 
 def unsubstitute(text, tmp):
-    text = (text.replace(tmp, "$TMP").replace(TDATA, "$T")
-            .replace(DATA, "$DATA"))
+    # DATA lies inside TDATA: the longer path goes first.
+    text = (text.replace(tmp, "$TMP").replace(DATA, "$DATA")
+            .replace(TDATA, "$T"))
     for pattern, replacement in MASKS:
         text = pattern.sub(replacement, text)
     return text

@@ -10,11 +10,18 @@
   no-roots   a dump whose objects all have parents (one cycle): path
              fails (exit 1) saying that no root reaches the object
   long-line  (in tests/golden: a 100 MB string and a million refs)
+  bomb       a 3 KB zstd file holding one 100 MB line: refused at
+             --max-line, with memory bounded by the limit, not the line
+  not-dump   files that are no dump (noise, a JSON array, one CSV line,
+             xz, a pickle, CR-only line ends, a forged header): exit 1
+             with what the file looks like; empty and blank files are
+             empty dumps; two dumps joined warn in every command
 
 Usage: run_limits.py --heapscope PATH [CASE...]
 """
 import argparse
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -119,8 +126,107 @@ def no_roots(tmp):
     check(rc == 0 and "Total 3 objects" in out, "no-roots: summary " + err)
 
 
+def bomb(tmp):
+    path = os.path.join(tmp, "bomb.json.zst")
+    line = 100 << 20
+    with open(path, "wb") as out:
+        z = subprocess.Popen(["zstd", "-q", "-c"], stdin=subprocess.PIPE,
+                             stdout=out)
+        z.stdin.write(b'{"address": 8, "type": "str", "size": 60, '
+                      b'"value": "')
+        chunk = b"a" * (1 << 20)
+        for _ in range(line >> 20):
+            z.stdin.write(chunk)
+        z.stdin.write(b'", "refs": []}\n')
+        z.stdin.close()
+        z.wait()
+    print("  %d bytes of zstd for a %d MB line"
+          % (os.path.getsize(path), line >> 20))
+    # 65 MiB is just past a power of two: a window that doubled past the
+    # limit would reach 128 MiB before refusing the line.
+    limit = 65 << 20
+    rc, out, err = run(["summary", "--quiet", "--no-index", "--max-line",
+                        str(limit), path])
+    check(rc == 1 and ("line longer than %d bytes" % limit) in err
+          and "--max-line" in err, "bomb: %d %r" % (rc, err[:300]))
+    rc, out, err = run(["summary", "--quiet", "--no-index", "--max-line",
+                        "128M", path])
+    check(rc == 0 and "Total 1 objects" in out, "bomb: raised limit " + err)
+
+
+def bomb_rss(tmp):
+    """The window stops at the limit: run in a child of its own so that
+    its peak RSS is its alone."""
+    if os.environ.get("ASAN_OPTIONS") is not None:
+        print("  skipped under AddressSanitizer (shadow memory)")
+        return
+    path = os.path.join(tmp, "bomb.json.zst")
+    if not os.path.exists(path):
+        bomb(tmp)
+    limit = 65 << 20
+    pid = os.fork()
+    if pid == 0:
+        os.execv(HS, [HS, "summary", "--quiet", "--no-index", "--max-line",
+                      str(limit), path])
+    _, status, ru = os.wait4(pid, 0)
+    rss = ru.ru_maxrss << 10
+    print("  peak RSS %d MB for a %d MB limit" % (rss >> 20, limit >> 20))
+    check(os.waitstatus_to_exitcode(status) == 1 and rss < limit + (30 << 20),
+          "bomb: peak %d MB with a %d MB limit" % (rss >> 20, limit >> 20))
+
+
+def not_dump(tmp):
+    def write(name, data):
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    rec1 = rec(8, "int", 28, []).encode()
+    cases = [
+        ("noise.bin", bytes(range(256)) * 4, "binary data"),
+        ("array.json", b'[{"address": 8}]', "a JSON array"),
+        ("one.csv", b"address,type,size", "text with no meliae record"),
+        ("x.xz", subprocess.run(["xz", "-c"], input=rec1 * 10,
+                                stdout=subprocess.PIPE).stdout,
+         "xz-compressed"),
+        ("t.pickle", pickle.dumps({"a": [1, 2]}, protocol=4),
+         "a Python pickle"),
+        ("cr.json", rec1.replace(b"\n", b"\r") * 3, "end with CR alone"),
+        ("hprof", b"JAVA PROFILE 1.0.2\0" + bytes(40), "Java HPROF"),
+    ]
+    for name, data, said in cases:
+        path = write(name, data)
+        for cmd in ("summary", "leaks"):
+            args = [cmd, "--quiet", path] + ([path] if cmd == "leaks" else [])
+            rc, out, err = run(args)
+            check(rc == 1 and said in err and "\x1b" not in err,
+                  "not-dump %s %s: %d %r" % (cmd, name, rc, err))
+    for name, data in (("empty.json", b""), ("blank.json", b"\n\n")):
+        rc, out, err = run(["summary", "--quiet", write(name, data)])
+        check(rc == 0 and "Total 0 objects" in out,
+              "not-dump %s: %d %r" % (name, rc, err))
+    for what, header in (
+            ("pointer_size", b'{"heapscope_dump": 1, "pointer_size": 7}\n'),
+            ("python", b'{"heapscope_dump": 1, "python": "\\u001b]0;x"}\n'),
+            ("python", b'{"heapscope_dump": 1, "python": "99.1"}\n')):
+        rc, out, err = run(["summary", "--quiet",
+                            write("header.json", header + rec1)])
+        check(rc == 1 and ("impossible %s" % what) in err,
+              "not-dump header %s: %d %r" % (what, rc, err))
+    # Two dumps in one file: every command says so, not only info.
+    joined = write("joined.json", (rec1 + rec(16, "list", 72, [8]).encode())
+                   * 2)
+    for args in (["summary"], ["top"], ["path", joined, "8"][:1] + ["8"]):
+        cmd = [args[0], "--quiet", joined] + args[1:]
+        rc, out, err = run(cmd)
+        check(rc == 0 and "2 records repeat an earlier address" in err,
+              "not-dump joined %s: %d %r" % (args[0], rc, err))
+
+
 CASES = {"chain": chain, "dup-refs": dup_refs, "self-only": self_only,
-         "no-roots": no_roots}
+         "no-roots": no_roots, "bomb": bomb, "bomb-rss": bomb_rss,
+         "not-dump": not_dump}
 
 
 def main():
