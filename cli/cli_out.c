@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void
 cli_json_string(const char *s, size_t len)
@@ -19,7 +20,11 @@ cli_json_string(const char *s, size_t len)
 void
 cli_csv_field(const char *s, size_t len)
 {
-    bool quote = false;
+    /* A spreadsheet runs a cell that starts with one of these as a
+     * formula (=HYPERLINK(...), =cmd|...): such a field gets a leading
+     * apostrophe, which spreadsheets show as text (OWASP's advice). */
+    bool formula = len > 0 && strchr("=+-@", s[0]) && s[0] != '\0';
+    bool quote = formula;
     for (size_t i = 0; i < len; i++) {
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
             quote = true;
@@ -30,6 +35,9 @@ cli_csv_field(const char *s, size_t len)
         return;
     }
     putchar('"');
+    if (formula) {
+        putchar('\'');
+    }
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"') {
             putchar('"');

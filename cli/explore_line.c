@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_terminal.h"
+
 #include <editline/readline.h>
 
 #include "cli.h"
@@ -87,6 +89,10 @@ explore_line_init(explore *x)
         return;
     }
     rl_readline_name = "heapscope";
+    /* libedit drives the terminal through the stream's descriptor, which
+     * the filtered stdout has not; the prompt and the typed line are ours
+     * or the user's, never the dump's. */
+    rl_outstream = cli_terminal_stream();
     rl_attempted_completion_function = complete;
     using_history();
     stifle_history(1000);

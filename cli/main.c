@@ -7,6 +7,7 @@
  * To add a command, see cli/README.md.
  */
 #include "cli.h"
+#include "cli_terminal.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -134,7 +135,7 @@ help(int argc, char **argv)
 static int
 finish(int rc)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (cli_terminal_raw() != 0 || fflush(stdout) != 0 || ferror(stdout)) {
         if (errno != EPIPE) {
             fprintf(stderr, "heapscope %s: error: cannot write output: %s\n",
                     cli_command, strerror(errno));
@@ -151,6 +152,7 @@ main(int argc, char **argv)
     /* A closed pipe (heapscope ... | head) ends us quietly via EPIPE. */
     signal(SIGPIPE, SIG_IGN);
     opterr = 0; /* cli_bad_option words getopt's complaints */
+    cli_terminal_guard();
     if (argc < 2) {
         print_help(stderr);
         return HS_EXIT_USAGE;
