@@ -262,6 +262,7 @@ hs_graph_set_children(hs_graph *g, hs_csr *c)
 
 typedef struct stats_part {
     uint64_t live, refs;
+    uint64_t bytes;       /* sizes of the live nodes, or UINT64_MAX */
     uint64_t *by_type;    /* type id -> live nodes in this part */
 } stats_part;
 
@@ -286,6 +287,10 @@ count_stats(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
             p->live++;
             p->refs += hs_csr_degree(&g->children, (uint32_t)i);
             p->by_type[g->type[i]]++;
+            if (__builtin_add_overflow(p->bytes, hs_size_of(g, (uint32_t)i),
+                                       &p->bytes)) {
+                p->bytes = UINT64_MAX;
+            }
         }
     }
     return HS_OK;
@@ -296,7 +301,7 @@ hs_graph_count_stats(hs_graph *g, uint64_t **by_type)
 {
     stats_job j;
     unsigned parts;
-    uint64_t refs = 0, live = 0, types = 0;
+    uint64_t refs = 0, live = 0, types = 0, bytes = 0;
     int rc;
     memset(&j, 0, sizeof(j));
     j.g = g;
@@ -306,6 +311,9 @@ hs_graph_count_stats(hs_graph *g, uint64_t **by_type)
     for (unsigned p = 0; p < parts; p++) {
         live += j.part[p].live;
         refs += j.part[p].refs;
+        if (__builtin_add_overflow(bytes, j.part[p].bytes, &bytes)) {
+            bytes = UINT64_MAX;
+        }
     }
     for (unsigned p = 1; p < parts; p++) { /* into part 0's counts */
         for (uint32_t t = 0; rc == 0 && t < j.ntypes; t++) {
@@ -326,7 +334,11 @@ hs_graph_count_stats(hs_graph *g, uint64_t **by_type)
     }
     HS_TRY(rc);
     g->stats.types = types;
-    return HS_OK;
+    /* Every sum of sizes is a sum over a subset of the live nodes (a
+     * type, a retained set, one dump's side of a diff), so bounding the
+     * whole bounds them all: no analysis needs to check its additions,
+     * and differences between two dumps fit an int64. */
+    return bytes > (uint64_t)INT64_MAX ? HS_ELIMIT : HS_OK;
 }
 
 int

@@ -124,8 +124,9 @@ int hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,
                       hs_value_kind kind);
 
 /* Recounts objects, references and types of live nodes into g->stats;
- * every pass that changes them calls it last. HS_OK or HS_ENOMEM (then
- * the type count is not updated). */
+ * every pass that changes them calls it last. HS_OK, HS_ENOMEM (then
+ * the type count is not updated) or HS_ELIMIT when the live nodes' sizes
+ * add up to more than INT64_MAX bytes (the counts are updated). */
 int hs_graph_update_stats(hs_graph *g);
 
 /* The same, also handing over the live nodes per type id in *by_type

@@ -283,6 +283,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
     double t0 = hs_seconds();
     const hs_load_stats *st = &g->stats;
     uint64_t *by_type;
+    int rc;
     HS_TRY(check_not_a_dump(l, s, compression));
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     if (l->opts->flags & HS_LOAD_NO_INDEX) {
@@ -292,7 +293,14 @@ finish(load *l, hs_scan *s, hs_compression compression)
     trim_nodes(g);
     g->stats.compression = compression;
     /* One count serves the stats and the dialect's guess. */
-    HS_TRY(hs_graph_count_stats(g, &by_type));
+    rc = hs_graph_count_stats(g, &by_type);
+    if (rc == HS_ELIMIT) {
+        hs_mfree(g->a, by_type);
+        return hs_error_set(l->err, rc, "the objects' sizes add up to more "
+                            "than 2^63-1 bytes (8 EiB): no heap is that "
+                            "big, so the sizes are not real");
+    }
+    HS_TRY(rc);
     if (l->opts->dialect != HS_DIALECT_AUTO) {
         g->dialect = l->opts->dialect;
     } else if (st->has_header) {

@@ -16,10 +16,13 @@
              xz, a pickle, CR-only line ends, a forged header): exit 1
              with what the file looks like; empty and blank files are
              empty dumps; two dumps joined warn in every command
+  wrap       sizes whose sum passes 2^63-1 are refused; at the edge,
+             totals and retained sizes are exact
 
 Usage: run_limits.py --heapscope PATH [CASE...]
 """
 import argparse
+import json
 import os
 import pickle
 import subprocess
@@ -224,9 +227,32 @@ def not_dump(tmp):
               "not-dump joined %s: %d %r" % (args[0], rc, err))
 
 
+def wrap(tmp):
+    """Sizes that would wrap a 64-bit sum are refused; the largest total
+    that cannot wrap loads, and a parent retains at least its child."""
+    big = (1 << 64) - 1
+    path = os.path.join(tmp, "wrap.json")
+    with open(path, "w") as f:
+        f.write(rec(8, "str", big, []) + rec(16, "list", big, [8]))
+    for cmd in (["summary"], ["top"], ["diff", path]):
+        rc, out, err = run([cmd[0], "--quiet", path] + cmd[1:])
+        check(rc == 1 and "add up to more than 2^63-1 bytes" in err,
+              "wrap %s: %d %r %r" % (cmd[0], rc, out[:200], err))
+    edge = (1 << 63) - 1
+    with open(path, "w") as f:
+        f.write(rec(8, "str", edge - 72, []) + rec(16, "list", 72, [8]))
+    rc, out, err = run(["summary", "--quiet", path])
+    check(rc == 0 and "(%d bytes)" % edge in out, "wrap edge: " + err)
+    rc, out, err = run(["top", "--quiet", "--json", path])
+    objs = json.loads(out)["objects"] if rc == 0 else []
+    ret = {o["address"]: o["retained_size"] for o in objs}
+    check(ret.get(16) == edge and ret.get(8) == edge - 72,
+          "wrap edge top: %r %s" % (ret, err))
+
+
 CASES = {"chain": chain, "dup-refs": dup_refs, "self-only": self_only,
          "no-roots": no_roots, "bomb": bomb, "bomb-rss": bomb_rss,
-         "not-dump": not_dump}
+         "not-dump": not_dump, "wrap": wrap}
 
 
 def main():
