@@ -172,6 +172,23 @@ def test_refs_as_dict_gives_values_under_placeholder_keys(om, dump311):
         native[REQUEST].refs_as_dict()
 
 
+def test_placeholders_leave_out_the_class_after_expensive_refs(dump311):
+    """The classic pipeline drops refs to classes for a ref to
+    <ex-reference>: that is no value either, in both kinds of instance
+    of meliae's 3.11 dumps (a merged __dict__, inline values)."""
+    om = loader.load(dump311)
+    conn = om.get_all("Connection")[0]
+    with _quiet():
+        before = (om[REQUEST].refs_as_dict(), conn.refs_as_dict())
+        om.remove_expensive_references()
+        assert om[REQUEST][-1].type_str == "<ex-reference>"
+        assert conn[-1].type_str == "<ex-reference>"
+        after = (om[REQUEST].refs_as_dict(), conn.refs_as_dict())
+    assert before == after
+    assert list(after[1].values()) == ["10.0.0.0", b"", 0]
+    assert len(after[0]) == 4
+
+
 SCRIPT = os.path.join(api_util.PROGRAMS, "meliae_keyless.py")
 
 

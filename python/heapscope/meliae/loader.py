@@ -109,11 +109,27 @@ class MemObject(_analysis.MemObject):
             warnings.warn(_KEYS_WARNING, KeysNotRecordedWarning, stacklevel=2)
         return self._unkeyed_dict()
 
+    def _is_value(self, k, item):
+        """Whether ref k (item, as refs_as_list gives it) is one of the
+        values refs_as_dict() would have keyed."""
+        label = self.ref_label(k)
+        if self.layout == "values":
+            # The library's own rule: a dict's refs, an owner's merged
+            # dict refs, not the class after them.
+            return label in ("[?]", ".?")
+        # Refs that are no pairs (3.11 inline-values instances, lists):
+        # all but the class, and the <ex-reference> that
+        # remove_expensive_references put in place of a class, module or
+        # frame, which stands for no value.
+        return label != "__class__" and not (
+            isinstance(item, _analysis.MemObject)
+            and item.type_str == "<ex-reference>")
+
     def _unkeyed_dict(self):
         out = {}
         for k, item in enumerate(self.refs_as_list()):
-            if self.ref_label(k) == "__class__":
-                continue  # the instance's class, not one of its values
+            if not self._is_value(k, item):
+                continue
             if not isinstance(item, (_analysis.MemObject, bool)) \
                     and item is not None:
                 child = self[k]

@@ -10,6 +10,7 @@ from heapscope.meliae import loader
 om = loader.load(sys.argv[1])
 om.collapse_instance_dicts()
 om.compute_parents()
+om.remove_expensive_references()
 req = om.get_all('Request')[0]
 print(req)
 print(sorted(req.refs_as_dict().keys()))
