@@ -96,10 +96,10 @@ class MemObject(_analysis.MemObject):
 
     def refs_as_dict(self):
         """The refs as {key: value} (heapscope's refs_as_dict). Where the
-        dump did not record the keys, every ref but the class goes under
-        an :class:`UnrecordedKey` instead of raising, and a
-        :class:`KeysNotRecordedWarning` says once per process how to get
-        the keys."""
+        dump did not record the keys, each value (not the class, see
+        _is_value) goes under an :class:`UnrecordedKey` instead of
+        raising, and a :class:`KeysNotRecordedWarning` says once per
+        process how to get the keys."""
         try:
             return _analysis.MemObject.refs_as_dict(self)
         except HeapscopeError as e:
