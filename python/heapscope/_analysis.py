@@ -477,16 +477,49 @@ def _source_path(source):
     if hasattr(source, "read"):
         # A file object without a descriptor (BytesIO, a decompressing
         # reader): copy it out, the library reads files.
-        tmp = tempfile.NamedTemporaryFile(prefix="heapscope-", delete=False)
+        tmp = _copy_out(_chunks(source))
+        return tmp, tmp, False
+    if hasattr(source, "__iter__"):
+        # meliae's load() takes any iterable of JSON lines (a list, a
+        # generator); so does this, through the same copy.
+        tmp = _copy_out(_lines(source))
+        return tmp, tmp, False
+    raise TypeError("load: a path, a file object or an iterable of lines "
+                    "is needed, not %s" % type(source).__name__)
+
+
+def _chunks(stream):
+    data = stream.read(1 << 20)
+    while data:
+        yield data
+        data = stream.read(1 << 20)
+
+
+def _lines(iterable):
+    """Each item of iterable as one line: str or bytes, a newline added
+    where it has none (meliae's examples list lines without one)."""
+    for i, line in enumerate(iterable):
+        if not isinstance(line, (str, bytes)):
+            raise TypeError("load: line %d is %s, not str or bytes"
+                            % (i + 1, type(line).__name__))
+        yield line
+        if not line.endswith("\n" if isinstance(line, str) else b"\n"):
+            yield b"\n"
+
+
+def _copy_out(pieces):
+    """A temporary file holding pieces (str as UTF-8, or bytes); its
+    name. The library reads files, not Python objects."""
+    tmp = tempfile.NamedTemporaryFile(prefix="heapscope-", delete=False)
+    try:
         with tmp:
-            data = source.read(1 << 20)
-            while data:
+            for data in pieces:
                 tmp.write(data.encode("utf-8") if isinstance(data, str)
                           else data)
-                data = source.read(1 << 20)
-        return tmp.name, tmp.name, False
-    raise TypeError("load: a path or a file object is needed, not %s"
-                    % type(source).__name__)
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
+    return tmp.name
 
 
 def _want_index(index):
@@ -501,16 +534,18 @@ def load(source, using_json=None, show_prog=None, collapse=True,
          keep_index=True, index=None):
     """Load a meliae-format dump and return an :class:`ObjManager`.
 
-    source: a path ("-" for stdin) or a file object; plain, gzip, bzip2
-    and zstd input are detected by content. collapse: merge instance
-    dicts into their owners (meliae's default). Parents are always
-    computed. show_prog: progress on stderr (None: only on a terminal).
-    using_json and max_parents are accepted for meliae's callers and
-    ignored (one C parser; no parent cap). dialect forces "py2", "py3",
-    "py311" or "heapscope"; threads=0 loads on one thread per CPU (at
-    most 8); skip_bad_lines skips malformed lines instead of failing;
-    keep_index=False frees the address index after loading (rebuilt on
-    the first lookup). The GIL is released while the library loads.
+    source: a path ("-" for stdin), a file object or, as in meliae, an
+    iterable of JSON lines (a list, a generator; str or bytes, newlines
+    optional); plain, gzip, bzip2 and zstd input are detected by content.
+    collapse: merge instance dicts into their owners (meliae's default).
+    Parents are always computed. show_prog: progress on stderr (None:
+    only on a terminal). using_json and max_parents are accepted for
+    meliae's callers and ignored (one C parser; no parent cap). dialect
+    forces "py2", "py3", "py311" or "heapscope"; threads=0 loads on one
+    thread per CPU (at most 8); skip_bad_lines skips malformed lines
+    instead of failing; keep_index=False frees the address index after
+    loading (rebuilt on the first lookup). The GIL is released while the
+    library loads.
 
     index: go through the snapshot index, as the CLI does
     (docs/architecture.md): a valid index of the dump (DUMP.hsidx, or
@@ -524,6 +559,14 @@ def load(source, using_json=None, show_prog=None, collapse=True,
     dump that cannot be read.
     """
     del using_json, max_parents
+    return _load(source, ObjManager, MemObject, show_prog, collapse,
+                 dialect, threads, skip_bad_lines, keep_index, index)
+
+
+def _load(source, manager_class, proxy_class, show_prog, collapse, dialect,
+          threads, skip_bad_lines, keep_index, index):
+    """load() making managers and proxies of the given classes (the
+    meliae package's own, heapscope.meliae.loader)."""
     if dialect not in _DIALECTS:
         raise ValueError("unknown dialect %r" % (dialect,))
     if show_prog is None:
@@ -537,10 +580,29 @@ def load(source, using_json=None, show_prog=None, collapse=True,
         flags |= _analyzer.LOAD_NO_INDEX
     path, tmp, indexable = _source_path(source)
     try:
-        return _analyzer.load(ObjManager, path, MemObject, flags,
+        return _analyzer.load(manager_class, path, proxy_class, flags,
                               _DIALECTS[dialect], threads, bool(show_prog),
                               indexable and _want_index(index))
+    except HeapscopeError as e:
+        if tmp is None:
+            raise
+        # The copy is gone when the caller reads the error: name what
+        # they passed instead (its lines are the copy's lines).
+        raise _renamed(e, "<%s>" % type(source).__name__) from None
     finally:
         if tmp is not None:
             os.unlink(tmp)
+
+
+def _renamed(error, name):
+    """error (a HeapscopeError about a temporary copy) as one about
+    name, with the same line, column, offset, code and reason."""
+    text = str(error)
+    if error.path and text.startswith(error.path):
+        text = name + text[len(error.path):]
+    out = HeapscopeError(text)
+    for attr in ("code", "reason", "line", "column", "offset"):
+        setattr(out, attr, getattr(error, attr, None))
+    out.path = name
+    return out
 

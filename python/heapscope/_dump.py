@@ -34,7 +34,7 @@ def _want_gzip(name, compress):
     return compress == "gzip"
 
 
-def _dump_path(path, gzip, header):
+def _dump_path(path, gzip, header, roots):
     path = os.fspath(path)
     # Same directory as the result, so the rename is atomic.
     tmp = "%s.tmp-%d-%d" % (path, os.getpid(), next(_counter))
@@ -42,7 +42,7 @@ def _dump_path(path, gzip, header):
                  0o644)
     try:
         try:
-            objects, nbytes = _dumper().dump_fd(fd, gzip, header)
+            objects, nbytes = _dumper().dump_fd(fd, gzip, header, roots)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -55,13 +55,14 @@ def _dump_path(path, gzip, header):
     return DumpResult(objects, nbytes)
 
 
-def _dump_stream(stream, gzip, header):
+def _dump_stream(stream, gzip, header, roots):
     # The walk writes to a descriptor; a caller's stream may be any Python
     # object (GzipFile, BytesIO, a socket file), so the dump goes to an
     # anonymous temporary file first and is copied afterwards.
     with tempfile.TemporaryFile() as tmp:
         tmp.flush()
-        objects, nbytes = _dumper().dump_fd(tmp.fileno(), gzip, header)
+        objects, nbytes = _dumper().dump_fd(tmp.fileno(), gzip, header,
+                                            roots)
         tmp.seek(0)
         if _is_text(stream):
             if gzip:
@@ -93,16 +94,26 @@ def dump(path_or_file, *, compress=None, header=True):
     ends in ".gz"), "gzip" or "none". header: write the
     {"heapscope_dump": 1, ...} first line (meliae's loader rejects it).
     """
+    return dump_reachable(path_or_file, None, compress=compress,
+                          header=header)
+
+
+def dump_reachable(path_or_file, roots, *, compress=None, header=True):
+    """dump() of only the objects in the sequence roots and what they
+    reach (every live object when roots is None): meliae's
+    dump_all_referenced. The sequence itself is not written unless its
+    items reach it."""
     if isinstance(path_or_file, (str, bytes)) or hasattr(path_or_file,
                                                          "__fspath__"):
         name = os.fsdecode(os.fspath(path_or_file))
-        return _dump_path(name, _want_gzip(name, compress), bool(header))
+        return _dump_path(name, _want_gzip(name, compress), bool(header),
+                          roots)
     if not hasattr(path_or_file, "write"):
         raise TypeError("dump() needs a path or a writable file object, not %s"
                         % type(path_or_file).__name__)
     gzip = _want_gzip(getattr(path_or_file, "name", None)
                       if compress is None else None, compress)
-    return _dump_stream(path_or_file, gzip, bool(header))
+    return _dump_stream(path_or_file, gzip, bool(header), roots)
 
 
 def _notice(text):

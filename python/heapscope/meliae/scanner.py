@@ -4,14 +4,17 @@
 and so does ``dump_gc_objects``: heapscope's dumper always writes each
 object once, with no duplicates or dangling refs, which is what
 dump_gc_objects approximated. filename may be a path or a file object.
+``dump_all_referenced(outf, obj)`` writes obj and what it reaches.
 ``size_of(obj)`` is sys.getsizeof, which heapscope's sizes equal.
 """
 
 import sys
 
 from heapscope._dump import dump as _dump
+from heapscope._dump import dump_reachable as _dump_reachable
 
-__all__ = ["dump_all_objects", "dump_gc_objects", "size_of"]
+__all__ = ["dump_all_objects", "dump_gc_objects", "dump_all_referenced",
+           "size_of"]
 
 
 def dump_all_objects(outf):
@@ -25,6 +28,15 @@ def dump_gc_objects(outf, recurse_depth=1):
     heap once (recurse_depth is accepted and ignored)."""
     del recurse_depth
     _dump(outf)
+
+
+def dump_all_referenced(outf, obj, is_pending=False):
+    """Write obj and everything it references, recursively, to outf (a
+    path or a file object), with heapscope's header line. is_pending:
+    obj is a list of objects to write (with what they reference), the
+    list itself left out, as in meliae."""
+    roots = obj if is_pending else (obj,)
+    _dump_reachable(outf, roots)
 
 
 def size_of(obj):

@@ -10,6 +10,7 @@
  *      exceptions being handled (hs_frames.c);
  *   3. sys.modules, then every object the collector tracks, oldest
  *      generation first; after each root the stack is drained.
+ * Or, given roots, 2 and 3 are replaced by those objects alone.
  * Untracked objects (str, int, atomic tuples and dicts...) are reached
  * through their referrers' tp_traverse.
  *
@@ -88,10 +89,20 @@ write_header(hs_writer *w)
 }
 
 static int
-walk(hs_walk *wk, int header)
+walk(hs_walk *wk, int header, PyObject *const *roots, Py_ssize_t nroots)
 {
     if (header) {
         write_header(wk->w);
+    }
+    if (roots) {
+        /* Only what the given objects reach (meliae's
+         * dump_all_referenced): no thread, module or collector roots. */
+        for (Py_ssize_t i = 0; i < nroots; i++) {
+            if (reach_and_drain(roots[i], wk) < 0) {
+                return -1;
+            }
+        }
+        return 0;
     }
     if (hs_frames_roots(wk) < 0 || drain(wk) < 0) {
         return -1;
@@ -103,7 +114,8 @@ walk(hs_walk *wk, int header)
 }
 
 int
-hs_walk_dump(int fd, int gzip, int header, hs_stats *stats, int *err)
+hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
+             Py_ssize_t nroots, hs_stats *stats, int *err)
 {
     hs_writer w;
     hs_walk wk;
@@ -127,7 +139,7 @@ hs_walk_dump(int fd, int gzip, int header, hs_stats *stats, int *err)
         goto out;
     }
     wk.w = &w;
-    if (walk(&wk, header) == 0 && !wk.failed && hs_writer_finish(&w) == 0) {
+    if (walk(&wk, header, roots, nroots) == 0 && !wk.failed && hs_writer_finish(&w) == 0) {
         rc = 0;
     }
     else {

@@ -225,8 +225,11 @@ int hs_walk_reach(hs_walk *wk, PyObject *op);
 /* Marks a synthetic address; 1 if new. */
 int hs_walk_mark(hs_walk *wk, const void *addr);
 
-/* Runs a whole dump to fd. Returns 0, or -1 with errno-like *err (ENOMEM,
- * EBUSY when the collector runs, or a write errno). */
-int hs_walk_dump(int fd, int gzip, int header, hs_stats *stats, int *err);
+/* Runs a whole dump to fd, or, when roots is not NULL, a dump of what
+ * roots[0..nroots) reach (them included). Returns 0, or -1 with
+ * errno-like *err (ENOMEM, EBUSY when the collector runs, or a write
+ * errno). */
+int hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
+                 Py_ssize_t nroots, hs_stats *stats, int *err);
 
 #endif /* HS_DUMPER_H */

@@ -14,28 +14,42 @@
 static hs_stats last_stats;
 
 PyDoc_STRVAR(dump_fd_doc,
-"dump_fd(fd, gzip=False, header=True, /) -> (objects, bytes)\n"
+"dump_fd(fd, gzip=False, header=True, roots=None, /) -> (objects, bytes)\n"
 "\n"
 "Write every reachable object to the open file descriptor fd, one JSON\n"
 "line each, and return the number of records and of bytes written to\n"
-"fd. Holds the GIL throughout and creates no Python objects while it\n"
+"fd. roots, a sequence, limits the dump to its items and what they\n"
+"reach (not the sequence itself, unless they reach it). Holds the GIL throughout and creates no Python objects while it\n"
 "walks. Raises OSError for write errors, MemoryError when its own\n"
 "buffers cannot be allocated, RuntimeError during a garbage collection.");
 
 static PyObject *
 dump_fd(PyObject *module, PyObject *args)
 {
-    int fd, gzip = 0, header = 1, err;
+    int fd, gzip = 0, header = 1, err, rc;
+    PyObject *roots = Py_None, *seq = NULL;
     hs_stats stats;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "i|pp:dump_fd", &fd, &gzip, &header)) {
+    if (!PyArg_ParseTuple(args, "i|ppO:dump_fd", &fd, &gzip, &header,
+                          &roots)) {
         return NULL;
     }
     if (hs_refs_init() < 0) {
         return NULL;
     }
-    if (hs_walk_dump(fd, gzip, header, &stats, &err) < 0) {
+    /* Made before the walk, which must create no objects; held until
+     * it ends, so that no root goes away meanwhile. */
+    if (roots != Py_None
+        && !(seq = PySequence_Fast(roots, "dump_fd: roots must be a "
+                                          "sequence"))) {
+        return NULL;
+    }
+    rc = hs_walk_dump(fd, gzip, header,
+                      seq ? PySequence_Fast_ITEMS(seq) : NULL,
+                      seq ? PySequence_Fast_GET_SIZE(seq) : 0, &stats, &err);
+    Py_XDECREF(seq);
+    if (rc < 0) {
         /* The walk is over: exceptions may be created now. */
         if (err == EBUSY) {
             PyErr_SetString(PyExc_RuntimeError,
