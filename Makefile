@@ -6,7 +6,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure test install asan clean bench demo
+.PHONY: all deps configure test install asan tsan clean bench demo
 
 all: configure
 	cmake --build $(BUILD) -j$(JOBS)
@@ -37,11 +37,23 @@ asan:
 	cd build-asan && ctest --output-on-failure -j$(JOBS) -L python \
 	    -LE valgrind -E python.dumper
 
+# The parallel loader and the background snapshot writer under
+# ThreadSanitizer: every C unit test (test_threads loads with 1 to 8
+# threads, test_snapshot writes indexes in the background) and the golden
+# cases (which include 2-thread loads of files cut into slices).
+tsan:
+	@sh scripts/deps.sh
+	@test -f build-tsan/CMakeCache.txt || cmake -S . -B build-tsan \
+	    -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE=thread -DHS_WERROR=ON
+	cmake --build build-tsan -j$(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	    ctest --output-on-failure -j$(JOBS) -R '^unit\.|^golden$$|^limits$$'
+
 bench: all
 	bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-tsan
 
 # The whole story on a built-in example: a small leaking service
 # (examples/leaky_service.py) runs under heapscope's dumper, built for
