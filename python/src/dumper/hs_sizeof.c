@@ -17,8 +17,10 @@
  * Python code, but it returns a new int, which is released at once (ints
  * below 257 are cached and allocate nothing). hs_sizeof_ccalls counts
  * these calls. A __sizeof__ written in Python, or implemented in C by a
- * third-party extension, is never called: such objects get the
- * object.__sizeof__ formula, which is what the C layout occupies.
+ * third-party extension, is never called: such objects get the next
+ * __sizeof__ up their MRO that is evaluated here (their builtin base's,
+ * object's at the latest), which is what the C structure occupies.
+ * Finding __sizeof__ runs no code either: see is_sizeof_name.
  *
  * The formulas follow each version's Objects/ *object.c; dict and type
  * sizes read the dict keys layout, which is internal (and which 3.8-3.10
@@ -35,6 +37,9 @@
 #if PY_VERSION_HEX >= 0x030B0000
 #include "internal/pycore_dict.h"
 #include "internal/pycore_object.h"
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+#include "internal/pycore_typeobject.h"  /* _PyType_GetDict */
 #endif
 #if PY_VERSION_HEX >= 0x030D0000
 #include "internal/pycore_sysmodule.h"   /* _PySys_GetSizeOf */
@@ -86,10 +91,67 @@ meth_of(PyObject *descr)
     return ((PyMethodDescrObject *)descr)->d_method->ml_meth;
 }
 
+/* MARK: finding type(op).__sizeof__ without running code
+ *
+ * _PyType_Lookup finds it as sys.getsizeof does, but on a method cache
+ * miss it looks the name up in each class dict by hash, and a key of
+ * equal hash (a class namespace may hold any key) makes that lookup call
+ * the key's __eq__. So the MRO is walked here and each class dict
+ * scanned with PyDict_Next, keys compared as strings in C. */
+
+/* A key the dict lookup would take for "__sizeof__": the interned name,
+ * or a str with str's own == and hash (exact, or a subclass that does
+ * not override them) holding those ten characters. A key overriding
+ * __eq__ or __hash__ would decide by running code: it never matches. */
+static int
+is_sizeof_name(PyObject *key)
+{
+    if (key == sizeof_name) {
+        return 1;
+    }
+    if (!PyUnicode_Check(key)
+        || Py_TYPE(key)->tp_richcompare != PyUnicode_Type.tp_richcompare
+        || Py_TYPE(key)->tp_hash != PyUnicode_Type.tp_hash) {
+        return 0;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (!PyUnicode_IS_READY(key)) {
+        return 0;   /* readying it would allocate */
+    }
+#endif
+    return PyUnicode_GET_LENGTH(key) == 10
+           && PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND
+           && memcmp(PyUnicode_DATA(key), "__sizeof__", 10) == 0;
+}
+
+/* The __sizeof__ defined by tp itself (borrowed), or NULL. */
+static PyObject *
+own_sizeof(PyTypeObject *tp)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    /* 3.12 keeps static builtin types' dicts in the interpreter. */
+    PyObject *dict = _PyType_GetDict(tp);
+#else
+    PyObject *dict = tp->tp_dict;
+#endif
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+
+    if (dict == NULL || !PyDict_Check(dict)) {
+        return NULL;
+    }
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        if (is_sizeof_name(key)) {
+            return value;
+        }
+    }
+    return NULL;
+}
+
 static PyCFunction
 type_meth(PyTypeObject *tp)
 {
-    return meth_of(_PyType_Lookup(tp, sizeof_name));
+    return meth_of(own_sizeof(tp));
 }
 
 int
@@ -169,38 +231,70 @@ convention(const PyMethodDef *ml)
     return 0;
 }
 
+/* 1 when descr, a __sizeof__ found in tp's MRO, is a C implementation
+ * this module evaluates for tp's objects; fills *kind and the call. */
+static int
+usable(PyTypeObject *tp, PyObject *descr, size_kind *kind, PyCFunction *meth,
+       PyTypeObject **owner, int *conv)
+{
+    PyCFunction m = meth_of(descr);
+    PyTypeObject *d_type;
+    int k;
+
+    if (m == NULL) {
+        return 0;   /* absent, or written in Python: never called */
+    }
+    /* A builtin's __sizeof__ copied into a class without its layout
+     * (`__sizeof__ = list.__sizeof__`): sys.getsizeof raises TypeError,
+     * and the formula would read memory the object does not have. */
+    d_type = ((PyDescrObject *)descr)->d_type;
+    if (!PyType_IsSubtype(tp, d_type)) {
+        return 0;
+    }
+    for (k = SK_OBJECT; k < SK_CCALL; k++) {
+        if (m == known_meth[k]) {
+            *kind = (size_kind)k;
+            return 1;
+        }
+    }
+    *owner = d_type;
+    *conv = convention(((PyMethodDescrObject *)descr)->d_method);
+    if (vetted_owner(d_type) && *conv != 0) {
+        *kind = SK_CCALL;
+        *meth = m;
+        return 1;
+    }
+    return 0;   /* a third-party C implementation: never called */
+}
+
+/* The first usable C __sizeof__ in tp's MRO decides. Where a class
+ * overrides __sizeof__ in Python (or with an unvetted or foreign C
+ * function), that is the one its nearest builtin base implements: the
+ * size of the C structure, which is all the dumper can know without
+ * running the override. */
 static void
 classify(PyTypeObject *tp, size_kind *kind, PyCFunction *meth,
          PyTypeObject **owner, int *conv)
 {
-    PyObject *descr;
-    PyCFunction m;
-    int k;
+    PyObject *mro = tp->tp_mro;
+    Py_ssize_t i;
 
     *kind = SK_OBJECT;
     *meth = NULL;
     /* Some static types never go through PyType_Ready (3.8's
      * functools._lru_list_elem and unicodedata.UCD have instances all the
-     * same), and _PyType_Lookup would ready them, building their dicts. */
-    if (!(tp->tp_flags & Py_TPFLAGS_READY) || tp->tp_mro == NULL) {
+     * same); their dicts do not exist yet. */
+    if (!(tp->tp_flags & Py_TPFLAGS_READY) || mro == NULL
+        || !PyTuple_Check(mro)) {
         return;
     }
-    descr = _PyType_Lookup(tp, sizeof_name);
-    m = meth_of(descr);
-    if (m == NULL) {
-        return;   /* written in Python (or absent): never called */
-    }
-    for (k = SK_OBJECT; k < SK_CCALL; k++) {
-        if (m == known_meth[k]) {
-            *kind = (size_kind)k;
+    for (i = 0; i < PyTuple_GET_SIZE(mro); i++) {
+        PyObject *base = PyTuple_GET_ITEM(mro, i);
+        if (PyType_Check(base)
+            && usable(tp, own_sizeof((PyTypeObject *)base), kind, meth,
+                      owner, conv)) {
             return;
         }
-    }
-    *owner = ((PyDescrObject *)descr)->d_type;
-    *conv = convention(((PyMethodDescrObject *)descr)->d_method);
-    if (vetted_owner(*owner) && *conv != 0) {
-        *kind = SK_CCALL;
-        *meth = m;
     }
 }
 
