@@ -71,16 +71,23 @@ static PyCFunction known_meth[SK_CCALL];
 #define CONV_NOARGS 1
 #define CONV_METHOD 2   /* METH_METHOD | METH_FASTCALL | METH_KEYWORDS */
 
-/* A direct-mapped cache of type -> (kind, C function): a dump asks for
- * the same few hundred types millions of times. */
-#define CACHE_SIZE 1024
-static struct {
-    PyTypeObject *type;
+/* type -> (kind, C function), for the dump's duration: a dump asks for
+ * the same types millions of times, and classifying one scans the dicts
+ * of its MRO. An open-addressing table kept at most half full, grown as
+ * types appear (a direct-mapped cache thrashed on heaps with thousands
+ * of classes); without memory for it every lookup classifies afresh. */
+typedef struct size_entry {
+    PyTypeObject *type;     /* NULL: empty slot */
     size_kind kind;
+    int conv;
     PyCFunction meth;
     PyTypeObject *owner;    /* defining class, for CONV_METHOD */
-    int conv;
-} cache[CACHE_SIZE];
+} size_entry;
+
+#define TABLE_INITIAL 1024
+static size_entry *table;
+static size_t table_mask;   /* slots - 1 (a power of two) */
+static size_t table_used;
 
 static PyCFunction
 meth_of(PyObject *descr)
@@ -181,9 +188,55 @@ hs_sizeof_init(void)
         }
 #endif
     }
-    memset(cache, 0, sizeof(cache));
+    hs_sizeof_release();
+    table = hs_calloc(TABLE_INITIAL, sizeof(size_entry));
+    table_mask = table != NULL ? TABLE_INITIAL - 1 : 0;
     hs_sizeof_ccalls = 0;
     return 0;
+}
+
+void
+hs_sizeof_release(void)
+{
+    if (table != NULL) {
+        hs_free(table, (table_mask + 1) * sizeof(size_entry));
+    }
+    table = NULL;
+    table_mask = 0;
+    table_used = 0;
+}
+
+static size_t
+slot_of(const size_entry *t, size_t mask, const PyTypeObject *tp)
+{
+    /* Fibonacci hashing: types sit about a kilobyte apart. */
+    size_t i = (size_t)(((uint64_t)(uintptr_t)tp * 0x9E3779B97F4A7C15ull)
+                        >> 32) & mask;
+
+    while (t[i].type != NULL && t[i].type != tp) {
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+/* Doubles the table; keeps the old one if memory runs out. */
+static void
+grow(void)
+{
+    size_t n = (table_mask + 1) * 2, i;
+    size_entry *t = hs_calloc(n, sizeof(size_entry));
+
+    if (t == NULL) {
+        return;
+    }
+    for (i = 0; i <= table_mask; i++) {
+        if (table[i].type != NULL) {
+            t[slot_of(t, n - 1, table[i].type)] = table[i];
+        }
+    }
+    hs_free(table, (table_mask + 1) * sizeof(size_entry));
+    table = t;
+    table_mask = n - 1;
 }
 
 /* CPython's own C types whose __sizeof__ may be called (see above). */
@@ -550,15 +603,24 @@ Py_ssize_t
 hs_sizeof(PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
-    size_t h = ((uintptr_t)tp >> 4) % CACHE_SIZE;
+    size_entry fresh = {NULL, SK_OBJECT, 0, NULL, NULL}, *e = &fresh;
     Py_ssize_t size;
 
-    if (cache[h].type != tp) {
-        classify(tp, &cache[h].kind, &cache[h].meth, &cache[h].owner,
-                 &cache[h].conv);
-        cache[h].type = tp;
+    if (table != NULL) {
+        e = &table[slot_of(table, table_mask, tp)];
     }
-    switch (cache[h].kind) {
+    if (e->type != tp) {
+        classify(tp, &e->kind, &e->meth, &e->owner, &e->conv);
+        if (e != &fresh) {
+            e->type = tp;
+            if (++table_used * 2 > table_mask + 1) {
+                fresh = *e;   /* e moves when the table grows */
+                e = &fresh;
+                grow();
+            }
+        }
+    }
+    switch (e->kind) {
     case SK_INT:
         size = int_size(op);
         break;
@@ -578,7 +640,7 @@ hs_sizeof(PyObject *op)
         size = type_size(op);
         break;
     case SK_CCALL:
-        size = ccall_size(op, cache[h].meth, cache[h].owner, cache[h].conv);
+        size = ccall_size(op, e->meth, e->owner, e->conv);
         break;
     default:
         size = object_size(op);
