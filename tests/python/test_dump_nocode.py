@@ -1,9 +1,14 @@
 """The walk runs no Python code and creates no objects, whatever the heap
 holds: one test per kind of hostile object (tests/python/programs/
 hostile_kinds.py), each dumped in its own process by quiet_walk.py, which
-says what ran or grew during the walk and what the records got wrong."""
+says what ran or grew during the walk and what the records got wrong;
+then heapscope's public entry points, in this process, with a tuple
+subclass whose __len__ logs (`dump --pid`: test_dump_pid.py)."""
 
 import json
+import os
+import signal
+import time
 
 import pytest
 
@@ -32,3 +37,48 @@ def test_walk_runs_no_code(kind, tmp_path):
     assert report["dump_blocks"] <= report["control_blocks"]
     assert report["records"] == []
     assert report["after"] == []
+
+
+class LoggingTuple(tuple):
+    """A tuple whose __len__ logs: none of heapscope's entry points may
+    call it (it stands for platform.uname_result's)."""
+    calls = []
+
+    def __len__(self):
+        LoggingTuple.calls.append(1)
+        return tuple.__len__(self)
+
+
+def wait_for(path, seconds=20):
+    deadline = time.time() + seconds
+    while not path.exists() and time.time() < deadline:
+        time.sleep(0.01)
+    return path.exists()
+
+
+def test_entry_points_run_no_code(tmp_path):
+    """heapscope.dump (path and stream), dump_on_signal and dump_every,
+    in this process, with a logging tuple subclass on the heap."""
+    dumper_util.require_dumper()
+    import heapscope
+    keep = LoggingTuple((1, 2, 3))
+    del LoggingTuple.calls[:]
+    heapscope.dump(str(tmp_path / "path.json"))
+    with open(str(tmp_path / "stream.json"), "wb") as stream:
+        heapscope.dump(stream)
+    old = heapscope.dump_on_signal(signal.SIGUSR2, str(tmp_path / "sig.json"))
+    try:
+        os.kill(os.getpid(), signal.SIGUSR2)
+        assert wait_for(tmp_path / "sig.json")
+    finally:
+        signal.signal(signal.SIGUSR2, old)
+    every = heapscope.dump_every(0.05, str(tmp_path / "every-{n}.json"))
+    try:
+        assert wait_for(tmp_path / "every-1.json")
+    finally:
+        every.stop(10)
+    assert LoggingTuple.calls == []
+    with open(str(tmp_path / "path.json")) as f:
+        recs = [json.loads(line) for line in f]
+    mine = [r for r in recs if r.get("address") == id(keep)]
+    assert mine and mine[0]["len"] == 3
