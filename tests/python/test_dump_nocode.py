@@ -82,3 +82,24 @@ def test_entry_points_run_no_code(tmp_path):
         recs = [json.loads(line) for line in f]
     mine = [r for r in recs if r.get("address") == id(keep)]
     assert mine and mine[0]["len"] == 3
+
+
+def test_meliae_size_of_is_the_recorded_size(tmp_path):
+    """heapscope.meliae.scanner.size_of gives what the dump records, and
+    runs a class's Python __sizeof__ no more than the dump does."""
+    dumper_util.require_dumper()
+    import heapscope
+    from heapscope.meliae import scanner
+    calls = []
+
+    class Sized(list):
+        def __sizeof__(self):
+            calls.append(1)
+            return 1 << 40
+
+    obj = Sized([1, 2, 3])
+    heapscope.dump(str(tmp_path / "d.json"))
+    with open(str(tmp_path / "d.json")) as f:
+        rec = [r for r in map(json.loads, f) if r.get("address") == id(obj)]
+    assert rec and scanner.size_of(obj) == rec[0]["size"]
+    assert calls == []
