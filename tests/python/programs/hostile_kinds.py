@@ -142,11 +142,10 @@ def set_len():
 def python_sizeof():
     """__sizeof__ written in Python: never called; the size is what the
     builtin base's C __sizeof__ computes."""
-    import collections as c
     pairs = []
     for base, args in ((list, ([1, 2, 3],)), (dict, ({"k": 1},)),
                        (set, ({1, 2},)), (int, (10 ** 30,)), (str, ("x" * 50,)),
-                       (object, ()), (c.deque, ([1, 2],))):
+                       (object, ()), (collections.deque, ([1, 2],))):
         H = hostile_class("Sizeof_" + base.__name__, (base,))
         twin = type("Twin_" + base.__name__, (base,), {})
         pairs.append((H(*args), twin(*args), base))
