@@ -6,9 +6,9 @@
 #
 # Builds the extension for /usr/bin/python3 (scripts/build-python.sh),
 # then runs a subset of the programs behind tests/python/test_dump_*.py
-# (round trip, heap unchanged, a long chain; not the churning threads of
-# test_dump_stress.py: valgrind runs one thread at a time, and the GIL's
-# hand-offs under it can take minutes)
+# (round trip, heap unchanged, a long chain, borrowed __sizeof__; not the
+# churning threads of test_dump_stress.py: valgrind runs one thread at a
+# time, and the GIL's hand-offs under it can take minutes)
 # under `valgrind --error-exitcode=1`: any invalid read or write, use of
 # uninitialised memory, or block the dumper leaks definitely fails the
 # run. PYTHONMALLOC=malloc makes every Python allocation visible to
@@ -50,4 +50,6 @@ run() {
 run roundtrip "$P/roundtrip.py" "$tmp/roundtrip.json"
 run unchanged "$P/unchanged.py" "$tmp/unchanged.json"
 run chain "$P/chain.py" "$tmp/chain.json" 20000
+# Classes whose __sizeof__ the dumper must not apply to foreign memory.
+run borrowed_sizeof "$P/quiet_walk.py" borrowed_sizeof "$tmp/borrowed.json"
 exit $failed

@@ -19,11 +19,15 @@ pytestmark = pytest.mark.skipif(shutil.which("gdb") is None,
 
 
 @pytest.fixture(params=["sleep", "busy"])
-def target(request):
+def target(request, tmp_path):
+    log = tmp_path / "len.log"
+    env = dict(os.environ, HS_TARGET_LEN_LOG=str(log))
     proc = subprocess.Popen(
         [sys.executable, os.path.join(dumper_util.PROGRAMS, "target.py"),
-         request.param], stdout=subprocess.PIPE, universal_newlines=True)
+         request.param], stdout=subprocess.PIPE, universal_newlines=True,
+        env=env)
     assert proc.stdout.readline().strip() == "ready"
+    proc.len_log = log
     yield proc
     proc.kill()
     proc.wait()
@@ -37,6 +41,13 @@ def check_dump(path, pid):
     markers = [r for r in d.records.values() if r["type"] == "InjectMarker"]
     assert len(markers) == 1
     assert d.dict_keys(d.records[markers[0]["refs"][0]]) == {"tag"}
+    lazy = [r for r in d.records.values() if r["type"] == "LazyTuple"]
+    assert len(lazy) == 1 and lazy[0]["len"] == 3
+
+
+def check_no_code_ran(target):
+    # The target's LazyTuple.__len__ logs every call.
+    assert not target.len_log.exists(), target.len_log.read_text()
 
 
 def test_inject(tmp_path, target):
@@ -52,6 +63,7 @@ def test_inject(tmp_path, target):
     # A second dump proves the first released the GIL.
     _inject.inject(target.pid, str(out), timeout=60)
     check_dump(out, target.pid)
+    check_no_code_ran(target)
 
 
 def test_cli(tmp_path, target):
@@ -66,6 +78,7 @@ def test_cli(tmp_path, target):
                           stderr=subprocess.PIPE, universal_newlines=True)
     assert proc.returncode == 0, proc.stderr
     check_dump(out, target.pid)
+    check_no_code_ran(target)
 
 
 def test_no_such_process(tmp_path):

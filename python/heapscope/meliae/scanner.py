@@ -5,10 +5,8 @@ and so does ``dump_gc_objects``: heapscope's dumper always writes each
 object once, with no duplicates or dangling refs, which is what
 dump_gc_objects approximated. filename may be a path or a file object.
 ``dump_all_referenced(outf, obj)`` writes obj and what it reaches.
-``size_of(obj)`` is sys.getsizeof, which heapscope's sizes equal.
+``size_of(obj)`` is the size heapscope's dumps record for obj.
 """
-
-import sys
 
 from heapscope._dump import dump as _dump
 from heapscope._dump import dump_reachable as _dump_reachable
@@ -40,5 +38,8 @@ def dump_all_referenced(outf, obj, is_pending=False):
 
 
 def size_of(obj):
-    """The size heapscope's dumps record for obj: sys.getsizeof(obj)."""
-    return sys.getsizeof(obj)
+    """The size heapscope's dumps record for obj, computed by the dumper's
+    C code: sys.getsizeof(obj), except that a __sizeof__ written in Python
+    is never run (its builtin base's C size stands in, docs/dumper.md)."""
+    from heapscope import _dumper
+    return _dumper.sizeof(obj)

@@ -154,6 +154,7 @@ out:
     hs_visited_release(&wk.visited);
     hs_ptrstack_release(&wk.stack);
     hs_writer_release(&w);
+    hs_sizeof_release();
     wk.stats.peak_mem = hs_mem_peak() - base;
     *stats = wk.stats;
     return rc;

@@ -151,7 +151,9 @@ void hs_bigint_write_value(hs_record *r, PyObject *op);
 
 /* MARK: sizes (hs_sizeof.c) */
 
+/* Starts a dump's type table (hs_sizeof_release frees it). */
 int hs_sizeof_init(void);
+void hs_sizeof_release(void);
 /* sys.getsizeof(op) without running Python code; see hs_sizeof.c. */
 Py_ssize_t hs_sizeof(PyObject *op);
 extern size_t hs_sizeof_ccalls;   /* C __sizeof__ calls made (documented) */

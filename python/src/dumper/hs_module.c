@@ -105,10 +105,14 @@ static PyObject *
 sizeof_fn(PyObject *module, PyObject *obj)
 {
     (void)module;
+    Py_ssize_t size;
+
     if (hs_refs_init() < 0 || hs_sizeof_init() < 0) {
         return NULL;
     }
-    return PyLong_FromSsize_t(hs_sizeof(obj));
+    size = hs_sizeof(obj);
+    hs_sizeof_release();
+    return PyLong_FromSsize_t(size);
 }
 
 static PyMethodDef dumper_methods[] = {

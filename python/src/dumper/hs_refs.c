@@ -345,6 +345,22 @@ write_frame_value(hs_record *r, PyObject *op)
 #endif
 }
 
+/* The number of items the builtin's C structure holds, for subclasses as
+ * for the builtin itself: what the builtin's own len() says and what the
+ * record's refs list. Never len(op), which would call a subclass's
+ * __len__ (platform.uname_result's runs `uname -p`). */
+static Py_ssize_t
+builtin_len(PyObject *op)
+{
+    if (PyTuple_Check(op) || PyList_Check(op)) {
+        return Py_SIZE(op);
+    }
+    if (PyAnySet_Check(op)) {
+        return ((PySetObject *)op)->used;
+    }
+    return ((PyDictObject *)op)->ma_used;
+}
+
 static void
 write_len_value(hs_record *r, PyObject *op)
 {
@@ -380,7 +396,7 @@ write_len_value(hs_record *r, PyObject *op)
     else if (PyTuple_Check(op) || PyList_Check(op) || PyAnySet_Check(op)
              || PyDict_Check(op)) {
         hs_record_key(r, "len");
-        hs_record_int(r, PyObject_Length(op));
+        hs_record_int(r, builtin_len(op));
     }
     else if (PyFrame_Check(op)) {
         write_frame_value(r, op);

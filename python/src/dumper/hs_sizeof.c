@@ -17,8 +17,10 @@
  * Python code, but it returns a new int, which is released at once (ints
  * below 257 are cached and allocate nothing). hs_sizeof_ccalls counts
  * these calls. A __sizeof__ written in Python, or implemented in C by a
- * third-party extension, is never called: such objects get the
- * object.__sizeof__ formula, which is what the C layout occupies.
+ * third-party extension, is never called: such objects get the next
+ * __sizeof__ up their MRO that is evaluated here (their builtin base's,
+ * object's at the latest), which is what the C structure occupies.
+ * Finding __sizeof__ runs no code either: see is_sizeof_name.
  *
  * The formulas follow each version's Objects/ *object.c; dict and type
  * sizes read the dict keys layout, which is internal (and which 3.8-3.10
@@ -35,6 +37,9 @@
 #if PY_VERSION_HEX >= 0x030B0000
 #include "internal/pycore_dict.h"
 #include "internal/pycore_object.h"
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+#include "internal/pycore_typeobject.h"  /* _PyType_GetDict */
 #endif
 #if PY_VERSION_HEX >= 0x030D0000
 #include "internal/pycore_sysmodule.h"   /* _PySys_GetSizeOf */
@@ -66,16 +71,23 @@ static PyCFunction known_meth[SK_CCALL];
 #define CONV_NOARGS 1
 #define CONV_METHOD 2   /* METH_METHOD | METH_FASTCALL | METH_KEYWORDS */
 
-/* A direct-mapped cache of type -> (kind, C function): a dump asks for
- * the same few hundred types millions of times. */
-#define CACHE_SIZE 1024
-static struct {
-    PyTypeObject *type;
+/* type -> (kind, C function), for the dump's duration: a dump asks for
+ * the same types millions of times, and classifying one scans the dicts
+ * of its MRO. An open-addressing table kept at most half full, grown as
+ * types appear (a direct-mapped cache thrashed on heaps with thousands
+ * of classes); without memory for it every lookup classifies afresh. */
+typedef struct size_entry {
+    PyTypeObject *type;     /* NULL: empty slot */
     size_kind kind;
+    int conv;
     PyCFunction meth;
     PyTypeObject *owner;    /* defining class, for CONV_METHOD */
-    int conv;
-} cache[CACHE_SIZE];
+} size_entry;
+
+#define TABLE_INITIAL 1024
+static size_entry *table;
+static size_t table_mask;   /* slots - 1 (a power of two) */
+static size_t table_used;
 
 static PyCFunction
 meth_of(PyObject *descr)
@@ -86,10 +98,67 @@ meth_of(PyObject *descr)
     return ((PyMethodDescrObject *)descr)->d_method->ml_meth;
 }
 
+/* MARK: finding type(op).__sizeof__ without running code
+ *
+ * _PyType_Lookup finds it as sys.getsizeof does, but on a method cache
+ * miss it looks the name up in each class dict by hash, and a key of
+ * equal hash (a class namespace may hold any key) makes that lookup call
+ * the key's __eq__. So the MRO is walked here and each class dict
+ * scanned with PyDict_Next, keys compared as strings in C. */
+
+/* A key the dict lookup would take for "__sizeof__": the interned name,
+ * or a str with str's own == and hash (exact, or a subclass that does
+ * not override them) holding those ten characters. A key overriding
+ * __eq__ or __hash__ would decide by running code: it never matches. */
+static int
+is_sizeof_name(PyObject *key)
+{
+    if (key == sizeof_name) {
+        return 1;
+    }
+    if (!PyUnicode_Check(key)
+        || Py_TYPE(key)->tp_richcompare != PyUnicode_Type.tp_richcompare
+        || Py_TYPE(key)->tp_hash != PyUnicode_Type.tp_hash) {
+        return 0;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (!PyUnicode_IS_READY(key)) {
+        return 0;   /* readying it would allocate */
+    }
+#endif
+    return PyUnicode_GET_LENGTH(key) == 10
+           && PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND
+           && memcmp(PyUnicode_DATA(key), "__sizeof__", 10) == 0;
+}
+
+/* The __sizeof__ defined by tp itself (borrowed), or NULL. */
+static PyObject *
+own_sizeof(PyTypeObject *tp)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    /* 3.12 keeps static builtin types' dicts in the interpreter. */
+    PyObject *dict = _PyType_GetDict(tp);
+#else
+    PyObject *dict = tp->tp_dict;
+#endif
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+
+    if (dict == NULL || !PyDict_Check(dict)) {
+        return NULL;
+    }
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        if (is_sizeof_name(key)) {
+            return value;
+        }
+    }
+    return NULL;
+}
+
 static PyCFunction
 type_meth(PyTypeObject *tp)
 {
-    return meth_of(_PyType_Lookup(tp, sizeof_name));
+    return meth_of(own_sizeof(tp));
 }
 
 int
@@ -119,9 +188,55 @@ hs_sizeof_init(void)
         }
 #endif
     }
-    memset(cache, 0, sizeof(cache));
+    hs_sizeof_release();
+    table = hs_calloc(TABLE_INITIAL, sizeof(size_entry));
+    table_mask = table != NULL ? TABLE_INITIAL - 1 : 0;
     hs_sizeof_ccalls = 0;
     return 0;
+}
+
+void
+hs_sizeof_release(void)
+{
+    if (table != NULL) {
+        hs_free(table, (table_mask + 1) * sizeof(size_entry));
+    }
+    table = NULL;
+    table_mask = 0;
+    table_used = 0;
+}
+
+static size_t
+slot_of(const size_entry *t, size_t mask, const PyTypeObject *tp)
+{
+    /* Fibonacci hashing: types sit about a kilobyte apart. */
+    size_t i = (size_t)(((uint64_t)(uintptr_t)tp * 0x9E3779B97F4A7C15ull)
+                        >> 32) & mask;
+
+    while (t[i].type != NULL && t[i].type != tp) {
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+/* Doubles the table; keeps the old one if memory runs out. */
+static void
+grow(void)
+{
+    size_t n = (table_mask + 1) * 2, i;
+    size_entry *t = hs_calloc(n, sizeof(size_entry));
+
+    if (t == NULL) {
+        return;
+    }
+    for (i = 0; i <= table_mask; i++) {
+        if (table[i].type != NULL) {
+            t[slot_of(t, n - 1, table[i].type)] = table[i];
+        }
+    }
+    hs_free(table, (table_mask + 1) * sizeof(size_entry));
+    table = t;
+    table_mask = n - 1;
 }
 
 /* CPython's own C types whose __sizeof__ may be called (see above). */
@@ -169,38 +284,70 @@ convention(const PyMethodDef *ml)
     return 0;
 }
 
+/* 1 when descr, a __sizeof__ found in tp's MRO, is a C implementation
+ * this module evaluates for tp's objects; fills *kind and the call. */
+static int
+usable(PyTypeObject *tp, PyObject *descr, size_kind *kind, PyCFunction *meth,
+       PyTypeObject **owner, int *conv)
+{
+    PyCFunction m = meth_of(descr);
+    PyTypeObject *d_type;
+    int k;
+
+    if (m == NULL) {
+        return 0;   /* absent, or written in Python: never called */
+    }
+    /* A builtin's __sizeof__ copied into a class without its layout
+     * (`__sizeof__ = list.__sizeof__`): sys.getsizeof raises TypeError,
+     * and the formula would read memory the object does not have. */
+    d_type = ((PyDescrObject *)descr)->d_type;
+    if (!PyType_IsSubtype(tp, d_type)) {
+        return 0;
+    }
+    for (k = SK_OBJECT; k < SK_CCALL; k++) {
+        if (m == known_meth[k]) {
+            *kind = (size_kind)k;
+            return 1;
+        }
+    }
+    *owner = d_type;
+    *conv = convention(((PyMethodDescrObject *)descr)->d_method);
+    if (vetted_owner(d_type) && *conv != 0) {
+        *kind = SK_CCALL;
+        *meth = m;
+        return 1;
+    }
+    return 0;   /* a third-party C implementation: never called */
+}
+
+/* The first usable C __sizeof__ in tp's MRO decides. Where a class
+ * overrides __sizeof__ in Python (or with an unvetted or foreign C
+ * function), that is the one its nearest builtin base implements: the
+ * size of the C structure, which is all the dumper can know without
+ * running the override. */
 static void
 classify(PyTypeObject *tp, size_kind *kind, PyCFunction *meth,
          PyTypeObject **owner, int *conv)
 {
-    PyObject *descr;
-    PyCFunction m;
-    int k;
+    PyObject *mro = tp->tp_mro;
+    Py_ssize_t i;
 
     *kind = SK_OBJECT;
     *meth = NULL;
     /* Some static types never go through PyType_Ready (3.8's
      * functools._lru_list_elem and unicodedata.UCD have instances all the
-     * same), and _PyType_Lookup would ready them, building their dicts. */
-    if (!(tp->tp_flags & Py_TPFLAGS_READY) || tp->tp_mro == NULL) {
+     * same); their dicts do not exist yet. */
+    if (!(tp->tp_flags & Py_TPFLAGS_READY) || mro == NULL
+        || !PyTuple_Check(mro)) {
         return;
     }
-    descr = _PyType_Lookup(tp, sizeof_name);
-    m = meth_of(descr);
-    if (m == NULL) {
-        return;   /* written in Python (or absent): never called */
-    }
-    for (k = SK_OBJECT; k < SK_CCALL; k++) {
-        if (m == known_meth[k]) {
-            *kind = (size_kind)k;
+    for (i = 0; i < PyTuple_GET_SIZE(mro); i++) {
+        PyObject *base = PyTuple_GET_ITEM(mro, i);
+        if (PyType_Check(base)
+            && usable(tp, own_sizeof((PyTypeObject *)base), kind, meth,
+                      owner, conv)) {
             return;
         }
-    }
-    *owner = ((PyDescrObject *)descr)->d_type;
-    *conv = convention(((PyMethodDescrObject *)descr)->d_method);
-    if (vetted_owner(*owner) && *conv != 0) {
-        *kind = SK_CCALL;
-        *meth = m;
     }
 }
 
@@ -456,15 +603,24 @@ Py_ssize_t
 hs_sizeof(PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
-    size_t h = ((uintptr_t)tp >> 4) % CACHE_SIZE;
+    size_entry fresh = {NULL, SK_OBJECT, 0, NULL, NULL}, *e = &fresh;
     Py_ssize_t size;
 
-    if (cache[h].type != tp) {
-        classify(tp, &cache[h].kind, &cache[h].meth, &cache[h].owner,
-                 &cache[h].conv);
-        cache[h].type = tp;
+    if (table != NULL) {
+        e = &table[slot_of(table, table_mask, tp)];
     }
-    switch (cache[h].kind) {
+    if (e->type != tp) {
+        classify(tp, &e->kind, &e->meth, &e->owner, &e->conv);
+        if (e != &fresh) {
+            e->type = tp;
+            if (++table_used * 2 > table_mask + 1) {
+                fresh = *e;   /* e moves when the table grows */
+                e = &fresh;
+                grow();
+            }
+        }
+    }
+    switch (e->kind) {
     case SK_INT:
         size = int_size(op);
         break;
@@ -484,7 +640,7 @@ hs_sizeof(PyObject *op)
         size = type_size(op);
         break;
     case SK_CCALL:
-        size = ccall_size(op, cache[h].meth, cache[h].owner, cache[h].conv);
+        size = ccall_size(op, e->meth, e->owner, e->conv);
         break;
     default:
         size = object_size(op);

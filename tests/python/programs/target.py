@@ -1,6 +1,8 @@
-"""A process for `dump --pid` tests: holds a marker object, then either
-sleeps in a system call or spins in Python. usage: target.py sleep|busy"""
+"""A process for `dump --pid` tests: holds a marker object and a tuple
+subclass whose __len__ logs, then either sleeps in a system call or spins
+in Python. usage: HS_TARGET_LEN_LOG=PATH target.py sleep|busy"""
 
+import os
 import sys
 import time
 
@@ -10,7 +12,18 @@ class InjectMarker:
         self.tag = "heapscope-inject-marker"
 
 
+class LazyTuple(tuple):
+    """Its __len__ leaves a trace (in $HS_TARGET_LEN_LOG): the dump must
+    never call it (docs/dumper.md, Guarantees)."""
+
+    def __len__(self):
+        with open(os.environ["HS_TARGET_LEN_LOG"], "a") as f:
+            f.write("__len__ ran\n")
+        return tuple.__len__(self)
+
+
 marker = InjectMarker()
+lazy = LazyTuple((1, 2, 3))
 
 
 def busy():
