@@ -891,7 +891,9 @@ HS_API int hs_index_path(const char *dump, const hs_load_options *opts,
                          int cache, char *out, size_t size);
 
 /* Writes g, loaded from dump with opts (may be NULL), as the index file
- * index_path (atomically: temporary file, then rename). Computes parents
+ * index_path (atomically: a random temporary name created exclusively,
+ * then a rename), with the dump's read permissions (0600 in the cache
+ * folder). Computes parents
  * first if needed. *bytes (may be NULL) gets the file's size.
  * Errors: HS_EIO, HS_ENOMEM, HS_EINVAL (dump is not a regular file). */
 HS_API int hs_index_write(hs_graph *g, const char *dump,
