@@ -194,9 +194,15 @@ class _Trigger:
         except Exception as exc:   # a trigger must not kill the host
             self.last_error = exc
             return None
+        if path in self.written:   # a pattern without {n}: one file
+            self.written.remove(path)
         self.written.append(path)
         while self.keep is not None and len(self.written) > self.keep:
             old = self.written.pop(0)
+            # Only our own dumps go: a device or FIFO the pattern names
+            # (/dev/null) was written to, not created, and must stay.
+            if _is_special(old) or os.path.islink(old):
+                continue
             try:
                 os.unlink(old)
             except OSError:

@@ -84,6 +84,22 @@ def test_full_device_raises_and_stays(tmp_path):
     assert os.listdir(str(tmp_path)) == ["full"]
 
 
+def test_rotation_keeps_devices_and_the_newest_dump(tmp_path):
+    # dump_every(..., "/dev/null", keep=1) used to unlink the device on
+    # its second dump, and a pattern without {n} its only dump.
+    null = device(tmp_path, "null", 3)
+    trigger = heapscope._dump._Trigger(str(null), None, True, keep=1)
+    for _ in range(3):
+        assert trigger.fire() == str(null)
+    assert stat.S_ISCHR(os.lstat(str(null)).st_mode)
+    same = tmp_path / "same.json"
+    trigger = heapscope._dump._Trigger(str(same), None, True, keep=1)
+    for _ in range(2):
+        assert trigger.fire() == str(same)
+    assert os.path.getsize(str(same)) > 0
+    assert trigger.written == [str(same)]
+
+
 def test_inject_refuses_special_output_and_keeps_it(tmp_path):
     # `heapscope dump --pid P -o /dev/null` used to unlink the output
     # before dumping. The target here is never reached.
