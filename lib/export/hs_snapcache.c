@@ -381,8 +381,8 @@ planted(const char *path)
 
 /* Where to write: the path of a rejected index of ours, else beside the
  * dump if its folder is writable and holds no untrusted file under the
- * index's name, else the
- * cache folder (created); *cache says which. */
+ * index's name, else the cache folder (created, and checked like an
+ * index); *cache says which. */
 static int
 write_place(const char *dump, const hs_load_options *opts,
             const hs_index_report *r, char *out, size_t size, int *cache,
