@@ -4,8 +4,11 @@
 #include "cli_atomic.h"
 
 #include "cli.h"
+#include "../lib/util/hs_tmpfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,38 +28,104 @@ cli_file_ext(const char *path)
     return (dot && (!slash || dot > slash)) ? dot + 1 : "";
 }
 
-/* "<path>.tmp-<pid><suffix>": beside path, so rename() is atomic. */
-static char *
-temp_name(const char *path, const char *suffix)
+/* Where a finished output goes. A regular file (or a new name) is
+ * replaced atomically. Anything else that exists (a device, a FIFO, a
+ * /proc/self/fd link to a pipe or terminal) is written directly: renaming
+ * over it would put a regular file in place of /dev/null, or of the
+ * reader waiting on a FIFO. "-" is standard output. */
+typedef enum { OUT_REPLACE, OUT_DIRECT, OUT_STDOUT } out_kind;
+
+static out_kind
+kind_of(const char *path)
 {
-    size_t size = strlen(path) + strlen(suffix) + 32;
-    char *tmp = xmalloc(size);
-    snprintf(tmp, size, "%s.tmp-%ld%s", path, (long)getpid(), suffix);
-    return tmp;
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        return OUT_STDOUT;
+    }
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) ? OUT_DIRECT
+                                                        : OUT_REPLACE;
 }
 
-/* Writes text to the temporary file tmp. Errors name path, the file the
- * user asked for: the temporary name is ours, and the message is about
- * their file (`out.html: cannot write: No space left on device`). */
-static bool
-write_all(const char *tmp, const char *path, const char *text)
+/* The name errors use for path. */
+static const char *
+shown(const char *path)
 {
-    FILE *f = fopen(tmp, "wb");
-    size_t len = strlen(text);
-    bool ok;
-    if (!f) {
-        cli_error("%s: cannot create: %s", path, strerror(errno));
-        return false;
+    return strcmp(path, "-") == 0 ? "standard output" : path;
+}
+
+/* Writes len bytes to fd; false with errno set. */
+static bool
+write_fd(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO;
+            }
+            return false;
+        }
+        data += n;
+        len -= (size_t)n;
     }
-    errno = 0;
-    ok = fwrite(text, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
+    return true;
+}
+
+/* Opens where path's bytes go when they are not renamed into place:
+ * standard output (flushed first: our own printf may precede), or the
+ * existing non-regular file. -1 after printing an error. */
+static int
+open_direct(const char *path)
+{
+    int fd;
+    if (strcmp(path, "-") == 0) {
+        if (fflush(stdout) != 0) {
+            cli_error("standard output: cannot write: %s", strerror(errno));
+            return -1;
+        }
+        return dup(STDOUT_FILENO);
+    }
+    /* No O_CREAT: the file exists, and if it vanished meanwhile a
+     * regular file must not appear under its name unannounced. */
+    fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+    }
+    return fd;
+}
+
+/* Writes text to the open file fd and closes it. Errors name path, the
+ * file the user asked for: the temporary name is ours, and the message
+ * is about their file (`out.html: cannot write: No space left on
+ * device`). */
+static bool
+write_and_close(int fd, const char *path, const char *text, size_t len)
+{
+    bool ok = write_fd(fd, text, len);
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
     if (!ok) {
-        cli_error("%s: cannot write: %s", path,
-                  errno ? strerror(errno) : "short write");
-        unlink(tmp);
+        cli_error("%s: cannot write: %s", shown(path), strerror(e));
     }
     return ok;
+}
+
+/* A new temporary file beside path (see lib/util/hs_tmpfile.h), its name
+ * in tmp: -1 after printing an error. */
+static int
+create_temp(const char *path, char *tmp, size_t size)
+{
+    int fd = hs_tmpfile_create(path, "", 0666, tmp, size);
+    if (fd < 0) {
+        cli_error("%s: cannot create: %s", path, strerror(errno));
+    }
+    return fd;
 }
 
 static bool
@@ -73,10 +142,22 @@ rename_into_place(const char *tmp, const char *path)
 bool
 cli_write_file(const char *path, const char *text)
 {
-    char *tmp = temp_name(path, "");
-    bool ok = write_all(tmp, path, text) && rename_into_place(tmp, path);
-    free(tmp);
-    return ok;
+    char tmp[PATH_MAX];
+    size_t len = strlen(text);
+    int fd;
+    if (kind_of(path) != OUT_REPLACE) {
+        fd = open_direct(path);
+        return fd >= 0 && write_and_close(fd, path, text, len);
+    }
+    fd = create_temp(path, tmp, sizeof(tmp));
+    if (fd < 0) {
+        return false;
+    }
+    if (!write_and_close(fd, path, text, len)) {
+        unlink(tmp);
+        return false;
+    }
+    return rename_into_place(tmp, path);
 }
 
 bool
@@ -119,32 +200,88 @@ run(char *const argv[])
     return true;
 }
 
+/* Copies the file at from (a converter's output) to the direct
+ * destination path. */
+static bool
+copy_direct(const char *from, const char *path)
+{
+    char buf[1 << 16];
+    ssize_t n;
+    bool ok = true;
+    int in = open(from, O_RDONLY | O_CLOEXEC), out;
+    if (in < 0) {
+        cli_error("%s: cannot read the converter's output: %s", shown(path),
+                  strerror(errno));
+        return false;
+    }
+    out = open_direct(path);
+    if (out < 0) {
+        close(in);
+        return false;
+    }
+    while (ok && (n = read(in, buf, sizeof(buf))) != 0) {
+        if (n < 0) {
+            ok = errno == EINTR;
+            if (!ok) {
+                cli_error("%s: cannot read the converter's output: %s",
+                          shown(path), strerror(errno));
+            }
+            continue;
+        }
+        if (!write_fd(out, buf, (size_t)n)) {
+            cli_error("%s: cannot write: %s", shown(path), strerror(errno));
+            ok = false;
+        }
+    }
+    close(in);
+    if (close(out) != 0 && ok) {
+        cli_error("%s: cannot write: %s", shown(path), strerror(errno));
+        ok = false;
+    }
+    return ok;
+}
+
 bool
 cli_convert_to_file(const char *text, const char *in_ext,
-                    const char *const argv[], const char *path)
+                    const char *out_ext, const char *const argv[],
+                    const char *path)
 {
-    char in_suffix[32], out_suffix[32];
-    char *in, *out, *args[32];
+    /* The converter creates its output by name, following symlinks: both
+     * files live in a folder of our own beside path, where nobody else
+     * can plant anything, and the rename out of it stays atomic. */
+    char dir[PATH_MAX], in[PATH_MAX + 32], out[PATH_MAX + 32], *args[32];
+    char scratch[PATH_MAX];
+    out_kind kind = kind_of(path);
+    const char *tmpdir = getenv("TMPDIR");
     size_t n = 0;
     bool ok = false;
-    snprintf(in_suffix, sizeof(in_suffix), ".in.%s", in_ext);
-    snprintf(out_suffix, sizeof(out_suffix), ".%s", cli_file_ext(path));
-    in = temp_name(path, in_suffix);
-    out = temp_name(path, out_suffix);
+    int fd;
+    /* Beside path when the result is renamed there; else anywhere. */
+    snprintf(scratch, sizeof(scratch), "%s/heapscope",
+             tmpdir && tmpdir[0] == '/' ? tmpdir : "/tmp");
+    if (hs_tmpdir_create(kind == OUT_REPLACE ? path : scratch, dir,
+                         sizeof(dir)) < 0) {
+        cli_error("%s: cannot create a temporary folder: %s", shown(path),
+                  strerror(errno));
+        return false;
+    }
+    snprintf(in, sizeof(in), "%s/in.%s", dir, in_ext);
+    snprintf(out, sizeof(out), "%s/out.%s", dir, out_ext);
     for (; argv[n] && n + 1 < sizeof(args) / sizeof(args[0]); n++) {
         args[n] = strcmp(argv[n], "{in}") == 0    ? in
                   : strcmp(argv[n], "{out}") == 0 ? out
                                                   : (char *)(uintptr_t)argv[n];
     }
     args[n] = NULL;
-    if (write_all(in, path, text)) {
-        ok = run(args) && rename_into_place(out, path);
-        unlink(in);
-        if (!ok) {
-            unlink(out);
-        }
+    fd = open(in, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        cli_error("%s: cannot create: %s", in, strerror(errno));
+    } else if (write_and_close(fd, path, text, strlen(text)) && run(args)) {
+        ok = kind == OUT_REPLACE ? rename_into_place(out, path)
+                                 : copy_direct(out, path);
     }
-    free(in);
-    free(out);
+    unlink(in);
+    unlink(out);
+    rmdir(dir);
     return ok;
 }

@@ -29,7 +29,8 @@ const char cmd_dot_usage[] =
     "  --max-nodes N      at most N objects, nearest first (default 50)\n"
     "  -o FILE            write FILE instead of DOT on stdout: FILE.dot is\n"
     "                     DOT, FILE.svg and FILE.png are rendered by\n"
-    "                     Graphviz's dot (Debian package graphviz)\n"
+    "                     Graphviz's dot (Debian package graphviz); -o -\n"
+    "                     is DOT on stdout\n"
     "  --json             JSON: {\"nodes\": [...], \"edges\": [...]}\n"
     CLI_LOAD_HELP
     "\n"
@@ -75,7 +76,7 @@ static bool
 write_dot(const char *text, const char *out)
 {
     const char *ext;
-    if (!out) {
+    if (!out || strcmp(out, "-") == 0) {
         fputs(text, stdout);
         return true;
     }
@@ -93,7 +94,7 @@ write_dot(const char *text, const char *out)
                       "FILE.dot writes the graph as text", out);
             return false;
         }
-        return cli_convert_to_file(text, "dot", argv, out);
+        return cli_convert_to_file(text, "dot", ext, argv, out);
     }
     cli_error("%s: -o wants a .dot, .svg or .png file", out);
     return false;

@@ -185,9 +185,9 @@ write_charts(const hs_growth *gr, const growth_opts *o, const char *label)
     }
     if (ok && o->png) {
         if (cli_have_program("rsvg-convert")) {
-            ok = cli_convert_to_file(svg, "svg", rsvg, o->png);
+            ok = cli_convert_to_file(svg, "svg", "png", rsvg, o->png);
         } else if (cli_have_program("convert")) {
-            ok = cli_convert_to_file(svg, "svg", magick, o->png);
+            ok = cli_convert_to_file(svg, "svg", "png", magick, o->png);
         } else {
             cli_error("--png needs rsvg-convert (Debian: librsvg2-bin) or "
                       "ImageMagick's convert; neither is installed");

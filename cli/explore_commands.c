@@ -738,7 +738,7 @@ write_dot(const char *text, const char *file)
             return fail("%s: drawing .%s needs Graphviz's dot (Debian: "
                         "graphviz); .dot files need nothing", file, ext);
         }
-        return cli_convert_to_file(text, "dot",
+        return cli_convert_to_file(text, "dot", ext,
                                    ext[0] == 's' ? argv_svg : argv_png, file);
     }
     return cli_write_file(file, text);

@@ -828,6 +828,13 @@ HS_API int hs_report_write(const hs_report_options *opts, hs_write_fn write,
  * order, pointer size, lengths, checksums of every part, ids in range).
  * Anything else is reported through the load's warning callback, naming
  * the reason, and the dump is loaded afresh (and the index rewritten).
+ * Since a size and a time are easy to copy, an index is trusted only if
+ * it is a regular file (opened without following a symlink or blocking on
+ * a FIFO) owned by the caller's effective user or root and not writable
+ * by group or others, in a cache folder that passes the same test; any
+ * other is reported, left alone and replaced by one in the cache folder.
+ * An index is created with the dump's permission bits (0600 in the cache
+ * folder): it holds every string of the dump.
  * Loads with a forced dialect do not use indexes. An index is written
  * after a fresh load of a dump of at least HS_INDEX_MIN_BYTES of text,
  * unless the load warned or skipped bad lines (the index would hide it).
@@ -857,6 +864,11 @@ typedef struct hs_index_report {
     double open_seconds; /* mapping and checking it */
     double write_seconds;
     char reason[600];
+    int untrusted;       /* the index rejected is not trusted (reason):
+                            not ours to replace, so a new one goes to the
+                            cache folder */
+    int64_t built;       /* the index used: its file's modification time
+                            (Unix seconds), when it was written */
 } hs_index_report;
 
 /* hs_graph_load through the snapshot index: uses a valid index of path
@@ -879,7 +891,9 @@ HS_API int hs_index_path(const char *dump, const hs_load_options *opts,
                          int cache, char *out, size_t size);
 
 /* Writes g, loaded from dump with opts (may be NULL), as the index file
- * index_path (atomically: temporary file, then rename). Computes parents
+ * index_path (atomically: a random temporary name created exclusively,
+ * then a rename), with the dump's read permissions (0600 in the cache
+ * folder). Computes parents
  * first if needed. *bytes (may be NULL) gets the file's size.
  * Errors: HS_EIO, HS_ENOMEM, HS_EINVAL (dump is not a regular file). */
 HS_API int hs_index_write(hs_graph *g, const char *dump,

@@ -10,6 +10,15 @@
  *  - reused only for the same dump version (hs_fingerprint) and after
  *    every check of hs_snapshot_read; a rejected index is reported as a
  *    warning naming the reason and replaced;
+ *  - trusted only when nobody else could have planted or changed it: a
+ *    regular file (opened without following a symlink, and without
+ *    blocking on a FIFO) owned by us or root and not writable by group or
+ *    others, in a cache folder that passes the same test. The fingerprint
+ *    is no defence there: a size and a time are easy to copy. An
+ *    untrusted index is reported, left alone, and a new one goes to the
+ *    cache folder;
+ *  - created with the dump's permissions, never wider (0600 in the cache
+ *    folder): an index holds every string of its dump;
  *  - written after a fresh load of HS_INDEX_MIN_BYTES of text or more,
  *    unless the load warned (a truncated last line) or skipped bad lines:
  *    the index would silently hide what the dump's load reports.
@@ -28,6 +37,7 @@
 #include "../util/hs_threads.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +74,72 @@ cache_dir(char *out, size_t size)
         return HS_EINVAL;
     }
     return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
+}
+
+/* Why a file or folder someone else could have planted, or could still
+ * change, must not be trusted; NULL when it may be. */
+static const char *
+distrust(const struct stat *st, char *buf, size_t size)
+{
+    if (st->st_uid != geteuid() && st->st_uid != 0) {
+        snprintf(buf, size, "owned by another user (uid %lu)",
+                 (unsigned long)st->st_uid);
+        return buf;
+    }
+    if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(buf, size, "writable by %s",
+                 st->st_mode & S_IWOTH ? "others" : "its group");
+        return buf;
+    }
+    return NULL;
+}
+
+/* The cache folder, if it exists and may be trusted (a folder the user
+ * links elsewhere is followed: only the folder reached counts). HS_EIO
+ * when it is missing; HS_EINVAL, why saying so, when it is not to be
+ * trusted. */
+static int
+trusted_cache_dir(char *out, size_t size, char *why, size_t why_size)
+{
+    struct stat st;
+    const char *bad;
+    HS_TRY(cache_dir(out, size));
+    if (stat(out, &st) != 0) {
+        return HS_EIO;
+    }
+    bad = S_ISDIR(st.st_mode) ? distrust(&st, why, why_size)
+                              : "not a folder";
+    if (bad) {
+        snprintf(why, why_size, "cache folder %s not used: %s", out, bad);
+        return HS_EINVAL;
+    }
+    return HS_OK;
+}
+
+/* The permissions of a new index for dump: its group and other read bits
+ * (never wider than the dump's), only the owner's in the cache folder,
+ * whose files are all the user's own. */
+static unsigned
+index_mode(const char *dump, int cache)
+{
+    struct stat st;
+    if (cache || stat(dump, &st) != 0) {
+        return 0600;
+    }
+    return 0600 | ((unsigned)st.st_mode & 0044);
+}
+
+/* Whether index_path names a file in the cache folder. */
+static int
+in_cache(const char *index_path)
+{
+    char dir[PATH_MAX];
+    size_t n;
+    if (cache_dir(dir, sizeof(dir)) < 0) {
+        return 0;
+    }
+    n = strlen(dir);
+    return strncmp(index_path, dir, n) == 0 && index_path[n] == '/';
 }
 
 int
@@ -146,10 +222,11 @@ variant_of(const hs_graph *g, const hs_load_options *opts)
 static int
 write_stamped(hs_graph *g, const hs_fingerprint *fp,
               const hs_load_options *opts, const char *index_path,
-              uint64_t *bytes, hs_error *err)
+              unsigned mode, uint64_t *bytes, hs_error *err)
 {
     HS_TRY(hs_graph_compute_parents(g, err));
-    return hs_snapshot_write_file(g, index_path, fp, variant_of(g, opts),
+    return hs_snapshot_write_file(g, index_path, mode, fp,
+                                  variant_of(g, opts),
                                   opts ? opts->threads : 0, bytes, err);
 }
 
@@ -159,7 +236,8 @@ hs_index_write(hs_graph *g, const char *dump, const hs_load_options *opts,
 {
     hs_fingerprint fp;
     HS_TRY(hs_fingerprint_file(dump, &fp, err));
-    return write_stamped(g, &fp, opts, index_path, bytes, err);
+    return write_stamped(g, &fp, opts, index_path,
+                         index_mode(dump, in_cache(index_path)), bytes, err);
 }
 
 /* MARK: hs_graph_open */
@@ -200,6 +278,39 @@ warn(const hs_load_options *opts, const char *path, const char *fmt, ...)
     opts->warning(opts->warning_ctx, &w);
 }
 
+/* Opens the index at ipath if it may be trusted: the descriptor; -1
+ * when there is none (ENOENT); -2 with why (and r->untrusted when
+ * someone else may have put it there) otherwise. O_NONBLOCK: a FIFO
+ * planted under the name must not block the open; O_NOFOLLOW: nor may
+ * a symlink lead to a file of someone else's. */
+static int
+open_trusted(const char *ipath, hs_index_report *r, struct stat *st,
+             char *why, size_t size)
+{
+    int fd = open(ipath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            return -1;
+        }
+        r->untrusted = errno == ELOOP;
+        snprintf(why, size, "%s", r->untrusted ? "a symbolic link"
+                                               : strerror(errno));
+        return -2;
+    }
+    if (fstat(fd, st) != 0) {
+        snprintf(why, size, "cannot stat: %s", strerror(errno));
+    } else if (!S_ISREG(st->st_mode)) {
+        r->untrusted = 1;
+        snprintf(why, size, "not a regular file");
+    } else if (distrust(st, why, size)) {
+        r->untrusted = 1;
+    } else {
+        return fd;
+    }
+    close(fd);
+    return -2;
+}
+
 /* Tries the index at ipath: the graph, or NULL (silently when there is
  * no such file; with a warning and report->rejected otherwise). */
 static hs_graph *
@@ -210,17 +321,27 @@ try_index(const char *dump, const char *ipath, const hs_load_options *opts,
                            opts->threads};
     hs_mapping *m;
     hs_error e;
-    hs_graph *g;
+    hs_graph *g = NULL;
+    struct stat st;
     double t0 = hs_seconds();
-    if (access(ipath, F_OK) != 0) {
+    int fd;
+    hs_error_clear(&e);
+    r->untrusted = 0;
+    fd = open_trusted(ipath, r, &st, e.message, sizeof(e.message));
+    if (fd == -1) {
         return NULL;
     }
-    hs_error_clear(&e);
-    if (hs_mapping_open(&m, ipath, opts->allocator, &e) == 0
-        && (g = hs_snapshot_read(m, &want, &e)) != NULL) {
+    if (fd >= 0) {
+        if (hs_mapping_open_fd(&m, fd, opts->allocator, &e) == 0) {
+            g = hs_snapshot_read(m, &want, &e);
+        }
+        close(fd);
+    }
+    if (g) {
         r->used = 1;
         r->open_seconds = hs_seconds() - t0;
         r->bytes = hs_mapping_size(g->mapping);
+        r->built = (int64_t)st.st_mtim.tv_sec;
         snprintf(r->path, sizeof(r->path), "%s", ipath);
         g->stats.load_seconds = r->open_seconds;
         return g;
@@ -233,17 +354,48 @@ try_index(const char *dump, const char *ipath, const hs_load_options *opts,
     return NULL;
 }
 
-/* Where to write: the path of a rejected index, else beside the dump if
- * its folder is writable, else the cache folder (created). */
+/* The index name in the cache folder, if the folder may be trusted (a
+ * warning when it may not). */
+static int
+cache_index_path(const char *dump, const hs_load_options *opts, char *out,
+                 size_t size)
+{
+    char dir[PATH_MAX], why[PATH_MAX + 64];
+    int rc = trusted_cache_dir(dir, sizeof(dir), why, sizeof(why));
+    if (rc == HS_EINVAL) {
+        warn(opts, dump, "%s", why);
+    }
+    return rc < 0 ? rc : hs_index_path(dump, opts, 1, out, size);
+}
+
+/* Whether something not to be trusted holds the name path (seen without
+ * opening it: `heapscope index` writes without reading first). */
+static bool
+planted(const char *path)
+{
+    struct stat st;
+    char why[64];
+    return lstat(path, &st) == 0
+           && (!S_ISREG(st.st_mode) || distrust(&st, why, sizeof(why)));
+}
+
+/* Where to write: the path of a rejected index of ours, else beside the
+ * dump if its folder is writable and holds no untrusted file under the
+ * index's name, else the cache folder (created, and checked like an
+ * index); *cache says which. */
 static int
 write_place(const char *dump, const hs_load_options *opts,
-            const hs_index_report *r, char *out, size_t size)
+            const hs_index_report *r, char *out, size_t size, int *cache,
+            hs_error *e)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], why[PATH_MAX + 64];
     const char *slash;
     struct stat st;
-    if (r->rejected) {
+    int rc;
+    *cache = 0;
+    if (r->rejected && !r->untrusted) {
         snprintf(out, size, "%s", r->path);
+        *cache = in_cache(out);
         return HS_OK;
     }
     slash = strrchr(dump, '/');
@@ -254,11 +406,17 @@ write_place(const char *dump, const hs_load_options *opts,
     }
     /* A folder whose mode lets nobody write is read-only even for root,
      * who could write it anyway: shared data stays untouched. */
-    if (access(dir, W_OK) == 0 && stat(dir, &st) == 0
-        && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
-        return hs_index_path(dump, opts, 0, out, size);
+    if (!r->untrusted && access(dir, W_OK) == 0 && stat(dir, &st) == 0
+        && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))
+        && hs_index_path(dump, opts, 0, out, size) == 0 && !planted(out)) {
+        return HS_OK;
     }
-    HS_TRY(cache_dir(dir, sizeof(dir)));
+    if (cache_dir(dir, sizeof(dir)) < 0) {
+        return hs_error_set(e, HS_EIO, "no place to write an index (the "
+                            "dump's folder is read-only or holds an "
+                            "untrusted index, and there is no cache "
+                            "folder)");
+    }
     for (char *p = dir + 1; *p; p++) { /* mkdir -p */
         if (*p == '/') {
             *p = '\0';
@@ -267,8 +425,15 @@ write_place(const char *dump, const hs_load_options *opts,
         }
     }
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        return HS_EIO;
+        return hs_error_set(e, HS_EIO, "cannot create %s: %s", dir,
+                            strerror(errno));
     }
+    rc = trusted_cache_dir(dir, sizeof(dir), why, sizeof(why));
+    if (rc < 0) {
+        return hs_error_set(e, HS_EIO, "%s", rc == HS_EINVAL
+                            ? why : "the cache folder vanished");
+    }
+    *cache = 1;
     return hs_index_path(dump, opts, 1, out, size);
 }
 
@@ -288,14 +453,13 @@ start_index(const hs_graph *g, const char *dump, const hs_load_options *opts,
     hs_snapshot_writer *w = NULL;
     char ipath[sizeof(r->path)];
     hs_error e;
+    int cache;
     double t0 = hs_seconds();
     hs_error_clear(&e);
-    if (write_place(dump, opts, r, ipath, sizeof(ipath)) < 0) {
-        hs_error_set(&e, HS_EIO, "no place to write an index (the dump's "
-                     "folder is read-only and there is no cache folder)");
-    } else if (snprintf(r->path, sizeof(r->path), "%s", ipath) >= 0
-               && hs_snapshot_begin(&w, g, ipath,
-                                    hs_threads(opts->threads) > 1, &e) == 0) {
+    if (write_place(dump, opts, r, ipath, sizeof(ipath), &cache, &e) == 0
+        && snprintf(r->path, sizeof(r->path), "%s", ipath) >= 0
+        && hs_snapshot_begin(&w, g, ipath, index_mode(dump, cache),
+                             hs_threads(opts->threads) > 1, &e) == 0) {
         r->write_seconds = hs_seconds() - t0;
         return w;
     }
@@ -397,9 +561,13 @@ hs_graph_open(const char *path, const hs_load_options *opts,
         if (hs_index_path(path, opts, 0, ipath, sizeof(ipath)) == 0) {
             g = try_index(path, ipath, opts, &fp, r);
         }
-        if (!g && !r->rejected
-            && hs_index_path(path, opts, 1, ipath, sizeof(ipath)) == 0) {
+        /* An untrusted index beside the dump is not ours to replace:
+         * ours, if any, is in the cache folder. */
+        if (!g && (!r->rejected || r->untrusted)
+            && cache_index_path(path, opts, ipath, sizeof(ipath)) == 0) {
+            int untrusted = r->untrusted;
             g = try_index(path, ipath, opts, &fp, r);
+            r->untrusted |= untrusted;
         }
         if (g) {
             return g;

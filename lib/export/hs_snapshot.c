@@ -24,6 +24,7 @@
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
+#include "../util/hs_tmpfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -342,9 +343,8 @@ free_writer(writer *w)
 
 int
 hs_snapshot_begin(hs_snapshot_writer **out, const hs_graph *g,
-                  const char *path, bool early, hs_error *err)
+                  const char *path, unsigned mode, bool early, hs_error *err)
 {
-    static atomic_uint serial;
     writer *w;
     *out = NULL;
     HS_RETURN_IF(!hs_graph_ensure_index(g), HS_ENOMEM, err, "out of memory");
@@ -352,12 +352,6 @@ hs_snapshot_begin(hs_snapshot_writer **out, const hs_graph *g,
     HS_RETURN_IF(!w, HS_ENOMEM, err, "out of memory");
     w->a = g->a;
     w->fd = -1;
-    if (snprintf(w->tmp, sizeof(w->tmp), "%s.tmp-%ld-%u", path,
-                 (long)getpid(), atomic_fetch_add(&serial, 1))
-        >= (int)sizeof(w->tmp)) {
-        free_writer(w);
-        return hs_error_set(err, HS_EINVAL, "path too long");
-    }
     collect_early(w, g);
     w->chunk_cap = chunk_bound(w, g);
     w->pos = hs_snap_align(sizeof(hs_snap_header)
@@ -368,7 +362,8 @@ hs_snapshot_begin(hs_snapshot_writer **out, const hs_graph *g,
         free_writer(w);
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
-    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    w->fd = hs_tmpfile_create(path, "", (mode_t)(mode & 0666), w->tmp,
+                              sizeof(w->tmp));
     if (w->fd < 0) {
         int rc = hs_error_set(err, HS_EIO, "cannot create %s: %s", path,
                               strerror(errno));
@@ -475,13 +470,13 @@ hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
 }
 
 int
-hs_snapshot_write_file(const hs_graph *g, const char *path,
+hs_snapshot_write_file(const hs_graph *g, const char *path, unsigned mode,
                        const hs_fingerprint *fp, uint32_t variant,
                        unsigned threads, uint64_t *bytes, hs_error *err)
 {
     hs_snapshot_writer *w;
     HS_RETURN_IF(!g->have_parents, HS_EINVAL, err,
                  "an index needs the parents computed");
-    HS_TRY(hs_snapshot_begin(&w, g, path, false, err));
+    HS_TRY(hs_snapshot_begin(&w, g, path, mode, false, err));
     return hs_snapshot_finish(w, g, path, fp, variant, threads, bytes, err);
 }

@@ -14,8 +14,12 @@
 
 #include "../io/hs_fingerprint.h"
 
-/* Writes g to path atomically: a temporary file beside it, renamed over
- * path once complete, so a reader never sees half an index. g must have
+/* Writes g to path atomically: a temporary file beside it (a random name,
+ * created exclusively: lib/util/hs_tmpfile.h), renamed over path once
+ * complete, so a reader never sees half an index. The file gets the
+ * permission bits mode (masked by the umask): the index holds every
+ * string of the dump, so the caller passes the dump's own (never
+ * wider). g must have
  * parents computed (HS_EINVAL otherwise); its address index is rebuilt
  * first if it was dropped. fp is the dump's fingerprint, variant the
  * HS_SNAP_VARIANT_* bits of the pipeline that made g. *bytes (may be
@@ -23,8 +27,9 @@
  * `threads` threads (0: one per CPU).
  * Errors: HS_EIO (err says which call failed), HS_ENOMEM, HS_EINVAL. */
 int hs_snapshot_write_file(const hs_graph *g, const char *path,
-                           const hs_fingerprint *fp, uint32_t variant,
-                           unsigned threads, uint64_t *bytes, hs_error *err);
+                           unsigned mode, const hs_fingerprint *fp,
+                           uint32_t variant, unsigned threads,
+                           uint64_t *bytes, hs_error *err);
 
 /* The same in steps, for a load with threads to spare (see the NOTE in
  * hs_snapshot.c). hs_snapshot_begin, as soon as g is read and before its
@@ -40,7 +45,8 @@ int hs_snapshot_write_file(const hs_graph *g, const char *path,
 typedef struct hs_snapshot_writer hs_snapshot_writer;
 
 int hs_snapshot_begin(hs_snapshot_writer **w, const hs_graph *g,
-                      const char *path, bool early, hs_error *err);
+                      const char *path, unsigned mode, bool early,
+                      hs_error *err);
 int hs_snapshot_settled(hs_snapshot_writer *w, const hs_graph *g,
                         hs_error *err);
 int hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,

@@ -88,25 +88,18 @@ new_mapping(const hs_allocator *a)
 }
 
 int
-hs_mapping_open(hs_mapping **out, const char *path, const hs_allocator *a,
-                hs_error *err)
+hs_mapping_open_fd(hs_mapping **out, int fd, const hs_allocator *a,
+                   hs_error *err)
 {
     struct stat st;
     hs_mapping *m;
     void *p;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     *out = NULL;
-    if (fd < 0) {
-        return hs_error_set(err, HS_EIO, "cannot open: %s", strerror(errno));
-    }
     if (fstat(fd, &st) != 0 || st.st_size < 0) {
-        int e = errno;
-        close(fd);
-        return hs_error_set(err, HS_EIO, "cannot stat: %s", strerror(e));
+        return hs_error_set(err, HS_EIO, "cannot stat: %s", strerror(errno));
     }
     m = new_mapping(a);
     if (!m) {
-        close(fd);
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
     m->len = (size_t)st.st_size;
@@ -117,16 +110,28 @@ hs_mapping_open(hs_mapping **out, const char *path, const hs_allocator *a,
         p = mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
             int e = errno;
-            close(fd);
             hs_mfree(a, m);
             return hs_error_set(err, HS_EIO, "cannot map: %s", strerror(e));
         }
         m->data = p;
         m->mapped = 1;
     }
-    close(fd);
     *out = m;
     return HS_OK;
+}
+
+int
+hs_mapping_open(hs_mapping **out, const char *path, const hs_allocator *a,
+                hs_error *err)
+{
+    int rc, fd = open(path, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    if (fd < 0) {
+        return hs_error_set(err, HS_EIO, "cannot open: %s", strerror(errno));
+    }
+    rc = hs_mapping_open_fd(out, fd, a, err);
+    close(fd);
+    return rc;
 }
 
 int

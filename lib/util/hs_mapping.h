@@ -33,6 +33,11 @@ typedef struct hs_mapping hs_mapping;
 int hs_mapping_open(hs_mapping **out, const char *path,
                     const hs_allocator *a, hs_error *err);
 
+/* The same over an open descriptor (not closed; any open flags), for a
+ * caller that checked what fd is first (hs_snapcache.c). */
+int hs_mapping_open_fd(hs_mapping **out, int fd, const hs_allocator *a,
+                       hs_error *err);
+
 /* A mapping over a private copy of data[0..len), for tests and fuzzing:
  * the same code paths without a file. */
 int hs_mapping_from_buffer(hs_mapping **out, const void *data, size_t len,

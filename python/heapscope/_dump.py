@@ -4,9 +4,9 @@ Everything here runs before or after the C walk (heapscope._dumper), where
 creating Python objects cannot disturb the snapshot.
 """
 
-import itertools
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -15,7 +15,9 @@ from collections import namedtuple
 DumpResult = namedtuple("DumpResult", "objects bytes")
 
 _COMPRESSIONS = (None, "gzip", "none")
-_counter = itertools.count()
+# Attempts at a free temporary name: 64 random bits each, so only someone
+# filling the folder on purpose makes them all collide.
+_TEMP_TRIES = 64
 
 
 def _dumper():
@@ -34,12 +36,41 @@ def _want_gzip(name, compress):
     return compress == "gzip"
 
 
+def _create_temp(path):
+    """A new file beside path, so the rename is atomic: a random name
+    (a pid-based one is predictable, and a symlink planted under it would
+    make the dumper, often root, write anywhere), created exclusively and
+    never through a symlink."""
+    for _ in range(_TEMP_TRIES):
+        tmp = "%s.tmp-%s" % (path, os.urandom(8).hex())
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except FileExistsError:
+            continue
+    raise FileExistsError("no free temporary name beside %s" % path)
+
+
+def _is_special(path):
+    # An existing device, FIFO or /proc/self/fd link: renaming over it
+    # would put a regular file in place of /dev/full or of a FIFO's reader.
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _dump_path(path, gzip, header, roots):
     path = os.fspath(path)
-    # Same directory as the result, so the rename is atomic.
-    tmp = "%s.tmp-%d-%d" % (path, os.getpid(), next(_counter))
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-                 0o644)
+    if _is_special(path):
+        # Written directly; no O_CREAT: had it vanished meanwhile, a
+        # regular file must not appear in its place.
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            return DumpResult(*_dumper().dump_fd(fd, gzip, header, roots))
+        finally:
+            os.close(fd)
+    tmp, fd = _create_temp(path)
     try:
         try:
             objects, nbytes = _dumper().dump_fd(fd, gzip, header, roots)
@@ -89,8 +120,10 @@ def dump(path_or_file, *, compress=None, header=True):
     """Write every live object, one JSON line each; return (objects, bytes).
 
     path_or_file: a path (str or os.PathLike), written atomically through a
-    temporary name in the same directory, or a writable file object (text
-    or binary), written after the walk. compress: None (gzip when the path
+    temporary name in the same directory (random, created exclusively), or
+    written directly when it exists and is not a regular file (a device,
+    a FIFO); or a writable file object (text or binary), written after
+    the walk. compress: None (gzip when the path
     ends in ".gz"), "gzip" or "none". header: write the
     {"heapscope_dump": 1, ...} first line (meliae's loader rejects it).
     """
@@ -172,9 +205,15 @@ class _Trigger:
         except Exception as exc:   # a trigger must not kill the host
             self.last_error = exc
             return None
+        if path in self.written:   # a pattern without {n}: one file
+            self.written.remove(path)
         self.written.append(path)
         while self.keep is not None and len(self.written) > self.keep:
             old = self.written.pop(0)
+            # Only our own dumps go: a device or FIFO the pattern names
+            # (/dev/null) was written to, not created, and must stay.
+            if _is_special(old) or os.path.islink(old):
+                continue
             try:
                 os.unlink(old)
             except OSError:

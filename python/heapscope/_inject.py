@@ -24,8 +24,10 @@ malloc), then run in one of two ways:
   holds the GIL inside a long C call delays the dump until it returns; the
   --timeout then reports that.
 
-The dump is written atomically (OUT appears complete or not at all); a
-failure inside the target is written to OUT + ".error" and reported.
+The dump is written atomically (OUT appears complete or not at all; an
+existing OUT stays until the new one replaces it, and one that is not a
+regular file, such as /dev/null, is refused); a failure inside the target
+is written to OUT + ".error" (created exclusively) and reported.
 
 Permissions: ptrace. Root, or the target's user when
 /proc/sys/kernel/yama/ptrace_scope is 0 (at 1, only a parent may attach:
@@ -35,6 +37,7 @@ CAP_SYS_PTRACE and a seccomp profile that allows ptrace.
 
 import argparse
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -74,7 +77,11 @@ try:
     import heapscope
     heapscope.dump({out!r}{compress})
 except BaseException as exc:
-    with open({err!r}, "w") as f:
+    import os
+    # Created exclusively, never through a planted symlink.
+    fd = os.open({err!r}, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                 | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    with os.fdopen(fd, "w") as f:
         f.write("%s: %s" % (type(exc).__name__, exc))
 finally:
     try:
@@ -127,16 +134,46 @@ def run_gdb(pid, code, timeout, gdb="gdb"):
     return proc.stdout
 
 
-def wait_for(out, timeout):
+def identity(path):
+    """What tells a new file under path from the one there before."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_ctime_ns)
+
+
+def read_error(err, uid):
+    """The target's error report, or None. Opened without following a
+    symlink or blocking on a FIFO, and believed only if the target's user
+    (or we) wrote it: we may be root, and must not print a file someone
+    planted under the name."""
+    try:
+        fd = os.open(err, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd) as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid not in (uid,
+                                                             os.geteuid()):
+            return None
+        return f.read(4096)
+
+
+def wait_for(out, timeout, before=None, uid=None):
+    """Waits until a new dump is in place at out (one that was not there
+    before: the old one stays until the new one is complete)."""
     err = out + ".error"
+    uid = os.geteuid() if uid is None else uid
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if os.path.exists(err):
-            with open(err) as f:
-                msg = f.read()
+        msg = read_error(err, uid)
+        if msg is not None:
             os.unlink(err)
             raise InjectError("the dump failed in the target: %s" % msg)
-        if os.path.exists(out):
+        now = identity(out)
+        if now is not None and now != before:
             return
         time.sleep(0.02)
     raise InjectError("no dump after %gs: the target may hold the GIL in a "
@@ -152,12 +189,22 @@ def inject(pid, out, timeout=60.0, pythonpath=None, compress=None,
             os.path.abspath(__file__)))
     if not os.path.isdir("/proc/%d" % pid):
         raise InjectError("no process %d" % pid)
-    for stale in (out, out + ".error"):
-        if os.path.exists(stale):
-            os.unlink(stale)
+    if os.path.exists(out) and not os.path.isfile(out):
+        # A device or FIFO: the target would write it with nobody here to
+        # tell when it is done. Never unlinked (it may be /dev/null).
+        raise InjectError("%s is not a regular file (a device or FIFO): "
+                          "dump to a file" % out)
+    # The old dump stays until the new one replaces it; a stale error
+    # report of ours goes (unlinking a planted symlink removes only it).
+    try:
+        os.unlink(out + ".error")
+    except FileNotFoundError:
+        pass
+    before = identity(out)
+    uid = os.stat("/proc/%d" % pid).st_uid
     start = time.time()
     run_gdb(pid, target_code(out, pythonpath, compress), timeout, gdb)
-    wait_for(out, max(1.0, timeout - (time.time() - start)))
+    wait_for(out, max(1.0, timeout - (time.time() - start)), before, uid)
     return out
 
 

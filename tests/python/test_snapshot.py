@@ -5,12 +5,18 @@ folder: `summary`, `summary --classic`, `records`, `records
 --no-collapse`, `show` and `path` print byte for byte the same whether
 the dump is parsed or its index is mapped; `info` says which happened; a
 touched dump or a damaged index is reported on stderr, naming the reason,
-and the dump is loaded afresh (with the same output). The CLI is found
-through HEAPSCOPE_BIN (set by ctest) or build/bin/heapscope.
+and the dump is loaded afresh (with the same output). An answer from an
+index says so on stderr. Indexes get the dump's permissions; one another
+user could have planted or changed (another owner, group or other write
+bits, a FIFO, a symlink, an untrusted cache folder) is reported, left
+alone and never blocks (issue 20). The CLI is found through
+HEAPSCOPE_BIN (set by ctest) or build/bin/heapscope.
 """
 
 import os
+import re
 import shutil
+import stat
 import subprocess
 
 import pytest
@@ -37,6 +43,14 @@ def dump(request, tmp_path, monkeypatch):
     path = tmp_path / request.param
     shutil.copy(os.path.join(DATA, request.param), path)
     return str(path)
+
+
+def answered_from(index, stderr):
+    """Whether stderr is exactly the note that the answer came from index."""
+    return re.fullmatch(rb"heapscope [a-z]+: answered from snapshot "
+                        + re.escape(index.encode())
+                        + rb" \(built \d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
+                        rb"UTC\)\n", stderr) is not None
 
 
 def commands(path):
@@ -76,7 +90,9 @@ def test_round_trip_outputs_identical(dump):
     mapped = outputs(cmds)
     assert mapped == fresh
     for cmd in cmds:
-        assert run(*cmd).stderr == b""
+        index = dump + (".nocollapse.hsidx" if "--no-collapse" in cmd
+                        else ".hsidx")
+        assert answered_from(index, run(*cmd).stderr), cmd
 
 
 def test_touched_dump_is_stale(dump):
@@ -93,7 +109,8 @@ def test_touched_dump_is_stale(dump):
     assert b"stale" in run("summary", dump).stderr
     assert run("index", dump).returncode == 0
     proc = run("info", dump)
-    assert proc.stderr == b"" and b"index               used" in proc.stdout
+    assert answered_from(dump + ".hsidx", proc.stderr)
+    assert b"index               used" in proc.stdout
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
@@ -140,3 +157,124 @@ def test_stdin_has_no_index():
     proc = run("index", "-")
     assert proc.returncode == 2
     assert b"stdin cannot have an index" in proc.stderr
+
+
+# MARK: indexes nobody else can plant or read (issue 20, item 3)
+
+
+def test_index_has_the_dumps_permissions(dump):
+    # A dump only its owner may read must not get a world-readable index
+    # holding all its strings.
+    os.chmod(dump, 0o600)
+    assert run("index", dump).returncode == 0
+    assert stat.S_IMODE(os.stat(dump + ".hsidx").st_mode) == 0o600
+    os.chmod(dump, 0o640)
+    assert run("index", dump).returncode == 0
+    assert stat.S_IMODE(os.stat(dump + ".hsidx").st_mode) & 0o077 == 0o040
+
+
+def test_index_in_cache_is_private(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    dump = folder / DUMPS[0]
+    shutil.copy(os.path.join(DATA, DUMPS[0]), dump)
+    os.chmod(str(dump), 0o644)
+    folder.chmod(0o555)
+    try:
+        assert run("index", str(dump)).returncode == 0
+        (index,) = os.listdir(str(cache / "heapscope"))
+        mode = os.stat(str(cache / "heapscope" / index)).st_mode
+        assert stat.S_IMODE(mode) == 0o600
+    finally:
+        folder.chmod(0o755)
+
+
+def plant(dump, how):
+    """An index that matches dump (same size and mtime: a copy of a real
+    one) but was put there, or can be changed, by someone else."""
+    assert run("index", dump).returncode == 0
+    index = dump + ".hsidx"
+    if how == "fifo":
+        os.unlink(index)
+        os.mkfifo(index)
+    elif how == "symlink":
+        os.rename(index, dump + ".elsewhere")
+        os.symlink(os.path.basename(dump) + ".elsewhere", index)
+    elif how == "group-writable":
+        os.chmod(index, 0o664)
+    elif how == "other-writable":
+        os.chmod(index, 0o646)
+    elif how == "foreign":
+        if os.geteuid() != 0:
+            pytest.skip("chown to another user needs root")
+        os.chown(index, 65534, 65534)
+    return index
+
+
+@pytest.mark.parametrize("how", ["foreign", "group-writable",
+                                 "other-writable", "fifo", "symlink"])
+def test_planted_index_ignored(dump, how):
+    fresh = run("summary", "--no-index", dump).stdout
+    index = plant(dump, how)
+    before = os.lstat(index)
+    # A FIFO must not block: the timeout fails the test instead.
+    proc = subprocess.run([HEAPSCOPE, "summary", dump], capture_output=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == fresh
+    err = proc.stderr.decode()
+    assert "index %s not used: " % index in err
+    assert {"foreign": "owned by another user (uid 65534)",
+            "group-writable": "writable by its group",
+            "other-writable": "writable by others",
+            "fifo": "not a regular file",
+            "symlink": "a symbolic link"}[how] in err
+    assert "answered from snapshot" not in err
+    # Left alone: it is not ours to replace.
+    after = os.lstat(index)
+    assert (after.st_ino, after.st_mode, after.st_uid) == \
+        (before.st_ino, before.st_mode, before.st_uid)
+    # `index` builds ours in the cache folder, which later commands use
+    # (still naming the planted one).
+    proc = run("index", dump)
+    assert proc.returncode == 0, proc.stderr
+    (ours,) = [line.split()[1] for line in proc.stdout.decode().splitlines()
+               if line.startswith("index ")]
+    assert ours.startswith(os.environ["XDG_CACHE_HOME"])
+    proc = run("summary", dump)
+    assert proc.stdout == fresh
+    assert "index %s not used" % index in proc.stderr.decode()
+    assert ("answered from snapshot %s " % ours) in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("how", ["group-writable", "foreign"])
+def test_untrusted_cache_folder_ignored(tmp_path, monkeypatch, how):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    dump = folder / DUMPS[0]
+    shutil.copy(os.path.join(DATA, DUMPS[0]), dump)
+    fresh = run("summary", "--no-index", str(dump)).stdout
+    folder.chmod(0o555)
+    try:
+        assert run("index", str(dump)).returncode == 0
+        shared = cache / "heapscope"
+        if how == "foreign":
+            if os.geteuid() != 0:
+                pytest.skip("chown to another user needs root")
+            os.chown(str(shared), 65534, 65534)
+        else:
+            shared.chmod(0o770)
+        proc = run("summary", str(dump))
+        assert proc.returncode == 0
+        assert proc.stdout == fresh
+        assert ("cache folder %s not used: " % shared) in proc.stderr.decode()
+        assert b"answered from snapshot" not in proc.stderr
+        proc = run("index", str(dump))
+        assert proc.returncode == 1
+        assert ("cache folder %s not used: " % shared) in proc.stderr.decode()
+    finally:
+        folder.chmod(0o755)

@@ -11,6 +11,7 @@
 #include <heapscope.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -716,9 +717,130 @@ test_checksum_sees_every_bit(void)
     CHECK(hs_checksum(buf, 99, 0) != hs_checksum(buf, 100, 0));
 }
 
+/* MARK: files nobody else can plant (issue 20) */
+
+static bool
+file_is(const char *path, const char *text)
+{
+    char buf[256];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return false;
+    }
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    return n == strlen(text) && memcmp(buf, text, n) == 0;
+}
+
+/* Before issue 20 the writer's temporary was INDEX.tmp-<pid>-<serial>,
+ * the serial counting from 0 in each process (so this test runs first):
+ * a user sharing the folder could plant them as symlinks. */
+static void
+test_planted_temporaries_not_followed(void)
+{
+    const char *dump = hs_test_text("planted.json", small_dump);
+    const char *ipath = hs_test_file("planted.json.hsidx", "", 0);
+    const char *victim = hs_test_text("victim", "precious\n");
+    char links[16][200];
+    struct stat st;
+    hs_graph *g = hs_graph_load(dump, NULL, &err);
+    remove(ipath);
+    for (int i = 0; i < 16; i++) {
+        snprintf(links[i], sizeof(links[i]), "%.150s.tmp-%ld-%d", ipath,
+                 (long)getpid(), i);
+        CHECK(symlink(victim, links[i]) == 0);
+    }
+    CHECK(g && hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0);
+    CHECK(file_is(victim, "precious\n"));
+    CHECK(lstat(ipath, &st) == 0 && S_ISREG(st.st_mode));
+    for (int i = 0; i < 16; i++) {
+        CHECK(lstat(links[i], &st) == 0 && S_ISLNK(st.st_mode));
+        unlink(links[i]);
+    }
+    hs_graph_free(g);
+}
+
+/* An index holds every string of its dump: never readable by more
+ * people than the dump. */
+static void
+test_index_mode_follows_dump(void)
+{
+    const char *dump = hs_test_text("private.json", small_dump);
+    const char *ipath = hs_test_file("private.json.hsidx", "", 0);
+    struct stat st;
+    mode_t old = umask(022);
+    hs_graph *g = hs_graph_load(dump, NULL, &err);
+    chmod(dump, 0600);
+    CHECK(g && hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0);
+    CHECK(stat(ipath, &st) == 0 && (st.st_mode & 0777) == 0600);
+    chmod(dump, 0640);
+    CHECK(g && hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0);
+    CHECK(stat(ipath, &st) == 0 && (st.st_mode & 0777) == 0640);
+    umask(old);
+    hs_graph_free(g);
+}
+
+/* Opens dump through its index and checks the index was refused as
+ * untrusted for reason, within 20 seconds (a FIFO blocked forever). */
+static void
+check_untrusted(const char *dump, const char *reason)
+{
+    hs_index_report r;
+    hs_graph *g;
+    warnings = 0;
+    alarm(20);
+    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    alarm(0);
+    CHECK(g && !r.used && r.rejected && r.untrusted && warnings == 1);
+    if (!CHECK(strstr(r.reason, reason) != NULL)) {
+        printf("    reason: %s\n", r.reason);
+    }
+    hs_graph_free(g);
+}
+
+static void
+test_planted_index_ignored(void)
+{
+    const char *dump = hs_test_text("planted2.json", small_dump);
+    const char *ipath = hs_test_file("planted2.json.hsidx", "", 0);
+    char nocache[128];
+    hs_index_report r;
+    struct stat st;
+    hs_graph *g;
+    snprintf(nocache, sizeof(nocache), "%s/no-cache", hs_test_dir);
+    setenv("XDG_CACHE_HOME", nocache, 1); /* small dumps write nothing */
+    remove(ipath);
+    CHECK(mkfifo(ipath, 0644) == 0);
+    check_untrusted(dump, "not a regular file");
+    CHECK(lstat(ipath, &st) == 0 && S_ISFIFO(st.st_mode)); /* left alone */
+    remove(ipath);
+    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    CHECK(g && r.written);
+    hs_graph_free(g);
+    if (geteuid() == 0) {
+        CHECK(chown(ipath, 65534, 65534) == 0);
+        check_untrusted(dump, "owned by another user (uid 65534)");
+        CHECK(chown(ipath, 0, 0) == 0);
+    } else {
+        printf("    (a foreign owner not tried: chown needs root)\n");
+    }
+    chmod(ipath, 0664);
+    check_untrusted(dump, "writable by its group");
+    chmod(ipath, 0646);
+    check_untrusted(dump, "writable by others");
+    chmod(ipath, 0644);
+    warnings = 0;
+    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    CHECK(g && r.used && warnings == 0 && r.built > 0);
+    hs_graph_free(g);
+    unsetenv("XDG_CACHE_HOME");
+}
+
 int
 main(void)
 {
+    RUN(test_planted_temporaries_not_followed); /* first: see there */
     RUN(test_checksum_sees_every_bit);
     RUN(test_round_trip_test_dumps);
     RUN(test_round_trip_shared_dumps);
@@ -732,5 +854,7 @@ main(void)
     RUN(test_damaged_file_rebuilt);
     RUN(test_passes_on_mapped_graph);
     RUN(test_classic_from_index);
+    RUN(test_index_mode_follows_dump);
+    RUN(test_planted_index_ignored);
     return hs_test_end();
 }
