@@ -1,43 +1,59 @@
 """Dump a running CPython process that was started without heapscope.
 
-    python -m heapscope._inject --pid PID -o OUT [--timeout S] [--pythonpath DIR]
+    python -I -S /abs/path/heapscope/_inject.py --pid PID -o OUT
+        [--timeout S] [--pythonpath DIR | --python-root ROOT] [--python EXE]
 
-`heapscope dump --pid` (cli/cmd_dump.c) finds the target's interpreter and
-the dumper built for it, then runs this module with that interpreter. It
-attaches gdb (batch mode) to the target and makes the target itself run
-
-    import heapscope; heapscope.dump(OUT)
-
-with DIR on sys.path. The code is copied into a fresh anonymous mapping
-(mmap is a bare system call, safe wherever the target is stopped, unlike
-malloc), then run in one of two ways:
+`heapscope dump --pid` (cli/cmd_dump.c) runs this file by its absolute
+path, isolated (-I: no cwd, no PYTHON* variables, no user site), with an
+interpreter it trusts (never the target's own binary). heapscope._target
+checks the process from /proc first, without running anything of it; then
+gdb (batch mode, its own session, run from /) attaches and makes the
+target run a tiny bootstrap, which only starts a thread and returns:
 
 * the stopped thread does not hold the GIL (it sleeps, waits on a lock or
-  blocks in I/O with the GIL released, the usual case for servers):
-  PyGILState_Ensure, PyRun_SimpleString, PyGILState_Release, as a gdb
-  inferior call. The thread's interrupted system call is restarted by the
-  kernel afterwards (or returns EINTR, which CPython retries).
-* it holds the GIL (it is running Python code): the code must not run in
-  the middle of a bytecode, so it is queued with Py_AddPendingCall and gdb
-  detaches; the interpreter runs it at its next safe point (pending calls
-  run in the main thread), normally within microseconds. A thread that
-  holds the GIL inside a long C call delays the dump until it returns; the
-  --timeout then reports that.
+  blocks in I/O, the usual case for servers): PyGILState_Ensure,
+  PyRun_SimpleString(bootstrap), PyGILState_Release, as gdb calls;
+* it holds the GIL (it is running Python code): the bootstrap must not
+  run in the middle of a bytecode, so it is queued with Py_AddPendingCall
+  and runs at the interpreter's next safe point.
 
-The dump is written atomically (OUT appears complete or not at all); a
-failure inside the target is written to OUT + ".error" and reported.
+gdb detaches as soon as the bootstrap is in; the dump itself runs in the
+target's new thread, after gdb is gone. So a signal, a Ctrl-C or a short
+--timeout can never cut a call into the target short (which leaves it to
+crash later): while gdb is inside the target, SIGINT and SIGTERM are held
+here, gdb is never killed, and the wait is said on stderr.
 
-Permissions: ptrace. Root, or the target's user when
-/proc/sys/kernel/yama/ptrace_scope is 0 (at 1, only a parent may attach:
-run as root or grant CAP_SYS_PTRACE; at 3, nobody may). Containers need
-CAP_SYS_PTRACE and a seccomp profile that allows ptrace.
+The bootstrap loads heapscope's dumper by absolute path under a private
+module name (never `import heapscope` from the target's sys.path) and
+removes it from sys.modules afterwards, success or not. It talks back
+through a fresh private folder beside OUT (mkdtemp, handed to the target's
+user): it first claims the dump by creating `claim` (O_EXCL), then writes
+`result`. The injector reads `result` without following links, only as a
+regular file of the target's user, at most 4 KiB. When the injector gives
+up (--timeout, a signal) it creates `claim` itself: if that succeeds, the
+dump never starts; if the target claimed first, the dump goes on and the
+message says where it will appear. OUT is replaced only by a complete
+dump (heapscope.dump's rename), never deleted or truncated here.
 """
 
 import argparse
+import errno
 import os
+import shutil
+import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
+
+if __name__ == "__main__":
+    # Run by path, isolated: heapscope is this file's own package, found by
+    # its absolute location (sys.path holds neither the cwd nor this folder).
+    sys.path.insert(0, os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+
+from heapscope import _target  # noqa: E402
 
 GDB_SCRIPT = r'''
 import os
@@ -46,119 +62,402 @@ import gdb
 def value(expr):
     return int(gdb.parse_and_eval(expr))
 
+def call(expr):
+    # The injector holds its signals between these two lines.
+    print("heapscope-inject: in", flush=True)
+    try:
+        return value(expr)
+    finally:
+        print("heapscope-inject: out", flush=True)
+
 code = os.environ["HEAPSCOPE_INJECT_CODE"].encode("utf-8") + b"\0"
 size = (len(code) + 4095) // 4096 * 4096
 gdb.execute("set confirm off")
-# PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS
-addr = value("(long)mmap(0, %d, 3, 0x22, -1, 0)" % size)
+try:
+    gdb.parse_and_eval("PyGILState_Ensure")
+except gdb.error:
+    raise gdb.GdbError("heapscope: no CPython symbols in the process")
+# mmap is a bare system call, safe wherever the target stopped (malloc
+# is not). PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS.
+addr = call("(long)mmap(0, %d, 3, 0x22, -1, 0)" % size)
 if addr == -1 or addr == 0:
     raise gdb.GdbError("heapscope: mmap in the target failed")
 gdb.selected_inferior().write_memory(addr, code)
-if value("(int)PyGILState_Check()"):
-    rc = value("(int)Py_AddPendingCall((void *)PyRun_SimpleString, "
-               "(void *)%d)" % addr)
-    print("heapscope-inject: pending %d" % rc)
+if call("(int)PyGILState_Check()"):
+    rc = call("(int)Py_AddPendingCall((void *)PyRun_SimpleString, "
+              "(void *)%d)" % addr)
+    print("heapscope-inject: queued %d" % rc, flush=True)
 else:
-    state = value("(int)PyGILState_Ensure()")
-    rc = value("(int)PyRun_SimpleString((char *)%d)" % addr)
-    gdb.parse_and_eval("(void)PyGILState_Release(%d)" % state)
-    value("(int)munmap(%d, %d)" % (addr, size))
-    print("heapscope-inject: ran %d" % rc)
+    state = call("(int)PyGILState_Ensure()")
+    rc = call("(int)PyRun_SimpleString((char *)%d)" % addr)
+    call("(int)PyGILState_Release(%d), 0" % state)
+    call("(int)munmap(%d, %d)" % (addr, size))
+    print("heapscope-inject: ran %d" % rc, flush=True)
 gdb.execute("detach")
 '''
 
-TARGET_CODE = """\
-import sys
-sys.path.insert(0, {path!r})
-try:
-    import heapscope
-    heapscope.dump({out!r}{compress})
-except BaseException as exc:
-    with open({err!r}, "w") as f:
-        f.write("%s: %s" % (type(exc).__name__, exc))
-finally:
+# Runs inside the target, as the string given to PyRun_SimpleString: one
+# exec() in a fresh namespace, so nothing is bound in __main__, and
+# nothing escapes (an exception from a pending call would surface in the
+# target's own code). The dump runs in a thread of its own.
+BOOTSTRAP = r'''
+def bootstrap(pkgdir, name, out, channel, compress):
+    import os, sys, _thread
+
+    def create(fname, text):
+        fd = os.open(os.path.join(channel, fname), os.O_WRONLY | os.O_CREAT
+                     | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8", "replace")[:4000])
+        finally:
+            os.close(fd)
+
+    def report(text):
+        try:
+            create("result.part", text)
+            os.rename(os.path.join(channel, "result.part"),
+                      os.path.join(channel, "result"))
+        except OSError:
+            pass   # the caller gave up and removed the channel
+
+    def load():
+        import importlib, types
+        pkg = types.ModuleType(name)
+        pkg.__path__ = [pkgdir]
+        sys.modules[name] = pkg
+        return importlib.import_module(name + "._dump")
+
+    def unload():
+        for key in list(sys.modules):
+            if key == name or key.startswith(name + "."):
+                del sys.modules[key]
+
+    def dump():
+        try:
+            create("claim", "started")
+        except OSError:
+            return   # cancelled: the caller claimed first, or is gone
+        interrupted = False
+        try:
+            result = load().dump(out, compress=compress)
+            text = "ok %d %d" % tuple(result)
+        except BaseException as exc:
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            text = "error %s: %s" % (type(exc).__name__, exc)
+        finally:
+            unload()
+        report(text)
+        if interrupted:   # the program's Ctrl-C, not ours: hand it back
+            _thread.interrupt_main()
+
     try:
-        sys.path.remove({path!r})
-    except ValueError:
-        pass
-"""
+        _thread.start_new_thread(dump, ())
+    except BaseException as exc:
+        report("error %s: %s" % (type(exc).__name__, exc))
+
+bootstrap(%(args)s)
+'''
+
+RESULT_MAX = 4096
 
 
 class InjectError(Exception):
     pass
 
 
-def target_code(out, pythonpath, compress=None):
-    return TARGET_CODE.format(
-        path=pythonpath, out=out, err=out + ".error",
-        compress="" if compress is None else ", compress=%r" % compress)
+def bootstrap_code(pkgdir, out, channel, compress=None):
+    """The one statement the target runs (PyRun_SimpleString)."""
+    # A private module name per build folder: the target's own heapscope,
+    # if it has one, is neither used nor touched.
+    name = "_heapscope_pid_dump_" + "".join(
+        c if c.isalnum() else "_" for c in os.path.basename(pkgdir))
+    args = ", ".join(repr(a) for a in (os.path.join(pkgdir, "heapscope"),
+                                       name, out, channel, compress))
+    source = BOOTSTRAP.replace("%(args)s", args)
+    return "exec(compile(%r, '<heapscope dump --pid>', 'exec'), {})" % source
 
 
-def ptrace_hint():
+def _dumper_dirs(roots):
+    for root in roots:
+        try:
+            names = sorted(os.listdir(root))
+        except OSError:
+            continue
+        for name in names:
+            d = os.path.join(root, name)
+            pkg = os.path.join(d, "heapscope")
+            if os.path.isfile(os.path.join(pkg, "_dump.py")) and any(
+                    f.startswith("_dumper") and f.endswith(".so")
+                    for f in os.listdir(pkg)):
+                yield d
+
+
+def _interpreter_of(d):
     try:
-        with open("/proc/sys/kernel/yama/ptrace_scope") as f:
-            scope = f.read().strip()
+        with open(os.path.join(d, "interpreter")) as f:
+            return f.read().strip()
     except OSError:
         return ""
-    if scope == "0" or os.geteuid() == 0:
-        return ""
-    return (" (kernel.yama.ptrace_scope is %s: run as root, or grant "
-            "CAP_SYS_PTRACE)" % scope)
 
 
-def run_gdb(pid, code, timeout, gdb="gdb"):
-    env = dict(os.environ, HEAPSCOPE_INJECT_CODE=code)
-    cmd = [gdb, "-nx", "-q", "-batch", "-p", str(pid),
+def find_dumper(target, roots, python=None):
+    """The build folder (scripts/build-python.sh) whose dumper fits the
+    target: built for its interpreter (or for `python`), else for the
+    same CPython minor version (their ABI is the same)."""
+    tag = "cpython-%d%d-" % target.version
+    dirs = [d for d in _dumper_dirs(roots)
+            if os.path.basename(d).startswith(tag)]
+    want = os.path.realpath(python) if python else target.exe
+    for d in dirs:
+        if _interpreter_of(d) == want:
+            return d
+    if python is None and dirs:
+        return dirs[0]
+    raise InjectError(
+        "no dumper built for %s (Python %d.%d, which process %d runs) in %s:"
+        " build one with scripts/build-python.sh %s"
+        % (want, target.version[0], target.version[1], target.pid,
+           ", ".join(roots), python or "/path/to/python%d.%d"
+           % target.version))
+
+
+def _check_dumper_dir(target, pythonpath):
+    if not list(_dumper_dirs([os.path.dirname(os.path.abspath(pythonpath))
+                              ])) and not os.path.isfile(
+            os.path.join(pythonpath, "heapscope", "_dump.py")):
+        raise InjectError("%s holds no heapscope dumper (build one with "
+                          "scripts/build-python.sh)" % pythonpath)
+    base = os.path.basename(os.path.abspath(pythonpath))
+    if base.startswith("cpython-") and not base.startswith(
+            "cpython-%d%d-" % target.version):
+        raise InjectError(
+            "%s was built for another Python than process %d runs (%d.%d)"
+            % (pythonpath, target.pid, target.version[0], target.version[1]))
+
+
+def ptrace_hint(text):
+    if "ptrace" in text or "not permitted" in text:
+        return (" (ptrace was refused: run as root with CAP_SYS_PTRACE; "
+                "see kernel.yama.ptrace_scope)")
+    return ""
+
+
+class _HeldSignals:
+    """SIGINT and SIGTERM are noted, not acted on, while gdb may be inside
+    the target; the first one says why on stderr."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.received = None
+        self.saved = {}
+
+    def _note(self, signo, frame):
+        if self.received is None:
+            sys.stderr.write(
+                "heapscope dump: %s received: waiting for gdb to leave "
+                "process %d first (interrupting its call would crash the "
+                "process)\n" % (signal.Signals(signo).name, self.pid))
+            sys.stderr.flush()
+        self.received = signo
+
+    def __enter__(self):
+        try:
+            for s in self.SIGNALS:
+                self.saved[s] = signal.signal(s, self._note)
+        except ValueError:
+            pass   # not the main thread: signals are the caller's business
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self.saved.items():
+            signal.signal(s, h)
+
+
+def run_gdb(target, code, gdb, deadline, timeout):
+    """Runs gdb until it has detached; never kills it. Returns its
+    stdout; InjectError when the bootstrap did not go in."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PYTHON")}
+    env["HEAPSCOPE_INJECT_CODE"] = code
+    cmd = [gdb, "-nx", "-q", "-batch",
+           "-eiex", "set python ignore-environment on",
+           "-iex", "set auto-load off",
+           "-iex", "set debuginfod enabled off",
+           # Should the target get a signal during a call, gdb restores
+           # its registers rather than leave the call's frame behind.
+           "-ex", "set unwindonsignal on",
+           "-p", str(target.pid),
            "-ex", "python exec(%r)" % GDB_SCRIPT]
     try:
-        proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=timeout)
-    except FileNotFoundError:
-        raise InjectError("gdb not found (apt-get install gdb)")
-    except subprocess.TimeoutExpired:
-        raise InjectError("gdb did not finish in %gs" % timeout)
-    text = proc.stdout + proc.stderr
-    if "heapscope-inject:" not in proc.stdout:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
+        proc = subprocess.Popen(
+            cmd, env=env, cwd="/", stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True, start_new_session=True)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise InjectError("gdb not found: install it (apt-get install "
+                              "gdb), dump --pid drives the target with it")
+        raise InjectError("cannot run %s: %s" % (gdb, exc.strerror))
+    said = False
+    out = []
+    for line in proc.stdout:
+        out.append(line)
+        inside = line.startswith("heapscope-inject: in")
+        if inside and not said and time.monotonic() > deadline:
+            said = True
+            sys.stderr.write(
+                "heapscope dump: --timeout %gs passed while gdb is inside "
+                "process %d (its main thread waits for the GIL?); waiting "
+                "for the call to return, since cutting it short would "
+                "crash the process\n" % (timeout, target.pid))
+    err = proc.stderr.read()
+    proc.wait()
+    stdout = "".join(out)
+    if ("heapscope-inject: queued 0" not in stdout
+            and "heapscope-inject: ran 0" not in stdout):
+        lines = [ln for ln in (stdout + err).splitlines()
+                 if ln.strip() and not ln.startswith("heapscope-inject:")]
         detail = "; ".join(lines[-3:]) if lines else "no output"
-        raise InjectError("gdb could not run the dump in process %d: %s%s"
-                          % (pid, detail, ptrace_hint()))
-    return proc.stdout
+        raise InjectError("gdb could not start the dump in process %d: %s%s"
+                          % (target.pid, detail, ptrace_hint(detail)))
+    return stdout
 
 
-def wait_for(out, timeout):
-    err = out + ".error"
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if os.path.exists(err):
-            with open(err) as f:
-                msg = f.read()
-            os.unlink(err)
-            raise InjectError("the dump failed in the target: %s" % msg)
-        if os.path.exists(out):
-            return
+def _read_result(path, uid):
+    """The target's result file, or None: never through a link, only a
+    regular file owned by the target's user, at most RESULT_MAX bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != uid:
+            return None
+        return os.read(fd, RESULT_MAX).decode("utf-8", "replace")
+    finally:
+        os.close(fd)
+
+
+def _claim(channel):
+    """True if the injector claimed the dump first (it will not run)."""
+    try:
+        os.close(os.open(os.path.join(channel, "claim"),
+                         os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o600))
+        return True
+    except OSError:
+        return False
+
+
+def _remove_partial(out, target):
+    """The temporary files of a dump cut short by the target's end (only
+    regular files of its user, named by its pid: heapscope.dump's)."""
+    d, base = os.path.split(out)
+    prefix = "%s.tmp-%d-" % (base, target.pid)
+    removed = []
+    for name in os.listdir(d):
+        if not name.startswith(prefix):
+            continue
+        path = os.path.join(d, name)
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == target.uid:
+                os.unlink(path)
+                removed.append(name)
+        except OSError:
+            pass
+    return removed
+
+
+def _failure_hint(text, out, target):
+    if "PermissionError" in text or "Errno 13" in text:
+        return (": process %d (uid %d) cannot write %s; choose an OUT in a "
+                "folder that user can write" % (target.pid, target.uid,
+                                                os.path.dirname(out)))
+    return ""
+
+
+def _gave_up(why, channel, out, target):
+    if _claim(channel):
+        return InjectError("%s; the dump was cancelled before it started, "
+                           "%s is unchanged" % (why, out))
+    return InjectError("%s; process %d is still writing the dump: it will "
+                       "appear at %s when complete (nothing else is changed)"
+                       % (why, target.pid, out))
+
+
+def wait_result(channel, out, target, deadline, timeout, held):
+    path = os.path.join(channel, "result")
+    while True:
+        text = _read_result(path, target.uid)
+        if text is not None:
+            if text.startswith("ok "):
+                return text
+            text = text[len("error "):] if text.startswith("error ") else text
+            raise InjectError("the dump failed in process %d: %s%s"
+                              % (target.pid, text,
+                                 _failure_hint(text, out, target)))
+        if _target.start_time(target.pid) != target.start_time:
+            removed = _remove_partial(out, target)
+            raise InjectError(
+                "process %d ended during the dump%s; %s is unchanged"
+                % (target.pid, " (its partial %s was removed)"
+                   % ", ".join(removed) if removed else "", out))
+        if held.received is not None:
+            raise _gave_up("interrupted by %s"
+                           % signal.Signals(held.received).name,
+                           channel, out, target)
+        if time.monotonic() > deadline:
+            raise _gave_up("no dump within --timeout %gs" % timeout,
+                           channel, out, target)
         time.sleep(0.02)
-    raise InjectError("no dump after %gs: the target may hold the GIL in a "
-                      "long C call or be stopped" % timeout)
+
+
+def _make_channel(out, target):
+    channel = tempfile.mkdtemp(prefix=".heapscope-dump-",
+                               dir=os.path.dirname(out))
+    if os.geteuid() != target.uid:
+        os.chown(channel, target.uid, target.gid)
+    return channel
 
 
 def inject(pid, out, timeout=60.0, pythonpath=None, compress=None,
-           gdb="gdb"):
-    """Makes process pid dump its heap to out; returns out once written."""
+           gdb="gdb", python=None, roots=None):
+    """Makes process pid dump its heap to out; returns the result line
+    ("ok OBJECTS BYTES"). InjectError says why not, and what to do."""
+    if not (0 < timeout < float("inf")):
+        raise InjectError("--timeout must be a finite number of seconds "
+                          "above 0, not %r" % timeout)
+    start = time.monotonic()
+    deadline = start + timeout
     out = os.path.abspath(out)
-    if pythonpath is None:
-        pythonpath = os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__)))
-    if not os.path.isdir("/proc/%d" % pid):
-        raise InjectError("no process %d" % pid)
-    for stale in (out, out + ".error"):
-        if os.path.exists(stale):
-            os.unlink(stale)
-    start = time.time()
-    run_gdb(pid, target_code(out, pythonpath, compress), timeout, gdb)
-    wait_for(out, max(1.0, timeout - (time.time() - start)))
-    return out
+    if not os.path.isdir(os.path.dirname(out)):
+        raise InjectError("no folder %s for OUT" % os.path.dirname(out))
+    try:
+        target = _target.examine(pid)
+    except _target.TargetError as exc:
+        raise InjectError(str(exc))
+    if pythonpath is not None:
+        _check_dumper_dir(target, pythonpath)
+    else:
+        if roots is None:
+            here = os.path.dirname(os.path.abspath(__file__))
+            roots = [os.path.dirname(os.path.dirname(here))]
+        pythonpath = find_dumper(target, roots, python)
+    pythonpath = os.path.abspath(pythonpath)
+    channel = _make_channel(out, target)
+    try:
+        code = bootstrap_code(pythonpath, out, channel, compress)
+        with _HeldSignals(pid) as held:
+            run_gdb(target, code, gdb, deadline, timeout)
+            return wait_result(channel, out, target, deadline, timeout,
+                               held)
+    finally:
+        shutil.rmtree(channel, ignore_errors=True)
 
 
 def main(argv=None):
@@ -168,12 +467,17 @@ def main(argv=None):
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--pythonpath")
+    ap.add_argument("--python-root", action="append")
+    ap.add_argument("--python")
     ap.add_argument("--compress", choices=("gzip", "none"))
     args = ap.parse_args(argv)
     try:
         inject(args.pid, args.output, args.timeout, args.pythonpath,
-               args.compress)
+               args.compress, python=args.python, roots=args.python_root)
     except InjectError as exc:
+        print("heapscope dump: error: %s" % exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
         print("heapscope dump: error: %s" % exc, file=sys.stderr)
         return 1
     return 0
