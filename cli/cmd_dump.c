@@ -317,6 +317,7 @@ run_injector(const dump_opts *o, const injector *inj, const char *out)
 {
     const int signals[] = {SIGINT, SIGTERM, SIGHUP};
     struct sigaction sa, saved[3];
+    sigset_t block, oldmask;
     char pid[32];
     const char *cmd[24];
     int k = 0, status = 0;
@@ -356,11 +357,17 @@ run_injector(const dump_opts *o, const injector *inj, const char *out)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = forward_signal;
     sigemptyset(&sa.sa_mask);
+    /* Blocked over fork, so that a signal that comes before child_pid is
+     * known is forwarded once it is, not lost. */
+    sigemptyset(&block);
     for (i = 0; i < 3; i++) {
         sigaction(signals[i], &sa, &saved[i]);
+        sigaddset(&block, signals[i]);
     }
+    sigprocmask(SIG_BLOCK, &block, &oldmask);
     child = fork();
     if (child < 0) {
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
         return error("fork", strerror(errno));
     }
     if (child == 0) {
@@ -369,6 +376,7 @@ run_injector(const dump_opts *o, const injector *inj, const char *out)
         for (i = 0; i < 3; i++) {
             sigaction(signals[i], &saved[i], NULL);
         }
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
         if (chdir("/") < 0) {
             _exit(HS_EXIT_FAILURE);
         }
@@ -380,6 +388,7 @@ run_injector(const dump_opts *o, const injector *inj, const char *out)
         _exit(HS_EXIT_FAILURE);
     }
     child_pid = child;
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
     while (waitpid(child, &status, 0) < 0) {
         if (errno != EINTR) {
             return error("waitpid", strerror(errno));
@@ -388,6 +397,21 @@ run_injector(const dump_opts *o, const injector *inj, const char *out)
     child_pid = 0;
     for (i = 0; i < 3; i++) {
         sigaction(signals[i], &saved[i], NULL);
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+            /* The injector holds these from before it looks at the
+             * target: it died of one only before that. */
+            fprintf(stderr, CMD ": error: interrupted by signal %d before "
+                    "gdb started; process %ld was not touched\n", sig,
+                    o->pid);
+        }
+        else {
+            fprintf(stderr, CMD ": error: the injector was killed by "
+                    "signal %d; a gdb it started detaches from process %ld "
+                    "on its own\n", sig, o->pid);
+        }
     }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? HS_EXIT_OK
                                                          : HS_EXIT_FAILURE;

@@ -243,8 +243,8 @@ def ptrace_hint(text):
 
 
 class _HeldSignals:
-    """SIGINT and SIGTERM are noted, not acted on, while gdb may be inside
-    the target; the first one says why on stderr."""
+    """SIGINT, SIGTERM and SIGHUP are noted, not acted on, until the target
+    is safe (gdb has detached); the first one says so on stderr."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -256,9 +256,9 @@ class _HeldSignals:
     def _note(self, signo, frame):
         if self.received is None:
             sys.stderr.write(
-                "heapscope dump: %s received: waiting for gdb to leave "
-                "process %d first (interrupting its call would crash the "
-                "process)\n" % (signal.Signals(signo).name, self.pid))
+                "heapscope dump: %s received: stopping as soon as process "
+                "%d is safe (gdb's calls into it are never cut short)\n"
+                % (signal.Signals(signo).name, self.pid))
             sys.stderr.flush()
         self.received = signo
 
@@ -319,7 +319,8 @@ def run_gdb(target, code, gdb, deadline, timeout):
             and "heapscope-inject: ran 0" not in stdout):
         lines = [ln for ln in (stdout + err).splitlines()
                  if ln.strip() and not ln.startswith("heapscope-inject:")]
-        detail = "; ".join(lines[-3:]) if lines else "no output"
+        detail = "; ".join(lines[-3:]) if lines else (
+            "no output, exit status %d" % proc.returncode)
         raise InjectError("gdb could not start the dump in process %d: %s%s"
                           % (target.pid, detail, ptrace_hint(detail)))
     return stdout
@@ -432,8 +433,14 @@ def inject(pid, out, timeout=60.0, pythonpath=None, compress=None,
     if not (0 < timeout < float("inf")):
         raise InjectError("--timeout must be a finite number of seconds "
                           "above 0, not %r" % timeout)
-    start = time.monotonic()
-    deadline = start + timeout
+    with _HeldSignals(pid) as held:
+        return _inject(pid, out, timeout, pythonpath, compress, gdb, python,
+                       roots, held)
+
+
+def _inject(pid, out, timeout, pythonpath, compress, gdb, python, roots,
+            held):
+    deadline = time.monotonic() + timeout
     out = os.path.abspath(out)
     if not os.path.isdir(os.path.dirname(out)):
         raise InjectError("no folder %s for OUT" % os.path.dirname(out))
@@ -452,10 +459,9 @@ def inject(pid, out, timeout=60.0, pythonpath=None, compress=None,
     channel = _make_channel(out, target)
     try:
         code = bootstrap_code(pythonpath, out, channel, compress)
-        with _HeldSignals(pid) as held:
+        if held.received is None:
             run_gdb(target, code, gdb, deadline, timeout)
-            return wait_result(channel, out, target, deadline, timeout,
-                               held)
+        return wait_result(channel, out, target, deadline, timeout, held)
     finally:
         shutil.rmtree(channel, ignore_errors=True)
 

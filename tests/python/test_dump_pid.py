@@ -325,9 +325,21 @@ def test_sigint_while_target_writes(tmp_path, big):
     signal_during_dump(tmp_path, big, signal.SIGINT, writing)
 
 
+def gdb_attached_to(pid):
+    for entry in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv[0].endswith(b"gdb") and str(pid).encode() in argv:
+            return True
+    return False
+
+
 def test_sigterm_while_gdb_attaches(tmp_path, big):
-    signal_during_dump(tmp_path, big, signal.SIGTERM,
-                       lambda out: time.sleep(0.3))
+    signal_during_dump(tmp_path, big, signal.SIGTERM, lambda out: wait_for(
+        lambda: gdb_attached_to(big.pid), 60))
 
 
 def test_short_timeout(tmp_path, big):
