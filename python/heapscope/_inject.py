@@ -402,7 +402,7 @@ def wait_result(channel, out, target, deadline, timeout, held):
             raise InjectError("the dump failed in process %d: %s%s"
                               % (target.pid, text,
                                  _failure_hint(text, out, target)))
-        if _target.start_time(target.pid) != target.start_time:
+        if not _target.still_running(target):
             removed = _remove_partial(out, target)
             raise InjectError(
                 "process %d ended during the dump%s; %s is unchanged"
@@ -419,8 +419,13 @@ def wait_result(channel, out, target, deadline, timeout, held):
 
 
 def _make_channel(out, target):
-    channel = tempfile.mkdtemp(prefix=".heapscope-dump-",
-                               dir=os.path.dirname(out))
+    try:
+        channel = tempfile.mkdtemp(prefix=".heapscope-dump-",
+                                   dir=os.path.dirname(out))
+    except OSError as exc:
+        raise InjectError("cannot create a folder in %s (%s): choose an OUT "
+                          "in a folder that you and process %d can write"
+                          % (os.path.dirname(out), exc.strerror, target.pid))
     if os.geteuid() != target.uid:
         os.chown(channel, target.uid, target.gid)
     return channel

@@ -55,6 +55,15 @@ def start_time(pid):
         return None
 
 
+def still_running(target):
+    """The same process, not ended (a zombie has ended: its heap is gone)."""
+    try:
+        fields = _stat(target.pid)
+        return int(fields[19]) == target.start_time and fields[0] not in "ZX"
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def _user(uid):
     try:
         return "%s (uid %d)" % (pwd.getpwuid(uid).pw_name, uid)

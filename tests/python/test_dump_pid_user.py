@@ -154,3 +154,25 @@ def test_user_cannot_dump_roots_process(user, shared):
         t.close()
     assert not os.path.exists(os.path.join(top, "no.json"))
     assert ran_as_root(markers) == []
+
+
+def test_target_cannot_write_out(user, shared):
+    # OUT in root's folder, which the target's user cannot write: the
+    # error comes back at once (not after --timeout), says whose and
+    # where, and nothing is printed on the target's stderr.
+    top, exe, markers = shared
+    folder = tempfile.mkdtemp(prefix="hs-rootonly-")
+    os.chmod(folder, 0o755)
+    t = Target("sleep", user=USER, cwd=top)
+    try:
+        proc = cli("--pid", t.pid, "-o", os.path.join(folder, "x.json"),
+                   "--timeout", 30, timeout=120)
+        assert proc.returncode == 1
+        assert "cannot write %s" % folder in proc.stderr, proc.stderr
+        assert "uid %d" % user.pw_uid in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert os.listdir(folder) == []
+        assert t.answers()
+    finally:
+        t.close()
+        shutil.rmtree(folder)
