@@ -39,6 +39,7 @@ dump (heapscope.dump's rename), never deleted or truncated here.
 import argparse
 import errno
 import os
+import select
 import shutil
 import signal
 import stat
@@ -62,10 +63,13 @@ import gdb
 def value(expr):
     return int(gdb.parse_and_eval(expr))
 
-def call(expr):
-    # The injector holds its signals between these two lines.
+def call(expr, void=False):
+    # The injector watches how long gdb stays between these two lines.
     print("heapscope-inject: in", flush=True)
     try:
+        if void:   # a void function: int() of its value is an invalid cast
+            gdb.parse_and_eval("(void)" + expr)
+            return None
         return value(expr)
     finally:
         print("heapscope-inject: out", flush=True)
@@ -90,7 +94,7 @@ if call("(int)PyGILState_Check()"):
 else:
     state = call("(int)PyGILState_Ensure()")
     rc = call("(int)PyRun_SimpleString((char *)%d)" % addr)
-    call("(int)PyGILState_Release(%d), 0" % state)
+    call("PyGILState_Release(%d)" % state, void=True)
     call("(int)munmap(%d, %d)" % (addr, size))
     print("heapscope-inject: ran %d" % rc, flush=True)
 gdb.execute("detach")
@@ -294,27 +298,45 @@ def run_gdb(target, code, gdb, deadline, timeout):
         proc = subprocess.Popen(
             cmd, env=env, cwd="/", stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            universal_newlines=True, start_new_session=True)
+            start_new_session=True)
     except OSError as exc:
         if exc.errno == errno.ENOENT:
             raise InjectError("gdb not found: install it (apt-get install "
                               "gdb), dump --pid drives the target with it")
         raise InjectError("cannot run %s: %s" % (gdb, exc.strerror))
+    # Read with a timer: a call that outlasts the timeout (the main thread
+    # waits for a GIL that another thread keeps in a long C call) is said,
+    # and waited for.
     said = False
-    out = []
-    for line in proc.stdout:
-        out.append(line)
-        inside = line.startswith("heapscope-inject: in")
-        if inside and not said and time.monotonic() > deadline:
+    inside_since = None
+    got = {proc.stdout.fileno(): b"", proc.stderr.fileno(): b""}
+    fd_out = proc.stdout.fileno()
+    open_fds = list(got)
+    while open_fds:
+        ready, _, _ = select.select(open_fds, [], [], 0.5)
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.remove(fd)
+            got[fd] += chunk
+        if fd_out in ready:
+            last = got[fd_out].rstrip(b"\n").rsplit(b"\n", 1)[-1]
+            inside = last == b"heapscope-inject: in"
+            inside_since = (inside_since or time.monotonic()) if inside \
+                else None
+        now = time.monotonic()
+        if (not said and inside_since is not None and now > deadline
+                and now - inside_since > 1.0):
             said = True
             sys.stderr.write(
-                "heapscope dump: --timeout %gs passed while gdb is inside "
-                "process %d (its main thread waits for the GIL?); waiting "
-                "for the call to return, since cutting it short would "
-                "crash the process\n" % (timeout, target.pid))
-    err = proc.stderr.read()
+                "heapscope dump: --timeout %gs passed while gdb's call into "
+                "process %d has not returned (a thread keeps the GIL in a "
+                "long C call?); waiting for it, since cutting it short "
+                "would crash the process\n" % (timeout, target.pid))
+            sys.stderr.flush()
     proc.wait()
-    stdout = "".join(out)
+    stdout = got[fd_out].decode("utf-8", "replace")
+    err = got[proc.stderr.fileno()].decode("utf-8", "replace")
     if ("heapscope-inject: queued 0" not in stdout
             and "heapscope-inject: ran 0" not in stdout):
         lines = [ln for ln in (stdout + err).splitlines()
