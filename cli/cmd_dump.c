@@ -18,7 +18,8 @@
  *      absolute path, isolated (no cwd on sys.path, no PYTHON* variables),
  *      from the folder /;
  *   3. the injector picks the build that fits the target's Python, read
- *      from /proc, and says why when none does.
+ *      from /proc, and says why when none does; it runs the gdb found in
+ *      PATH, passed by absolute path, only if that one is trusted alike.
  *
  * SIGINT, SIGTERM and SIGHUP reach the injector (which holds them while
  * gdb is inside the target): this process forwards them and waits.
@@ -287,6 +288,27 @@ find_injector(injector *inj)
     return 0;
 }
 
+/* gdb from PATH, as the shell would find it, but only if it is trusted
+ * like the interpreter: root's PATH may name a folder others can write.
+ * Returns 1 with its path, 0 when there is none (the injector then says
+ * how to install it), -1 when the one found is not trusted. */
+static int
+find_gdb(char *out, size_t size)
+{
+    const char *path = getenv("PATH");
+    const char *p = path != NULL ? path : "/usr/bin:/bin";
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, ":");
+        if (n > 0 && snprintf(out, size, "%.*s/gdb", (int)n, p) < (int)size
+            && access(out, X_OK) == 0) {
+            return path_trusted(out) ? 1 : -1;
+        }
+        p += n + (p[n] == ':');
+    }
+    return 0;
+}
+
 /* OUT as an absolute path: the injector and the target run elsewhere. */
 static int
 absolute_output(const char *out, char *abs, size_t size)
@@ -313,7 +335,8 @@ forward_signal(int signo)
 }
 
 static int
-run_injector(const dump_opts *o, const injector *inj, const char *out)
+run_injector(const dump_opts *o, const injector *inj, const char *out,
+             const char *gdb)
 {
     const int signals[] = {SIGINT, SIGTERM, SIGHUP};
     struct sigaction sa, saved[3];
@@ -350,6 +373,10 @@ run_injector(const dump_opts *o, const injector *inj, const char *out)
     if (o->compress != NULL) {
         cmd[k++] = "--compress";
         cmd[k++] = o->compress;
+    }
+    if (gdb != NULL) {
+        cmd[k++] = "--gdb";
+        cmd[k++] = gdb;
     }
     cmd[k] = NULL;
     fflush(stdout);
@@ -422,8 +449,8 @@ cmd_dump(int argc, char **argv)
 {
     dump_opts o;
     injector inj;
-    char out[PATH_MAX];
-    int rc = parse_args(argc, argv, &o);
+    char out[PATH_MAX], gdb[PATH_MAX];
+    int found_gdb, rc = parse_args(argc, argv, &o);
 
     if (rc != 0) {
         return rc == 1 ? HS_EXIT_OK : rc;
@@ -438,5 +465,11 @@ cmd_dump(int argc, char **argv)
                      "and files must belong to root or to you and be "
                      "writable by no one else)", NULL);
     }
-    return run_injector(&o, &inj, out);
+    found_gdb = find_gdb(gdb, sizeof(gdb));
+    if (found_gdb < 0) {
+        return error("gdb (or a folder above it) may be changed by another "
+                     "user, so it is not run; fix its owner and mode, or "
+                     "PATH", gdb);
+    }
+    return run_injector(&o, &inj, out, found_gdb ? gdb : NULL);
 }

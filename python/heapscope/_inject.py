@@ -503,16 +503,21 @@ def main(argv=None):
     ap.add_argument("--python-root", action="append")
     ap.add_argument("--python")
     ap.add_argument("--compress", choices=("gzip", "none"))
+    ap.add_argument("--gdb", default="gdb")
     args = ap.parse_args(argv)
     try:
-        inject(args.pid, args.output, args.timeout, args.pythonpath,
-               args.compress, python=args.python, roots=args.python_root)
+        result = inject(args.pid, args.output, args.timeout, args.pythonpath,
+                        args.compress, gdb=args.gdb, python=args.python,
+                        roots=args.python_root)
     except InjectError as exc:
         print("heapscope dump: error: %s" % exc, file=sys.stderr)
         return 1
     except OSError as exc:
         print("heapscope dump: error: %s" % exc, file=sys.stderr)
         return 1
+    _, objects, nbytes = result.split()
+    print("%s: %s objects, %s bytes, written by process %d"
+          % (os.path.abspath(args.output), objects, nbytes, args.pid))
     return 0
 
 

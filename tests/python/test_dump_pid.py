@@ -388,6 +388,29 @@ def test_no_ptrace_capability(tmp_path, target):
     assert target.answers()
 
 
+def test_gdb_missing_or_untrusted(tmp_path, target):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = cli("--pid", target.pid, "-o", tmp_path / "g.json",
+               env=dict(os.environ, PATH=str(empty)))
+    assert proc.returncode == 1
+    assert "gdb not found" in proc.stderr and "apt-get install gdb" in \
+        proc.stderr, proc.stderr
+    # A gdb in a folder anyone may write to is not run.
+    planted = tmp_path / "open"
+    planted.mkdir()
+    (planted / "gdb").write_text("#!/bin/sh\ntouch %s/ran\n" % planted)
+    (planted / "gdb").chmod(0o755)
+    planted.chmod(0o777)
+    proc = cli("--pid", target.pid, "-o", tmp_path / "g.json",
+               env=dict(os.environ, PATH="%s:%s" % (planted,
+                                                   os.environ["PATH"])))
+    assert proc.returncode == 1
+    assert "may be changed by another user" in proc.stderr, proc.stderr
+    assert not (planted / "ran").exists()
+    assert target.answers()
+
+
 def test_zombie(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     assert wait_for(lambda: open("/proc/%d/stat" % child.pid).read()
