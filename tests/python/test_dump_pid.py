@@ -33,6 +33,17 @@ pytestmark = pytest.mark.skipif(shutil.which("gdb") is None,
 TARGET = os.path.join(dumper_util.PROGRAMS, "target.py")
 BIG = 400000   # extra objects x3: a dump of about a second
 
+# The cases with a big target (signals, timeout, a death during the dump)
+# take seconds each: they run on Debian's python3 and on the oldest and
+# newest CPython (scripts/test-python.sh runs every one), or on all with
+# HEAPSCOPE_SLOW=1.
+slow_gdb = pytest.mark.skipif(
+    not (os.environ.get("HEAPSCOPE_SLOW")
+         or os.path.realpath(sys.executable).startswith("/usr/bin/")
+         or sys.version_info[:2] in ((3, 8), (3, 13))),
+    reason="slow gdb case: runs on /usr/bin/python3, 3.8 and 3.13 "
+           "(HEAPSCOPE_SLOW=1 for all)")
+
 
 class Target:
     """tests/python/programs/target.py, running; ask() talks to it."""
@@ -82,6 +93,7 @@ def target(request):
 
 @pytest.fixture(scope="module")
 def big():
+    # Only made for the slow cases that use it.
     t = Target("sleep", BIG)
     yield t
     t.close()
@@ -291,11 +303,15 @@ def signal_during_dump(tmp_path, big, signo, when):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 1, err
     assert "Traceback" not in err
-    name = signal.Signals(signo).name
-    assert "interrupted by %s" % name in err, err
     assert big.answers()
+    if proc.returncode == 0:
+        # The dump was complete before the signal could count: fine, and
+        # said so on stdout, not as an interruption.
+        complete_dump(out, big.pid)
+        return
+    assert proc.returncode == 1, err
+    assert "interrupted by %s" % signal.Signals(signo).name in err, err
     if "will appear at %s" % out in err:
         assert wait_for(out.exists, 60)
         complete_dump(out, big.pid)
@@ -307,6 +323,7 @@ def signal_during_dump(tmp_path, big, signo, when):
     assert big.answers()
 
 
+@slow_gdb
 def test_sigint_while_target_writes(tmp_path, big):
     def writing(out):
         assert wait_for(lambda: any(".tmp-" in n for n in os.listdir(
@@ -326,11 +343,13 @@ def gdb_attached_to(pid):
     return False
 
 
+@slow_gdb
 def test_sigterm_while_gdb_attaches(tmp_path, big):
     signal_during_dump(tmp_path, big, signal.SIGTERM, lambda out: wait_for(
         lambda: gdb_attached_to(big.pid), 60))
 
 
+@slow_gdb
 def test_target_killed_during_dump(tmp_path):
     # SIGTERM to the target while it writes: its partial OUT.tmp-PID-N
     # is removed, the death is reported, an existing OUT is kept.
@@ -355,6 +374,7 @@ def test_target_killed_during_dump(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+@slow_gdb
 def test_short_timeout(tmp_path, big):
     out = tmp_path / "t.json"
     proc = cli("--pid", big.pid, "-o", out, "--timeout", "0.4")
