@@ -22,6 +22,9 @@ import pytest
 import dumper_util
 from test_dump_pid import Target, check_dump, cli, heapscope_bin
 
+pytestmark = pytest.mark.skipif(shutil.which("gdb") is None,
+                                reason="gdb is not installed")
+
 USER = "hs-dumptest"
 PLANTED = '''import os
 open(os.path.join({markers!r}, "ran-as-%d-{name}" % os.geteuid()), "w").close()
