@@ -204,6 +204,21 @@ def _interpreter_of(d):
         return ""
 
 
+def _same_file_content(a, b):
+    try:
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            if os.fstat(fa.fileno()).st_size != os.fstat(fb.fileno()).st_size:
+                return False
+            while True:
+                ca, cb = fa.read(1 << 20), fb.read(1 << 20)
+                if ca != cb:
+                    return False
+                if not ca:
+                    return True
+    except OSError:
+        return False
+
+
 def find_dumper(target, roots, python=None):
     """The build folder (scripts/build-python.sh) whose dumper fits the
     target: built for its interpreter (or for `python`), else for the
@@ -216,6 +231,13 @@ def find_dumper(target, roots, python=None):
         if _interpreter_of(d) == want:
             return d
     if python is None and dirs:
+        # A copy of a built-for interpreter (a venv's, a user's) is that
+        # interpreter: its dumper fits exactly, where one of another patch
+        # release only shares the ABI.
+        for d in dirs:
+            if _same_file_content(_interpreter_of(d),
+                                  "/proc/%d/exe" % target.pid):
+                return d
         return dirs[0]
     raise InjectError(
         "no dumper built for %s (Python %d.%d, which process %d runs) in %s:"

@@ -431,6 +431,27 @@ def test_gdb_missing_or_untrusted(tmp_path, target):
     assert target.answers()
 
 
+def test_dumper_for_a_copied_interpreter(tmp_path, target):
+    # A target running a copy of an interpreter gets the dumper built for
+    # that interpreter, not another build of the same minor version.
+    import shutil as sh
+    from heapscope import _target
+    exe = os.path.realpath(sys.executable)
+    tag = "cpython-%d%d" % sys.version_info[:2]
+    for name, interp in (("%s-0other" % tag, "/nonexistent/python"),
+                         ("%s-1mine" % tag, exe)):
+        pkg = tmp_path / "builds" / name / "heapscope"
+        pkg.mkdir(parents=True)
+        (pkg / "_dump.py").write_text("")
+        (pkg / "_dumper.so").write_text("")
+        (tmp_path / "builds" / name / "interpreter").write_text(interp)
+    real = _target.examine(target.pid)
+    copied = real._replace(exe=str(tmp_path / "copy-of-python"))
+    sh.copy(exe, copied.exe)
+    found = _inject.find_dumper(copied, [str(tmp_path / "builds")])
+    assert os.path.basename(found) == "%s-1mine" % tag
+
+
 def test_zombie(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     assert wait_for(lambda: open("/proc/%d/stat" % child.pid).read()
