@@ -2,28 +2,38 @@
  * cli/cmd_dump.c - `heapscope dump --pid PID -o OUT`: dump the heap of a
  * running CPython process that was started without heapscope.
  *
- * This file finds things; python/heapscope/_inject.py does the injection
- * (gdb batch mode, see its docstring), where the tests reach it:
+ * This file only launches; python/heapscope/_inject.py does the work (the
+ * checks of heapscope/_target.py, gdb, waiting for the dump), where the
+ * tests reach it. Nothing of the target is executed here: not its binary
+ * (root dumping another user's process would run that user's program as
+ * root), not a module from the caller's working directory:
  *
- *   1. the target's interpreter: --python, else /proc/PID/exe;
- *   2. the name scripts/build-python.sh gives its build, its cache_tag
- *      and a hash of its real path ("cpython-311-1f0e3c2a"), by running
- *      that interpreter with -S -c (it must be able to run: an
- *      interpreter embedded in another program needs --python);
- *   3. the dumper built for that interpreter: $HEAPSCOPE_PYTHONPATH, else
- *      build/python/<name> beside this binary's build/bin, else
- *      <prefix>/lib/heapscope/python/<name>, else a heapscope the
- *      interpreter can import (pip install);
- *   4. `<interpreter> -m heapscope._inject --pid PID -o OUT ...` with that
- *      directory on PYTHONPATH; its exit status and messages are ours.
+ *   1. the dumper builds (scripts/build-python.sh): the folder
+ *      $HEAPSCOPE_PYTHONPATH, else the folders under build/python beside
+ *      this binary's build/bin, else under <prefix>/lib/heapscope/python;
+ *   2. the injector runs on the interpreter a build folder was made for
+ *      (its file `interpreter`), the first one whose files and folders
+ *      all belong to root or to the caller and are writable by no one
+ *      else: `<python> -I -S <folder>/heapscope/_inject.py ...`, by
+ *      absolute path, isolated (no cwd on sys.path, no PYTHON* variables),
+ *      from the folder /;
+ *   3. the injector picks the build that fits the target's Python, read
+ *      from /proc, and says why when none does; it runs the gdb found in
+ *      PATH, passed by absolute path, only if that one is trusted alike.
+ *
+ * SIGINT, SIGTERM and SIGHUP reach the injector (which holds them while
+ * gdb is inside the target): this process forwards them and waits.
  */
 #include "commands.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -45,13 +55,16 @@ const char cmd_dump_usage[] =
     "\n"
     "Dump the heap of a running CPython 3.8-3.13 process by attaching\n"
     "gdb to it (needs ptrace permission: root, or the same user when\n"
-    "kernel.yama.ptrace_scope is 0). OUT is written atomically.\n"
+    "kernel.yama.ptrace_scope is 0). Nothing of the target is executed\n"
+    "by the caller; the target writes OUT itself, atomically: an existing\n"
+    "OUT is replaced only by a complete dump.\n"
     "\n"
     "  --pid PID        the process to dump\n"
     "  -o, --output OUT the dump file (.gz compresses)\n"
-    "  --timeout S      give up after S seconds (default 60)\n"
-    "  --python PATH    the target's interpreter, when /proc/PID/exe\n"
-    "                   is not one (an embedded interpreter)\n"
+    "  --timeout S      stop waiting after S seconds (default 60); a dump\n"
+    "                   not started by then is cancelled\n"
+    "  --python PATH    use the dumper built for this interpreter (it is\n"
+    "                   not run), when the target's own is not found\n"
     "  --compress MODE  gzip or none (default: by OUT's name)\n";
 
 static void
@@ -81,6 +94,20 @@ opt_value(int argc, char **argv, int *i, const char *name)
         return argv[++*i];
     }
     return NULL;
+}
+
+/* A timeout is a finite number of seconds above 0 ("inf" would let a
+ * dump that never starts keep the caller forever). */
+static int
+valid_timeout(const char *text)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(text, &end);
+    return end != text && *end == '\0' && errno == 0 && isfinite(v)
+           && v > 0;
 }
 
 static int
@@ -124,7 +151,12 @@ parse_args(int argc, char **argv, dump_opts *o)
             return HS_EXIT_USAGE;
         }
     }
-    if (o->pid <= 0 || o->output == NULL || atof(o->timeout) <= 0
+    if (!valid_timeout(o->timeout)) {
+        fprintf(stderr, CMD ": error: --timeout takes a finite number of "
+                "seconds above 0, not '%s'\n", o->timeout);
+        return HS_EXIT_USAGE;
+    }
+    if (o->pid <= 0 || o->output == NULL || o->output[0] == '\0'
         || (o->compress && strcmp(o->compress, "gzip") != 0
             && strcmp(o->compress, "none") != 0)) {
         usage(stderr);
@@ -133,148 +165,280 @@ parse_args(int argc, char **argv, dump_opts *o)
     return 0;
 }
 
-/* execv with a const argument vector: execv never writes to it, but its
- * prototype predates const (POSIX says so in its rationale). */
-static void
-exec_const(const char *const *argv)
+/* True when path, and every folder above it, belongs to root or to us and
+ * may be changed by no one else (a group-writable entry only if its group
+ * is root; a sticky folder such as /tmp only protects what is in it, so
+ * it counts as safe). Root runs what such a path holds. */
+static int
+path_trusted(const char *path)
 {
-    char *const *av;
+    char real[PATH_MAX];
+    uid_t me = geteuid();
 
-    memcpy(&av, &argv, sizeof(av));
-    execv(argv[0], av);
+    if (realpath(path, real) == NULL) {
+        return 0;
+    }
+    for (;;) {
+        struct stat st;
+        char *slash;
+        if (lstat(real, &st) < 0 || (st.st_uid != 0 && st.st_uid != me)) {
+            return 0;
+        }
+        if ((st.st_mode & S_IWOTH) != 0
+            && !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) != 0)) {
+            return 0;
+        }
+        if ((st.st_mode & S_IWGRP) != 0 && st.st_gid != 0
+            && !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) != 0)) {
+            return 0;
+        }
+        slash = strrchr(real, '/');
+        if (slash == NULL || real[1] == '\0') {
+            return 1;
+        }
+        slash[slash == real ? 1 : 0] = '\0';
+    }
 }
 
-/* Runs argv and returns its first line of stdout in out (or -1). */
-static int
-capture_line(const char *const *cmd, char *out, size_t outsize)
-{
-    int fds[2], status;
-    ssize_t n;
-    size_t len = 0;
-    pid_t child;
+typedef struct injector {
+    char python[PATH_MAX];   /* a trusted interpreter */
+    char script[PATH_MAX];   /* <folder>/heapscope/_inject.py */
+    char root[PATH_MAX];     /* the folder of build folders, or "" */
+    char folder[PATH_MAX];   /* $HEAPSCOPE_PYTHONPATH, or "" */
+} injector;
 
-    if (pipe(fds) < 0) {
-        return -1;
+/* Takes build folder dir for the injector if its interpreter and script
+ * are trusted. */
+static int
+try_folder(const char *dir, injector *inj)
+{
+    char path[PATH_MAX];
+    FILE *f;
+    int ok;
+
+    if (snprintf(path, sizeof(path), "%s/interpreter", dir)
+            >= (int)sizeof(path)
+        || snprintf(inj->script, sizeof(inj->script),
+                    "%s/heapscope/_inject.py", dir)
+            >= (int)sizeof(inj->script)
+        || (f = fopen(path, "r")) == NULL) {
+        return 0;
     }
-    child = fork();
-    if (child < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
+    ok = fgets(inj->python, sizeof(inj->python), f) != NULL;
+    fclose(f);
+    inj->python[strcspn(inj->python, "\r\n")] = '\0';
+    return ok && inj->python[0] == '/' && access(inj->python, X_OK) == 0
+           && path_trusted(inj->python) && path_trusted(inj->script);
+}
+
+/* Step 1 and 2 for the folder of build folders root. */
+static int
+try_root(const char *root, injector *inj)
+{
+    DIR *d = opendir(root);
+    struct dirent *e;
+    int found = 0;
+
+    if (d == NULL) {
+        return 0;
     }
-    if (child == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        exec_const(cmd);
-        _exit(127);
+    while (!found && (e = readdir(d)) != NULL) {
+        char dir[PATH_MAX];
+        if (strncmp(e->d_name, "cpython-", 8) != 0
+            || snprintf(dir, sizeof(dir), "%s/%s", root, e->d_name)
+                   >= (int)sizeof(dir)) {
+            continue;
+        }
+        found = try_folder(dir, inj);
     }
-    close(fds[1]);
-    while (len + 1 < outsize
-           && (n = read(fds[0], out + len, outsize - 1 - len)) > 0) {
-        len += (size_t)n;
+    closedir(d);
+    if (found && realpath(root, inj->root) == NULL) {
+        return 0;
     }
-    close(fds[0]);
-    out[len] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status)
-        || WEXITSTATUS(status) != 0 || out[0] == '\0') {
-        return -1;
+    return found;
+}
+
+static int
+find_injector(injector *inj)
+{
+    const char *env = getenv("HEAPSCOPE_PYTHONPATH");
+    const char *const under[] = {"../python", "../lib/heapscope/python"};
+    char self[PATH_MAX], root[PATH_MAX];
+    ssize_t n;
+    size_t k;
+
+    memset(inj, 0, sizeof(*inj));
+    if (env != NULL && env[0] != '\0') {
+        return realpath(env, inj->folder) != NULL
+               && try_folder(inj->folder, inj);
+    }
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0) {
+        return 0;
+    }
+    self[n] = '\0';
+    *strrchr(self, '/') = '\0';   /* .../build/bin or <prefix>/bin */
+    for (k = 0; k < sizeof(under) / sizeof(under[0]); k++) {
+        if (snprintf(root, sizeof(root), "%s/%s", self, under[k])
+                < (int)sizeof(root)
+            && try_root(root, inj)) {
+            return 1;
+        }
     }
     return 0;
 }
 
+/* gdb from PATH, as the shell would find it, but only if it is trusted
+ * like the interpreter: root's PATH may name a folder others can write.
+ * Returns 1 with its path, 0 when there is none (the injector then says
+ * how to install it), -1 when the one found is not trusted. */
 static int
-is_package_dir(const char *dir)
+find_gdb(char *out, size_t size)
 {
-    char path[PATH_MAX];
-    struct stat st;
+    const char *path = getenv("PATH");
+    const char *p = path != NULL ? path : "/usr/bin:/bin";
 
-    snprintf(path, sizeof(path), "%s/heapscope/_inject.py", dir);
-    return stat(path, &st) == 0;
-}
-
-/* Step 3: the directory holding heapscope/ for this build name, or ""
- * for an installed heapscope. */
-static void
-find_pythonpath(const char *name, char *out, size_t outsize)
-{
-    const char *env = getenv("HEAPSCOPE_PYTHONPATH");
-    char self[PATH_MAX];
-    ssize_t n;
-
-    out[0] = '\0';
-    if (env != NULL && env[0] != '\0') {
-        snprintf(out, outsize, "%s", env);
-        return;
-    }
-    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n > 0) {
-        char *slash;
-        self[n] = '\0';
-        slash = strrchr(self, '/');
-        if (slash != NULL) {
-            *slash = '\0';   /* .../build/bin or <prefix>/bin */
-            int len = snprintf(out, outsize, "%s/../python/%s", self, name);
-            if (len > 0 && (size_t)len < outsize && is_package_dir(out)) {
-                return;
-            }
-            len = snprintf(out, outsize, "%s/../lib/heapscope/python/%s",
-                           self, name);
-            if (len > 0 && (size_t)len < outsize && is_package_dir(out)) {
-                return;
-            }
+    while (*p != '\0') {
+        size_t n = strcspn(p, ":");
+        if (n > 0 && snprintf(out, size, "%.*s/gdb", (int)n, p) < (int)size
+            && access(out, X_OK) == 0) {
+            return path_trusted(out) ? 1 : -1;
         }
+        p += n + (p[n] == ':');
     }
-    out[0] = '\0';
+    return 0;
+}
+
+/* OUT as an absolute path: the injector and the target run elsewhere. */
+static int
+absolute_output(const char *out, char *abs, size_t size)
+{
+    char cwd[PATH_MAX];
+
+    if (out[0] == '/') {
+        return snprintf(abs, size, "%s", out) < (int)size ? 0 : -1;
+    }
+    if (getcwd(cwd, sizeof(cwd)) == NULL) {
+        return -1;
+    }
+    return snprintf(abs, size, "%s/%s", cwd, out) < (int)size ? 0 : -1;
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void
+forward_signal(int signo)
+{
+    if (child_pid > 0) {
+        kill((pid_t)child_pid, signo);
+    }
 }
 
 static int
-run_inject(const dump_opts *o, const char *python, const char *pythonpath)
+run_injector(const dump_opts *o, const injector *inj, const char *out,
+             const char *gdb)
 {
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, saved[3];
+    sigset_t block, oldmask;
     char pid[32];
-    const char *cmd[16];
-    int k = 0, status;
+    const char *cmd[24];
+    int k = 0, status = 0;
+    size_t i;
     pid_t child;
 
     snprintf(pid, sizeof(pid), "%ld", o->pid);
-    cmd[k++] = python;
-    if (pythonpath[0] != '\0') {
-        cmd[k++] = "-S";   /* the target's site-packages are not needed */
-    }
-    cmd[k++] = "-m";
-    cmd[k++] = "heapscope._inject";
+    cmd[k++] = inj->python;
+    cmd[k++] = "-I";   /* no cwd, script folder or PYTHON* on sys.path */
+    cmd[k++] = "-S";   /* nor site-packages: the injector needs stdlib only */
+    cmd[k++] = inj->script;
     cmd[k++] = "--pid";
     cmd[k++] = pid;
     cmd[k++] = "-o";
-    cmd[k++] = o->output;
+    cmd[k++] = out;
     cmd[k++] = "--timeout";
     cmd[k++] = o->timeout;
-    if (pythonpath[0] != '\0') {
+    if (inj->folder[0] != '\0') {
         cmd[k++] = "--pythonpath";
-        cmd[k++] = pythonpath;
+        cmd[k++] = inj->folder;
+    }
+    else {
+        cmd[k++] = "--python-root";
+        cmd[k++] = inj->root;
+    }
+    if (o->python != NULL) {
+        cmd[k++] = "--python";
+        cmd[k++] = o->python;
     }
     if (o->compress != NULL) {
         cmd[k++] = "--compress";
         cmd[k++] = o->compress;
     }
+    if (gdb != NULL) {
+        cmd[k++] = "--gdb";
+        cmd[k++] = gdb;
+    }
     cmd[k] = NULL;
     fflush(stdout);
+    fflush(stderr);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = forward_signal;
+    sigemptyset(&sa.sa_mask);
+    /* Blocked over fork, so that a signal that comes before child_pid is
+     * known is forwarded once it is, not lost. */
+    sigemptyset(&block);
+    for (i = 0; i < 3; i++) {
+        sigaction(signals[i], &sa, &saved[i]);
+        sigaddset(&block, signals[i]);
+    }
+    sigprocmask(SIG_BLOCK, &block, &oldmask);
     child = fork();
     if (child < 0) {
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
         return error("fork", strerror(errno));
     }
     if (child == 0) {
-        if (pythonpath[0] != '\0') {
-            setenv("PYTHONPATH", pythonpath, 1);
+        char *const *av;
+        const char *const *cav = cmd;
+        for (i = 0; i < 3; i++) {
+            sigaction(signals[i], &saved[i], NULL);
         }
-        exec_const(cmd);
-        fprintf(stderr, CMD ": error: cannot run %s: %s\n", python,
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
+        if (chdir("/") < 0) {
+            _exit(HS_EXIT_FAILURE);
+        }
+        /* execv never writes to argv; its prototype predates const. */
+        memcpy(&av, &cav, sizeof(av));
+        execv(cmd[0], av);
+        fprintf(stderr, CMD ": error: cannot run %s: %s\n", cmd[0],
                 strerror(errno));
         _exit(HS_EXIT_FAILURE);
     }
-    if (waitpid(child, &status, 0) < 0) {
-        return error("waitpid", strerror(errno));
+    child_pid = child;
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            return error("waitpid", strerror(errno));
+        }
+    }
+    child_pid = 0;
+    for (i = 0; i < 3; i++) {
+        sigaction(signals[i], &saved[i], NULL);
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+            /* The injector holds these from before it looks at the
+             * target: it died of one only before that. */
+            fprintf(stderr, CMD ": error: interrupted by signal %d before "
+                    "gdb started; process %ld was not touched\n", sig,
+                    o->pid);
+        }
+        else {
+            fprintf(stderr, CMD ": error: the injector was killed by "
+                    "signal %d; a gdb it started detaches from process %ld "
+                    "on its own\n", sig, o->pid);
+        }
     }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? HS_EXIT_OK
                                                          : HS_EXIT_FAILURE;
@@ -284,43 +448,28 @@ int
 cmd_dump(int argc, char **argv)
 {
     dump_opts o;
-    char exe[PATH_MAX], name[64], pythonpath[PATH_MAX], procexe[64];
-    const char *python;
-    const char *query[5];
-    int rc = parse_args(argc, argv, &o);
+    injector inj;
+    char out[PATH_MAX], gdb[PATH_MAX];
+    int found_gdb, rc = parse_args(argc, argv, &o);
 
     if (rc != 0) {
         return rc == 1 ? HS_EXIT_OK : rc;
     }
-    snprintf(procexe, sizeof(procexe), "/proc/%ld/exe", o.pid);
-    if (kill((pid_t)o.pid, 0) < 0 && errno == ESRCH) {
-        return error("no such process", procexe);
+    if (absolute_output(o.output, out, sizeof(out)) < 0) {
+        return error("OUT's path is too long", o.output);
     }
-    if (o.python != NULL) {
-        python = o.python;
+    if (!find_injector(&inj)) {
+        return error("no heapscope dumper build with a trusted interpreter "
+                     "(build one with scripts/build-python.sh PYTHON, or set "
+                     "HEAPSCOPE_PYTHONPATH to its folder; its interpreter "
+                     "and files must belong to root or to you and be "
+                     "writable by no one else)", NULL);
     }
-    else {
-        ssize_t n = readlink(procexe, exe, sizeof(exe) - 1);
-        if (n < 0) {
-            return error("cannot read the target's executable (permission?)",
-                         procexe);
-        }
-        exe[n] = '\0';
-        /* A replaced binary reads "... (deleted)"; /proc still runs it. */
-        python = strstr(exe, " (deleted)") ? procexe : exe;
+    found_gdb = find_gdb(gdb, sizeof(gdb));
+    if (found_gdb < 0) {
+        return error("gdb (or a folder above it) may be changed by another "
+                     "user, so it is not run; fix its owner and mode, or "
+                     "PATH", gdb);
     }
-    query[0] = python;
-    query[1] = "-S";
-    query[2] = "-c";
-    /* The folder name of scripts/build-python.sh, computed alike. */
-    query[3] = "import hashlib, os, sys; print('%s-%s' % ("
-               "sys.implementation.cache_tag, hashlib.sha256(os.fsencode("
-               "os.path.realpath(sys.executable))).hexdigest()[:8]))";
-    query[4] = NULL;
-    if (capture_line(query, name, sizeof(name)) < 0) {
-        return error("cannot ask the target's interpreter for its version "
-                     "(an embedded interpreter needs --python)", python);
-    }
-    find_pythonpath(name, pythonpath, sizeof(pythonpath));
-    return run_inject(&o, python, pythonpath);
+    return run_injector(&o, &inj, out, found_gdb ? gdb : NULL);
 }

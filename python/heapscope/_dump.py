@@ -22,8 +22,9 @@ _TEMP_TRIES = 64
 
 def _dumper():
     # Imported lazily so that importing heapscope for analysis works where
-    # the extension was not built.
-    from heapscope import _dumper
+    # the extension was not built; relatively, so that `dump --pid` can
+    # load this module under a private package name (heapscope._inject).
+    from . import _dumper
     return _dumper
 
 

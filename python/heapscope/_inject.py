@@ -1,46 +1,60 @@
 """Dump a running CPython process that was started without heapscope.
 
-    python -m heapscope._inject --pid PID -o OUT [--timeout S] [--pythonpath DIR]
+    python -I -S /abs/path/heapscope/_inject.py --pid PID -o OUT
+        [--timeout S] [--pythonpath DIR | --python-root ROOT] [--python EXE]
 
-`heapscope dump --pid` (cli/cmd_dump.c) finds the target's interpreter and
-the dumper built for it, then runs this module with that interpreter. It
-attaches gdb (batch mode) to the target and makes the target itself run
-
-    import heapscope; heapscope.dump(OUT)
-
-with DIR on sys.path. The code is copied into a fresh anonymous mapping
-(mmap is a bare system call, safe wherever the target is stopped, unlike
-malloc), then run in one of two ways:
+`heapscope dump --pid` (cli/cmd_dump.c) runs this file by its absolute
+path, isolated (-I: no cwd, no PYTHON* variables, no user site), with an
+interpreter it trusts (never the target's own binary). heapscope._target
+checks the process from /proc first, without running anything of it; then
+gdb (batch mode, its own session, run from /) attaches and makes the
+target run a tiny bootstrap, which only starts a thread and returns:
 
 * the stopped thread does not hold the GIL (it sleeps, waits on a lock or
-  blocks in I/O with the GIL released, the usual case for servers):
-  PyGILState_Ensure, PyRun_SimpleString, PyGILState_Release, as a gdb
-  inferior call. The thread's interrupted system call is restarted by the
-  kernel afterwards (or returns EINTR, which CPython retries).
-* it holds the GIL (it is running Python code): the code must not run in
-  the middle of a bytecode, so it is queued with Py_AddPendingCall and gdb
-  detaches; the interpreter runs it at its next safe point (pending calls
-  run in the main thread), normally within microseconds. A thread that
-  holds the GIL inside a long C call delays the dump until it returns; the
-  --timeout then reports that.
+  blocks in I/O, the usual case for servers): PyGILState_Ensure,
+  PyRun_SimpleString(bootstrap), PyGILState_Release, as gdb calls;
+* it holds the GIL (it is running Python code): the bootstrap must not
+  run in the middle of a bytecode, so it is queued with Py_AddPendingCall
+  and runs at the interpreter's next safe point.
 
-The dump is written atomically (OUT appears complete or not at all; an
-existing OUT stays until the new one replaces it, and one that is not a
-regular file, such as /dev/null, is refused); a failure inside the target
-is written to OUT + ".error" (created exclusively) and reported.
+gdb detaches as soon as the bootstrap is in; the dump itself runs in the
+target's new thread, after gdb is gone. So a signal, a Ctrl-C or a short
+--timeout can never cut a call into the target short (which leaves it to
+crash later): while gdb is inside the target, SIGINT and SIGTERM are held
+here, gdb is never killed, and the wait is said on stderr.
 
-Permissions: ptrace. Root, or the target's user when
-/proc/sys/kernel/yama/ptrace_scope is 0 (at 1, only a parent may attach:
-run as root or grant CAP_SYS_PTRACE; at 3, nobody may). Containers need
-CAP_SYS_PTRACE and a seccomp profile that allows ptrace.
+The bootstrap loads heapscope's dumper by absolute path under a private
+module name (never `import heapscope` from the target's sys.path) and
+removes it from sys.modules afterwards, success or not. It talks back
+through a fresh private folder beside OUT (mkdtemp, handed to the target's
+user): it first claims the dump by creating `claim` (O_EXCL), then writes
+`result`. The injector reads `result` without following links, only as a
+regular file of the target's user, at most 4 KiB. When the injector gives
+up (--timeout, a signal) it creates `claim` itself: if that succeeds, the
+dump never starts; if the target claimed first, the dump goes on and the
+message says where it will appear. OUT is replaced only by a complete
+dump (heapscope.dump's rename), never deleted or truncated here.
 """
 
 import argparse
+import errno
 import os
+import select
+import shutil
+import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
+
+if __name__ == "__main__":
+    # Run by path, isolated: heapscope is this file's own package, found by
+    # its absolute location (sys.path holds neither the cwd nor this folder).
+    sys.path.insert(0, os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+
+from heapscope import _target  # noqa: E402
 
 GDB_SCRIPT = r'''
 import os
@@ -49,163 +63,456 @@ import gdb
 def value(expr):
     return int(gdb.parse_and_eval(expr))
 
+def call(expr, void=False):
+    # The injector watches how long gdb stays between these two lines.
+    print("heapscope-inject: in", flush=True)
+    try:
+        if void:   # a void function: int() of its value is an invalid cast
+            gdb.parse_and_eval("(void)" + expr)
+            return None
+        return value(expr)
+    finally:
+        print("heapscope-inject: out", flush=True)
+
 code = os.environ["HEAPSCOPE_INJECT_CODE"].encode("utf-8") + b"\0"
 size = (len(code) + 4095) // 4096 * 4096
 gdb.execute("set confirm off")
-# PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS
-addr = value("(long)mmap(0, %d, 3, 0x22, -1, 0)" % size)
+try:
+    gdb.parse_and_eval("PyGILState_Ensure")
+except gdb.error:
+    raise gdb.GdbError("heapscope: no CPython symbols in the process")
+# mmap is a bare system call, safe wherever the target stopped (malloc
+# is not). PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS.
+addr = call("(long)mmap(0, %d, 3, 0x22, -1, 0)" % size)
 if addr == -1 or addr == 0:
     raise gdb.GdbError("heapscope: mmap in the target failed")
 gdb.selected_inferior().write_memory(addr, code)
-if value("(int)PyGILState_Check()"):
-    rc = value("(int)Py_AddPendingCall((void *)PyRun_SimpleString, "
-               "(void *)%d)" % addr)
-    print("heapscope-inject: pending %d" % rc)
+if call("(int)PyGILState_Check()"):
+    rc = call("(int)Py_AddPendingCall((void *)PyRun_SimpleString, "
+              "(void *)%d)" % addr)
+    print("heapscope-inject: queued %d" % rc, flush=True)
 else:
-    state = value("(int)PyGILState_Ensure()")
-    rc = value("(int)PyRun_SimpleString((char *)%d)" % addr)
-    gdb.parse_and_eval("(void)PyGILState_Release(%d)" % state)
-    value("(int)munmap(%d, %d)" % (addr, size))
-    print("heapscope-inject: ran %d" % rc)
+    state = call("(int)PyGILState_Ensure()")
+    rc = call("(int)PyRun_SimpleString((char *)%d)" % addr)
+    call("PyGILState_Release(%d)" % state, void=True)
+    call("(int)munmap(%d, %d)" % (addr, size))
+    print("heapscope-inject: ran %d" % rc, flush=True)
 gdb.execute("detach")
 '''
 
-TARGET_CODE = """\
-import sys
-sys.path.insert(0, {path!r})
-try:
-    import heapscope
-    heapscope.dump({out!r}{compress})
-except BaseException as exc:
-    import os
-    # Created exclusively, never through a planted symlink.
-    fd = os.open({err!r}, os.O_WRONLY | os.O_CREAT | os.O_EXCL
-                 | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write("%s: %s" % (type(exc).__name__, exc))
-finally:
+# Runs inside the target, as the string given to PyRun_SimpleString: one
+# exec() in a fresh namespace, so nothing is bound in __main__, and
+# nothing escapes (an exception from a pending call would surface in the
+# target's own code). The dump runs in a thread of its own.
+BOOTSTRAP = r'''
+def bootstrap(pkgdir, name, out, channel, compress):
+    import os, sys, _thread
+
+    def create(fname, text):
+        fd = os.open(os.path.join(channel, fname), os.O_WRONLY | os.O_CREAT
+                     | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8", "replace")[:4000])
+        finally:
+            os.close(fd)
+
+    def report(text):
+        try:
+            create("result.part", text)
+            os.rename(os.path.join(channel, "result.part"),
+                      os.path.join(channel, "result"))
+        except OSError:
+            pass   # the caller gave up and removed the channel
+
+    def load():
+        import importlib, types
+        pkg = types.ModuleType(name)
+        pkg.__path__ = [pkgdir]
+        sys.modules[name] = pkg
+        return importlib.import_module(name + "._dump")
+
+    def unload():
+        for key in list(sys.modules):
+            if key == name or key.startswith(name + "."):
+                del sys.modules[key]
+
+    def dump():
+        try:
+            create("claim", "started")
+        except OSError:
+            return   # cancelled: the caller claimed first, or is gone
+        interrupted = False
+        try:
+            result = load().dump(out, compress=compress)
+            text = "ok %d %d" % tuple(result)
+        except BaseException as exc:
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            text = "error %s: %s" % (type(exc).__name__, exc)
+        finally:
+            unload()
+        report(text)
+        if interrupted:   # the program's Ctrl-C, not ours: hand it back
+            _thread.interrupt_main()
+
     try:
-        sys.path.remove({path!r})
-    except ValueError:
-        pass
-"""
+        _thread.start_new_thread(dump, ())
+    except BaseException as exc:
+        report("error %s: %s" % (type(exc).__name__, exc))
+
+bootstrap(%(args)s)
+'''
+
+RESULT_MAX = 4096
 
 
 class InjectError(Exception):
     pass
 
 
-def target_code(out, pythonpath, compress=None):
-    return TARGET_CODE.format(
-        path=pythonpath, out=out, err=out + ".error",
-        compress="" if compress is None else ", compress=%r" % compress)
+def bootstrap_code(pkgdir, out, channel, compress=None):
+    """The one statement the target runs (PyRun_SimpleString)."""
+    # A private module name per build folder: the target's own heapscope,
+    # if it has one, is neither used nor touched.
+    name = "_heapscope_pid_dump_" + "".join(
+        c if c.isalnum() else "_" for c in os.path.basename(pkgdir))
+    args = ", ".join(repr(a) for a in (os.path.join(pkgdir, "heapscope"),
+                                       name, out, channel, compress))
+    source = BOOTSTRAP.replace("%(args)s", args)
+    return "exec(compile(%r, '<heapscope dump --pid>', 'exec'), {})" % source
 
 
-def ptrace_hint():
+def _dumper_dirs(roots):
+    for root in roots:
+        try:
+            names = sorted(os.listdir(root))
+        except OSError:
+            continue
+        for name in names:
+            d = os.path.join(root, name)
+            pkg = os.path.join(d, "heapscope")
+            if os.path.isfile(os.path.join(pkg, "_dump.py")) and any(
+                    f.startswith("_dumper") and f.endswith(".so")
+                    for f in os.listdir(pkg)):
+                yield d
+
+
+def _interpreter_of(d):
     try:
-        with open("/proc/sys/kernel/yama/ptrace_scope") as f:
-            scope = f.read().strip()
+        with open(os.path.join(d, "interpreter")) as f:
+            return f.read().strip()
     except OSError:
         return ""
-    if scope == "0" or os.geteuid() == 0:
-        return ""
-    return (" (kernel.yama.ptrace_scope is %s: run as root, or grant "
-            "CAP_SYS_PTRACE)" % scope)
 
 
-def run_gdb(pid, code, timeout, gdb="gdb"):
-    env = dict(os.environ, HEAPSCOPE_INJECT_CODE=code)
-    cmd = [gdb, "-nx", "-q", "-batch", "-p", str(pid),
+def _same_file_content(a, b):
+    try:
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            if os.fstat(fa.fileno()).st_size != os.fstat(fb.fileno()).st_size:
+                return False
+            while True:
+                ca, cb = fa.read(1 << 20), fb.read(1 << 20)
+                if ca != cb:
+                    return False
+                if not ca:
+                    return True
+    except OSError:
+        return False
+
+
+def find_dumper(target, roots, python=None):
+    """The build folder (scripts/build-python.sh) whose dumper fits the
+    target: built for its interpreter (or for `python`), else for the
+    same CPython minor version (their ABI is the same)."""
+    tag = "cpython-%d%d-" % target.version
+    dirs = [d for d in _dumper_dirs(roots)
+            if os.path.basename(d).startswith(tag)]
+    want = os.path.realpath(python) if python else target.exe
+    for d in dirs:
+        if _interpreter_of(d) == want:
+            return d
+    if python is None and dirs:
+        # A copy of a built-for interpreter (a venv's, a user's) is that
+        # interpreter: its dumper fits exactly, where one of another patch
+        # release only shares the ABI.
+        for d in dirs:
+            if _same_file_content(_interpreter_of(d),
+                                  "/proc/%d/exe" % target.pid):
+                return d
+        return dirs[0]
+    raise InjectError(
+        "no dumper built for %s (Python %d.%d, which process %d runs) in %s:"
+        " build one with scripts/build-python.sh %s"
+        % (want, target.version[0], target.version[1], target.pid,
+           ", ".join(roots), python or "/path/to/python%d.%d"
+           % target.version))
+
+
+def _check_dumper_dir(target, pythonpath):
+    if not list(_dumper_dirs([os.path.dirname(os.path.abspath(pythonpath))
+                              ])) and not os.path.isfile(
+            os.path.join(pythonpath, "heapscope", "_dump.py")):
+        raise InjectError("%s holds no heapscope dumper (build one with "
+                          "scripts/build-python.sh)" % pythonpath)
+    base = os.path.basename(os.path.abspath(pythonpath))
+    if base.startswith("cpython-") and not base.startswith(
+            "cpython-%d%d-" % target.version):
+        raise InjectError(
+            "%s was built for another Python than process %d runs (%d.%d)"
+            % (pythonpath, target.pid, target.version[0], target.version[1]))
+
+
+def ptrace_hint(text):
+    if "ptrace" in text or "not permitted" in text:
+        return (" (ptrace was refused: run as root with CAP_SYS_PTRACE; "
+                "see kernel.yama.ptrace_scope)")
+    return ""
+
+
+class _HeldSignals:
+    """SIGINT, SIGTERM and SIGHUP are noted, not acted on, until the target
+    is safe (gdb has detached); the first one says so on stderr."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.received = None
+        self.saved = {}
+
+    def _note(self, signo, frame):
+        if self.received is None:
+            sys.stderr.write(
+                "heapscope dump: %s received: stopping as soon as process "
+                "%d is safe (gdb's calls into it are never cut short)\n"
+                % (signal.Signals(signo).name, self.pid))
+            sys.stderr.flush()
+        self.received = signo
+
+    def __enter__(self):
+        try:
+            for s in self.SIGNALS:
+                self.saved[s] = signal.signal(s, self._note)
+        except ValueError:
+            pass   # not the main thread: signals are the caller's business
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self.saved.items():
+            signal.signal(s, h)
+
+
+def run_gdb(target, code, gdb, deadline, timeout):
+    """Runs gdb until it has detached; never kills it. Returns its
+    stdout; InjectError when the bootstrap did not go in."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PYTHON")}
+    env["HEAPSCOPE_INJECT_CODE"] = code
+    cmd = [gdb, "-nx", "-q", "-batch",
+           "-eiex", "set python ignore-environment on",
+           "-iex", "set auto-load off",
+           "-iex", "set debuginfod enabled off",
+           # Should the target get a signal during a call, gdb restores
+           # its registers rather than leave the call's frame behind.
+           "-ex", "set unwindonsignal on",
+           "-p", str(target.pid),
            "-ex", "python exec(%r)" % GDB_SCRIPT]
     try:
-        proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=timeout)
-    except FileNotFoundError:
-        raise InjectError("gdb not found (apt-get install gdb)")
-    except subprocess.TimeoutExpired:
-        raise InjectError("gdb did not finish in %gs" % timeout)
-    text = proc.stdout + proc.stderr
-    if "heapscope-inject:" not in proc.stdout:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        detail = "; ".join(lines[-3:]) if lines else "no output"
-        raise InjectError("gdb could not run the dump in process %d: %s%s"
-                          % (pid, detail, ptrace_hint()))
-    return proc.stdout
+        proc = subprocess.Popen(
+            cmd, env=env, cwd="/", stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise InjectError("gdb not found: install it (apt-get install "
+                              "gdb), dump --pid drives the target with it")
+        raise InjectError("cannot run %s: %s" % (gdb, exc.strerror))
+    # Read with a timer: a call that outlasts the timeout (the main thread
+    # waits for a GIL that another thread keeps in a long C call) is said,
+    # and waited for.
+    said = False
+    inside_since = None
+    got = {proc.stdout.fileno(): b"", proc.stderr.fileno(): b""}
+    fd_out = proc.stdout.fileno()
+    open_fds = list(got)
+    while open_fds:
+        ready, _, _ = select.select(open_fds, [], [], 0.5)
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.remove(fd)
+            got[fd] += chunk
+        if fd_out in ready:
+            last = got[fd_out].rstrip(b"\n").rsplit(b"\n", 1)[-1]
+            inside = last == b"heapscope-inject: in"
+            inside_since = (inside_since or time.monotonic()) if inside \
+                else None
+        now = time.monotonic()
+        if (not said and inside_since is not None and now > deadline
+                and now - inside_since > 1.0):
+            said = True
+            sys.stderr.write(
+                "heapscope dump: --timeout %gs passed while gdb's call into "
+                "process %d has not returned (a thread keeps the GIL in a "
+                "long C call?); waiting for it, since cutting it short "
+                "would crash the process\n" % (timeout, target.pid))
+            sys.stderr.flush()
+    proc.wait()
+    stdout = got[fd_out].decode("utf-8", "replace")
+    err = got[proc.stderr.fileno()].decode("utf-8", "replace")
+    if ("heapscope-inject: queued 0" not in stdout
+            and "heapscope-inject: ran 0" not in stdout):
+        lines = [ln for ln in (stdout + err).splitlines()
+                 if ln.strip() and not ln.startswith("heapscope-inject:")]
+        detail = "; ".join(lines[-3:]) if lines else (
+            "no output, exit status %d" % proc.returncode)
+        raise InjectError("gdb could not start the dump in process %d: %s%s"
+                          % (target.pid, detail, ptrace_hint(detail)))
+    return stdout
 
 
-def identity(path):
-    """What tells a new file under path from the one there before."""
+def _read_result(path, uid):
+    """The target's result file, or None: never through a link, only a
+    regular file owned by the target's user, at most RESULT_MAX bytes."""
     try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_ctime_ns)
-
-
-def read_error(err, uid):
-    """The target's error report, or None. Opened without following a
-    symlink or blocking on a FIFO, and believed only if the target's user
-    (or we) wrote it: we may be root, and must not print a file someone
-    planted under the name."""
-    try:
-        fd = os.open(err, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
                      | os.O_CLOEXEC)
     except OSError:
         return None
-    with os.fdopen(fd) as f:
+    try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid not in (uid,
-                                                             os.geteuid()):
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != uid:
             return None
-        return f.read(4096)
+        return os.read(fd, RESULT_MAX).decode("utf-8", "replace")
+    finally:
+        os.close(fd)
 
 
-def wait_for(out, timeout, before=None, uid=None):
-    """Waits until a new dump is in place at out (one that was not there
-    before: the old one stays until the new one is complete)."""
-    err = out + ".error"
-    uid = os.geteuid() if uid is None else uid
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        msg = read_error(err, uid)
-        if msg is not None:
-            os.unlink(err)
-            raise InjectError("the dump failed in the target: %s" % msg)
-        now = identity(out)
-        if now is not None and now != before:
-            return
+def _claim(channel):
+    """True if the injector claimed the dump first (it will not run)."""
+    try:
+        os.close(os.open(os.path.join(channel, "claim"),
+                         os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o600))
+        return True
+    except OSError:
+        return False
+
+
+def _remove_partial(out, target):
+    """The temporary files of a dump cut short by the target's end (only
+    regular files of its user, named by its pid: heapscope.dump's)."""
+    d, base = os.path.split(out)
+    prefix = "%s.tmp-%d-" % (base, target.pid)
+    removed = []
+    for name in os.listdir(d):
+        if not name.startswith(prefix):
+            continue
+        path = os.path.join(d, name)
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == target.uid:
+                os.unlink(path)
+                removed.append(name)
+        except OSError:
+            pass
+    return removed
+
+
+def _failure_hint(text, out, target):
+    if "PermissionError" in text or "Errno 13" in text:
+        return (": process %d (uid %d) cannot write %s; choose an OUT in a "
+                "folder that user can write" % (target.pid, target.uid,
+                                                os.path.dirname(out)))
+    return ""
+
+
+def _gave_up(why, channel, out, target):
+    if _claim(channel):
+        return InjectError("%s; the dump was cancelled before it started, "
+                           "%s is unchanged" % (why, out))
+    return InjectError("%s; process %d is still writing the dump: it will "
+                       "appear at %s when complete (nothing else is changed)"
+                       % (why, target.pid, out))
+
+
+def wait_result(channel, out, target, deadline, timeout, held):
+    path = os.path.join(channel, "result")
+    while True:
+        text = _read_result(path, target.uid)
+        if text is not None:
+            if text.startswith("ok "):
+                return text
+            text = text[len("error "):] if text.startswith("error ") else text
+            raise InjectError("the dump failed in process %d: %s%s"
+                              % (target.pid, text,
+                                 _failure_hint(text, out, target)))
+        if not _target.still_running(target):
+            removed = _remove_partial(out, target)
+            raise InjectError(
+                "process %d ended during the dump%s; %s is unchanged"
+                % (target.pid, " (its partial %s was removed)"
+                   % ", ".join(removed) if removed else "", out))
+        if held.received is not None:
+            raise _gave_up("interrupted by %s"
+                           % signal.Signals(held.received).name,
+                           channel, out, target)
+        if time.monotonic() > deadline:
+            raise _gave_up("no dump within --timeout %gs" % timeout,
+                           channel, out, target)
         time.sleep(0.02)
-    raise InjectError("no dump after %gs: the target may hold the GIL in a "
-                      "long C call or be stopped" % timeout)
+
+
+def _make_channel(out, target):
+    try:
+        channel = tempfile.mkdtemp(prefix=".heapscope-dump-",
+                                   dir=os.path.dirname(out))
+    except OSError as exc:
+        raise InjectError("cannot create a folder in %s (%s): choose an OUT "
+                          "in a folder that you and process %d can write"
+                          % (os.path.dirname(out), exc.strerror, target.pid))
+    if os.geteuid() != target.uid:
+        os.chown(channel, target.uid, target.gid)
+    return channel
 
 
 def inject(pid, out, timeout=60.0, pythonpath=None, compress=None,
-           gdb="gdb"):
-    """Makes process pid dump its heap to out; returns out once written."""
+           gdb="gdb", python=None, roots=None):
+    """Makes process pid dump its heap to out; returns the result line
+    ("ok OBJECTS BYTES"). InjectError says why not, and what to do."""
+    if not (0 < timeout < float("inf")):
+        raise InjectError("--timeout must be a finite number of seconds "
+                          "above 0, not %r" % timeout)
+    with _HeldSignals(pid) as held:
+        return _inject(pid, out, timeout, pythonpath, compress, gdb, python,
+                       roots, held)
+
+
+def _inject(pid, out, timeout, pythonpath, compress, gdb, python, roots,
+            held):
+    deadline = time.monotonic() + timeout
     out = os.path.abspath(out)
-    if pythonpath is None:
-        pythonpath = os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__)))
-    if not os.path.isdir("/proc/%d" % pid):
-        raise InjectError("no process %d" % pid)
-    if os.path.exists(out) and not os.path.isfile(out):
-        # A device or FIFO: the target would write it with nobody here to
-        # tell when it is done. Never unlinked (it may be /dev/null).
-        raise InjectError("%s is not a regular file (a device or FIFO): "
-                          "dump to a file" % out)
-    # The old dump stays until the new one replaces it; a stale error
-    # report of ours goes (unlinking a planted symlink removes only it).
+    if not os.path.isdir(os.path.dirname(out)):
+        raise InjectError("no folder %s for OUT" % os.path.dirname(out))
     try:
-        os.unlink(out + ".error")
-    except FileNotFoundError:
-        pass
-    before = identity(out)
-    uid = os.stat("/proc/%d" % pid).st_uid
-    start = time.time()
-    run_gdb(pid, target_code(out, pythonpath, compress), timeout, gdb)
-    wait_for(out, max(1.0, timeout - (time.time() - start)), before, uid)
-    return out
+        target = _target.examine(pid)
+    except _target.TargetError as exc:
+        raise InjectError(str(exc))
+    if pythonpath is not None:
+        _check_dumper_dir(target, pythonpath)
+    else:
+        if roots is None:
+            here = os.path.dirname(os.path.abspath(__file__))
+            roots = [os.path.dirname(os.path.dirname(here))]
+        pythonpath = find_dumper(target, roots, python)
+    pythonpath = os.path.abspath(pythonpath)
+    channel = _make_channel(out, target)
+    try:
+        code = bootstrap_code(pythonpath, out, channel, compress)
+        if held.received is None:
+            run_gdb(target, code, gdb, deadline, timeout)
+        return wait_result(channel, out, target, deadline, timeout, held)
+    finally:
+        shutil.rmtree(channel, ignore_errors=True)
 
 
 def main(argv=None):
@@ -215,14 +522,24 @@ def main(argv=None):
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--pythonpath")
+    ap.add_argument("--python-root", action="append")
+    ap.add_argument("--python")
     ap.add_argument("--compress", choices=("gzip", "none"))
+    ap.add_argument("--gdb", default="gdb")
     args = ap.parse_args(argv)
     try:
-        inject(args.pid, args.output, args.timeout, args.pythonpath,
-               args.compress)
+        result = inject(args.pid, args.output, args.timeout, args.pythonpath,
+                        args.compress, gdb=args.gdb, python=args.python,
+                        roots=args.python_root)
     except InjectError as exc:
         print("heapscope dump: error: %s" % exc, file=sys.stderr)
         return 1
+    except OSError as exc:
+        print("heapscope dump: error: %s" % exc, file=sys.stderr)
+        return 1
+    _, objects, nbytes = result.split()
+    print("%s: %s objects, %s bytes, written by process %d"
+          % (os.path.abspath(args.output), objects, nbytes, args.pid))
     return 0
 
 

@@ -100,31 +100,17 @@ def test_rotation_keeps_devices_and_the_newest_dump(tmp_path):
     assert trigger.written == [str(same)]
 
 
-def test_inject_refuses_special_output_and_keeps_it(tmp_path):
+def test_inject_keeps_special_output(tmp_path):
     # `heapscope dump --pid P -o /dev/null` used to unlink the output
-    # before dumping. The target here is never reached.
+    # before dumping. A failed dump --pid (here: the target is no Python)
+    # leaves OUT as it was. (A planted OUT.error: test_dump_pid.py.)
     fifo = tmp_path / "out.json"
     os.mkfifo(str(fifo))
     target = subprocess.Popen(["sleep", "60"])
     try:
-        with pytest.raises(_inject.InjectError) as info:
-            _inject.inject(target.pid, str(fifo), timeout=5, gdb="false")
+        with pytest.raises(_inject.InjectError):
+            _inject.inject(target.pid, str(fifo), timeout=5)
     finally:
         target.kill()
         target.wait()
-    assert "not a regular file" in str(info.value)
     assert stat.S_ISFIFO(os.lstat(str(fifo)).st_mode)
-
-
-def test_inject_ignores_planted_error_report(tmp_path):
-    # A symlink planted as OUT.error must not make the injector (often
-    # root) print the file it points to.
-    victim = tmp_path / "victim"
-    victim.write_bytes(VICTIM_TEXT)
-    out = tmp_path / "out.json"
-    os.symlink(str(victim), str(out) + ".error")
-    with pytest.raises(_inject.InjectError) as info:
-        _inject.wait_for(str(out), 0.3)
-    assert "no dump after" in str(info.value)
-    assert VICTIM_TEXT.decode().strip() not in str(info.value)
-    assert victim.read_bytes() == VICTIM_TEXT
