@@ -160,8 +160,9 @@ MASKS = [
 
 
 def unsubstitute(text, tmp):
-    text = (text.replace(tmp, "$TMP").replace(TDATA, "$T")
-            .replace(DATA, "$DATA"))
+    # DATA first: by default it is a folder of TDATA (tests/data/meliae).
+    text = (text.replace(tmp, "$TMP").replace(DATA, "$DATA")
+            .replace(TDATA, "$T"))
     for pattern, replacement in MASKS:
         text = pattern.sub(replacement, text)
     return text
