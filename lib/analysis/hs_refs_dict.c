@@ -518,6 +518,162 @@ class_slot(const hs_graph *g, uint32_t parent, const uint32_t *refs,
     return names[k - (uint64_t)d];
 }
 
+/* MARK: __slots__ members
+ *
+ * An instance of a class with __slots__ holds one ref per slot that is
+ * set, in the order of the class's member table, then its __dict__ (if
+ * it has one and it exists), then its class (subtype_traverse; 3.11+
+ * managed dicts and heapscope's inline-values records keep that order).
+ * type() sorts the slot names (after mangling) before it builds the
+ * table, and the class __dict__ maps each name to its member_descriptor,
+ * so the names are known where the dump recorded the class dict's keys
+ * (not in meliae's Python 3 dumps). A slot that is unset is skipped, so
+ * the names are given only when every slot is set (as many refs as
+ * names), when the class is the instance's last ref, and when no other
+ * class of its __mro__ has slots (theirs would follow, with no mark).
+ */
+
+#define MAX_SLOT_NAMES 64
+
+typedef struct slot_names {
+    hs_literal names[MAX_SLOT_NAMES];
+    size_t n;
+    bool has_dict;     /* '__dict__' is a descriptor of the class */
+} slot_names;
+
+/* The class dict of class id (collapse leaves class dicts alone). */
+static uint32_t
+class_dict(const hs_graph *g, uint32_t cls)
+{
+    uint64_t n;
+    const uint32_t *refs = hs_node_children(g, cls, &n);
+    int d = class_dict_at(g, cls, refs, n);
+    return d < 0 ? HS_NO_NODE : refs[d];
+}
+
+static int
+compare_literals(const void *pa, const void *pb)
+{
+    const hs_literal *a = pa, *b = pb;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->text, b->text, n);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Reads cls's slot names, sorted; false when they are not known. Only
+ * *n is meaningful (0: no slots) when names is NULL. */
+static bool
+read_slots(const hs_graph *g, uint32_t cls, slot_names *out)
+{
+    uint32_t dict = class_dict(g, cls);
+    hs_ref_item *items;
+    size_t n;
+    out->n = 0;
+    out->has_dict = false;
+    if (dict == HS_NO_NODE
+        || hs_node_refs_as_dict(g, dict, &items, &n, NULL) != HS_OK) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const hs_literal *key = &items[i].key;
+        bool text = key->kind == HS_LITERAL_TEXT
+                    || key->kind == HS_LITERAL_BYTES;
+        if (text && key->len == 8 && memcmp(key->text, "__dict__", 8) == 0) {
+            out->has_dict = true;
+        }
+        if (!hs_type_is(g, items[i].value.id, "member_descriptor")) {
+            continue;
+        }
+        if (!text || out->n == MAX_SLOT_NAMES) {
+            free(items);
+            return false;
+        }
+        out->names[out->n++] = *key;
+    }
+    free(items);
+    qsort(out->names, out->n, sizeof(out->names[0]), compare_literals);
+    return true;
+}
+
+/* Whether a class of cls's __mro__ other than cls has slots, or the mro
+ * cannot be read. */
+static bool
+bases_have_slots(const hs_graph *g, uint32_t cls)
+{
+    uint64_t n, nm;
+    const uint32_t *refs = hs_node_children(g, cls, &n);
+    const uint32_t *mro;
+    int d = class_dict_at(g, cls, refs, n);
+    slot_names base;
+    if (d < 0 || (uint64_t)d + 1 >= n || !hs_type_is(g, refs[d + 1], "tuple")) {
+        return true;
+    }
+    mro = hs_node_children(g, refs[d + 1], &nm);
+    for (uint64_t i = 0; i < nm; i++) {
+        if (mro[i] == cls || !hs_live(g, mro[i])) {
+            continue;
+        }
+        /* A class without a dict in the dump (a static type) has no
+         * member descriptors the dump could show; its C members are
+         * traversed by its own tp_traverse, after the class ref. */
+        if (class_dict(g, mro[i]) != HS_NO_NODE
+            && (!read_slots(g, mro[i], &base) || base.n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether cls has __slots__ members as far as the dump shows. */
+static bool
+slotted(const hs_graph *g, uint32_t cls)
+{
+    slot_names sl;
+    return hs_live(g, cls) && read_slots(g, cls, &sl) && sl.n > 0;
+}
+
+/* Writes ".name" for an instance's ref k when it is certainly the slot
+ * of that name (or ".__dict__" for the dict after the slots). */
+static bool
+add_slot_label(hs_buf *b, const hs_graph *g, uint32_t parent,
+               const uint32_t *refs, uint64_t n, uint64_t k)
+{
+    slot_names sl;
+    uint32_t cls;
+    size_t tlen, nlen;
+    const char *tname, *name;
+    uint64_t nslots;
+    if (n < 2) {
+        return false;
+    }
+    cls = refs[n - 1];
+    tname = hs_strtab_get(&g->types, g->type[parent], &tlen);
+    name = hs_live(g, cls) && (g->flags[cls] & HS_NODE_NAME)
+               ? hs_node_name(g, cls, &nlen)
+               : NULL;
+    if (!name || nlen != tlen || memcmp(name, tname, tlen) != 0
+        || !read_slots(g, cls, &sl) || sl.n == 0) {
+        return false;
+    }
+    nslots = n - 1;
+    if (sl.has_dict && nslots == sl.n + 1 && hs_type_is(g, refs[sl.n], "dict")) {
+        nslots = sl.n;     /* the slots, then the instance's __dict__ */
+    } else if (nslots != sl.n
+               || (sl.has_dict && hs_type_is(g, refs[sl.n - 1], "dict"))) {
+        return false;      /* a slot unset, or which ref is the dict? */
+    }
+    if (k > nslots || bases_have_slots(g, cls)) {
+        return false;
+    }
+    if (k == nslots) {
+        hs_buf_adds(b, ".__dict__");
+    } else {
+        hs_buf_addc(b, '.');
+        hs_buf_add(b, sl.names[k].text, sl.names[k].len);
+    }
+    return true;
+}
+
 /* The name of parent's ref k when its slot is certain, else NULL. */
 static const char *
 slot_label(const hs_graph *g, uint32_t parent, const uint32_t *refs,
@@ -617,8 +773,13 @@ hs_buf_add_edge_label(hs_buf *b, const hs_graph *g, uint32_t parent,
         hs_buf_adds(b, "__class__");
         return;
     }
+    if (add_slot_label(b, g, parent, refs, nrefs, k)) {
+        return;
+    }
+    /* [dict, class]: the instance's __dict__, unless its class has slots
+     * (then the dict may be a slot's value). */
     if (k == 0 && nrefs == 2 && hs_type_is(g, child, "dict")
-        && !hs_type_is(g, parent, "function")) {
+        && !hs_type_is(g, parent, "function") && !slotted(g, refs[1])) {
         hs_buf_adds(b, ".__dict__");
         return;
     }
