@@ -46,6 +46,9 @@ const char cmd_leaks_usage[] =
 enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_TYPES, OPT_JSON };
 
 #define MAX_DUMPS 64
+/* A sample is one line of a suspect: this many keys or children say
+ * what the object is, the rest is counted ("... N more"). */
+#define SAMPLE_ITEMS 8
 
 typedef struct leaks_opts {
     uint64_t top, types;
@@ -137,20 +140,21 @@ static void
 text_sample(const hs_graph *g, uint32_t id)
 {
     hs_error err = {0};
-    char *dict;
+    char *line;
     if (id == HS_NO_NODE) {
         return;
     }
     printf("  sample: ");
     cli_print_repr(g, id, 0, CLI_PREVIEW);
     putchar('\n');
-    dict = hs_node_refs_dict_format(g, id, CLI_PREVIEW, &err);
-    if (dict) {
-        printf("    %s\n", dict);
-        hs_free(dict);
-    } else if (err.code == HS_ENOMEM) {
+    line = hs_node_refs_line(g, id, SAMPLE_ITEMS, CLI_PREVIEW, &err);
+    if (!line) {
         cli_die_oom();
     }
+    if (*line) {
+        printf("    %s\n", line);
+    }
+    hs_free(line);
 }
 
 static void

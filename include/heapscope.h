@@ -453,10 +453,13 @@ typedef struct hs_ref_item {
  * key, value pairs in KV dumps (Python 2, heapscope), value, key pairs
  * swapped in meliae's Python 3 dicts, and bools as bools. *items gets
  * *count pairs in refs order (caller frees with hs_free).
+ * Only records tagged with a dict layout (exact dicts, and the modules
+ * and instances collapse merged one into) hold pairs.
  * Errors: HS_EUNSUPPORTED "keys not recorded in this dump" for a
  * values-only dict (every str-keyed dict of a meliae Python 3 dump, and
- * the instances collapsed from one) or another object whose refs are not
- * pairs in such a dump; HS_EINVAL for an odd number of refs in a dict or
+ * the instances collapsed from one), "not a dict" for any other object
+ * (a tuple, function, list, slotted instance: their refs are not pairs,
+ * though meliae pairs them), or a dict of unknown layout; HS_EINVAL for an odd number of refs in a dict or
  * module; HS_ENOTFOUND for a dangling ref; HS_ENOMEM.
  * Time O(refs). */
 HS_API int hs_node_refs_as_dict(const hs_graph *g, uint32_t id,
@@ -481,10 +484,22 @@ HS_API char *hs_literal_format(const hs_graph *g, const hs_literal *lit,
 HS_API char *hs_node_refs_dict_format(const hs_graph *g, uint32_t id,
                                       size_t max_value, hs_error *err);
 
+/* An object's refs on one bounded line, as a leak's sample shows them:
+ * refs_as_dict's `{'peer': '10.0.0.0', 'id': 0}` when the refs are key,
+ * value pairs (a dict, or a module or instance its dict was collapsed
+ * into), else each child after its label (hs_node_ref_label), `[0]
+ * str(...), [1] str(...)`; at most max_items pairs or children, then
+ * "... N more"; values cut at max_value bytes. Caller frees. NULL:
+ * HS_ENOTFOUND, HS_ENOMEM. */
+HS_API char *hs_node_refs_line(const hs_graph *g, uint32_t id,
+                               size_t max_items, size_t max_value,
+                               hs_error *err);
+
 /* The label of parent's ref number k, as paths and graphs show an edge:
  * "['key']" (a dict), ".name" (an attribute of an instance or module its
  * dict was collapsed into), "[?]"/".?" (keys not recorded), "[3]" (list,
- * tuple, deque), "(key)" (the ref is a key), "(item)" (set), "__class__",
+ * tuple, deque: the item's index, not the ref's position, since lists and
+ * tuples are written last item first; "(item)" when uncertain), "(key)" (the ref is a key), "(item)" (set), "__class__",
  * else "refs[k]". Keys are cut at max_key bytes (0: whole). Caller frees;
  * NULL only when out of memory. */
 HS_API char *hs_node_ref_label(const hs_graph *g, uint32_t parent, uint64_t k,

@@ -29,6 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Type ids the search asks about (UINT32_MAX when the dump has none). */
+typedef struct path_types {
+    uint32_t module, frame, code, dict;
+} path_types;
+
 struct hs_paths {
     uint32_t *nodes;     /* all paths back to back */
     size_t *starts;      /* path i is nodes[starts[i]..starts[i + 1]) */
@@ -99,14 +104,274 @@ record(hs_paths *p, const uint32_t *next, uint32_t root, const char *kind,
     return HS_OK;
 }
 
+/* MARK: the dumper's own objects
+ *
+ * A dump is taken from inside the program: heapscope.dump() (or meliae's
+ * scanner.dump_all_objects) runs in frames of its own, and the innermost
+ * of them, which nothing refers to, refers to the frame that called it
+ * (f_back). Left alone, every path to a running frame's local would start
+ * at the dumper's frame, with its unnamed locals, and go into a leak's
+ * signature. The dumper's frames and modules are therefore never roots or
+ * path steps; the frame that called the dumper becomes the root ("called
+ * the dumper"), as does anything else only they refer to ("held only by
+ * the dumper"). They stay in the dump, and in every count: they are live
+ * objects of the process.
+ *
+ * A frame is the dumper's when its globals are the dict of a heapscope or
+ * meliae module (its code's module: code objects have no refs in a dump,
+ * so their file is not known). The globals follow the code among a
+ * frame's refs: f_code, f_builtins, f_globals up to 3.10 and in Python 2,
+ * code, globals, builtins in heapscope's 3.11+ frame records. Collapse
+ * replaces the dict by its module; without collapse the dict is the one
+ * ref of a module.
+ */
+
+static bool
+own_module_name(const char *name, size_t len)
+{
+    static const char *const pkgs[] = {"heapscope", "meliae"};
+    for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
+        size_t n = strlen(pkgs[i]);
+        if (len >= n && memcmp(name, pkgs[i], n) == 0
+            && (len == n || name[n] == '.')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+own_module(const hs_graph *g, uint32_t id, const path_types *t)
+{
+    size_t len;
+    const char *name;
+    if (g->type[id] != t->module) {
+        return false;
+    }
+    name = hs_node_name(g, id, &len);
+    return name && own_module_name(name, len);
+}
+
+/* The module whose globals id is: id itself (collapsed), or the module
+ * whose one ref is the dict id; HS_NO_NODE when neither. */
+static uint32_t
+globals_module(const hs_graph *g, uint32_t id, const path_types *t)
+{
+    uint64_t np, nr;
+    const uint32_t *parents;
+    if (!hs_live(g, id) || g->type[id] == t->module) {
+        return hs_live(g, id) ? id : HS_NO_NODE;
+    }
+    if (g->type[id] != t->dict) {
+        return HS_NO_NODE;
+    }
+    parents = hs_node_parents(g, id, &np);
+    for (uint64_t k = 0; k < np; k++) {
+        if (g->type[parents[k]] == t->module) {
+            hs_node_children(g, parents[k], &nr);
+            if (nr == 1) {
+                return parents[k];
+            }
+        }
+    }
+    return HS_NO_NODE;
+}
+
+static bool
+own_frame(const hs_graph *g, uint32_t id, const path_types *t)
+{
+    uint64_t n;
+    const uint32_t *refs;
+    if (g->type[id] != t->frame) {
+        return false;
+    }
+    refs = hs_node_children(g, id, &n);
+    /* The code is within the first three refs (after f_back, or after
+     * the caller and the function); globals within the two after it. */
+    for (uint64_t c = 0; c < n && c < 3; c++) {
+        if (!hs_live(g, refs[c]) || g->type[refs[c]] != t->code) {
+            continue;
+        }
+        for (uint64_t k = c + 1; k < n && k <= c + 2; k++) {
+            uint32_t m = globals_module(g, refs[k], t);
+            if (m != HS_NO_NODE && own_module(g, m, t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+static bool
+own(const hs_graph *g, uint32_t id, const path_types *t)
+{
+    return hs_live(g, id) && (own_module(g, id, t) || own_frame(g, id, t));
+}
+
+/* The kind of root v is, or NULL: hs_root_kind's, except that the
+ * dumper's objects are none, and what only they refer to is one. */
+static const char *
+root_kind(const hs_graph *g, uint32_t v, const path_types *t)
+{
+    uint64_t np;
+    const uint32_t *parents;
+    if (own(g, v, t)) {
+        return NULL;
+    }
+    if (hs_root_kind(g, v, t->module)) {
+        return hs_root_kind(g, v, t->module);
+    }
+    parents = hs_node_parents(g, v, &np);
+    for (uint64_t k = 0; k < np; k++) {
+        if (!own(g, parents[k], t)) {
+            return NULL;
+        }
+    }
+    return g->type[v] == t->frame ? "called the dumper"
+                                  : "held only by the dumper";
+}
+
+/* MARK: which of equally short paths
+ *
+ * Roots found at the same distance are recorded best first: a module
+ * that sys.modules holds under its own name (the name `import` gives
+ * it), then fewer dots in its name (logging before
+ * charset_normalizer.api: the package a reader would look in first),
+ * then a shorter name; then other modules; then the roots that are no
+ * modules; ties keep the search's order. sys.modules is read from the
+ * dump (module sys, key "modules"); where the dump does not record the
+ * keys (meliae's Python 3 dumps) no module counts as imported by name.
+ */
+
+typedef struct candidate {
+    uint32_t root;
+    const char *kind;
+    int imported;      /* 1: in sys.modules under its own name */
+    size_t dots, len;  /* of a module's name */
+    size_t order;      /* when found */
+} candidate;
+
+/* Whether the literal is text equal to s[0..n). */
+static bool
+literal_is(const hs_literal *lit, const char *s, size_t n)
+{
+    return (lit->kind == HS_LITERAL_TEXT || lit->kind == HS_LITERAL_BYTES)
+           && lit->len == n && memcmp(lit->text, s, n) == 0;
+}
+
+/* The id of the dict sys.modules, or HS_NO_NODE. */
+static uint32_t
+sys_modules(const hs_graph *g, const path_types *t)
+{
+    uint32_t found = HS_NO_NODE;
+    for (uint32_t id = 0; id < g->n && found == HS_NO_NODE; id++) {
+        size_t len, n = 0;
+        const char *name;
+        hs_ref_item *items = NULL;
+        if (g->type[id] != t->module || !hs_live(g, id)
+            || !(name = hs_node_name(g, id, &len)) || len != 3
+            || memcmp(name, "sys", 3) != 0) {
+            continue;
+        }
+        if (hs_node_refs_as_dict(g, id, &items, &n, NULL) == HS_OK) {
+            for (size_t i = 0; i < n; i++) {
+                if (literal_is(&items[i].key, "modules", 7)) {
+                    found = items[i].value.id;
+                }
+            }
+        }
+        hs_free(items);
+    }
+    return found;
+}
+
+/* Whether the dict mods holds module m under m's name. */
+static bool
+imported_by_name(const hs_graph *g, uint32_t mods, uint32_t m)
+{
+    size_t len, n = 0;
+    const char *name = hs_node_name(g, m, &len);
+    hs_ref_item *items = NULL;
+    bool yes = false;
+    if (mods == HS_NO_NODE || !name
+        || hs_node_refs_as_dict(g, mods, &items, &n, NULL) != HS_OK) {
+        return false;
+    }
+    for (size_t i = 0; i < n && !yes; i++) {
+        yes = items[i].value.id == m && literal_is(&items[i].key, name, len);
+    }
+    hs_free(items);
+    return yes;
+}
+
+static int
+candidate_rank(const candidate *c)
+{
+    return c->imported ? 0 : c->kind && strcmp(c->kind, "module") == 0 ? 1
+                                                                       : 2;
+}
+
+static int
+compare_candidates(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    int ra = candidate_rank(a), rb = candidate_rank(b);
+    if (ra != rb) {
+        return ra < rb ? -1 : 1;
+    }
+    if (ra < 2 && a->dots != b->dots) {
+        return a->dots < b->dots ? -1 : 1;
+    }
+    if (ra < 2 && a->len != b->len) {
+        return a->len < b->len ? -1 : 1;
+    }
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Records the level's candidates, best first, while paths are wanted. */
+static int
+flush_level(hs_paths *p, const hs_graph *g, const path_types *t,
+            const uint32_t *next, candidate *cand, size_t ncand, size_t max,
+            size_t *alloc)
+{
+    int rc = HS_OK;
+    if (ncand > 1) {
+        uint32_t mods = sys_modules(g, t);
+        for (size_t i = 0; i < ncand; i++) {
+            size_t len = 0;
+            const char *name = g->type[cand[i].root] == t->module
+                                   ? hs_node_name(g, cand[i].root, &len)
+                                   : NULL;
+            cand[i].len = len;
+            cand[i].dots = 0;
+            for (size_t k = 0; name && k < len; k++) {
+                cand[i].dots += name[k] == '.';
+            }
+            cand[i].imported = name && mods != HS_NO_NODE
+                               && imported_by_name(g, mods, cand[i].root);
+        }
+        qsort(cand, ncand, sizeof(*cand), compare_candidates);
+    }
+    for (size_t i = 0; i < ncand && p->count < max && rc == HS_OK; i++) {
+        rc = record(p, next, cand[i].root, cand[i].kind, alloc);
+    }
+    return rc;
+}
+
 static int
 search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
        hs_paths *p)
 {
     uint32_t *next = malloc(((size_t)g->n + 1) * sizeof(*next));
     uint32_t *queue = malloc(((size_t)g->n + 1) * sizeof(*queue));
-    uint32_t module = hs_graph_type_lookup(g, "module");
-    size_t head = 0, tail = 0, alloc = 0;
+    path_types t = {hs_graph_type_lookup(g, "module"),
+                    hs_graph_type_lookup(g, "frame"),
+                    hs_graph_type_lookup(g, "code"),
+                    hs_graph_type_lookup(g, "dict")};
+    candidate *cand = NULL;
+    size_t head = 0, tail = 0, alloc = 0, level_end = 1, ncand = 0;
+    size_t cand_cap = 0, found = 0;
     int rc = HS_OK;
     if (!next || !queue) {
         rc = HS_ENOMEM;
@@ -115,25 +380,48 @@ search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
     memset(next, 0xff, (size_t)g->n * sizeof(*next));
     next[target] = target;
     queue[tail++] = target;
+    /* Level by level: queue[head..level_end) are the nodes at the current
+     * distance; the roots among them are ranked when it ends. */
     while (head < tail && p->count < max && rc == HS_OK) {
         uint32_t v = queue[head++];
-        const char *kind = hs_root_kind(g, v, module);
+        const char *kind = root_kind(g, v, &t);
         uint64_t b, e;
         if (kind) {
-            rc = record(p, next, v, kind, &alloc);
-            continue;
-        }
-        hs_csr_range(&g->parents, v, &b, &e);
-        for (uint64_t k = b; k < e; k++) {
-            uint32_t u = g->parents.targets[k];
-            if (next[u] == HS_NO_NODE && hs_live(g, u) && !ex[g->type[u]]) {
-                next[u] = v;
-                queue[tail++] = u;
+            if (ncand == cand_cap) {
+                size_t want = cand_cap ? 2 * cand_cap : 8;
+                candidate *c = realloc(cand, want * sizeof(*c));
+                if (!c) {
+                    rc = HS_ENOMEM;
+                    break;
+                }
+                cand = c;
+                cand_cap = want;
+            }
+            cand[ncand++] = (candidate){.root = v, .kind = kind,
+                                        .order = found++};
+        } else {
+            hs_csr_range(&g->parents, v, &b, &e);
+            for (uint64_t k = b; k < e; k++) {
+                uint32_t u = g->parents.targets[k];
+                if (next[u] == HS_NO_NODE && hs_live(g, u) && !ex[g->type[u]]
+                    && !own(g, u, &t)) {
+                    next[u] = v;
+                    queue[tail++] = u;
+                }
             }
         }
+        if (head == level_end || head == tail) {
+            rc = flush_level(p, g, &t, next, cand, ncand, max, &alloc);
+            ncand = 0;
+            level_end = tail;
+        }
+    }
+    if (rc == HS_OK && ncand) {
+        rc = flush_level(p, g, &t, next, cand, ncand, max, &alloc);
     }
     p->visited = tail;
 out:
+    free(cand);
     free(next);
     free(queue);
     return rc;

@@ -9,10 +9,11 @@
  * when collapse merges a dict, says which: KV pairs as meliae does, VK
  * swaps each pair, VALUES has no keys to give and says so.
  *
- * NOTE: about objects with no tag. Lists, dict subclasses and 3.11
- * inline-values instances carry none. In a KV dump meliae's rule is
- * applied to them as meliae would; in a meliae Python 3 dump their refs
- * are not key, value pairs, so the keys are reported as not recorded.
+ * NOTE: about objects with no tag. Tuples, lists, functions, slotted
+ * instances, dict subclasses carry none, and their refs are not key,
+ * value pairs in any dialect: refs_as_dict refuses them (meliae pairs
+ * them anyway and prints nonsense such as {345: ResourceWarning}), and
+ * hs_node_refs_line shows their labelled children instead.
  */
 #include "hs_refs_dict.h"
 
@@ -23,12 +24,6 @@
 #include <string.h>
 
 typedef enum { RULE_KEY, RULE_VALUE, RULE_LIST } literal_rule;
-
-static bool
-kv_dialect(const hs_graph *g)
-{
-    return g->dialect == HS_DIALECT_PY2 || g->dialect == HS_DIALECT_HEAPSCOPE;
-}
 
 /* meliae's value rule: only these types give their value in a dict. */
 static bool
@@ -99,7 +94,11 @@ hs_buf_add_literal(hs_buf *b, const hs_graph *g, const hs_literal *lit,
 }
 
 /* How many key, value pairs id's refs hold, and in which order; false
- * with err set when they hold none that can be trusted. */
+ * with err set when they hold none that can be trusted. Only records
+ * tagged with a dict layout hold pairs: exact dicts, and the modules and
+ * instances collapse merged one into. Anything else (a tuple, a function,
+ * a slotted instance, a list) has refs that merely happen to be many:
+ * pairing them two by two, as meliae does, prints keys that are not. */
 static int
 pair_count(const hs_graph *g, uint32_t id, size_t *npairs, bool *swap,
            hs_error *err)
@@ -113,10 +112,13 @@ pair_count(const hs_graph *g, uint32_t id, size_t *npairs, bool *swap,
         return hs_error_set(err, HS_EUNSUPPORTED,
                             "keys not recorded in this dump");
     }
-    if (!kv_dialect(g) && layout != HS_LAYOUT_KV && layout != HS_LAYOUT_VK
-        && layout != HS_LAYOUT_EMPTY) {
+    if (layout == HS_LAYOUT_UNKNOWN) {
         return hs_error_set(err, HS_EUNSUPPORTED,
                             "refs are not key, value pairs in this dump");
+    }
+    if (layout == HS_LAYOUT_NONE) {
+        return hs_error_set(err, HS_EUNSUPPORTED,
+                            "not a dict: its refs are not key, value pairs");
     }
     if (nrefs % 2 && dict_like) {
         return hs_error_set(err, HS_EINVAL,
@@ -226,6 +228,85 @@ hs_node_refs_dict_format(const hs_graph *g, uint32_t id, size_t max_value,
     }
     hs_buf_addc(&b, '}');
     free(items);
+    out = hs_buf_detach(&b);
+    if (!out) {
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
+    return out;
+}
+
+/* MARK: one bounded line */
+
+/* "{k: v, ...}" for pairs, else "label repr, ..." for children; at most
+ * max_items entries, then "... N more". */
+static void
+add_pairs_line(hs_buf *b, const hs_graph *g, const hs_ref_item *items,
+               size_t n, size_t max_items, size_t max_value)
+{
+    hs_buf_addc(b, '{');
+    for (size_t i = 0; i < n && i < max_items; i++) {
+        if (i) {
+            hs_buf_adds(b, ", ");
+        }
+        hs_buf_add_literal(b, g, &items[i].key, max_value);
+        hs_buf_adds(b, ": ");
+        hs_buf_add_literal(b, g, &items[i].value, max_value);
+    }
+    if (n > max_items) {
+        hs_buf_addf(b, "%s... %zu more", max_items ? ", " : "",
+                    n - max_items);
+    }
+    hs_buf_addc(b, '}');
+}
+
+static void
+add_children_line(hs_buf *b, const hs_graph *g, uint32_t id,
+                  size_t max_items, size_t max_value)
+{
+    uint64_t n;
+    const uint32_t *refs = hs_node_children(g, id, &n);
+    for (uint64_t k = 0; k < n && k < max_items; k++) {
+        if (k) {
+            hs_buf_adds(b, ", ");
+        }
+        hs_buf_add_edge_label(b, g, id, k, max_value);
+        hs_buf_addc(b, ' ');
+        if (hs_live(g, refs[k])) {
+            hs_buf_add_repr(b, g, refs[k], 0, max_value);
+        } else {
+            hs_buf_addf(b, "%llu (no record)",
+                        (unsigned long long)g->addr[refs[k]]);
+        }
+    }
+    if (n > max_items) {
+        hs_buf_addf(b, "%s... %llu more", max_items ? ", " : "",
+                    (unsigned long long)(n - max_items));
+    }
+}
+
+char *
+hs_node_refs_line(const hs_graph *g, uint32_t id, size_t max_items,
+                  size_t max_value, hs_error *err)
+{
+    hs_ref_item *items;
+    size_t n;
+    hs_error derr = {0};
+    hs_buf b = HS_BUF_INIT;
+    char *out;
+    if (id >= g->n || !hs_live(g, id)) {
+        hs_error_set(err, HS_ENOTFOUND, "no such object");
+        return NULL;
+    }
+    if (hs_node_refs_as_dict(g, id, &items, &n, &derr) == HS_OK) {
+        add_pairs_line(&b, g, items, n, max_items, max_value);
+        free(items);
+    } else if (derr.code == HS_ENOMEM) {
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    } else {
+        add_children_line(&b, g, id, max_items, max_value);
+    }
+    hs_buf_adds(&b, "");
     out = hs_buf_detach(&b);
     if (!out) {
         hs_error_set(err, HS_ENOMEM, "out of memory");
@@ -437,6 +518,162 @@ class_slot(const hs_graph *g, uint32_t parent, const uint32_t *refs,
     return names[k - (uint64_t)d];
 }
 
+/* MARK: __slots__ members
+ *
+ * An instance of a class with __slots__ holds one ref per slot that is
+ * set, in the order of the class's member table, then its __dict__ (if
+ * it has one and it exists), then its class (subtype_traverse; 3.11+
+ * managed dicts and heapscope's inline-values records keep that order).
+ * type() sorts the slot names (after mangling) before it builds the
+ * table, and the class __dict__ maps each name to its member_descriptor,
+ * so the names are known where the dump recorded the class dict's keys
+ * (not in meliae's Python 3 dumps). A slot that is unset is skipped, so
+ * the names are given only when every slot is set (as many refs as
+ * names), when the class is the instance's last ref, and when no other
+ * class of its __mro__ has slots (theirs would follow, with no mark).
+ */
+
+#define MAX_SLOT_NAMES 64
+
+typedef struct slot_names {
+    hs_literal names[MAX_SLOT_NAMES];
+    size_t n;
+    bool has_dict;     /* '__dict__' is a descriptor of the class */
+} slot_names;
+
+/* The class dict of class id (collapse leaves class dicts alone). */
+static uint32_t
+class_dict(const hs_graph *g, uint32_t cls)
+{
+    uint64_t n;
+    const uint32_t *refs = hs_node_children(g, cls, &n);
+    int d = class_dict_at(g, cls, refs, n);
+    return d < 0 ? HS_NO_NODE : refs[d];
+}
+
+static int
+compare_literals(const void *pa, const void *pb)
+{
+    const hs_literal *a = pa, *b = pb;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->text, b->text, n);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Reads cls's slot names, sorted; false when they are not known. Only
+ * *n is meaningful (0: no slots) when names is NULL. */
+static bool
+read_slots(const hs_graph *g, uint32_t cls, slot_names *out)
+{
+    uint32_t dict = class_dict(g, cls);
+    hs_ref_item *items;
+    size_t n;
+    out->n = 0;
+    out->has_dict = false;
+    if (dict == HS_NO_NODE
+        || hs_node_refs_as_dict(g, dict, &items, &n, NULL) != HS_OK) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const hs_literal *key = &items[i].key;
+        bool text = key->kind == HS_LITERAL_TEXT
+                    || key->kind == HS_LITERAL_BYTES;
+        if (text && key->len == 8 && memcmp(key->text, "__dict__", 8) == 0) {
+            out->has_dict = true;
+        }
+        if (!hs_type_is(g, items[i].value.id, "member_descriptor")) {
+            continue;
+        }
+        if (!text || out->n == MAX_SLOT_NAMES) {
+            free(items);
+            return false;
+        }
+        out->names[out->n++] = *key;
+    }
+    free(items);
+    qsort(out->names, out->n, sizeof(out->names[0]), compare_literals);
+    return true;
+}
+
+/* Whether a class of cls's __mro__ other than cls has slots, or the mro
+ * cannot be read. */
+static bool
+bases_have_slots(const hs_graph *g, uint32_t cls)
+{
+    uint64_t n, nm;
+    const uint32_t *refs = hs_node_children(g, cls, &n);
+    const uint32_t *mro;
+    int d = class_dict_at(g, cls, refs, n);
+    slot_names base;
+    if (d < 0 || (uint64_t)d + 1 >= n || !hs_type_is(g, refs[d + 1], "tuple")) {
+        return true;
+    }
+    mro = hs_node_children(g, refs[d + 1], &nm);
+    for (uint64_t i = 0; i < nm; i++) {
+        if (mro[i] == cls || !hs_live(g, mro[i])) {
+            continue;
+        }
+        /* A class without a dict in the dump (a static type) has no
+         * member descriptors the dump could show; its C members are
+         * traversed by its own tp_traverse, after the class ref. */
+        if (class_dict(g, mro[i]) != HS_NO_NODE
+            && (!read_slots(g, mro[i], &base) || base.n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether cls has __slots__ members as far as the dump shows. */
+static bool
+slotted(const hs_graph *g, uint32_t cls)
+{
+    slot_names sl;
+    return hs_live(g, cls) && read_slots(g, cls, &sl) && sl.n > 0;
+}
+
+/* Writes ".name" for an instance's ref k when it is certainly the slot
+ * of that name (or ".__dict__" for the dict after the slots). */
+static bool
+add_slot_label(hs_buf *b, const hs_graph *g, uint32_t parent,
+               const uint32_t *refs, uint64_t n, uint64_t k)
+{
+    slot_names sl;
+    uint32_t cls;
+    size_t tlen, nlen;
+    const char *tname, *name;
+    uint64_t nslots;
+    if (n < 2) {
+        return false;
+    }
+    cls = refs[n - 1];
+    tname = hs_strtab_get(&g->types, g->type[parent], &tlen);
+    name = hs_live(g, cls) && (g->flags[cls] & HS_NODE_NAME)
+               ? hs_node_name(g, cls, &nlen)
+               : NULL;
+    if (!name || nlen != tlen || memcmp(name, tname, tlen) != 0
+        || !read_slots(g, cls, &sl) || sl.n == 0) {
+        return false;
+    }
+    nslots = n - 1;
+    if (sl.has_dict && nslots == sl.n + 1 && hs_type_is(g, refs[sl.n], "dict")) {
+        nslots = sl.n;     /* the slots, then the instance's __dict__ */
+    } else if (nslots != sl.n
+               || (sl.has_dict && hs_type_is(g, refs[sl.n - 1], "dict"))) {
+        return false;      /* a slot unset, or which ref is the dict? */
+    }
+    if (k > nslots || bases_have_slots(g, cls)) {
+        return false;
+    }
+    if (k == nslots) {
+        hs_buf_adds(b, ".__dict__");
+    } else {
+        hs_buf_addc(b, '.');
+        hs_buf_add(b, sl.names[k].text, sl.names[k].len);
+    }
+    return true;
+}
+
 /* The name of parent's ref k when its slot is certain, else NULL. */
 static const char *
 slot_label(const hs_graph *g, uint32_t parent, const uint32_t *refs,
@@ -467,11 +704,40 @@ slot_label(const hs_graph *g, uint32_t parent, const uint32_t *refs,
     return class_slot(g, parent, refs, n, k);
 }
 
+/* MARK: sequence indices
+ *
+ * A list's or tuple's refs are what its tp_traverse visits: the items
+ * from the LAST to the first (list_traverse and tupletraverse count down,
+ * in CPython 2.7 and every 3.x), and both heapscope's dumper and meliae
+ * write that order; a deque's traverse walks its blocks from the left,
+ * so its refs are in index order. Checked on real dumps of every dialect
+ * (tests/programs/labels_objects.py for heapscope's; for meliae's, the
+ * class __mro__ tuples and the lists of tests/data/meliae, whose first
+ * ref is the last item). A NULL item (a list or tuple being filled) is
+ * skipped by the traversal, so a ref's index is certain only when the
+ * refs are exactly as many as the record's len. A deque holds no NULL
+ * (and its records have no len). */
+
+/* Writes "[i]" for parent's ref k when parent is a list, tuple or deque
+ * and the index is certain, "(item)" when it is one but the index is
+ * not; false when parent is none of them. */
 static bool
-sequence(const hs_graph *g, uint32_t id)
+add_index_label(hs_buf *b, const hs_graph *g, uint32_t parent, uint64_t k,
+                uint64_t nrefs)
 {
-    return hs_type_is(g, id, "list") || hs_type_is(g, id, "tuple")
-           || hs_type_is(g, id, "collections.deque");
+    bool reversed = hs_type_is(g, parent, "list")
+                    || hs_type_is(g, parent, "tuple");
+    int64_t len = hs_node_len(g, parent);
+    if (!reversed && !hs_type_is(g, parent, "collections.deque")) {
+        return false;
+    }
+    if (reversed && (len < 0 || (uint64_t)len != nrefs)) {
+        hs_buf_adds(b, "(item)");
+    } else {
+        hs_buf_addf(b, "[%llu]",
+                    (unsigned long long)(reversed ? nrefs - 1 - k : k));
+    }
+    return true;
 }
 
 void
@@ -488,13 +754,10 @@ hs_buf_add_edge_label(hs_buf *b, const hs_graph *g, uint32_t parent,
         return;
     }
     child = refs[k];
-    if ((layout != HS_LAYOUT_NONE || (kv_dialect(g)
-                                      && hs_type_is(g, parent, "dict")))
-        && add_key_label(b, g, parent, k, max)) {
+    if (layout != HS_LAYOUT_NONE && add_key_label(b, g, parent, k, max)) {
         return;
     }
-    if (sequence(g, parent)) {
-        hs_buf_addf(b, "[%llu]", (unsigned long long)k);
+    if (add_index_label(b, g, parent, k, nrefs)) {
         return;
     }
     if (hs_type_is(g, parent, "set") || hs_type_is(g, parent, "frozenset")) {
@@ -510,8 +773,13 @@ hs_buf_add_edge_label(hs_buf *b, const hs_graph *g, uint32_t parent,
         hs_buf_adds(b, "__class__");
         return;
     }
+    if (add_slot_label(b, g, parent, refs, nrefs, k)) {
+        return;
+    }
+    /* [dict, class]: the instance's __dict__, unless its class has slots
+     * (then the dict may be a slot's value). */
     if (k == 0 && nrefs == 2 && hs_type_is(g, child, "dict")
-        && !hs_type_is(g, parent, "function")) {
+        && !hs_type_is(g, parent, "function") && !slotted(g, refs[1])) {
         hs_buf_adds(b, ".__dict__");
         return;
     }

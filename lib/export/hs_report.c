@@ -422,14 +422,16 @@ add_steps(report *r, const uint32_t *nodes, size_t len)
     hs_buf_adds(&r->b, "</ol>\n");
 }
 
-/* The sample cell: one new object, and its refs as a dict when they
- * read as one. */
+/* The sample cell: one new object, and its refs on one bounded line:
+ * as a dict when they are key, value pairs, else labelled children. */
+#define SAMPLE_ITEMS 8
+
 static void
 add_sample(report *r, uint32_t id)
 {
     const hs_graph *g = r->o->last;
     uint64_t nrefs;
-    char *dict = NULL;
+    char *line = NULL;
     hs_buf_adds(&r->b, "<td class=\"repr\">");
     if (id == HS_NO_NODE) {
         hs_buf_adds(&r->b, "</td>");
@@ -437,12 +439,12 @@ add_sample(report *r, uint32_t id)
     }
     hs_node_children(g, id, &nrefs);
     if (nrefs) {
-        dict = hs_node_refs_dict_format(g, id, 40, NULL);
+        line = hs_node_refs_line(g, id, SAMPLE_ITEMS, 40, NULL);
     }
     html_owned(r, hs_node_repr(g, id, 0, PREVIEW, NULL));
-    if (dict) {
+    if (line) {
         hs_buf_adds(&r->b, "<br>");
-        html_owned(r, dict);
+        html_owned(r, line);
     }
     hs_buf_adds(&r->b, "</td>");
 }

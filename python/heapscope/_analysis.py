@@ -240,7 +240,10 @@ class DiffResult(object):
 
 class Path(object):
     """A chain of referrers from a root to an object: ``nodes`` (a
-    NodeList, root first), ``root_kind`` ("module" or "no parents") and
+    NodeList, root first), ``root_kind`` ("module", "no parents", or
+    "called the dumper" / "held only by the dumper" for what only the
+    dumper's own frames and modules refer to, which are never roots or
+    steps) and
     ``labels`` (how each step reads: ``.attr``, ``['key']``, ``[3]``)."""
 
     def __init__(self, root_kind, nodes):
@@ -275,8 +278,14 @@ class Path(object):
 
 
 def _root_kind(node):
-    # What hs_paths_find calls a path's root.
-    return "module" if node.type_str == "module" else "no parents"
+    # What hs_paths_find calls a path's root: a root with parents has
+    # only the dumper's own frames and modules among them.
+    if node.type_str == "module":
+        return "module"
+    if node.num_parents == 0:
+        return "no parents"
+    return ("called the dumper" if node.type_str == "frame"
+            else "held only by the dumper")
 
 
 Retainer = collections.namedtuple(

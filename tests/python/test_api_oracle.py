@@ -71,12 +71,12 @@ def refs_dict(om, rec):
                         and (k.value is not None or k.name is not None)))
 
 
-def untagged_py3(om, rec):
-    """An object with no dict layout tag in a meliae Python 3 dump: its
-    refs are not key, value pairs, and heapscope says so where the oracle
-    pairs them as meliae would (lib/analysis/hs_refs_dict.c, NOTE)."""
-    return om.dialect in ("py3", "py311") and rec.tag is None \
-        and rec.type != "dict"
+def untagged(om, rec):
+    """An object with no dict layout tag (not a dict, nor an owner that
+    collapse merged one into), in any dialect: its refs are not key, value
+    pairs, and heapscope says so where the oracle pairs them as meliae
+    would (lib/analysis/hs_refs_dict.c, NOTE)."""
+    return rec.tag is None and rec.type != "dict"
 
 
 def record_state(om, dump):
@@ -95,7 +95,7 @@ def record_state(om, dump):
     for type_ in DICT_TYPES[dump]:
         for rec in om.get_all(type_)[:15]:
             want = refs_dict(om, rec)
-            if untagged_py3(om, rec):
+            if untagged(om, rec):
                 want = ("error", True)
             state["refs_as_dict"].append((rec.address, want))
     for type_ in WALK_TYPES:

@@ -557,7 +557,9 @@ PyDoc_STRVAR(refs_as_dict_doc,
 "only the later pair; no pair is lost here). Right for every dialect:\n"
 "value, key dicts of meliae's Python 3 dumps are swapped back. Raises\n"
 "HeapscopeError when the dump did not record the keys (str-keyed dicts\n"
-"in meliae's Python 3 dumps), or when the refs are not pairs.");
+"in meliae's Python 3 dumps), or when the refs are not pairs: any object\n"
+"that is not a dict (a tuple, function, slotted instance) is refused\n"
+"('not a dict'); its children and ref_label(k) say what it holds.");
 
 static PyObject *
 node_refs_as_dict(PyObject *op, PyObject *unused)

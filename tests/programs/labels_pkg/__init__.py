@@ -1,0 +1,1 @@
+"""A package whose submodule holds a logger, for labels_objects.py."""
