@@ -1021,13 +1021,18 @@ HS_API int hs_dominators_by_type(const hs_dominators *d,
  * new in the second. In the last dump's dominator tree, the owners of
  * growth are the objects where the candidates' bytes accumulate and
  * spread out: no single object under the owner holds most of them, and
- * they are at least 1 % of all candidate bytes. Owners are ranked by how
- * their retained size (minus that of owners below them) grows over the
- * later dumps (dump 2 to the last; dump 1 to 2 when there are two), so a
- * bounded cache whose entries outlive one dump but which does not grow
- * ranks below a real leak, then by the candidate bytes they hold. An
- * owner born after the first dump (a registry created lazily) is named
- * itself, not the long-lived object above it. */
+ * they are at least 1 % of all candidate bytes. New owners that stopped
+ * growing once born (a request handler with its buffers) are items of
+ * growth: two or more of them right under one container are reported
+ * as that container. Each owner is found again in every dump (by
+ * address, or by its place under its referrer when it was re-created:
+ * self.cache = self.cache[-n:]) and judged on its whole series of
+ * retained objects: it grows at every dump (its object count rose in
+ * every interval), grew (in some intervals only, or in the one interval
+ * of two dumps), or is bounded (its count was flat or fell in every
+ * interval after the first: turnover, not growth). Suspects are ranked
+ * by that verdict, then by retained bytes gained over the series, then
+ * by the candidate bytes they hold (hs_leaks.c's essay has the rule). */
 typedef struct hs_leaks hs_leaks;
 
 typedef struct hs_leak_options {
@@ -1042,6 +1047,15 @@ typedef struct hs_leak_type {
     uint64_t count, size;
 } hs_leak_type;
 
+/* What an owner's series says (hs_leaks.c, "MARK: verdicts"). */
+typedef enum hs_leak_verdict {
+    HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps) */
+    HS_LEAK_GREW = 1,    /* rose in some intervals only, or in the one
+                            interval of two dumps */
+    HS_LEAK_BOUNDED = 2  /* flat or falling in every interval after the
+                            first (the only one with two dumps) */
+} hs_leak_verdict;
+
 typedef struct hs_leak_suspect {
     uint32_t owner;           /* node id in the last dump */
     int owner_is_new;         /* the owner was not in the first dump */
@@ -1053,10 +1067,21 @@ typedef struct hs_leak_suspect {
     const uint32_t *ids;
     const uint64_t *retained_size;
     const uint64_t *retained_count;
-    /* The ranking key: retained growth over the later dumps. */
+    /* Retained growth from the first dump to the last (what it retains
+     * where it was absent counts as 0). */
     int64_t growth_size;
     int64_t growth_count;
-    int growing;              /* grew at every later dump */
+    int growing;              /* verdict == HS_LEAK_GROWS */
+    hs_leak_verdict verdict;  /* the ranking key, then growth_size */
+    size_t intervals_grown;   /* intervals (of hs_leaks_dumps - 1) in which
+                                 its retained count rose */
+    int64_t min_interval_growth; /* the smallest count change of an
+                                    interval (the sustained growth) */
+    int recreated;            /* found in some earlier dump by its place
+                                 under its referrer, not its address: the
+                                 container was re-created */
+    uint64_t items;           /* new owners that stopped growing (items of
+                                 growth) grouped under it; 0 if none */
     const hs_leak_type *types; /* largest first */
     size_t ntypes;
     uint32_t sample;          /* one new object it holds (last dump), or

@@ -111,15 +111,23 @@ struct hs_leaks {
     size_t nsus;
 };
 
+/* What a declared owner is while the backward pass runs. */
+enum { OWNER, ITEM_PENDING, ITEM_GROUPED };
+
 /* One declared owner while ranking. */
 typedef struct owner {
     uint32_t id;
     uint32_t parent;     /* index of the nearest owner above, or UINT32_MAX */
+    uint32_t item_of;    /* the container an item waits for (ITEM_PENDING) */
+    int state;
+    uint64_t items;      /* items grouped under it */
     uint64_t new_count, new_size;
     uint32_t *ids;       /* per dump */
     uint64_t *ret, *cnt; /* per dump */
-    int64_t growth_size, growth_count;
-    int growing;
+    int64_t growth_size, growth_count, min_step;
+    size_t grown;
+    hs_leak_verdict verdict;
+    int recreated;
 } owner;
 
 typedef struct owners {
@@ -207,6 +215,7 @@ mark_candidates(hs_leaks *l, hs_bits *cand, hs_bits *fresh)
 typedef struct acc {
     uint64_t *cb, *maxc, *claimed;
     uint32_t *cn, *claimedn;
+    hs_bits waiting; /* objects with items of growth pending right below */
 } acc;
 
 static int
@@ -223,6 +232,7 @@ owners_add(owners *o, uint32_t id, uint64_t count, uint64_t size)
     }
     memset(&o->v[o->n], 0, sizeof(o->v[o->n]));
     o->v[o->n].id = id;
+    o->v[o->n].item_of = HS_NO_NODE;
     o->v[o->n].new_count = count;
     o->v[o->n].new_size = size;
     o->v[o->n].parent = UINT32_MAX;
@@ -239,8 +249,117 @@ is_owner(const acc *a, uint32_t v, uint64_t min_bytes)
            && (double)a->maxc[v] < SPREAD * (double)a->cb[v];
 }
 
-/* The backward pass. Post: o lists the owners, children before their
- * ancestors; decl marks them. */
+/* Whether candidate v, an owner, is an item of growth rather than a
+ * container that collects: it retains no more objects at the last dump
+ * than at the second, where it was already alive (a request handler with
+ * its connection and buffers, complete once born). With two dumps
+ * nothing says it grows after birth, so it counts as an item. */
+static bool
+is_item(const hs_leaks *l, uint32_t v)
+{
+    size_t k = l->ndumps;
+    uint32_t o;
+    if (k < 3) {
+        return true;
+    }
+    o = match(l->dumps[1], l->dumps[k - 1], v);
+    return o != HS_NO_NODE
+           && hs_dominators_retained_count(l->doms[k - 1], v)
+                  <= hs_dominators_retained_count(l->doms[1], o);
+}
+
+/* The items pending under v: their count, and what they would claim. */
+static size_t
+pending_items(owners *o, uint32_t v, uint64_t *bytes, uint64_t *count)
+{
+    size_t n = 0;
+    *bytes = 0;
+    *count = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->v[i].state == ITEM_PENDING && o->v[i].item_of == v) {
+            *bytes += o->v[i].new_size;
+            *count += o->v[i].new_count;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Settles the items pending under v: grouped under v (which the caller
+ * declares), or owners of their own. */
+static void
+settle_items(owners *o, uint32_t v, int state)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->v[i].state == ITEM_PENDING && o->v[i].item_of == v) {
+            o->v[i].state = state;
+        }
+    }
+}
+
+static void
+claim_all(acc *a, uint32_t v)
+{
+    a->claimed[v] = a->cb[v];
+    a->claimedn[v] = a->cn[v];
+}
+
+/* Declares the owners where v's subtree, summed up, makes one (see the
+ * essay, "MARK: items of growth"). */
+static int
+declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
+        owners *o, uint32_t v, uint32_t p, uint64_t min_bytes)
+{
+    if (hs_bits_test(&a->waiting, v)) {
+        uint64_t bytes, count;
+        size_t n = pending_items(o, v, &bytes, &count);
+        if (n >= 2 && is_owner(a, v, min_bytes)) {
+            settle_items(o, v, ITEM_GROUPED);
+            HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
+                              a->cb[v] - a->claimed[v]));
+            o->v[o->n - 1].items = n;
+            hs_bits_set(decl, v);
+            claim_all(a, v);
+            return HS_OK;
+        }
+        settle_items(o, v, OWNER);
+        a->claimed[v] += bytes;
+        a->claimedn[v] += (uint32_t)count;
+    }
+    if (!a->cb[v] || !is_owner(a, v, min_bytes)) {
+        return HS_OK;
+    }
+    HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
+                      a->cb[v] - a->claimed[v]));
+    hs_bits_set(decl, v);
+    if (p != HS_DOM_ROOT && hs_bits_test(cand, v) && is_item(l, v)) {
+        /* What it claims stays open until its container is seen. */
+        o->v[o->n - 1].state = ITEM_PENDING;
+        o->v[o->n - 1].item_of = p;
+        hs_bits_set(&a->waiting, p);
+    } else {
+        claim_all(a, v);
+    }
+    return HS_OK;
+}
+
+/* Drops the items grouped under their container. */
+static void
+drop_grouped(owners *o, hs_bits *decl)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->v[i].state == ITEM_GROUPED) {
+            hs_bits_clear(decl, o->v[i].id);
+        } else {
+            o->v[i].state = OWNER;
+            o->v[n++] = o->v[i];
+        }
+    }
+    o->n = n;
+}
+
+/* The backward pass. Post: o lists the owners; decl marks them. */
 static int
 find_owners(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
             owners *o)
@@ -255,12 +374,8 @@ find_owners(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
             a->cb[v] += hs_size_of(g, v);
             a->cn[v]++;
         }
-        if (a->cb[v] && is_owner(a, v, min_bytes)) {
-            HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
-                              a->cb[v] - a->claimed[v]));
-            hs_bits_set(decl, v);
-            a->claimed[v] = a->cb[v];
-            a->claimedn[v] = a->cn[v];
+        if (a->cb[v]) {
+            HS_TRY(declare(l, cand, a, decl, o, v, p, min_bytes));
         }
         if (p != HS_DOM_ROOT && a->cb[v]) {
             a->cb[p] += a->cb[v];
@@ -272,6 +387,7 @@ find_owners(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
             }
         }
     }
+    drop_grouped(o, decl);
     return HS_OK;
 }
 
@@ -313,6 +429,122 @@ owner_index(const owners *o, uint32_t id)
     return lo < o->n && o->v[lo].id == id ? (uint32_t)lo : UINT32_MAX;
 }
 
+/* MARK: finding an owner again */
+
+#define PLACE_PARENTS 16     /* referrers of an owner tried for its place */
+#define PLACE_SCAN 4096      /* refs of a referrer searched for a label */
+
+static bool
+same_type(const hs_graph *a, uint32_t x, const hs_graph *b, uint32_t y)
+{
+    size_t la, lb;
+    const char *ta = hs_strtab_get(&a->types, a->type[x], &la);
+    const char *tb = hs_strtab_get(&b->types, b->type[y], &lb);
+    return la == lb && memcmp(ta, tb, la) == 0;
+}
+
+/* Parent's ref k as a signature keeps it, into b (NUL-terminated); false
+ * when that label changes from run to run (an index, a key of this run:
+ * "[*]"), which then names no place. */
+static bool
+place_label(hs_buf *b, hs_buf *raw, const hs_graph *g, uint32_t parent,
+            uint64_t k)
+{
+    hs_buf_clear(b);
+    hs_buf_clear(raw);
+    hs_buf_add_edge_label(raw, g, parent, k, 0);
+    hs_buf_addc(raw, '\0');
+    if (raw->failed || raw->len < 2) {
+        return false;
+    }
+    hs_leak_signature_label(b, raw->data);
+    hs_buf_addc(b, '\0');
+    /* A set's items, and keys nobody can name, are no places either. */
+    return !b->failed && strstr(b->data, "[*]") == NULL
+           && strstr(b->data, "[?]") == NULL && strstr(b->data, "(") == NULL;
+}
+
+/* The object of g at the place w has in last: the ref with w's label and
+ * type under the counterpart of one of w's referrers; HS_NO_NODE if no
+ * referrer names such a place. */
+static uint32_t
+find_by_place(const hs_graph *g, const hs_graph *last, uint32_t w,
+              hs_buf *want, hs_buf *have, hs_buf *raw)
+{
+    uint64_t b, e;
+    hs_csr_range(&last->parents, w, &b, &e);
+    for (uint64_t i = b; i < e && i < b + PLACE_PARENTS; i++) {
+        uint32_t p = last->parents.targets[i], pj, at = HS_NO_NODE;
+        uint64_t k = hs_ref_index(last, p, w), n;
+        const uint32_t *refs;
+        if (k == UINT64_MAX || (pj = match(g, last, p)) == HS_NO_NODE
+            || !place_label(want, raw, last, p, k)) {
+            continue;
+        }
+        refs = hs_node_children(g, pj, &n);
+        /* The same position first: most places keep theirs. */
+        for (uint64_t t = 0; t <= n && t <= PLACE_SCAN; t++) {
+            uint64_t r = t == 0 ? k : t - 1;
+            if (r >= n || (t > 0 && r == k) || refs[r] == HS_NO_NODE
+                || !hs_live(g, refs[r]) || !same_type(g, refs[r], last, w)
+                || !place_label(have, raw, g, pj, r)
+                || strcmp(have->data, want->data) != 0) {
+                continue;
+            }
+            at = refs[r];
+            break;
+        }
+        if (at != HS_NO_NODE) {
+            return at;
+        }
+    }
+    return HS_NO_NODE;
+}
+
+/* Whether a (of g) and w (of last) have a referrer at the same address:
+ * what tells an object kept from a new one at a reused address. True
+ * when w has no referrer to compare (a root). */
+static bool
+shares_referrer(const hs_graph *g, uint32_t a, const hs_graph *last,
+                uint32_t w)
+{
+    uint64_t b, e, gb, ge;
+    hs_csr_range(&last->parents, w, &b, &e);
+    hs_csr_range(&g->parents, a, &gb, &ge);
+    if (b == e) {
+        return true;
+    }
+    for (uint64_t i = b; i < e && i < b + PLACE_PARENTS; i++) {
+        uint64_t pa = last->addr[last->parents.targets[i]];
+        for (uint64_t j = gb; j < ge && j < gb + PLACE_PARENTS; j++) {
+            if (g->addr[g->parents.targets[j]] == pa) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Owner w of the last dump in dump g (see the essay, "MARK: finding an
+ * owner again"); *moved is set when that is not the object at w's
+ * address. */
+static uint32_t
+match_owner(const hs_graph *g, const hs_graph *last, uint32_t w,
+            hs_buf *bufs, int *moved)
+{
+    uint32_t at = match(g, last, w), place;
+    if (g == last) {
+        return w;
+    }
+    place = find_by_place(g, last, w, &bufs[0], &bufs[1], &bufs[2]);
+    if (place != HS_NO_NODE) {
+        *moved |= place != at;
+        return place;
+    }
+    return at != HS_NO_NODE && shares_referrer(g, at, last, w) ? at
+                                                               : HS_NO_NODE;
+}
+
 /* MARK: growth series */
 
 static int
@@ -320,6 +552,7 @@ series(const hs_leaks *l, owners *o, const uint32_t *near)
 {
     size_t k = l->ndumps;
     const hs_graph *last = l->dumps[k - 1];
+    hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
     for (size_t i = 0; i < o->n; i++) {
         owner *w = &o->v[i];
         uint32_t p = near[w->id];
@@ -327,13 +560,22 @@ series(const hs_leaks *l, owners *o, const uint32_t *near)
         w->ret = calloc(k, sizeof(*w->ret));
         w->cnt = calloc(k, sizeof(*w->cnt));
         if (!w->ids || !w->ret || !w->cnt) {
-            return HS_ENOMEM;
+            break;
         }
         w->parent = p == HS_NO_NODE ? UINT32_MAX : owner_index(o, p);
         for (size_t j = 0; j < k; j++) {
-            w->ids[j] = match(l->dumps[j], last, w->id);
+            w->ids[j] = match_owner(l->dumps[j], last, w->id, bufs,
+                                    &w->recreated);
             w->ret[j] = hs_dominators_retained_size(l->doms[j], w->ids[j]);
             w->cnt[j] = hs_dominators_retained_count(l->doms[j], w->ids[j]);
+        }
+    }
+    for (int b = 0; b < 3; b++) {
+        hs_buf_release(&bufs[b]);
+    }
+    for (size_t i = 0; i < o->n; i++) {
+        if (!o->v[i].ids || !o->v[i].ret || !o->v[i].cnt) {
+            return HS_ENOMEM;
         }
     }
     /* What an owner retains, minus the owners below it. */
@@ -353,24 +595,43 @@ series(const hs_leaks *l, owners *o, const uint32_t *near)
     return HS_OK;
 }
 
+/* MARK: verdicts */
+
+/* The verdict on w's series (see the essay, "MARK: verdicts"). */
 static void
-growth(owner *w, size_t k)
+judge(owner *w, size_t k)
 {
-    size_t from = k >= 3 ? 1 : 0;
-    w->growth_size = (int64_t)w->ret[k - 1] - (int64_t)w->ret[from];
-    w->growth_count = (int64_t)w->cnt[k - 1] - (int64_t)w->cnt[from];
-    w->growing = 1;
-    for (size_t j = from; j + 1 < k; j++) {
-        if (w->ret[j + 1] <= w->ret[j]) {
-            w->growing = 0;
+    size_t later = 0;
+    w->grown = 0;
+    w->min_step = INT64_MAX;
+    for (size_t j = 0; j + 1 < k; j++) {
+        int64_t step = (int64_t)w->cnt[j + 1] - (int64_t)w->cnt[j];
+        if (step > 0) {
+            w->grown++;
+            later += j > 0;
+        }
+        if (step < w->min_step) {
+            w->min_step = step;
         }
     }
+    if (k >= 3 && w->grown == k - 1) {
+        w->verdict = HS_LEAK_GROWS;
+    } else if (k >= 3 ? later == 0 : w->grown == 0) {
+        w->verdict = HS_LEAK_BOUNDED;
+    } else {
+        w->verdict = HS_LEAK_GREW;
+    }
+    w->growth_size = (int64_t)w->ret[k - 1] - (int64_t)w->ret[0];
+    w->growth_count = (int64_t)w->cnt[k - 1] - (int64_t)w->cnt[0];
 }
 
 static int
 by_rank(const void *pa, const void *pb)
 {
     const owner *a = pa, *b = pb;
+    if (a->verdict != b->verdict) {
+        return a->verdict < b->verdict ? -1 : 1;
+    }
     if (a->growth_size != b->growth_size) {
         return a->growth_size > b->growth_size ? -1 : 1;
     }
@@ -668,7 +929,12 @@ describe(hs_leaks *l, const owner *w, size_t s, const census *c,
     out->retained_count = w->cnt;
     out->growth_size = w->growth_size;
     out->growth_count = w->growth_count;
-    out->growing = w->growing;
+    out->growing = w->verdict == HS_LEAK_GROWS;
+    out->verdict = w->verdict;
+    out->intervals_grown = w->grown;
+    out->min_interval_growth = w->min_step;
+    out->recreated = w->recreated;
+    out->items = w->items;
     HS_TRY(composition(g, c, s, max_types, out));
     gt = growth_type(c, s, out, g);
     out->sample = gt == UINT32_MAX
@@ -693,7 +959,7 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
     census c = {NULL, NULL, NULL, hs_strtab_count(&g->types)};
     int rc = HS_OK;
     for (size_t i = 0; i < o->n; i++) {
-        growth(&o->v[i], l->ndumps);
+        judge(&o->v[i], l->ndumps);
     }
     if (o->n) {
         qsort(o->v, o->n, sizeof(*o->v), by_rank);
@@ -754,6 +1020,7 @@ acc_release(acc *a)
     free(a->claimed);
     free(a->cn);
     free(a->claimedn);
+    hs_bits_release(&a->waiting);
     memset(a, 0, sizeof(*a));
 }
 
@@ -767,6 +1034,7 @@ acc_init(acc *a, uint32_t n)
     a->cn = calloc(m, sizeof(*a->cn));
     a->claimedn = calloc(m, sizeof(*a->claimedn));
     return a->cb && a->maxc && a->claimed && a->cn && a->claimedn
+                   && hs_bits_init(&a->waiting, n) == HS_OK
                ? HS_OK
                : HS_ENOMEM;
 }
@@ -777,7 +1045,7 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
     hs_bits cand = {NULL}, fresh = {NULL}, decl = {NULL};
-    acc a = {NULL, NULL, NULL, NULL, NULL};
+    acc a = {NULL, NULL, NULL, NULL, NULL, {NULL}};
     owners o = {NULL, 0, 0};
     uint32_t *near = NULL;
     int rc = HS_ENOMEM;

@@ -97,11 +97,16 @@ def test_culprit_first(dumps, name, owner_type, label):
     assert first["sample"] is not None
     assert first["signature"].startswith("module ")
     assert len(first["per_dump"]) == 3
-    # The bounded cache turns over: its entries survive a dump, but it
-    # does not grow, so it ranks below the leak.
+    assert first["verdict"] == "grows"
+    assert first["verdict_text"] == "grows at every dump"
+    assert all(i["objects"] > 0 for i in first["intervals"])
+    # The bounded cache turns over: its entries survive a dump, but its
+    # count does not rise after dump 2, so it is labelled bounded and
+    # ranks below the leak.
     for other in report["suspects"][1:]:
         if "page_cache" in other["signature"]:
-            assert abs(other["growth_size"]) < first["growth_size"] / 4
+            assert other["verdict"] == "bounded"
+            assert other["intervals"][1]["objects"] <= 0
             assert other["new_objects"] > 0
 
 
