@@ -40,8 +40,10 @@ bool cli_leak_gate_read_baseline(cli_leak_gate *g, const char *path);
 bool cli_leak_gate_known(const cli_leak_gate *gate, const hs_graph *g,
                          const hs_leak_suspect *s);
 
-/* Whether s fails the build: it grows at every dump, by min_growth
- * objects or more in every interval. */
-bool cli_leak_gate_fails(const cli_leak_gate *gate, const hs_leak_suspect *s);
+/* Whether s (of a report over ndumps) fails the build: it grows at
+ * every dump, by min_growth objects or more in every interval, at a pace
+ * (see cli_leak_gate.c). */
+bool cli_leak_gate_fails(const cli_leak_gate *gate, const hs_leak_suspect *s,
+                         size_t ndumps);
 
 #endif

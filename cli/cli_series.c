@@ -14,27 +14,37 @@
 #include "cli.h"
 
 bool
-cli_series_same_process(char *const *paths, const hs_graph *const *g,
-                        size_t n, bool allow_mixed)
+cli_series_same_pid(char *const *paths, const int64_t *pids, size_t n,
+                    bool allow_mixed)
 {
     size_t first = n;
-    for (size_t i = 0; i < n; i++) {
-        int64_t pid = hs_graph_stats(g[i])->pid;
-        if (pid < 0) {
+    for (size_t i = 0; i < n && !allow_mixed; i++) {
+        if (pids[i] < 0) {
             continue;
         }
         if (first == n) {
             first = i;
-        } else if (pid != hs_graph_stats(g[first])->pid && !allow_mixed) {
+        } else if (pids[i] != pids[first]) {
             cli_error("%s is from process %lld but %s is from process %lld: "
                       "these dumps are not one series (--allow-mixed "
                       "compares them all the same)",
-                      paths[i], (long long)pid, paths[first],
-                      (long long)hs_graph_stats(g[first])->pid);
+                      paths[i], (long long)pids[i], paths[first],
+                      (long long)pids[first]);
             return false;
         }
     }
     return true;
+}
+
+bool
+cli_series_same_process(char *const *paths, const hs_graph *const *g,
+                        size_t n, bool allow_mixed)
+{
+    int64_t pids[64];
+    for (size_t i = 0; i < n && i < 64; i++) {
+        pids[i] = hs_graph_stats(g[i])->pid;
+    }
+    return cli_series_same_pid(paths, pids, n < 64 ? n : 64, allow_mixed);
 }
 
 bool

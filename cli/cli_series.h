@@ -20,6 +20,9 @@
  * header (meliae's) has no pid and agrees with any. */
 bool cli_series_same_process(char *const *paths, const hs_graph *const *g,
                              size_t n, bool allow_mixed);
+/* The same over the header pids (-1: none) of dumps already freed. */
+bool cli_series_same_pid(char *const *paths, const int64_t *pids, size_t n,
+                         bool allow_mixed);
 
 /* Puts g[] and paths[] in run order by their header times when every
  * dump has one (a stable sort: equal times keep the given order).

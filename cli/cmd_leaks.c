@@ -424,7 +424,7 @@ json_suspect(const hs_graph *const *g, const hs_leaks *l, const shown *sh,
            "\"recreated\": %s, \"items\": %llu, \"fails\": %s",
            s->intervals_grown, ll(s->min_interval_growth),
            s->recreated ? "true" : "false", (unsigned long long)s->items,
-           cli_leak_gate_fails(&o->gate, s) ? "true" : "false");
+           cli_leak_gate_fails(&o->gate, s, n) ? "true" : "false");
     json_intervals(s, n);
     json_series(g, s, n);
     json_types(s, (size_t)o->types);
@@ -547,7 +547,7 @@ select_shown(const hs_leaks *l, const hs_graph *last, const leaks_opts *o,
             continue;
         }
         sh->s[sh->n++] = s;
-        sh->fails |= cli_leak_gate_fails(&o->gate, s);
+        sh->fails |= cli_leak_gate_fails(&o->gate, s, hs_leaks_dumps(l));
     }
 }
 

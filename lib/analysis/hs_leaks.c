@@ -112,7 +112,7 @@ struct hs_leaks {
 };
 
 /* What a declared owner is while the backward pass runs. */
-enum { OWNER, ITEM_PENDING, ITEM_GROUPED };
+enum { OWNER, ITEM_PENDING, ITEM_GROUPED, BELOW_GROUPED };
 
 /* One declared owner while ranking. */
 typedef struct owner {
@@ -253,12 +253,25 @@ is_owner(const acc *a, uint32_t v, uint64_t min_bytes)
  * container that collects: it retains no more objects at the last dump
  * than at the second, where it was already alive (a request handler with
  * its connection and buffers, complete once born). With two dumps
- * nothing says it grows after birth, so it counts as an item. */
+ * nothing says it grows after birth, so it counts as an item. New means
+ * a candidate, or an object at the address of an unrelated one of the
+ * first dump (no referrer in common). */
+static bool shares_referrer(const hs_graph *g, uint32_t a,
+                            const hs_graph *last, uint32_t w);
+
 static bool
-is_item(const hs_leaks *l, uint32_t v)
+is_item(const hs_leaks *l, const hs_bits *cand, uint32_t v)
 {
     size_t k = l->ndumps;
     uint32_t o;
+    if (!hs_bits_test(cand, v)) {
+        /* Not a candidate, yet new: a freed object's address reused. */
+        o = match(l->dumps[0], l->dumps[k - 1], v);
+        if (o == HS_NO_NODE
+            || shares_referrer(l->dumps[0], o, l->dumps[k - 1], v)) {
+            return false;
+        }
+    }
     if (k < 3) {
         return true;
     }
@@ -286,13 +299,15 @@ pending_items(owners *o, uint32_t v, uint64_t *bytes, uint64_t *count)
 }
 
 /* Settles the items pending under v: grouped under v (which the caller
- * declares), or owners of their own. */
+ * declares), owners of their own, or (ITEM_PENDING) passed on to wait
+ * under up, when v is an item itself (the connection of a handler). */
 static void
-settle_items(owners *o, uint32_t v, int state)
+settle_items(owners *o, uint32_t v, int state, uint32_t up)
 {
     for (size_t i = 0; i < o->n; i++) {
         if (o->v[i].state == ITEM_PENDING && o->v[i].item_of == v) {
             o->v[i].state = state;
+            o->v[i].item_of = state == ITEM_PENDING ? up : v;
         }
     }
 }
@@ -314,7 +329,7 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
         uint64_t bytes, count;
         size_t n = pending_items(o, v, &bytes, &count);
         if (n >= 2 && is_owner(a, v, min_bytes)) {
-            settle_items(o, v, ITEM_GROUPED);
+            settle_items(o, v, ITEM_GROUPED, v);
             HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
                               a->cb[v] - a->claimed[v]));
             o->v[o->n - 1].items = n;
@@ -322,9 +337,14 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
             claim_all(a, v);
             return HS_OK;
         }
-        settle_items(o, v, OWNER);
-        a->claimed[v] += bytes;
-        a->claimedn[v] += (uint32_t)count;
+        if (p != HS_DOM_ROOT && is_item(l, cand, v)) {
+            settle_items(o, v, ITEM_PENDING, p);
+            hs_bits_set(&a->waiting, p);
+        } else {
+            settle_items(o, v, OWNER, v);
+            a->claimed[v] += bytes;
+            a->claimedn[v] += (uint32_t)count;
+        }
     }
     if (!a->cb[v] || !is_owner(a, v, min_bytes)) {
         return HS_OK;
@@ -332,7 +352,7 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
     HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
                       a->cb[v] - a->claimed[v]));
     hs_bits_set(decl, v);
-    if (p != HS_DOM_ROOT && hs_bits_test(cand, v) && is_item(l, v)) {
+    if (p != HS_DOM_ROOT && is_item(l, cand, v)) {
         /* What it claims stays open until its container is seen. */
         o->v[o->n - 1].state = ITEM_PENDING;
         o->v[o->n - 1].item_of = p;
@@ -343,13 +363,48 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
     return HS_OK;
 }
 
-/* Drops the items grouped under their container. */
+/* The container a grouped owner's new objects go to: the item's own
+ * container, or for an owner below a grouped item (the buffers list of a
+ * handler), that item's. HS_NO_NODE when x is not grouped. */
+static uint32_t
+grouped_into(const owners *o, const uint32_t *near, const owner *x)
+{
+    for (uint32_t y = near[x->id]; y != HS_NO_NODE; y = near[y]) {
+        for (size_t i = 0; i < o->n; i++) {
+            if (o->v[i].id == y && o->v[i].state == ITEM_GROUPED) {
+                return o->v[i].item_of;
+            }
+        }
+    }
+    return HS_NO_NODE;
+}
+
+/* Drops the items grouped under their container, and the owners below
+ * them (they are part of the items), adding their new objects to the
+ * container's. near is nearest_owners with every declared owner. */
 static void
-drop_grouped(owners *o, hs_bits *decl)
+drop_grouped(owners *o, hs_bits *decl, const uint32_t *near)
 {
     size_t n = 0;
     for (size_t i = 0; i < o->n; i++) {
-        if (o->v[i].state == ITEM_GROUPED) {
+        uint32_t into = o->v[i].state == OWNER
+                            ? grouped_into(o, near, &o->v[i])
+                            : HS_NO_NODE;
+        if (into == HS_NO_NODE) {
+            continue;
+        }
+        for (size_t j = 0; j < o->n; j++) {
+            if (o->v[j].id == into && o->v[j].state == OWNER) {
+                o->v[j].new_count += o->v[i].new_count;
+                o->v[j].new_size += o->v[i].new_size;
+                break;
+            }
+        }
+        o->v[i].state = BELOW_GROUPED;
+    }
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->v[i].state == ITEM_GROUPED
+            || o->v[i].state == BELOW_GROUPED) {
             hs_bits_clear(decl, o->v[i].id);
         } else {
             o->v[i].state = OWNER;
@@ -387,7 +442,6 @@ find_owners(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
             }
         }
     }
-    drop_grouped(o, decl);
     return HS_OK;
 }
 
@@ -1061,6 +1115,8 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
         rc = HS_ENOMEM;
         goto out;
     }
+    nearest_owners(l->doms[l->ndumps - 1], &decl, near);
+    drop_grouped(&o, &decl, near);
     nearest_owners(l->doms[l->ndumps - 1], &decl, near);
     if (o.n) {
         qsort(o.v, o.n, sizeof(*o.v), by_id);
