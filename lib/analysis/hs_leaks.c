@@ -61,16 +61,61 @@
  * a single candidate (one big new buffer), neither is named by this
  * rule; the bytes go up to the first ancestor where they spread.
  *
- * MARK: ranking by growth
+ * MARK: items of growth
  *
- * Surviving is not leaking: a bounded cache with turnover has entries
- * that outlive one dump, sometimes more of them than a real leak has, but
- * it does not grow. So each owner is matched back into every dump and
- * its retained size there (from that dump's dominator tree, minus what
- * the owners below it retain) makes a series; owners are ranked by its
- * growth over the later dumps (from the second to the last; first to
- * second with two dumps), then by the candidate bytes they hold.
+ * A new owner that stopped growing once born (its retained count at the
+ * last dump is no more than at the second, where it was alive) is an
+ * item of growth, not a container that collects: a request handler with
+ * its connection and buffers, each over the 1 % floor. Its claim stays
+ * open until its immediate dominator is seen; an item passes what waits
+ * under it up to its own dominator (handler -> connection -> buffers).
+ * An object with two or more items waiting right below it that passes
+ * the owner rules with their bytes unclaimed is declared as their
+ * container, and the items (and owners inside them) are dropped from the
+ * report; otherwise each item stays an owner of its own. A new registry
+ * that keeps growing after dump 2 is no item and is named itself. With
+ * two dumps nothing tells an item from a registry, so new owners count
+ * as items. "New" is a candidate, or an object at an address an
+ * unrelated object had in the first dump (no referrer in common).
  *
+ * MARK: finding an owner again
+ *
+ * Each owner of the last dump is looked up in every earlier dump: first
+ * by its place, the object under the counterpart of one of its referrers
+ * (up to PLACE_PARENTS) through the edge with the same label and of the
+ * same type, for labels that name a place in every run (an attribute, an
+ * identifier key, a slot: not an index, a set's item or a key of this
+ * run); else by address, type and value, accepted only when the object
+ * there shares a referrer address with the owner (CPython reuses freed
+ * addresses, meliae's dumps too, and a new list at an old list's address
+ * is not that list). So `self.cache = self.cache[-n:]` is judged on the
+ * series of .cache, not as a new list whose whole size is growth.
+ *
+ * MARK: verdicts
+ *
+ * Each owner's retained objects and bytes in every dump (from that
+ * dump's dominator tree, minus what the owners below it retain; 0 where
+ * it was absent) make its series; the verdict reads the object count,
+ * because entries of varying size make bytes drift in a cache that does
+ * not grow, while a leak adds objects:
+ *   - grows at every dump (HS_LEAK_GROWS): with three dumps or more, the
+ *     count rose in every interval (by one object or more; +0 is not
+ *     growth);
+ *   - bounded (HS_LEAK_BOUNDED): the count was flat or fell in every
+ *     interval after the first (with two dumps, in the only one): a
+ *     cache at capacity, a burst-pruned one, a table that filled once;
+ *   - grew (HS_LEAK_GREW): anything between (it rose in some later
+ *     interval but not in all of them), or a rise over two dumps, which
+ *     cannot tell growth from turnover: the report says a third dump is
+ *     needed.
+ * Owners are ranked by verdict in that order, so nothing bounded ever
+ * ranks above an owner that grows at every dump, then by the bytes they
+ * gained from the first dump to the last, then by the candidate bytes
+ * they hold. The words the CLI prints ("at every dump", "bounded") are
+ * these definitions. What the rule cannot see: a sawtooth sampled at
+ * three rising points looks like growth; more dumps make that unlikely,
+ * and the CLI's CI gate adds a floor and a pace (cli_leak_gate.c).
+
  * MARK: reporting
  *
  * For the kept suspects: what their candidates are made of (bytes per
@@ -81,7 +126,7 @@
  * leak reads the same in every run (for CI).
  *
  * Memory: every dump's dominator tree (20 bytes an object) and, for the
- * last dump, 32 bytes an object while owners are found. The trees are
+ * last dump, 32 bytes and a bit an object while owners are found. The trees are
  * computed on one thread per dump, up to one per CPU.
  */
 #include "hs_leaks.h"
