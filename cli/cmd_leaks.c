@@ -106,36 +106,6 @@ magnitude(int64_t v)
     return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
-/* The verdict in words; true by construction (hs_leaks.c, "MARK:
- * verdicts"). */
-static const char *
-verdict_words(const hs_leak_suspect *s, size_t ndumps, char *buf,
-              size_t size)
-{
-    switch (s->verdict) {
-    case HS_LEAK_GROWS:
-        return "grows at every dump";
-    case HS_LEAK_BOUNDED:
-        return "bounded (turnover, not growth)";
-    case HS_LEAK_GREW:
-        break;
-    }
-    if (s->intervals_grown == 1) {
-        return "grew once";
-    }
-    snprintf(buf, size, "grew in %zu of %zu intervals", s->intervals_grown,
-             ndumps - 1);
-    return buf;
-}
-
-static const char *
-verdict_key(const hs_leak_suspect *s)
-{
-    return s->verdict == HS_LEAK_GROWS     ? "grows"
-           : s->verdict == HS_LEAK_BOUNDED ? "bounded"
-                                           : "grew";
-}
-
 /* MARK: text */
 
 static void
@@ -265,7 +235,7 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
     }
     printf("\nSuspect %zu: %.*s %llu: %s%s\n", i + 1, (int)tlen, type,
            (unsigned long long)hs_node_address(g, s->owner),
-           verdict_words(s, n, words, sizeof(words)),
+           hs_leak_verdict_text(s, n, words, sizeof(words)),
            s->owner_is_new ? " (itself new since dump 1)" : "");
     if (s->recreated) {
         printf("  re-created between dumps: found in earlier dumps by its "
@@ -415,9 +385,10 @@ json_suspect(const hs_graph *const *g, const hs_leaks *l, const shown *sh,
            (unsigned long long)s->new_count,
            (unsigned long long)s->new_size, ll(s->growth_count),
            ll(s->growth_size), s->growing ? "true" : "false");
-    printf(",\n   \"verdict\": \"%s\", \"verdict_text\": ", verdict_key(s));
+    printf(",\n   \"verdict\": \"%s\", \"verdict_text\": ",
+           hs_leak_verdict_key(s->verdict));
     {
-        const char *w = verdict_words(s, n, words, sizeof(words));
+        const char *w = hs_leak_verdict_text(s, n, words, sizeof(words));
         cli_json_string(w, strlen(w));
     }
     printf(", \"intervals_grown\": %zu, \"min_interval_growth\": %lld, "

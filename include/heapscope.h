@@ -1125,6 +1125,14 @@ HS_API size_t hs_leaks_count(const hs_leaks *l);
 /* Suspect i, most likely leak first. Borrowed; valid until
  * hs_leaks_free. NULL past the end. */
 HS_API const hs_leak_suspect *hs_leaks_at(const hs_leaks *l, size_t i);
+/* The verdict's key: "grows", "grew" or "bounded". */
+HS_API const char *hs_leak_verdict_key(hs_leak_verdict v);
+/* The verdict in words, as the reports print it: "grows at every dump",
+ * "grew once", "grew in 2 of 3 intervals", "bounded (turnover, not
+ * growth)". Returns a static string or buf (size 64 is enough). */
+HS_API const char *hs_leak_verdict_text(const hs_leak_suspect *s,
+                                        size_t ndumps, char *buf,
+                                        size_t size);
 
 #ifdef __cplusplus
 }

@@ -140,6 +140,7 @@
 #include "../util/hs_parallel.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1302,4 +1303,33 @@ const hs_leak_suspect *
 hs_leaks_at(const hs_leaks *l, size_t i)
 {
     return i < l->nsus ? &l->sus[i] : NULL;
+}
+
+const char *
+hs_leak_verdict_key(hs_leak_verdict v)
+{
+    return v == HS_LEAK_GROWS ? "grows" : v == HS_LEAK_BOUNDED ? "bounded"
+                                                               : "grew";
+}
+
+/* True by construction: the words are the definitions of "MARK:
+ * verdicts". */
+const char *
+hs_leak_verdict_text(const hs_leak_suspect *s, size_t ndumps, char *buf,
+                     size_t size)
+{
+    switch (s->verdict) {
+    case HS_LEAK_GROWS:
+        return "grows at every dump";
+    case HS_LEAK_BOUNDED:
+        return "bounded (turnover, not growth)";
+    case HS_LEAK_GREW:
+        break;
+    }
+    if (s->intervals_grown == 1) {
+        return "grew once";
+    }
+    snprintf(buf, size, "grew in %zu of %zu intervals", s->intervals_grown,
+             ndumps > 1 ? ndumps - 1 : 1);
+    return buf;
 }

@@ -60,6 +60,7 @@ suspect_at(const void *ctx, size_t i)
     hs_py_graph *last = c.graphs[c.ndumps - 1];
     const hs_leak_suspect *s = hs_leaks_at(c.l, i);
     PyObject *dumps, *owner, *sample, *path, *types;
+    char words[64];
     c.s = s;
     dumps = hs_py_list(c.ndumps, per_dump_at, &c);
     owner = hs_py_node_new(last, s->owner);
@@ -75,12 +76,18 @@ suspect_at(const void *ctx, size_t i)
         return NULL;
     }
     return Py_BuildValue(
-        "{sNsOsKsKsLsLsOsNsNsNsNss}", "owner", owner, "owner_is_new",
-        s->owner_is_new ? Py_True : Py_False, "new_objects", s->new_count,
-        "new_size", s->new_size, "growth_count", (long long)s->growth_count,
-        "growth_size", (long long)s->growth_size, "growing",
-        s->growing ? Py_True : Py_False, "per_dump", dumps, "types", types,
-        "path", path, "sample", sample, "signature", s->signature);
+        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsK}", "owner", owner,
+        "owner_is_new", s->owner_is_new ? Py_True : Py_False, "new_objects",
+        s->new_count, "new_size", s->new_size, "growth_count",
+        (long long)s->growth_count, "growth_size", (long long)s->growth_size,
+        "growing", s->growing ? Py_True : Py_False, "per_dump", dumps,
+        "types", types, "path", path, "sample", sample, "signature",
+        s->signature, "verdict", hs_leak_verdict_key(s->verdict),
+        "verdict_text", hs_leak_verdict_text(s, c.ndumps, words,
+                                             sizeof(words)),
+        "intervals_grown", (Py_ssize_t)s->intervals_grown,
+        "min_interval_growth", (long long)s->min_interval_growth,
+        "recreated", s->recreated ? Py_True : Py_False, "items", s->items);
 }
 
 /* Dump i: (objects, bytes). */
