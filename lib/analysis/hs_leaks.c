@@ -109,9 +109,12 @@
  *     cannot tell growth from turnover: the report says a third dump is
  *     needed.
  * Owners are ranked by verdict in that order, so nothing bounded ever
- * ranks above an owner that grows at every dump, then by the bytes they
- * gained from the first dump to the last, then by the candidate bytes
- * they hold. The words the CLI prints ("at every dump", "bounded") are
+ * ranks above an owner that grows at every dump; those that grow at
+ * every dump by the growth they sustain, the fewest bytes they gained in
+ * one interval (a cache still filling at the first dump gains much in
+ * the first interval and drifts by a few objects in the next, a leak
+ * gains in every one); then all by the bytes they gained from the first
+ * dump to the last, then by the candidate bytes they hold. The words the CLI prints ("at every dump", "bounded") are
  * these definitions. What the rule cannot see: a sawtooth sampled at
  * three rising points looks like growth; more dumps make that unlikely,
  * and the CLI's CI gate adds a floor and a pace (cli_leak_gate.c).
@@ -171,6 +174,7 @@ typedef struct owner {
     uint32_t *ids;       /* per dump */
     uint64_t *ret, *cnt; /* per dump */
     int64_t growth_size, growth_count, min_step;
+    int64_t sustained;   /* the fewest bytes gained in one interval */
     size_t grown;
     hs_leak_verdict verdict;
     int recreated;
@@ -704,8 +708,13 @@ judge(owner *w, size_t k)
     size_t later = 0;
     w->grown = 0;
     w->min_step = INT64_MAX;
+    w->sustained = INT64_MAX;
     for (size_t j = 0; j + 1 < k; j++) {
         int64_t step = (int64_t)w->cnt[j + 1] - (int64_t)w->cnt[j];
+        int64_t bytes = (int64_t)w->ret[j + 1] - (int64_t)w->ret[j];
+        if (bytes < w->sustained) {
+            w->sustained = bytes;
+        }
         if (step > 0) {
             w->grown++;
             later += j > 0;
@@ -731,6 +740,12 @@ by_rank(const void *pa, const void *pb)
     const owner *a = pa, *b = pb;
     if (a->verdict != b->verdict) {
         return a->verdict < b->verdict ? -1 : 1;
+    }
+    /* What grows at every dump ranks by the growth it sustains: a cache
+     * that filled in one interval and drifted in the next gained much
+     * once, a leak gains in every interval. */
+    if (a->verdict == HS_LEAK_GROWS && a->sustained != b->sustained) {
+        return a->sustained > b->sustained ? -1 : 1;
     }
     if (a->growth_size != b->growth_size) {
         return a->growth_size > b->growth_size ? -1 : 1;
