@@ -1031,8 +1031,10 @@ HS_API int hs_dominators_by_type(const hs_dominators *d,
  * every interval), grew (in some intervals only, or in the one interval
  * of two dumps), or is bounded (its count was flat or fell in every
  * interval after the first: turnover, not growth). Suspects are ranked
- * by that verdict, then by retained bytes gained over the series, then
- * by the candidate bytes they hold (hs_leaks.c's essay has the rule). */
+ * by that verdict; those that grow at every dump by the fewest bytes
+ * they gained in one interval (the growth they sustain); then by
+ * retained bytes gained over the series, then by the candidate bytes
+ * they hold (hs_leaks.c's essay has the rule). */
 typedef struct hs_leaks hs_leaks;
 
 typedef struct hs_leak_options {
@@ -1101,7 +1103,8 @@ typedef struct hs_leak_suspect {
  * fewer than two dumps, dumps of different dialects or without parents,
  * HS_ENOMEM.
  * Time: the dominator trees plus O(objects) per dump; memory: 20 bytes an
- * object per dump plus 40 an object of the last while ranking.
+ * object per dump plus 40 an object (and a bit) of the last while
+ * ranking.
  *
  *     const hs_graph *dumps[3] = {d1, d2, d3};
  *     hs_leaks *l = hs_leaks_new(dumps, 3, NULL, &err);

@@ -9,7 +9,14 @@
  *           candidate);
  *   spread  no child of an owner holds 80 % or more of its candidate
  *           bytes: with a nested owner holding 80 % the outer list is not
- *           named, at 79 % both are.
+ *           named, at 79 % both are;
+ *
+ * and the verdicts on a series of three dumps (hs_leaks.c, "MARK:
+ * verdicts"): a count that rises by one object in every interval grows
+ * at every dump, a flat one (+0) after dump 2 is bounded and ranks below
+ * it however many bytes it gains, a rise in the last interval only is
+ * no verdict of growth, and of two that grow at every dump the one that
+ * sustains more growth in its weakest interval ranks first.
  *
  * Two dumps of one "process": in the first, module 1 holds lists A (10),
  * B (20) and C (30), and C holds list D (40), all empty; in the second
@@ -285,9 +292,26 @@ test_verdict_grew_in_the_last_interval_only(void)
     CHECK_EQ_U64(rb, 1);
 }
 
+static void
+test_sustained_growth_ranks_first(void)
+{
+    /* Both grow at every dump; A filled in the first interval (+290)
+     * and drifts after (+10), B gains 90 every interval. B sustains
+     * more, and ranks first though A gained more over the series. */
+    static const size_t a[] = {10, 300, 310}, b[] = {10, 100, 190};
+    int va, vb;
+    size_t ra, rb;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)va, HS_LEAK_GROWS);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_GROWS);
+    CHECK_EQ_U64(rb, 1);
+    CHECK_EQ_U64(ra, 2);
+}
+
 int
 main(void)
 {
+    RUN(test_sustained_growth_ranks_first);
     RUN(test_verdict_grows_beats_bigger_bounded);
     RUN(test_verdict_flat_count_is_bounded);
     RUN(test_verdict_grew_in_the_last_interval_only);
