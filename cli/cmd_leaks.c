@@ -158,9 +158,12 @@ text_intervals(const hs_leak_suspect *s, size_t n)
                      - (int64_t)s->retained_count[i];
         int64_t db = (int64_t)s->retained_size[i + 1]
                      - (int64_t)s->retained_size[i];
-        printf("%s %zu->%zu %+lld object%s, %s%s", i ? ";" : "", i + 1, i + 2,
-               ll(dc), cli_s(magnitude(dc)), db < 0 ? "-" : "+",
-               cli_human_bytes(magnitude(db), h, sizeof(h)));
+        printf("%s %zu->%zu %+lld object%s, %s%s (kept %llu of %llu)",
+               i ? ";" : "", i + 1, i + 2, ll(dc), cli_s(magnitude(dc)),
+               db < 0 ? "-" : "+",
+               cli_human_bytes(magnitude(db), h, sizeof(h)),
+               (unsigned long long)s->kept_count[i],
+               (unsigned long long)s->retained_count[i]);
     }
     putchar('\n');
 }
@@ -359,11 +362,13 @@ json_intervals(const hs_leak_suspect *s, size_t n)
     printf(",\n   \"intervals\": [");
     for (size_t i = 0; i + 1 < n; i++) {
         printf("%s{\"from\": %zu, \"to\": %zu, \"objects\": %lld, "
-               "\"bytes\": %lld}", i ? ", " : "", i + 1, i + 2,
+               "\"bytes\": %lld, \"kept\": %llu}", i ? ", " : "", i + 1,
+               i + 2,
                ll((int64_t)s->retained_count[i + 1]
                   - (int64_t)s->retained_count[i]),
                ll((int64_t)s->retained_size[i + 1]
-                  - (int64_t)s->retained_size[i]));
+                  - (int64_t)s->retained_size[i]),
+               (unsigned long long)s->kept_count[i]);
     }
     putchar(']');
 }

@@ -1027,10 +1027,11 @@ HS_API int hs_dominators_by_type(const hs_dominators *d,
  * as that container. Each owner is found again in every dump (by
  * address, or by its place under its referrer when it was re-created:
  * self.cache = self.cache[-n:]) and judged on its whole series of
- * retained objects: it grows at every dump (its object count rose in
- * every interval), grew (in some intervals only, or in the one interval
- * of two dumps), or is bounded (its count was flat or fell in every
- * interval after the first: turnover, not growth). Suspects are ranked
+ * retained objects: it grows at every dump (in every interval its object
+ * count rose and it kept nine tenths of the objects it held), grew (in
+ * some intervals only, or in the one interval of two dumps), or is
+ * bounded (in no interval after the first: its count was flat, fell, or
+ * rose while it let go of what it held; turnover, not growth). Suspects are ranked
  * by that verdict; those that grow at every dump by the fewest bytes
  * they gained in one interval (the growth they sustain); then by
  * retained bytes gained over the series, then by the candidate bytes
@@ -1051,11 +1052,12 @@ typedef struct hs_leak_type {
 
 /* What an owner's series says (hs_leaks.c, "MARK: verdicts"). */
 typedef enum hs_leak_verdict {
-    HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps) */
+    HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps),
+                            keeping 9/10 of what it held */
     HS_LEAK_GREW = 1,    /* rose in some intervals only, or in the one
                             interval of two dumps */
-    HS_LEAK_BOUNDED = 2  /* flat or falling in every interval after the
-                            first (the only one with two dumps) */
+    HS_LEAK_BOUNDED = 2  /* no such rise in any interval after the first
+                            (the only one with two dumps) */
 } hs_leak_verdict;
 
 typedef struct hs_leak_suspect {
@@ -1069,6 +1071,9 @@ typedef struct hs_leak_suspect {
     const uint32_t *ids;
     const uint64_t *retained_size;
     const uint64_t *retained_count;
+    /* Per interval j (hs_leaks_dumps - 1 of them): of retained_count[j],
+     * the objects still alive at dump j + 1. */
+    const uint64_t *kept_count;
     /* Retained growth from the first dump to the last (what it retains
      * where it was absent counts as 0). */
     int64_t growth_size;
@@ -1076,7 +1081,8 @@ typedef struct hs_leak_suspect {
     int growing;              /* verdict == HS_LEAK_GROWS */
     hs_leak_verdict verdict;  /* the ranking key, then growth_size */
     size_t intervals_grown;   /* intervals (of hs_leaks_dumps - 1) in which
-                                 its retained count rose */
+                                 its retained count rose, keeping 9/10 of
+                                 what it held */
     int64_t min_interval_growth; /* the smallest count change of an
                                     interval (the sustained growth) */
     int recreated;            /* found in some earlier dump by its place

@@ -303,7 +303,9 @@ class LeakSuspect(object):
     or more, ``"grew"``: in some only, or over two dumps, ``"bounded"``:
     flat or falling after the second dump) with verdict_text as the
     reports print it, and growing (verdict == "grows"); intervals: per
-    interval, (objects, bytes) gained; intervals_grown; recreated: found in
+    interval, (objects, bytes) gained; kept: per interval, of the objects
+    it retained at its start, those alive at its end; intervals_grown;
+    recreated: found in
     earlier dumps by its place, not its address; items: items of growth
     grouped under it; per_dump: a
     :class:`LeakDump` per dump; types: what the growth is made of
@@ -330,6 +332,7 @@ class LeakSuspect(object):
         self.per_dump = [LeakDump(*d) for d in data["per_dump"]]
         self.intervals = [(b[2] - a[2], b[1] - a[1]) for a, b in
                           zip(data["per_dump"], data["per_dump"][1:])]
+        self.kept = data["kept"]
         self.types = [LeakType(*t) for t in data["types"]]
         nodes = data["path"]
         self.path = Path(_root_kind(nodes[0]), nodes) if len(nodes) else None

@@ -127,6 +127,7 @@ def test_leaks_match_cli(dumps, name):
             w["min_interval_growth"], w["recreated"], w["items"])
         assert got.intervals == [(i["objects"], i["bytes"])
                                  for i in w["intervals"]]
+        assert got.kept == [i["kept"] for i in w["intervals"]]
         assert [(address(d.obj), d.retained_size, d.retained_count)
                 for d in got.per_dump] == \
             [(d["address"], d["retained_size"], d["retained_count"])

@@ -40,6 +40,14 @@ per_dump_at(const void *ctx, size_t i)
                  : NULL;
 }
 
+/* Of what the suspect retained at dump i, the objects alive at i + 1. */
+static PyObject *
+kept_at(const void *ctx, size_t i)
+{
+    return PyLong_FromUnsignedLongLong(
+        ((const leaks_ctx *)ctx)->s->kept_count[i]);
+}
+
 static PyObject *
 type_at(const void *ctx, size_t t)
 {
@@ -59,7 +67,7 @@ suspect_at(const void *ctx, size_t i)
     leaks_ctx c = *(const leaks_ctx *)ctx;
     hs_py_graph *last = c.graphs[c.ndumps - 1];
     const hs_leak_suspect *s = hs_leaks_at(c.l, i);
-    PyObject *dumps, *owner, *sample, *path, *types;
+    PyObject *dumps, *owner, *sample, *path, *types, *kept;
     char words[64];
     c.s = s;
     dumps = hs_py_list(c.ndumps, per_dump_at, &c);
@@ -67,7 +75,9 @@ suspect_at(const void *ctx, size_t i)
     sample = proxy_or_none(last, s->sample);
     path = hs_py_nodelist_copy(last, s->path, s->path_len);
     types = hs_py_list(s->ntypes, type_at, &c);
-    if (!dumps || !owner || !sample || !path || !types) {
+    kept = hs_py_list(c.ndumps - 1, kept_at, &c);
+    if (!dumps || !owner || !sample || !path || !types || !kept) {
+        Py_XDECREF(kept);
         Py_XDECREF(dumps);
         Py_XDECREF(owner);
         Py_XDECREF(sample);
@@ -76,7 +86,7 @@ suspect_at(const void *ctx, size_t i)
         return NULL;
     }
     return Py_BuildValue(
-        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsK}", "owner", owner,
+        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsKsN}", "owner", owner,
         "owner_is_new", s->owner_is_new ? Py_True : Py_False, "new_objects",
         s->new_count, "new_size", s->new_size, "growth_count",
         (long long)s->growth_count, "growth_size", (long long)s->growth_size,
@@ -87,7 +97,8 @@ suspect_at(const void *ctx, size_t i)
                                              sizeof(words)),
         "intervals_grown", (Py_ssize_t)s->intervals_grown,
         "min_interval_growth", (long long)s->min_interval_growth,
-        "recreated", s->recreated ? Py_True : Py_False, "items", s->items);
+        "recreated", s->recreated ? Py_True : Py_False, "items", s->items,
+        "kept", kept);
 }
 
 /* Dump i: (objects, bytes). */
