@@ -199,6 +199,10 @@ test_spread_under_eighty_percent(void)
  * suspect). */
 static const uint64_t same_size[] = {100, 100, 100};
 static const uint64_t *bsize = same_size;
+/* Where B's objects start in each dump: a later start lets go of the
+ * objects before it (turnover). */
+static const uint64_t same_start[] = {100000, 100000, 100000};
+static const uint64_t *bstart = same_start;
 
 static void
 series3(const size_t *a, const size_t *b, int *va, int *vb, size_t *ra,
@@ -219,7 +223,7 @@ series3(const size_t *a, const size_t *b, int *va, int *vb, size_t *ra,
         /* Objects that stay keep their address; new ones come after. */
         next_addr = 1000;
         holder(A, 0, sa);
-        next_addr = 100000;
+        next_addr = bstart[k];
         holder(B, 0, sb);
         g[k] = hs_test_load_graph(k == 0 ? "s1.json" : k == 1 ? "s2.json"
                                                               : "s3.json",
@@ -308,9 +312,50 @@ test_sustained_growth_ranks_first(void)
     CHECK_EQ_U64(ra, 2);
 }
 
+static void
+test_turnover_is_not_growth(void)
+{
+    /* B's count rises in both intervals (10, 100, 190), by more bytes
+     * than A's, but from dump 2 to 3 it lets go of half the objects it
+     * held (a cache pruned in bursts sampled as it rose): bounded. A
+     * keeps everything and grows at every dump. */
+    static const size_t a[] = {10, 40, 41}, b[] = {10, 100, 190};
+    static const uint64_t shifted[] = {100000, 100000, 100050};
+    int va, vb;
+    size_t ra, rb;
+    bstart = shifted;
+    series3(a, b, &va, &vb, &ra, &rb);
+    bstart = same_start;
+    CHECK_EQ_U64((uint64_t)va, HS_LEAK_GROWS);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_BOUNDED);
+    CHECK_EQ_U64(ra, 1);
+}
+
+static void
+test_keeping_nine_tenths_is_growth(void)
+{
+    /* The edge: B lets go of 10 of the 101 objects it held (the list and
+     * 100 items; keeps 91, over nine tenths):
+     * still growth; of 11 (keeps 90, under): turnover. */
+    static const size_t a[] = {10, 40, 41}, b[] = {10, 100, 190};
+    static const uint64_t ten[] = {100000, 100000, 100010};
+    static const uint64_t eleven[] = {100000, 100000, 100011};
+    int va, vb;
+    size_t ra, rb;
+    bstart = ten;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_GROWS);
+    bstart = eleven;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_BOUNDED);
+    bstart = same_start;
+}
+
 int
 main(void)
 {
+    RUN(test_turnover_is_not_growth);
+    RUN(test_keeping_nine_tenths_is_growth);
     RUN(test_sustained_growth_ranks_first);
     RUN(test_verdict_grows_beats_bigger_bounded);
     RUN(test_verdict_flat_count_is_bounded);
