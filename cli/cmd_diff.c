@@ -3,6 +3,7 @@
  * object-level diff (new, gone, surviving objects) of two dumps.
  */
 #include "cli.h"
+#include "cli_series.h"
 #include "cli_node.h"
 #include "cli_table.h"
 
@@ -30,21 +31,24 @@ const char cmd_diff_usage[] =
     "  --limit N          list at most N new objects (default 20; 0: all)\n"
     "  --json             JSON: totals, types, and the listed objects\n"
     "  --csv              CSV: one row per type\n"
+    CLI_SERIES_HELP
     CLI_LOAD_HELP
     "\n"
     "Both dumps are loaded with the same options. Dumps of different\n"
-    "dialects or pointer sizes cannot be compared.\n"
+    "dialects or pointer sizes cannot be compared; dumps whose headers name\n"
+    "different processes are refused; when their header times show NEW was\n"
+    "taken before OLD, they are swapped (and a note on stderr says so).\n"
     "\n"
     "Exit status: 0 ok, 1 a dump could not be read or the dumps cannot be\n"
     "compared, 2 bad usage.\n";
 
-enum { OPT_TYPE = CLI_OPT_TABLE_END, OPT_NEW, OPT_LIMIT };
+enum { OPT_TYPE = CLI_OPT_TABLE_END, OPT_NEW, OPT_LIMIT, OPT_ALLOW_MIXED };
 
 typedef struct diff_opts {
     cli_table table;
     uint64_t limit;
     const char *type;
-    bool new_sample;
+    bool new_sample, allow_mixed;
 } diff_opts;
 
 static long long
@@ -156,7 +160,7 @@ json_objects(const hs_graph *g, const uint32_t *ids, size_t shown, size_t n)
 }
 
 static void
-print_json(const hs_diff *d, const char *paths[2], size_t rows,
+print_json(const hs_diff *d, char *const paths[2], size_t rows,
            const hs_graph *g, const uint32_t *ids, size_t shown, size_t n)
 {
     printf("{\n  \"old\": ");
@@ -215,7 +219,7 @@ rows_shown(const hs_diff *d, uint64_t top)
 }
 
 static int
-report(const hs_diff *d, const hs_graph *g, const char *paths[2],
+report(const hs_diff *d, const hs_graph *g, char *const paths[2],
        const diff_opts *o)
 {
     uint32_t *ids = NULL;
@@ -259,6 +263,7 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
         {"type", required_argument, NULL, OPT_TYPE},
         {"new", no_argument, NULL, OPT_NEW},
         {"limit", required_argument, NULL, OPT_LIMIT},
+        {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt, rc = HS_EXIT_OK;
@@ -267,6 +272,7 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
         switch (opt) {
         case OPT_TYPE: o->type = optarg; break;
         case OPT_NEW: o->new_sample = true; break;
+        case OPT_ALLOW_MIXED: o->allow_mixed = true; break;
         case OPT_LIMIT:
             rc = cli_number_option("limit", optarg, &o->limit);
             break;
@@ -286,12 +292,12 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
 int
 cmd_diff(int argc, char **argv)
 {
-    diff_opts o = {{20, CLI_FORMAT_TEXT}, 20, NULL, false};
+    diff_opts o = {{20, CLI_FORMAT_TEXT}, 20, NULL, false, false};
     cli_load load;
     hs_graph *old_g = NULL, *new_g = NULL;
     hs_diff *d = NULL;
     hs_error err;
-    const char *paths[2];
+    char *paths[2];
     int rc;
     cli_load_init(&load);
     rc = parse_options(argc, argv, &load, &o);
@@ -303,6 +309,23 @@ cmd_diff(int argc, char **argv)
     rc = HS_EXIT_FAILURE;
     old_g = cli_load_dump(paths[0], &load);
     new_g = old_g ? cli_load_dump(paths[1], &load) : NULL;
+    if (new_g) {
+        const hs_graph *pair[2] = {old_g, new_g};
+        if (!cli_series_same_process(paths, pair, 2,
+                                     o.allow_mixed)) {
+            hs_graph_free(new_g);
+            hs_graph_free(old_g);
+            return HS_EXIT_FAILURE;
+        }
+        if (cli_series_run_order(paths, pair, 2)) {
+            hs_graph *t = old_g;
+            fprintf(stderr, "heapscope: note: %s was taken before %s (header "
+                            "times): compared in that order\n",
+                    paths[0], paths[1]);
+            old_g = new_g;
+            new_g = t;
+        }
+    }
     if (new_g) {
         d = hs_diff_new(old_g, new_g, &err);
         if (!d) {

@@ -4,6 +4,7 @@
  * and an SVG (or PNG) chart against run time.
  */
 #include "cli.h"
+#include "cli_series.h"
 #include "cli_atomic.h"
 #include "cli_runtime.h"
 #include "cli_table.h"
@@ -38,25 +39,44 @@ const char cmd_growth_usage[] =
     "  --json             JSON: dumps, time source, every shown type's series\n"
     "  --csv              CSV, one row per type and dump:\n"
     "                     type,dump,time,count,size\n"
+    CLI_SERIES_HELP
     CLI_LOAD_HELP
     "\n"
-    "Exit status: 0 ok, 1 a dump could not be read or a chart could not be\n"
-    "written, 2 bad usage.\n";
+    "Dumps whose headers name different processes are refused.\n"
+    "\n"
+    "Exit status: 0 ok, 1 a dump could not be read, the dumps are of\n"
+    "different processes or a chart could not be written, 2 bad usage.\n";
 
-enum { OPT_SVG = CLI_OPT_TABLE_END, OPT_PNG, OPT_CHART_TYPES };
+enum { OPT_SVG = CLI_OPT_TABLE_END, OPT_PNG, OPT_CHART_TYPES, OPT_ALLOW_MIXED };
 
 typedef struct growth_opts {
     cli_table table;
     uint64_t chart_types;
     const char *svg, *png;
+    bool allow_mixed;
 } growth_opts;
 
 /* What is known of each dump: its run time's sources and its totals. */
 typedef struct dump_info {
     const char *path;
+    int64_t pid;
     cli_runtime time;
     uint64_t objects, size;
 } dump_info;
+
+/* Whether the dumps are of one process (cli_series). */
+static bool
+same_process(const dump_info *d, char **paths, size_t n, bool allow_mixed)
+{
+    int64_t *pids = xmalloc((n + 1) * sizeof(*pids));
+    bool ok;
+    for (size_t i = 0; i < n; i++) {
+        pids[i] = d[i].pid;
+    }
+    ok = cli_series_same_pid(paths, pids, n, allow_mixed);
+    free(pids);
+    return ok;
+}
 
 static bool
 load_all(hs_growth *gr, dump_info *d, char **paths, size_t n, cli_load *load)
@@ -71,6 +91,7 @@ load_all(hs_growth *gr, dump_info *d, char **paths, size_t n, cli_load *load)
         d[i].path = paths[i];
         cli_runtime_read(&d[i].time, g, paths[i]);
         d[i].objects = hs_graph_count(g);
+        d[i].pid = hs_graph_stats(g)->pid;
         d[i].size = 0;
         for (uint32_t id = 0; id < hs_graph_capacity(g); id++) {
             d[i].size += hs_node_exists(g, id) ? hs_node_size(g, id) : 0;
@@ -206,6 +227,7 @@ parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
         {"svg", required_argument, NULL, OPT_SVG},
         {"png", required_argument, NULL, OPT_PNG},
         {"chart-types", required_argument, NULL, OPT_CHART_TYPES},
+        {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt, rc = HS_EXIT_OK;
@@ -214,6 +236,7 @@ parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
         switch (opt) {
         case OPT_SVG: o->svg = optarg; break;
         case OPT_PNG: o->png = optarg; break;
+        case OPT_ALLOW_MIXED: o->allow_mixed = true; break;
         case OPT_CHART_TYPES:
             rc = cli_number_option("chart-types", optarg, &o->chart_types);
             break;
@@ -233,7 +256,7 @@ parse_options(int argc, char **argv, cli_load *load, growth_opts *o)
 int
 cmd_growth(int argc, char **argv)
 {
-    growth_opts o = {{20, CLI_FORMAT_TEXT}, 5, NULL, NULL};
+    growth_opts o = {{20, CLI_FORMAT_TEXT}, 5, NULL, NULL, false};
     cli_load load;
     hs_growth *gr;
     hs_error err;
@@ -255,7 +278,8 @@ cmd_growth(int argc, char **argv)
     }
     d = xmalloc(n * sizeof(*d));
     rc = HS_EXIT_FAILURE;
-    if (load_all(gr, d, argv + optind, n, &load)) {
+    if (load_all(gr, d, argv + optind, n, &load)
+        && same_process(d, argv + optind, n, o.allow_mixed)) {
         cli_runtime *times = xmalloc(n * sizeof(*times));
         for (size_t i = 0; i < n; i++) {
             times[i] = d[i].time;

@@ -3,9 +3,11 @@
  * report. Who owns the objects that are new and stay, and does it grow.
  */
 #include "cli.h"
+#include "cli_leak_gate.h"
 #include "cli_node.h"
 #include "cli_path.h"
 #include "cli_retained.h"
+#include "cli_series.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,14 +22,21 @@ const char cmd_leaks_usage[] =
     "are still alive in the last dump; with two dumps, every new object.\n"
     "Their owners are the objects that keep them alive (in the last dump's\n"
     "dominator tree) and under which they spread out: a cache dict, a\n"
-    "listener list, a deque of log events. Owners are ranked by how much\n"
-    "what they retain grows over the later dumps, so a bounded cache that\n"
-    "turns over ranks below a real leak even when more of its entries\n"
-    "survive. For each suspect: the owner, its growth per dump, what the\n"
-    "growth is made of, the path from a root to the owner, one sample of\n"
-    "the new objects with its keys and values, and a signature (the path as\n"
+    "listener list, a deque of log events; new objects that each hold 1 %%\n"
+    "or more and stopped growing (requests with their buffers) are grouped\n"
+    "under the container that holds them. Each owner is judged on its\n"
+    "retained objects in every dump (found by address, or by its place\n"
+    "when it was re-created): it grows at every dump (its object count rose\n"
+    "in every interval), grew (in some intervals only, or over two dumps),\n"
+    "or is bounded (flat or falling after dump 2: turnover, not growth).\n"
+    "Suspects are ranked by that verdict, then by the bytes they gained.\n"
+    "For each suspect: the verdict with the objects and bytes of every\n"
+    "interval, what the growth is made of, the path from a root to the\n"
+    "owner, one sample of the new objects, and a signature (the path as\n"
     "types and labels) that stays the same from run to run, for CI.\n"
-    "Three dumps or more give the clearest report.\n"
+    "Three dumps or more are needed to tell growth from turnover.\n"
+    "Dumps whose headers name different processes are refused; dumps out\n"
+    "of run order (by their header times) are put in order.\n"
     "\n"
     "Options:\n"
     "  --top N            show N suspects (default 5)\n"
@@ -35,25 +44,55 @@ const char cmd_leaks_usage[] =
     "                     (default 5)\n"
     "  --json             JSON: the dumps, the candidates and every suspect\n"
     "                     with all of the above\n"
+    "  --fail-on-growth   exit with status 3 when a suspect grows at every\n"
+    "                     dump by --min-growth objects or more an interval\n"
+    "  --min-growth N     the growth in objects an interval under which a\n"
+    "                     suspect never fails (default 10)\n"
+    "  --ignore PATTERN   drop suspects whose owner's type is PATTERN or\n"
+    "                     whose signature matches it as a glob (repeatable)\n"
+    "  --baseline FILE    drop suspects whose signature is a line of FILE\n"
+    CLI_SERIES_HELP
     CLI_LOAD_HELP
     "\n"
     "Every dump is loaded with the same options.\n"
     "\n"
     "Exit status: 0 the report was made (whether or not it found a leak),\n"
-    "1 a dump could not be read or the dumps cannot be compared, 2 bad\n"
-    "usage.\n";
+    "1 a dump or the baseline could not be read or the dumps cannot be\n"
+    "compared, 2 bad usage, 3 with --fail-on-growth: a suspect that is not\n"
+    "known grows at every dump.\n";
 
-enum { OPT_TOP = OPT_FIRST_COMMAND_OPTION, OPT_TYPES, OPT_JSON };
+enum {
+    OPT_TOP = OPT_FIRST_COMMAND_OPTION,
+    OPT_TYPES,
+    OPT_JSON,
+    OPT_FAIL,
+    OPT_MIN_GROWTH,
+    OPT_IGNORE,
+    OPT_BASELINE,
+    OPT_ALLOW_MIXED
+};
 
 #define MAX_DUMPS 64
 /* A sample is one line of a suspect: this many keys or children say
  * what the object is, the rest is counted ("... N more"). */
 #define SAMPLE_ITEMS 8
 
+/* Suspects asked of the library beyond --top, so that known ones
+ * dropped still leave --top to show, and the verdict sees past them. */
+#define EXTRA_SUSPECTS 40
+
 typedef struct leaks_opts {
     uint64_t top, types;
-    bool json;
+    bool json, allow_mixed, reordered;
+    cli_leak_gate gate;
 } leaks_opts;
+
+/* The suspects to report: the library's, less the known ones. */
+typedef struct shown {
+    const hs_leak_suspect **s;
+    size_t n, known;
+    bool fails;
+} shown;
 
 /* MARK: pieces */
 
@@ -74,11 +113,12 @@ magnitude(int64_t v)
 
 static void
 text_header(char **paths, const hs_graph *const *g, size_t n,
-            const hs_leaks *l)
+            const hs_leaks *l, const leaks_opts *o, const shown *sh)
 {
     char h[32];
     uint64_t bytes, count;
-    printf("Leak report over %zu dumps of one process, in run order:\n", n);
+    printf("Leak report over %zu dumps of one process, in run order%s:\n", n,
+           o->reordered ? " (put in order by their header times)" : "");
     for (size_t i = 0; i < n; i++) {
         const hs_dominators *d = hs_leaks_dominators(l, i);
         printf("  %zu  %s: %llu object%s, %s\n", i + 1, paths[i],
@@ -97,10 +137,38 @@ text_header(char **paths, const hs_graph *const *g, size_t n,
                (unsigned long long)count, cli_s(count),
                cli_human_bytes(bytes, h, sizeof(h)));
     }
+    if (n == 2) {
+        printf("Two dumps: a third would separate growth from turnover (a "
+               "bounded cache's entries also outlive one dump).\n");
+    }
+    if (sh->known) {
+        printf("Known suspects dropped (--ignore, --baseline): %zu\n",
+               sh->known);
+    }
     if (!hs_leaks_count(l)) {
         printf("\nNo suspect: no object holds 1 %% or more of the new objects "
                "that stay.\n");
     }
+}
+
+static void
+text_intervals(const hs_leak_suspect *s, size_t n)
+{
+    char h[32];
+    printf("  per interval:");
+    for (size_t i = 0; i + 1 < n; i++) {
+        int64_t dc = (int64_t)s->retained_count[i + 1]
+                     - (int64_t)s->retained_count[i];
+        int64_t db = (int64_t)s->retained_size[i + 1]
+                     - (int64_t)s->retained_size[i];
+        printf("%s %zu->%zu %+lld object%s, %s%s (kept %llu of %llu)",
+               i ? ";" : "", i + 1, i + 2, ll(dc), cli_s(magnitude(dc)),
+               db < 0 ? "-" : "+",
+               cli_human_bytes(magnitude(db), h, sizeof(h)),
+               (unsigned long long)s->kept_count[i],
+               (unsigned long long)s->retained_count[i]);
+    }
+    putchar('\n');
 }
 
 static void
@@ -158,25 +226,42 @@ text_sample(const hs_graph *g, uint32_t id)
 }
 
 static void
-text_suspect(const hs_graph *g, const hs_leaks *l, size_t i,
+text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
              const leaks_opts *o)
 {
-    const hs_leak_suspect *s = hs_leaks_at(l, i);
+    const hs_leak_suspect *s = sh->s[i];
     size_t n = hs_leaks_dumps(l), nt = s->ntypes;
-    char h[32];
+    char h[32], words[64];
     size_t tlen;
     const char *type = hs_node_type(g, s->owner, &tlen);
-    printf("\nSuspect %zu: %.*s %llu%s\n", i + 1, (int)tlen, type,
+    if (s->verdict == HS_LEAK_BOUNDED
+        && (i == 0 || sh->s[i - 1]->verdict != HS_LEAK_BOUNDED)) {
+        printf("\nBounded (turnover, not growth): these hold new objects "
+               "that stay, but after dump %d their object count did not "
+               "rise, or rose while they let go of more than a tenth of "
+               "what they held.\n", n > 2 ? 2 : 1);
+    }
+    printf("\nSuspect %zu: %.*s %llu: %s%s\n", i + 1, (int)tlen, type,
            (unsigned long long)hs_node_address(g, s->owner),
+           hs_leak_verdict_text(s, n, words, sizeof(words)),
            s->owner_is_new ? " (itself new since dump 1)" : "");
-    printf("  holds %llu new object%s that stay%s, %s; grew %+lld object%s, ",
+    if (s->recreated) {
+        printf("  re-created between dumps: found in earlier dumps by its "
+               "place under its referrer\n");
+    }
+    if (s->items) {
+        printf("  holds %llu items that each retain 1 %% or more of the new "
+               "objects and stopped growing, grouped here\n",
+               (unsigned long long)s->items);
+    }
+    printf("  holds %llu new object%s that stay%s, %s; %+lld object%s, ",
            (unsigned long long)s->new_count, cli_s(s->new_count),
            s->new_count == 1 ? "s" : "",
            cli_human_bytes(s->new_size, h, sizeof(h)), ll(s->growth_count),
            cli_s(magnitude(s->growth_count)));
-    printf("%+lld byte%s over dumps %d..%zu%s\n", ll(s->growth_size),
-           cli_s(magnitude(s->growth_size)),
-           n > 2 ? 2 : 1, n, s->growing ? " (at every dump)" : "");
+    printf("%+lld byte%s from dump 1 to %zu\n", ll(s->growth_size),
+           cli_s(magnitude(s->growth_size)), n);
+    text_intervals(s, n);
     text_series(s, n);
     printf("  made of:");
     nt = o->types < nt ? (size_t)o->types : nt;
@@ -277,12 +362,30 @@ json_sample(const hs_graph *g, uint32_t id)
 }
 
 static void
-json_suspect(const hs_graph *const *g, const hs_leaks *l, size_t i,
-             const leaks_opts *o)
+json_intervals(const hs_leak_suspect *s, size_t n)
 {
-    const hs_leak_suspect *s = hs_leaks_at(l, i);
+    printf(",\n   \"intervals\": [");
+    for (size_t i = 0; i + 1 < n; i++) {
+        printf("%s{\"from\": %zu, \"to\": %zu, \"objects\": %lld, "
+               "\"bytes\": %lld, \"kept\": %llu}", i ? ", " : "", i + 1,
+               i + 2,
+               ll((int64_t)s->retained_count[i + 1]
+                  - (int64_t)s->retained_count[i]),
+               ll((int64_t)s->retained_size[i + 1]
+                  - (int64_t)s->retained_size[i]),
+               (unsigned long long)s->kept_count[i]);
+    }
+    putchar(']');
+}
+
+static void
+json_suspect(const hs_graph *const *g, const hs_leaks *l, const shown *sh,
+             size_t i, const leaks_opts *o)
+{
+    const hs_leak_suspect *s = sh->s[i];
     size_t n = hs_leaks_dumps(l);
     const hs_graph *last = g[n - 1];
+    char words[64];
     printf("%s\n  {\"rank\": %zu, \"owner\": {", i ? "," : "", i + 1);
     cli_json_node_fields(last, s->owner);
     printf("}, \"owner_is_new\": %s,\n   \"new_objects\": %llu, "
@@ -292,6 +395,18 @@ json_suspect(const hs_graph *const *g, const hs_leaks *l, size_t i,
            (unsigned long long)s->new_count,
            (unsigned long long)s->new_size, ll(s->growth_count),
            ll(s->growth_size), s->growing ? "true" : "false");
+    printf(",\n   \"verdict\": \"%s\", \"verdict_text\": ",
+           hs_leak_verdict_key(s->verdict));
+    {
+        const char *w = hs_leak_verdict_text(s, n, words, sizeof(words));
+        cli_json_string(w, strlen(w));
+    }
+    printf(", \"intervals_grown\": %zu, \"min_interval_growth\": %lld, "
+           "\"recreated\": %s, \"items\": %llu, \"fails\": %s",
+           s->intervals_grown, ll(s->min_interval_growth),
+           s->recreated ? "true" : "false", (unsigned long long)s->items,
+           cli_leak_gate_fails(&o->gate, s, n) ? "true" : "false");
+    json_intervals(s, n);
     json_series(g, s, n);
     json_types(s, (size_t)o->types);
     json_path(last, s);
@@ -303,10 +418,10 @@ json_suspect(const hs_graph *const *g, const hs_leaks *l, size_t i,
 
 static void
 print_json(char **paths, const hs_graph *const *g, size_t n,
-           const hs_leaks *l, const leaks_opts *o)
+           const hs_leaks *l, const leaks_opts *o, const shown *sh)
 {
     uint64_t bytes, count;
-    size_t ns = hs_leaks_count(l);
+    size_t ns = sh->n;
     printf("{\"dumps\": [");
     for (size_t i = 0; i < n; i++) {
         printf("%s{\"dump\": %zu, \"path\": ", i ? ", " : "", i + 1);
@@ -321,11 +436,16 @@ print_json(char **paths, const hs_graph *const *g, size_t n,
            (unsigned long long)count, (unsigned long long)bytes);
     count = hs_leaks_candidates(l, &bytes);
     printf(", \"candidates\": {\"objects\": %llu, \"size\": %llu},\n"
+           " \"run_order_from_headers\": %s, \"third_dump_needed\": %s, "
+           "\"known_dropped\": %zu, \"min_growth\": %llu, \"fails\": %s,\n"
            " \"suspects\": [",
-           (unsigned long long)count, (unsigned long long)bytes);
+           (unsigned long long)count, (unsigned long long)bytes,
+           o->reordered ? "true" : "false", n == 2 ? "true" : "false",
+           sh->known, (unsigned long long)o->gate.min_growth,
+           sh->fails ? "true" : "false");
     ns = o->top < ns ? (size_t)o->top : ns;
     for (size_t i = 0; i < ns; i++) {
-        json_suspect(g, l, i, o);
+        json_suspect(g, l, sh, i, o);
     }
     printf("%s]}\n", ns ? "\n " : "");
 }
@@ -339,12 +459,38 @@ parse_options(int argc, char **argv, cli_load *load, leaks_opts *o)
         {"top", required_argument, NULL, OPT_TOP},
         {"types", required_argument, NULL, OPT_TYPES},
         {"json", no_argument, NULL, OPT_JSON},
+        {"fail-on-growth", no_argument, NULL, OPT_FAIL},
+        {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
+        {"ignore", required_argument, NULL, OPT_IGNORE},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
         switch (opt) {
         case OPT_JSON: o->json = true; break;
+        case OPT_FAIL: o->gate.fail_on_growth = true; break;
+        case OPT_ALLOW_MIXED: o->allow_mixed = true; break;
+        case OPT_IGNORE:
+            if (o->gate.nignore == CLI_LEAK_GATE_MAX_IGNORE) {
+                return cli_usage_error("at most %d --ignore patterns",
+                                       CLI_LEAK_GATE_MAX_IGNORE);
+            }
+            o->gate.ignore[o->gate.nignore++] = optarg;
+            break;
+        case OPT_BASELINE:
+            if (!cli_leak_gate_read_baseline(&o->gate, optarg)) {
+                return HS_EXIT_FAILURE;
+            }
+            break;
+        case OPT_MIN_GROWTH:
+            if (cli_range_option("min-growth", optarg, 1, UINT32_MAX,
+                                 &o->gate.min_growth)
+                != HS_EXIT_OK) {
+                return HS_EXIT_USAGE;
+            }
+            break;
         case OPT_TOP:
         case OPT_TYPES:
             if (cli_range_option(opt == OPT_TOP ? "top" : "types", optarg, 1,
@@ -367,42 +513,72 @@ parse_options(int argc, char **argv, cli_load *load, leaks_opts *o)
     return HS_EXIT_OK;
 }
 
+/* The library's suspects less the known ones, and the build's verdict
+ * over all of them (not only those --top shows). */
+static void
+select_shown(const hs_leaks *l, const hs_graph *last, const leaks_opts *o,
+             shown *sh)
+{
+    size_t n = hs_leaks_count(l);
+    sh->s = cli_check_alloc(calloc(n + 1, sizeof(*sh->s)));
+    for (size_t i = 0; i < n; i++) {
+        const hs_leak_suspect *s = hs_leaks_at(l, i);
+        if (cli_leak_gate_known(&o->gate, last, s)) {
+            sh->known++;
+            continue;
+        }
+        sh->s[sh->n++] = s;
+        sh->fails |= cli_leak_gate_fails(&o->gate, s, hs_leaks_dumps(l));
+    }
+}
+
 static int
 run(char **paths, const hs_graph *const *g, size_t n, const leaks_opts *o)
 {
-    hs_leak_options lo = {(size_t)o->top, (size_t)o->types};
+    hs_leak_options lo = {(size_t)o->top + EXTRA_SUSPECTS, (size_t)o->types};
     hs_error err = {0};
     hs_leaks *l = hs_leaks_new(g, n, &lo, &err);
+    shown sh = {NULL, 0, 0, false};
     size_t ns;
     if (!l) {
         cli_lib_error(&err);
         return HS_EXIT_FAILURE;
     }
+    select_shown(l, g[n - 1], o, &sh);
+    ns = o->top < sh.n ? (size_t)o->top : sh.n;
     if (o->json) {
-        print_json(paths, g, n, l, o);
+        print_json(paths, g, n, l, o, &sh);
     } else {
-        text_header(paths, g, n, l);
-        ns = hs_leaks_count(l);
-        ns = o->top < ns ? (size_t)o->top : ns;
+        text_header(paths, g, n, l, o, &sh);
         for (size_t i = 0; i < ns; i++) {
-            text_suspect(g[n - 1], l, i, o);
+            text_suspect(g[n - 1], l, &sh, i, o);
+        }
+        if (o->gate.fail_on_growth) {
+            printf("\n%s\n", sh.fails
+                                  ? "Fails: a suspect grows at every dump "
+                                    "(--fail-on-growth: exit status 3)."
+                                  : "Passes: no suspect grows at every dump "
+                                    "by the --min-growth floor.");
         }
     }
     hs_leaks_free(l);
-    return HS_EXIT_OK;
+    free(sh.s);
+    return o->gate.fail_on_growth && sh.fails ? HS_EXIT_GROWTH : HS_EXIT_OK;
 }
 
 int
 cmd_leaks(int argc, char **argv)
 {
-    leaks_opts o = {5, 5, false};
+    leaks_opts o = {5, 5, false, false, false, {{NULL}, 0, NULL, 0, 0, false}};
     cli_load load;
     hs_graph *g[MAX_DUMPS];
     size_t n = 0;
     int rc;
     cli_load_init(&load);
+    cli_leak_gate_init(&o.gate);
     rc = parse_options(argc, argv, &load, &o);
     if (rc != HS_EXIT_OK) {
+        cli_leak_gate_release(&o.gate);
         return rc;
     }
     rc = HS_EXIT_OK;
@@ -414,11 +590,21 @@ cmd_leaks(int argc, char **argv)
             n++;
         }
     }
+    if (rc == HS_EXIT_OK
+        && !cli_series_same_process(argv + optind,
+                                    (const hs_graph *const *)g, n,
+                                    o.allow_mixed)) {
+        rc = HS_EXIT_FAILURE;
+    }
     if (rc == HS_EXIT_OK) {
-        rc = run(argv + optind, (const hs_graph *const *)g, n, &o);
+        const hs_graph *order[MAX_DUMPS];
+        memcpy(order, g, n * sizeof(*g));
+        o.reordered = cli_series_run_order(argv + optind, order, n);
+        rc = run(argv + optind, order, n, &o);
     }
     for (size_t i = 0; i < n; i++) {
         hs_graph_free(g[i]);
     }
+    cli_leak_gate_release(&o.gate);
     return rc;
 }

@@ -12,7 +12,8 @@
 typedef enum hs_exit_code {
     HS_EXIT_OK = 0,      /* the command ran */
     HS_EXIT_FAILURE = 1, /* bad input, I/O error, out of memory */
-    HS_EXIT_USAGE = 2    /* bad command line */
+    HS_EXIT_USAGE = 2,   /* bad command line */
+    HS_EXIT_GROWTH = 3   /* leaks --fail-on-growth: a suspect grows */
 } hs_exit_code;
 
 int cmd_summary(int argc, char **argv);

@@ -583,15 +583,16 @@ ex_dominators(explore *x, const char *arg)
 static void
 put_suspect(explore *x, const hs_leak_suspect *s)
 {
-    char h[32];
+    char h[32], words[64];
     list_object(x, s->owner, NULL);
-    fprintf(x->out, "        holds %llu new object%s (%s), grew %+lld "
-                    "byte%s%s\n        ",
+    fprintf(x->out, "        holds %llu new object%s (%s), %+lld "
+                    "byte%s: %s%s\n        ",
             (unsigned long long)s->new_count, cli_s(s->new_count),
             cli_human_bytes(s->new_size, h, sizeof(h)),
             (long long)s->growth_size,
             cli_s(s->growth_size < 0 ? (uint64_t)0 - (uint64_t)s->growth_size
                                      : (uint64_t)s->growth_size),
+            hs_leak_verdict_text(s, 2, words, sizeof(words)),
             s->owner_is_new ? "; itself new" : "");
     fprintf(x->out, "%s\n", s->signature);
 }
@@ -623,8 +624,9 @@ ex_leaks(explore *x, const char *arg)
                         "the new objects\n");
         return true;
     }
-    fprintf(x->out, "%zu leak suspect%s, growing most first (`go N` goes "
-                    "to the owner):\n", shown, cli_s(shown));
+    fprintf(x->out, "%zu leak suspect%s, most likely first (`go N` goes "
+                    "to the owner; two dumps: a third would separate "
+                    "growth from turnover):\n", shown, cli_s(shown));
     for (size_t i = 0; i < shown; i++) {
         put_suspect(x, hs_leaks_at(x->leaks, i));
     }

@@ -1050,13 +1050,21 @@ HS_API int hs_dominators_by_type(const hs_dominators *d,
  * new in the second. In the last dump's dominator tree, the owners of
  * growth are the objects where the candidates' bytes accumulate and
  * spread out: no single object under the owner holds most of them, and
- * they are at least 1 % of all candidate bytes. Owners are ranked by how
- * their retained size (minus that of owners below them) grows over the
- * later dumps (dump 2 to the last; dump 1 to 2 when there are two), so a
- * bounded cache whose entries outlive one dump but which does not grow
- * ranks below a real leak, then by the candidate bytes they hold. An
- * owner born after the first dump (a registry created lazily) is named
- * itself, not the long-lived object above it. */
+ * they are at least 1 % of all candidate bytes. New owners that stopped
+ * growing once born (a request handler with its buffers) are items of
+ * growth: two or more of them right under one container are reported
+ * as that container. Each owner is found again in every dump (by
+ * address, or by its place under its referrer when it was re-created:
+ * self.cache = self.cache[-n:]) and judged on its whole series of
+ * retained objects: it grows at every dump (in every interval its object
+ * count rose and it kept nine tenths of the objects it held), grew (in
+ * some intervals only, or in the one interval of two dumps), or is
+ * bounded (in no interval after the first: its count was flat, fell, or
+ * rose while it let go of what it held; turnover, not growth). Suspects are ranked
+ * by that verdict; those that grow at every dump by the fewest bytes
+ * they gained in one interval (the growth they sustain); then by
+ * retained bytes gained over the series, then by the candidate bytes
+ * they hold (hs_leaks.c's essay has the rule). */
 typedef struct hs_leaks hs_leaks;
 
 typedef struct hs_leak_options {
@@ -1071,6 +1079,16 @@ typedef struct hs_leak_type {
     uint64_t count, size;
 } hs_leak_type;
 
+/* What an owner's series says (hs_leaks.c, "MARK: verdicts"). */
+typedef enum hs_leak_verdict {
+    HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps),
+                            keeping 9/10 of what it held */
+    HS_LEAK_GREW = 1,    /* rose in some intervals only, or in the one
+                            interval of two dumps */
+    HS_LEAK_BOUNDED = 2  /* no such rise in any interval after the first
+                            (the only one with two dumps) */
+} hs_leak_verdict;
+
 typedef struct hs_leak_suspect {
     uint32_t owner;           /* node id in the last dump */
     int owner_is_new;         /* the owner was not in the first dump */
@@ -1082,10 +1100,25 @@ typedef struct hs_leak_suspect {
     const uint32_t *ids;
     const uint64_t *retained_size;
     const uint64_t *retained_count;
-    /* The ranking key: retained growth over the later dumps. */
+    /* Per interval j (hs_leaks_dumps - 1 of them): of retained_count[j],
+     * the objects still alive at dump j + 1. */
+    const uint64_t *kept_count;
+    /* Retained growth from the first dump to the last (what it retains
+     * where it was absent counts as 0). */
     int64_t growth_size;
     int64_t growth_count;
-    int growing;              /* grew at every later dump */
+    int growing;              /* verdict == HS_LEAK_GROWS */
+    hs_leak_verdict verdict;  /* the ranking key, then growth_size */
+    size_t intervals_grown;   /* intervals (of hs_leaks_dumps - 1) in which
+                                 its retained count rose, keeping 9/10 of
+                                 what it held */
+    int64_t min_interval_growth; /* the smallest count change of an
+                                    interval (the sustained growth) */
+    int recreated;            /* found in some earlier dump by its place
+                                 under its referrer, not its address: the
+                                 container was re-created */
+    uint64_t items;           /* new owners that stopped growing (items of
+                                 growth) grouped under it; 0 if none */
     const hs_leak_type *types; /* largest first */
     size_t ntypes;
     uint32_t sample;          /* one new object it holds (last dump), or
@@ -1105,7 +1138,8 @@ typedef struct hs_leak_suspect {
  * fewer than two dumps, dumps of different dialects or without parents,
  * HS_ENOMEM.
  * Time: the dominator trees plus O(objects) per dump; memory: 20 bytes an
- * object per dump plus 40 an object of the last while ranking.
+ * object per dump plus 40 an object (and a bit) of the last while
+ * ranking.
  *
  *     const hs_graph *dumps[3] = {d1, d2, d3};
  *     hs_leaks *l = hs_leaks_new(dumps, 3, NULL, &err);
@@ -1129,6 +1163,14 @@ HS_API size_t hs_leaks_count(const hs_leaks *l);
 /* Suspect i, most likely leak first. Borrowed; valid until
  * hs_leaks_free. NULL past the end. */
 HS_API const hs_leak_suspect *hs_leaks_at(const hs_leaks *l, size_t i);
+/* The verdict's key: "grows", "grew" or "bounded". */
+HS_API const char *hs_leak_verdict_key(hs_leak_verdict v);
+/* The verdict in words, as the reports print it: "grows at every dump",
+ * "grew once", "grew in 2 of 3 intervals", "bounded (turnover, not
+ * growth)". Returns a static string or buf (size 64 is enough). */
+HS_API const char *hs_leak_verdict_text(const hs_leak_suspect *s,
+                                        size_t ndumps, char *buf,
+                                        size_t size);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,12 @@ hs_bits_set(hs_bits *b, uint32_t i)
     b->words[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
+static inline void
+hs_bits_clear(hs_bits *b, uint32_t i)
+{
+    b->words[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
 /* Keeps the live ids of in[0..n) whose type is *tid (tid NULL: any),
  * sorted as get_all sorts: (size, refs, parents) descending, ties in
  * input order. *ids: caller frees with hs_free. */

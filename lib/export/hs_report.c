@@ -549,6 +549,31 @@ add_held_by(report *r, const hs_leak_suspect *s)
     hs_buf_adds(&r->b, "</code></p></td>");
 }
 
+/* The verdict on the whole series, then each interval's objects and
+ * bytes gained, numbered by the dumps' places in the run. */
+static void
+add_verdict(report *r, const hs_leak_suspect *s, size_t ndumps)
+{
+    char words[64];
+    hs_buf_addf(&r->b, "<td class=\"verdict %s\"><b>",
+                hs_leak_verdict_key(s->verdict));
+    html_s(r, hs_leak_verdict_text(s, ndumps, words, sizeof(words)));
+    hs_buf_adds(&r->b, "</b>");
+    for (size_t i = 0; i + 1 < ndumps; i++) {
+        hs_buf_addf(&r->b, "<br>%zu&rarr;%zu: %+lld objects, %+lld B",
+                    dump_number(r, i), dump_number(r, i + 1),
+                    (long long)s->retained_count[i + 1]
+                        - (long long)s->retained_count[i],
+                    (long long)s->retained_size[i + 1]
+                        - (long long)s->retained_size[i]);
+    }
+    if (ndumps == 2) {
+        hs_buf_adds(&r->b, "<br><span class=\"muted\">a third dump would "
+                           "separate growth from turnover</span>");
+    }
+    hs_buf_adds(&r->b, "</td>");
+}
+
 static void
 add_suspect(report *r, const hs_leaks *l, size_t i)
 {
@@ -563,6 +588,7 @@ add_suspect(report *r, const hs_leaks *l, size_t i)
     add_made_of(r, s);
     add_held_by(r, s);
     add_sample(r, s->sample);
+    add_verdict(r, s, hs_leaks_dumps(l));
     hs_buf_adds(&r->b, "</tr>\n");
 }
 
@@ -572,7 +598,7 @@ add_suspects(report *r)
     static const char *const cols[] = {
         "#rank", "owner", "#new objects", "#new bytes", "#growth",
         "retained per dump", "made of", "held by (path from a root)",
-        "a new object"};
+        "a new object", "verdict (gained per interval)"};
     hs_leaks *l = r->leaks = find_leaks(r);
     size_t n;
     if (!l) {
@@ -581,19 +607,21 @@ add_suspects(report *r)
     n = hs_leaks_count(l);
     section_head(r, "suspects", "Leak suspects",
                  "The objects that keep new objects alive (new since the "
-                 "first dump and still there in the last), ranked by how "
-                 "much what they retain grows from dump to dump (growth: "
-                 "bytes retained from the second dump to the last, or the "
-                 "first to the last with two). The signature is the path "
-                 "as types and labels, the same in every run. Click a "
-                 "path for its steps.");
-    table_head(r, "suspects-table", cols, 9);
+                 "first dump and still there in the last), ranked by "
+                 "their verdict on the whole series of dumps (grows at "
+                 "every dump: the object count rose in every interval; "
+                 "grew: in some; bounded: flat or falling after the "
+                 "second dump, turnover rather than growth), then by "
+                 "growth (bytes retained from the first dump to the "
+                 "last). The signature is the path as types and labels, "
+                 "the same in every run. Click a path for its steps.");
+    table_head(r, "suspects-table", cols, 10);
     for (size_t i = 0; i < n; i++) {
         add_suspect(r, l, i);
         HS_TRY(flush(r));
     }
     if (n == 0) {
-        hs_buf_adds(&r->b, "<tr><td colspan=\"9\" class=\"muted\">No "
+        hs_buf_adds(&r->b, "<tr><td colspan=\"10\" class=\"muted\">No "
                            "suspect: no object holds 1 % or more of the new "
                            "objects that stay.</td></tr>\n");
     }

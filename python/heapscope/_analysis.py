@@ -306,8 +306,17 @@ class LeakSuspect(object):
     """One owner of growth (``heapscope leaks --json``'s suspect).
 
     owner: the proxy in the last dump; owner_is_new; new_objects and
-    new_size: the candidates it holds; growth_count, growth_size and
-    growing: how what it retains grew over the later dumps; per_dump: a
+    new_size: the candidates it holds; growth_count and growth_size: how
+    what it retains grew from the first dump to the last; verdict
+    (``"grows"``: its object count rose in every interval of three dumps
+    or more, ``"grew"``: in some only, or over two dumps, ``"bounded"``:
+    flat or falling after the second dump) with verdict_text as the
+    reports print it, and growing (verdict == "grows"); intervals: per
+    interval, (objects, bytes) gained; kept: per interval, of the objects
+    it retained at its start, those alive at its end; intervals_grown;
+    recreated: found in
+    earlier dumps by its place, not its address; items: items of growth
+    grouped under it; per_dump: a
     :class:`LeakDump` per dump; types: what the growth is made of
     (:class:`LeakType`, largest first); path: a :class:`Path` from a root
     to the owner, or None; sample: one new object it holds, or None;
@@ -323,7 +332,16 @@ class LeakSuspect(object):
         self.growth_count = data["growth_count"]
         self.growth_size = data["growth_size"]
         self.growing = data["growing"]
+        self.verdict = data["verdict"]
+        self.verdict_text = data["verdict_text"]
+        self.intervals_grown = data["intervals_grown"]
+        self.min_interval_growth = data["min_interval_growth"]
+        self.recreated = data["recreated"]
+        self.items = data["items"]
         self.per_dump = [LeakDump(*d) for d in data["per_dump"]]
+        self.intervals = [(b[2] - a[2], b[1] - a[1]) for a, b in
+                          zip(data["per_dump"], data["per_dump"][1:])]
+        self.kept = data["kept"]
         self.types = [LeakType(*t) for t in data["types"]]
         nodes = data["path"]
         self.path = Path(_root_kind(nodes[0]), nodes) if len(nodes) else None
@@ -331,8 +349,9 @@ class LeakSuspect(object):
         self.signature = data["signature"]
 
     def __repr__(self):
-        return "<LeakSuspect %d: %r grew %+d bytes; %s>" % (
-            self.rank, self.owner, self.growth_size, self.signature)
+        return "<LeakSuspect %d: %r %s, %+d bytes; %s>" % (
+            self.rank, self.owner, self.verdict_text, self.growth_size,
+            self.signature)
 
 
 class LeakReport(list):

@@ -77,6 +77,10 @@ def test_culprit_first(dumps, name, owner_type, label):
     assert label in culprit.path.expression, culprit.path.expression
     assert culprit.path.nodes[-1] == culprit.owner
     assert culprit.growing and culprit.growth_size > 0
+    assert culprit.verdict == "grows"
+    assert culprit.verdict_text == "grows at every dump"
+    assert len(culprit.intervals) == 2
+    assert all(objects > 0 for objects, _ in culprit.intervals)
     assert culprit.signature.startswith("module ")
     assert len(culprit.per_dump) == 3
     sizes = [d.retained_size for d in culprit.per_dump if d.obj is not None]
@@ -117,6 +121,13 @@ def test_leaks_match_cli(dumps, name):
                 got.growth_count, got.growth_size, got.growing) == (
             w["owner_is_new"], w["new_objects"], w["new_size"],
             w["growth_count"], w["growth_size"], w["growing"])
+        assert (got.verdict, got.verdict_text, got.intervals_grown,
+                got.min_interval_growth, got.recreated, got.items) == (
+            w["verdict"], w["verdict_text"], w["intervals_grown"],
+            w["min_interval_growth"], w["recreated"], w["items"])
+        assert got.intervals == [(i["objects"], i["bytes"])
+                                 for i in w["intervals"]]
+        assert got.kept == [i["kept"] for i in w["intervals"]]
         assert [(address(d.obj), d.retained_size, d.retained_count)
                 for d in got.per_dump] == \
             [(d["address"], d["retained_size"], d["retained_count"])

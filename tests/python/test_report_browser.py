@@ -295,6 +295,8 @@ def test_leak_report(browser, tmp_path):
     assert len(first[5].split("\n")) == 3        # retained in each dump
     assert "dict" in first[6] and "str" in first[6]
     assert "'log_text': 'request " in first[8]
+    assert first[9].startswith("grows at every dump")
+    assert "+600 objects" in first[9]
     # The top retainers of the last dump, sortable like the rest.
     retained = column(browser, "retainers-table", 3)
     assert len(retained) == 30 and retained == sorted(retained, reverse=True)

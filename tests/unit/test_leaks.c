@@ -9,7 +9,14 @@
  *           candidate);
  *   spread  no child of an owner holds 80 % or more of its candidate
  *           bytes: with a nested owner holding 80 % the outer list is not
- *           named, at 79 % both are.
+ *           named, at 79 % both are;
+ *
+ * and the verdicts on a series of three dumps (hs_leaks.c, "MARK:
+ * verdicts"): a count that rises by one object in every interval grows
+ * at every dump, a flat one (+0) after dump 2 is bounded and ranks below
+ * it however many bytes it gains, a rise in the last interval only is
+ * no verdict of growth, and of two that grow at every dump the one that
+ * sustains more growth in its weakest interval ranks first.
  *
  * Two dumps of one "process": in the first, module 1 holds lists A (10),
  * B (20) and C (30), and C holds list D (40), all empty; in the second
@@ -183,9 +190,176 @@ test_spread_under_eighty_percent(void)
     CHECK_EQ_U64(f.rank[2], 2);
 }
 
+/* MARK: verdicts on the series (hs_leaks.c, "MARK: verdicts") */
+
+/* Three dumps: in each, module 1 holds list A (10), which holds a[k]
+ * objects of 100 bytes, and list B (20) with b[k] objects of bsize[k]
+ * bytes (objects that stay keep their address). Returns A's and B's
+ * verdicts and ranks through *va, *vb, *ra, *rb (-1, 0: not a
+ * suspect). */
+static const uint64_t same_size[] = {100, 100, 100};
+static const uint64_t *bsize = same_size;
+/* Where B's objects start in each dump: a later start lets go of the
+ * objects before it (turnover). */
+static const uint64_t same_start[] = {100000, 100000, 100000};
+static const uint64_t *bstart = same_start;
+
+static void
+series3(const size_t *a, const size_t *b, int *va, int *vb, size_t *ra,
+        size_t *rb)
+{
+    hs_graph *g[3];
+    hs_leaks *l;
+    hs_error err;
+    for (int k = 0; k < 3; k++) {
+        uint64_t sa[600], sb[600];
+        for (size_t i = 0; i < 600; i++) {
+            sa[i] = i < a[k] ? 100 : 0;
+            sb[i] = i < b[k] ? bsize[k] : 0;
+        }
+        len = 0;
+        PUT("{\"address\": 1, \"type\": \"module\", \"size\": 72, "
+            "\"name\": \"m\", \"refs\": [%d, %d]}\n", A, B);
+        /* Objects that stay keep their address; new ones come after. */
+        next_addr = 1000;
+        holder(A, 0, sa);
+        next_addr = bstart[k];
+        holder(B, 0, sb);
+        g[k] = hs_test_load_graph(k == 0 ? "s1.json" : k == 1 ? "s2.json"
+                                                              : "s3.json",
+                                  text);
+    }
+    l = hs_leaks_new((const hs_graph *const *)g, 3, NULL, &err);
+    CHECK(l != NULL);
+    *va = *vb = -1;
+    *ra = *rb = 0;
+    for (size_t i = 0; l && i < hs_leaks_count(l); i++) {
+        const hs_leak_suspect *s = hs_leaks_at(l, i);
+        uint64_t at = hs_node_address(g[2], s->owner);
+        if (at == A) {
+            *va = (int)s->verdict;
+            *ra = i + 1;
+        } else if (at == B) {
+            *vb = (int)s->verdict;
+            *rb = i + 1;
+        }
+    }
+    hs_leaks_free(l);
+    for (int k = 0; k < 3; k++) {
+        hs_graph_free(g[k]);
+    }
+}
+
+static void
+test_verdict_grows_beats_bigger_bounded(void)
+{
+    /* A rises by one object in each interval; B's count falls after dump
+     * 2 (a burst prune) while its bytes go up much more (larger entries):
+     * A grows at every dump and ranks first, B is bounded. */
+    static const size_t a[] = {10, 40, 41}, b[] = {100, 500, 499};
+    static const uint64_t larger[] = {100, 100, 150};
+    int va, vb;
+    size_t ra, rb;
+    bsize = larger;
+    series3(a, b, &va, &vb, &ra, &rb);
+    bsize = same_size;
+    CHECK_EQ_U64((uint64_t)va, HS_LEAK_GROWS);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_BOUNDED);
+    CHECK_EQ_U64(ra, 1);
+    CHECK_EQ_U64(rb, 2);
+}
+
+static void
+test_verdict_flat_count_is_bounded(void)
+{
+    /* A flat count after dump 2 is bounded (the edge: +0 is not growth);
+     * one object more is growth in that interval. */
+    static const size_t a[] = {10, 40, 40}, b[] = {10, 40, 41};
+    int va, vb;
+    size_t ra, rb;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)va, HS_LEAK_BOUNDED);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_GROWS);
+    CHECK_EQ_U64(rb, 1);
+}
+
+static void
+test_verdict_grew_in_the_last_interval_only(void)
+{
+    /* Flat from dump 1 to 2, then up: it grew, but not at every dump. */
+    static const size_t a[] = {40, 40, 90}, b[] = {10, 40, 41};
+    int va, vb;
+    size_t ra, rb;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_GROWS);
+    CHECK(va == -1 || va == HS_LEAK_GREW);
+    CHECK_EQ_U64(rb, 1);
+}
+
+static void
+test_sustained_growth_ranks_first(void)
+{
+    /* Both grow at every dump; A filled in the first interval (+290)
+     * and drifts after (+10), B gains 90 every interval. B sustains
+     * more, and ranks first though A gained more over the series. */
+    static const size_t a[] = {10, 300, 310}, b[] = {10, 100, 190};
+    int va, vb;
+    size_t ra, rb;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)va, HS_LEAK_GROWS);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_GROWS);
+    CHECK_EQ_U64(rb, 1);
+    CHECK_EQ_U64(ra, 2);
+}
+
+static void
+test_turnover_is_not_growth(void)
+{
+    /* B's count rises in both intervals (10, 100, 190), by more bytes
+     * than A's, but from dump 2 to 3 it lets go of half the objects it
+     * held (a cache pruned in bursts sampled as it rose): bounded. A
+     * keeps everything and grows at every dump. */
+    static const size_t a[] = {10, 40, 41}, b[] = {10, 100, 190};
+    static const uint64_t shifted[] = {100000, 100000, 100050};
+    int va, vb;
+    size_t ra, rb;
+    bstart = shifted;
+    series3(a, b, &va, &vb, &ra, &rb);
+    bstart = same_start;
+    CHECK_EQ_U64((uint64_t)va, HS_LEAK_GROWS);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_BOUNDED);
+    CHECK_EQ_U64(ra, 1);
+}
+
+static void
+test_keeping_nine_tenths_is_growth(void)
+{
+    /* The edge: B lets go of 10 of the 101 objects it held (the list and
+     * 100 items; keeps 91, over nine tenths):
+     * still growth; of 11 (keeps 90, under): turnover. */
+    static const size_t a[] = {10, 40, 41}, b[] = {10, 100, 190};
+    static const uint64_t ten[] = {100000, 100000, 100010};
+    static const uint64_t eleven[] = {100000, 100000, 100011};
+    int va, vb;
+    size_t ra, rb;
+    bstart = ten;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_GROWS);
+    bstart = eleven;
+    series3(a, b, &va, &vb, &ra, &rb);
+    CHECK_EQ_U64((uint64_t)vb, HS_LEAK_BOUNDED);
+    bstart = same_start;
+}
+
 int
 main(void)
 {
+    RUN(test_turnover_is_not_growth);
+    RUN(test_keeping_nine_tenths_is_growth);
+    RUN(test_sustained_growth_ranks_first);
+    RUN(test_verdict_grows_beats_bigger_bounded);
+    RUN(test_verdict_flat_count_is_bounded);
+    RUN(test_verdict_grew_in_the_last_interval_only);
     RUN(test_share_at_one_percent);
     RUN(test_share_under_one_percent);
     RUN(test_share_one_candidate);

@@ -40,6 +40,14 @@ per_dump_at(const void *ctx, size_t i)
                  : NULL;
 }
 
+/* Of what the suspect retained at dump i, the objects alive at i + 1. */
+static PyObject *
+kept_at(const void *ctx, size_t i)
+{
+    return PyLong_FromUnsignedLongLong(
+        ((const leaks_ctx *)ctx)->s->kept_count[i]);
+}
+
 static PyObject *
 type_at(const void *ctx, size_t t)
 {
@@ -59,14 +67,17 @@ suspect_at(const void *ctx, size_t i)
     leaks_ctx c = *(const leaks_ctx *)ctx;
     hs_py_graph *last = c.graphs[c.ndumps - 1];
     const hs_leak_suspect *s = hs_leaks_at(c.l, i);
-    PyObject *dumps, *owner, *sample, *path, *types;
+    PyObject *dumps, *owner, *sample, *path, *types, *kept;
+    char words[64];
     c.s = s;
     dumps = hs_py_list(c.ndumps, per_dump_at, &c);
     owner = hs_py_node_new(last, s->owner);
     sample = proxy_or_none(last, s->sample);
     path = hs_py_nodelist_copy(last, s->path, s->path_len);
     types = hs_py_list(s->ntypes, type_at, &c);
-    if (!dumps || !owner || !sample || !path || !types) {
+    kept = hs_py_list(c.ndumps - 1, kept_at, &c);
+    if (!dumps || !owner || !sample || !path || !types || !kept) {
+        Py_XDECREF(kept);
         Py_XDECREF(dumps);
         Py_XDECREF(owner);
         Py_XDECREF(sample);
@@ -75,12 +86,19 @@ suspect_at(const void *ctx, size_t i)
         return NULL;
     }
     return Py_BuildValue(
-        "{sNsOsKsKsLsLsOsNsNsNsNss}", "owner", owner, "owner_is_new",
-        s->owner_is_new ? Py_True : Py_False, "new_objects", s->new_count,
-        "new_size", s->new_size, "growth_count", (long long)s->growth_count,
-        "growth_size", (long long)s->growth_size, "growing",
-        s->growing ? Py_True : Py_False, "per_dump", dumps, "types", types,
-        "path", path, "sample", sample, "signature", s->signature);
+        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsKsN}", "owner", owner,
+        "owner_is_new", s->owner_is_new ? Py_True : Py_False, "new_objects",
+        s->new_count, "new_size", s->new_size, "growth_count",
+        (long long)s->growth_count, "growth_size", (long long)s->growth_size,
+        "growing", s->growing ? Py_True : Py_False, "per_dump", dumps,
+        "types", types, "path", path, "sample", sample, "signature",
+        s->signature, "verdict", hs_leak_verdict_key(s->verdict),
+        "verdict_text", hs_leak_verdict_text(s, c.ndumps, words,
+                                             sizeof(words)),
+        "intervals_grown", (Py_ssize_t)s->intervals_grown,
+        "min_interval_growth", (long long)s->min_interval_growth,
+        "recreated", s->recreated ? Py_True : Py_False, "items", s->items,
+        "kept", kept);
 }
 
 /* Dump i: (objects, bytes). */
