@@ -3,14 +3,13 @@
 Reproduces gardener/cc-utils#105 ("deduplicate mounting of adapters to
 request.Session", https://github.com/gardener/cc-utils/pull/105) and
 WeblateOrg/wlc#1683 (https://github.com/WeblateOrg/wlc/pull/1683: stop
-"updating the session adapter mapping for every API call"): each API
-call mounts a new HTTPAdapter (with its urllib3 PoolManager) for a prefix
-derived from the request URL, so Session.adapters grows by one adapter
-per distinct URL. Real HTTP requests to a local http.server.
+"updating the session adapter mapping for every API call"): API calls
+(one in four here) mount a new HTTPAdapter (with its urllib3 PoolManager)
+for a prefix derived from the request URL, so Session.adapters grows by
+one adapter per distinct URL. Real HTTP requests to a local http.server.
 
-Churn that outweighs it: real responses (per-request garbage), a
-response cache at capacity with bodies of varying size, and sessions in
-flight.
+Churn that outweighs it: real responses (per-request garbage) and a
+response cache at capacity with bodies of varying size.
 
 Culprit: collections.OrderedDict at session.adapters
 """
