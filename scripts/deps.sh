@@ -12,6 +12,12 @@ for p in build-essential cmake pkg-config zlib1g-dev libbz2-dev libzstd-dev \
 done
 # valgrind: the dumper's tests under it (scripts/valgrind-dumper.sh).
 have valgrind || need="$need valgrind"
+# The libraries the leak scenarios run on (tests/scenarios/README.md), for
+# Debian's /usr/bin/python3 (python3-flask brings blinker and jinja2).
+for p in python3-sqlalchemy python3-flask python3-blinker python3-jinja2 \
+         python3-tornado python3-aiohttp python3-twisted python3-requests; do
+    have "$p" || need="$need $p"
+done
 # `deps.sh fuzz`: clang and its libFuzzer runtime, for `make fuzz` only.
 if [ "${1:-}" = fuzz ]; then
     for p in clang libclang-rt-14-dev; do have "$p" || need="$need $p"; done
