@@ -3,7 +3,7 @@
 
     python3 bench/check_dump.py DUMP
 
-Checks every line against shared/docs/FORMAT.md section 1: the exact key
+Checks every line against docs/format.md §1: the exact key
 order and separators, the len/value rules of str and bytes, the 100-unit
 truncation, escapes, and that every address is unique and every ref has a
 record.  Then loads the dump with the reference oracle and checks that it

@@ -3,7 +3,7 @@
  * progress and warnings, and the load options common to all commands.
  *
  * Unlike lib/, the CLI may exit: xmalloc-style helpers die on out of
- * memory (STYLE.md 17).
+ * memory (docs/style.md 17).
  */
 #ifndef HS_CLI_H
 #define HS_CLI_H

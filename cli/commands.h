@@ -8,7 +8,7 @@
 #ifndef HS_CLI_COMMANDS_H
 #define HS_CLI_COMMANDS_H
 
-/* Exit codes of the heapscope program (STYLE.md 18). */
+/* Exit codes of the heapscope program (docs/style.md 18). */
 typedef enum hs_exit_code {
     HS_EXIT_OK = 0,      /* the command ran */
     HS_EXIT_FAILURE = 1, /* bad input, I/O error, out of memory */

@@ -2,7 +2,7 @@
  * cli/progress.h - a progress bar on stderr while a dump loads.
  *
  * Shown only when stderr is a terminal and the load has run for more than
- * a second, so scripts and quick loads see nothing (STYLE.md 18).
+ * a second, so scripts and quick loads see nothing (docs/style.md 18).
  */
 #ifndef HS_CLI_PROGRESS_H
 #define HS_CLI_PROGRESS_H

@@ -2,8 +2,8 @@
 three times with heapscope's dumper, and `heapscope leaks` finds why.
 
 Its log observer was meant to keep a short history, but the deque it
-keeps events in has no maxlen: every event dict stays forever (the story
-of shared/docs/DESIGN.md). Beside it, a bounded response cache that
+keeps events in has no maxlen: every event dict stays forever (the leak
+heapscope was first built to find). Beside it, a bounded response cache that
 turns over and requests in flight, which do not leak.
 
     PYTHONPATH=$(scripts/build-python.sh /usr/bin/python3) \\

@@ -87,7 +87,7 @@ HS_API const char *hs_version(void);
 /* MARK: memory                                                       */
 /* ------------------------------------------------------------------ */
 
-/* An injectable allocator (STYLE.md 21): Python passes PyMem_Raw*, tests
+/* An injectable allocator (docs/style.md 21): Python passes PyMem_Raw*, tests
  * pass counting or failing ones. NULL means the C library's malloc. */
 typedef struct hs_allocator {
     void *(*malloc)(void *ctx, size_t size);
@@ -104,7 +104,7 @@ HS_API void hs_free(void *ptr);
 /* MARK: loading                                                      */
 /* ------------------------------------------------------------------ */
 
-/* The dump dialects of FORMAT.md §2.2. */
+/* The dump dialects of docs/format.md §2.2. */
 typedef enum hs_dialect {
     HS_DIALECT_AUTO = 0,  /* detect (the default) */
     HS_DIALECT_PY2,       /* meliae on Python 2 */
@@ -211,7 +211,7 @@ typedef struct hs_load_stats {
     double parse_seconds;    /* of which: reading and parsing lines */
     double resolve_seconds;  /* indexing addresses, resolving refs */
     double passes_seconds;   /* collapse, parents */
-    /* Dict layout tags (FORMAT.md §2.2) of exact dict records at load. */
+    /* Dict layout tags (docs/format.md §2.2) of exact dict records at load. */
     uint64_t dicts_kv, dicts_vk, dicts_values, dicts_empty, dicts_unknown;
 } hs_load_stats;
 
@@ -279,7 +279,7 @@ HS_API const uint32_t *hs_node_parents(const hs_graph *g, uint32_t id,
 /* 1 once parents are computed for the current edges. */
 HS_API int hs_graph_has_parents(const hs_graph *g);
 
-/* Dict layout tags of FORMAT.md §2.2 (meaningful for dict records and for
+/* Dict layout tags of docs/format.md §2.2 (meaningful for dict records and for
  * instances collapsed from one). */
 typedef enum hs_dict_layout {
     HS_LAYOUT_NONE = 0,
@@ -294,7 +294,7 @@ HS_API hs_dict_layout hs_node_layout(const hs_graph *g, uint32_t id);
 HS_API const char *hs_layout_name(hs_dict_layout l);
 
 /* ------------------------------------------------------------------ */
-/* MARK: passes (meliae's loader semantics, FORMAT.md §4)              */
+/* MARK: passes (meliae's loader semantics, docs/format.md §4)              */
 /* ------------------------------------------------------------------ */
 
 /* Merges each instance's __dict__ (and each module's dict) into its owner,
@@ -315,19 +315,19 @@ typedef enum hs_expensive_flags {
     HS_EXPENSIVE_EXTENDED = 1 << 0
 } hs_expensive_flags;
 
-/* meliae's remove_expensive_references (FORMAT.md §4.4): adds the
+/* meliae's remove_expensive_references (docs/format.md §4.4): adds the
  * `<ex-reference>` null object at address 0 and rewrites refs to modules,
  * frames and types. Idempotent. Recomputes parents if they were computed. */
 HS_API int hs_graph_remove_expensive_references(hs_graph *g,
                                                 hs_expensive_flags flags,
                                                 hs_error *err);
 
-/* meliae's guess_intern_dict (FORMAT.md §4.5). Returns the dict's node id
+/* meliae's guess_intern_dict (docs/format.md §4.5). Returns the dict's node id
  * or HS_NO_NODE; never fails. */
 HS_API uint32_t hs_graph_guess_intern_dict(const hs_graph *g);
 
 /* ------------------------------------------------------------------ */
-/* MARK: summary (meliae's summarize, FORMAT.md §4.6)                  */
+/* MARK: summary (meliae's summarize, docs/format.md §4.6)                  */
 /* ------------------------------------------------------------------ */
 
 typedef struct hs_type_stat {
@@ -381,7 +381,7 @@ HS_API char *hs_type_stat_format(const hs_type_stat *t, hs_error *err);
 /* MARK: records                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A faithful meliae-format JSON line for one live object (FORMAT.md §4.10,
+/* A faithful meliae-format JSON line for one live object (docs/format.md §4.10,
  * heapscope's to_json): current refs as addresses in order, name, len and
  * value kept, properly escaped. No trailing newline. Caller frees. */
 HS_API char *hs_node_to_json(const hs_graph *g, uint32_t id, hs_error *err);
@@ -416,7 +416,7 @@ HS_API char *hs_json_quote(const char *s, size_t len, hs_quote_flags flags);
  * first.
  */
 
-/* meliae's repr of an object (FORMAT.md §4.8):
+/* meliae's repr of an object (docs/format.md §4.8):
  * `dict(140549148320896 147544B 6000refs 1par 1.7Mtot)`. total_size 0
  * leaves the "tot" part out. max_value, when not 0, cuts the value (or
  * name) to that many bytes and marks the cut with "..." (for one-line
@@ -425,7 +425,7 @@ HS_API char *hs_json_quote(const char *s, size_t len, hs_quote_flags flags);
 HS_API char *hs_node_repr(const hs_graph *g, uint32_t id, uint64_t total_size,
                           size_t max_value, hs_error *err);
 
-/* What a ref stands for in refs_as_dict and refs_as_list (FORMAT.md
+/* What a ref stands for in refs_as_dict and refs_as_list (docs/format.md
  * §4.9): a plain value where meliae gives one, else the object. */
 typedef enum hs_literal_kind {
     HS_LITERAL_OBJECT = 0, /* the record itself */
@@ -449,7 +449,7 @@ typedef struct hs_ref_item {
     hs_literal value;
 } hs_ref_item;
 
-/* meliae's refs_as_dict, made correct for every dialect (FORMAT.md §4.9):
+/* meliae's refs_as_dict, made correct for every dialect (docs/format.md §4.9):
  * key, value pairs in KV dumps (Python 2, heapscope), value, key pairs
  * swapped in meliae's Python 3 dicts, and bools as bools. *items gets
  * *count pairs in refs order (caller frees with hs_free).
@@ -505,7 +505,7 @@ HS_API char *hs_node_refs_line(const hs_graph *g, uint32_t id,
 HS_API char *hs_node_ref_label(const hs_graph *g, uint32_t parent, uint64_t k,
                                size_t max_key, hs_error *err);
 
-/* meliae's iter_recursive_refs (FORMAT.md §4.10), in its exact order:
+/* meliae's iter_recursive_refs (docs/format.md §4.10), in its exact order:
  * depth first from id over an explicit stack, each object once, the last
  * child's subtree first, dangling refs skipped; the exclude ids (may be
  * NULL) are never entered (nothing at all when id is one of them).
@@ -526,7 +526,7 @@ HS_API int hs_node_total_size(const hs_graph *g, uint32_t id,
                               uint64_t *total, uint64_t *objects,
                               hs_error *err);
 
-/* meliae's get_all(type) (FORMAT.md §4.7): every live object whose type
+/* meliae's get_all(type) (docs/format.md §4.7): every live object whose type
  * string is exactly type[0..type_len), sorted by (size, refs, parents)
  * descending, ties in file order. *ids gets them (caller frees with
  * hs_free); an unknown type gives 0 objects, not an error.
@@ -542,7 +542,7 @@ HS_API int hs_node_all(const hs_graph *g, uint32_t id, const char *type,
                        size_t nexclude, uint32_t **ids, size_t *count,
                        hs_error *err);
 
-/* The difference between two dumps of one process (FORMAT.md has no word
+/* The difference between two dumps of one process (docs/format.md has no word
  * on it; this is the address-set diff people write by hand). CPython does
  * not move objects, so an object's identity is its address; but a freed
  * address can be reused, so an object in NEW is the same as one in OLD

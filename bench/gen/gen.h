@@ -14,7 +14,7 @@
  *
  * The benchmark needs a dump as large as a real leaking service's (7.8 M
  * objects, about 845 MB) that looks, line by line, like what meliae's
- * scanner writes on CPython 3.11 (shared/docs/FORMAT.md sections 1 and 2):
+ * scanner writes on CPython 3.11 (docs/format.md §1 and §2):
  * the exact key order and separators, "\/" and "\u00xx" escapes, surrogate
  * pairs, values cut at 100 units with the full len, 3.11 sizes, values-only
  * dicts for str keys and value,key dicts otherwise, inline-values instances

@@ -8,7 +8,7 @@
 
 /* ------------------------------------------------------------------------
  * Objects.  Each new_* writes one record to the stage and returns its
- * address; sizes follow meliae on CPython 3.11 (FORMAT.md section 3).
+ * address; sizes follow meliae on CPython 3.11 (docs/format.md §3).
  * --------------------------------------------------------------------- */
 
 uint64_t

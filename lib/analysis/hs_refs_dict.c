@@ -1,11 +1,11 @@
 /*
  * hs_refs_dict.c - refs_as_dict, refs_as_list and edge labels.
  *
- * meliae's refs_as_dict pairs refs two by two (FORMAT.md §4.9). That is
+ * meliae's refs_as_dict pairs refs two by two (docs/format.md §4.9). That is
  * right where a dump writes dicts as key, value pairs (Python 2 and
  * heapscope's own dumps) and wrong in meliae's Python 3 dumps, whose dicts
  * list values only (every str-keyed dict) or value, key pairs. The layout
- * tag put on each dict at load (FORMAT.md §2.2), and moved to the owner
+ * tag put on each dict at load (docs/format.md §2.2), and moved to the owner
  * when collapse merges a dict, says which: KV pairs as meliae does, VK
  * swaps each pair, VALUES has no keys to give and says so.
  *
@@ -391,7 +391,7 @@ add_key_label(hs_buf *b, const hs_graph *g, uint32_t parent, uint64_t k,
 
 /* MARK: known slots
  *
- * Refs are what tp_traverse visits with NULL members skipped (FORMAT.md
+ * Refs are what tp_traverse visits with NULL members skipped (docs/format.md
  * §2), so a ref's position names its C slot only where no member before
  * it can be NULL, or where the child's type tells the slots apart. A
  * slot is named only then; anything uncertain stays refs[k]. What

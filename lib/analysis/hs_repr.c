@@ -2,7 +2,7 @@
  * hs_repr.c - meliae's object repr and Python-style literals.
  *
  * meliae prints `dict(140549148320896 147544B 6000refs 1par 1.7Mtot)`:
- * type, address, size, then the optional parts of FORMAT.md §4.8. meliae
+ * type, address, size, then the optional parts of docs/format.md §4.8. meliae
  * shows what it stored through Python's repr, so on Python 3 every name
  * and value reads b'...'; heapscope prints ints bare, text as a
  * single-quoted str literal and only bytes-like values (bytes, and

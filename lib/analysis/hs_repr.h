@@ -1,6 +1,6 @@
 /*
  * hs_repr.h - objects and values as people read them: meliae's object
- * repr (FORMAT.md §4.8) and Python-style literals.
+ * repr (docs/format.md §4.8) and Python-style literals.
  *
  * The public entry point is hs_node_repr (include/heapscope.h); the
  * appenders below let other analysis modules (refs_as_dict, paths, DOT
@@ -16,7 +16,7 @@
 #include "../util/hs_buf.h"
 
 /* s[0..len) (UTF-8) as a Python str literal, always in single quotes
- * (FORMAT.md §4.8), with escapes for quotes and control characters. When max is
+ * (docs/format.md §4.8), with escapes for quotes and control characters. When max is
  * not 0 and len exceeds it, only the first max bytes (cut at a character
  * boundary) are written, followed by "..." after the closing quote. */
 void hs_buf_add_pystr(hs_buf *b, const char *s, size_t len, size_t max);

@@ -1,7 +1,7 @@
 /*
  * hs_summary.c - meliae's summarize(): objects and bytes per type.
  *
- * The table format is meliae's to the byte (FORMAT.md §4.6) with two
+ * The table format is meliae's to the byte (docs/format.md §4.6) with two
  * departures that only show where meliae's output is broken: columns widen
  * when a number would run into its neighbour, and ties sort by type name
  * so the order is deterministic.

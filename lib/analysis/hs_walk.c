@@ -1,7 +1,7 @@
 /*
  * hs_walk.c - meliae's recursive walks, in meliae's order.
  *
- * iter_recursive_refs (FORMAT.md §4.10) is a depth-first walk over an
+ * iter_recursive_refs (docs/format.md §4.10) is a depth-first walk over an
  * explicit stack: pop, skip what was seen, mark, push every unseen ref in
  * refs order, yield. The last ref pushed is popped first, so the last
  * child's subtree comes first; the object itself comes first of all.

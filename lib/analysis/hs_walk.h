@@ -1,6 +1,6 @@
 /*
  * hs_walk.h - meliae's recursive walks: iter_recursive_refs,
- * compute_total_size, get_all and all (FORMAT.md §4.7, §4.10).
+ * compute_total_size, get_all and all (docs/format.md §4.7, §4.10).
  *
  * The public API is in include/heapscope.h; hs_walk_bits is shared with
  * the other traversals of lib/analysis.

@@ -2,7 +2,7 @@
  * hs_csr.h - compressed sparse rows: the edges of the graph.
  *
  * n + 1 offsets and one array of u32 targets, for children and parents
- * alike (STYLE.md 23): no per-node allocation and no cap on the number of
+ * alike (docs/style.md 23): no per-node allocation and no cap on the number of
  * edges per node. Offsets are 32-bit while the edge count fits, which
  * saves 4 bytes a node on every dump of fewer than 4 G references, and
  * 64-bit beyond; exactly one of off32 and off64 is set.

@@ -1,5 +1,5 @@
 /*
- * hs_dialect.c - dialect detection and dict layout tags (FORMAT.md §2.2).
+ * hs_dialect.c - dialect detection and dict layout tags (docs/format.md §2.2).
  */
 #include "hs_dialect.h"
 

@@ -1,7 +1,7 @@
 /*
  * hs_dialect.h - which Python wrote a dump, and what its dicts hold.
  *
- * FORMAT.md §2.2: the dialect decides how dict refs pair up (key, value;
+ * docs/format.md §2.2: the dialect decides how dict refs pair up (key, value;
  * value, key; or values only) and which records are bytes-like.
  */
 #ifndef HS_DIALECT_H

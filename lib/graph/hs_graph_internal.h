@@ -1,7 +1,7 @@
 /*
  * hs_graph_internal.h - the layout of a loaded dump.
  *
- * One hs_graph owns a handful of large arrays (STYLE.md 19): per-node
+ * One hs_graph owns a handful of large arrays (docs/style.md 19): per-node
  * fields as parallel arrays indexed by a dense u32 id in file order, the
  * edges as CSR, type names interned, values and names in a text pool.
  * Per node that is 8 (address) + 4 (type) + 4 (size) + 4 (len) + 4 (text)
@@ -27,7 +27,7 @@
 #include "../util/hs_textpool.h"
 
 /* Node flag bits (one byte per node). The allocation of every bit is here
- * so that no two passes reuse one by accident (STYLE.md 12). */
+ * so that no two passes reuse one by accident (docs/style.md 12). */
 enum {
     HS_NODE_GONE = 1 << 0,     /* merged into its owner by collapse */
     HS_NODE_PHANTOM = 1 << 1,  /* referenced, but no record (dangling) */

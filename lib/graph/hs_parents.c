@@ -4,7 +4,7 @@
  * A node that refers to the same child twice becomes its parent once, and
  * parents come out in order of first reference: a "last parent" array
  * remembers which node last claimed each child. Phantom children (dangling
- * refs) get no parents; no cap is applied (FORMAT.md §4.3).
+ * refs) get no parents; no cap is applied (docs/format.md §4.3).
  *
  * Three steps, each on the graph's threads, each thread owning a range of
  * child ids (so no two write the same byte): count each child's parents,

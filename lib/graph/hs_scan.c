@@ -85,7 +85,7 @@ scratch(hs_scan *s, size_t len)
     return HS_GROW(s->g->a, s->fixbuf, len + 1, s->fixbuf_alloc);
 }
 
-/* Interns a type string, repairing meliae's mojibake (FORMAT.md §1.3). */
+/* Interns a type string, repairing meliae's mojibake (docs/format.md §1.3). */
 static int
 intern_type(hs_scan *s, const char *t, size_t len, uint32_t *id)
 {

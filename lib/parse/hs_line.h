@@ -3,7 +3,7 @@
  *
  * Two scanners share the primitives of hs_json.h. The fast one expects
  * exactly what meliae's scanner writes (key order, ", " and ": "
- * separators; FORMAT.md §1.1) and never allocates unless a string has
+ * separators; docs/format.md §1.1) and never allocates unless a string has
  * escapes. When a line deviates in any way it hands over to the general
  * one, which accepts any key order, spacing and unknown keys, and which
  * alone produces error messages: so a line is only ever rejected by a
@@ -35,7 +35,7 @@ typedef struct hs_record {
     uint64_t nrefs;          /* refs appended to the caller's array */
 } hs_record;
 
-/* The heapscope header line (FORMAT.md §6). */
+/* The heapscope header line (docs/format.md §6). */
 typedef struct hs_header {
     int64_t version;
     int64_t pointer_size;

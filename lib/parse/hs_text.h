@@ -1,5 +1,5 @@
 /*
- * hs_text.h - repairs of decoded dump text (FORMAT.md §1.3).
+ * hs_text.h - repairs of decoded dump text (docs/format.md §1.3).
  *
  * meliae's C-string escaper writes each byte of a UTF-8 name as its own
  * \u00xx escape, so `Ünïcode` arrives as mojibake; and bytes values arrive

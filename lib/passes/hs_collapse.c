@@ -1,5 +1,5 @@
 /*
- * hs_collapse.c - collapse_instance_dicts (FORMAT.md §4.2).
+ * hs_collapse.c - collapse_instance_dicts (docs/format.md §4.2).
  *
  * meliae's rule: an instance whose refs are exactly [its __dict__, its
  * class] (old-style: [classobj, __dict__]), or a module whose one ref is
@@ -35,7 +35,7 @@ typedef struct collapse_ctx {
 } collapse_ctx;
 
 /* The Python 2 names meliae skips; bytes, set and weakref.ReferenceType
- * are deliberately not among them (FORMAT.md §4.2). */
+ * are deliberately not among them (docs/format.md §4.2). */
 static const char *const skipped_types[] = {
     "str", "dict", "tuple", "list", "type", "function",
     "wrapper_descriptor", "code", "classobj", "int", "weakref"};

@@ -1,5 +1,5 @@
 /*
- * hs_expensive.c - remove_expensive_references (FORMAT.md §4.4).
+ * hs_expensive.c - remove_expensive_references (docs/format.md §4.4).
  *
  * Walking "everything reachable" from an object reaches the whole heap
  * through modules, classes and frames. meliae's pass cuts those refs and

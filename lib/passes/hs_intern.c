@@ -1,5 +1,5 @@
 /*
- * hs_intern.c - guess_intern_dict (FORMAT.md §4.5).
+ * hs_intern.c - guess_intern_dict (docs/format.md §4.5).
  *
  * Python 2 keeps interned strings in a dict mapping each string to itself.
  * The guess: the first dict (in file order) with refs and no parents whose
@@ -32,7 +32,7 @@ hs_graph_guess_intern_dict(const hs_graph *g)
 {
     uint32_t t_dict = hs_graph_type_lookup(g, "dict");
     uint32_t t_str = hs_graph_type_lookup(g, "str");
-    /* Python 3 (FORMAT.md §4.5): the answer is none, and a values-only
+    /* Python 3 (docs/format.md §4.5): the answer is none, and a values-only
      * dict holding one str twice would otherwise look like a match. */
     if (g->dialect != HS_DIALECT_PY2 || t_dict == UINT32_MAX
         || t_str == UINT32_MAX) {

@@ -3,7 +3,7 @@
  *
  * meliae's load() collapses instance dicts and ends with parents computed;
  * with collapse=False it never computes parents, which heapscope does
- * anyway unless asked not to (FORMAT.md §4.1).
+ * anyway unless asked not to (docs/format.md §4.1).
  */
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_read.h"

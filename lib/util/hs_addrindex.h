@@ -1,7 +1,7 @@
 /*
  * hs_addrindex.h - address -> node id.
  *
- * Policy (STYLE.md 26): an open-addressing table of u32 node ids with linear
+ * Policy (docs/style.md 26): an open-addressing table of u32 node ids with linear
  * probing, kept at most 80% full and doubled beyond that; any capacity (not
  * only powers of two), mapped by multiply-shift. The addresses themselves
  * are not stored: a probe compares against the graph's address array,

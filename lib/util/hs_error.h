@@ -3,7 +3,7 @@
  *
  * Library functions return 0 or a negative hs_status and describe the
  * failure in an optional hs_error. Two macros keep error paths to one line
- * (STYLE.md 14): HS_RETURN_IF(cond, code, err, fmt, ...) fails with a
+ * (docs/style.md 14): HS_RETURN_IF(cond, code, err, fmt, ...) fails with a
  * message, HS_TRY(expr) returns expr's status when it is an error.
  */
 #ifndef HS_ERROR_H
@@ -42,7 +42,7 @@ void hs_error_clear(hs_error *err);
         } \
     } while (0)
 
-/* Always-on check for impossible states (STYLE.md 16): a bug in heapscope,
+/* Always-on check for impossible states (docs/style.md 16): a bug in heapscope,
  * never bad input. */
 #define HS_BUG(msg) hs_bug(__FILE__, __LINE__, (msg))
 _Noreturn void hs_bug(const char *file, int line, const char *msg);

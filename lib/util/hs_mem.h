@@ -1,11 +1,11 @@
 /*
  * hs_mem.h - the injectable allocator and overflow-checked sizes.
  *
- * Every allocation in lib/ goes through an hs_allocator (STYLE.md 21), so
+ * Every allocation in lib/ goes through an hs_allocator (docs/style.md 21), so
  * Python can pass PyMem_Raw* and tests can count or fail allocations.
- * Out of memory is an error (HS_ENOMEM), never an abort (STYLE.md 17).
+ * Out of memory is an error (HS_ENOMEM), never an abort (docs/style.md 17).
  * Size arithmetic on counts from a dump goes through hs_size_mul/add
- * (STYLE.md 22): a hostile count must fail, not wrap.
+ * (docs/style.md 22): a hostile count must fail, not wrap.
  */
 #ifndef HS_MEM_H
 #define HS_MEM_H

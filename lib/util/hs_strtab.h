@@ -1,7 +1,7 @@
 /*
  * hs_strtab.h - interned strings with dense u32 ids.
  *
- * A dump repeats a few hundred type names millions of times (STYLE.md 24):
+ * A dump repeats a few hundred type names millions of times (docs/style.md 24):
  * each distinct string is stored once, NUL-terminated, and named by a u32
  * id in order of first insertion. Lookups are an open-addressing probe.
  */

@@ -13,7 +13,7 @@ meliae's API on top of heapscope's C library.
     print(om.summarize())
 
 Dumps are JSON lines in meliae's format with heapscope's additions
-(shared/docs/FORMAT.md, section 6; docs/dumper.md, docs/python.md).
+(docs/format.md §6; docs/dumper.md, docs/python.md).
 Existing meliae scripts need one change: ``from heapscope.meliae import
 loader``.
 """

@@ -66,7 +66,7 @@ class MemObject(_analyzer.Node):
 
 
 # --------------------------------------------------------------------------
-# summarize (FORMAT.md 4.6)
+# summarize (docs/format.md 4.6)
 # --------------------------------------------------------------------------
 
 class TypeSummary(object):

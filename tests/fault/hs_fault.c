@@ -1,6 +1,6 @@
 /*
  * hs_fault.c - an LD_PRELOAD shim that makes reads and writes fail
- * (STYLE.md 38, after jq's src/inject_errors.c), for tests/fault/.
+ * (docs/style.md 38, after jq's src/inject_errors.c), for tests/fault/.
  *
  * Faults are chosen by environment variables, read once:
  *

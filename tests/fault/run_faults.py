@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""I/O fault injection on the heapscope CLI (STYLE.md 38).
+"""I/O fault injection on the heapscope CLI (docs/style.md 38).
 
 Runs the CLI with the hs_fault.c shim preloaded (see its header for the
 variables) and checks that every fault gives a clear error, a non-zero

@@ -2,7 +2,7 @@
 """Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/).
 
 Seeds are small plain excerpts of real dumps (meliae Python 2.7 and 3.11
-from ../shared/data, heapscope's own from tests/data/log-leak), the hand-
+from tests/data/meliae, heapscope's own from tests/data/log-leak), the hand-
 made dumps of tests/data, and nasty inputs written here. The index seeds
 are the snapshot indexes `heapscope index` writes for the load seeds (both
 pipelines), so the heapscope program is needed for them ($HEAPSCOPE_BIN,

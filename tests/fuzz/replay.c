@@ -1,7 +1,7 @@
 /*
  * replay.c - runs a fuzz target over its corpus without libFuzzer, so the
  * normal build (gcc, ctest, the sanitizer job) replays every seed and
- * every crash ever found (STYLE.md 38).
+ * every crash ever found (docs/style.md 38).
  *
  *     fuzz_replay_<target> DIR_OR_FILE...
  *

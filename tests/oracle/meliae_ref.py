@@ -2,7 +2,7 @@
 """Reference loader for meliae heap dumps: the oracle for heapscope's C code.
 
 This module re-implements, slowly and plainly, the loader semantics of
-shared/docs/FORMAT.md (section numbers below refer to it), with heapscope's
+docs/format.md (section numbers below refer to it), with heapscope's
 fixes instead of meliae's defects.  It is used two ways:
 
 * differential tests: the C analyzer must print what this prints;

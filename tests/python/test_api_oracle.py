@@ -34,7 +34,7 @@ def norm(value):
     """A refs_as_dict key or value, comparable across the two loaders.
 
     NOTE: the library gives None for a key whose record is NoneType, where
-    FORMAT.md 4.9 and the oracle give the record (meliae: the proxy); a
+    docs/format.md 4.9 and the oracle give the record (meliae: the proxy); a
     deliberate difference (docs/python.md), so both become None here.
     """
     if isinstance(value, ref.Record) and value.type == "NoneType":

@@ -1,5 +1,5 @@
 """refs_as_dict() keys that are not strings (docs/python.md, "Keys"):
-meliae's key rule (FORMAT.md 4.9: the key record's value, else its name,
+meliae's key rule (docs/format.md 4.9: the key record's value, else its name,
 else the record) where it is right, and the documented differences: a
 None key is None (meliae: the NoneType proxy), a bool key is True or
 False (meliae: the text 'True', b'True' on Python 3), and when two keys

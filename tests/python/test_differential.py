@@ -3,7 +3,7 @@
 For each dump, `heapscope records --no-collapse DUMP` (the dump as
 heapscope read it, re-encoded) is compared record by record with what
 json.loads reads from the original lines, after applying heapscope's
-documented decoding (shared/docs/FORMAT.md):
+documented decoding (docs/format.md):
 
 * §1.3: a lone surrogate becomes U+FFFD; mojibake is repaired in `type`
   and in the `name` of every record that is not a function; values of
@@ -200,7 +200,7 @@ def test_records_match_json_module(path):
 
 
 def test_reference_decoding():
-    """The reference rules themselves, on FORMAT.md's examples."""
+    """The reference rules themselves, on docs/format.md's examples."""
     assert repair_mojibake("\u00c3\u009cn\u00c3\u00afcode") == "\u00dcn\u00efcode"
     assert repair_mojibake("caf\u00e9") == "caf\u00e9"
     assert repair_mojibake("plain") == "plain"

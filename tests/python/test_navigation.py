@@ -1,7 +1,7 @@
 """heapscope's navigation commands against the pure-Python oracle.
 
 show, all and their walks are compared, object for object, with
-tests/oracle/meliae_ref.py on meliae's own dumps (FORMAT.md §4.7-§4.10):
+tests/oracle/meliae_ref.py on meliae's own dumps (docs/format.md §4.7-§4.10):
 get_all and obj.all orders, compute_total_size with exclusions, the repr,
 and refs_as_dict for every dialect. The CLI is found through
 HEAPSCOPE_BIN (set by ctest) or build/bin/heapscope.

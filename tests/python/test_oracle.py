@@ -2,8 +2,8 @@
 
 The oracle is what heapscope's C code is compared against, so it is held
 to meliae's own golden outputs on the shared dumps and to the numbers that
-shared/docs/FORMAT.md states, then to small hand-written dumps, one or
-more per rule.  Section numbers refer to FORMAT.md.
+docs/format.md states, then to small hand-written dumps, one or
+more per rule.  Section numbers refer to docs/format.md.
 """
 
 import bz2
@@ -116,7 +116,7 @@ def test_cli_summary_matches_golden(path):
 
 
 # --------------------------------------------------------------------------
-# Facts FORMAT.md states about the shared dumps
+# Facts docs/format.md states about the shared dumps
 # --------------------------------------------------------------------------
 
 @needs_data

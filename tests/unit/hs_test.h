@@ -1,5 +1,5 @@
 /*
- * hs_test.h - the tiny test framework of the C unit tests (STYLE.md 37).
+ * hs_test.h - the tiny test framework of the C unit tests (docs/style.md 37).
  *
  * A test is a `static void test_x(void)` that calls CHECK* macros; a
  * failed check prints file:line and what differed, and the test goes on.

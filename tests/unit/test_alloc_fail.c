@@ -1,5 +1,5 @@
 /*
- * test_alloc_fail.c - the failing-allocator matrix (STYLE.md 38).
+ * test_alloc_fail.c - the failing-allocator matrix (docs/style.md 38).
  *
  * An hs_allocator that fails its Nth call (or every call from the Nth on)
  * and counts live blocks. For every N along a small load, hs_graph_load

@@ -1,6 +1,6 @@
 /*
  * test_passes.c - meliae's loader passes: collapse_instance_dicts,
- * remove_expensive_references and guess_intern_dict (FORMAT.md §4).
+ * remove_expensive_references and guess_intern_dict (docs/format.md §4).
  */
 #include "hs_test.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_summary.c - meliae's summarize(): per-type stats, their order, the
- * table and the per-type line (FORMAT.md §4.6).
+ * table and the per-type line (docs/format.md §4.6).
  */
 #include "hs_test.h"
 

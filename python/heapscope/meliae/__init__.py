@@ -6,5 +6,5 @@ needs one changed line:
 
 ``loader`` is heapscope's analyzer (heapscope.load) and ``scanner`` its
 dumper (heapscope.dump), on Python 3.8-3.13, without meliae's defects
-(shared/docs/FORMAT.md, section 5).
+(docs/format.md §5).
 """

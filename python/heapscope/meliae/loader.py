@@ -3,7 +3,7 @@ meliae's methods (summarize, get_all, collapse_instance_dicts,
 compute_referrers, remove_expensive_references, guess_intern_dict, ...)
 and proxies with meliae's attributes (.c, .p, refs_as_dict(), ...).
 
-Differences from meliae, all fixes (FORMAT.md section 5): parents are
+Differences from meliae, all fixes (docs/format.md §5): parents are
 always computed and uncapped; dicts of meliae's Python 3 dumps give the
 right keys where the dump has them; bools read as bools; nothing
 crashes on odd counts, empty files or non-ASCII names. Progress goes to
@@ -59,7 +59,7 @@ _KEYS_WARNING = (
 # only it, gets 0, even with threads.
 _keys_warnings = itertools.count()
 
-# meliae's rule for a dict's values (FORMAT.md 4.9): only these types read
+# meliae's rule for a dict's values (docs/format.md 4.9): only these types read
 # as their value; refs_as_list gives any record's value.
 _VALUE_TYPES = frozenset(("int", "long", "bytes", "str", "unicode", "float"))
 

@@ -1,7 +1,7 @@
 /*
  * hs_py.h - the analyzer binding's shared declarations.
  *
- * The binding is thin (STYLE.md 33): every analysis is a call into
+ * The binding is thin (docs/style.md 33): every analysis is a call into
  * include/heapscope.h; this folder only converts arguments and results,
  * releases the GIL around long calls and maps hs_error to an exception.
  *

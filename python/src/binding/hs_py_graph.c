@@ -296,7 +296,7 @@ graph_type_counts(PyObject *op, PyObject *unused)
     return hs_py_type_counts((hs_py_graph *)op, NULL, 0, 1);
 }
 
-/* MARK: passes (FORMAT.md §4.2-§4.5) */
+/* MARK: passes (docs/format.md §4.2-§4.5) */
 
 typedef enum { PASS_COLLAPSE, PASS_PARENTS, PASS_EXPENSIVE } pass_kind;
 

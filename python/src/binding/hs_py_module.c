@@ -131,7 +131,7 @@ hs_py_raise(hs_py_state *st, const hs_error *err)
     return NULL;
 }
 
-/* MARK: the allocator (STYLE.md 21) */
+/* MARK: the allocator (docs/style.md 21) */
 
 /* PyMem_Raw* is thread-safe and needs no GIL, so the loader's threads
  * may call it while the GIL is released. */

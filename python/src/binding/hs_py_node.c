@@ -99,7 +99,7 @@ text_object(const char *s, size_t len)
     return PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "replace");
 }
 
-/* A bytes-like value (FORMAT.md §1.3): bytes, except in Python 2 dumps,
+/* A bytes-like value (docs/format.md §1.3): bytes, except in Python 2 dumps,
  * where `str` is the everyday text type and reads best as str (each
  * byte one code point, as meliae on Python 2 showed it). */
 static PyObject *
@@ -402,7 +402,7 @@ set_total_size(PyObject *op, PyObject *value, void *c)
     return hs_py_graph_set_total(((hs_py_node *)op)->graph, NODE_ID(op), v);
 }
 
-/* MARK: walks (FORMAT.md §4.7, §4.10) */
+/* MARK: walks (docs/format.md §4.7, §4.10) */
 
 /* The walk from self, excluding addresses; the GIL is released while
  * the library walks. Returns a NodeList. */
@@ -511,7 +511,7 @@ node_total(PyObject *op, PyObject *args, PyObject *kw)
     return PyLong_FromUnsignedLongLong(total);
 }
 
-/* MARK: refs as Python values (FORMAT.md §4.9) */
+/* MARK: refs as Python values (docs/format.md §4.9) */
 
 /* The keys of refs_as_dict's items, in *keys (new references): each its
  * literal, except where a later key of the same dict gives the same

@@ -1,6 +1,6 @@
 /*
  * hs_py_summary.c - Summary, the handle of an hs_summary (meliae's
- * summarize, FORMAT.md §4.6), and the per-type counts built on it.
+ * summarize, docs/format.md §4.6), and the per-type counts built on it.
  *
  * The table's text comes from hs_summary_format, the one formatter the
  * CLI uses too, so Python and `heapscope summary` cannot drift apart. A

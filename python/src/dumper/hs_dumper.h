@@ -2,7 +2,7 @@
  * hs_dumper.h - internal interfaces of heapscope's heap dumper.
  *
  * The dumper is one walk over the live heap that writes one meliae-format
- * JSON line per object (shared/docs/FORMAT.md section 6). Its modules:
+ * JSON line per object (docs/format.md §6). Its modules:
  *
  *   hs_dump_mem.c  counted malloc, so the walk can report its own overhead
  *   hs_visited.c   the visited set: a hash of 4 KiB page bitmaps

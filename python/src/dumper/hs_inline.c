@@ -7,7 +7,7 @@
  * values, so a dump following tp_traverse loses every attribute name
  * (meliae's 3.11 dumps do). Touching obj.__dict__ would materialise the
  * dict, changing the heap being measured. Instead the dumper reads the
- * layout and writes the instance in the <= 3.10 shape (FORMAT.md 6):
+ * layout and writes the instance in the <= 3.10 shape (docs/format.md 6):
  * `[dict, type]`, where the dict is a synthetic record at the address of
  * the values storage whose refs are key, value pairs.
  *

@@ -1,6 +1,6 @@
 /*
  * hs_record.c - formats one dump record, field by field, straight into the
- * writer's buffer (FORMAT.md 1.1, 1.3 and 6).
+ * writer's buffer (docs/format.md 1.1, 1.3 and 6).
  *
  * Every field reserves its worst case before formatting: a text value is
  * at most 100 code points of at most 12 bytes each ("\ud835\udccf"), so a

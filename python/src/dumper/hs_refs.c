@@ -1,7 +1,7 @@
 /*
  * hs_refs.c - what one object's record says: name, len, value and refs.
  *
- * Refs are what the type's tp_traverse visits, in order (FORMAT.md 2),
+ * Refs are what the type's tp_traverse visits, in order (docs/format.md 2),
  * with two rewrites that keep attribute and key names in the dump (6):
  *
  *   dicts (and subclasses): the dict part of the traversal is replaced by
