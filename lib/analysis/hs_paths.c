@@ -186,9 +186,11 @@ own_frame(const hs_graph *g, uint32_t id, const path_types *t)
         return false;
     }
     refs = hs_node_children(g, id, &n);
-    /* The code is within the first three refs (after f_back, or after
-     * the caller and the function); globals within the two after it. */
-    for (uint64_t c = 0; c < n && c < 3; c++) {
+    /* The code is the first code object among the first five refs
+     * (after f_back; or after the caller, frame object, locals and
+     * function, each of which may be missing); locals that may hold
+     * code come after the globals, which are within two refs of it. */
+    for (uint64_t c = 0; c < n && c < 5; c++) {
         if (!hs_live(g, refs[c]) || g->type[refs[c]] != t->code) {
             continue;
         }
