@@ -45,28 +45,7 @@ PROGRAMS = sorted(f[:-3] for f in os.listdir(HERE)
 
 # (program, dump kind) -> why today's code fails it (issue 14). The
 # numbers are the suspects' as tests/scenarios/README.md reports them.
-RECREATED = ("a churn container re-created after dump 2 (%s) has no owner "
-             "to match in the earlier dumps, so all it retains counts as "
-             "growth and it ranks above the culprit")
 XFAIL = {
-    ("flask_signal_receivers", "heapscope"):
-        RECREATED % "a cache pruned in bursts, fragments.entries",
-    ("flask_signal_receivers", "meliae"):
-        RECREATED % "a cache pruned in bursts, fragments.entries",
-    ("logging_loggers_handlers", "heapscope"):
-        RECREATED % "a history trimmed by slicing, target.history.items"
-        + "; and the second leak ranks below an LRU at capacity",
-    ("logging_loggers_handlers", "meliae"):
-        RECREATED % "a history trimmed by slicing, target.history.items"
-        + "; and the second leak ranks below an LRU at capacity",
-    ("tornado_timeouts", "heapscope"):
-        RECREATED % "a cache pruned in bursts, responses.entries",
-    ("tornado_timeouts", "meliae"):
-        RECREATED % "a cache pruned in bursts, responses.entries",
-    ("weakkeydict_cycle", "heapscope"):
-        RECREATED % "a cache pruned in bursts, documents.entries",
-    ("weakkeydict_cycle", "meliae"):
-        RECREATED % "a cache pruned in bursts, documents.entries",
     ("sqlalchemy_listeners", "heapscope"):
         "the culprit is first, but its path reads "
         "engine.dispatch.refs[2].refs[0]: members of __slots__ "
