@@ -238,8 +238,7 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
         && (i == 0 || sh->s[i - 1]->verdict != HS_LEAK_BOUNDED)) {
         printf("\nBounded (turnover, not growth): these hold new objects "
                "that stay, but after dump %d their object count did not "
-               "rise, or rose while they let go of more than a tenth of "
-               "what they held.\n", n > 2 ? 2 : 1);
+               "rise, or rose by less than they let go of (turnover).\n", n > 2 ? 2 : 1);
     }
     printf("\nSuspect %zu: %.*s %llu: %s%s\n", i + 1, (int)tlen, type,
            (unsigned long long)hs_node_address(g, s->owner),

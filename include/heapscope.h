@@ -1057,7 +1057,7 @@ HS_API int hs_dominators_by_type(const hs_dominators *d,
  * address, or by its place under its referrer when it was re-created:
  * self.cache = self.cache[-n:]) and judged on its whole series of
  * retained objects: it grows at every dump (in every interval its object
- * count rose and it kept nine tenths of the objects it held), grew (in
+ * count rose by at least as much as it let go of), grew (in
  * some intervals only, or in the one interval of two dumps), or is
  * bounded (in no interval after the first: its count was flat, fell, or
  * rose while it let go of what it held; turnover, not growth). Suspects are ranked
@@ -1082,7 +1082,7 @@ typedef struct hs_leak_type {
 /* What an owner's series says (hs_leaks.c, "MARK: verdicts"). */
 typedef enum hs_leak_verdict {
     HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps),
-                            keeping 9/10 of what it held */
+                            by at least what it let go of */
     HS_LEAK_GREW = 1,    /* rose in some intervals only, or in the one
                             interval of two dumps */
     HS_LEAK_BOUNDED = 2  /* no such rise in any interval after the first
@@ -1110,8 +1110,8 @@ typedef struct hs_leak_suspect {
     int growing;              /* verdict == HS_LEAK_GROWS */
     hs_leak_verdict verdict;  /* the ranking key, then growth_size */
     size_t intervals_grown;   /* intervals (of hs_leaks_dumps - 1) in which
-                                 its retained count rose, keeping 9/10 of
-                                 what it held */
+                                 its retained count rose by at least what
+                                 it let go of */
     int64_t min_interval_growth; /* the smallest count change of an
                                     interval (the sustained growth) */
     int recreated;            /* found in some earlier dump by its place

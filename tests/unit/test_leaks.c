@@ -15,8 +15,10 @@
  * verdicts"): a count that rises by one object in every interval grows
  * at every dump, a flat one (+0) after dump 2 is bounded and ranks below
  * it however many bytes it gains, a rise in the last interval only is
- * no verdict of growth, and of two that grow at every dump the one that
- * sustains more growth in its weakest interval ranks first.
+ * no verdict of growth, a rise by less than what was let go of is
+ * turnover (the edge: equal is growth), and of two that grow at every
+ * dump the one that sustains more growth in its weakest interval ranks
+ * first.
  *
  * Two dumps of one "process": in the first, module 1 holds lists A (10),
  * B (20) and C (30), and C holds list D (40), all empty; in the second
@@ -316,11 +318,11 @@ static void
 test_turnover_is_not_growth(void)
 {
     /* B's count rises in both intervals (10, 100, 190), by more bytes
-     * than A's, but from dump 2 to 3 it lets go of half the objects it
-     * held (a cache pruned in bursts sampled as it rose): bounded. A
-     * keeps everything and grows at every dump. */
+     * than A's, but from dump 2 to 3 it lets go of 95 of the objects it
+     * held, more than the 90 it gained (a cache pruned in bursts sampled
+     * as it rose): bounded. A keeps everything and grows at every dump. */
     static const size_t a[] = {10, 40, 41}, b[] = {10, 100, 190};
-    static const uint64_t shifted[] = {100000, 100000, 100050};
+    static const uint64_t shifted[] = {100000, 100000, 100095};
     int va, vb;
     size_t ra, rb;
     bstart = shifted;
@@ -332,14 +334,13 @@ test_turnover_is_not_growth(void)
 }
 
 static void
-test_keeping_nine_tenths_is_growth(void)
+test_letting_go_of_what_it_gained(void)
 {
-    /* The edge: B lets go of 10 of the 101 objects it held (the list and
-     * 100 items; keeps 91, over nine tenths):
-     * still growth; of 11 (keeps 90, under): turnover. */
+    /* The edge: B gains 90 objects from dump 2 to 3; letting go of 90
+     * of those it held is still growth, of 91 it is turnover. */
     static const size_t a[] = {10, 40, 41}, b[] = {10, 100, 190};
-    static const uint64_t ten[] = {100000, 100000, 100010};
-    static const uint64_t eleven[] = {100000, 100000, 100011};
+    static const uint64_t ten[] = {100000, 100000, 100090};
+    static const uint64_t eleven[] = {100000, 100000, 100091};
     int va, vb;
     size_t ra, rb;
     bstart = ten;
@@ -355,7 +356,7 @@ int
 main(void)
 {
     RUN(test_turnover_is_not_growth);
-    RUN(test_keeping_nine_tenths_is_growth);
+    RUN(test_letting_go_of_what_it_gained);
     RUN(test_sustained_growth_ranks_first);
     RUN(test_verdict_grows_beats_bigger_bounded);
     RUN(test_verdict_flat_count_is_bounded);
