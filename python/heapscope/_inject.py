@@ -39,6 +39,7 @@ dump (heapscope.dump's rename), never deleted or truncated here.
 import argparse
 import errno
 import os
+import re
 import select
 import shutil
 import signal
@@ -398,19 +399,23 @@ def _claim(channel):
         return False
 
 
-def _remove_partial(out, target):
-    """The temporary files of a dump cut short by the target's end (only
-    regular files of its user, named by its pid: heapscope.dump's)."""
+def _remove_partial(out, target, since):
+    """The temporary file of a dump cut short by the target's end:
+    heapscope.dump names it OUT.tmp-<16 random hex digits> (unpredictable,
+    so that nobody can plant it), so it is known by that shape, by being a
+    regular file of the target's user, and by being written since the
+    injection began."""
     d, base = os.path.split(out)
-    prefix = "%s.tmp-%d-" % (base, target.pid)
+    shape = re.compile(re.escape(base) + r"\.tmp-[0-9a-f]{16}\Z")
     removed = []
     for name in os.listdir(d):
-        if not name.startswith(prefix):
+        if not shape.match(name):
             continue
         path = os.path.join(d, name)
         try:
             st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode) and st.st_uid == target.uid:
+            if stat.S_ISREG(st.st_mode) and st.st_uid == target.uid \
+                    and st.st_mtime >= since:
                 os.unlink(path)
                 removed.append(name)
         except OSError:
@@ -435,7 +440,7 @@ def _gave_up(why, channel, out, target):
                        % (why, target.pid, out))
 
 
-def wait_result(channel, out, target, deadline, timeout, held):
+def wait_result(channel, out, target, deadline, timeout, held, since):
     path = os.path.join(channel, "result")
     while True:
         text = _read_result(path, target.uid)
@@ -447,7 +452,7 @@ def wait_result(channel, out, target, deadline, timeout, held):
                               % (target.pid, text,
                                  _failure_hint(text, out, target)))
         if not _target.still_running(target):
-            removed = _remove_partial(out, target)
+            removed = _remove_partial(out, target, since)
             raise InjectError(
                 "process %d ended during the dump%s; %s is unchanged"
                 % (target.pid, " (its partial %s was removed)"
@@ -505,12 +510,14 @@ def _inject(pid, out, timeout, pythonpath, compress, gdb, python, roots,
             roots = [os.path.dirname(os.path.dirname(here))]
         pythonpath = find_dumper(target, roots, python)
     pythonpath = os.path.abspath(pythonpath)
+    since = time.time() - 1   # mtimes may be coarser than time()
     channel = _make_channel(out, target)
     try:
         code = bootstrap_code(pythonpath, out, channel, compress)
         if held.received is None:
             run_gdb(target, code, gdb, deadline, timeout)
-        return wait_result(channel, out, target, deadline, timeout, held)
+        return wait_result(channel, out, target, deadline, timeout, held,
+                           since)
     finally:
         shutil.rmtree(channel, ignore_errors=True)
 

@@ -353,7 +353,7 @@ def test_sigterm_while_gdb_attaches(tmp_path, big):
 
 @slow_gdb
 def test_target_killed_during_dump(tmp_path):
-    # SIGTERM to the target while it writes: its partial OUT.tmp-PID-N
+    # SIGTERM to the target while it writes: its partial OUT.tmp-<random>
     # is removed, the death is reported, an existing OUT is kept.
     t = Target("sleep", BIG)
     out = tmp_path / "dies.json"
