@@ -31,12 +31,21 @@
 #define C 30
 #define D 40
 
-static char text[1 << 15];
+static char text[1 << 20];
 static size_t len;
 static uint64_t next_addr;
 
+/* Appends to text; a dump that outgrows it is a bug of the test, stopped
+ * here rather than written past the buffer. */
 #define PUT(...) \
-    (len += (size_t)snprintf(text + len, sizeof(text) - len, __VA_ARGS__))
+    do { \
+        len += (size_t)snprintf(text + len, sizeof(text) - len, __VA_ARGS__); \
+        if (len >= sizeof(text)) { \
+            fprintf(stderr, "test_leaks: dump text past %zu bytes\n", \
+                    sizeof(text)); \
+            abort(); \
+        } \
+    } while (0)
 
 /* List addr holding (after `first` other refs) new objects of sizes[]
  * (0-terminated); writes the list, then the objects. */
