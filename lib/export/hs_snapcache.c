@@ -103,11 +103,12 @@ trusted_cache_dir(char *out, size_t size, char *why, size_t why_size)
 {
     struct stat st;
     const char *bad;
+    char reason[128]; /* not why: it is written from the reason */
     HS_TRY(cache_dir(out, size));
     if (stat(out, &st) != 0) {
         return HS_EIO;
     }
-    bad = S_ISDIR(st.st_mode) ? distrust(&st, why, why_size)
+    bad = S_ISDIR(st.st_mode) ? distrust(&st, reason, sizeof(reason))
                               : "not a folder";
     if (bad) {
         snprintf(why, why_size, "cache folder %s not used: %s", out, bad);
