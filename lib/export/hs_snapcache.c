@@ -111,7 +111,11 @@ trusted_cache_dir(char *out, size_t size, char *why, size_t why_size)
     bad = S_ISDIR(st.st_mode) ? distrust(&st, reason, sizeof(reason))
                               : "not a folder";
     if (bad) {
-        snprintf(why, why_size, "cache folder %s not used: %s", out, bad);
+        /* A reason cut short at why_size still says why. */
+        if (snprintf(why, why_size, "cache folder %s not used: %s", out,
+                     bad) < 0) {
+            why[0] = '\0';
+        }
         return HS_EINVAL;
     }
     return HS_OK;
