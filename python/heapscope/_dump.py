@@ -28,6 +28,11 @@ def _dumper():
     return _dumper
 
 
+def _fork():
+    from . import _fork as fork_module
+    return fork_module
+
+
 def _want_gzip(name, compress):
     if compress not in _COMPRESSIONS:
         raise ValueError("compress must be None, 'gzip' or 'none', not %r"
@@ -61,17 +66,25 @@ def _is_special(path):
         return False
 
 
-def _dump_path(path, gzip, header, roots):
+def _dump_path(path, gzip, header, roots, fork=False, on_done=None):
     path = os.fspath(path)
     if _is_special(path):
         # Written directly; no O_CREAT: had it vanished meanwhile, a
         # regular file must not appear in its place.
         fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        if fork:
+            return _fork().start(path, fd, None, gzip, header, on_done)
         try:
             return DumpResult(*_dumper().dump_fd(fd, gzip, header, roots))
         finally:
             os.close(fd)
     tmp, fd = _create_temp(path)
+    if fork:
+        try:
+            return _fork().start(path, fd, tmp, gzip, header, on_done)
+        except BaseException:
+            os.unlink(tmp)
+            raise
     try:
         try:
             objects, nbytes = _dumper().dump_fd(fd, gzip, header, roots)
@@ -117,7 +130,7 @@ def _is_text(stream):
     return isinstance(mode, str) and "b" not in mode and mode != ""
 
 
-def dump(path_or_file, *, compress=None, header=True):
+def dump(path_or_file, *, compress=None, header=True, fork=False):
     """Write every live object, one JSON line each; return (objects, bytes).
 
     path_or_file: a path (str or os.PathLike), written atomically through a
@@ -127,9 +140,27 @@ def dump(path_or_file, *, compress=None, header=True):
     the walk. compress: None (gzip when the path
     ends in ".gz"), "gzip" or "none". header: write the
     {"heapscope_dump": 1, ...} first line (meliae's loader rejects it).
+    fork: True dumps from a clone of the process (Linux; docs/dumper.md
+    "Fork snapshots"): this call returns a ForkDump handle as soon as
+    the clone exists, and its wait() returns the path once the clone
+    has written it. Only for paths.
     """
+    if fork:
+        return _dump_forked(path_or_file, compress, header)
     return dump_reachable(path_or_file, None, compress=compress,
                           header=header)
+
+
+def _dump_forked(path, compress, header, on_done=None):
+    if not (isinstance(path, (str, bytes)) or hasattr(path, "__fspath__")):
+        raise TypeError("dump(fork=True) needs a path, not %s"
+                        % type(path).__name__)
+    why = _fork().unsafe_reason()
+    if why is not None:
+        raise ValueError("heapscope: no fork dump here: %s" % why)
+    name = os.fsdecode(os.fspath(path))
+    return _dump_path(name, _want_gzip(name, compress), bool(header), None,
+                      fork=True, on_done=on_done)
 
 
 def dump_reachable(path_or_file, roots, *, compress=None, header=True):

@@ -84,7 +84,7 @@ write_header(hs_writer *w)
                       "{\"heapscope_dump\": 1, \"python\": \"%s\", "
                       "\"pointer_size\": %d, \"time\": %lld, \"pid\": %ld}\n",
                       version, (int)sizeof(void *), (long long)time(NULL),
-                      (long)getpid());
+                      (long)(hs_walk_pid ? hs_walk_pid : getpid()));
     hs_record_raw(w, line, (size_t)n);
 }
 

@@ -16,6 +16,7 @@
  *   hs_frames.c    threads' frames and thread-state roots (CPython internals)
  *   hs_refs.c      what each object writes: name, len, value and refs
  *   hs_dump_walk.c the walk itself
+ *   hs_fork.c      fork snapshots: the walk in a clone of the process
  *   hs_module.c    the Python module heapscope._dumper
  *
  * Rule for every module: while a walk runs, nothing here creates a Python
@@ -28,6 +29,7 @@
 #include <Python.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifndef Py_IS_TYPE   /* added in 3.9 */
 #define Py_IS_TYPE(ob, type) (Py_TYPE(ob) == (type))
@@ -44,6 +46,8 @@ void hs_free(void *p, size_t n);
 void hs_mem_reset_peak(void);
 size_t hs_mem_current(void);
 size_t hs_mem_peak(void);
+/* From now on every block is mmapped, never malloc'd (a fork child). */
+void hs_mem_use_mmap(void);
 
 /* MARK: visited set (hs_visited.c) */
 
@@ -233,5 +237,18 @@ int hs_walk_mark(hs_walk *wk, const void *addr);
  * errno). */
 int hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
                  Py_ssize_t nroots, hs_stats *stats, int *err);
+/* The pid the header names: the observed process, which is the parent
+ * in a fork snapshot's child; 0 means getpid(). */
+extern pid_t hs_walk_pid;
+
+/* MARK: fork snapshots (hs_fork.c) */
+
+/* fork_dump and fork_wait, added to heapscope._dumper. */
+extern PyMethodDef hs_fork_methods[];
+
+/* MARK: the module (hs_module.c) */
+
+/* A dump's figures, for last_stats(). */
+void hs_module_set_last_stats(const hs_stats *stats);
 
 #endif /* HS_DUMPER_H */

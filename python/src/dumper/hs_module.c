@@ -13,6 +13,12 @@
 
 static hs_stats last_stats;
 
+void
+hs_module_set_last_stats(const hs_stats *stats)
+{
+    last_stats = *stats;
+}
+
 PyDoc_STRVAR(dump_fd_doc,
 "dump_fd(fd, gzip=False, header=True, roots=None, /) -> (objects, bytes)\n"
 "\n"
@@ -125,7 +131,8 @@ static PyMethodDef dumper_methods[] = {
 static int
 dumper_exec(PyObject *module)
 {
-    if (PyModule_AddIntConstant(module, "FORMAT_VERSION", 1) < 0) {
+    if (PyModule_AddIntConstant(module, "FORMAT_VERSION", 1) < 0
+        || PyModule_AddFunctions(module, hs_fork_methods) < 0) {
         return -1;
     }
     return hs_refs_init();
