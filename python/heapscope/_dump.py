@@ -198,7 +198,7 @@ def _expand(pattern, n):
 class _Trigger:
     """State shared by the signal and timer triggers."""
 
-    def __init__(self, pattern, compress, header, keep=None):
+    def __init__(self, pattern, compress, header, keep=None, fork=None):
         if keep is not None and keep < 1:
             raise ValueError("keep must be at least 1")
         _expand(pattern, 0)   # reject unknown fields now, not at dump time
@@ -206,10 +206,13 @@ class _Trigger:
         self.compress = compress
         self.header = header
         self.keep = keep
+        self.fork = fork
         self.count = 0
         self.skipped = 0
         self.written = []
         self.last_error = None
+        self.pending = None    # the ForkDump being written, if any
+        self._names = set()    # every name this trigger has given a dump
         self._lock = threading.Lock()
 
     def fire(self):
@@ -218,42 +221,84 @@ class _Trigger:
         # its Python part (the rename, the rotation), and would then wait
         # for itself forever. A trigger that finds a dump in progress is
         # skipped (that dump shows the heap of the same moment), counted
-        # and reported on stderr.
+        # and reported on stderr. A fork dump holds the lock until its
+        # clone has ended (_fork_ended releases it).
         if not self._lock.acquire(blocking=False):
             self.skipped += 1
             _notice("heapscope: a dump to %s is in progress; this trigger's "
                     "dump is skipped\n" % self.pattern)
             return None
+        forked = None
         try:
-            return self._dump_locked()
+            forked = self._dump_locked()
+            return forked
         finally:
-            self._lock.release()
+            if not isinstance(forked, _fork().ForkDump):
+                self._lock.release()
+
+    def _unique(self, path):
+        # Two dumps of one trigger never share a name ({time} within one
+        # second, a pattern without {n}): the later one gets a counter
+        # before the extension (mem-17.json, mem-17.2.json), so no dump
+        # replaces another and rotation never deletes the newest. A
+        # device or FIFO is written, not created: its name stays.
+        if path not in self._names or _is_special(path):
+            self._names.add(path)
+            return path
+        head, tail = os.path.split(path)
+        dot = tail.find(".", 1)
+        stem, ext = (tail, "") if dot < 0 else (tail[:dot], tail[dot:])
+        k = 2
+        while os.path.join(head, "%s.%d%s" % (stem, k, ext)) in self._names:
+            k += 1
+        path = os.path.join(head, "%s.%d%s" % (stem, k, ext))
+        self._names.add(path)
+        return path
 
     def _dump_locked(self):
         self.count += 1
-        path = _expand(self.pattern, self.count)
+        path = self._unique(_expand(self.pattern, self.count))
         try:
+            # Decided at each dump: tracemalloc may have started since.
+            if _fork().wanted(self.fork):
+                self.pending = _dump_forked(path, self.compress, self.header,
+                                            on_done=self._fork_ended)
+                return self.pending
             dump(path, compress=self.compress, header=self.header)
         except Exception as exc:   # a trigger must not kill the host
             self.last_error = exc
             return None
-        if path in self.written:   # a pattern without {n}: one file
+        self._kept(path)
+        return path
+
+    def _fork_ended(self, handle):
+        # In the fork dump's reaper thread, once its clone has ended.
+        try:
+            if handle.error is not None:
+                self.last_error = handle.error
+            else:
+                self._kept(handle.path)
+        finally:
+            self._lock.release()
+
+    def _kept(self, path):
+        if path in self.written:   # a device or FIFO, written again
             self.written.remove(path)
         self.written.append(path)
         while self.keep is not None and len(self.written) > self.keep:
             old = self.written.pop(0)
             # Only our own dumps go: a device or FIFO the pattern names
             # (/dev/null) was written to, not created, and must stay.
-            if _is_special(old) or os.path.islink(old):
+            if old == path or _is_special(old) or os.path.islink(old):
                 continue
             try:
                 os.unlink(old)
             except OSError:
                 pass
-        return path
 
 
-def dump_on_signal(signum, pattern, *, compress=None, header=True):
+def dump_on_signal(signum, pattern, *, compress=None, header=True,
+                   fork=None):
     """Dump to pattern ({pid}, {time}, {n}) whenever signum arrives.
 
     Installs a Python-level handler (so it must be called from the main
@@ -261,10 +306,12 @@ def dump_on_signal(signum, pattern, *, compress=None, header=True):
     inside the signal handler's C context. A signal that arrives while a
     dump is still running (the walk or its rename) is skipped, with a
     notice on stderr, rather than waiting: the handler runs in the very
-    thread that is dumping. Returns the previous handler.
+    thread that is dumping. fork: dump from a clone of the process
+    (dump(fork=True)); None, the default, forks where that is safe
+    (docs/dumper.md). Returns the previous handler.
     """
     import signal
-    trigger = _Trigger(pattern, compress, header)
+    trigger = _Trigger(pattern, compress, header, fork=fork)
 
     def handler(signo, frame):
         trigger.fire()
@@ -282,13 +329,20 @@ class _Periodic(threading.Thread):
 
     def run(self):
         while not self._stop_event.wait(self.seconds):
-            self.trigger.fire()
+            done = self.trigger.fire()
+            if isinstance(done, _fork().ForkDump):
+                # The next period starts when this clone has ended, not
+                # while it still writes (that tick would be skipped).
+                done.join()
 
     def stop(self, timeout=None):
         """Stop dumping; waits for a dump in progress to finish."""
         self._stop_event.set()
         if threading.current_thread() is not self:
             self.join(timeout)
+        pending = self.trigger.pending
+        if pending is not None:
+            pending.join(timeout)
 
     @property
     def written(self):
@@ -303,14 +357,17 @@ class _Periodic(threading.Thread):
         return self.trigger.last_error
 
 
-def dump_every(seconds, pattern, keep=None, *, compress=None, header=True):
+def dump_every(seconds, pattern, keep=None, *, compress=None, header=True,
+               fork=None):
     """Dump every `seconds` from a daemon thread; keep the newest `keep`.
 
     Returns the thread; call .stop() to end it. Its .written lists the
-    dumps kept and .last_error the last failure, if any.
+    dumps kept and .last_error the last failure, if any. fork: as
+    dump_on_signal's (None: fork where safe).
     """
     if seconds <= 0:
         raise ValueError("seconds must be positive")
-    thread = _Periodic(seconds, _Trigger(pattern, compress, header, keep))
+    thread = _Periodic(seconds, _Trigger(pattern, compress, header, keep,
+                                         fork))
     thread.start()
     return thread

@@ -82,9 +82,13 @@ class ForkDump:
         except BaseException as exc:   # reported by wait(), never lost
             self._error = exc
         finally:
-            self._ended.set()
-            if self._on_done is not None:
-                self._on_done(self)
+            # The owner's bookkeeping (a trigger's rotation) first, so
+            # that whoever wait()s finds it done.
+            try:
+                if self._on_done is not None:
+                    self._on_done(self)
+            finally:
+                self._ended.set()
 
     def _failure(self, status, outcome, err):
         if outcome > 0:
@@ -119,6 +123,11 @@ class ForkDump:
     def done(self):
         """True once the clone has ended (and been reaped)."""
         return self._ended.is_set()
+
+    def join(self, timeout=None):
+        """Waits for the end like wait(), without raising; returns
+        done()."""
+        return self._ended.wait(timeout)
 
     def wait(self, timeout=None):
         """The path once the dump is complete; raises the clone's error,

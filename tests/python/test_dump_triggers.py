@@ -13,6 +13,7 @@ import dumper_util
 
 dumper_util.require_dumper()
 import heapscope  # noqa: E402
+import heapscope._fork  # noqa: E402
 
 
 def test_dump_on_signal(tmp_path):
@@ -31,7 +32,8 @@ def test_dump_on_signal(tmp_path):
 
 # The handler re-entered by a signal that arrives during the rename of the
 # dump it started: os.replace sends the signal to the process, and the
-# handler runs in the same thread at the next bytecode, lock held.
+# handler runs in the same thread at the next bytecode, lock held. (An
+# in-process dump: a fork dump's clone renames in C.)
 REENTRANT = r"""
 import json, os, signal, sys
 import heapscope
@@ -41,7 +43,7 @@ def replace_and_signal(src, dst):
     os.kill(os.getpid(), signal.SIGUSR2)
     real_replace(src, dst)
 _dump.os.replace = replace_and_signal
-heapscope.dump_on_signal(signal.SIGUSR2, sys.argv[1])
+heapscope.dump_on_signal(signal.SIGUSR2, sys.argv[1], fork=False)
 trigger = signal.getsignal(signal.SIGUSR2).trigger
 os.kill(os.getpid(), signal.SIGUSR2)
 _dump.os.replace = real_replace
@@ -84,3 +86,70 @@ def test_dump_every_keeps_newest(tmp_path):
     assert all(k.endswith(".json.gz") for k in kept)
     assert thread.written == [str(tmp_path / k) for k in
                               sorted(kept, key=lambda k: int(k.split("-")[1]))]
+
+
+def wait_until(cond, seconds=30):
+    deadline = time.time() + seconds
+    while not cond() and time.time() < deadline:
+        time.sleep(0.02)
+    return cond()
+
+
+def header_of(path):
+    with open(path) as f:
+        return json.loads(f.readline())
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_same_second_names_stay_unique(tmp_path, fork):
+    """{time} repeats within a second: every dump still gets its own
+    file, and rotation keeps the newest."""
+    if fork and heapscope._fork.unsafe_reason():
+        pytest.skip(heapscope._fork.unsafe_reason())
+    pattern = str(tmp_path / "mem-{time}.json")
+    thread = heapscope.dump_every(0.02, pattern, keep=3, fork=fork)
+    try:
+        assert wait_until(lambda: len(thread.written) >= 5
+                          or thread.trigger.count >= 5)
+    finally:
+        thread.stop(60)
+    assert thread.last_error is None
+    names = thread.trigger._names
+    assert len(names) == thread.trigger.count      # one name per dump
+    kept = sorted(os.listdir(str(tmp_path)))
+    assert len(kept) == 3, kept
+    assert sorted(os.path.basename(p) for p in thread.written) == kept
+    newest = thread.written[-1]
+    assert os.path.exists(newest) and header_of(newest)["pid"] == os.getpid()
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_fixed_name_keep_one_keeps_the_newest(tmp_path, fork):
+    if fork and heapscope._fork.unsafe_reason():
+        pytest.skip(heapscope._fork.unsafe_reason())
+    pattern = str(tmp_path / "mem.json.gz")
+    thread = heapscope.dump_every(0.02, pattern, keep=1, fork=fork)
+    try:
+        assert wait_until(lambda: thread.trigger.count >= 3)
+    finally:
+        thread.stop(60)
+    assert thread.last_error is None
+    kept = os.listdir(str(tmp_path))
+    assert len(kept) == 1 and thread.written == [str(tmp_path / kept[0])]
+    n = thread.trigger.count
+    assert kept[0] == ("mem.json.gz" if n == 1 else "mem.%d.json.gz" % n)
+
+
+def test_signal_trigger_forks_by_default_where_safe(tmp_path):
+    why = heapscope._fork.unsafe_reason()
+    pattern = str(tmp_path / "auto-{n}.json")
+    old = heapscope.dump_on_signal(signal.SIGUSR2, pattern)
+    try:
+        trigger = signal.getsignal(signal.SIGUSR2).trigger
+        os.kill(os.getpid(), signal.SIGUSR2)
+        assert wait_until(lambda: trigger.written)
+    finally:
+        signal.signal(signal.SIGUSR2, old)
+    assert (trigger.pending is None) == (why is not None)
+    assert trigger.written == [str(tmp_path / "auto-1.json")]
+    assert header_of(trigger.written[0])["pid"] == os.getpid()
