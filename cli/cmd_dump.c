@@ -47,11 +47,12 @@ typedef struct dump_opts {
     const char *timeout;
     const char *python;
     const char *compress;
+    const char *fork;       /* "yes", "no", or NULL: where safe */
 } dump_opts;
 
 const char cmd_dump_usage[] =
     "usage: heapscope dump --pid PID -o OUT [--timeout S] "
-    "[--python PATH] [--compress gzip|none]\n"
+    "[--python PATH] [--compress gzip|none] [--fork|--no-fork]\n"
     "\n"
     "Dump the heap of a running CPython 3.8-3.13 process by attaching\n"
     "gdb to it (needs ptrace permission: root, or the same user when\n"
@@ -65,7 +66,11 @@ const char cmd_dump_usage[] =
     "                   not started by then is cancelled\n"
     "  --python PATH    use the dumper built for this interpreter (it is\n"
     "                   not run), when the target's own is not found\n"
-    "  --compress MODE  gzip or none (default: by OUT's name)\n";
+    "  --compress MODE  gzip or none (default: by OUT's name)\n"
+    "  --fork           the target clones itself and the clone writes OUT,\n"
+    "                   so the target pauses only for the clone (default\n"
+    "                   where safe: Linux, pymalloc, no tracemalloc)\n"
+    "  --no-fork        the target writes OUT itself, paused meanwhile\n";
 
 static void
 usage(FILE *f)
@@ -144,6 +149,10 @@ parse_args(int argc, char **argv, dump_opts *o)
         }
         else if ((v = opt_value(argc, argv, &i, "--compress")) != NULL) {
             o->compress = v;
+        }
+        else if (strcmp(argv[i], "--fork") == 0
+                 || strcmp(argv[i], "--no-fork") == 0) {
+            o->fork = argv[i][2] == 'f' ? "yes" : "no";
         }
         else {
             fprintf(stderr, CMD ": error: unknown argument: %s\n", argv[i]);
@@ -373,6 +382,10 @@ run_injector(const dump_opts *o, const injector *inj, const char *out,
     if (o->compress != NULL) {
         cmd[k++] = "--compress";
         cmd[k++] = o->compress;
+    }
+    if (o->fork != NULL) {
+        cmd[k++] = "--fork";
+        cmd[k++] = o->fork;
     }
     if (gdb != NULL) {
         cmd[k++] = "--gdb";

@@ -106,8 +106,8 @@ gdb.execute("detach")
 # nothing escapes (an exception from a pending call would surface in the
 # target's own code). The dump runs in a thread of its own.
 BOOTSTRAP = r'''
-def bootstrap(pkgdir, name, out, channel, compress):
-    import os, sys, _thread
+def bootstrap(pkgdir, name, out, channel, compress, fork):
+    import os, sys, time, _thread
 
     def create(fname, text):
         fd = os.open(os.path.join(channel, fname), os.O_WRONLY | os.O_CREAT
@@ -132,6 +132,31 @@ def bootstrap(pkgdir, name, out, channel, compress):
         sys.modules[name] = pkg
         return importlib.import_module(name + "._dump")
 
+    def untraced():
+        # gdb may still be detaching: a clone made while it traces this
+        # process would be taken for one of its threads.
+        for _ in range(1000):
+            with open("/proc/self/status") as f:
+                if any(line.split() == ["TracerPid:", "0"] for line in f):
+                    return
+            time.sleep(0.01)
+
+    def dump_with(module):
+        # fork None: a clone where that is safe (docs/dumper.md); the
+        # target then pauses only for the clone, not for the walk.
+        fork_now = fork
+        if fork_now is None:
+            # A dumper built before fork dumps existed has no _fork.
+            forks = getattr(module, "_fork", None)
+            fork_now = forks is not None and forks().unsafe_reason() is None
+        if not fork_now:
+            return "ok %d %d in-process" % tuple(
+                module.dump(out, compress=compress))
+        untraced()
+        handle = module.dump(out, compress=compress, fork=True)
+        handle.wait()
+        return "ok %d %d fork" % tuple(handle.result)
+
     def unload():
         for key in list(sys.modules):
             if key == name or key.startswith(name + "."):
@@ -144,8 +169,7 @@ def bootstrap(pkgdir, name, out, channel, compress):
             return   # cancelled: the caller claimed first, or is gone
         interrupted = False
         try:
-            result = load().dump(out, compress=compress)
-            text = "ok %d %d" % tuple(result)
+            text = dump_with(load())
         except BaseException as exc:
             interrupted = isinstance(exc, KeyboardInterrupt)
             text = "error %s: %s" % (type(exc).__name__, exc)
@@ -170,14 +194,15 @@ class InjectError(Exception):
     pass
 
 
-def bootstrap_code(pkgdir, out, channel, compress=None):
+def bootstrap_code(pkgdir, out, channel, compress=None, fork=None):
     """The one statement the target runs (PyRun_SimpleString)."""
     # A private module name per build folder: the target's own heapscope,
     # if it has one, is neither used nor touched.
     name = "_heapscope_pid_dump_" + "".join(
         c if c.isalnum() else "_" for c in os.path.basename(pkgdir))
     args = ", ".join(repr(a) for a in (os.path.join(pkgdir, "heapscope"),
-                                       name, out, channel, compress))
+                                       name, out, channel, compress,
+                                       fork))
     source = BOOTSTRAP.replace("%(args)s", args)
     return "exec(compile(%r, '<heapscope dump --pid>', 'exec'), {})" % source
 
@@ -481,19 +506,20 @@ def _make_channel(out, target):
 
 
 def inject(pid, out, timeout=60.0, pythonpath=None, compress=None,
-           gdb="gdb", python=None, roots=None):
+           gdb="gdb", python=None, roots=None, fork=None):
     """Makes process pid dump its heap to out; returns the result line
-    ("ok OBJECTS BYTES"). InjectError says why not, and what to do."""
+    ("ok OBJECTS BYTES HOW", HOW "fork" or "in-process"). fork None: a
+    fork dump where safe. InjectError says why not, and what to do."""
     if not (0 < timeout < float("inf")):
         raise InjectError("--timeout must be a finite number of seconds "
                           "above 0, not %r" % timeout)
     with _HeldSignals(pid) as held:
         return _inject(pid, out, timeout, pythonpath, compress, gdb, python,
-                       roots, held)
+                       roots, held, fork)
 
 
 def _inject(pid, out, timeout, pythonpath, compress, gdb, python, roots,
-            held):
+            held, fork=None):
     deadline = time.monotonic() + timeout
     out = os.path.abspath(out)
     if not os.path.isdir(os.path.dirname(out)):
@@ -513,7 +539,7 @@ def _inject(pid, out, timeout, pythonpath, compress, gdb, python, roots,
     since = time.time() - 1   # mtimes may be coarser than time()
     channel = _make_channel(out, target)
     try:
-        code = bootstrap_code(pythonpath, out, channel, compress)
+        code = bootstrap_code(pythonpath, out, channel, compress, fork)
         if held.received is None:
             run_gdb(target, code, gdb, deadline, timeout)
         return wait_result(channel, out, target, deadline, timeout, held,
@@ -533,20 +559,23 @@ def main(argv=None):
     ap.add_argument("--python")
     ap.add_argument("--compress", choices=("gzip", "none"))
     ap.add_argument("--gdb", default="gdb")
+    ap.add_argument("--fork", choices=("auto", "yes", "no"), default="auto")
     args = ap.parse_args(argv)
     try:
         result = inject(args.pid, args.output, args.timeout, args.pythonpath,
                         args.compress, gdb=args.gdb, python=args.python,
-                        roots=args.python_root)
+                        roots=args.python_root,
+                        fork={"auto": None, "yes": True, "no": False}[args.fork])
     except InjectError as exc:
         print("heapscope dump: error: %s" % exc, file=sys.stderr)
         return 1
     except OSError as exc:
         print("heapscope dump: error: %s" % exc, file=sys.stderr)
         return 1
-    _, objects, nbytes = result.split()
-    print("%s: %s objects, %s bytes, written by process %d"
-          % (os.path.abspath(args.output), objects, nbytes, args.pid))
+    _, objects, nbytes, how = result.split()
+    print("%s: %s objects, %s bytes, written by %s %d"
+          % (os.path.abspath(args.output), objects, nbytes,
+             "a clone of process" if how == "fork" else "process", args.pid))
     return 0
 
 

@@ -186,6 +186,23 @@ def test_cli(tmp_path, target):
     assert target.ask("lencalls") == "lencalls 0"
 
 
+@pytest.mark.parametrize("how", ["--fork", "--no-fork"])
+def test_cli_fork_or_not(tmp_path, target, how):
+    """--fork: a clone of the target writes OUT (the default where safe);
+    the message says which process wrote it."""
+    out = tmp_path / "f.json"
+    proc = cli("--pid", target.pid, "-o", out, how, "--timeout", 60)
+    assert proc.returncode == 0, proc.stderr
+    written_by = ("a clone of process %d" if how == "--fork"
+                  else "process %d") % target.pid
+    assert proc.stdout.rstrip().endswith("written by " + written_by)
+    check_dump(out, target.pid)
+    assert target.answers()
+    assert target.ask("lencalls") == "lencalls 0"
+    assert target.ask("modules") == "modules"
+    assert leftovers(tmp_path) == []
+
+
 def test_cli_relative_out_from_any_cwd(tmp_path, target):
     proc = cli("--pid", target.pid, "-o", "rel.json", cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
