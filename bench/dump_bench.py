@@ -1,7 +1,11 @@
-"""Dumper benchmark: build a heap of about 2.6 M objects, dump it, report
+"""Dumper benchmark: build a heap of about 2.9 M objects, dump it, report
 objects/s, MB/s and the extra peak memory per object.
 
-    PYTHONPATH=build/python/<name> python3 bench/dump_bench.py [--gzip]
+    PYTHONPATH=build/python/<name> python3 bench/dump_bench.py [--gzip] [--fork]
+
+--fork adds fork snapshots of the same heap (fork_figures): the caller's
+pause against the in-process dump's, and the extra memory copy-on-write
+costs while the caller keeps allocating during the clone's walk.
 
 (<name>: the folder scripts/build-python.sh prints last.)
 
@@ -53,10 +57,73 @@ def reset_peak():
         return False
 
 
+def pss(pid):
+    """Proportional set size: shared pages split between their users, so
+    the parent's and the clone's add up to what both occupy."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def churn(heap, handle, step):
+    """Keeps allocating and replacing objects (as a service would) while
+    the clone walks, or stays idle (step 0); returns the peak of both
+    processes' Pss and the objects replaced."""
+    reqs = heap[0]
+    peak = 0
+    i = 0
+    while not handle.done():
+        if step:
+            for _ in range(2000):
+                reqs[i % len(reqs)] = Request(i)   # new ones, old ones freed
+                i += step
+        else:
+            time.sleep(0.005)
+        peak = max(peak, pss(os.getpid()) + pss(handle.pid))
+    return peak, i // step if step else 0
+
+
+def fork_figures(heap, out, inproc_seconds, runs=5):
+    pauses = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        handle = heapscope.dump(out, fork=True)
+        pauses.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        handle.wait()
+        clone = time.perf_counter() - t + pauses[-1]
+    pauses.sort()
+    median = pauses[len(pauses) // 2]
+    print("fork pause     median %.1f ms, max %.1f ms of %d = %.1f %% "
+          "(%.1f %% max) of the in-process dump; clone's walk %.2f s"
+          % (median * 1e3, pauses[-1] * 1e3, runs,
+             100 * median / inproc_seconds, 100 * pauses[-1] / inproc_seconds,
+             clone))
+    for step, what in ((0, "caller idle during the walk"),
+                       (7, "caller replacing objects during the walk")):
+        gc.collect()
+        before = pss(os.getpid())
+        handle = heapscope.dump(out, fork=True)
+        peak, replaced = churn(heap, handle, step)
+        handle.wait()
+        print("copy-on-write  %s%s: both processes' Pss peaked %.0f MB "
+              "over the caller's %.0f MB = +%.1f %%"
+              % (what, " (%d Requests)" % replaced if step else "",
+                 (peak - before) / 1e6, before / 1e6,
+                 100 * (peak - before) / before))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=330000)
     ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--fork", action="store_true",
+                    help="also fork snapshots of the same heap")
     ap.add_argument("--out", default="/tmp/heapscope-bench.json")
     args = ap.parse_args()
     heap = build(args.requests)
@@ -85,6 +152,8 @@ def main():
         print("RSS peak growth %d bytes = %.2f bytes/object"
               % (hwm - rss0, (hwm - rss0) / n))
     print("C __sizeof__ calls %d" % stats["sizeof_ccalls"])
+    if args.fork:
+        fork_figures(heap, out, elapsed)
     os.unlink(out)
     del heap
 
