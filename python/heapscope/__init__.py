@@ -1,7 +1,7 @@
 """heapscope: find memory leaks in Python programs.
 
-The dumper (``dump``, ``dump_on_signal``, ``dump_every``) writes the live
-heap; the analyzer (``load``) reads such dumps, and meliae's, with
+The dumper (``dump``, ``dump_on_signal``, ``dump_every``,
+``dump_on_threshold``, ``dump_on_memory_error``) writes the live heap; the analyzer (``load``) reads such dumps, and meliae's, with
 meliae's API on top of heapscope's C library.
 
     import heapscope
@@ -19,12 +19,14 @@ loader``.
 """
 
 from heapscope._dump import DumpResult, dump, dump_every, dump_on_signal
+from heapscope._watch import dump_on_memory_error, dump_on_threshold
 
-__all__ = ["DumpResult", "dump", "dump_every", "dump_on_signal", "load",
+__all__ = ["DumpResult", "dump", "dump_every", "dump_on_signal",
+           "dump_on_threshold", "dump_on_memory_error", "load",
            "ObjManager", "MemObject", "NodeList", "Summary", "DiffResult",
            "Path", "Retainer", "LeakReport", "LeakSuspect", "HeapscopeError"]
 
-_ANALYSIS = frozenset(__all__[4:])
+_ANALYSIS = frozenset(__all__[6:])
 
 
 def __getattr__(name):

@@ -195,6 +195,20 @@ def _expand(pattern, n):
     return pattern.format(pid=os.getpid(), time=int(time.time()), n=n)
 
 
+def _tagged(path, tag):
+    """path with ".TAG" before the first dot of its file name:
+    mem-17.json -> mem-17.2.json."""
+    head, tail = os.path.split(path)
+    dot = tail.find(".", 1)
+    stem, ext = (tail, "") if dot < 0 else (tail[:dot], tail[dot:])
+    return os.path.join(head, "%s.%s%s" % (stem, tag, ext))
+
+
+def _atfork():
+    from . import _atfork as atfork_module
+    return atfork_module
+
+
 class _Trigger:
     """State shared by the signal and timer triggers."""
 
@@ -214,6 +228,24 @@ class _Trigger:
         self.pending = None    # the ForkDump being written, if any
         self._names = set()    # every name this trigger has given a dump
         self._lock = threading.Lock()
+        self._child_tag = None   # "pid<PID>" in a child made by os.fork
+        _atfork().track(self)
+
+    def _after_fork_child(self):
+        # In a child made by os.fork (a pre-fork server's worker, a
+        # multiprocessing Process): a dump the parent had in progress
+        # holds the lock forever here, and the parent's dumps are not this
+        # child's to rotate, so the child starts afresh. A pattern without
+        # {pid} gets the child's pid, so that workers never share names.
+        self._lock = threading.Lock()
+        self.count = 0
+        self.skipped = 0
+        self.written = []
+        self.last_error = None
+        self.pending = None
+        self._names = set()
+        if "{pid}" not in self.pattern:
+            self._child_tag = "pid%d" % os.getpid()
 
     def fire(self):
         # Never wait for the lock: a Python signal handler runs in the
@@ -245,19 +277,19 @@ class _Trigger:
         if path not in self._names or _is_special(path):
             self._names.add(path)
             return path
-        head, tail = os.path.split(path)
-        dot = tail.find(".", 1)
-        stem, ext = (tail, "") if dot < 0 else (tail[:dot], tail[dot:])
         k = 2
-        while os.path.join(head, "%s.%d%s" % (stem, k, ext)) in self._names:
+        while _tagged(path, k) in self._names:
             k += 1
-        path = os.path.join(head, "%s.%d%s" % (stem, k, ext))
+        path = _tagged(path, k)
         self._names.add(path)
         return path
 
     def _dump_locked(self):
         self.count += 1
-        path = self._unique(_expand(self.pattern, self.count))
+        path = _expand(self.pattern, self.count)
+        if self._child_tag is not None and not _is_special(path):
+            path = _tagged(path, self._child_tag)
+        path = self._unique(path)
         try:
             # Decided at each dump: tracemalloc may have started since.
             if _fork().wanted(self.fork):
@@ -321,14 +353,34 @@ def dump_on_signal(signum, pattern, *, compress=None, header=True,
 
 
 class _Periodic(threading.Thread):
-    def __init__(self, seconds, trigger):
-        super().__init__(name="heapscope-dump-every", daemon=True)
+    """A daemon thread that fires trigger every `seconds`, or, given
+    check, at each tick where check() is true (dump_on_threshold)."""
+
+    def __init__(self, seconds, trigger, check=None,
+                 name="heapscope-dump-every"):
+        super().__init__(name=name, daemon=True)
         self.seconds = seconds
         self.trigger = trigger
+        self.check = check
+        self.successor = None   # the thread that goes on in a forked child
         self._stop_event = threading.Event()
+        _atfork().track(self)
+
+    def _after_fork_child(self):
+        # Threads do not survive os.fork: a running one is replaced in
+        # the child by a new thread on the same trigger (reset by its own
+        # hook); stop() on this object stops that one.
+        if (self.successor is not None or self._stop_event.is_set()
+                or not self._started.is_set()):
+            return   # a successor (a grandchild's case) restarts itself
+        self.successor = _Periodic(self.seconds, self.trigger, self.check,
+                                   self.name)
+        self.successor.start()
 
     def run(self):
         while not self._stop_event.wait(self.seconds):
+            if self.check is not None and not self.check():
+                continue
             done = self.trigger.fire()
             if isinstance(done, _fork().ForkDump):
                 # The next period starts when this clone has ended, not
@@ -337,6 +389,8 @@ class _Periodic(threading.Thread):
 
     def stop(self, timeout=None):
         """Stop dumping; waits for a dump in progress to finish."""
+        if self.successor is not None:
+            self.successor.stop(timeout)
         self._stop_event.set()
         if threading.current_thread() is not self:
             self.join(timeout)
