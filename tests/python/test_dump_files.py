@@ -86,18 +86,23 @@ def test_full_device_raises_and_stays(tmp_path):
 
 def test_rotation_keeps_devices_and_the_newest_dump(tmp_path):
     # dump_every(..., "/dev/null", keep=1) used to unlink the device on
-    # its second dump, and a pattern without {n} its only dump.
+    # its second dump, and a pattern without {n} its only dump. Now each
+    # dump of a fixed name gets a name of its own (same.json, same.2.json)
+    # and rotation removes the older one; a device keeps its name.
     null = device(tmp_path, "null", 3)
-    trigger = heapscope._dump._Trigger(str(null), None, True, keep=1)
+    trigger = heapscope._dump._Trigger(str(null), None, True, keep=1,
+                                       fork=False)
     for _ in range(3):
         assert trigger.fire() == str(null)
     assert stat.S_ISCHR(os.lstat(str(null)).st_mode)
     same = tmp_path / "same.json"
-    trigger = heapscope._dump._Trigger(str(same), None, True, keep=1)
-    for _ in range(2):
-        assert trigger.fire() == str(same)
-    assert os.path.getsize(str(same)) > 0
-    assert trigger.written == [str(same)]
+    trigger = heapscope._dump._Trigger(str(same), None, True, keep=1,
+                                       fork=False)
+    assert trigger.fire() == str(same)
+    assert trigger.fire() == str(tmp_path / "same.2.json")
+    assert os.path.getsize(str(tmp_path / "same.2.json")) > 0
+    assert not same.exists()
+    assert trigger.written == [str(tmp_path / "same.2.json")]
 
 
 def test_inject_keeps_special_output(tmp_path):

@@ -11,6 +11,7 @@
  *   hs_record.c    one record's fields: escapers, numbers, separators
  *   hs_bigint.c    decimal digits of ints of any size, without PyLong calls
  *   hs_sizeof.c    sys.getsizeof() computed in C
+ *   hs_stdlib.c    whether a C function is CPython's own (its code's file)
  *   hs_gclist.c    the collector's generation lists      (CPython internals)
  *   hs_inline.c    3.11+ inline attribute values         (CPython internals)
  *   hs_frames.c    threads' frames and thread-state roots (CPython internals)
@@ -161,6 +162,16 @@ void hs_sizeof_release(void);
 /* sys.getsizeof(op) without running Python code; see hs_sizeof.c. */
 Py_ssize_t hs_sizeof(PyObject *op);
 extern size_t hs_sizeof_ccalls;   /* C __sizeof__ calls made (documented) */
+
+/* MARK: CPython's own code (hs_stdlib.c) */
+
+/* Finds the standard library's lib-dynload folder (once; Python may run). */
+int hs_stdlib_init(void);
+/* Re-reads which code ranges are CPython's (no malloc, no Python). */
+void hs_stdlib_refresh(void);
+/* 1 when fn's code is in the interpreter's binary or the stdlib's
+ * shared objects. */
+int hs_stdlib_owns(const void *fn);
 
 /* MARK: collector lists (hs_gclist.c) */
 

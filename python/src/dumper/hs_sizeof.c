@@ -12,7 +12,9 @@
  *
  * NOTE: about the one exception. For other C implementations defined by
  * CPython itself (code, frame, generator, deque, the _io buffers,
- * _struct.Struct, ctypes types, OrderedDict, array, ...) the C function is
+ * _struct.Struct, ctypes types, OrderedDict, array, Decimal, Element, ...:
+ * any whose code lies in the interpreter's binary or in a shared object of
+ * the standard library, hs_stdlib.c) the C function is
  * called directly: it is pure C arithmetic on the object and cannot run
  * Python code, but it returns a new int, which is released at once (ints
  * below 257 are cached and allocate nothing). hs_sizeof_ccalls counts
@@ -176,6 +178,9 @@ hs_sizeof_init(void)
         known_meth[SK_SET] = type_meth(&PySet_Type);
         known_meth[SK_DICT] = type_meth(&PyDict_Type);
         known_meth[SK_TYPE] = type_meth(&PyType_Type);
+        if (hs_stdlib_init() < 0) {
+            return -1;
+        }
 #if PY_VERSION_HEX >= 0x030C0000
         /* Whether getsizeof counts a GC header for static types changed
          * within 3.12's patch releases (3.12.1 does, later ones do not),
@@ -189,6 +194,7 @@ hs_sizeof_init(void)
 #endif
     }
     hs_sizeof_release();
+    hs_stdlib_refresh();   /* modules may have been loaded since */
     table = hs_calloc(TABLE_INITIAL, sizeof(size_entry));
     table_mask = table != NULL ? TABLE_INITIAL - 1 : 0;
     hs_sizeof_ccalls = 0;
@@ -239,35 +245,6 @@ grow(void)
     table_mask = n - 1;
 }
 
-/* CPython's own C types whose __sizeof__ may be called (see above). */
-static int
-vetted_owner(const PyTypeObject *owner)
-{
-    static const char *const prefixes[] = {
-        "_io.", "collections.", "_collections.", "_struct.", "_ctypes.",
-        "array.", "itertools.", "_elementtree.", "_pickle.", "_decimal.",
-        "mmap.", "_random.", "_hashlib.", "zlib.", "_lzma.", "_bz2.",
-        "select.", "_csv.", "_sre.", "re.", "functools.", "_functools.",
-        "_asyncio.", "_queue.", "_thread.", "_json.", NULL
-    };
-    const char *name = owner->tp_name;
-    int i;
-
-    if (owner->tp_flags & Py_TPFLAGS_HEAPTYPE
-        && strchr(name, '.') == NULL) {
-        return 0;   /* a class statement, or a C heap type without module */
-    }
-    if (strchr(name, '.') == NULL) {
-        return 1;   /* builtins: code, frame, generator, bytearray, ... */
-    }
-    for (i = 0; prefixes[i] != NULL; i++) {
-        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int
 convention(const PyMethodDef *ml)
 {
@@ -312,7 +289,7 @@ usable(PyTypeObject *tp, PyObject *descr, size_kind *kind, PyCFunction *meth,
     }
     *owner = d_type;
     *conv = convention(((PyMethodDescrObject *)descr)->d_method);
-    if (vetted_owner(d_type) && *conv != 0) {
+    if (hs_stdlib_owns((const void *)m) && *conv != 0) {
         *kind = SK_CCALL;
         *meth = m;
         return 1;

@@ -97,6 +97,8 @@ def signal_storm(pattern, nsignals):
             heavy.clear()
     t.join()
     signal.signal(signal.SIGUSR2, old)
+    if trigger.pending is not None:   # a fork dump (the default) may still run
+        trigger.pending.join(60)
     return {"paths": list(trigger.written), "count": trigger.count,
             "skipped": trigger.skipped, "error": repr(trigger.last_error)}
 
