@@ -2,6 +2,7 @@
  * cli/cmd_info.c - `heapscope info`: what was loaded, and how.
  */
 #include "cli.h"
+#include "cli_memory.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -97,6 +98,7 @@ cmd_info(int argc, char **argv)
             for (size_t i = 0; i < nf; i++) {
                 printf(", \"%s\": %llu", fields[i].name, fields[i].value);
             }
+            cli_memory_info(g, true);
             printf("}\n");
         } else {
             printf("%-19s %s\n", "dump", argv[optind]);
@@ -108,6 +110,7 @@ cmd_info(int argc, char **argv)
             for (size_t i = 0; i < nf; i++) {
                 printf("%-19s %llu\n", fields[i].name, fields[i].value);
             }
+            cli_memory_info(g, false);
             printf("%-19s %.3f\n", "load_seconds", st->load_seconds);
             printf("%-19s %.3f\n", "parse_seconds", st->parse_seconds);
             printf("%-19s %.3f\n", "resolve_seconds", st->resolve_seconds);

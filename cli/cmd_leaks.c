@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "cli_leak_gate.h"
+#include "cli_memory.h"
 #include "cli_node.h"
 #include "cli_path.h"
 #include "cli_retained.h"
@@ -126,6 +127,7 @@ text_header(char **paths, const hs_graph *const *g, size_t n,
                cli_s(hs_graph_count(g[i])),
                cli_human_bytes(hs_dominators_total_size(d), h, sizeof(h)));
     }
+    cli_memory_growth(g[0], g[n - 1], n, false);
     count = hs_leaks_new_objects(l, &bytes);
     printf("New since dump 1 and alive in dump %zu: %llu object%s, %s\n", n,
            (unsigned long long)count, cli_s(count),
@@ -436,12 +438,13 @@ print_json(char **paths, const hs_graph *const *g, size_t n,
     count = hs_leaks_candidates(l, &bytes);
     printf(", \"candidates\": {\"objects\": %llu, \"size\": %llu},\n"
            " \"run_order_from_headers\": %s, \"third_dump_needed\": %s, "
-           "\"known_dropped\": %zu, \"min_growth\": %llu, \"fails\": %s,\n"
-           " \"suspects\": [",
+           "\"known_dropped\": %zu, \"min_growth\": %llu, \"fails\": %s",
            (unsigned long long)count, (unsigned long long)bytes,
            o->reordered ? "true" : "false", n == 2 ? "true" : "false",
            sh->known, (unsigned long long)o->gate.min_growth,
            sh->fails ? "true" : "false");
+    cli_memory_growth(g[0], g[n - 1], n, true);
+    printf(",\n \"suspects\": [");
     ns = o->top < ns ? (size_t)o->top : ns;
     for (size_t i = 0; i < ns; i++) {
         json_suspect(g, l, sh, i, o);

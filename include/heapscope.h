@@ -213,6 +213,12 @@ typedef struct hs_load_stats {
     double passes_seconds;   /* collapse, parents */
     /* Dict layout tags (docs/format.md §2.2) of exact dict records at load. */
     uint64_t dicts_kv, dicts_vk, dicts_values, dicts_empty, dicts_unknown;
+    /* The dumped process's memory, from the header's memory members
+     * (docs/format.md §6), each -1 when absent: resident bytes,
+     * sys.getallocatedblocks(), pymalloc arenas, their bytes, and the
+     * bytes in pymalloc's allocated blocks. */
+    int64_t rss_bytes, allocated_blocks, pymalloc_arenas,
+        pymalloc_arena_bytes, pymalloc_block_bytes;
 } hs_load_stats;
 
 /* Borrowed; valid until hs_graph_free. Passes update objects/references. */

@@ -31,6 +31,9 @@ hs_graph_new(const hs_allocator *a)
     atomic_init(&g->ix->ready, true);
     g->stats.dump_time = -1;
     g->stats.pid = -1;
+    g->stats.rss_bytes = g->stats.allocated_blocks = -1;
+    g->stats.pymalloc_arenas = g->stats.pymalloc_arena_bytes = -1;
+    g->stats.pymalloc_block_bytes = -1;
     return g;
 }
 

@@ -193,6 +193,11 @@ take_header(hs_scan *s, const hs_header *h)
     g->stats.dump_time = h->time;
     g->stats.pid = h->pid;
     memcpy(g->stats.python_version, h->python, sizeof(h->python));
+    g->stats.rss_bytes = h->rss;
+    g->stats.allocated_blocks = h->allocated_blocks;
+    g->stats.pymalloc_arenas = h->pymalloc_arenas;
+    g->stats.pymalloc_arena_bytes = h->pymalloc_arena_bytes;
+    g->stats.pymalloc_block_bytes = h->pymalloc_block_bytes;
     return HS_OK;
 }
 

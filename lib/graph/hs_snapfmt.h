@@ -1,5 +1,5 @@
 /*
- * hs_snapfmt.h - the snapshot index file format (version 1).
+ * hs_snapfmt.h - the snapshot index file format (version 2).
  *
  * A snapshot index holds a loaded graph so that it can be memory-mapped
  * and used in place: every array of the graph is stored as it lies in
@@ -43,7 +43,7 @@
 #include <string.h>
 
 #define HS_SNAP_MAGIC "\x89HSINDX\n"
-#define HS_SNAP_VERSION 1u
+#define HS_SNAP_VERSION 2u  /* 2: the header's memory members in META */
 #define HS_SNAP_ENDIAN 0x01020304u
 #define HS_SNAP_ALIGN 64u
 #define HS_SNAP_CHUNK (256u << 10)
@@ -124,6 +124,8 @@ typedef enum hs_snap_meta {
     HS_META_DICTS_EMPTY, HS_META_DICTS_UNKNOWN,
     HS_META_PYTHON,                 /* 4 words: python_version[32] */
     HS_META_LOAD_SECONDS = HS_META_PYTHON + 4, /* double bits */
+    HS_META_RSS, HS_META_ALLOCATED_BLOCKS, HS_META_PYMALLOC_ARENAS,
+    HS_META_PYMALLOC_ARENA_BYTES, HS_META_PYMALLOC_BLOCK_BYTES,
     HS_META_COUNT
 } hs_snap_meta;
 
@@ -182,6 +184,13 @@ static const hs_snap_stat hs_snap_stats[] = {
     HS_SNAP_STAT(HS_META_DICTS_UNKNOWN, dicts_unknown, HS_STAT_WORD),
     HS_SNAP_STAT(HS_META_PYTHON, python_version, HS_STAT_TEXT),
     HS_SNAP_STAT(HS_META_LOAD_SECONDS, load_seconds, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_RSS, rss_bytes, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_ALLOCATED_BLOCKS, allocated_blocks, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_PYMALLOC_ARENAS, pymalloc_arenas, HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_PYMALLOC_ARENA_BYTES, pymalloc_arena_bytes,
+                 HS_STAT_WORD),
+    HS_SNAP_STAT(HS_META_PYMALLOC_BLOCK_BYTES, pymalloc_block_bytes,
+                 HS_STAT_WORD),
 };
 
 /* The kinds' assumptions about the fields' types. */

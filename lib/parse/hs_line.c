@@ -6,6 +6,7 @@
 #include "../util/hs_error.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -279,13 +280,41 @@ gen_int64(gen_state *g, const char *key, int64_t *out)
     return HS_OK;
 }
 
+/* The header's memory members: where each goes, or NULL. */
+static int64_t *
+header_memory_member(hs_header *hdr, const char *k, size_t kl,
+                     const char **name)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } members[] = {
+        {"rss", offsetof(hs_header, rss)},
+        {"allocated_blocks", offsetof(hs_header, allocated_blocks)},
+        {"pymalloc_arenas", offsetof(hs_header, pymalloc_arenas)},
+        {"pymalloc_arena_bytes", offsetof(hs_header, pymalloc_arena_bytes)},
+        {"pymalloc_block_bytes", offsetof(hs_header, pymalloc_block_bytes)},
+    };
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        if (strlen(members[i].name) == kl
+            && memcmp(members[i].name, k, kl) == 0) {
+            *name = members[i].name;
+            return (int64_t *)(void *)((char *)hdr + members[i].offset);
+        }
+    }
+    return NULL;
+}
+
 static int
 gen_header(gen_state *g, hs_header *hdr)
 {
     /* Called with the cursor on the object's first key again. */
-    const char *why;
+    const char *why, *name;
+    int64_t *slot;
     memset(hdr, 0, sizeof(*hdr));
     hdr->pointer_size = hdr->time = hdr->pid = -1;
+    hdr->rss = hdr->allocated_blocks = hdr->pymalloc_arenas = -1;
+    hdr->pymalloc_arena_bytes = hdr->pymalloc_block_bytes = -1;
     for (;;) {
         g->s = hs_json_skip_ws(g->s, g->end);
         HS_TRY(want_string(g, &g->p->key, "key"));
@@ -304,6 +333,13 @@ gen_header(gen_state *g, hs_header *hdr)
             HS_TRY(gen_int64(g, "time", &hdr->time));
         } else if (kl == 3 && memcmp(k, "pid", 3) == 0) {
             HS_TRY(gen_int64(g, "pid", &hdr->pid));
+        } else if ((slot = header_memory_member(hdr, k, kl, &name))
+                   != NULL) {
+            HS_TRY(gen_int64(g, name, slot));
+            if (*slot < 0) {
+                return fail(g, g->s, "negative %s in the heapscope header",
+                            name);
+            }
         } else if (kl == 6 && memcmp(k, "python", 6) == 0) {
             HS_TRY(want_string(g, &g->p->value, "python"));
             snprintf(hdr->python, sizeof(hdr->python), "%.*s",

@@ -42,6 +42,9 @@ typedef struct hs_header {
     int64_t time;
     int64_t pid;
     char python[32];
+    /* memory members (docs/format.md §6), -1 when absent */
+    int64_t rss, allocated_blocks, pymalloc_arenas, pymalloc_arena_bytes,
+        pymalloc_block_bytes;
 } hs_header;
 
 /* A growable array of addresses: the refs of every record, appended. */

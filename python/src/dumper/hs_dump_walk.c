@@ -71,7 +71,7 @@ reach_and_drain(PyObject *op, void *arg)
 static void
 write_header(hs_writer *w)
 {
-    char version[32], line[200];
+    char version[32], line[200 + HS_HEADER_EXTRA_MAX];
     const char *v = Py_GetVersion();
     size_t i;
     int n;
@@ -82,9 +82,11 @@ write_header(hs_writer *w)
     version[i] = '\0';
     n = PyOS_snprintf(line, sizeof(line),
                       "{\"heapscope_dump\": 1, \"python\": \"%s\", "
-                      "\"pointer_size\": %d, \"time\": %lld, \"pid\": %ld}\n",
+                      "\"pointer_size\": %d, \"time\": %lld, \"pid\": %ld"
+                      "%s}\n",
                       version, (int)sizeof(void *), (long long)time(NULL),
-                      (long)(hs_walk_pid ? hs_walk_pid : getpid()));
+                      (long)(hs_walk_pid ? hs_walk_pid : getpid()),
+                      hs_walk_header_extra);
     hs_record_raw(w, line, (size_t)n);
 }
 

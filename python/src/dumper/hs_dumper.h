@@ -18,6 +18,7 @@
  *   hs_refs.c      what each object writes: name, len, value and refs
  *   hs_dump_walk.c the walk itself
  *   hs_fork.c      fork snapshots: the walk in a clone of the process
+ *   hs_memfacts.c  the process's memory, for the header (before the walk)
  *   hs_module.c    the Python module heapscope._dumper
  *
  * Rule for every module: while a walk runs, nothing here creates a Python
@@ -30,6 +31,7 @@
 #include <Python.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #ifndef Py_IS_TYPE   /* added in 3.9 */
@@ -251,6 +253,18 @@ int hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
 /* The pid the header names: the observed process, which is the parent
  * in a fork snapshot's child; 0 means getpid(). */
 extern pid_t hs_walk_pid;
+
+/* MARK: memory facts (hs_memfacts.c) */
+
+/* The header's memory members (`, "rss": N, ...`), taken by
+ * hs_memfacts_take before a walk and written by the walk's header. */
+#define HS_HEADER_EXTRA_MAX 256
+extern char hs_walk_header_extra[HS_HEADER_EXTRA_MAX];
+/* Fills hs_walk_header_extra. Outside any walk: may create objects. */
+void hs_memfacts_take(void);
+/* Exported by every CPython 3.8-3.13, declared in internal headers from
+ * 3.11 on: pymalloc's statistics as text; 0 when pymalloc is not used. */
+PyAPI_FUNC(int) _PyObject_DebugMallocStats(FILE *out);
 
 /* MARK: fork snapshots (hs_fork.c) */
 

@@ -211,6 +211,9 @@ hs_fork_dump(PyObject *module, PyObject *args)
         goto fail;
     }
     hs_sizeof_release();
+    if (header) {
+        hs_memfacts_take();   /* the process's memory, not the clone's */
+    }
     if (hs_gclist_collecting()) {
         PyErr_SetString(PyExc_RuntimeError, "heapscope: cannot dump while "
                         "the garbage collector is running");

@@ -51,6 +51,9 @@ dump_fd(PyObject *module, PyObject *args)
                                           "sequence"))) {
         return NULL;
     }
+    if (header) {
+        hs_memfacts_take();
+    }
     rc = hs_walk_dump(fd, gzip, header,
                       seq ? PySequence_Fast_ITEMS(seq) : NULL,
                       seq ? PySequence_Fast_GET_SIZE(seq) : 0, &stats, &err);

@@ -1,0 +1,145 @@
+/*
+ * cli/cli_memory.c - memory the objects do not explain.
+ *
+ * A leak in a C extension or in native buffers (ctypes, mmap, numpy data)
+ * leaves the objects' sizes flat while the resident set grows. heapscope's
+ * dumper writes the process's resident size in the header (taken before
+ * the walk); the records' sizes add up to what Python objects hold. The
+ * share says how much of the process a dump can explain, and across dumps
+ * the two growths say where to look.
+ */
+#include "cli_memory.h"
+
+#include "cli_retained.h"
+
+#include <stdio.h>
+
+/* At least this share of the resident growth in objects' sizes means the
+ * objects grew (pymalloc's free blocks and page rounding make the
+ * resident growth larger than the objects' own, never smaller). */
+#define OBJECT_SHARE 0.5
+
+uint64_t
+cli_memory_object_bytes(const hs_graph *g)
+{
+    uint64_t sum = 0;
+    uint32_t cap = hs_graph_capacity(g);
+
+    for (uint32_t id = 0; id < cap; id++) {
+        if (hs_node_exists(g, id)) {
+            sum += hs_node_size(g, id);
+        }
+    }
+    return sum;
+}
+
+static double
+percent(uint64_t part, int64_t whole)
+{
+    return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+void
+cli_memory_info(const hs_graph *g, bool json)
+{
+    const hs_load_stats *st = hs_graph_stats(g);
+    const struct {
+        const char *name;
+        int64_t value;
+    } members[] = {
+        {"rss_bytes", st->rss_bytes},
+        {"allocated_blocks", st->allocated_blocks},
+        {"pymalloc_arenas", st->pymalloc_arenas},
+        {"pymalloc_arena_bytes", st->pymalloc_arena_bytes},
+        {"pymalloc_block_bytes", st->pymalloc_block_bytes},
+    };
+    uint64_t objects;
+
+    if (st->rss_bytes < 0) {
+        return;
+    }
+    objects = cli_memory_object_bytes(g);
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        if (members[i].value < 0) {
+            continue;
+        }
+        if (json) {
+            printf(", \"%s\": %lld", members[i].name,
+                   (long long)members[i].value);
+        }
+        else {
+            printf("%-19s %lld\n", members[i].name,
+                   (long long)members[i].value);
+        }
+    }
+    if (json) {
+        printf(", \"object_bytes\": %llu, \"rss_explained\": %.1f",
+               (unsigned long long)objects, percent(objects, st->rss_bytes));
+    }
+    else {
+        printf("%-19s %llu\n", "object_bytes", (unsigned long long)objects);
+        printf("%-19s %.1f %% (the records' sizes against the resident "
+               "set)\n", "rss_explained", percent(objects, st->rss_bytes));
+    }
+}
+
+static const char *
+signed_bytes(int64_t v, char *buf, size_t size)
+{
+    char h[32];
+
+    snprintf(buf, size, "%s%s", v < 0 ? "-" : "",
+             cli_human_bytes((uint64_t)(v < 0 ? -v : v), h, sizeof(h)));
+    return buf;
+}
+
+void
+cli_memory_growth(const hs_graph *first, const hs_graph *last,
+                  size_t ndumps, bool json)
+{
+    int64_t rss0 = hs_graph_stats(first)->rss_bytes;
+    int64_t rss1 = hs_graph_stats(last)->rss_bytes;
+    int64_t objects, rss;
+    const char *verdict;
+    char a[40], b[40];
+
+    if (rss0 < 0 || rss1 < 0) {
+        if (json) {
+            printf(", \"memory\": null");
+        }
+        return;
+    }
+    rss = rss1 - rss0;
+    objects = (int64_t)cli_memory_object_bytes(last)
+              - (int64_t)cli_memory_object_bytes(first);
+    if (rss <= 0) {
+        verdict = "none";
+    }
+    else if ((double)objects >= OBJECT_SHARE * (double)rss) {
+        verdict = "python_objects";
+    }
+    else {
+        verdict = "outside_python_objects";
+    }
+    if (json) {
+        printf(", \"memory\": {\"rss_growth\": %lld, \"object_growth\": %lld, "
+               "\"growth_in\": \"%s\"}", (long long)rss, (long long)objects,
+               verdict);
+        return;
+    }
+    printf("Memory from dump 1 to %zu: resident set %s, Python objects %s",
+           ndumps, signed_bytes(rss, a, sizeof(a)),
+           signed_bytes(objects, b, sizeof(b)));
+    if (verdict[0] == 'n') {
+        printf(": the resident set did not grow\n");
+    }
+    else if (verdict[0] == 'p') {
+        printf(" (%.0f %% of it): the growth is in Python objects\n",
+               percent((uint64_t)(objects > 0 ? objects : 0), rss));
+    }
+    else {
+        printf(" (%.0f %% of it): the growth is outside Python objects; look "
+               "at C extensions and native buffers\n",
+               percent((uint64_t)(objects > 0 ? objects : 0), rss));
+    }
+}

@@ -1,0 +1,28 @@
+/*
+ * cli/cli_memory.h - how much of a process's memory its Python objects
+ * explain: the header's memory members (docs/format.md §6) against the
+ * sum of the records' sizes, for info and, across dumps, for leaks.
+ */
+#ifndef HS_CLI_MEMORY_H
+#define HS_CLI_MEMORY_H
+
+#include <heapscope.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The sum of the live records' sizes. */
+uint64_t cli_memory_object_bytes(const hs_graph *g);
+
+/* info's lines about memory (text), or its JSON members (",
+ * \"rss_bytes\": N, ..."); nothing for a dump without them. */
+void cli_memory_info(const hs_graph *g, bool json);
+
+/* leaks: whether the resident memory grew from the first to the last
+ * dump in Python objects or outside them. One line of text, or a JSON
+ * member (", \"memory\": {...}" or ", \"memory\": null"); the text line
+ * is left out when a dump lacks the figures. */
+void cli_memory_growth(const hs_graph *first, const hs_graph *last,
+                       size_t ndumps, bool json);
+
+#endif

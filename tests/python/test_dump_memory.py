@@ -1,0 +1,87 @@
+"""Memory the objects do not explain: the header's memory members
+(hs_memfacts.c, docs/format.md §6) and what `heapscope info` and
+`heapscope leaks` make of them, for a leak in Python objects and for one
+in native memory (ctypes malloc, mmap)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import dumper_util
+
+dumper_util.require_dumper()
+import heapscope  # noqa: E402
+import heapscope._fork  # noqa: E402
+
+
+def header(path):
+    with open(str(path)) as f:
+        return json.loads(f.readline())
+
+
+def heapscope_bin():
+    if not os.access(dumper_util.HEAPSCOPE_BIN, os.X_OK):
+        pytest.skip("build/bin/heapscope is not built")
+    return dumper_util.HEAPSCOPE_BIN
+
+
+def cli(*args):
+    proc = subprocess.run([heapscope_bin()] + [str(a) for a in args],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_header_members_taken_before_the_walk(tmp_path):
+    path = tmp_path / "h.json"
+    heapscope.dump(str(path))
+    h = header(path)
+    with open("/proc/self/statm") as f:
+        rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    assert 0 < h["rss"] <= 2 * rss
+    assert h["allocated_blocks"] > 1000
+    assert h["pymalloc_arenas"] >= 1
+    assert h["pymalloc_arena_bytes"] >= h["pymalloc_block_bytes"] > 0
+    info = json.loads(cli("info", "--json", path))
+    assert info["rss_bytes"] == h["rss"]
+    assert 0 < info["rss_explained"] < 100
+    assert info["object_bytes"] > 0
+
+
+def test_fork_dump_states_the_process_memory(tmp_path):
+    if heapscope._fork.unsafe_reason():
+        pytest.skip(heapscope._fork.unsafe_reason())
+    ballast = bytearray(40 << 20)
+    path = tmp_path / "f.json"
+    heapscope.dump(str(path), fork=True).wait(60)
+    assert header(path)["rss"] > 40 << 20    # the process's, not the clone's
+    del ballast
+
+
+def test_no_header_no_members(tmp_path):
+    path = tmp_path / "n.json"
+    heapscope.dump(str(path), header=False)
+    assert "rss_bytes" not in json.loads(cli("info", "--json", path))
+
+
+@pytest.mark.parametrize("kind,verdict", [
+    ("python", "python_objects"), ("native", "outside_python_objects")])
+def test_leaks_says_where_the_growth_is(tmp_path, kind, verdict):
+    paths = dumper_util.run_program("memory_growth.py", kind,
+                                    tmp_path).split()
+    report = json.loads(cli("leaks", "--json", *paths))
+    memory = report["memory"]
+    assert memory["growth_in"] == verdict, memory
+    assert memory["rss_growth"] > 100 << 20
+    text = cli("leaks", *paths)
+    line = [l for l in text.splitlines() if l.startswith("Memory from")]
+    assert len(line) == 1, text
+    if kind == "native":
+        assert "outside Python objects; look at C extensions" in line[0]
+        assert memory["object_growth"] < 10 << 20
+    else:
+        assert line[0].endswith("the growth is in Python objects")
