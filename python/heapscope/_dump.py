@@ -352,7 +352,24 @@ def dump_on_signal(signum, pattern, *, compress=None, header=True,
     return signal.signal(signum, handler)
 
 
-class _Periodic(threading.Thread):
+class _TriggerView:
+    """What a trigger's owner (a thread, the memory-error hook) shows of
+    its _Trigger: the dumps kept, those skipped, the last failure."""
+
+    @property
+    def written(self):
+        return list(self.trigger.written)
+
+    @property
+    def skipped(self):
+        return self.trigger.skipped
+
+    @property
+    def last_error(self):
+        return self.trigger.last_error
+
+
+class _Periodic(_TriggerView, threading.Thread):
     """A daemon thread that fires trigger every `seconds`, or, given
     check, at each tick where check() is true (dump_on_threshold)."""
 
@@ -398,17 +415,6 @@ class _Periodic(threading.Thread):
         if pending is not None:
             pending.join(timeout)
 
-    @property
-    def written(self):
-        return list(self.trigger.written)
-
-    @property
-    def skipped(self):
-        return self.trigger.skipped
-
-    @property
-    def last_error(self):
-        return self.trigger.last_error
 
 
 def dump_every(seconds, pattern, keep=None, *, compress=None, header=True,

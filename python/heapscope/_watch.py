@@ -104,7 +104,7 @@ def rss_unavailable():
     return rss() is None
 
 
-class _MemoryErrorTrigger:
+class _MemoryErrorTrigger(_dump._TriggerView):
     """Dumps when a MemoryError is raised: in any code on 3.12+ (a
     sys.monitoring RAISE callback), uncaught ones only before (the
     sys.excepthook and threading.excepthook chains)."""
@@ -173,14 +173,6 @@ class _MemoryErrorTrigger:
         else:
             sys.excepthook, threading.excepthook = self._previous
         self._reserve = None
-
-    @property
-    def written(self):
-        return list(self.trigger.written)
-
-    @property
-    def last_error(self):
-        return self.trigger.last_error
 
 
 def dump_on_memory_error(path, keep=None, *, reserve="32MiB",
