@@ -126,7 +126,9 @@ def dump(path_or_file, *, compress=None, header=True):
     a FIFO); or a writable file object (text or binary), written after
     the walk. compress: None (gzip when the path
     ends in ".gz"), "gzip" or "none". header: write the
-    {"heapscope_dump": 1, ...} first line (meliae's loader rejects it).
+    {"heapscope_dump": 1, ...} first line and the "unset_slots" of
+    slotted instances (meliae's loader rejects both); header=False
+    writes only what meliae's loader reads.
     """
     return dump_reachable(path_or_file, None, compress=compress,
                           header=header)
