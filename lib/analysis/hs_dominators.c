@@ -12,8 +12,11 @@
  * MARK: the roots
  *
  * The virtual root points at the roots `heapscope path` starts from
- * (hs_root_kind in hs_paths.c, one definition for both): modules and
- * objects without parents (running frames, objects held only from C).
+ * (hs_roots.c, one definition for both): modules and objects without
+ * parents (running frames, objects held only from C), and what only the
+ * dumper's own frames and modules refer to. Those own objects are never
+ * followed: their refs are not edges here, so they dominate nothing but
+ * themselves (each is an extra root of its own, below).
  * Objects that no root reaches (garbage held by cycles, or cycles held
  * from C) would otherwise have no dominator at all; so, after everything
  * reachable from the roots is numbered, the first unnumbered live id in
@@ -63,7 +66,7 @@
  */
 #include "hs_dominators.h"
 
-#include "hs_paths.h"
+#include "hs_roots.h"
 #include "hs_refs_dict.h"
 #include "hs_retained.h"
 #include "../util/hs_buf.h"
@@ -78,7 +81,7 @@
 /* The scratch arrays of one computation (sizes n + 1). */
 typedef struct dom_work {
     const hs_graph *g;
-    uint32_t module_type;
+    const hs_roots *r;
     uint32_t *pre;      /* id -> number, UNSEEN */
     uint32_t *vertex;   /* number -> id (vertex[0] unused: virtual) */
     uint32_t *parent;   /* number -> depth-first parent; then idom */
@@ -90,12 +93,6 @@ typedef struct dom_work {
     uint32_t roots, extra_roots;
     uint32_t *extra;    /* the extra roots, ascending (the result's) */
 } dom_work;
-
-bool
-hs_dom_is_graph_root(const hs_graph *g, uint32_t id, uint32_t module_type)
-{
-    return hs_root_kind(g, id, module_type) != NULL;
-}
 
 /* MARK: step 1, the depth-first numbering */
 
@@ -124,6 +121,10 @@ search_from(dom_work *w, uint32_t root)
     while (top) {
         uint32_t k = stack[top - 1];
         uint64_t b, e, c;
+        if (hs_roots_own(w->r, w->vertex[k])) {
+            top--;         /* the dumper's refs are no edges */
+            continue;
+        }
         hs_csr_range(&g->children, w->vertex[k], &b, &e);
         for (c = b + w->semi[k]; c < e; c++) {
             uint32_t t = targets[c];
@@ -148,7 +149,7 @@ search(dom_work *w, uint64_t *unreached)
     uint32_t reached;
     for (uint32_t id = 0; id < g->n; id++) {
         if (hs_live(g, id) && w->pre[id] == UNSEEN
-            && hs_dom_is_graph_root(g, id, w->module_type)) {
+            && hs_roots_kind(w->r, id)) {
             search_from(w, id);
         }
     }
@@ -207,14 +208,14 @@ semidominators(dom_work *w)
     for (uint32_t k = w->count - 1; k >= 1; k--) {
         uint32_t id = w->vertex[k], s = w->parent[k];
         uint64_t b, e;
-        if (s == 0 || hs_dom_is_graph_root(g, id, w->module_type)) {
+        if (s == 0 || hs_roots_kind(w->r, id)) {
             w->semi[k] = 0; /* the virtual root points at it */
             continue;
         }
         hs_csr_range(&g->parents, id, &b, &e);
         for (uint64_t c = b; c < e; c++) {
             uint32_t j = w->pre[preds[c]];
-            if (j != UNSEEN) {
+            if (j != UNSEEN && !hs_roots_own(w->r, preds[c])) {
                 uint32_t sj = w->semi[eval(w, j, k + 1)];
                 s = sj < s ? sj : s;
             }
@@ -260,7 +261,6 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     size_t bytes;
     memset(w, 0, sizeof(*w));
     w->g = g;
-    w->module_type = hs_graph_type_lookup(g, "module");
     if (!hs_size_mul((size_t)g->n + 1, sizeof(uint32_t), &bytes)) {
         return HS_ELIMIT;
     }
@@ -314,6 +314,7 @@ compute(hs_dominators *d, const hs_graph *g)
 {
     dom_work w;
     int rc = work_init(&w, g, &d->order);
+    w.r = &d->rooted;
     d->extra = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->extra));
     w.extra = d->extra;
     if (rc == HS_OK && !d->extra) {
@@ -351,7 +352,10 @@ hs_dominators_new(const hs_graph *g, hs_error *err)
     }
     d->g = g;
     d->n = g->n;
-    rc = compute(d, g);
+    rc = hs_roots_init(&d->rooted, g);
+    if (rc == HS_OK) {
+        rc = compute(d, g);
+    }
     if (rc == HS_OK) {
         rc = hs_retained_compute(d);
     }
@@ -374,6 +378,7 @@ hs_dominators_free(hs_dominators *d)
         hs_mfree(a, d->extra);
         hs_mfree(a, d->retained);
         hs_mfree(a, d->retained_count);
+        hs_roots_release(&d->rooted);
         hs_mfree(a, d);
     }
 }
@@ -401,9 +406,12 @@ hs_dominators_root_kind(const hs_dominators *d, uint32_t id)
     if (!hs_dominators_is_root(d, id)) {
         return NULL;
     }
-    kind = hs_root_kind(d->g, id, hs_graph_type_lookup(d->g, "module"));
+    kind = hs_roots_kind(&d->rooted, id);
     if (kind) {
         return kind;
+    }
+    if (hs_roots_own(&d->rooted, id)) {
+        return "the dumper's own";
     }
     hi = d->extra_roots;
     while (lo < hi) {

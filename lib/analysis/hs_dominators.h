@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../graph/hs_graph_internal.h"
+#include "hs_roots.h"
 
 /* idom[] of an object whose only dominator is the virtual root: a root,
  * or an object that two roots reach on separate paths. */
@@ -37,11 +38,8 @@ struct hs_dominators {
     uint64_t *retained;     /* bytes: the object and all it dominates */
     uint32_t *retained_count;
     uint64_t total_size;    /* of every live object */
+    hs_roots rooted;        /* what the virtual root points at */
 };
 
-/* True when id is a root of the dominator search: a module or an object
- * without parents (hs_root_kind, shared with paths). */
-bool hs_dom_is_graph_root(const hs_graph *g, uint32_t id,
-                          uint32_t module_type);
 
 #endif

@@ -20,9 +20,9 @@
  * Memory: 4 bytes per node for next, 4 for the queue: 62 MB at 7.8 M
  * objects, allocated once per search.
  */
-#include "hs_paths.h"
-
+#include "../graph/hs_graph_internal.h"
 #include "hs_refs_dict.h"
+#include "hs_roots.h"
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 
@@ -31,7 +31,7 @@
 
 /* Type ids the search asks about (UINT32_MAX when the dump has none). */
 typedef struct path_types {
-    uint32_t module, frame, code, dict;
+    uint32_t module, dict;
 } path_types;
 
 struct hs_paths {
@@ -41,18 +41,6 @@ struct hs_paths {
     size_t count;
     uint64_t visited;
 };
-
-const char *
-hs_root_kind(const hs_graph *g, uint32_t id, uint32_t module_type)
-{
-    if (g->type[id] == module_type) {
-        return "module";
-    }
-    if (hs_csr_degree(&g->parents, id) == 0) {
-        return "no parents";
-    }
-    return NULL;
-}
 
 /* Type ids of the excluded names, as a byte per type id. */
 static uint8_t *
@@ -102,136 +90,6 @@ record(hs_paths *p, const uint32_t *next, uint32_t root, const char *kind,
     p->count++;
     p->starts[p->count] = start + len;
     return HS_OK;
-}
-
-/* MARK: the dumper's own objects
- *
- * A dump is taken from inside the program: heapscope.dump() (or meliae's
- * scanner.dump_all_objects) runs in frames of its own, and the innermost
- * of them, which nothing refers to, refers to the frame that called it
- * (f_back). Left alone, every path to a running frame's local would start
- * at the dumper's frame, with its unnamed locals, and go into a leak's
- * signature. The dumper's frames and modules are therefore never roots or
- * path steps; the frame that called the dumper becomes the root ("called
- * the dumper"), as does anything else only they refer to ("held only by
- * the dumper"). They stay in the dump, and in every count: they are live
- * objects of the process.
- *
- * A frame is the dumper's when its globals are the dict of a heapscope or
- * meliae module (its code's module: code objects have no refs in a dump,
- * so their file is not known). The globals follow the code among a
- * frame's refs: f_code, f_builtins, f_globals up to 3.10 and in Python 2,
- * code, globals, builtins in heapscope's 3.11+ frame records. Collapse
- * replaces the dict by its module; without collapse the dict is the one
- * ref of a module.
- */
-
-static bool
-own_module_name(const char *name, size_t len)
-{
-    static const char *const pkgs[] = {"heapscope", "meliae"};
-    for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
-        size_t n = strlen(pkgs[i]);
-        if (len >= n && memcmp(name, pkgs[i], n) == 0
-            && (len == n || name[n] == '.')) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool
-own_module(const hs_graph *g, uint32_t id, const path_types *t)
-{
-    size_t len;
-    const char *name;
-    if (g->type[id] != t->module) {
-        return false;
-    }
-    name = hs_node_name(g, id, &len);
-    return name && own_module_name(name, len);
-}
-
-/* The module whose globals id is: id itself (collapsed), or the module
- * whose one ref is the dict id; HS_NO_NODE when neither. */
-static uint32_t
-globals_module(const hs_graph *g, uint32_t id, const path_types *t)
-{
-    uint64_t np, nr;
-    const uint32_t *parents;
-    if (!hs_live(g, id) || g->type[id] == t->module) {
-        return hs_live(g, id) ? id : HS_NO_NODE;
-    }
-    if (g->type[id] != t->dict) {
-        return HS_NO_NODE;
-    }
-    parents = hs_node_parents(g, id, &np);
-    for (uint64_t k = 0; k < np; k++) {
-        if (g->type[parents[k]] == t->module) {
-            hs_node_children(g, parents[k], &nr);
-            if (nr == 1) {
-                return parents[k];
-            }
-        }
-    }
-    return HS_NO_NODE;
-}
-
-static bool
-own_frame(const hs_graph *g, uint32_t id, const path_types *t)
-{
-    uint64_t n;
-    const uint32_t *refs;
-    if (g->type[id] != t->frame) {
-        return false;
-    }
-    refs = hs_node_children(g, id, &n);
-    /* The code is the first code object among the first five refs
-     * (after f_back; or after the caller, frame object, locals and
-     * function, each of which may be missing); locals that may hold
-     * code come after the globals, which are within two refs of it. */
-    for (uint64_t c = 0; c < n && c < 5; c++) {
-        if (!hs_live(g, refs[c]) || g->type[refs[c]] != t->code) {
-            continue;
-        }
-        for (uint64_t k = c + 1; k < n && k <= c + 2; k++) {
-            uint32_t m = globals_module(g, refs[k], t);
-            if (m != HS_NO_NODE && own_module(g, m, t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-    return false;
-}
-
-static bool
-own(const hs_graph *g, uint32_t id, const path_types *t)
-{
-    return hs_live(g, id) && (own_module(g, id, t) || own_frame(g, id, t));
-}
-
-/* The kind of root v is, or NULL: hs_root_kind's, except that the
- * dumper's objects are none, and what only they refer to is one. */
-static const char *
-root_kind(const hs_graph *g, uint32_t v, const path_types *t)
-{
-    uint64_t np;
-    const uint32_t *parents;
-    if (own(g, v, t)) {
-        return NULL;
-    }
-    if (hs_root_kind(g, v, t->module)) {
-        return hs_root_kind(g, v, t->module);
-    }
-    parents = hs_node_parents(g, v, &np);
-    for (uint64_t k = 0; k < np; k++) {
-        if (!own(g, parents[k], t)) {
-            return NULL;
-        }
-    }
-    return g->type[v] == t->frame ? "called the dumper"
-                                  : "held only by the dumper";
 }
 
 /* MARK: which of equally short paths
@@ -363,13 +221,11 @@ flush_level(hs_paths *p, const hs_graph *g, const path_types *t,
 
 static int
 search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
-       hs_paths *p)
+       const hs_roots *roots, hs_paths *p)
 {
     uint32_t *next = malloc(((size_t)g->n + 1) * sizeof(*next));
     uint32_t *queue = malloc(((size_t)g->n + 1) * sizeof(*queue));
     path_types t = {hs_graph_type_lookup(g, "module"),
-                    hs_graph_type_lookup(g, "frame"),
-                    hs_graph_type_lookup(g, "code"),
                     hs_graph_type_lookup(g, "dict")};
     candidate *cand = NULL;
     size_t head = 0, tail = 0, alloc = 0, level_end = 1, ncand = 0;
@@ -386,7 +242,7 @@ search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
      * distance; the roots among them are ranked when it ends. */
     while (head < tail && p->count < max && rc == HS_OK) {
         uint32_t v = queue[head++];
-        const char *kind = root_kind(g, v, &t);
+        const char *kind = hs_roots_kind(roots, v);
         uint64_t b, e;
         if (kind) {
             if (ncand == cand_cap) {
@@ -406,7 +262,7 @@ search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
             for (uint64_t k = b; k < e; k++) {
                 uint32_t u = g->parents.targets[k];
                 if (next[u] == HS_NO_NODE && hs_live(g, u) && !ex[g->type[u]]
-                    && !own(g, u, &t)) {
+                    && !hs_roots_own(roots, u)) {
                     next[u] = v;
                     queue[tail++] = u;
                 }
@@ -435,6 +291,7 @@ hs_paths_find(const hs_graph *g, uint32_t target, const hs_path_options *opts,
 {
     size_t max = opts && opts->max_paths ? opts->max_paths : 1;
     hs_paths *p;
+    hs_roots roots;
     uint8_t *ex;
     int rc;
     if (target >= g->n || !hs_live(g, target)) {
@@ -457,7 +314,11 @@ hs_paths_find(const hs_graph *g, uint32_t target, const hs_path_options *opts,
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
-    rc = search(g, target, max, ex, p);
+    rc = hs_roots_init(&roots, g);
+    if (rc == HS_OK) {
+        rc = search(g, target, max, ex, &roots, p);
+        hs_roots_release(&roots);
+    }
     free(ex);
     if (rc < 0) {
         hs_paths_free(p);

@@ -521,24 +521,34 @@ class_slot(const hs_graph *g, uint32_t parent, const uint32_t *refs,
 /* MARK: __slots__ members
  *
  * An instance of a class with __slots__ holds one ref per slot that is
- * set, in the order of the class's member table, then its __dict__ (if
- * it has one and it exists), then its class (subtype_traverse; 3.11+
- * managed dicts and heapscope's inline-values records keep that order).
- * type() sorts the slot names (after mangling) before it builds the
- * table, and the class __dict__ maps each name to its member_descriptor,
- * so the names are known where the dump recorded the class dict's keys
- * (not in meliae's Python 3 dumps). A slot that is unset is skipped, so
- * the names are given only when every slot is set (as many refs as
- * names), when the class is the instance's last ref, and when no other
- * class of its __mro__ has slots (theirs would follow, with no mark).
+ * set, then its __dict__ (if it has one and it exists), then its class
+ * (subtype_traverse; 3.11+ managed dicts and heapscope's inline-values
+ * records keep that order). subtype_traverse visits the members of the
+ * class itself first, then of its tp_base, and so on down the chain of
+ * layouts. type() sorts each class's own slot names (after mangling)
+ * before it builds that class's table, and the class __dict__ maps each
+ * name to its member_descriptor, so the names are known where the dump
+ * recorded the class dicts' keys (not in meliae's Python 3 dumps).
+ *
+ * The chain of layouts is read off the __mro__: only classes on the
+ * tp_base chain can add members (two bases that both add members are a
+ * layout conflict type() refuses), and the chain is a subsequence of the
+ * mro in the same order, so the slotted classes of the mro, in mro
+ * order, are the chain's. A slot that is unset is skipped by the
+ * traversal; heapscope's dumper lists the unset positions
+ * ("unset_slots", docs/format.md §6), so the names are given when the
+ * refs are exactly the slots set (as many as names less those listed),
+ * then maybe the __dict__, then the class as the instance's last ref.
+ * Without that list (meliae's dumps) a slot missing makes every name
+ * uncertain.
  */
 
-#define MAX_SLOT_NAMES 64
+#define MAX_SLOT_NAMES 256
 
 typedef struct slot_names {
     hs_literal names[MAX_SLOT_NAMES];
     size_t n;
-    bool has_dict;     /* '__dict__' is a descriptor of the class */
+    bool has_dict;     /* '__dict__' is a descriptor of a class */
 } slot_names;
 
 /* The class dict of class id (collapse leaves class dicts alone). */
@@ -560,18 +570,35 @@ compare_literals(const void *pa, const void *pb)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* Reads cls's slot names, sorted; false when they are not known. Only
- * *n is meaningful (0: no slots) when names is NULL. */
+/* Whether member descriptor id belongs to class cls: descr_traverse
+ * visits the descriptor's class, so a descriptor copied from another
+ * class into cls's dict (x = Other.slot) is not taken for cls's slot. */
 static bool
-read_slots(const hs_graph *g, uint32_t cls, slot_names *out)
+member_of(const hs_graph *g, uint32_t id, uint32_t cls)
 {
-    uint32_t dict = class_dict(g, cls);
+    uint64_t n;
+    const uint32_t *refs;
+    if (!hs_type_is(g, id, "member_descriptor")) {
+        return false;
+    }
+    refs = hs_node_children(g, id, &n);
+    for (uint64_t i = 0; i < n; i++) {
+        if (refs[i] == cls) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Appends the slot names that cls's dict `dict` defines, sorted, to
+ * out; false when they cannot all be read. */
+static bool
+add_own_slots(const hs_graph *g, uint32_t cls, uint32_t dict,
+              slot_names *out)
+{
     hs_ref_item *items;
-    size_t n;
-    out->n = 0;
-    out->has_dict = false;
-    if (dict == HS_NO_NODE
-        || hs_node_refs_as_dict(g, dict, &items, &n, NULL) != HS_OK) {
+    size_t n, first = out->n;
+    if (hs_node_refs_as_dict(g, dict, &items, &n, NULL) != HS_OK) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
@@ -584,44 +611,53 @@ read_slots(const hs_graph *g, uint32_t cls, slot_names *out)
         if (!hs_type_is(g, items[i].value.id, "member_descriptor")) {
             continue;
         }
-        if (!text || out->n == MAX_SLOT_NAMES) {
+        if (!text || out->n == MAX_SLOT_NAMES
+            || !member_of(g, items[i].value.id, cls)) {
             free(items);
             return false;
         }
         out->names[out->n++] = *key;
     }
     free(items);
-    qsort(out->names, out->n, sizeof(out->names[0]), compare_literals);
+    qsort(out->names + first, out->n - first, sizeof(out->names[0]),
+          compare_literals);
     return true;
 }
 
-/* Whether a class of cls's __mro__ other than cls has slots, or the mro
- * cannot be read. */
+/* Reads the slot names of an instance of cls, in traversal order (see
+ * above); false when they are not known. */
 static bool
-bases_have_slots(const hs_graph *g, uint32_t cls)
+read_slots(const hs_graph *g, uint32_t cls, slot_names *out)
 {
     uint64_t n, nm;
     const uint32_t *refs = hs_node_children(g, cls, &n);
     const uint32_t *mro;
     int d = class_dict_at(g, cls, refs, n);
-    slot_names base;
+    out->n = 0;
+    out->has_dict = false;
     if (d < 0 || (uint64_t)d + 1 >= n || !hs_type_is(g, refs[d + 1], "tuple")) {
-        return true;
+        return false;
     }
     mro = hs_node_children(g, refs[d + 1], &nm);
-    for (uint64_t i = 0; i < nm; i++) {
-        if (mro[i] == cls || !hs_live(g, mro[i])) {
-            continue;
+    if (nm == 0 || mro[nm - 1] != cls || !add_own_slots(g, cls, refs[d], out)) {
+        return false;
+    }
+    /* The mro's refs run from its last item (object) to its first (cls
+     * itself): tupletraverse counts down. */
+    for (uint64_t i = nm - 1; i-- > 0;) {
+        uint32_t dict;
+        if (!hs_live(g, mro[i])) {
+            return false;
         }
         /* A class without a dict in the dump (a static type) has no
          * member descriptors the dump could show; its C members are
          * traversed by its own tp_traverse, after the class ref. */
-        if (class_dict(g, mro[i]) != HS_NO_NODE
-            && (!read_slots(g, mro[i], &base) || base.n)) {
-            return true;
+        dict = class_dict(g, mro[i]);
+        if (dict != HS_NO_NODE && !add_own_slots(g, mro[i], dict, out)) {
+            return false;
         }
     }
-    return false;
+    return true;
 }
 
 /* Whether cls has __slots__ members as far as the dump shows. */
@@ -642,7 +678,7 @@ add_slot_label(hs_buf *b, const hs_graph *g, uint32_t parent,
     uint32_t cls;
     size_t tlen, nlen;
     const char *tname, *name;
-    uint64_t nslots;
+    uint64_t nslots, unset, set, pos;
     if (n < 2) {
         return false;
     }
@@ -655,22 +691,39 @@ add_slot_label(hs_buf *b, const hs_graph *g, uint32_t parent,
         || !read_slots(g, cls, &sl) || sl.n == 0) {
         return false;
     }
+    unset = hs_node_unset_slots(g, parent);
+    if (unset == HS_UNSET_SLOTS_UNKNOWN
+        || (sl.n < 64 && unset >> sl.n) != 0) {
+        return false;      /* positions the names cannot account for */
+    }
+    set = sl.n - (uint64_t)__builtin_popcountll(unset);
     nslots = n - 1;
-    if (sl.has_dict && nslots == sl.n + 1 && hs_type_is(g, refs[sl.n], "dict")) {
-        nslots = sl.n;     /* the slots, then the instance's __dict__ */
-    } else if (nslots != sl.n
-               || (sl.has_dict && hs_type_is(g, refs[sl.n - 1], "dict"))) {
+    if (sl.has_dict && nslots == set + 1
+        && hs_type_is(g, refs[set], "dict")) {
+        nslots = set;      /* the slots, then the instance's __dict__ */
+    } else if (nslots != set
+               || (sl.has_dict && set > 0
+                   && hs_type_is(g, refs[set - 1], "dict"))) {
         return false;      /* a slot unset, or which ref is the dict? */
     }
-    if (k > nslots || bases_have_slots(g, cls)) {
+    if (k > nslots) {
         return false;
     }
     if (k == nslots) {
         hs_buf_adds(b, ".__dict__");
-    } else {
-        hs_buf_addc(b, '.');
-        hs_buf_add(b, sl.names[k].text, sl.names[k].len);
+        return true;
     }
+    /* The k-th slot that is set. */
+    for (pos = 0;; pos++) {
+        if (pos < 64 && (unset >> pos & 1)) {
+            continue;
+        }
+        if (k-- == 0) {
+            break;
+        }
+    }
+    hs_buf_addc(b, '.');
+    hs_buf_add(b, sl.names[pos].text, sl.names[pos].len);
     return true;
 }
 

@@ -14,7 +14,7 @@
 #include "hs_dot.h"
 
 #include "../analysis/hs_neighbourhood.h"
-#include "../analysis/hs_paths.h"
+#include "../analysis/hs_roots.h"
 #include "../analysis/hs_refs_dict.h"
 #include "../analysis/hs_repr.h"
 #include "../util/hs_error.h"
@@ -35,14 +35,15 @@ hs_buf_add_dot_text(hs_buf *b, const char *s, size_t len)
 /* One node: type, size and value preview; the center filled, roots
  * drawn as double octagons. */
 static void
-add_node(hs_buf *b, const hs_neighbourhood *nb, size_t i, uint32_t module)
+add_node(hs_buf *b, const hs_neighbourhood *nb, size_t i,
+         const hs_roots *roots)
 {
     const hs_graph *g = nb->g;
     uint32_t id = nb->nodes[i];
     hs_buf tmp = HS_BUF_INIT;
     size_t len;
     const char *type = hs_strtab_get(&g->types, g->type[id], &len);
-    bool root = hs_root_kind(g, id, module) != NULL;
+    bool root = hs_roots_kind(roots, id) != NULL;
     hs_buf_addf(b, "  n%llu [label=\"", (unsigned long long)g->addr[id]);
     hs_buf_add_dot_text(b, type, len);
     hs_buf_addf(b, "\\n%llu B", (unsigned long long)hs_size_of(g, id));
@@ -78,15 +79,20 @@ char *
 hs_neighbourhood_dot(const hs_neighbourhood *nb, hs_error *err)
 {
     hs_buf b = HS_BUF_INIT;
-    uint32_t module = hs_graph_type_lookup(nb->g, "module");
+    hs_roots roots;
     char *out;
+    if (hs_roots_init(&roots, nb->g) < 0) {
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
     hs_buf_adds(&b, "digraph heapscope {\n"
                     "  node [shape=box, fontname=\"sans-serif\", "
                     "fontsize=10];\n"
                     "  edge [fontname=\"sans-serif\", fontsize=9];\n");
     for (size_t i = 0; i < nb->nnodes; i++) {
-        add_node(&b, nb, i, module);
+        add_node(&b, nb, i, &roots);
     }
+    hs_roots_release(&roots);
     for (size_t i = 0; i < nb->nedges; i++) {
         add_edge(&b, nb, &nb->edges[i]);
     }

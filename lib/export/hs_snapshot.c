@@ -109,6 +109,8 @@ collect_early(writer *w, const hs_graph *g)
     add(w, HS_SNAP_TEXT, 4, g->text, n);
     add(w, HS_SNAP_WLEN_IDS, 4, g->wide_len.ids, g->wide_len.len);
     add(w, HS_SNAP_WLEN_VALS, 8, g->wide_len.vals, g->wide_len.len);
+    add(w, HS_SNAP_UNSET_IDS, 4, g->unset_slots.ids, g->unset_slots.len);
+    add(w, HS_SNAP_UNSET_VALS, 8, g->unset_slots.vals, g->unset_slots.len);
     add(w, HS_SNAP_TEXTPOOL, 1, g->texts.data, g->texts.len);
     add(w, HS_SNAP_SLOTS, 4, g->ix->x.slots, g->ix->x.cap);
 }

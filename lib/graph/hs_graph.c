@@ -57,6 +57,7 @@ free_part(void *ctx, unsigned part)
         hs_mfree(a, g->flags);
         hs_wide_release(&g->wide_size, a);
         hs_wide_release(&g->wide_len, a);
+        hs_wide_release(&g->unset_slots, a);
         hs_strtab_release(&g->types);
     } else {
         hs_csr_release(&g->children, a);
@@ -220,6 +221,12 @@ hs_graph_set_len(hs_graph *g, uint32_t id, int64_t len)
     }
     g->len[id] = HS_LEN_WIDE;
     return hs_wide_set(&g->wide_len, g->a, id, (uint64_t)len);
+}
+
+int
+hs_graph_set_unset_slots(hs_graph *g, uint32_t id, uint64_t mask)
+{
+    return mask ? hs_wide_set(&g->unset_slots, g->a, id, mask) : HS_OK;
 }
 
 int

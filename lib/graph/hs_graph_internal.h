@@ -68,6 +68,11 @@ struct hs_graph {
     uint32_t *text;             /* text pool offset / HS_TEXT_ALIGN; 0 = none */
     uint8_t *flags;
     hs_wide wide_size, wide_len;
+    /* Per instance of a class with __slots__ whose dump record said some
+     * member slots were unset ("unset_slots", docs/format.md §6): bit i
+     * set when the i-th member slot in traversal order is NULL;
+     * HS_UNSET_SLOTS_UNKNOWN when a position past 62 was unset. */
+    hs_wide unset_slots;
     hs_csr children;
     hs_csr parents;
     bool have_parents;
@@ -117,6 +122,19 @@ int hs_graph_append_leaf(hs_graph *g, uint64_t address, uint32_t *id);
 /* Sets a node's size and len, using the side tables when needed. */
 int hs_graph_set_size(hs_graph *g, uint32_t id, uint64_t size);
 int hs_graph_set_len(hs_graph *g, uint32_t id, int64_t len);
+
+#define HS_UNSET_SLOTS_UNKNOWN UINT64_MAX
+
+/* Records which of id's member slots were unset (a mask, see
+ * hs_graph.unset_slots); 0 records nothing. */
+int hs_graph_set_unset_slots(hs_graph *g, uint32_t id, uint64_t mask);
+
+/* id's mask of unset member slots; 0 when the dump said none. */
+static inline uint64_t
+hs_node_unset_slots(const hs_graph *g, uint32_t id)
+{
+    return g->unset_slots.len ? hs_wide_get(&g->unset_slots, id) : 0;
+}
 
 /* Stores name and value text of a node (either may be NULL). */
 int hs_graph_set_text(hs_graph *g, uint32_t id, const char *name,

@@ -135,7 +135,8 @@ plan(merge_job *j)
     HS_TRY(hs_graph_reserve(a, n));
     HS_TRY(HS_GROW(a->a, into->counts, n + 2, into->counts_alloc));
     HS_TRY(merge_wide(&a->wide_size, a->a, &b->wide_size, j->node_base));
-    return merge_wide(&a->wide_len, a->a, &b->wide_len, j->node_base);
+    HS_TRY(merge_wide(&a->wide_len, a->a, &b->wide_len, j->node_base));
+    return merge_wide(&a->unset_slots, a->a, &b->unset_slots, j->node_base);
 }
 
 /* [lo, hi) of count items, as part `part` of `parts`. */

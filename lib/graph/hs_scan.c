@@ -121,6 +121,7 @@ add_record(hs_scan *s, const hs_record *rec)
     g->type[id] = type;
     HS_TRY(hs_graph_set_size(g, id, rec->size));
     HS_TRY(hs_graph_set_len(g, id, rec->len));
+    HS_TRY(hs_graph_set_unset_slots(g, id, rec->unset_slots));
     /* Function names come from the text escaper: never mojibake. */
     if (name && hs_text_has_high(name, name_len)
         && !(rec->type_len == 8 && memcmp(rec->type, "function", 8) == 0)) {

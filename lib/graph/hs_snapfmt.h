@@ -1,5 +1,5 @@
 /*
- * hs_snapfmt.h - the snapshot index file format (version 2).
+ * hs_snapfmt.h - the snapshot index file format (version 3).
  *
  * A snapshot index holds a loaded graph so that it can be memory-mapped
  * and used in place: every array of the graph is stored as it lies in
@@ -43,7 +43,7 @@
 #include <string.h>
 
 #define HS_SNAP_MAGIC "\x89HSINDX\n"
-#define HS_SNAP_VERSION 2u  /* 2: the header's memory members in META */
+#define HS_SNAP_VERSION 3u  /* 2: unset_slots sections; 3: the header's memory members in META */
 #define HS_SNAP_ENDIAN 0x01020304u
 #define HS_SNAP_ALIGN 64u
 #define HS_SNAP_CHUNK (256u << 10)
@@ -107,6 +107,8 @@ typedef enum hs_snap_id {
     HS_SNAP_TYPE_POOL,   /* the type names, each followed by a NUL */
     HS_SNAP_TEXTPOOL,    /* the text pool's bytes */
     HS_SNAP_SLOTS,       /* u32[cap]: the address index */
+    HS_SNAP_UNSET_IDS,   /* u32[k], increasing: hs_graph.unset_slots */
+    HS_SNAP_UNSET_VALS,  /* u64[k] */
     HS_SNAP_ID_END
 } hs_snap_id;
 

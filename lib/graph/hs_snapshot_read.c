@@ -45,7 +45,8 @@ static const char *const section_names[HS_SNAP_ID_END] = {
     "?", "meta", "addresses", "types", "sizes", "lens", "texts", "flags",
     "wide sizes", "wide size values", "wide lens", "wide len values",
     "child offsets", "children", "parent offsets", "parents",
-    "type name lengths", "type names", "text pool", "address index"};
+    "type name lengths", "type names", "text pool", "address index",
+    "unset slots", "unset slot masks"};
 
 /* The sections as found, and the facts checked against them. */
 typedef struct snap {
@@ -253,6 +254,9 @@ check_shapes(snap *s, hs_error *err)
     HS_TRY(want_shape(s, HS_SNAP_WLEN_IDS, UINT64_MAX, 4, 4, err));
     HS_TRY(want_shape(s, HS_SNAP_WLEN_VALS, scount(s, HS_SNAP_WLEN_IDS), 8,
                       8, err));
+    HS_TRY(want_shape(s, HS_SNAP_UNSET_IDS, UINT64_MAX, 4, 4, err));
+    HS_TRY(want_shape(s, HS_SNAP_UNSET_VALS, scount(s, HS_SNAP_UNSET_IDS),
+                      8, 8, err));
     HS_TRY(want_shape(s, HS_SNAP_CH_OFF, s->n + 1, 4, 8, err));
     HS_TRY(want_shape(s, HS_SNAP_CH_TARGETS, UINT64_MAX, 4, 4, err));
     HS_TRY(want_shape(s, HS_SNAP_PA_OFF, s->n + 1, 4, 8, err));
@@ -398,6 +402,7 @@ check_elements(snap *s, const hs_snap_section *x, uint64_t b, uint64_t e)
         break;
     case HS_SNAP_WSIZE_IDS:
     case HS_SNAP_WLEN_IDS:
+    case HS_SNAP_UNSET_IDS:
         /* strictly increasing (binary search), below n */
         bad = any_at_least32(v32 + b, e - b, 0, (uint32_t)s->n);
         for (uint64_t k = from + 1; k < e; k++) {
@@ -683,6 +688,8 @@ build(hs_graph *g, snap *s, hs_error *err)
         || borrow(m, &g->wide_size.vals, s, HS_SNAP_WSIZE_VALS) < 0
         || borrow(m, &g->wide_len.ids, s, HS_SNAP_WLEN_IDS) < 0
         || borrow(m, &g->wide_len.vals, s, HS_SNAP_WLEN_VALS) < 0
+        || borrow(m, &g->unset_slots.ids, s, HS_SNAP_UNSET_IDS) < 0
+        || borrow(m, &g->unset_slots.vals, s, HS_SNAP_UNSET_VALS) < 0
         || borrow_csr(m, &g->children, s, HS_SNAP_CH_OFF,
                       HS_SNAP_CH_TARGETS) < 0
         || borrow_csr(m, &g->parents, s, HS_SNAP_PA_OFF,
@@ -695,6 +702,8 @@ build(hs_graph *g, snap *s, hs_error *err)
         = (size_t)scount(s, HS_SNAP_WSIZE_IDS);
     g->wide_len.len = g->wide_len.ids_alloc = g->wide_len.vals_alloc
         = (size_t)scount(s, HS_SNAP_WLEN_IDS);
+    g->unset_slots.len = g->unset_slots.ids_alloc = g->unset_slots.vals_alloc
+        = (size_t)scount(s, HS_SNAP_UNSET_IDS);
     g->texts.len = g->texts.alloc = (size_t)scount(s, HS_SNAP_TEXTPOOL);
     g->ix->x.cap = scount(s, HS_SNAP_SLOTS);
     g->ix->x.count = g->ix->x.cap ? mt[HS_META_INDEX_COUNT] : 0;

@@ -232,6 +232,48 @@ gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
     }
 }
 
+/* "unset_slots": [i, ...], the positions of an instance's member slots
+ * that were NULL, increasing. Positions past 62 do not fit the mask:
+ * the mask then says "unknown", which names no slot at all. */
+static int
+gen_unset_slots(gen_state *g, hs_record *rec)
+{
+    uint64_t mask = 0, pos, last = 0;
+    bool first = true;
+    if (g->s >= g->end || *g->s != '[') {
+        return fail(g, g->s, "expected %s", "'[' for \"unset_slots\"");
+    }
+    g->s = hs_json_skip_ws(g->s + 1, g->end);
+    if (g->s < g->end && *g->s == ']') {
+        g->s++;
+        rec->unset_slots = 0;
+        return HS_OK;
+    }
+    for (;;) {
+        const char *at = g->s;
+        HS_TRY(want_u64(g, "unset_slots", &pos));
+        if (!first && pos <= last) {
+            return fail(g, at, "\"%s\" must increase", "unset_slots");
+        }
+        first = false;
+        last = pos;
+        mask = pos > 62 || mask == UINT64_MAX ? UINT64_MAX
+                                              : mask | (uint64_t)1 << pos;
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s < g->end && *g->s == ',') {
+            g->s = hs_json_skip_ws(g->s + 1, g->end);
+            continue;
+        }
+        if (g->s < g->end && *g->s == ']') {
+            g->s++;
+            rec->unset_slots = mask;
+            return HS_OK;
+        }
+        return fail(g, g->s, "expected %s",
+                    "',' or ']' in \"unset_slots\"");
+    }
+}
+
 static int
 gen_value(gen_state *g, hs_record *rec)
 {
@@ -413,6 +455,9 @@ gen_member(gen_state *g, hs_record *rec, hs_u64vec *refs, size_t refs_start,
     }
     if (KEY("value")) {
         return gen_value(g, rec);
+    }
+    if (KEY("unset_slots")) {
+        return gen_unset_slots(g, rec);
     }
 #undef KEY
     const char *why;

@@ -33,6 +33,9 @@ typedef struct hs_record {
     size_t value_len;
     bool value_is_int;       /* value was a JSON integer (its digits) */
     uint64_t nrefs;          /* refs appended to the caller's array */
+    /* "unset_slots" (heapscope's dumper, docs/format.md §6): bit i for
+     * member slot i; UINT64_MAX when a position past 62 was listed. */
+    uint64_t unset_slots;
 } hs_record;
 
 /* The heapscope header line (docs/format.md §6). */

@@ -139,7 +139,9 @@ def dump(path_or_file, *, compress=None, header=True, fork=False):
     a FIFO); or a writable file object (text or binary), written after
     the walk. compress: None (gzip when the path
     ends in ".gz"), "gzip" or "none". header: write the
-    {"heapscope_dump": 1, ...} first line (meliae's loader rejects it).
+    {"heapscope_dump": 1, ...} first line and the "unset_slots" of
+    slotted instances (meliae's loader rejects both); header=False
+    writes only what meliae's loader reads.
     fork: True dumps from a clone of the process (Linux; docs/dumper.md
     "Fork snapshots"): this call returns a ForkDump handle as soon as
     the clone exists, and its wait() returns the path once the clone

@@ -9,7 +9,12 @@ print for its refs:
   triple   a tuple (a, b, c) of three distinct strs: [0] is a, [2] is c
   ordered  a list [a, b, c] likewise
   point    an instance of Point, __slots__ = ('y', 'x', 'z'), all set
-  partial  a Point with only y set (x and z unset: not in its refs)
+  partial  a Point with only y set (x and z unset: not in its refs; the
+           dump lists them in "unset_slots")
+  derived  an instance of Derived(Base): Derived's __slots__ ('d', 'c')
+           then Base's ('b', 'a'), each sorted, in its refs; c and a unset
+  loose    an instance of Loose(Base), a class without __slots__: Base's
+           slots, then its __dict__
   mixed    an instance of Mixed, __slots__ = ('x', '__dict__'), with an
            attribute in its __dict__
   adder    a function with a closure (n, scale) and defaults (bias)
@@ -45,6 +50,18 @@ class Mixed:
         self.extra = "mixed-extra"
 
 
+class Base:
+    __slots__ = ("b", "a")
+
+
+class Derived(Base):
+    __slots__ = ("d", "c")
+
+
+class Loose(Base):
+    pass
+
+
 def make_adder(n, scale):
     def adder(v, bias="adder-bias"):
         return v * scale + n + len(bias)
@@ -56,6 +73,10 @@ ordered = ["list-a", "list-b", "list-c"]
 point = Point(x="point-x", y="point-y", z="point-z")
 partial = Point(y="partial-y")
 mixed = Mixed()
+derived = Derived()
+derived.d, derived.b = "derived-d", "derived-b"
+loose = Loose()
+loose.a, loose.extra = "loose-a", "loose-extra"
 adder = make_adder(10 ** 30, 10 ** 31)
 
 

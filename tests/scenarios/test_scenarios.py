@@ -45,12 +45,7 @@ PROGRAMS = sorted(f[:-3] for f in os.listdir(HERE)
 
 # (program, dump kind) -> why today's code fails it (issue 14). The
 # numbers are the suspects' as tests/scenarios/README.md reports them.
-XFAIL = {
-    ("sqlalchemy_listeners", "heapscope"):
-        "the culprit is first, but its path reads "
-        "engine.dispatch.refs[2].refs[0]: members of __slots__ "
-        "(before_cursor_execute, listeners) are not named",
-}
+XFAIL = {}
 
 
 def expected(name):

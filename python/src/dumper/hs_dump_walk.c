@@ -125,6 +125,7 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
     int rc = -1;
 
     memset(&wk, 0, sizeof(wk));
+    wk.meliae_keys = !header;
     *err = 0;
     if (hs_gclist_collecting()) {
         *err = EBUSY;

@@ -13,6 +13,7 @@
  *   hs_sizeof.c    sys.getsizeof() computed in C
  *   hs_stdlib.c    whether a C function is CPython's own (its code's file)
  *   hs_gclist.c    the collector's generation lists      (CPython internals)
+ *   hs_slots.c     __slots__ members as subtype_traverse sees them
  *   hs_inline.c    3.11+ inline attribute values         (CPython internals)
  *   hs_frames.c    threads' frames and thread-state roots (CPython internals)
  *   hs_refs.c      what each object writes: name, len, value and refs
@@ -129,6 +130,7 @@ hs_writer_commit(hs_writer *self, size_t n)
 typedef struct hs_record {
     hs_writer *w;
     int nrefs;
+    int nunset;             /* positions written by hs_record_unset_slot */
 } hs_record;
 
 void hs_record_begin(hs_record *r, hs_writer *w, uintptr_t address,
@@ -145,6 +147,9 @@ void hs_record_int(hs_record *r, long long v);
 void hs_record_uint(hs_record *r, unsigned long long v);
 void hs_record_refs_begin(hs_record *r);
 void hs_record_ref(hs_record *r, uintptr_t address);
+/* After the refs: adds member slot position pos to the record's
+ * "unset_slots" list (docs/format.md 6), opening it on the first call. */
+void hs_record_unset_slot(hs_record *r, unsigned long long pos);
 void hs_record_end(hs_record *r);
 void hs_record_raw(hs_writer *w, const char *s, size_t n);
 
@@ -201,8 +206,14 @@ int hs_inline_get(PyObject *op, hs_inline *iv);
 /* The i-th attribute (0 <= i < nvalues) in insertion order. */
 int hs_inline_item(PyObject *op, const hs_inline *iv, Py_ssize_t i,
                    PyObject **key, PyObject **value);
-/* Number of __slots__ values subtype_traverse visits before the dict. */
-Py_ssize_t hs_inline_slots_before(PyObject *op, traverseproc subtype_trav);
+
+/* MARK: __slots__ members (hs_slots.c) */
+
+/* Number of __slots__ values subtype_traverse visits (before the dict);
+ * when unset is not NULL, adds each NULL one's position to its
+ * "unset_slots". */
+Py_ssize_t hs_slots_scan(PyObject *op, traverseproc subtype_trav,
+                         hs_record *unset);
 
 /* MARK: frames and thread roots (hs_frames.c) */
 
@@ -237,6 +248,9 @@ struct hs_walk {
     hs_writer *w;
     hs_stats stats;
     int failed;              /* 1: out of memory or write error */
+    /* Only the keys meliae's loader reads (no header line and no
+     * "unset_slots": its regex path fails on any key after "refs"). */
+    int meliae_keys;
 };
 
 /* Marks op and pushes it if new. Returns -1 on out of memory. */

@@ -27,43 +27,10 @@
 #define Py_BUILD_CORE 1
 #include "hs_dumper.h"
 
-#if PY_VERSION_HEX < 0x030C0000
-#include <structmember.h>   /* PyMemberDef; in Python.h from 3.12 */
-#endif
 #if PY_VERSION_HEX >= 0x030B0000
 #include "internal/pycore_dict.h"
 #include "internal/pycore_object.h"
 #endif
-
-/* Py_T_OBJECT_EX (structmember.h's T_OBJECT_EX): the member type that
- * subtype_traverse visits for __slots__. */
-#define HS_T_OBJECT_EX 16
-
-Py_ssize_t
-hs_inline_slots_before(PyObject *op, traverseproc subtype_trav)
-{
-    PyTypeObject *base;
-    Py_ssize_t n = 0;
-
-    for (base = Py_TYPE(op); base != NULL && base->tp_traverse == subtype_trav;
-         base = base->tp_base) {
-        Py_ssize_t i, nmembers = Py_SIZE(base);
-        PyMemberDef *mp;
-
-        if (!(base->tp_flags & Py_TPFLAGS_HEAPTYPE) || nmembers <= 0) {
-            continue;
-        }
-        /* A heap type's slot members follow its PyHeapTypeObject. */
-        mp = (PyMemberDef *)((char *)base + Py_TYPE(base)->tp_basicsize);
-        for (i = 0; i < nmembers; i++, mp++) {
-            if (mp->type == HS_T_OBJECT_EX
-                && *(PyObject **)((char *)op + mp->offset) != NULL) {
-                n++;
-            }
-        }
-    }
-    return n;
-}
 
 #if PY_VERSION_HEX >= 0x030B0000
 

@@ -95,6 +95,7 @@ begin(hs_record *r, hs_writer *w, uintptr_t address)
 
     r->w = w;
     r->nrefs = 0;
+    r->nunset = 0;
     p = reserve(r, 64);
     if (p == NULL) {
         return;
@@ -340,6 +341,26 @@ hs_record_ref(hs_record *r, uintptr_t address)
     hs_writer_commit(r->w, (size_t)(p - start));
 }
 
+void
+hs_record_unset_slot(hs_record *r, unsigned long long pos)
+{
+    char *p, *start;
+
+    if (r->nunset++ == 0) {
+        hs_record_raw(r->w, "], \"unset_slots\": [", 19);
+    }
+    else {
+        hs_record_raw(r->w, ", ", 2);
+    }
+    p = start = reserve(r, 24);
+    if (p == NULL) {
+        return;
+    }
+    p = put_u64(p, pos);
+    hs_writer_commit(r->w, (size_t)(p - start));
+}
+
+/* Both lists a record can end with (refs, unset_slots) close with ']'. */
 void
 hs_record_end(hs_record *r)
 {

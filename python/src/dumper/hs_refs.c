@@ -232,7 +232,7 @@ inline_refs(hs_walk *wk, hs_record *r, PyObject *op, hs_inline *iv)
         return 0;
     }
     cs.index = 0;
-    cs.from = hs_inline_slots_before(op, subtype_traverse);
+    cs.from = hs_slots_scan(op, subtype_traverse, NULL);
     cs.iv = iv;
     cs.slot = 0;
     cs.ok = 1;
@@ -426,6 +426,9 @@ hs_refs_write(hs_walk *wk, PyObject *op)
         else {
             emit_state es = {wk, &r, 0, -1, 0, 0, 0, 0, 0, NULL};
             emit_traverse(&es, op);
+        }
+        if (!wk->meliae_keys) {
+            hs_slots_scan(op, subtype_traverse, &r);
         }
     }
     hs_record_end(&r);
