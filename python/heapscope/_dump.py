@@ -29,8 +29,7 @@ def _dumper():
 
 
 def _fork():
-    from . import _fork as fork_module
-    return fork_module
+    return _fork_module
 
 
 def _want_gzip(name, compress):
@@ -207,8 +206,7 @@ def _tagged(path, tag):
 
 
 def _atfork():
-    from . import _atfork as atfork_module
-    return atfork_module
+    return _atfork_module
 
 
 class _Trigger:
@@ -433,3 +431,12 @@ def dump_every(seconds, pattern, keep=None, *, compress=None, header=True,
                                          fork))
     thread.start()
     return thread
+
+
+# Imported here, at the end, and not when first needed: a first import
+# in a trigger's thread could be under way when the application forks,
+# leaving a half-made module in the child (a pre-fork server's worker
+# then failed with "partially initialized module"). _fork imports
+# DumpResult from this module, which exists by now.
+from . import _atfork as _atfork_module  # noqa: E402
+from . import _fork as _fork_module  # noqa: E402
