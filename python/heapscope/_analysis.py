@@ -359,7 +359,8 @@ class LeakReport(list):
     list of :class:`LeakSuspect`; ``dumps`` is (objects, bytes) per dump,
     ``new`` the objects of the last dump not in the first and
     ``candidates`` those of them already alive in the second (objects,
-    bytes)."""
+    bytes); ``order`` the managers in the run order used and
+    ``reordered`` whether that differs from the order given."""
 
     def __init__(self, data):
         list.__init__(self, [LeakSuspect(i + 1, d)
@@ -367,6 +368,28 @@ class LeakReport(list):
         self.dumps = data["dumps"]
         self.new = data["new"]
         self.candidates = data["candidates"]
+
+
+def _run_order(managers, allow_mixed):
+    """managers in run order by their headers' times (a stable sort, so
+    dumps without a time keep their place among equals), after checking
+    that the headers name one process."""
+    for m in managers:
+        if not isinstance(m, _analyzer.Graph):
+            raise TypeError("leaks() takes loaded dumps, not %s"
+                            % type(m).__name__)
+    pids = [(m, m.load_stats["pid"]) for m in managers]
+    known = [(m, pid) for m, pid in pids if pid >= 0]
+    if not allow_mixed and any(pid != known[0][1] for _, pid in known):
+        raise HeapscopeError(
+            "these dumps are not one series: their headers name processes "
+            "%s (pass allow_mixed=True to compare them anyway)"
+            % ", ".join(str(pid) for _, pid in known))
+    times = [m.load_stats["dump_time"] for m in managers]
+    if any(t <= 0 for t in times):
+        return list(managers)
+    order = sorted(range(len(managers)), key=lambda i: times[i])
+    return [managers[i] for i in order]
 
 
 # --------------------------------------------------------------------------
@@ -449,12 +472,24 @@ class ObjManager(_analyzer.Graph):
         found = self.paths(obj, 1, exclude_types)
         return found[0] if found else None
 
-    def leaks(self, *later, max_suspects=10, max_types=8):
+    def leaks(self, *later, max_suspects=10, max_types=8,
+              allow_mixed=False):
         """The leak report over this dump and later dumps of the same
-        process, in run order (``heapscope leaks``): a
-        :class:`LeakReport`, whose first item is the most likely leak.
-        Computes every dump's dominator tree, GIL released."""
-        return LeakReport(self.leaks_data(later, max_suspects, max_types))
+        process (``heapscope leaks``): a :class:`LeakReport`, whose first
+        item is the most likely leak. Computes every dump's dominator
+        tree, GIL released.
+
+        As the CLI does: dumps whose headers name different processes
+        raise HeapscopeError unless allow_mixed is true (growth between
+        two programs means nothing), and dumps whose header times show
+        them out of order are put in run order (``report.reordered`` says
+        so; ``report.order`` gives the managers in the order used)."""
+        series = _run_order((self,) + tuple(later), allow_mixed)
+        first, rest = series[0], series[1:]
+        report = LeakReport(first.leaks_data(rest, max_suspects, max_types))
+        report.order = list(series)
+        report.reordered = report.order != [self] + list(later)
+        return report
 
     def retained_size(self, obj):
         """The bytes obj retains: itself and everything it dominates
