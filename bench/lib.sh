@@ -96,6 +96,37 @@ make_dump() {  # make_dump OBJECTS NAME
     fi
 }
 
+# grown_dump OLD EVENTS NEW: NEW is OLD plus a parentless LeakyObserver
+# holding a deque of EVENTS new event dicts, each with a new str. The
+# observer, the deque and event i have the same addresses whatever EVENTS
+# is, so that dumps grown by different counts are one series of a leak.
+# Made again when missing or older than OLD or this file.
+grown_dump() {
+    local old=$1 events=$2 new=$3
+    if [ -s "$new" ] && [ "$new" -nt "$old" ] \
+            && [ "$new" -nt "${BASH_SOURCE[0]}" ]; then
+        return
+    fi
+    say "making $new ($old plus $events leaked events)"
+    { cat "$old"; awk -v events="$events" 'BEGIN {
+        base = 140733193388032      # 0x7fff00000000
+        q = base - 256; o = base - 128
+        printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 57, \"len\": 8, \"value\": \"log_text\", \"refs\": []}\n", base
+        for (i = 0; i < events; i++) {
+            d = base + 64 + 128 * i; m = d + 64
+            printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 67, \"len\": 18, \"value\": \"request %08d done\", \"refs\": []}\n", m, i
+            printf "{\"address\": %.0f, \"type\": \"dict\", \"size\": 184, \"len\": 1, \"refs\": [%.0f]}\n", d, m
+        }
+        printf "{\"address\": %.0f, \"type\": \"collections.deque\", \"size\": %d, \"refs\": [", q, 624 + 8 * events
+        for (i = 0; i < events; i++) {
+            printf "%s%.0f", i ? ", " : "", base + 64 + 128 * i
+        }
+        printf "]}\n"
+        printf "{\"address\": %.0f, \"type\": \"LeakyObserver\", \"size\": 56, \"refs\": [%.0f]}\n", o, q
+    }'; } > "$new.tmp"
+    mv "$new.tmp" "$new"
+}
+
 # measure LABEL CMD...: runs CMD $runs times, its output in
 # $data/$measure_prefix$LABEL.{out,err,time}; stops the script if it
 # fails. With measure_prep set (a shell snippet), runs it, untimed, before
