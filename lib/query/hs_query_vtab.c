@@ -11,11 +11,12 @@ hs_vtab_connect(sqlite3 *db, hs_query *q, const char *schema,
                 sqlite3_vtab **out)
 {
     hs_vtab *vt;
+    bool trusted = q->trusted; /* set when the export connects us */
     int rc;
     /* The declaration is a CREATE TABLE the authorizer would refuse. */
     q->trusted = true;
     rc = sqlite3_declare_vtab(db, schema);
-    q->trusted = false;
+    q->trusted = trusted;
     if (rc != SQLITE_OK) {
         return rc;
     }
