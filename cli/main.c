@@ -39,6 +39,7 @@ extern const char cmd_top_usage[];
 extern const char cmd_dominators_usage[];
 extern const char cmd_leaks_usage[];
 extern const char cmd_query_usage[];
+extern const char cmd_export_usage[];
 
 static const command commands[] = {
     {"summary", cmd_summary, "objects and bytes per type (meliae's summarize)",
@@ -74,6 +75,8 @@ static const command commands[] = {
      cmd_leaks_usage},
     {"query", cmd_query, "ask anything: SQL over the objects and refs",
      cmd_query_usage},
+    {"export", cmd_export, "the query tables as an SQLite file",
+     cmd_export_usage},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

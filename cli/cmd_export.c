@@ -1,0 +1,112 @@
+/*
+ * cli/cmd_export.c - `heapscope export --sqlite OUT.db DUMP...`: the
+ * tables of `heapscope query` as a real SQLite file (docs/query.md).
+ *
+ * SQLite opens files by name, so the file is made in a private folder
+ * (mkdtemp: random, exclusive, mode 0700) beside OUT, where nobody else
+ * can plant a symlink or a file of that name, and renamed to OUT when
+ * complete: an existing OUT stays as it was until then, and a failure
+ * leaves nothing behind.
+ */
+#include "cli.h"
+#include "cli_query.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char cmd_export_usage[] =
+    "usage: heapscope export --sqlite OUT.db [options] DUMP...\n"
+    "\n"
+    "Writes the tables of `heapscope query` (objects, with retained sizes,\n"
+    "dominators and `new`; edges; types; dumps; docs/query.md) as real\n"
+    "tables of a new SQLite file, indexed by address, type, src and dst,\n"
+    "for DuckDB, pandas or Datasette. Dumps are numbered 1, 2, ... in the\n"
+    "order given (run order). OUT is replaced only once complete.\n"
+    "\n"
+    "Options:\n"
+    "  --sqlite OUT.db    the file to write\n"
+    CLI_LOAD_HELP
+    "\n"
+    "Exit status: 0 written, 1 a dump could not be read or OUT not\n"
+    "written, 2 bad usage.\n";
+
+enum { OPT_SQLITE = OPT_FIRST_COMMAND_OPTION };
+
+/* Exports into dir/export.db, then renames it to out. */
+static bool
+export_via(hs_query *q, const char *dir, const char *out)
+{
+    size_t n = strlen(dir) + sizeof("/export.db");
+    char *tmp = xmalloc(n);
+    hs_error err;
+    bool ok;
+    snprintf(tmp, n, "%s/export.db", dir);
+    ok = hs_query_export_sqlite(q, tmp, &err) == HS_OK;
+    if (!ok) {
+        cli_error("%s: %s", out, err.message);
+    } else if (rename(tmp, out) != 0) {
+        cli_error("%s: cannot write: %s", out, strerror(errno));
+        ok = false;
+    }
+    unlink(tmp); /* left only on failure */
+    free(tmp);
+    return ok;
+}
+
+static bool
+export_sqlite(hs_query *q, const char *out)
+{
+    size_t n = strlen(out) + sizeof(".tmp-XXXXXX");
+    char *dir = xmalloc(n);
+    bool ok;
+    snprintf(dir, n, "%s.tmp-XXXXXX", out);
+    if (!mkdtemp(dir)) {
+        cli_error("%s: cannot write: %s", out, strerror(errno));
+        free(dir);
+        return false;
+    }
+    ok = export_via(q, dir, out);
+    rmdir(dir);
+    free(dir);
+    return ok;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_LOAD_LONGOPTS,
+        {"sqlite", required_argument, NULL, OPT_SQLITE},
+        {NULL, 0, NULL, 0}
+    };
+    const char *out = NULL;
+    cli_load load;
+    cli_query cq;
+    int opt;
+    bool ok;
+    cli_load_init(&load);
+    while ((opt = cli_next_option(argc, argv, "", longopts, &load)) != -1) {
+        if (opt != OPT_SQLITE) {
+            return cli_bad_option(argv);
+        }
+        out = optarg;
+    }
+    if (!out) {
+        return cli_usage_error("where to? (--sqlite OUT.db)");
+    }
+    if (optind >= argc) {
+        return cli_usage_error("which dumps?");
+    }
+    if (!cli_query_open(&cq, argv + optind, (size_t)(argc - optind),
+                        &load)) {
+        return HS_EXIT_FAILURE;
+    }
+    ok = export_sqlite(cq.q, out);
+    cli_query_close(&cq);
+    return ok ? HS_EXIT_OK : HS_EXIT_FAILURE;
+}
