@@ -3,6 +3,8 @@
  */
 #include "cli_query.h"
 
+#include "cli_rows.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -96,5 +98,55 @@ cli_query_read_sql(const char *path, char **out, size_t *len)
     buf[n] = '\0';
     *out = buf;
     *len = n;
+    return true;
+}
+
+/* "NAME:LINE:COL: message" for the byte offset of the script. */
+static void
+where(const char *name, const char *sql, size_t offset, const hs_error *e,
+      char *why, size_t size)
+{
+    size_t line = 1, col = 1;
+    if (e->offset == UINT64_MAX) {
+        snprintf(why, size, "%s: %s", name, e->message);
+        return;
+    }
+    for (size_t i = 0; i < offset; i++) {
+        if (sql[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)sql[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    snprintf(why, size, "%s:%zu:%zu: %s", name, line, col, e->message);
+}
+
+bool
+cli_query_run(hs_query *q, const char *name, const char *sql, size_t len,
+              cli_format format, FILE *out, char *why, size_t size)
+{
+    size_t at = 0, used;
+    bool first = true;
+    while (at < len) {
+        hs_query_stmt *st;
+        hs_error err = {0};
+        int rc = hs_query_prepare(q, sql + at, len - at, &used, &st, &err);
+        if (rc < 0) {
+            where(name, sql, at + (size_t)err.offset, &err, why, size);
+            return false;
+        }
+        if (!st) {
+            break; /* only blanks and comments were left */
+        }
+        rc = cli_rows_print(st, format, first, out, &err);
+        hs_query_stmt_free(st);
+        if (rc < 0) {
+            where(name, sql, at, &err, why, size);
+            return false;
+        }
+        first = false;
+        at += used;
+    }
     return true;
 }

@@ -6,7 +6,9 @@
 #ifndef HS_CLI_QUERY_H
 #define HS_CLI_QUERY_H
 
-#include "cli.h"
+#include "cli_table.h"
+
+#include <stdio.h>
 
 typedef struct cli_query {
     hs_graph **graphs;
@@ -26,5 +28,13 @@ void cli_query_close(cli_query *cq);
  * frees with free), *len bytes, NUL-terminated. false after printing the
  * error. */
 bool cli_query_read_sql(const char *path, char **out, size_t *len);
+
+/* Runs every statement of sql[0..len) in turn, each printing its rows
+ * (cli_rows_print; a table goes to out, CSV and JSON to stdout), and
+ * stops at the first that fails: false, with "NAME:LINE:COL: message"
+ * (the place in the script, when SQLite knows it) in why[0..size). */
+bool cli_query_run(hs_query *q, const char *name, const char *sql,
+                   size_t len, cli_format format, FILE *out, char *why,
+                   size_t size);
 
 #endif

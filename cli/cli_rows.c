@@ -234,21 +234,21 @@ make_cell(const hs_query_value *v)
 }
 
 static void
-put_cell(const cell *c, size_t width, bool last)
+put_cell(FILE *out, const cell *c, size_t width, bool last)
 {
     size_t pad = width - c->width;
     if (c->right) {
-        printf("%*s", (int)pad, "");
+        fprintf(out, "%*s", (int)pad, "");
     }
-    fputs(c->s, stdout);
+    fputs(c->s, out);
     if (!c->right && !last) {
-        printf("%*s", (int)pad, "");
+        fprintf(out, "%*s", (int)pad, "");
     }
-    fputs(last ? "\n" : "  ", stdout);
+    fputs(last ? "\n" : "  ", out);
 }
 
 static void
-print_cells(cell *cells, size_t ncells, size_t ncols)
+print_cells(FILE *out, cell *cells, size_t ncells, size_t ncols)
 {
     size_t *width = cli_check_alloc(calloc(ncols, sizeof(size_t)));
     for (size_t i = 0; i < ncols && ncells > ncols; i++) {
@@ -260,26 +260,31 @@ print_cells(cell *cells, size_t ncells, size_t ncols)
         }
     }
     for (size_t i = 0; i < ncells; i++) {
-        put_cell(&cells[i], width[i % ncols], i % ncols == ncols - 1);
+        put_cell(out, &cells[i], width[i % ncols], i % ncols == ncols - 1);
         if (i == ncols - 1) { /* under the header */
             for (size_t k = 0; k < ncols; k++) {
                 for (size_t j = 0; j < width[k]; j++) {
-                    putchar('-');
+                    fputc('-', out);
                 }
-                fputs(k == ncols - 1 ? "\n" : "  ", stdout);
+                fputs(k == ncols - 1 ? "\n" : "  ", out);
             }
         }
     }
     free(width);
 }
 
-static int
-print_table(hs_query_stmt *st, hs_error *err)
+int
+cli_rows_table(hs_query_stmt *st, FILE *out, hs_error *err)
 {
     size_t ncols = hs_query_column_count(st), n = 0, cap = 0;
     cell *cells = NULL;
     hs_query_value v;
     int rc;
+    if (ncols == 0) { /* BEGIN, COMMIT: nothing to show */
+        while ((rc = hs_query_step(st, err)) == 1) {
+        }
+        return rc;
+    }
     for (size_t i = 0; i < ncols; i++) {
         v.type = HS_QUERY_TEXT;
         v.s = hs_query_column_name(st, i);
@@ -298,8 +303,8 @@ print_table(hs_query_stmt *st, hs_error *err)
         }
     }
     if (rc == 0) { /* a failed statement's rows are no answer */
-        print_cells(cells, n, ncols);
-        printf("(%zu row%s)\n", n / ncols - 1, cli_s(n / ncols - 1));
+        print_cells(out, cells, n, ncols);
+        fprintf(out, "(%zu row%s)\n", n / ncols - 1, cli_s(n / ncols - 1));
     }
     for (size_t i = 0; i < n; i++) {
         free(cells[i].s);
@@ -309,20 +314,14 @@ print_table(hs_query_stmt *st, hs_error *err)
 }
 
 int
-cli_rows_print(hs_query_stmt *st, cli_format format, bool first,
+cli_rows_print(hs_query_stmt *st, cli_format format, bool first, FILE *out,
                hs_error *err)
 {
-    int rc;
-    if (hs_query_column_count(st) == 0) {
-        while ((rc = hs_query_step(st, err)) == 1) {
+    if (format == CLI_FORMAT_TEXT || hs_query_column_count(st) == 0) {
+        if (!first && hs_query_column_count(st)) {
+            fputc('\n', out);
         }
-        return rc;
-    }
-    if (format == CLI_FORMAT_TEXT) {
-        if (!first) {
-            putchar('\n');
-        }
-        return print_table(st, err);
+        return cli_rows_table(st, out, err);
     }
     return print_stream(st, format, err);
 }

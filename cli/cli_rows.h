@@ -7,11 +7,19 @@
 
 #include "cli_table.h"
 
-/* Runs st to its end, printing its rows in format (nothing for a
- * statement without columns). first is false for the second and later
- * statements of a script: a table is then set apart by a blank line.
- * Returns 0, or the step's status (err set; rows printed so far stay). */
+#include <stdio.h>
+
+/* Runs st to its end, printing its rows in format: a table to out, CSV
+ * and JSON to stdout (nothing for a statement without columns). first is
+ * false for the second and later statements of a script: a table is then
+ * set apart by a blank line. Returns 0, or the step's status (err set;
+ * CSV and JSON rows printed so far stay). */
 int cli_rows_print(hs_query_stmt *st, cli_format format, bool first,
-                   hs_error *err);
+                   FILE *out, hs_error *err);
+
+/* Runs st to its end and prints its rows to out as the aligned table
+ * (nothing for a statement without columns; no table when a step
+ * fails). Returns 0, or the step's status (err set). */
+int cli_rows_table(hs_query_stmt *st, FILE *out, hs_error *err);
 
 #endif

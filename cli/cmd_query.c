@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 #include "cli_query.h"
-#include "cli_rows.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -96,57 +95,6 @@ parse_options(int argc, char **argv, cli_load *l, query_opts *o)
     return HS_EXIT_OK;
 }
 
-/* "NAME:LINE:COL: " of byte offset in the script. */
-static void
-report(const char *name, const char *sql, size_t offset, const hs_error *e)
-{
-    size_t line = 1, col = 1;
-    if (e->offset == UINT64_MAX) {
-        cli_error("%s: %s", name, e->message);
-        return;
-    }
-    for (size_t i = 0; i < offset; i++) {
-        if (sql[i] == '\n') {
-            line++;
-            col = 1;
-        } else if (((unsigned char)sql[i] & 0xC0) != 0x80) {
-            col++;
-        }
-    }
-    cli_error("%s:%zu:%zu: %s", name, line, col, e->message);
-}
-
-/* Runs every statement of sql[0..len) in turn; stops at the first that
- * fails. */
-static int
-run_script(hs_query *q, const char *name, const char *sql, size_t len,
-           cli_format format)
-{
-    size_t at = 0, used;
-    bool first = true;
-    while (at < len) {
-        hs_query_stmt *st;
-        hs_error err = {0};
-        int rc = hs_query_prepare(q, sql + at, len - at, &used, &st, &err);
-        if (rc < 0) {
-            report(name, sql, at + (size_t)err.offset, &err);
-            return HS_EXIT_FAILURE;
-        }
-        if (!st) {
-            break; /* only blanks and comments were left */
-        }
-        rc = cli_rows_print(st, format, first, &err);
-        hs_query_stmt_free(st);
-        if (rc < 0) {
-            report(name, sql, at, &err);
-            return HS_EXIT_FAILURE;
-        }
-        first = false;
-        at += used;
-    }
-    return HS_EXIT_OK;
-}
-
 int
 cmd_query(int argc, char **argv)
 {
@@ -154,7 +102,7 @@ cmd_query(int argc, char **argv)
     cli_load load;
     cli_query cq;
     const char *source, *name;
-    char *sql = NULL;
+    char *sql = NULL, why[1024];
     size_t len, ndumps;
     int rc;
     cli_load_init(&load);
@@ -178,7 +126,12 @@ cmd_query(int argc, char **argv)
         return HS_EXIT_FAILURE;
     }
     hs_query_set_timeout(cq.q, o.timeout);
-    rc = run_script(cq.q, name, sql, len, o.format);
+    rc = HS_EXIT_OK;
+    if (!cli_query_run(cq.q, name, sql, len, o.format, stdout, why,
+                       sizeof(why))) {
+        cli_error("%s", why);
+        rc = HS_EXIT_FAILURE;
+    }
     cli_query_close(&cq);
     free(sql);
     return rc;

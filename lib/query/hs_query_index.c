@@ -63,8 +63,8 @@ hs_query_by_type(hs_query *q, size_t d, char **msg)
     x->type_by_rank = hs_calloc(NULL, (size_t)ntypes + 1, sizeof(uint32_t));
     x->rank = hs_calloc(NULL, (size_t)ntypes + 1, sizeof(uint32_t));
     x->group_start = hs_calloc(NULL, (size_t)ntypes + 2, sizeof(uint64_t));
-    x->by_type = hs_calloc(NULL, (size_t)hs_graph_count(g) + 1,
-                           sizeof(uint32_t));
+    x->by_type = hs_malloc(NULL, ((size_t)hs_graph_count(g) + 1)
+                                     * sizeof(uint32_t));
     if (!x->type_by_rank || !x->rank || !x->group_start || !x->by_type) {
         release(x);
         return fail(msg, NULL, HS_ENOMEM);

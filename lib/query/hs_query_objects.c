@@ -46,6 +46,7 @@ typedef struct objects_cursor {
     char *type;                /* BY_TYPE (sqlite3_malloc'ed) */
     int type_len;
     hs_idwalk walk;
+    uint32_t group;            /* BY_TYPE, ORDERED: the walk's type group */
     uint32_t id;               /* the current row; HS_NO_NODE at the end */
 } objects_cursor;
 
@@ -153,6 +154,7 @@ start_dump(objects_cursor *c)
     if (c->plan & BY_TYPE) {
         uint32_t r = hs_query_type_rank(c->q, c->dump, c->type,
                                         (size_t)c->type_len);
+        c->group = r;
         if (r == UINT32_MAX) {
             hs_idwalk_list(&c->walk, d->by_type, 0, 0);
         } else {
@@ -160,6 +162,7 @@ start_dump(objects_cursor *c)
                            d->group_start[r + 1]);
         }
     } else {
+        c->group = 0;
         hs_idwalk_list(&c->walk, d->by_type, 0,
                        d->group_start[hs_graph_type_count(d->g)]);
     }
@@ -283,6 +286,28 @@ text_column(sqlite3_context *ctx, const char *s, size_t len)
     }
 }
 
+/* The current row's type. Walking the groups (not a lookup by address,
+ * which wins over one by type), it is the group's: no read of the
+ * node's type, which costs a cache miss a row. */
+static void
+type_column(objects_cursor *c, sqlite3_context *ctx, const hs_graph *g)
+{
+    const hs_query_dump *d = &c->q->dumps[c->dump];
+    uint32_t type;
+    size_t len;
+    const char *s;
+    if (!(c->plan & BY_ADDRESS) && (c->plan & (BY_TYPE | ORDERED))) {
+        while (c->walk.pos > d->group_start[c->group + 1]) {
+            c->group++; /* the row is by_type[walk.pos - 1] */
+        }
+        type = d->type_by_rank[c->group];
+    } else {
+        type = hs_node_type_id(g, c->id);
+    }
+    s = hs_type_name(g, type, &len);
+    text_column(ctx, s, len);
+}
+
 static void
 value_column(sqlite3_context *ctx, const hs_graph *g, uint32_t id)
 {
@@ -311,10 +336,7 @@ objects_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
         break;
     case COL_ADDRESS: hs_query_result_u64(ctx, hs_node_address(g, c->id));
         break;
-    case COL_TYPE:
-        s = hs_node_type(g, c->id, &len);
-        text_column(ctx, s, len);
-        break;
+    case COL_TYPE: type_column(c, ctx, g); break;
     case COL_SIZE: hs_query_result_u64(ctx, hs_node_size(g, c->id)); break;
     case COL_LEN:
         if (hs_node_len(g, c->id) == HS_NO_LEN) {

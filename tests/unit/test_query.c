@@ -181,6 +181,11 @@ test_lookups_do_not_scan(void)
                               "dump = 1"), 3); /* list twice, dict once */
     CHECK_EQ_U64(rows_read(q, "SELECT * FROM objects WHERE type = 'int'"),
                  2);
+    /* Both lookups usable: the address wins, the type is still right. */
+    CHECK_EQ_I64(one_int(q, "SELECT count(*) FROM objects WHERE address = 4 "
+                            "AND type = 'str'"), 2);
+    CHECK_EQ_I64(one_int(q, "SELECT count(*) FROM objects WHERE address = 4 "
+                            "AND type = 'int'"), 0);
     /* A join along edges: one object, its refs, their objects. */
     CHECK_EQ_U64(rows_read(q, "SELECT c.address FROM objects p JOIN edges e "
                               "ON e.src = p.address AND e.dump = p.dump "
