@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A script larger than this is no query someone wrote. */
 #define SQL_MAX (16u << 20)
@@ -122,15 +123,37 @@ where(const char *name, const char *sql, size_t offset, const hs_error *e,
     snprintf(why, size, "%s:%zu:%zu: %s", name, line, col, e->message);
 }
 
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --timer: what one statement cost, on stderr (after its rows). */
+static void
+report_time(hs_query *q, size_t n, double start, uint64_t rows_before)
+{
+    uint64_t rows = hs_query_rows_read(q) - rows_before;
+    fflush(stdout);
+    fprintf(stderr, "heapscope %s: statement %zu: %.3f ms, %llu row%s read "
+            "from the tables\n", cli_command, n, (now() - start) * 1000,
+            (unsigned long long)rows, cli_s(rows));
+}
+
 bool
 cli_query_run(hs_query *q, const char *name, const char *sql, size_t len,
-              cli_format format, FILE *out, char *why, size_t size)
+              cli_format format, FILE *out, bool timer, char *why,
+              size_t size)
 {
-    size_t at = 0, used;
+    size_t at = 0, used, n = 0;
     bool first = true;
     while (at < len) {
         hs_query_stmt *st;
         hs_error err = {0};
+        double start = now();
+        uint64_t rows = hs_query_rows_read(q);
         int rc = hs_query_prepare(q, sql + at, len - at, &used, &st, &err);
         if (rc < 0) {
             where(name, sql, at + (size_t)err.offset, &err, why, size);
@@ -144,6 +167,9 @@ cli_query_run(hs_query *q, const char *name, const char *sql, size_t len,
         if (rc < 0) {
             where(name, sql, at, &err, why, size);
             return false;
+        }
+        if (timer) {
+            report_time(q, ++n, start, rows);
         }
         first = false;
         at += used;

@@ -32,9 +32,11 @@ bool cli_query_read_sql(const char *path, char **out, size_t *len);
 /* Runs every statement of sql[0..len) in turn, each printing its rows
  * (cli_rows_print; a table goes to out, CSV and JSON to stdout), and
  * stops at the first that fails: false, with "NAME:LINE:COL: message"
- * (the place in the script, when SQLite knows it) in why[0..size). */
+ * (the place in the script, when SQLite knows it) in why[0..size). With
+ * timer, each statement's wall time and the rows the tables produced for
+ * it go to stderr. */
 bool cli_query_run(hs_query *q, const char *name, const char *sql,
-                   size_t len, cli_format format, FILE *out, char *why,
-                   size_t size);
+                   size_t len, cli_format format, FILE *out, bool timer,
+                   char *why, size_t size);
 
 #endif

@@ -35,18 +35,21 @@ const char cmd_query_usage[] =
     "  --json             a JSON array of row objects per statement\n"
     "  --timeout S        stop a statement after S seconds (Ctrl-C stops\n"
     "                     one at any time)\n"
+    "  --timer            print each statement's time and the rows it read\n"
+    "                     from the tables (a lookup reads 1) on stderr\n"
     CLI_LOAD_HELP
     "\n"
     "Exit status: 0 every statement ran, 1 a dump could not be read or a\n"
     "statement failed (bad SQL, refused, interrupted, timed out), 2 bad\n"
     "usage.\n";
 
-enum { OPT_FILE = CLI_OPT_TABLE_END, OPT_TIMEOUT };
+enum { OPT_FILE = CLI_OPT_TABLE_END, OPT_TIMEOUT, OPT_TIMER };
 
 typedef struct query_opts {
     const char *file;       /* -f, or NULL */
     cli_format format;
     double timeout;
+    bool timer;
 } query_opts;
 
 static int
@@ -70,6 +73,7 @@ parse_options(int argc, char **argv, cli_load *l, query_opts *o)
         CLI_FORMAT_LONGOPTS,
         {"file", required_argument, NULL, OPT_FILE},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"timer", no_argument, NULL, OPT_TIMER},
         {NULL, 0, NULL, 0}
     };
     cli_table t = {0, CLI_FORMAT_TEXT};
@@ -77,6 +81,8 @@ parse_options(int argc, char **argv, cli_load *l, query_opts *o)
     while ((opt = cli_next_option(argc, argv, "f:", longopts, l)) != -1) {
         if (opt == 'f' || opt == OPT_FILE) {
             o->file = optarg;
+        } else if (opt == OPT_TIMER) {
+            o->timer = true;
         } else if (opt == OPT_TIMEOUT) {
             if ((rc = parse_timeout(optarg, &o->timeout)) != HS_EXIT_OK) {
                 return rc;
@@ -98,7 +104,7 @@ parse_options(int argc, char **argv, cli_load *l, query_opts *o)
 int
 cmd_query(int argc, char **argv)
 {
-    query_opts o = {NULL, CLI_FORMAT_TEXT, 0};
+    query_opts o = {NULL, CLI_FORMAT_TEXT, 0, false};
     cli_load load;
     cli_query cq;
     const char *source, *name;
@@ -127,7 +133,7 @@ cmd_query(int argc, char **argv)
     }
     hs_query_set_timeout(cq.q, o.timeout);
     rc = HS_EXIT_OK;
-    if (!cli_query_run(cq.q, name, sql, len, o.format, stdout, why,
+    if (!cli_query_run(cq.q, name, sql, len, o.format, stdout, o.timer, why,
                        sizeof(why))) {
         cli_error("%s", why);
         rc = HS_EXIT_FAILURE;

@@ -799,7 +799,7 @@ ex_sql(explore *x, const char *arg)
         }
     }
     if (!cli_query_run(x->query, "sql", arg, strlen(arg), CLI_FORMAT_TEXT,
-                       x->out, why, sizeof(why))) {
+                       x->out, false, why, sizeof(why))) {
         return fail("%s", why);
     }
     return true;

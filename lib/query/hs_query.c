@@ -221,6 +221,7 @@ hs_query_free(hs_query *q)
         hs_query_dump *d = &q->dumps[i];
         hs_mfree(NULL, d->file);
         hs_mfree(NULL, d->by_type);
+        hs_mfree(NULL, d->size_by_type);
         hs_mfree(NULL, d->group_start);
         hs_mfree(NULL, d->rank);
         hs_mfree(NULL, d->type_by_rank);

@@ -5,14 +5,19 @@
  * the summary.
  *
  * The grouping is a counting sort of the live ids by their type's rank in
- * name order: two passes over the type array, 4 bytes an object, and ids
- * stay in file order inside a group (what `all` and a scan give).
+ * name order: two passes over the node arrays (read in file order, so at
+ * memory speed), and ids stay in file order inside a group (what `all`
+ * and a scan give). Beside each id goes its 32-bit size, so that a walk
+ * over the groups (GROUP BY type, with sum(size)) reads both in order
+ * instead of missing the cache on the size array at every row: 8 bytes
+ * an object in all.
  */
 #include "hs_query_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "../graph/hs_graph_internal.h"
 #include "../util/hs_mem.h"
 
 /* An error for a virtual table's zErrMsg or sqlite3_result_error. */
@@ -27,6 +32,8 @@ fail(char **msg, const hs_error *e, int code)
 static void
 release(hs_query_dump *x)
 {
+    hs_mfree(NULL, x->size_by_type);
+    x->size_by_type = NULL;
     hs_mfree(NULL, x->by_type);
     hs_mfree(NULL, x->group_start);
     hs_mfree(NULL, x->rank);
@@ -55,7 +62,7 @@ hs_query_by_type(hs_query *q, size_t d, char **msg)
 {
     hs_query_dump *x = &q->dumps[d];
     const hs_graph *g = x->g;
-    uint32_t ntypes = hs_graph_type_count(g), cap = hs_graph_capacity(g);
+    uint32_t ntypes = hs_graph_type_count(g), cap = g->n;
     uint64_t *next;
     if (x->by_type) {
         return HS_OK;
@@ -65,7 +72,10 @@ hs_query_by_type(hs_query *q, size_t d, char **msg)
     x->group_start = hs_calloc(NULL, (size_t)ntypes + 2, sizeof(uint64_t));
     x->by_type = hs_malloc(NULL, ((size_t)hs_graph_count(g) + 1)
                                      * sizeof(uint32_t));
-    if (!x->type_by_rank || !x->rank || !x->group_start || !x->by_type) {
+    x->size_by_type = hs_malloc(NULL, ((size_t)hs_graph_count(g) + 1)
+                                          * sizeof(uint32_t));
+    if (!x->type_by_rank || !x->rank || !x->group_start || !x->by_type
+        || !x->size_by_type) {
         release(x);
         return fail(msg, NULL, HS_ENOMEM);
     }
@@ -77,8 +87,8 @@ hs_query_by_type(hs_query *q, size_t d, char **msg)
         x->rank[x->type_by_rank[r]] = r;
     }
     for (uint32_t id = 0; id < cap; id++) {
-        if (hs_node_exists(g, id)) {
-            x->group_start[x->rank[hs_node_type_id(g, id)] + 1]++;
+        if (hs_live(g, id)) {
+            x->group_start[x->rank[g->type[id]] + 1]++;
         }
     }
     for (uint32_t r = 0; r < ntypes; r++) {
@@ -89,8 +99,10 @@ hs_query_by_type(hs_query *q, size_t d, char **msg)
     next = x->group_start + 1;
     memmove(next, x->group_start, (size_t)ntypes * sizeof(uint64_t));
     for (uint32_t id = 0; id < cap; id++) {
-        if (hs_node_exists(g, id)) {
-            x->by_type[next[x->rank[hs_node_type_id(g, id)]]++] = id;
+        if (hs_live(g, id)) {
+            uint64_t at = next[x->rank[g->type[id]]]++;
+            x->by_type[at] = id;
+            x->size_by_type[at] = g->size[id]; /* HS_SIZE_WIDE: look up */
         }
     }
     return HS_OK;

@@ -24,6 +24,7 @@ typedef struct hs_query_dump {
      * is by_type[group_start[r] .. group_start[r + 1]); rank[type id] is
      * the group of a type, type_by_rank[r] its id. NULL until used. */
     uint32_t *by_type;
+    uint32_t *size_by_type;  /* size of by_type[i]; UINT32_MAX: look up */
     uint64_t *group_start;
     uint32_t *rank;
     uint32_t *type_by_rank;

@@ -286,9 +286,30 @@ text_column(sqlite3_context *ctx, const char *s, size_t len)
     }
 }
 
-/* The current row's type. Walking the groups (not a lookup by address,
- * which wins over one by type), it is the group's: no read of the
- * node's type, which costs a cache miss a row. */
+/* Whether the rows come from the groups by type (not a lookup by
+ * address, which wins over one by type). */
+static bool
+walking_groups(const objects_cursor *c)
+{
+    return !(c->plan & BY_ADDRESS) && (c->plan & (BY_TYPE | ORDERED));
+}
+
+/* The current row's size: beside its id when walking the groups. */
+static void
+size_column(objects_cursor *c, sqlite3_context *ctx, const hs_graph *g)
+{
+    const hs_query_dump *d = &c->q->dumps[c->dump];
+    uint32_t s = walking_groups(c) ? d->size_by_type[c->walk.pos - 1]
+                                   : UINT32_MAX;
+    if (s != UINT32_MAX) {
+        sqlite3_result_int64(ctx, s);
+    } else {
+        hs_query_result_u64(ctx, hs_node_size(g, c->id));
+    }
+}
+
+/* The current row's type. Walking the groups, it is the group's: no
+ * read of the node's type, which costs a cache miss a row. */
 static void
 type_column(objects_cursor *c, sqlite3_context *ctx, const hs_graph *g)
 {
@@ -296,7 +317,7 @@ type_column(objects_cursor *c, sqlite3_context *ctx, const hs_graph *g)
     uint32_t type;
     size_t len;
     const char *s;
-    if (!(c->plan & BY_ADDRESS) && (c->plan & (BY_TYPE | ORDERED))) {
+    if (walking_groups(c)) {
         while (c->walk.pos > d->group_start[c->group + 1]) {
             c->group++; /* the row is by_type[walk.pos - 1] */
         }
@@ -337,7 +358,7 @@ objects_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case COL_ADDRESS: hs_query_result_u64(ctx, hs_node_address(g, c->id));
         break;
     case COL_TYPE: type_column(c, ctx, g); break;
-    case COL_SIZE: hs_query_result_u64(ctx, hs_node_size(g, c->id)); break;
+    case COL_SIZE: size_column(c, ctx, g); break;
     case COL_LEN:
         if (hs_node_len(g, c->id) == HS_NO_LEN) {
             sqlite3_result_null(ctx);

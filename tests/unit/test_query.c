@@ -364,6 +364,32 @@ test_export(void)
     hs_query_free(q);
 }
 
+/* Sizes past 32 bits live in a side table: the walk by type looks them
+ * up rather than taking the 32-bit sentinel for a size. */
+static void
+test_wide_size(void)
+{
+    hs_graph *g = hs_test_load_graph("wide.json",
+        "{\"address\": 1, \"type\": \"bytes\", \"size\": 5000000000, "
+        "\"refs\": []}\n"
+        "{\"address\": 2, \"type\": \"bytes\", \"size\": 7, "
+        "\"refs\": []}\n");
+    const hs_graph *dumps[1] = {g};
+    hs_error err;
+    hs_query *q = g ? hs_query_new(dumps, NULL, 1, &err) : NULL;
+    if (!CHECK(q != NULL)) {
+        hs_graph_free(g);
+        return;
+    }
+    CHECK_EQ_I64(one_int(q, "SELECT sum(size) FROM objects GROUP BY type"),
+                 5000000007);
+    CHECK_EQ_I64(one_int(q, "SELECT size FROM objects WHERE type = 'bytes' "
+                            "AND address = 1"), 5000000000);
+    CHECK_EQ_I64(one_int(q, "SELECT size FROM types"), 5000000007);
+    hs_query_free(q);
+    hs_graph_free(g);
+}
+
 int
 main(void)
 {
@@ -383,6 +409,7 @@ main(void)
     RUN(test_hostile_sql);
     RUN(test_runaway_stops);
     RUN(test_export);
+    RUN(test_wide_size);
     hs_graph_free(g_old);
     hs_graph_free(g_new);
     return hs_test_end();
