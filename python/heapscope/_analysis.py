@@ -456,6 +456,14 @@ class ObjManager(_analyzer.Graph):
         Computes every dump's dominator tree, GIL released."""
         return LeakReport(self.leaks_data(later, max_suspects, max_types))
 
+    def sql(self, query, *later):
+        """Runs one SQL statement over this dump (dump 1) and later dumps
+        of the same process (2, 3, ..., in run order), through the tables
+        of ``heapscope query`` (docs/query.md): a list of row tuples;
+        ``self.sql_rows(query, later)`` gives the column names too.
+        Read-only; a bad or refused statement raises HeapscopeError."""
+        return self.sql_rows(query, later)[1]
+
     def retained_size(self, obj):
         """The bytes obj retains: itself and everything it dominates
         (what freeing it would free). The first call computes the
