@@ -39,16 +39,6 @@ typedef struct edges_cursor {
 } edges_cursor;
 
 static int
-edges_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-              sqlite3_vtab **out, char **msg)
-{
-    (void)argc;
-    (void)argv;
-    (void)msg;
-    return hs_vtab_connect(db, aux, schema, out);
-}
-
-static int
 edges_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
 {
     const hs_query *q = ((hs_vtab *)vt)->q;
@@ -205,7 +195,7 @@ edges_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 
 static const sqlite3_module edges_module = {
     .iVersion = 1,
-    .xConnect = edges_connect, /* no xCreate: eponymous only */
+    .xConnect = hs_vtab_connect, /* no xCreate: eponymous only */
     .xBestIndex = edges_best_index,
     .xDisconnect = hs_vtab_disconnect,
     .xOpen = edges_open,
@@ -220,5 +210,5 @@ static const sqlite3_module edges_module = {
 int
 hs_query_edges_register(hs_query *q)
 {
-    return sqlite3_create_module(q->db, "edges", &edges_module, q);
+    return hs_vtab_register(q, "edges", &edges_module, schema);
 }

@@ -50,16 +50,6 @@ typedef struct objects_cursor {
     uint32_t id;               /* the current row; HS_NO_NODE at the end */
 } objects_cursor;
 
-static int
-objects_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                sqlite3_vtab **out, char **msg)
-{
-    (void)argc;
-    (void)argv;
-    (void)msg;
-    return hs_vtab_connect(db, aux, schema, out);
-}
-
 /* ORDER BY type, or dump then type, ascending: what the grouping gives
  * when the rows come from one dump at a time in dump order. */
 static bool
@@ -386,7 +376,7 @@ objects_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 
 static const sqlite3_module objects_module = {
     .iVersion = 1,
-    .xConnect = objects_connect, /* no xCreate: eponymous only */
+    .xConnect = hs_vtab_connect, /* no xCreate: eponymous only */
     .xBestIndex = objects_best_index,
     .xDisconnect = hs_vtab_disconnect,
     .xOpen = objects_open,
@@ -401,5 +391,5 @@ static const sqlite3_module objects_module = {
 int
 hs_query_objects_register(hs_query *q)
 {
-    return sqlite3_create_module(q->db, "objects", &objects_module, q);
+    return hs_vtab_register(q, "objects", &objects_module, schema);
 }

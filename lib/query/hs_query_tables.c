@@ -11,6 +11,13 @@ enum { TYPES_DUMP, TYPES_TYPE, TYPES_COUNT, TYPES_SIZE };
 enum { DUMPS_DUMP, DUMPS_FILE, DUMPS_PID, DUMPS_TIME, DUMPS_OBJECTS,
        DUMPS_SIZE };
 
+static const char types_schema[] =
+    "CREATE TABLE types(dump INTEGER, type TEXT, count INTEGER, "
+    "size INTEGER)";
+static const char dumps_schema[] =
+    "CREATE TABLE dumps(dump INTEGER, file TEXT, pid INTEGER, "
+    "time INTEGER, objects INTEGER, size INTEGER)";
+
 static const int lookup_cols[] = {0}; /* `dump` is column 0 of both */
 static const char *const lookup_names[] = {"dump"};
 
@@ -21,29 +28,6 @@ typedef struct small_cursor {
     size_t dump, dump_end;
     size_t row, nrows;         /* the current row of the current dump */
 } small_cursor;
-
-static int
-types_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-              sqlite3_vtab **out, char **msg)
-{
-    (void)argc;
-    (void)argv;
-    (void)msg;
-    return hs_vtab_connect(db, aux, "CREATE TABLE types(dump INTEGER, "
-                           "type TEXT, count INTEGER, size INTEGER)", out);
-}
-
-static int
-dumps_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-              sqlite3_vtab **out, char **msg)
-{
-    (void)argc;
-    (void)argv;
-    (void)msg;
-    return hs_vtab_connect(db, aux, "CREATE TABLE dumps(dump INTEGER, "
-                           "file TEXT, pid INTEGER, time INTEGER, "
-                           "objects INTEGER, size INTEGER)", out);
-}
 
 static int
 small_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
@@ -209,7 +193,7 @@ dumps_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 
 static const sqlite3_module types_module = {
     .iVersion = 1,
-    .xConnect = types_connect, /* no xCreate: eponymous only */
+    .xConnect = hs_vtab_connect, /* no xCreate: eponymous only */
     .xBestIndex = small_best_index,
     .xDisconnect = hs_vtab_disconnect,
     .xOpen = types_open,
@@ -223,7 +207,7 @@ static const sqlite3_module types_module = {
 
 static const sqlite3_module dumps_module = {
     .iVersion = 1,
-    .xConnect = dumps_connect,
+    .xConnect = hs_vtab_connect,
     .xBestIndex = small_best_index,
     .xDisconnect = hs_vtab_disconnect,
     .xOpen = dumps_open,
@@ -238,9 +222,9 @@ static const sqlite3_module dumps_module = {
 int
 hs_query_tables_register(hs_query *q)
 {
-    int rc = sqlite3_create_module(q->db, "types", &types_module, q);
+    int rc = hs_vtab_register(q, "types", &types_module, types_schema);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_create_module(q->db, "dumps", &dumps_module, q);
+        rc = hs_vtab_register(q, "dumps", &dumps_module, dumps_schema);
     }
     return rc;
 }

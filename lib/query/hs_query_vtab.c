@@ -6,16 +6,39 @@
 
 #include <string.h>
 
+/* What a module is registered with: its session and declaration. */
+typedef struct vtab_aux {
+    hs_query *q;
+    const char *schema;
+} vtab_aux;
+
 int
-hs_vtab_connect(sqlite3 *db, hs_query *q, const char *schema,
-                sqlite3_vtab **out)
+hs_vtab_register(hs_query *q, const char *name, const sqlite3_module *module,
+                 const char *schema)
 {
+    vtab_aux *aux = sqlite3_malloc(sizeof(*aux));
+    if (!aux) {
+        return SQLITE_NOMEM;
+    }
+    aux->q = q;
+    aux->schema = schema;
+    return sqlite3_create_module_v2(q->db, name, module, aux, sqlite3_free);
+}
+
+int
+hs_vtab_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                sqlite3_vtab **out, char **msg)
+{
+    hs_query *q = ((vtab_aux *)aux)->q;
     hs_vtab *vt;
     bool trusted = q->trusted; /* set when the export connects us */
     int rc;
+    (void)argc;
+    (void)argv;
+    (void)msg;
     /* The declaration is a CREATE TABLE the authorizer would refuse. */
     q->trusted = true;
-    rc = sqlite3_declare_vtab(db, schema);
+    rc = sqlite3_declare_vtab(db, ((vtab_aux *)aux)->schema);
     q->trusted = trusted;
     if (rc != SQLITE_OK) {
         return rc;

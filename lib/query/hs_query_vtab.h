@@ -21,9 +21,15 @@ typedef struct hs_vtab {
     hs_query *q;
 } hs_vtab;
 
-/* Declares schema (a CREATE TABLE statement) for a table of q. */
-int hs_vtab_connect(sqlite3 *db, hs_query *q, const char *schema,
-                    sqlite3_vtab **out);
+/* Registers module as the eponymous table name of q (it exists without
+ * CREATE VIRTUAL TABLE, which the authorizer refuses), declared by schema
+ * (a CREATE TABLE statement; static). */
+int hs_vtab_register(hs_query *q, const char *name,
+                     const sqlite3_module *module, const char *schema);
+/* The xConnect of every table: declares the schema given at
+ * registration. */
+int hs_vtab_connect(sqlite3 *db, void *aux, int argc,
+                    const char *const *argv, sqlite3_vtab **out, char **msg);
 int hs_vtab_disconnect(sqlite3_vtab *vt);
 /* Allocates a zeroed cursor of size bytes (its first member a
  * sqlite3_vtab_cursor); hs_vtab_close frees it. */

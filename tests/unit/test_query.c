@@ -90,6 +90,20 @@ plan_of(hs_query *q, const char *sql, char *out, size_t size)
     hs_query_stmt_free(st);
 }
 
+/* The compiled statement sql (a failed check and NULL if it does not
+ * compile). */
+static hs_query_stmt *
+compile(hs_query *q, const char *sql)
+{
+    hs_query_stmt *st = NULL;
+    size_t used;
+    hs_error err;
+    if (!CHECK(hs_query_prepare(q, sql, strlen(sql), &used, &st, &err) == 0)) {
+        printf("    %s: %s\n", sql, err.message);
+    }
+    return st;
+}
+
 static hs_query *
 open_query(size_t n)
 {
@@ -137,13 +151,11 @@ static void
 test_values(void)
 {
     hs_query *q = open_query(1);
-    hs_query_stmt *st;
+    hs_query_stmt *st = compile(q, "SELECT value, len, name FROM objects "
+                                   "WHERE address IN (1, 4, 5, 6) ORDER BY "
+                                   "address");
     hs_query_value v;
-    size_t used;
     hs_error err;
-    const char *sql = "SELECT value, len, name FROM objects WHERE address "
-                      "IN (1, 4, 5, 6) ORDER BY address";
-    CHECK(hs_query_prepare(q, sql, strlen(sql), &used, &st, &err) == 0);
     CHECK(hs_query_step(st, &err) == 1); /* the module: a name, no value */
     hs_query_column(st, 0, &v);
     CHECK(v.type == HS_QUERY_NULL);
@@ -249,13 +261,10 @@ static void
 test_labels(void)
 {
     hs_query *q = open_query(1);
-    hs_query_stmt *st;
+    hs_query_stmt *st = compile(q, "SELECT label FROM edges WHERE src = 2 "
+                                   "ORDER BY position");
     hs_query_value v;
-    size_t used;
     hs_error err;
-    const char *sql = "SELECT label FROM edges WHERE src = 2 ORDER BY "
-                      "position";
-    CHECK(hs_query_prepare(q, sql, strlen(sql), &used, &st, &err) == 0);
     CHECK(hs_query_step(st, &err) == 1);
     hs_query_column(st, 0, &v);
     CHECK_MEM(v.s, v.len, "[2]"); /* lists are written last item first */
@@ -311,17 +320,16 @@ test_runaway_stops(void)
 {
     hs_query *q = open_query(1);
     hs_query_stmt *st;
-    size_t used;
     hs_error err;
     const char *sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT "
                       "x + 1 FROM c) SELECT count(*) FROM c";
     hs_query_set_timeout(q, 0.2);
-    CHECK(hs_query_prepare(q, sql, strlen(sql), &used, &st, &err) == 0);
+    st = compile(q, sql);
     CHECK_EQ_I64(hs_query_step(st, &err), HS_ELIMIT);
     CHECK(strstr(err.message, "timeout") != NULL);
     hs_query_stmt_free(st);
     hs_query_set_timeout(q, 0);
-    CHECK(hs_query_prepare(q, sql, strlen(sql), &used, &st, &err) == 0);
+    st = compile(q, sql);
     hs_query_interrupt(q);
     CHECK_EQ_I64(hs_query_step(st, &err), HS_ELIMIT);
     CHECK_STR(err.message, "interrupted");
