@@ -7,20 +7,23 @@
 # The dump is bench/data/service-7.8M.json (bench/run.sh's; --small: 300 K
 # objects), with its snapshot index built first, so that every command
 # maps the index as a second command on a dump does. Measured in one run,
-# page cache warm, fastest of --runs:
+# page cache warm, fastest of --runs, wall time and CPU time (user + sys:
+# what to compare on a machine shared with other work):
 #   * `summary`: the yardstick (map the index, summarize);
-#   * `query "SELECT 1"`: map the index and open the SQL session, the
-#     cost every query pays before its own work;
+#   * `query "SELECT 1"`: map the index and open the SQL session, what
+#     every query pays before its own work;
 #   * `SELECT type, count(*), sum(size) FROM objects GROUP BY type`, which
 #     reads every object (rows come grouped by type: no sort);
-#   * an address lookup: `SELECT address, type, ... FROM objects WHERE
-#     address = A`, A a leaked-looking dict (the first ref of the first
-#     deque);
-#   * a 3-step join along edges, up from A: its parent, grandparent and
-#     great-grandparent through `edges.dst` lookups;
+#   * in one process with --timer (each statement's own time, "once
+#     loaded"): an address lookup (`SELECT address, type, ... FROM objects
+#     WHERE address = A`, A a leaked-looking dict: the first ref of the
+#     first deque; not SELECT *, which reads retained and idom and so
+#     computes the dominator tree), a 3-step join along edges up from A
+#     (parent, grandparent, great-grandparent through `edges.dst`
+#     lookups), the GROUP BY twice (the first builds the grouping by
+#     type), and the `types` table;
 #   * `export --sqlite`: every table into a file (dominators included),
 #     its time and size (skipped with --no-export).
-# Each query's time "once loaded" is its wall time less SELECT 1's.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 measure_prefix=query-
@@ -47,20 +50,19 @@ addr=$(grep -m 1 '"type": "collections.deque"' "$dump" \
 [ -n "$addr" ] || die "no deque in $dump"
 
 group="SELECT type, count(*), sum(size) FROM objects GROUP BY type"
-# Not SELECT *: that reads retained and idom, and so computes the
-# dominator tree (as `top` does) before the one row.
 lookup="SELECT address, type, size, len, value, refs, parents FROM objects
         WHERE address = $addr"
 join="SELECT o.type, o.address FROM edges e1
       JOIN edges e2 ON e2.dst = e1.src JOIN edges e3 ON e3.dst = e2.src
       JOIN objects o ON o.address = e3.src WHERE e1.dst = $addr"
+types="SELECT type, count, size FROM types"
 
 say "timing summary and the queries"
 measure summary "$heapscope" summary --quiet "$dump"
 measure base "$heapscope" query --quiet "$dump" "SELECT 1"
 measure group "$heapscope" query --quiet "$dump" "$group"
-measure lookup "$heapscope" query --quiet "$dump" "$lookup"
-measure join "$heapscope" query --quiet "$dump" "$join"
+measure timer "$heapscope" query --quiet --timer "$dump" \
+    "$lookup; $join; $group; $group; $types"
 if [ "$export" = 1 ]; then
     say "timing export --sqlite"
     out="$data/query-export.db"
@@ -71,26 +73,43 @@ fi
 
 # ---- the report -----------------------------------------------------------
 
-ms() { calc "($1 - $base_s) * 1000" %.0f; }
-row() {  # row LABEL SECONDS NOTE
-    printf '| %s | %s | %sx | %s |\n' "$1" "$2" \
-        "$(calc "$2 / $summary_s" %.2f)" "$3"
+# statement N's milliseconds in the last --timer run
+stmt_ms() {
+    sed -n "s/.*statement $1: \([0-9.]*\) ms.*/\1/p" "$data/query-timer.err"
+}
+row() {  # row LABEL WALL CPU NOTE
+    printf '| %s | %s | %sx | %s | %sx | %s |\n' "$1" "$2" \
+        "$(calc "$2 / $summary_s" %.2f)" "$3" \
+        "$(calc "$3 / $summary_cpu" %.2f)" "$4"
 }
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "$(basename "$dump"): $(wc -l < "$dump") lines; index mapped by every"
-echo "command. $(nproc) CPUs ($cpu); $(date -u +%Y-%m-%d); address $addr."
+echo "command. $(nproc) CPUs ($cpu); load average $(cut -d' ' -f1 /proc/loadavg);"
+echo "$(date -u +%Y-%m-%d); address $addr."
 echo
-echo "| command | wall s | / summary | once loaded |"
-echo "|---|---:|---:|---|"
-row "summary" "$summary_s" ""
-row "query SELECT 1 (map + session)" "$base_s" ""
-row "query GROUP BY type (every object)" "$group_s" "$(ms "$group_s") ms"
-row "query address lookup" "$lookup_s" "$(ms "$lookup_s") ms"
-row "query 3-step join along edges" "$join_s" "$(ms "$join_s") ms"
+echo "| command | wall s | / summary | CPU s | / summary | |"
+echo "|---|---:|---:|---:|---:|---|"
+row "summary" "$summary_s" "$summary_cpu" ""
+row "query SELECT 1 (map + session)" "$base_s" "$base_cpu" ""
+row "query GROUP BY type" "$group_s" "$group_cpu" "every object"
 if [ "$export" = 1 ]; then
-    row "export --sqlite" "$export_s" \
+    row "export --sqlite" "$export_s" "$export_cpu" \
         "$(calc "$(stat -c %s "$out") / 1000000" %.0f) MB file, peak RSS $(calc "$export_rss / 1000000" %.0f) MB"
 fi
 echo
-echo "GROUP BY rows: $(($(wc -l < "$data/query-group.out") - 3)) types;" \
-     "join's answer: $(sed -n 3p "$data/query-join.out" | tr -s ' ')"
+echo "Once loaded (--timer, one process):"
+echo
+echo "| statement | ms | rows read from the tables |"
+echo "|---|---:|---:|"
+i=0
+for label in "address lookup" "3-step join along edges" \
+             "GROUP BY type, first (builds the grouping)" \
+             "GROUP BY type, again" "SELECT ... FROM types"; do
+    i=$((i + 1))
+    printf '| %s | %s | %s |\n' "$label" "$(stmt_ms $i)" \
+        "$(sed -n "s/.*statement $i: .* ms, \([0-9]*\) row.*/\1/p" \
+           "$data/query-timer.err")"
+done
+echo
+echo "join's answer: $(grep -A3 '^type' "$data/query-timer.out" | sed -n 3p \
+                      | tr -s ' ')"
