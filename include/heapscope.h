@@ -1222,11 +1222,15 @@ HS_API hs_query *hs_query_new(const hs_graph *const *dumps,
 HS_API void hs_query_free(hs_query *q);
 
 /* Stops any statement that runs longer than seconds from its first step
- * (0: no limit); the step fails with HS_ELIMIT. */
+ * (0: no limit); the step fails with HS_ELIMIT. Checked every few
+ * thousand SQLite steps: work inside one row (a dominator tree built on
+ * first use) finishes first. */
 HS_API void hs_query_set_timeout(hs_query *q, double seconds);
 
-/* Makes the running (or next) step fail with HS_ELIMIT "interrupted".
- * Safe to call from a signal handler or another thread. */
+/* Makes the running step, and every later one, fail with HS_ELIMIT
+ * "interrupted" (Ctrl-C ends the session). Safe to call from a signal
+ * handler or another thread. Work inside one row (computing a dominator
+ * tree on first use) finishes first. */
 HS_API void hs_query_interrupt(hs_query *q);
 
 /* Compiles the first statement of sql[0..len). *used gets the bytes it

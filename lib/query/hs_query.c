@@ -284,7 +284,7 @@ hs_query_prepare(hs_query *q, const char *sql, size_t len, size_t *used,
                                              -1),
                  HS_ELIMIT, err, "the SQL is longer than SQLite takes");
     q->refused[0] = '\0';
-    q->interrupted = q->timed_out = 0;
+    q->timed_out = 0; /* an interrupt stays: it ends the session */
     rc = sqlite3_prepare_v3(q->db, sql, (int)len, 0, &st, &tail);
     if (rc != SQLITE_OK) {
         int off = sqlite3_error_offset(q->db);
@@ -317,7 +317,9 @@ hs_query_step(hs_query_stmt *s, hs_error *err)
         s->started = true;
         q->deadline = q->timeout > 0 ? hs_seconds() + q->timeout : 0;
     }
-    rc = sqlite3_step(s->st);
+    /* Checked here too: a statement too short for the progress handler
+     * to run would not see it. */
+    rc = q->interrupted ? SQLITE_INTERRUPT : sqlite3_step(s->st);
     if (rc == SQLITE_ROW) {
         return 1;
     }
