@@ -31,11 +31,14 @@ static const char schema[] =
     "idom INTEGER, new INTEGER)";
 
 /* The lookups, in the order of idxNum's bits; ORDERED says the rows are
- * to come grouped by type. */
+ * to come grouped by type, PROMISED that SQLite was told they come
+ * ordered by [dump,] type (so a lookup turned off must walk the groups,
+ * not scan). */
 static const int lookup_cols[] = {COL_DUMP, COL_ADDRESS, COL_TYPE};
 static const char *const lookup_names[] = {"dump", "address", "type"};
 #define NLOOKUPS 3
-enum { BY_DUMP = 1, BY_ADDRESS = 2, BY_TYPE = 4, ORDERED = 8 };
+enum { BY_DUMP = 1, BY_ADDRESS = 2, BY_TYPE = 4, ORDERED = 8,
+       PROMISED = 16 };
 
 typedef struct objects_cursor {
     sqlite3_vtab_cursor base;
@@ -96,9 +99,15 @@ objects_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
     } else if (order_is_by_type(info)
                && (one_dump || info->nOrderBy == 2)) {
         info->orderByConsumed = 1;
+        plan |= PROMISED;
         if (!(plan & (BY_ADDRESS | BY_TYPE))) {
             plan |= ORDERED;
             info->estimatedCost += 1; /* a scan in file order is cheaper */
+            /* What EXPLAIN QUERY PLAN shows after the index number. */
+            info->idxStr = sqlite3_mprintf("%z%sgrouped by type",
+                                           info->idxStr,
+                                           info->idxStr ? "," : "");
+            info->needToFreeIdxStr = 1;
         }
     }
     info->idxNum = plan;
@@ -205,6 +214,9 @@ objects_filter(sqlite3_vtab_cursor *cur, int plan, const char *str,
         memcpy(c->type, sqlite3_value_text(arg[2]), (size_t)c->type_len);
     } else {
         c->plan &= ~BY_TYPE;
+    }
+    if ((c->plan & PROMISED) && !(c->plan & (BY_ADDRESS | BY_TYPE))) {
+        c->plan |= ORDERED; /* keep the order SQLite was promised */
     }
     c->id = HS_NO_NODE;
     if (c->dump >= c->dump_end) {
