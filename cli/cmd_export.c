@@ -58,6 +58,21 @@ export_via(hs_query *q, const char *dir, const char *out)
     return ok;
 }
 
+/* What SQLite may leave beside the file when it fails or is killed. */
+static void
+remove_journals(const char *dir)
+{
+    static const char *const names[] = {"export.db-journal",
+                                        "export.db-wal", "export.db-shm"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(dir) + strlen(names[i]) + 2;
+        char *p = xmalloc(n);
+        snprintf(p, n, "%s/%s", dir, names[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
 static bool
 export_sqlite(hs_query *q, const char *out)
 {
@@ -71,6 +86,7 @@ export_sqlite(hs_query *q, const char *out)
         return false;
     }
     ok = export_via(q, dir, out);
+    remove_journals(dir);
     rmdir(dir);
     free(dir);
     return ok;
