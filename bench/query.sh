@@ -14,6 +14,8 @@
 #     every query pays before its own work;
 #   * `SELECT type, count(*), sum(size) FROM objects GROUP BY type`, which
 #     reads every object (rows come grouped by type: no sort);
+#   * the same two with --no-index: parsing the dump, then the work (the
+#     cost of a first command on a dump);
 #   * in one process with --timer (each statement's own time, "once
 #     loaded"): an address lookup (`SELECT address, type, ... FROM objects
 #     WHERE address = A`, A a leaked-looking dict: the first ref of the
@@ -61,6 +63,8 @@ say "timing summary and the queries"
 measure summary "$heapscope" summary --quiet "$dump"
 measure base "$heapscope" query --quiet "$dump" "SELECT 1"
 measure group "$heapscope" query --quiet "$dump" "$group"
+measure summary_parse "$heapscope" summary --quiet --no-index "$dump"
+measure group_parse "$heapscope" query --quiet --no-index "$dump" "$group"
 measure timer "$heapscope" query --quiet --timer "$dump" \
     "$lookup; $join; $group; $group; $types"
 if [ "$export" = 1 ]; then
@@ -96,6 +100,11 @@ if [ "$export" = 1 ]; then
     row "export --sqlite" "$export_s" "$export_cpu" \
         "$(calc "$(stat -c %s "$out") / 1000000" %.0f) MB file, peak RSS $(calc "$export_rss / 1000000" %.0f) MB"
 fi
+# The first command on a dump parses it: ratios to summary --no-index.
+summary_s=$summary_parse_s summary_cpu=$summary_parse_cpu
+row "summary --no-index (parse)" "$summary_parse_s" "$summary_parse_cpu" ""
+row "query --no-index GROUP BY type" "$group_parse_s" "$group_parse_cpu" \
+    "every object"
 echo
 echo "Once loaded (--timer, one process):"
 echo
