@@ -50,6 +50,8 @@ typedef struct objects_cursor {
     int type_len;
     hs_idwalk walk;
     uint32_t group;            /* BY_TYPE, ORDERED: the walk's type group */
+    const char *group_name;    /* its type's name, once looked up */
+    size_t group_len;
     uint32_t id;               /* the current row; HS_NO_NODE at the end */
 } objects_cursor;
 
@@ -154,6 +156,7 @@ start_dump(objects_cursor *c)
         uint32_t r = hs_query_type_rank(c->q, c->dump, c->type,
                                         (size_t)c->type_len);
         c->group = r;
+        c->group_name = NULL;
         if (r == UINT32_MAX) {
             hs_idwalk_list(&c->walk, d->by_type, 0, 0);
         } else {
@@ -162,6 +165,7 @@ start_dump(objects_cursor *c)
         }
     } else {
         c->group = 0;
+        c->group_name = NULL;
         hs_idwalk_list(&c->walk, d->by_type, 0,
                        d->group_start[hs_graph_type_count(d->g)]);
     }
@@ -281,7 +285,9 @@ lazy_column(objects_cursor *c, sqlite3_context *ctx, int col)
 static void
 text_column(sqlite3_context *ctx, const char *s, size_t len)
 {
-    if (s) {
+    if (s && len <= INT32_MAX) { /* the cheaper call, for every row */
+        sqlite3_result_text(ctx, s, (int)len, SQLITE_STATIC);
+    } else if (s) {
         sqlite3_result_text64(ctx, s, len, SQLITE_STATIC, SQLITE_UTF8);
     } else {
         sqlite3_result_null(ctx);
@@ -316,19 +322,21 @@ static void
 type_column(objects_cursor *c, sqlite3_context *ctx, const hs_graph *g)
 {
     const hs_query_dump *d = &c->q->dumps[c->dump];
-    uint32_t type;
     size_t len;
     const char *s;
-    if (walking_groups(c)) {
+    if (!walking_groups(c)) {
+        s = hs_type_name(g, hs_node_type_id(g, c->id), &len);
+        text_column(ctx, s, len);
+        return;
+    }
+    if (c->walk.pos > d->group_start[c->group + 1] || !c->group_name) {
         while (c->walk.pos > d->group_start[c->group + 1]) {
             c->group++; /* the row is by_type[walk.pos - 1] */
         }
-        type = d->type_by_rank[c->group];
-    } else {
-        type = hs_node_type_id(g, c->id);
+        c->group_name = hs_type_name(g, d->type_by_rank[c->group],
+                                     &c->group_len);
     }
-    s = hs_type_name(g, type, &len);
-    text_column(ctx, s, len);
+    text_column(ctx, c->group_name, c->group_len);
 }
 
 static void

@@ -178,16 +178,3 @@ hs_idwalk_list(hs_idwalk *w, const uint32_t *list, uint64_t pos,
     w->pos = pos;
     w->end = end;
 }
-
-uint32_t
-hs_idwalk_next(hs_idwalk *w, const hs_graph *g)
-{
-    while (w->pos < w->end) {
-        uint32_t id = w->list ? w->list[w->pos] : (uint32_t)w->pos;
-        w->pos++;
-        if (w->list || hs_node_exists(g, id)) {
-            return id;
-        }
-    }
-    return HS_NO_NODE;
-}

@@ -66,7 +66,18 @@ void hs_idwalk_all(hs_idwalk *w, const hs_graph *g);
 void hs_idwalk_find(hs_idwalk *w, const hs_graph *g, uint64_t address);
 void hs_idwalk_list(hs_idwalk *w, const uint32_t *list, uint64_t pos,
                     uint64_t end);
-/* The next id, or HS_NO_NODE at the end. */
-uint32_t hs_idwalk_next(hs_idwalk *w, const hs_graph *g);
+/* The next id, or HS_NO_NODE at the end. Inline: it runs once a row. */
+static inline uint32_t
+hs_idwalk_next(hs_idwalk *w, const hs_graph *g)
+{
+    while (w->pos < w->end) {
+        uint32_t id = w->list ? w->list[w->pos] : (uint32_t)w->pos;
+        w->pos++;
+        if (w->list || hs_node_exists(g, id)) {
+            return id;
+        }
+    }
+    return HS_NO_NODE;
+}
 
 #endif
