@@ -30,7 +30,7 @@ void cli_query_close(cli_query *cq);
 bool cli_query_read_sql(const char *path, char **out, size_t *len);
 
 /* Runs every statement of sql[0..len) in turn, each printing its rows
- * (cli_rows_print; a table goes to out, CSV and JSON to stdout), and
+ * (cli_rows_print; a table or CSV goes to out, JSON to stdout), and
  * stops at the first that fails: false, with "NAME:LINE:COL: message"
  * (the place in the script, when SQLite knows it) in why[0..size). With
  * timer, each statement's wall time and the rows the tables produced for

@@ -93,17 +93,17 @@ format_number(const hs_query_value *v, char *buf, size_t size)
 /* MARK: CSV and JSON */
 
 static void
-csv_value(const hs_query_value *v)
+csv_value(FILE *out, const hs_query_value *v)
 {
     char buf[40];
     text t = {0};
     if (format_number(v, buf, sizeof(buf))) {
-        fputs(buf, stdout);
+        fputs(buf, out);
     } else if (v->type == HS_QUERY_TEXT) {
-        cli_csv_field(v->s, v->len);
+        cli_csv_field_to(out, v->s, v->len);
     } else if (v->type == HS_QUERY_BLOB) {
         add_bytes_literal(&t, v->s, v->len);
-        cli_csv_field(t.p, t.len);
+        cli_csv_field_to(out, t.p, t.len);
         free(t.p);
     }
 }
@@ -126,7 +126,8 @@ json_value(const hs_query_value *v)
 }
 
 static void
-stream_row(hs_query_stmt *st, size_t ncols, cli_format format, bool first)
+stream_row(hs_query_stmt *st, size_t ncols, cli_format format, FILE *out,
+           bool first)
 {
     hs_query_value v;
     if (format == CLI_FORMAT_JSON) {
@@ -141,15 +142,16 @@ stream_row(hs_query_stmt *st, size_t ncols, cli_format format, bool first)
             fputs(": ", stdout);
             json_value(&v);
         } else {
-            fputs(i ? "," : "", stdout);
-            csv_value(&v);
+            fputs(i ? "," : "", out);
+            csv_value(out, &v);
         }
     }
-    fputs(format == CLI_FORMAT_JSON ? "}" : "\n", stdout);
+    fputs(format == CLI_FORMAT_JSON ? "}" : "\n", out);
 }
 
+/* CSV goes to out; JSON to stdout, through cli_json_string. */
 static int
-print_stream(hs_query_stmt *st, cli_format format, hs_error *err)
+print_stream(hs_query_stmt *st, cli_format format, FILE *out, hs_error *err)
 {
     size_t ncols = hs_query_column_count(st);
     uint64_t rows = 0;
@@ -157,15 +159,16 @@ print_stream(hs_query_stmt *st, cli_format format, hs_error *err)
     if (format == CLI_FORMAT_CSV) {
         for (size_t i = 0; i < ncols; i++) {
             const char *name = hs_query_column_name(st, i);
-            fputs(i ? "," : "", stdout);
-            cli_csv_field(name, strlen(name));
+            fputs(i ? "," : "", out);
+            cli_csv_field_to(out, name, strlen(name));
         }
-        putchar('\n');
+        fputc('\n', out);
     } else {
+        out = stdout;
         putchar('[');
     }
     while ((rc = hs_query_step(st, err)) == 1) {
-        stream_row(st, ncols, format, rows++ == 0);
+        stream_row(st, ncols, format, out, rows++ == 0);
     }
     if (format == CLI_FORMAT_JSON) {
         fputs(rows ? "\n]\n" : "]\n", stdout);
@@ -323,5 +326,5 @@ cli_rows_print(hs_query_stmt *st, cli_format format, bool first, FILE *out,
         }
         return cli_rows_table(st, out, err);
     }
-    return print_stream(st, format, err);
+    return print_stream(st, format, out, err);
 }

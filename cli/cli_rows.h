@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-/* Runs st to its end, printing its rows in format: a table to out, CSV
- * and JSON to stdout (nothing for a statement without columns). first is
+/* Runs st to its end, printing its rows in format: a table or CSV to
+ * out, JSON to stdout (nothing for a statement without columns). first is
  * false for the second and later statements of a script: a table is then
  * set apart by a blank line. Returns 0, or the step's status (err set;
  * CSV and JSON rows printed so far stay). */

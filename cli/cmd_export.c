@@ -6,10 +6,13 @@
  * (mkdtemp: random, exclusive, mode 0700) beside OUT, where nobody else
  * can plant a symlink or a file of that name, and renamed to OUT when
  * complete: an existing OUT stays as it was until then, and a failure
- * leaves nothing behind.
+ * leaves nothing behind. `--csv DIR` writes each table through a file
+ * created exclusively under a random name in DIR (mkstemp), renamed
+ * when complete.
  */
 #include "cli.h"
 #include "cli_query.h"
+#include "cli_rows.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,21 +24,25 @@
 
 const char cmd_export_usage[] =
     "usage: heapscope export --sqlite OUT.db [options] DUMP...\n"
+    "       heapscope export --csv DIR [options] DUMP...\n"
     "\n"
     "Writes the tables of `heapscope query` (objects, with retained sizes,\n"
     "dominators and `new`; edges; types; dumps; docs/query.md) as real\n"
     "tables of a new SQLite file, indexed by address, type, src and dst,\n"
-    "for DuckDB, pandas or Datasette. Dumps are numbered 1, 2, ... in the\n"
-    "order given (run order). OUT is replaced only once complete.\n"
+    "for DuckDB, pandas or Datasette; or as CSV files. Dumps are numbered\n"
+    "1, 2, ... in the order given (run order). Files are replaced only once\n"
+    "complete.\n"
     "\n"
     "Options:\n"
-    "  --sqlite OUT.db    the file to write\n"
+    "  --sqlite OUT.db    the SQLite file to write\n"
+    "  --csv DIR          objects.csv, edges.csv, types.csv and dumps.csv in\n"
+    "                     DIR (made if missing; files of mode 0600)\n"
     CLI_LOAD_HELP
     "\n"
     "Exit status: 0 written, 1 a dump could not be read or OUT not\n"
     "written, 2 bad usage.\n";
 
-enum { OPT_SQLITE = OPT_FIRST_COMMAND_OPTION };
+enum { OPT_SQLITE = OPT_FIRST_COMMAND_OPTION, OPT_CSV };
 
 /* Exports into dir/export.db, then renames it to out. */
 static bool
@@ -92,28 +99,119 @@ export_sqlite(hs_query *q, const char *out)
     return ok;
 }
 
+/* "DIR/NAME" (caller frees). */
+static char *
+join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* SELECT * FROM table as CSV into f. */
+static bool
+write_table(hs_query *q, const char *table, FILE *f, const char *path)
+{
+    char sql[64];
+    hs_query_stmt *st;
+    hs_error err = {0};
+    size_t used;
+    int rc;
+    snprintf(sql, sizeof(sql), "SELECT * FROM %s", table);
+    rc = hs_query_prepare(q, sql, strlen(sql), &used, &st, &err);
+    if (rc == 0) {
+        rc = cli_rows_print(st, CLI_FORMAT_CSV, true, f, &err);
+        hs_query_stmt_free(st);
+    }
+    if (rc < 0) {
+        cli_error("%s: %s", path, err.message);
+    }
+    return rc == 0;
+}
+
+static bool
+export_csv_table(hs_query *q, const char *dir, const char *table)
+{
+    char name[64];
+    char *final, *tmp;
+    FILE *f = NULL;
+    int fd;
+    bool ok;
+    snprintf(name, sizeof(name), "%s.csv", table);
+    final = join(dir, name);
+    snprintf(name, sizeof(name), ".%s.csv.tmp-XXXXXX", table);
+    tmp = join(dir, name);
+    if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "w"))) {
+        cli_error("%s: cannot write: %s", final, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        ok = false;
+    } else {
+        ok = write_table(q, table, f, final);
+    }
+    if (f && (fclose(f) != 0 || !ok)) {
+        if (ok) {
+            cli_error("%s: cannot write: %s", final, strerror(errno));
+        }
+        ok = false;
+    }
+    if (ok && rename(tmp, final) != 0) {
+        cli_error("%s: cannot write: %s", final, strerror(errno));
+        ok = false;
+    }
+    if (!ok && fd >= 0) {
+        unlink(tmp);
+    }
+    free(final);
+    free(tmp);
+    return ok;
+}
+
+static bool
+export_csv(hs_query *q, const char *dir)
+{
+    static const char *const tables[] = {"dumps", "types", "objects",
+                                         "edges"};
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        cli_error("%s: cannot make the folder: %s", dir, strerror(errno));
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        if (!export_csv_table(q, dir, tables[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int
 cmd_export(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_LOAD_LONGOPTS,
         {"sqlite", required_argument, NULL, OPT_SQLITE},
+        {"csv", required_argument, NULL, OPT_CSV},
         {NULL, 0, NULL, 0}
     };
-    const char *out = NULL;
+    const char *out = NULL, *csv = NULL;
     cli_load load;
     cli_query cq;
     int opt;
     bool ok;
     cli_load_init(&load);
     while ((opt = cli_next_option(argc, argv, "", longopts, &load)) != -1) {
-        if (opt != OPT_SQLITE) {
+        if (opt == OPT_SQLITE) {
+            out = optarg;
+        } else if (opt == OPT_CSV) {
+            csv = optarg;
+        } else {
             return cli_bad_option(argv);
         }
-        out = optarg;
     }
-    if (!out) {
-        return cli_usage_error("where to? (--sqlite OUT.db)");
+    if (!out && !csv) {
+        return cli_usage_error("where to? (--sqlite OUT.db, --csv DIR)");
     }
     if (optind >= argc) {
         return cli_usage_error("which dumps?");
@@ -122,7 +220,7 @@ cmd_export(int argc, char **argv)
                         &load)) {
         return HS_EXIT_FAILURE;
     }
-    ok = export_sqlite(cq.q, out);
+    ok = (!out || export_sqlite(cq.q, out)) && (!csv || export_csv(cq.q, csv));
     cli_query_close(&cq);
     return ok ? HS_EXIT_OK : HS_EXIT_FAILURE;
 }

@@ -1,9 +1,11 @@
 """heapscope query from the outside: Ctrl-C stops a runaway statement
 (exit 1, "interrupted", the rows before it printed), hostile SQL creates
-no file, and the SQL comes from an argument, -f FILE or stdin alike.
+no file, and the SQL comes from an argument, -f FILE or stdin alike;
+export --csv and --sqlite hold what queries see.
 Needs the CLI (HEAPSCOPE_BIN, set by ctest, or build/bin/heapscope)."""
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -64,3 +66,31 @@ def test_sql_from_argument_file_and_stdin(tmp_path):
             run("-f", "-", SMALL, stdin=sql), run(SMALL, "-", stdin=sql)]
     assert all(p.returncode == 0 for p in outs), [p.stderr for p in outs]
     assert len({p.stdout for p in outs}) == 1
+
+
+def terminal(text):
+    """text as stdout shows it: control characters as \\xHH (a file
+    holds them as they are)."""
+    return re.sub("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]",
+                  lambda m: "\\x%02x" % ord(m.group()), text)
+
+
+def test_export_holds_what_queries_see(tmp_path):
+    leak = os.path.join(ROOT, "tests", "data", "log-leak")
+    dumps = [os.path.join(leak, "memory-%d.json.gz" % t) for t in (200, 600)]
+    db = str(tmp_path / "out.db")
+    proc = subprocess.run([HEAPSCOPE, "export", "--csv", str(tmp_path / "csv"),
+                           "--sqlite", db] + dumps, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(os.listdir(str(tmp_path))) == ["csv", "out.db"]
+    import sqlite3
+    con = sqlite3.connect(db)
+    for table in ("dumps", "types", "objects", "edges"):
+        sql = "SELECT * FROM %s" % table
+        with open(str(tmp_path / "csv" / (table + ".csv")), newline="") as f:
+            assert terminal(f.read()) == run("--csv", *dumps, sql).stdout
+        want = run("--csv", *dumps, "SELECT count(*) FROM %s" % table)
+        assert "%d\n" % con.execute(
+            "SELECT count(*) FROM %s" % table).fetchone()[0] == \
+            want.stdout.splitlines(True)[1]
