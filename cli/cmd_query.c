@@ -117,6 +117,12 @@ cmd_query(int argc, char **argv)
     }
     ndumps = (size_t)(argc - optind) - (o.file ? 0 : 1);
     source = o.file ? o.file : argv[argc - 1];
+    for (size_t i = 0; i < ndumps && strcmp(source, "-") == 0; i++) {
+        if (strcmp(argv[optind + (int)i], "-") == 0) {
+            return cli_usage_error("the SQL and a dump cannot both come "
+                                   "from stdin");
+        }
+    }
     if (o.file || strcmp(source, "-") == 0) {
         if (!cli_query_read_sql(source, &sql, &len)) {
             return HS_EXIT_FAILURE;
