@@ -16,7 +16,8 @@
 #   build_gen                 bench/data/gen_dump from bench/gen/*.c, if stale
 #   make_dump OBJECTS NAME    bench/data/NAME from gen_dump, if missing or stale
 #   measure LABEL CMD...      fastest wall time of $runs runs into ${LABEL}_s,
-#                             largest peak RSS (bytes) into ${LABEL}_rss
+#                             largest peak RSS (bytes) into ${LABEL}_rss,
+#                             least CPU time (user + sys) into ${LABEL}_cpu
 export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -134,22 +135,25 @@ grown_dump() {
 measure_prefix=""
 measure_prep=""
 measure() {
-    local label=$1 best="" rss=0 start t kb
+    local label=$1 best="" cpu="" rss=0 start t kb c
     local base="$data/$measure_prefix$label"
     shift
     for _ in $(seq "$runs"); do
         [ -z "$measure_prep" ] || eval "$measure_prep"
         start=$EPOCHREALTIME
-        if ! /usr/bin/time -f '%M' -o "$base.time" \
+        if ! /usr/bin/time -f '%U %S %M' -o "$base.time" \
                 "$@" > "$base.out" 2> "$base.err"; then
             cat "$base.err" >&2
             die "$label failed: $*"
         fi
         t=$(elapsed "$start")
-        kb=$(tail -n 1 "$base.time")
+        read -r c kb <<< "$(tail -n 1 "$base.time" \
+                           | awk '{ printf "%.3f %d", $1 + $2, $3 }')"
         best=$(min "${best:-$t}" "$t")
+        cpu=$(min "${cpu:-$c}" "$c")
         [ "$kb" -gt "$rss" ] && rss=$kb
     done
     printf -v "${label}_s" '%s' "$best"
+    printf -v "${label}_cpu" '%s' "$cpu"
     printf -v "${label}_rss" '%s' "$((rss * 1024))"
 }

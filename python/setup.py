@@ -46,7 +46,7 @@ setup(
             + LIB_SOURCES,
             include_dirs=[rel("include"), rel("lib")],
             define_macros=[("_GNU_SOURCE", None)],
-            libraries=["z", "bz2", "zstd", "pthread", "m"],
+            libraries=["z", "bz2", "zstd", "sqlite3", "pthread", "m"],
             extra_compile_args=["-std=gnu11", "-fvisibility=hidden"],
         ),
     ],

@@ -92,7 +92,7 @@ build_analyzer() {
         -fvisibility=hidden -isystem "$INC" -I "$ROOT/include" \
         -shared -o "$PKG/_analyzer$EXT.tmp" \
         "$ROOT"/python/src/binding/*.c $OBJS \
-        -lz -lbz2 -lzstd -lpthread -lm || return 1
+        -lz -lbz2 -lzstd -lsqlite3 -lpthread -lm || return 1
     mv "$PKG/_analyzer$EXT.tmp" "$PKG/_analyzer$EXT"
 }
 rm -f "$PKG/_analyzer$EXT"

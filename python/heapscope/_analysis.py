@@ -491,6 +491,14 @@ class ObjManager(_analyzer.Graph):
         report.reordered = report.order != [self] + list(later)
         return report
 
+    def sql(self, query, *later):
+        """Runs one SQL statement over this dump (dump 1) and later dumps
+        of the same process (2, 3, ..., in run order), through the tables
+        of ``heapscope query`` (docs/query.md): a list of row tuples;
+        ``self.sql_rows(query, later)`` gives the column names too.
+        Read-only; a bad or refused statement raises HeapscopeError."""
+        return self.sql_rows(query, later)[1]
+
     def retained_size(self, obj):
         """The bytes obj retains: itself and everything it dominates
         (what freeing it would free). The first call computes the

@@ -130,15 +130,14 @@ report_dict(hs_py_graph *const *graphs, size_t ndumps, const hs_leaks *l)
                          cand_bytes, "suspects", suspects);
 }
 
-/* Checks later (a sequence of Graphs) and fills graphs[0..n) with self
- * then later's items (borrowed). Returns n, or 0 with an exception. */
-static size_t
-collect_dumps(hs_py_graph *self, PyObject *later, hs_py_graph ***out)
+size_t
+hs_py_collect_dumps(hs_py_graph *self, PyObject *later, Py_ssize_t min_later,
+                    hs_py_graph ***out)
 {
     hs_py_state *st = hs_py_graph_state(self);
     Py_ssize_t nl = PySequence_Fast_GET_SIZE(later);
     hs_py_graph **graphs;
-    if (nl < 1) {
+    if (nl < min_later) {
         PyErr_SetString(PyExc_TypeError,
                         "leaks: give at least one later dump");
         return 0;
@@ -154,7 +153,7 @@ collect_dumps(hs_py_graph *self, PyObject *later, hs_py_graph ***out)
         if (!PyObject_TypeCheck(g, st->graph_type)) {
             PyMem_Free(graphs);
             PyErr_SetString(PyExc_TypeError,
-                            "leaks: later dumps must be loaded dumps");
+                            "later dumps must be loaded dumps");
             return 0;
         }
         graphs[i + 1] = (hs_py_graph *)g;
@@ -193,7 +192,7 @@ hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw)
         || !(seq = PySequence_Fast(later, "leaks: later must be a sequence"))) {
         return NULL;
     }
-    n = collect_dumps(self, seq, &graphs);
+    n = hs_py_collect_dumps(self, seq, 1, &graphs);
     gs = n ? PyMem_Malloc(n * sizeof(*gs)) : NULL;
     if (!gs) {
         if (n) {
