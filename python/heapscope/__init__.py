@@ -32,7 +32,8 @@ from heapscope._version import __version__
 __all__ = ["DumpResult", "dump", "dump_every", "dump_on_signal",
            "leak_check", "LeakCheck", "LeakError", "load",
            "ObjManager", "MemObject", "NodeList", "Summary", "DiffResult",
-           "Path", "Retainer", "LeakReport", "LeakSuspect", "HeapscopeError"]
+           "Path", "Retainer", "LeakReport", "LeakSuspect", "GrowthChart",
+           "ObjectGraph", "HeapscopeError"]
 
 _ANALYSIS = frozenset(__all__[__all__.index("load"):])
 
