@@ -119,6 +119,8 @@ build_cli() {
     $CC -O2 -g -o "$PKG/_bin/heapscope.tmp" $CLIOBJS $LIBOBJS \
         $EDIT -lz -lbz2 -lzstd -lpthread -lm || return 1
     mv "$PKG/_bin/heapscope.tmp" "$PKG/_bin/heapscope"
+    # Whose dumper the package holds, for `dump --pid` of a pip install.
+    echo "$EXE" > "$PKG/_bin/interpreter"
 }
 rm -f "$PKG/_analyzer$EXT" "$PKG/_bin/heapscope"
 if ! build_analyzer || ! build_cli; then

@@ -2,13 +2,15 @@
 venv of Debian's python3 gets the checkout, one of a pyenv CPython gets
 the sdist (the newest found, 3.13 when there: it has no setuptools), each
 with `pip install --no-index`, so no package index is ever asked. Then the
-installed command, `python -m heapscope`, the dumper and the analyzer run,
+installed command (`dump --pid` too), `python -m heapscope`, the dumper
+and the analyzer run,
 and the pytest plugin that the install enabled (no -p) fails the leaking
 tests of programs/leak_suite.py, naming the leak, and passes the clean
 ones."""
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -139,12 +141,33 @@ def newest_pyenv():
     return found[-1] if found else None
 
 
+def check_dump_pid(venv, env, work):
+    """The installed program finds the package's dumper for `dump --pid`
+    (heapscope/_bin/interpreter names the interpreter it was built for)."""
+    if not shutil.which("gdb"):
+        pytest.skip("no gdb for dump --pid")
+    target = subprocess.Popen([str(venv / "bin" / "python"), "-c",
+                               "import sys, time; print(); sys.stdout.flush();"
+                               " time.sleep(120)"], stdout=subprocess.PIPE)
+    try:
+        target.stdout.readline()             # the target runs
+        out = str(work / "target.json")
+        run([str(venv / "bin" / "heapscope"), "dump", "--pid",
+             str(target.pid), "-o", out, "--timeout", "60"], env=env)
+        assert "objects" in run([str(venv / "bin" / "heapscope"), "info",
+                                 "--no-index", out], env=env)
+    finally:
+        target.kill()
+        target.wait()
+
+
 def test_debian_python3_installs_the_checkout(work):
     if not os.path.exists("/usr/bin/python3"):
         pytest.skip("no /usr/bin/python3")
     venv, env = install("/usr/bin/python3", ROOT, work, "debian")
     check_installed(venv, env, work)
     check_plugin(venv, env, work)
+    check_dump_pid(venv, env, work)
 
 
 def sdist(work):
