@@ -12,18 +12,21 @@ fills during the warm-up, or one that turns over at capacity, does not.
 """
 
 import gc
+import json
 import os
 import shutil
 import subprocess
 import tempfile
+import tracemalloc
 
 from heapscope._dump import dump
 
 
 class LeakError(AssertionError):
     """What a leak check found growing at every round. str() is the leak
-    report of ``heapscope leaks`` (owner, verdict, path, sample); the
-    same text is ``report``."""
+    report of ``heapscope leaks`` (owner, verdict, path, sample; when
+    tracemalloc traces, where each failing suspect's sample was
+    allocated); the same text is ``report``."""
 
     def __init__(self, report):
         AssertionError.__init__(self, report)
@@ -119,7 +122,55 @@ class LeakCheck(object):
         self.report = run.stdout
         self.leaking = run.returncode == 3
         if self.leaking:
+            if tracemalloc.is_tracing():
+                self.report += _allocation_sites(self._command(paths))
             raise LeakError(self.report)
+
+
+def _live_object(address, type_name):
+    """The live object at address if its type is type_name (a dump's
+    type: tp_name, "collections.deque"), found among the objects the
+    collector tracks and what they refer to (never by address alone:
+    the object may have died, its memory reused)."""
+    short = type_name.rsplit(".", 1)[-1]
+    for o in gc.get_objects():
+        for candidate in [o] + gc.get_referents(o):
+            if id(candidate) == address:
+                return (candidate if type(candidate).__name__ == short
+                        else None)
+    return None
+
+
+def _allocation_sites(command):
+    """Where tracemalloc saw the sample of every failing suspect
+    allocated, as lines to append to the report."""
+    run = subprocess.run(command + ["--json"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        suspects = json.loads(run.stdout)["suspects"]
+    except (ValueError, KeyError):
+        return ""
+    lines = []
+    for s in suspects:
+        sample = s.get("sample")
+        if not s.get("fails") or not sample:
+            continue
+        obj = _live_object(sample["address"], sample["type"])
+        tb = tracemalloc.get_object_traceback(obj) if obj is not None \
+            else None
+        if obj is None:
+            where = "    unknown: it is no longer alive"
+        elif tb is None:
+            where = ("    unknown: tracemalloc has no trace of it (made "
+                     "before tracing started, taken from one of CPython's "
+                     "free lists, or on 3.11 an instance with inline "
+                     "attributes)")
+        else:
+            where = "\n".join("    " + line for line in tb.format())
+        lines.append("Suspect %d's sample %s was allocated at "
+                     "(tracemalloc, most recent call last):\n%s"
+                     % (s["rank"], sample["repr"], where))
+    return "\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def leak_check(rounds=5, warmup=2, ignore=(), min_growth=1):

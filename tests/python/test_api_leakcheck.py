@@ -37,6 +37,28 @@ def test_leak_found_and_clean_code_passes():
     assert check.leaking is False and "Leak report" in check.report
 
 
+class Slotted(object):
+    # 3.11's tracemalloc finds no trace of instances with inline
+    # attributes; slotted ones it traces on every version.
+    __slots__ = ("n",)
+
+
+def test_allocation_site_when_tracemalloc_traces():
+    import tracemalloc
+    tracemalloc.start(3)
+    try:
+        with pytest.raises(heapscope.LeakError) as caught:
+            with heapscope.leak_check(rounds=2, warmup=1) as check:
+                for _ in check:
+                    _kept.extend(Slotted() for _ in range(30))
+    finally:
+        tracemalloc.stop()
+    site = caught.value.report.split("was allocated at (tracemalloc, most "
+                                     "recent call last):\n", 1)[1]
+    assert 'test_api_leakcheck.py", line' in site
+    assert "Slotted() for _ in range(30)" in site
+
+
 def test_ignore_and_min_growth():
     with heapscope.leak_check(rounds=2, warmup=1, ignore=["list"]) as check:
         for _ in check:
