@@ -72,13 +72,13 @@ HSWARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -Wcast-qual -Wundef"
 LIBWARN="$HSWARN -Wconversion"
 # Compiles every .c under folder $1 into $2 (two at a time; again when a
-# source or any header is newer), then prints the objects of today's
-# sources (not those of removed files). $3 is the flags. Object names are
-# the sources' base names: unique in lib/ and in cli/.
+# source, or any header of $1 or include/, is newer), then prints the
+# objects of today's sources (not those of removed files). $3 is the
+# flags. Object names are the sources' base names: unique in lib/ and in
+# cli/, which include no header of each other.
 compile_objs() {
     mkdir -p "$2"
-    newest_h=$(ls -t $(find "$ROOT/lib" "$ROOT/include" "$ROOT/cli" \
-                       -name '*.h') | head -n 1)
+    newest_h=$(ls -t $(find "$1" "$ROOT/include" -name '*.h') | head -n 1)
     export CC ROOT FLAGS="$3" OBJ="$2"
     find "$1" -name '*.c' | sort | while read -r src; do
         o="$2/$(basename "$src" .c).o"
