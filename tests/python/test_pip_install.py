@@ -1,7 +1,8 @@
 """`pip install` as README.md documents it, offline (issue 17): a fresh
-venv of Debian's python3 gets the checkout, one of a pyenv CPython gets
-the sdist (the newest found, 3.13 when there: it has no setuptools), each
-with `pip install --no-index`, so no package index is ever asked. Then the
+venv of Debian's python3 and one of a pyenv CPython (the newest found,
+3.13 when there: it has no setuptools) get the checkout, another of
+Debian's python3 the sdist, each with `pip install --no-index`, so no
+package index is ever asked. Then the
 installed command (`dump --pid` too), `python -m heapscope`, the dumper
 and the analyzer run,
 and the pytest plugin that the install enabled (no -p) fails the leaking
@@ -187,13 +188,22 @@ def sdist(work):
     return str(path)
 
 
-def test_pyenv_python_installs_the_sdist(work):
+def test_pyenv_python_installs_the_checkout(work):
     python = newest_pyenv()
     if python is None:
         pytest.skip("no pyenv CPython 3.8-3.13")
-    venv, env = install(python, sdist(work), work, "pyenv")
+    venv, env = install(python, ROOT, work, "pyenv")
     check_installed(venv, env, work)
     check_plugin(venv, env, work)
+
+
+def test_the_sdist_installs_alike(work):
+    """The sdist holds what the build needs (lib/, include/, cli/) and
+    installs the same package; here into Debian's python3."""
+    if not os.path.exists("/usr/bin/python3"):
+        pytest.skip("no /usr/bin/python3")
+    venv, env = install("/usr/bin/python3", sdist(work), work, "sdist")
+    check_installed(venv, env, work)
 
 
 def test_versions_agree():
