@@ -22,7 +22,7 @@ const char cmd_leaks_usage[] =
     "are still alive in the last dump; with two dumps, every new object.\n"
     "Their owners are the objects that keep them alive (in the last dump's\n"
     "dominator tree) and under which they spread out: a cache dict, a\n"
-    "listener list, a deque of log events; new objects that each hold 1 %%\n"
+    "listener list, a deque of log events; new objects that each hold 1 %\n"
     "or more and stopped growing (requests with their buffers) are grouped\n"
     "under the container that holds them. Each owner is judged on its\n"
     "retained objects in every dump (found by address, or by its place\n"

@@ -92,7 +92,8 @@ print_help(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     }
     fprintf(f, "\n'heapscope help COMMAND' or 'heapscope COMMAND --help' "
-               "describes one.\n");
+               "describes one;\n'heapscope -V' (--version) prints the "
+               "version.\n");
 }
 
 static const command *
@@ -167,7 +168,7 @@ main(int argc, char **argv)
         print_help(stdout);
         return finish(HS_EXIT_OK);
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("heapscope %s\n", hs_version());
         return finish(HS_EXIT_OK);
     }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install the Debian packages heapscope needs to build and test, if missing.
-# Called by `make`, `make test` and .ci/run so that a fresh Debian 12 machine
-# needs nothing but this repository. Does nothing when everything is present.
+# Called by `make deps`, `make test`, `make demo` and .ci/run so that a
+# fresh Debian 12 machine needs nothing but this repository; `make` and
+# `make install` never install packages. Does nothing when everything is
+# present.
 set -e
 need=""
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }

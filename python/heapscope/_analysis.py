@@ -22,13 +22,14 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported
     from collections import Mapping
 
-from heapscope import _analyzer
+from heapscope import _analyzer, _notebook
+from heapscope._charts import GrowthChart, ObjectGraph
 from heapscope._analyzer import HeapscopeError, NodeList
 
 __all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
            "TypeSummary", "DiffResult", "DiffRow", "Path", "Retainer",
            "LeakReport", "LeakSuspect", "LeakDump", "LeakType",
-           "HeapscopeError"]
+           "GrowthChart", "ObjectGraph", "HeapscopeError"]
 
 _DIALECTS = {
     None: _analyzer.DIALECT_AUTO,
@@ -141,6 +142,9 @@ class Summary(object):
 
     __repr__ = __str__
 
+    def _repr_html_(self):
+        return _notebook.summary_html(self)
+
 
 # --------------------------------------------------------------------------
 # om.objs
@@ -237,6 +241,9 @@ class DiffResult(object):
 
     __str__ = text
 
+    def _repr_html_(self):
+        return _notebook.diff_html(self)
+
 
 class Path(object):
     """A chain of referrers from a root to an object: ``nodes`` (a
@@ -275,6 +282,9 @@ class Path(object):
 
     def __repr__(self):
         return "<Path %s>" % (self,)
+
+    def _repr_html_(self):
+        return _notebook.path_html(self)
 
 
 def _root_kind(node):
@@ -353,6 +363,9 @@ class LeakSuspect(object):
             self.rank, self.owner, self.verdict_text, self.growth_size,
             self.signature)
 
+    def _repr_html_(self):
+        return _notebook.suspect_html(self)
+
 
 class LeakReport(list):
     """``om.leaks(*later)``: the suspects, most likely leak first, as a
@@ -368,6 +381,9 @@ class LeakReport(list):
         self.dumps = data["dumps"]
         self.new = data["new"]
         self.candidates = data["candidates"]
+
+    def _repr_html_(self):
+        return _notebook.leaks_html(self)
 
 
 def _run_order(managers, allow_mixed):
@@ -498,6 +514,22 @@ class ObjManager(_analyzer.Graph):
         ``self.sql_rows(query, later)`` gives the column names too.
         Read-only; a bad or refused statement raises HeapscopeError."""
         return self.sql_rows(query, later)[1]
+
+    def growth(self, *later, ntypes=8):
+        """A :class:`GrowthChart` of the ntypes types that grew most over
+        this dump and later dumps of the same process, in run order
+        (``heapscope growth --svg``); it shows as SVG in Jupyter."""
+        return GrowthChart(self.growth_svg(later, ntypes), 1 + len(later))
+
+    def graph(self, obj, parents=True, children=False, depth=3,
+              max_nodes=50):
+        """An :class:`ObjectGraph` of the objects within depth steps of
+        obj, to its referrers (parents) and or its referents (children),
+        at most max_nodes of them (``heapscope dot``); it shows as SVG in
+        Jupyter when Graphviz is installed."""
+        obj = _node(self, obj)
+        return ObjectGraph(self.neighbourhood_dot(obj, parents, children,
+                                                  depth, max_nodes), obj)
 
     def retained_size(self, obj):
         """The bytes obj retains: itself and everything it dominates

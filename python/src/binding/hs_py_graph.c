@@ -660,6 +660,11 @@ static PyMethodDef graph_methods[] = {
     {"sql_rows", hs_py_graph_sql, METH_VARARGS, hs_py_sql_doc},
     {"leaks_data", (PyCFunction)(void (*)(void))hs_py_graph_leaks,
      METH_VARARGS | METH_KEYWORDS, hs_py_leaks_doc},
+    {"growth_svg", hs_py_graph_growth_svg, METH_VARARGS,
+     hs_py_growth_svg_doc},
+    {"neighbourhood_dot",
+     (PyCFunction)(void (*)(void))hs_py_graph_neighbourhood_dot,
+     METH_VARARGS | METH_KEYWORDS, hs_py_neighbourhood_dot_doc},
     {NULL, NULL, 0, NULL}};
 
 PyDoc_STRVAR(graph_doc,

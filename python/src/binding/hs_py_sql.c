@@ -140,7 +140,7 @@ hs_py_graph_sql(PyObject *op, PyObject *args)
         || !(seq = PySequence_Fast(later, "sql: later must be a sequence"))) {
         return NULL;
     }
-    n = hs_py_collect_dumps(self, seq, 0, &graphs);
+    n = hs_py_collect_dumps(self, seq, "sql", 0, &graphs);
     if (n && !(gs = PyMem_Malloc(n * sizeof(*gs)))) {
         PyErr_NoMemory();
     }
