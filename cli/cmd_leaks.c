@@ -249,9 +249,10 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
                "place under its referrer\n");
     }
     if (s->items) {
-        printf("  holds %llu items that each retain 1 %% or more of the new "
+        printf("  holds %llu item%s that %s 1 %% or more of the new "
                "objects and stopped growing, grouped here\n",
-               (unsigned long long)s->items);
+               (unsigned long long)s->items, cli_s(s->items),
+               s->items == 1 ? "retains" : "each retain");
     }
     printf("  holds %llu new object%s that stay%s, %s; %+lld object%s, ",
            (unsigned long long)s->new_count, cli_s(s->new_count),
