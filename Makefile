@@ -1,41 +1,57 @@
-# heapscope: a thin wrapper over CMake so that `make`, `make test` and
-# `make install` do the whole job on a fresh Debian 12 machine (missing
-# packages are installed by scripts/deps.sh first).
+# heapscope: a thin wrapper over CMake. `make` builds and `make install`
+# installs; neither installs system packages (a missing library is
+# CMake's error, naming the Debian package). `make deps`, and the
+# README's `make test` and `make demo`, install what is missing on a
+# fresh Debian 12 machine first (scripts/deps.sh).
 BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure test install asan tsan clean bench demo
+.PHONY: all deps configure test install asan tsan clean bench demo sdist
 
 all: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
+# FUZZ=1 adds clang and its libFuzzer runtime, for `make fuzz`.
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh $(if $(FUZZ),fuzz)
 
-configure: deps
+configure:
 	@test -f $(BUILD)/CMakeCache.txt || \
 	    cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
 
-test: all
+test: deps
+	@$(MAKE) --no-print-directory all
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
+# The program, libheapscope.so, heapscope.h and heapscope.pc, the man page
+# and bash completion, and the Python dumper for `dump --pid` (built now
+# for /usr/bin/python3; python/CMakeLists.txt).
 install: all
 	cmake --install $(BUILD)
 
+# The source distribution for pip (dist/heapscope-VERSION.tar.gz): what
+# `pip install .` builds from, made by the build backend itself, since
+# `python -m build` is no Debian 12 package.
+sdist:
+	@mkdir -p dist
+	python3 -c 'import sys; sys.path.insert(0, "python/backend"); \
+	    import heapscope_backend as b; print("dist/" + b.build_sdist("dist"))'
+
 # The whole test suite under AddressSanitizer and UBSan, in its own tree.
 # The Python suites that only run the CLI run against its ASan build; the
-# dumper's own tests run under valgrind in `make test` instead.
+# dumper's own tests run under valgrind in `make test` instead, and the
+# install suites (pip, `make install`), which build without sanitizers,
+# in `make test` only.
 asan: export ASAN_OPTIONS = detect_leaks=1
 asan:
-	@sh scripts/deps.sh
 	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan \
 	    -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE="address;undefined" -DHS_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -j$(JOBS) -LE python
 	cd build-asan && ctest --output-on-failure -j$(JOBS) -L python \
-	    -LE valgrind -E python.dumper
+	    -LE valgrind -E '^python\.(dumper|pip_install|install)$$'
 
 # The parallel loader and the background snapshot writer under
 # ThreadSanitizer: the unit tests that run threads (test_threads loads a
@@ -43,7 +59,6 @@ asan:
 # background; test_parallel, test_snapshot, test_graph, test_addrindex).
 # The rest are single-threaded and 10x slower under TSan.
 tsan:
-	@sh scripts/deps.sh
 	@test -f build-tsan/CMakeCache.txt || cmake -S . -B build-tsan \
 	    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHS_SANITIZE=thread -DHS_WERROR=ON
 	cmake --build build-tsan -j$(JOBS)
@@ -62,8 +77,8 @@ clean:
 # /usr/bin/python3, dumps its heap three times, and `heapscope leaks`
 # names the leak.
 DEMO_DIR ?= $(BUILD)/demo
-demo: all
-	@sh scripts/deps.sh
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p $(DEMO_DIR)
 	@echo "== building the dumper for /usr/bin/python3"
 	@sh scripts/build-python.sh /usr/bin/python3 > $(DEMO_DIR)/pythonpath
@@ -86,7 +101,6 @@ demo: all
 .PHONY: fuzz
 FUZZ_TIME ?= 0
 fuzz:
-	@sh scripts/deps.sh fuzz
 	@test -f build-fuzz/CMakeCache.txt || CC=clang cmake -S . -B build-fuzz \
 	    -DHS_BUILD_FUZZERS=ON -DHS_BUILD_TESTS=OFF -DHS_WERROR=ON \
 	    -DHS_SANITIZE="address;undefined"

@@ -16,7 +16,8 @@
 #   build_gen                 bench/data/gen_dump from bench/gen/*.c, if stale
 #   make_dump OBJECTS NAME    bench/data/NAME from gen_dump, if missing or stale
 #   measure LABEL CMD...      fastest wall time of $runs runs into ${LABEL}_s,
-#                             largest peak RSS (bytes) into ${LABEL}_rss
+#                             largest peak RSS (bytes) into ${LABEL}_rss,
+#                             least CPU time (user + sys) into ${LABEL}_cpu
 export LC_ALL=C     # a "." in $EPOCHREALTIME and in awk's numbers
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -96,6 +97,37 @@ make_dump() {  # make_dump OBJECTS NAME
     fi
 }
 
+# grown_dump OLD EVENTS NEW: NEW is OLD plus a parentless LeakyObserver
+# holding a deque of EVENTS new event dicts, each with a new str. The
+# observer, the deque and event i have the same addresses whatever EVENTS
+# is, so that dumps grown by different counts are one series of a leak.
+# Made again when missing or older than OLD or this file.
+grown_dump() {
+    local old=$1 events=$2 new=$3
+    if [ -s "$new" ] && [ "$new" -nt "$old" ] \
+            && [ "$new" -nt "${BASH_SOURCE[0]}" ]; then
+        return
+    fi
+    say "making $new ($old plus $events leaked events)"
+    { cat "$old"; awk -v events="$events" 'BEGIN {
+        base = 140733193388032      # 0x7fff00000000
+        q = base - 256; o = base - 128
+        printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 57, \"len\": 8, \"value\": \"log_text\", \"refs\": []}\n", base
+        for (i = 0; i < events; i++) {
+            d = base + 64 + 128 * i; m = d + 64
+            printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 67, \"len\": 18, \"value\": \"request %08d done\", \"refs\": []}\n", m, i
+            printf "{\"address\": %.0f, \"type\": \"dict\", \"size\": 184, \"len\": 1, \"refs\": [%.0f]}\n", d, m
+        }
+        printf "{\"address\": %.0f, \"type\": \"collections.deque\", \"size\": %d, \"refs\": [", q, 624 + 8 * events
+        for (i = 0; i < events; i++) {
+            printf "%s%.0f", i ? ", " : "", base + 64 + 128 * i
+        }
+        printf "]}\n"
+        printf "{\"address\": %.0f, \"type\": \"LeakyObserver\", \"size\": 56, \"refs\": [%.0f]}\n", o, q
+    }'; } > "$new.tmp"
+    mv "$new.tmp" "$new"
+}
+
 # measure LABEL CMD...: runs CMD $runs times, its output in
 # $data/$measure_prefix$LABEL.{out,err,time}; stops the script if it
 # fails. With measure_prep set (a shell snippet), runs it, untimed, before
@@ -103,22 +135,25 @@ make_dump() {  # make_dump OBJECTS NAME
 measure_prefix=""
 measure_prep=""
 measure() {
-    local label=$1 best="" rss=0 start t kb
+    local label=$1 best="" cpu="" rss=0 start t kb c
     local base="$data/$measure_prefix$label"
     shift
     for _ in $(seq "$runs"); do
         [ -z "$measure_prep" ] || eval "$measure_prep"
         start=$EPOCHREALTIME
-        if ! /usr/bin/time -f '%M' -o "$base.time" \
+        if ! /usr/bin/time -f '%U %S %M' -o "$base.time" \
                 "$@" > "$base.out" 2> "$base.err"; then
             cat "$base.err" >&2
             die "$label failed: $*"
         fi
         t=$(elapsed "$start")
-        kb=$(tail -n 1 "$base.time")
+        read -r c kb <<< "$(tail -n 1 "$base.time" \
+                           | awk '{ printf "%.3f %d", $1 + $2, $3 }')"
         best=$(min "${best:-$t}" "$t")
+        cpu=$(min "${cpu:-$c}" "$c")
         [ "$kb" -gt "$rss" ] && rss=$kb
     done
     printf -v "${label}_s" '%s' "$best"
+    printf -v "${label}_cpu" '%s' "$cpu"
     printf -v "${label}_rss" '%s' "$((rss * 1024))"
 }

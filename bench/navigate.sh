@@ -48,29 +48,7 @@ old="$data/$old_name" new="$data/$new_name"
 # grow EVENTS: NEW = OLD + an observer, its deque and EVENTS event dicts
 # (with their message strs and two shared key strs), at addresses above
 # any gen_dump uses, in meliae's 3.11 format (str keys: values-only).
-grow() {
-    awk -v events="$1" 'BEGIN {
-        base = 140733193388032      # 0x7fff00000000
-        printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 57, \"len\": 8, \"value\": \"log_text\", \"refs\": []}\n", base
-        for (i = 0; i < events; i++) {
-            d = base + 64 + 128 * i; m = d + 64
-            printf "{\"address\": %.0f, \"type\": \"str\", \"size\": 67, \"len\": 18, \"value\": \"request %08d done\", \"refs\": []}\n", m, i
-            printf "{\"address\": %.0f, \"type\": \"dict\", \"size\": 184, \"len\": 1, \"refs\": [%.0f]}\n", d, m
-        }
-        q = base + 64 + 128 * events
-        printf "{\"address\": %.0f, \"type\": \"collections.deque\", \"size\": %d, \"refs\": [", q, 624 + 8 * events
-        for (i = 0; i < events; i++) {
-            printf "%s%.0f", i ? ", " : "", base + 64 + 128 * i
-        }
-        printf "]}\n"
-        printf "{\"address\": %.0f, \"type\": \"LeakyObserver\", \"size\": 56, \"refs\": [%.0f]}\n", q + 64, q
-    }'
-}
-if [ ! -s "$new" ] || [ "$old" -nt "$new" ]; then
-    say "making $new ($old plus $grow_events leaked events)"
-    { cat "$old"; grow "$grow_events"; } > "$new.tmp"
-    mv "$new.tmp" "$new"
-fi
+grown_dump "$old" "$grow_events" "$new"
 cat "$old" "$new" > /dev/null
 
 # The target: the first ref (a log-event dict) of the first deque in NEW.

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "commands.h"
 
@@ -59,8 +60,9 @@ void *cli_check_alloc(void *p);
 /* s as a JSON string on stdout (UTF-8 text, ASCII-escaped). */
 void cli_json_string(const char *s, size_t len);
 
-/* s as a CSV field on stdout, quoted when needed (RFC 4180). */
+/* s as a CSV field on stdout (or f), quoted when needed (RFC 4180). */
 void cli_csv_field(const char *s, size_t len);
+void cli_csv_field_to(FILE *f, const char *s, size_t len);
 
 /* Which of meliae's pipelines runs after the read. */
 typedef enum cli_pipeline {

@@ -50,8 +50,8 @@ cli_json_node_fields(const hs_graph *g, uint32_t id)
     hs_free(repr);
 }
 
-static void
-json_bytes(const char *s, size_t len)
+void
+cli_json_bytes(const char *s, size_t len)
 {
     cli_put_owned(hs_json_quote(s, len, HS_QUOTE_BYTES));
 }
@@ -65,7 +65,7 @@ cli_json_value(const hs_graph *g, uint32_t id)
     if (v && kind == HS_VALUE_INT) {
         fwrite(v, 1, len, stdout);
     } else if (v && kind == HS_VALUE_BYTES) {
-        json_bytes(v, len);
+        cli_json_bytes(v, len);
     } else if (v) {
         cli_json_string(v, len);
     } else if ((v = hs_node_name(g, id, &len)) != NULL) {
@@ -85,7 +85,7 @@ cli_json_literal(const hs_graph *g, const hs_literal *lit)
         cli_json_string(lit->text, lit->len);
         break;
     case HS_LITERAL_BYTES:
-        json_bytes(lit->text, lit->len);
+        cli_json_bytes(lit->text, lit->len);
         break;
     case HS_LITERAL_INT:
         fwrite(lit->text, 1, lit->len, stdout);

@@ -28,6 +28,9 @@ void cli_json_value(const hs_graph *g, uint32_t id);
  * numbers, true/false, null, or {"address": A, "type": T} for objects. */
 void cli_json_literal(const hs_graph *g, const hs_literal *lit);
 
+/* Prints bytes as a JSON string, each byte one code point. */
+void cli_json_bytes(const char *s, size_t len);
+
 /* Prints a library string (caller's, freed here) or dies when NULL. */
 void cli_put_owned(char *text);
 

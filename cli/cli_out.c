@@ -18,7 +18,7 @@ cli_json_string(const char *s, size_t len)
 }
 
 void
-cli_csv_field(const char *s, size_t len)
+cli_csv_field_to(FILE *f, const char *s, size_t len)
 {
     /* A spreadsheet runs a cell that starts with one of these as a
      * formula (=HYPERLINK(...), =cmd|...): such a field gets a leading
@@ -31,20 +31,26 @@ cli_csv_field(const char *s, size_t len)
         }
     }
     if (!quote) {
-        fwrite(s, 1, len, stdout);
+        fwrite(s, 1, len, f);
         return;
     }
-    putchar('"');
+    fputc('"', f);
     if (formula) {
-        putchar('\'');
+        fputc('\'', f);
     }
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"') {
-            putchar('"');
+            fputc('"', f);
         }
-        putchar(s[i]);
+        fputc(s[i], f);
     }
-    putchar('"');
+    fputc('"', f);
+}
+
+void
+cli_csv_field(const char *s, size_t len)
+{
+    cli_csv_field_to(stdout, s, len);
 }
 
 int

@@ -112,3 +112,45 @@ cli_dominators(const hs_graph *g)
     }
     return d;
 }
+
+/* MARK: totals */
+
+static void
+totals_text(const char *path, const hs_graph *g, const hs_dominators *d)
+{
+    char h[32];
+    uint64_t total = hs_dominators_total_size(d);
+    printf("%s: %llu object%s, %s (%llu byte%s); %llu root%s, %llu object%s "
+           "no root reaches\n\n",
+           path, (unsigned long long)hs_graph_count(g),
+           cli_s(hs_graph_count(g)), cli_human_bytes(total, h, sizeof(h)),
+           (unsigned long long)total, cli_s(total),
+           (unsigned long long)hs_dominators_roots(d),
+           cli_s(hs_dominators_roots(d)),
+           (unsigned long long)hs_dominators_unreached(d),
+           cli_s(hs_dominators_unreached(d)));
+}
+
+static void
+totals_json(const char *path, const hs_graph *g, const hs_dominators *d)
+{
+    printf("{\"dump\": ");
+    cli_json_string(path, strlen(path));
+    printf(", \"total\": {\"objects\": %llu, \"size\": %llu, \"roots\": %llu, "
+           "\"unreached\": %llu},\n",
+           (unsigned long long)hs_graph_count(g),
+           (unsigned long long)hs_dominators_total_size(d),
+           (unsigned long long)hs_dominators_roots(d),
+           (unsigned long long)hs_dominators_unreached(d));
+}
+
+void
+cli_print_dominator_totals(const char *path, const hs_graph *g,
+                           const hs_dominators *d, bool json)
+{
+    if (json) {
+        totals_json(path, g, d);
+    } else {
+        totals_text(path, g, d);
+    }
+}

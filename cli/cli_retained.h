@@ -6,6 +6,7 @@
 #define HS_CLI_RETAINED_H
 
 #include <heapscope.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,12 @@ void cli_print_dominator(const hs_dominators *d, const hs_graph *g,
  * "dominator": {"address": A, "type": T}|null, "label": L|null. */
 void cli_json_dominator(const hs_dominators *d, const hs_graph *g,
                         uint32_t id);
+
+/* The first line of top's outputs: objects, bytes, roots and objects no
+ * root reaches; as text (a line and a blank line) or as JSON (the opening
+ * brace, "dump" and "total" members, ",\n"). */
+void cli_print_dominator_totals(const char *path, const hs_graph *g,
+                                const hs_dominators *d, bool json);
 
 /* Computes the dominator tree of g, printing the error on failure. */
 hs_dominators *cli_dominators(const hs_graph *g);

@@ -10,7 +10,9 @@
  *
  *   1. the dumper builds (scripts/build-python.sh): the folder
  *      $HEAPSCOPE_PYTHONPATH, else the folders under build/python beside
- *      this binary's build/bin, else under <prefix>/lib/heapscope/python;
+ *      this binary's build/bin, else under <prefix>/lib/heapscope/python,
+ *      else, for the program of a pip install (heapscope/_bin/), the
+ *      package it is part of;
  *   2. the injector runs on the interpreter a build folder was made for
  *      (its file `interpreter`), the first one whose files and folders
  *      all belong to root or to the caller and are writable by no one
@@ -216,17 +218,18 @@ typedef struct injector {
     char folder[PATH_MAX];   /* $HEAPSCOPE_PYTHONPATH, or "" */
 } injector;
 
-/* Takes build folder dir for the injector if its interpreter and script
- * are trusted. */
+/* Takes build folder dir for the injector if its interpreter (named by
+ * the file iname; <dir>/interpreter when NULL) and script are trusted. */
 static int
-try_folder(const char *dir, injector *inj)
+try_folder(const char *dir, const char *iname, injector *inj)
 {
     char path[PATH_MAX];
     FILE *f;
     int ok;
+    int len = iname ? snprintf(path, sizeof(path), "%s", iname)
+                    : snprintf(path, sizeof(path), "%s/interpreter", dir);
 
-    if (snprintf(path, sizeof(path), "%s/interpreter", dir)
-            >= (int)sizeof(path)
+    if (len >= (int)sizeof(path)
         || snprintf(inj->script, sizeof(inj->script),
                     "%s/heapscope/_inject.py", dir)
             >= (int)sizeof(inj->script)
@@ -258,7 +261,7 @@ try_root(const char *root, injector *inj)
                    >= (int)sizeof(dir)) {
             continue;
         }
-        found = try_folder(dir, inj);
+        found = try_folder(dir, NULL, inj);
     }
     closedir(d);
     if (found && realpath(root, inj->root) == NULL) {
@@ -272,14 +275,14 @@ find_injector(injector *inj)
 {
     const char *env = getenv("HEAPSCOPE_PYTHONPATH");
     const char *const under[] = {"../python", "../lib/heapscope/python"};
-    char self[PATH_MAX], root[PATH_MAX];
+    char self[PATH_MAX], root[PATH_MAX], iname[PATH_MAX];
     ssize_t n;
     size_t k;
 
     memset(inj, 0, sizeof(*inj));
     if (env != NULL && env[0] != '\0') {
         return realpath(env, inj->folder) != NULL
-               && try_folder(inj->folder, inj);
+               && try_folder(inj->folder, NULL, inj);
     }
     n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n <= 0) {
@@ -294,6 +297,17 @@ find_injector(injector *inj)
             return 1;
         }
     }
+    /* A pip install: this program is <site>/heapscope/_bin/heapscope, in
+     * the package whose dumper was built for the interpreter that
+     * _bin/interpreter names (scripts/build-python.sh). */
+    if (snprintf(iname, sizeof(iname), "%s/interpreter", self)
+            < (int)sizeof(iname)
+        && snprintf(root, sizeof(root), "%s/../..", self) < (int)sizeof(root)
+        && realpath(root, inj->folder) != NULL
+        && try_folder(inj->folder, iname, inj)) {
+        return 1;
+    }
+    inj->folder[0] = '\0';
     return 0;
 }
 

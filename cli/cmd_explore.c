@@ -26,15 +26,18 @@ const char cmd_explore_usage[] =
     "OLD_DUMP (an earlier dump of the same process) `new TYPE` lists the\n"
     "objects that are new since and `leaks` the leak suspects. `top` ranks\n"
     "objects by the memory they retain and `dom` shows what keeps the\n"
-    "current one alive. On a terminal the prompt has line editing,\n"
-    "history and tab completion of commands and type names, and long output\n"
-    "is paged; otherwise commands are read from stdin, one a line, with no\n"
-    "prompt (`heapscope explore dump.json < session.txt`).\n"
+    "current one alive. `sql SELECT ...` asks anything in SQL\n"
+    "(docs/query.md; OLD_DUMP is dump 1, DUMP dump 2). On a terminal the\n"
+    "prompt has line editing, history and tab completion of commands and\n"
+    "type names, and long output is paged; otherwise commands are read\n"
+    "from stdin, one a line, with no prompt (`heapscope explore dump.json\n"
+    "< session.txt`).\n"
     "\n"
     "Commands (`help` in the explorer says more):\n"
     "  summary [N], top [N], all TYPE [N], new [TYPE] [N], find TEXT,\n"
     "  go ADDR|N, show, parents|p, children|c, up [N], back, forward, path,\n"
-    "  dominators|dom, leaks [N], refs, dot FILE, help [COMMAND], quit\n"
+    "  dominators|dom, leaks [N], refs, dot FILE, sql SELECT ...,\n"
+    "  help [COMMAND], quit\n"
     CLI_LOAD_HELP
     "\n"
     "Exit status: 0 ok, 1 a dump could not be read or (reading from a\n"
@@ -127,6 +130,7 @@ cmd_explore(int argc, char **argv)
         return HS_EXIT_FAILURE;
     }
     rc = session(&x);
+    hs_query_free(x.query);
     hs_leaks_free(x.leaks);
     hs_dominators_free(x.dom);
     hs_diff_free(x.diff);

@@ -23,7 +23,7 @@ const char cmd_leaks_usage[] =
     "are still alive in the last dump; with two dumps, every new object.\n"
     "Their owners are the objects that keep them alive (in the last dump's\n"
     "dominator tree) and under which they spread out: a cache dict, a\n"
-    "listener list, a deque of log events; new objects that each hold 1 %%\n"
+    "listener list, a deque of log events; new objects that each hold 1 %\n"
     "or more and stopped growing (requests with their buffers) are grouped\n"
     "under the container that holds them. Each owner is judged on its\n"
     "retained objects in every dump (found by address, or by its place\n"
@@ -251,9 +251,10 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
                "place under its referrer\n");
     }
     if (s->items) {
-        printf("  holds %llu items that each retain 1 %% or more of the new "
+        printf("  holds %llu item%s that %s 1 %% or more of the new "
                "objects and stopped growing, grouped here\n",
-               (unsigned long long)s->items);
+               (unsigned long long)s->items, cli_s(s->items),
+               s->items == 1 ? "retains" : "each retain");
     }
     printf("  holds %llu new object%s that stay%s, %s; %+lld object%s, ",
            (unsigned long long)s->new_count, cli_s(s->new_count),

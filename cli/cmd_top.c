@@ -3,6 +3,7 @@
  * the most memory, from the dominator tree.
  */
 #include "cli.h"
+#include "cli_domtree.h"
 #include "cli_node.h"
 #include "cli_retained.h"
 #include "cli_table.h"
@@ -22,8 +23,9 @@ const char cmd_top_usage[] =
     "address, shallow size, value or name), its retained bytes and objects,\n"
     "and how it hangs under its immediate dominator (\"under LogObserver\n"
     "1407... as .history\"); `heapscope dominators DUMP ADDR` goes from\n"
-    "there. Roots are those of `heapscope path`: modules and objects\n"
-    "without parents.\n"
+    "there. Roots are those of `heapscope path`: modules, objects without\n"
+    "parents, and what only the dumper's own frames refer to (which\n"
+    "dominate nothing).\n"
     "\n"
     "Options:\n"
     "  --top N            show N objects or types (default 20; 0: all)\n"
@@ -31,52 +33,32 @@ const char cmd_top_usage[] =
     "                     what the type's instances keep alive, not counting\n"
     "                     instances inside other instances (Eclipse MAT's\n"
     "                     retained size of a class)\n"
+    "  --tree             the dominator tree itself, indented: each object\n"
+    "                     under its immediate dominator with the refs it\n"
+    "                     hangs by, largest first\n"
+    "  --depth N          --tree: levels below the roots (default 4)\n"
+    "  --min-share P      --tree: merge the objects that retain less than P\n"
+    "                     percent of the heap into one \"N smaller\" line\n"
+    "                     per list (default 1)\n"
     "  --json             JSON: totals and rows, with dominators and labels\n"
     "  --csv              CSV: one row per object or type\n"
     CLI_LOAD_HELP
     "\n"
     "Exit status: 0 ok, 1 the dump could not be read, 2 bad usage.\n";
 
-enum { OPT_BY_TYPE = CLI_OPT_TABLE_END };
+enum { OPT_BY_TYPE = CLI_OPT_TABLE_END, OPT_TREE, OPT_DEPTH, OPT_MIN_SHARE };
 
 typedef struct top_opts {
     cli_table table;
     bool by_type;
+    bool tree;
+    cli_domtree_opts tree_opts;
 } top_opts;
 
 static double
 pct(uint64_t part, uint64_t whole)
 {
     return whole ? (double)part * 100.0 / (double)whole : 0.0;
-}
-
-static void
-print_total_text(const char *path, const hs_graph *g, const hs_dominators *d)
-{
-    char h[32];
-    uint64_t total = hs_dominators_total_size(d);
-    printf("%s: %llu object%s, %s (%llu byte%s); %llu root%s, %llu object%s "
-           "no root reaches\n\n",
-           path, (unsigned long long)hs_graph_count(g),
-           cli_s(hs_graph_count(g)), cli_human_bytes(total, h, sizeof(h)),
-           (unsigned long long)total, cli_s(total),
-           (unsigned long long)hs_dominators_roots(d),
-           cli_s(hs_dominators_roots(d)),
-           (unsigned long long)hs_dominators_unreached(d),
-           cli_s(hs_dominators_unreached(d)));
-}
-
-static void
-print_total_json(const char *path, const hs_graph *g, const hs_dominators *d)
-{
-    printf("{\"dump\": ");
-    cli_json_string(path, strlen(path));
-    printf(", \"total\": {\"objects\": %llu, \"size\": %llu, \"roots\": %llu, "
-           "\"unreached\": %llu},\n",
-           (unsigned long long)hs_graph_count(g),
-           (unsigned long long)hs_dominators_total_size(d),
-           (unsigned long long)hs_dominators_roots(d),
-           (unsigned long long)hs_dominators_unreached(d));
 }
 
 /* MARK: objects */
@@ -163,12 +145,12 @@ top_objects(const char *path, const hs_graph *g, const hs_dominators *d,
         return HS_EXIT_FAILURE;
     }
     if (o->table.format == CLI_FORMAT_JSON) {
-        print_total_json(path, g, d);
+        cli_print_dominator_totals(path, g, d, true);
         objects_json(g, d, ids, n);
     } else if (o->table.format == CLI_FORMAT_CSV) {
         objects_csv(g, d, ids, n);
     } else {
-        print_total_text(path, g, d);
+        cli_print_dominator_totals(path, g, d, false);
         objects_text(g, d, ids, n);
     }
     hs_free(ids);
@@ -241,15 +223,29 @@ top_types(const char *path, const hs_graph *g, const hs_dominators *d,
     }
     n = cli_table_rows(&o->table, n);
     if (o->table.format == CLI_FORMAT_JSON) {
-        print_total_json(path, g, d);
+        cli_print_dominator_totals(path, g, d, true);
         types_json(d, rows, n);
     } else if (o->table.format == CLI_FORMAT_CSV) {
         types_csv(rows, n);
     } else {
-        print_total_text(path, g, d);
+        cli_print_dominator_totals(path, g, d, false);
         types_text(d, rows, n);
     }
     hs_free(rows);
+    return HS_EXIT_OK;
+}
+
+/* --min-share P: a percentage from 0 to 100. */
+static int
+share_option(const char *arg, double *out)
+{
+    char *end;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || !(v >= 0.0 && v <= 100.0)) {
+        return cli_usage_error("--min-share wants a percentage from 0 to "
+                               "100, not '%s'", arg);
+    }
+    *out = v;
     return HS_EXIT_OK;
 }
 
@@ -259,6 +255,9 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
     static const struct option longopts[] = {
         {"top", required_argument, NULL, CLI_OPT_TOP},
         {"by-type", no_argument, NULL, OPT_BY_TYPE},
+        {"tree", no_argument, NULL, OPT_TREE},
+        {"depth", required_argument, NULL, OPT_DEPTH},
+        {"min-share", required_argument, NULL, OPT_MIN_SHARE},
         CLI_FORMAT_LONGOPTS,
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
@@ -267,6 +266,12 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
            && (opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
         if (opt == OPT_BY_TYPE) {
             o->by_type = true;
+        } else if (opt == OPT_TREE) {
+            o->tree = true;
+        } else if (opt == OPT_DEPTH) {
+            rc = cli_number_option("depth", optarg, &o->tree_opts.depth);
+        } else if (opt == OPT_MIN_SHARE) {
+            rc = share_option(optarg, &o->tree_opts.min_share);
         } else {
             rc = cli_table_option(&o->table, opt, argv);
         }
@@ -274,6 +279,13 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
     if (rc != HS_EXIT_OK) {
         return rc;
     }
+    if (o->tree && (o->by_type || o->table.format == CLI_FORMAT_CSV)) {
+        return cli_usage_error(o->by_type ? "--tree and --by-type are two "
+                                            "views: choose one"
+                                          : "--tree has no --csv (use "
+                                            "--json)");
+    }
+    o->tree_opts.json = o->table.format == CLI_FORMAT_JSON;
     if (o->table.top == 0) {
         o->table.top = UINT64_MAX; /* --top 0: all (top has no --all) */
     }
@@ -287,7 +299,7 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
 int
 cmd_top(int argc, char **argv)
 {
-    top_opts o = {{20, CLI_FORMAT_TEXT}, false};
+    top_opts o = {{20, CLI_FORMAT_TEXT}, false, false, {4, 1.0, false}};
     cli_load load;
     hs_graph *g;
     hs_dominators *d;
@@ -307,8 +319,9 @@ cmd_top(int argc, char **argv)
         hs_graph_free(g);
         return HS_EXIT_FAILURE;
     }
-    rc = o.by_type ? top_types(argv[optind], g, d, &o)
-                   : top_objects(argv[optind], g, d, &o);
+    rc = o.tree      ? cli_print_domtree(argv[optind], g, d, &o.tree_opts)
+         : o.by_type ? top_types(argv[optind], g, d, &o)
+                     : top_objects(argv[optind], g, d, &o);
     hs_dominators_free(d);
     hs_graph_free(g);
     return rc;

@@ -27,6 +27,7 @@ typedef struct explore {
     hs_diff *diff;          /* old -> g, made on first use */
     hs_dominators *dom;     /* g's dominator tree, made on first use */
     hs_leaks *leaks;        /* old, g's leak suspects, made on first use */
+    hs_query *query;        /* SQL over old (dump 1) and g, on first use */
     const char *path, *old_path;
     uint32_t cur;           /* the current object, or HS_NO_NODE */
     uint32_t *hist;         /* objects visited, for back and forward */

@@ -17,6 +17,7 @@
 #include "cli_addr.h"
 #include "cli_atomic.h"
 #include "cli_node.h"
+#include "cli_query.h"
 #include "cli_retained.h"
 
 #define LIST_DEFAULT 20
@@ -779,6 +780,31 @@ ex_dot(explore *x, const char *arg)
     return ok;
 }
 
+/* SQL over the dumps (docs/query.md): OLD_DUMP is dump 1 and DUMP dump
+ * 2, in run order, so that `new` means what the explorer's `new` does;
+ * DUMP alone is dump 1. */
+static bool
+ex_sql(explore *x, const char *arg)
+{
+    char why[1024];
+    if (!*arg) {
+        return fail("sql wants a statement: sql SELECT ...");
+    }
+    if (!x->query) {
+        const hs_graph *dumps[2] = {x->old ? x->old : x->g, x->g};
+        const char *files[2] = {x->old ? x->old_path : x->path, x->path};
+        hs_error err;
+        if (!(x->query = hs_query_new(dumps, files, x->old ? 2 : 1, &err))) {
+            return fail("%s", err.message);
+        }
+    }
+    if (!cli_query_run(x->query, "sql", arg, strlen(arg), CLI_FORMAT_TEXT,
+                       x->out, false, why, sizeof(why))) {
+        return fail("%s", why);
+    }
+    return true;
+}
+
 static bool ex_help(explore *x, const char *arg);
 
 static bool
@@ -807,6 +833,7 @@ static const explore_command commands[] = {
     {"leaks", NULL, ex_leaks, "[N]", "leak suspects since OLD_DUMP (go N: the owner)"},
     {"refs", NULL, ex_refs, "", "the current object's refs as a dict"},
     {"dot", NULL, ex_dot, "FILE", "draw what refers to here (.dot, .svg, .png)"},
+    {"sql", NULL, ex_sql, "SELECT ...", "SQL over the dumps (docs/query.md)"},
     {"help", NULL, ex_help, "[COMMAND]", "this list, or one command"},
     {"quit", "exit", ex_quit, "", "leave (so does end of input)"},
 };
@@ -816,7 +843,7 @@ static const explore_command commands[] = {
 const char *const explore_command_names[] = {
     "summary", "top", "all", "new", "find", "go", "show", "parents", "p",
     "children", "c", "up", "back", "forward", "path", "dominators", "dom",
-    "leaks", "refs", "dot", "help", "quit", "exit", NULL};
+    "leaks", "refs", "dot", "sql", "help", "quit", "exit", NULL};
 
 static const explore_command *
 find_command(const char *name, size_t len)

@@ -38,6 +38,8 @@ extern const char cmd_explore_usage[];
 extern const char cmd_top_usage[];
 extern const char cmd_dominators_usage[];
 extern const char cmd_leaks_usage[];
+extern const char cmd_query_usage[];
+extern const char cmd_export_usage[];
 
 static const command commands[] = {
     {"summary", cmd_summary, "objects and bytes per type (meliae's summarize)",
@@ -71,6 +73,10 @@ static const command commands[] = {
      cmd_dominators_usage},
     {"leaks", cmd_leaks, "the leak report: who owns what keeps growing",
      cmd_leaks_usage},
+    {"query", cmd_query, "ask anything: SQL over the objects and refs",
+     cmd_query_usage},
+    {"export", cmd_export, "the query tables as an SQLite file",
+     cmd_export_usage},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -86,7 +92,8 @@ print_help(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     }
     fprintf(f, "\n'heapscope help COMMAND' or 'heapscope COMMAND --help' "
-               "describes one.\n");
+               "describes one;\n'heapscope -V' (--version) prints the "
+               "version.\n");
 }
 
 static const command *
@@ -161,7 +168,7 @@ main(int argc, char **argv)
         print_help(stdout);
         return finish(HS_EXIT_OK);
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("heapscope %s\n", hs_version());
         return finish(HS_EXIT_OK);
     }

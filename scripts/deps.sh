@@ -1,13 +1,15 @@
 #!/bin/sh
 # Install the Debian packages heapscope needs to build and test, if missing.
-# Called by `make`, `make test` and .ci/run so that a fresh Debian 12 machine
-# needs nothing but this repository. Does nothing when everything is present.
+# Called by `make deps`, `make test`, `make demo` and .ci/run so that a
+# fresh Debian 12 machine needs nothing but this repository; `make` and
+# `make install` never install packages. Does nothing when everything is
+# present.
 set -e
 need=""
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 for p in build-essential cmake pkg-config zlib1g-dev libbz2-dev libzstd-dev \
          zstd bzip2 gzip python3 python3-dev python3-pytest python3-setuptools \
-         graphviz libedit-dev gdb tmux chromium; do
+         graphviz libedit-dev libsqlite3-dev gdb tmux chromium; do
     have "$p" || need="$need $p"
 done
 # valgrind: the dumper's tests under it (scripts/valgrind-dumper.sh).

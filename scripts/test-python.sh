@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 
 need=""
-for p in python3-pytest python3-dev gdb zlib1g-dev libbz2-dev libzstd-dev \
+for p in python3-pytest python3-dev gdb zlib1g-dev libbz2-dev libzstd-dev libsqlite3-dev \
          python3-exceptiongroup \
          python3-tomli; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \

@@ -72,7 +72,12 @@
  * An object with two or more items waiting right below it that passes
  * the owner rules with their bytes unclaimed is declared as their
  * container, and the items (and owners inside them) are dropped from the
- * report; otherwise each item stays an owner of its own. A new registry
+ * report. One item alone is grouped the same way when its container's
+ * retained count rose at every interval (three dumps or more): a list
+ * that gains one new item per interval (an item born after dump 2 is no
+ * candidate, so only one item of the series waits) is the owner, not
+ * the one item, whose own count is flat. Otherwise each item stays an
+ * owner of its own. A new registry
  * that keeps growing after dump 2 is no item and is named itself. With
  * two dumps nothing tells an item from a registry, so new owners count
  * as items. "New" is a candidate, or an object at an address an
@@ -349,6 +354,29 @@ is_item(const hs_leaks *l, const hs_bits *cand, uint32_t v)
                   <= hs_dominators_retained_count(l->doms[1], o);
 }
 
+/* Whether v's retained count rose at every interval (three dumps or
+ * more; 0 where v cannot be found by address). */
+static bool
+count_rises_throughout(const hs_leaks *l, uint32_t v)
+{
+    size_t k = l->ndumps;
+    uint64_t prev = 0;
+    if (k < 3) {
+        return false;
+    }
+    for (size_t j = 0; j < k; j++) {
+        uint32_t o = j + 1 == k ? v : match(l->dumps[j], l->dumps[k - 1], v);
+        uint64_t c = o == HS_NO_NODE
+                         ? 0
+                         : hs_dominators_retained_count(l->doms[j], o);
+        if (j > 0 && c <= prev) {
+            return false;
+        }
+        prev = c;
+    }
+    return true;
+}
+
 /* The items pending under v: their count, and what they would claim. */
 static size_t
 pending_items(owners *o, uint32_t v, uint64_t *bytes, uint64_t *count)
@@ -396,7 +424,9 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
     if (hs_bits_test(&a->waiting, v)) {
         uint64_t bytes, count;
         size_t n = pending_items(o, v, &bytes, &count);
-        if (n >= 2 && is_owner(a, v, min_bytes)) {
+        if ((n >= 2 && is_owner(a, v, min_bytes))
+            || (n == 1 && a->cb[v] - a->claimed[v] >= min_bytes
+                && count_rises_throughout(l, v))) {
             settle_items(o, v, ITEM_GROUPED, v);
             HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
                               a->cb[v] - a->claimed[v]));

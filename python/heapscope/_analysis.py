@@ -22,13 +22,14 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported
     from collections import Mapping
 
-from heapscope import _analyzer
+from heapscope import _analyzer, _notebook
+from heapscope._charts import GrowthChart, ObjectGraph
 from heapscope._analyzer import HeapscopeError, NodeList
 
 __all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
            "TypeSummary", "DiffResult", "DiffRow", "Path", "Retainer",
            "LeakReport", "LeakSuspect", "LeakDump", "LeakType",
-           "HeapscopeError"]
+           "GrowthChart", "ObjectGraph", "HeapscopeError"]
 
 _DIALECTS = {
     None: _analyzer.DIALECT_AUTO,
@@ -141,6 +142,9 @@ class Summary(object):
 
     __repr__ = __str__
 
+    def _repr_html_(self):
+        return _notebook.summary_html(self)
+
 
 # --------------------------------------------------------------------------
 # om.objs
@@ -237,6 +241,9 @@ class DiffResult(object):
 
     __str__ = text
 
+    def _repr_html_(self):
+        return _notebook.diff_html(self)
+
 
 class Path(object):
     """A chain of referrers from a root to an object: ``nodes`` (a
@@ -275,6 +282,9 @@ class Path(object):
 
     def __repr__(self):
         return "<Path %s>" % (self,)
+
+    def _repr_html_(self):
+        return _notebook.path_html(self)
 
 
 def _root_kind(node):
@@ -353,13 +363,17 @@ class LeakSuspect(object):
             self.rank, self.owner, self.verdict_text, self.growth_size,
             self.signature)
 
+    def _repr_html_(self):
+        return _notebook.suspect_html(self)
+
 
 class LeakReport(list):
     """``om.leaks(*later)``: the suspects, most likely leak first, as a
     list of :class:`LeakSuspect`; ``dumps`` is (objects, bytes) per dump,
     ``new`` the objects of the last dump not in the first and
     ``candidates`` those of them already alive in the second (objects,
-    bytes)."""
+    bytes); ``order`` the managers in the run order used and
+    ``reordered`` whether that differs from the order given."""
 
     def __init__(self, data):
         list.__init__(self, [LeakSuspect(i + 1, d)
@@ -367,6 +381,31 @@ class LeakReport(list):
         self.dumps = data["dumps"]
         self.new = data["new"]
         self.candidates = data["candidates"]
+
+    def _repr_html_(self):
+        return _notebook.leaks_html(self)
+
+
+def _run_order(managers, allow_mixed):
+    """managers in run order by their headers' times (a stable sort, so
+    dumps without a time keep their place among equals), after checking
+    that the headers name one process."""
+    for m in managers:
+        if not isinstance(m, _analyzer.Graph):
+            raise TypeError("leaks() takes loaded dumps, not %s"
+                            % type(m).__name__)
+    pids = [(m, m.load_stats["pid"]) for m in managers]
+    known = [(m, pid) for m, pid in pids if pid >= 0]
+    if not allow_mixed and any(pid != known[0][1] for _, pid in known):
+        raise HeapscopeError(
+            "these dumps are not one series: their headers name processes "
+            "%s (pass allow_mixed=True to compare them anyway)"
+            % ", ".join(str(pid) for _, pid in known))
+    times = [m.load_stats["dump_time"] for m in managers]
+    if any(t <= 0 for t in times):
+        return list(managers)
+    order = sorted(range(len(managers)), key=lambda i: times[i])
+    return [managers[i] for i in order]
 
 
 # --------------------------------------------------------------------------
@@ -449,12 +488,48 @@ class ObjManager(_analyzer.Graph):
         found = self.paths(obj, 1, exclude_types)
         return found[0] if found else None
 
-    def leaks(self, *later, max_suspects=10, max_types=8):
+    def leaks(self, *later, max_suspects=10, max_types=8,
+              allow_mixed=False):
         """The leak report over this dump and later dumps of the same
-        process, in run order (``heapscope leaks``): a
-        :class:`LeakReport`, whose first item is the most likely leak.
-        Computes every dump's dominator tree, GIL released."""
-        return LeakReport(self.leaks_data(later, max_suspects, max_types))
+        process (``heapscope leaks``): a :class:`LeakReport`, whose first
+        item is the most likely leak. Computes every dump's dominator
+        tree, GIL released.
+
+        As the CLI does: dumps whose headers name different processes
+        raise HeapscopeError unless allow_mixed is true (growth between
+        two programs means nothing), and dumps whose header times show
+        them out of order are put in run order (``report.reordered`` says
+        so; ``report.order`` gives the managers in the order used)."""
+        series = _run_order((self,) + tuple(later), allow_mixed)
+        first, rest = series[0], series[1:]
+        report = LeakReport(first.leaks_data(rest, max_suspects, max_types))
+        report.order = list(series)
+        report.reordered = report.order != [self] + list(later)
+        return report
+
+    def sql(self, query, *later):
+        """Runs one SQL statement over this dump (dump 1) and later dumps
+        of the same process (2, 3, ..., in run order), through the tables
+        of ``heapscope query`` (docs/query.md): a list of row tuples;
+        ``self.sql_rows(query, later)`` gives the column names too.
+        Read-only; a bad or refused statement raises HeapscopeError."""
+        return self.sql_rows(query, later)[1]
+
+    def growth(self, *later, ntypes=8):
+        """A :class:`GrowthChart` of the ntypes types that grew most over
+        this dump and later dumps of the same process, in run order
+        (``heapscope growth --svg``); it shows as SVG in Jupyter."""
+        return GrowthChart(self.growth_svg(later, ntypes), 1 + len(later))
+
+    def graph(self, obj, parents=True, children=False, depth=3,
+              max_nodes=50):
+        """An :class:`ObjectGraph` of the objects within depth steps of
+        obj, to its referrers (parents) and or its referents (children),
+        at most max_nodes of them (``heapscope dot``); it shows as SVG in
+        Jupyter when Graphviz is installed."""
+        obj = _node(self, obj)
+        return ObjectGraph(self.neighbourhood_dot(obj, parents, children,
+                                                  depth, max_nodes), obj)
 
     def retained_size(self, obj):
         """The bytes obj retains: itself and everything it dominates

@@ -215,3 +215,31 @@ def test_bad_arguments(dumps):
     meliae = heapscope.load(api_util.dump_path("py311"), index=False)
     with pytest.raises(heapscope.HeapscopeError):
         om.leaks(meliae)
+
+
+def test_series_checks(dumps, tmp_path):
+    """As the CLI does: dumps of two processes are refused unless
+    allow_mixed; dumps given out of run order are put in run order (by
+    their headers' times) and the report says so."""
+    import re
+    first, second, third = load_all(dumps["listeners"])
+    other = heapscope.load(dumps["memo_cache"][1], index=False)
+    with pytest.raises(heapscope.HeapscopeError, match="not one series"):
+        first.leaks(other)
+    first.leaks(other, allow_mixed=True)
+    # The program dumps within a second: give the copies times apart.
+    timed = []
+    for n, path in enumerate(dumps["listeners"]):
+        with open(path) as f:
+            text = f.read()
+        copy = tmp_path / ("timed-%d.json" % n)
+        copy.write_text(re.sub(r'"time": \d+', '"time": %d' % (1000 + n),
+                               text, count=1))
+        timed.append(heapscope.load(str(copy), index=False))
+    in_order = timed[0].leaks(timed[1], timed[2])
+    assert not in_order.reordered
+    shuffled = timed[2].leaks(timed[0], timed[1])
+    assert shuffled.reordered
+    assert shuffled.order == timed
+    assert [s.owner.address for s in shuffled] == \
+        [s.owner.address for s in in_order]

@@ -47,6 +47,8 @@ CASES = [
     ("recreated", "dict", ".server.sessions"),
     ("handlers", "set", ".server.active"),
     ("several", "list", ".bus.listeners"),
+    # One item of growth per interval: the container, not the item.
+    ("batches", "list", ".job.archive"),
 ]
 
 # Programs whose dumps are made once for the tests below, beyond CASES.

@@ -27,6 +27,10 @@ import sys
 
 import heapscope
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "leaks", "programs"))
+from churn import LRUCache  # noqa: E402  (after the path is set)
+
 # Requests before each dump: a warm-up, then two intervals.
 SCHEDULE = (600, 600, 600)
 
@@ -53,18 +57,22 @@ class SawtoothCache:
             self.entries = {k: self.entries[k] for k in newest}
 
 
-class SizedLRU:
-    """An LRU at capacity whose entries differ in size."""
+# An LRU at capacity whose entries differ in size: the leak programs'
+# bounded cache (one definition for both suites).
+SizedLRU = LRUCache
 
-    def __init__(self, maxsize):
-        self.maxsize = maxsize
-        self.entries = collections.OrderedDict()
 
-    def put(self, key, value):
-        self.entries[key] = value
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.maxsize:
-            self.entries.popitem(last=False)
+def sqlite_engine(base, rows):
+    """An in-memory SQLite engine with base's tables, filled with rows
+    (ORM instances) and committed: a table filled once at start-up."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+    engine = sa.create_engine("sqlite://")
+    base.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.add_all(rows)
+        s.commit()
+    return engine
 
 
 class SlicedHistory:

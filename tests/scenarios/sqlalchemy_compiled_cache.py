@@ -35,12 +35,9 @@ class Order(Base):
     total = sa.Column(sa.Integer)
 
 
-engine = sa.create_engine("sqlite://")
-Base.metadata.create_all(engine)
-with Session(engine) as s:
-    s.add_all(Order(id=k, customer="c%d" % (k % 50), total=k * 7 % 900)
-              for k in range(1, 500))
-    s.commit()
+engine = scenario.sqlite_engine(
+    Base, [Order(id=k, customer="c%d" % (k % 50), total=k * 7 % 900)
+           for k in range(1, 500)])
 
 # The bug: an unbounded cache for the reporting queries.
 reporting = engine.execution_options(compiled_cache={})

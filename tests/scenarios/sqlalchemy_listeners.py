@@ -35,12 +35,9 @@ class Item(Base):
     price = sa.Column(sa.Integer)
 
 
-engine = sa.create_engine("sqlite://")
-Base.metadata.create_all(engine)
-with Session(engine) as s:
-    s.add_all(Item(id=k, name="item %d" % k, price=k * 3)
-              for k in range(1, 400))
-    s.commit()
+engine = scenario.sqlite_engine(
+    Base, [Item(id=k, name="item %d" % k, price=k * 3)
+           for k in range(1, 400)])
 
 
 class QueryTracer:

@@ -111,8 +111,21 @@ PyObject *hs_py_graph_retained(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_idom(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_top(PyObject *op, PyObject *args);
 PyObject *hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw);
+PyObject *hs_py_graph_sql(PyObject *op, PyObject *args);
 extern const char hs_py_retained_doc[], hs_py_idom_doc[], hs_py_top_doc[],
-    hs_py_leaks_doc[];
+    hs_py_leaks_doc[], hs_py_sql_doc[];
+/* Checks later (a sequence of at least min_later Graphs) and fills
+ * *out (PyMem_Free it) with self, then later's items (borrowed). Returns
+ * their number, or 0 with an exception whose message starts with what. */
+size_t hs_py_collect_dumps(hs_py_graph *self, PyObject *later,
+                           const char *what, Py_ssize_t min_later,
+                           hs_py_graph ***out);
+
+/* pictures (hs_py_charts.c): Graph methods, with their docstrings */
+PyObject *hs_py_graph_growth_svg(PyObject *op, PyObject *args);
+PyObject *hs_py_graph_neighbourhood_dot(PyObject *op, PyObject *args,
+                                        PyObject *kw);
+extern const char hs_py_growth_svg_doc[], hs_py_neighbourhood_dot_doc[];
 
 /* node */
 extern PyType_Spec hs_py_node_spec;

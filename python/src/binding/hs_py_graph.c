@@ -657,8 +657,14 @@ static PyMethodDef graph_methods[] = {
     {"retained", hs_py_graph_retained, METH_O, hs_py_retained_doc},
     {"idom", hs_py_graph_idom, METH_O, hs_py_idom_doc},
     {"top_retainers", hs_py_graph_top, METH_VARARGS, hs_py_top_doc},
+    {"sql_rows", hs_py_graph_sql, METH_VARARGS, hs_py_sql_doc},
     {"leaks_data", (PyCFunction)(void (*)(void))hs_py_graph_leaks,
      METH_VARARGS | METH_KEYWORDS, hs_py_leaks_doc},
+    {"growth_svg", hs_py_graph_growth_svg, METH_VARARGS,
+     hs_py_growth_svg_doc},
+    {"neighbourhood_dot",
+     (PyCFunction)(void (*)(void))hs_py_graph_neighbourhood_dot,
+     METH_VARARGS | METH_KEYWORDS, hs_py_neighbourhood_dot_doc},
     {NULL, NULL, 0, NULL}};
 
 PyDoc_STRVAR(graph_doc,

@@ -130,17 +130,16 @@ report_dict(hs_py_graph *const *graphs, size_t ndumps, const hs_leaks *l)
                          cand_bytes, "suspects", suspects);
 }
 
-/* Checks later (a sequence of Graphs) and fills graphs[0..n) with self
- * then later's items (borrowed). Returns n, or 0 with an exception. */
-static size_t
-collect_dumps(hs_py_graph *self, PyObject *later, hs_py_graph ***out)
+size_t
+hs_py_collect_dumps(hs_py_graph *self, PyObject *later, const char *what,
+                    Py_ssize_t min_later, hs_py_graph ***out)
 {
     hs_py_state *st = hs_py_graph_state(self);
     Py_ssize_t nl = PySequence_Fast_GET_SIZE(later);
     hs_py_graph **graphs;
-    if (nl < 1) {
-        PyErr_SetString(PyExc_TypeError,
-                        "leaks: give at least one later dump");
+    if (nl < min_later) {
+        PyErr_Format(PyExc_TypeError, "%s: give at least %zd later dump%s",
+                     what, min_later, min_later == 1 ? "" : "s");
         return 0;
     }
     graphs = PyMem_Malloc((size_t)(nl + 1) * sizeof(*graphs));
@@ -153,8 +152,8 @@ collect_dumps(hs_py_graph *self, PyObject *later, hs_py_graph ***out)
         PyObject *g = PySequence_Fast_GET_ITEM(later, i);
         if (!PyObject_TypeCheck(g, st->graph_type)) {
             PyMem_Free(graphs);
-            PyErr_SetString(PyExc_TypeError,
-                            "leaks: later dumps must be loaded dumps");
+            PyErr_Format(PyExc_TypeError,
+                         "%s: later dumps must be loaded dumps", what);
             return 0;
         }
         graphs[i + 1] = (hs_py_graph *)g;
@@ -193,7 +192,7 @@ hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw)
         || !(seq = PySequence_Fast(later, "leaks: later must be a sequence"))) {
         return NULL;
     }
-    n = collect_dumps(self, seq, &graphs);
+    n = hs_py_collect_dumps(self, seq, "leaks", 1, &graphs);
     gs = n ? PyMem_Malloc(n * sizeof(*gs)) : NULL;
     if (!gs) {
         if (n) {
