@@ -131,6 +131,7 @@ void hs_record_begin_named(hs_record *r, hs_writer *w, uintptr_t address,
                            const char *type_utf8, Py_ssize_t size);
 void hs_record_key(hs_record *r, const char *key);  /* `, "key": ` */
 void hs_record_str(hs_record *r, PyObject *unicode);     /* text escaper */
+void hs_record_str_full(hs_writer *w, PyObject *unicode); /* not cut short */
 void hs_record_utf8(hs_record *r, const char *s);        /* decoded UTF-8 */
 void hs_record_bytes(hs_record *r, const char *s, Py_ssize_t n);
 void hs_record_ascii(hs_record *r, const char *s);       /* as a JSON string */
@@ -212,6 +213,10 @@ typedef struct hs_stats {
     size_t sizeof_ccalls;
     size_t inline_dicts;
     size_t frames;
+    uint64_t traced;         /* objects written with a traceback id */
+    size_t tracebacks;       /* traceback lines written */
+    size_t frames_written;   /* frame lines written */
+    const char *sites_why;   /* tracing, but no sites: why (static) */
 } hs_stats;
 
 struct hs_walk {
@@ -220,6 +225,7 @@ struct hs_walk {
     hs_writer *w;
     hs_stats stats;
     int failed;              /* 1: out of memory or write error */
+    struct hs_sites *sites;  /* allocation sites (hs_sites.h) */
 };
 
 /* Marks op and pushes it if new. Returns -1 on out of memory. */
