@@ -257,6 +257,10 @@ hs_scan_lines(hs_scan *s)
         } else if (rc == HS_LINE_HEADER) {
             HS_TRY(take_header(s, &hdr));
             s->seen_content = true;
+        } else if (rc == HS_LINE_SITES) {
+            /* Checked by the parser; the analyses do not use allocation
+             * sites yet (docs/format.md §7). */
+            s->seen_content = true;
         } else if (rc < 0) {
             HS_TRY(bad_line(s, rc, complete));
         }

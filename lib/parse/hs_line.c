@@ -132,7 +132,18 @@ parse_fast(hs_line_parser *p, const char *s, const char *end, hs_record *rec,
             break;
         }
     }
-    if (!LIT(&s, end, "]}") || !tail_ok(s, end)) {
+    if (LIT(&s, end, "],\"tb\":")) {
+        /* The dumper's allocation site field (docs/format.md §7). */
+        uint64_t tb;
+        if (!hs_json_u64(&s, end, &tb, &ovf) || tb == 0 || tb > UINT32_MAX
+            || !LIT(&s, end, "}")) {
+            goto fallback;
+        }
+        rec->tb = (uint32_t)tb;
+    } else if (!LIT(&s, end, "]}")) {
+        goto fallback;
+    }
+    if (!tail_ok(s, end)) {
         goto fallback;
     }
     rec->nrefs = refs->len - refs_start;
@@ -279,6 +290,121 @@ gen_int64(gen_state *g, const char *key, int64_t *out)
     return HS_OK;
 }
 
+/* An id of the site tables: an integer from 1 to 2^32-1. */
+static int
+want_id(gen_state *g, const char *key, uint32_t *out)
+{
+    uint64_t v;
+    const char *at = g->s;
+    HS_TRY(want_u64(g, key, &v));
+    if (v == 0 || v > UINT32_MAX) {
+        return fail(g, at, "\"%s\" must be from 1 to %u", key, UINT32_MAX);
+    }
+    *out = (uint32_t)v;
+    return HS_OK;
+}
+
+static int
+gen_frame_ids(gen_state *g)
+{
+    uint32_t id;
+    if (g->s >= g->end || *g->s != '[') {
+        return fail(g, g->s, "expected %s", "'[' for \"frames\"");
+    }
+    g->s = hs_json_skip_ws(g->s + 1, g->end);
+    if (g->s < g->end && *g->s == ']') {
+        g->s++;
+        return HS_OK;
+    }
+    for (;;) {
+        g->s = hs_json_skip_ws(g->s, g->end);
+        HS_TRY(want_id(g, "frames", &id));
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s < g->end && (*g->s == ',' || *g->s == ']')) {
+            if (*g->s++ == ']') {
+                return HS_OK;
+            }
+            continue;
+        }
+        return fail(g, g->s, "expected %s", "',' or ']' in \"frames\"");
+    }
+}
+
+enum { S_ID = 1, S_FILE = 2, S_LINE = 4, S_FRAMES = 8 };
+
+/* One member of a frame or traceback line; *seen collects keys. */
+static int
+gen_sites_member(gen_state *g, unsigned *seen)
+{
+    const char *k = g->p->key.data;
+    size_t kl = g->p->key.len;
+    uint32_t v;
+    const char *why;
+#define KEY(s) (kl == sizeof(s) - 1 && memcmp(k, s, kl) == 0)
+    if (KEY("heapscope_frame") || KEY("heapscope_traceback")) {
+        *seen |= S_ID;
+        return want_id(g, KEY("heapscope_frame") ? "heapscope_frame"
+                                                 : "heapscope_traceback", &v);
+    }
+    if (KEY("file")) {
+        *seen |= S_FILE;
+        return want_string(g, &g->p->value, "file");
+    }
+    if (KEY("line")) {
+        uint64_t line;
+        const char *at = g->s;
+        *seen |= S_LINE;
+        HS_TRY(want_u64(g, "line", &line));
+        return line > UINT32_MAX ? fail(g, at, "\"line\" is too large")
+                                 : HS_OK;
+    }
+    if (KEY("frames")) {
+        *seen |= S_FRAMES;
+        return gen_frame_ids(g);
+    }
+#undef KEY
+    if (!hs_json_skip_value(&g->s, g->end, &why)) {
+        return fail(g, g->s, "%s", why);
+    }
+    return HS_OK;
+}
+
+/* A frame or traceback line (docs/format.md §7), cursor on its first
+ * key: checked, then skipped (the analyses do not use sites yet). */
+static int
+gen_sites(gen_state *g, bool frame)
+{
+    unsigned seen = 0, want = frame ? S_ID | S_FILE | S_LINE : S_ID | S_FRAMES;
+    for (;;) {
+        g->s = hs_json_skip_ws(g->s, g->end);
+        HS_TRY(want_string(g, &g->p->key, "key"));
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s >= g->end || *g->s != ':') {
+            return fail(g, g->s, "expected %s", "':' after a key");
+        }
+        g->s = hs_json_skip_ws(g->s + 1, g->end);
+        HS_TRY(gen_sites_member(g, &seen));
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s < g->end && *g->s == ',') {
+            g->s++;
+            continue;
+        }
+        if (g->s < g->end && *g->s == '}') {
+            g->s++;
+            break;
+        }
+        return fail(g, g->s, "expected %s", "',' or '}'");
+    }
+    if ((seen & want) != want) {
+        unsigned miss = want & ~seen;
+        return fail(g, g->line, "%s line has no \"%s\"",
+                    frame ? "frame" : "traceback",
+                    miss & S_FILE ? "file" : miss & S_LINE ? "line"
+                                                           : "frames");
+    }
+    return HS_OK;
+}
+
 static int
 gen_header(gen_state *g, hs_header *hdr)
 {
@@ -378,6 +504,9 @@ gen_member(gen_state *g, hs_record *rec, hs_u64vec *refs, size_t refs_start,
     if (KEY("value")) {
         return gen_value(g, rec);
     }
+    if (KEY("tb")) {
+        return want_id(g, "tb", &rec->tb);
+    }
 #undef KEY
     const char *why;
     if (!hs_json_skip_value(&g->s, g->end, &why)) {
@@ -432,6 +561,18 @@ parse_general(hs_line_parser *p, const char *line, const char *end,
                 goto out;
             }
             rc = HS_LINE_HEADER;
+            goto tail;
+        }
+        bool frame = p->key.len == 15
+                     && memcmp(p->key.data, "heapscope_frame", 15) == 0;
+        if (frame || (p->key.len == 19
+                      && memcmp(p->key.data, "heapscope_traceback", 19) == 0)) {
+            g.s = first_key;
+            refs->len = refs_start;
+            if ((rc = gen_sites(&g, frame)) < 0) {
+                goto out;
+            }
+            rc = HS_LINE_SITES;
             goto tail;
         }
         g.s = hs_json_skip_ws(g.s, end);

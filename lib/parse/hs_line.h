@@ -33,6 +33,7 @@ typedef struct hs_record {
     size_t value_len;
     bool value_is_int;       /* value was a JSON integer (its digits) */
     uint64_t nrefs;          /* refs appended to the caller's array */
+    uint32_t tb;             /* allocation traceback id, 0 when absent */
 } hs_record;
 
 /* The heapscope header line (docs/format.md §6). */
@@ -60,7 +61,8 @@ typedef struct hs_line_parser {
 typedef enum hs_line_kind {
     HS_LINE_SKIP = 0,   /* blank, "[" or "]": nothing to load */
     HS_LINE_RECORD = 1,
-    HS_LINE_HEADER = 2
+    HS_LINE_HEADER = 2,
+    HS_LINE_SITES = 3   /* a frame or traceback line (docs/format.md §7) */
 } hs_line_kind;
 
 void hs_line_parser_init(hs_line_parser *p, const hs_allocator *a);
