@@ -293,6 +293,23 @@ typedef enum hs_dict_layout {
 HS_API hs_dict_layout hs_node_layout(const hs_graph *g, uint32_t id);
 HS_API const char *hs_layout_name(hs_dict_layout l);
 
+/* Allocation sites (docs/format.md §7): what tracemalloc recorded for the
+ * objects of a dump made while it traced. Ids are the dump's own. */
+
+/* 1 when the dump has allocation sites. */
+HS_API int hs_graph_has_sites(const hs_graph *g);
+/* The traceback id of the allocation of node id; 0 when not traced. */
+HS_API uint32_t hs_node_traceback(const hs_graph *g, uint32_t id);
+/* Traceback tb's frame ids, oldest first (the allocating line last); *n
+ * gets their count. Borrowed; valid until hs_graph_free. NULL with *n = 0
+ * when no traceback tb is defined. */
+HS_API const uint32_t *hs_traceback_frames(const hs_graph *g, uint32_t tb,
+                                           size_t *n);
+/* A frame's file name (borrowed, NUL-terminated; *len may be NULL) and
+ * *line; NULL when no frame has that id. */
+HS_API const char *hs_frame_file(const hs_graph *g, uint32_t frame,
+                                 size_t *len, uint32_t *line);
+
 /* ------------------------------------------------------------------ */
 /* MARK: passes (meliae's loader semantics, docs/format.md §4)              */
 /* ------------------------------------------------------------------ */

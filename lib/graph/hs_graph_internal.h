@@ -68,6 +68,10 @@ struct hs_graph {
     uint32_t *text;             /* text pool offset / HS_TEXT_ALIGN; 0 = none */
     uint8_t *flags;
     hs_wide wide_size, wide_len;
+    /* Allocation sites (docs/format.md §7): NULL when the dump has none;
+     * `site` maps each traced node to its traceback id. */
+    struct hs_sitetab *sites;
+    hs_wide site;
     hs_csr children;
     hs_csr parents;
     bool have_parents;

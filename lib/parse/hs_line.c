@@ -4,6 +4,7 @@
 #include "hs_line.h"
 
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ hs_line_parser_release(hs_line_parser *p)
     hs_jstr_release(&p->name, p->a);
     hs_jstr_release(&p->value, p->a);
     hs_jstr_release(&p->key, p->a);
+    hs_mfree(p->a, p->site_frames);
 }
 
 static int
@@ -307,7 +309,7 @@ want_id(gen_state *g, const char *key, uint32_t *out)
 static int
 gen_frame_ids(gen_state *g)
 {
-    uint32_t id;
+    uint32_t id = 0;
     if (g->s >= g->end || *g->s != '[') {
         return fail(g, g->s, "expected %s", "'[' for \"frames\"");
     }
@@ -319,6 +321,11 @@ gen_frame_ids(gen_state *g)
     for (;;) {
         g->s = hs_json_skip_ws(g->s, g->end);
         HS_TRY(want_id(g, "frames", &id));
+        if (HS_GROW(g->p->a, g->p->site_frames, g->p->site_nframes + 1,
+                    g->p->site_frames_alloc) < 0) {
+            return hs_error_set(g->err, HS_ENOMEM, "out of memory");
+        }
+        g->p->site_frames[g->p->site_nframes++] = id;
         g->s = hs_json_skip_ws(g->s, g->end);
         if (g->s < g->end && (*g->s == ',' || *g->s == ']')) {
             if (*g->s++ == ']') {
@@ -338,13 +345,15 @@ gen_sites_member(gen_state *g, unsigned *seen)
 {
     const char *k = g->p->key.data;
     size_t kl = g->p->key.len;
-    uint32_t v;
+    uint32_t v = 0;
     const char *why;
 #define KEY(s) (kl == sizeof(s) - 1 && memcmp(k, s, kl) == 0)
     if (KEY("heapscope_frame") || KEY("heapscope_traceback")) {
         *seen |= S_ID;
-        return want_id(g, KEY("heapscope_frame") ? "heapscope_frame"
-                                                 : "heapscope_traceback", &v);
+        HS_TRY(want_id(g, KEY("heapscope_frame") ? "heapscope_frame"
+                                                 : "heapscope_traceback", &v));
+        g->p->site_id = v;
+        return HS_OK;
     }
     if (KEY("file")) {
         *seen |= S_FILE;
@@ -355,11 +364,13 @@ gen_sites_member(gen_state *g, unsigned *seen)
         const char *at = g->s;
         *seen |= S_LINE;
         HS_TRY(want_u64(g, "line", &line));
+        g->p->site_line = (uint32_t)line;
         return line > UINT32_MAX ? fail(g, at, "\"line\" is too large")
                                  : HS_OK;
     }
     if (KEY("frames")) {
         *seen |= S_FRAMES;
+        g->p->site_nframes = 0;   /* a repeated key: the last one wins */
         return gen_frame_ids(g);
     }
 #undef KEY
@@ -370,11 +381,13 @@ gen_sites_member(gen_state *g, unsigned *seen)
 }
 
 /* A frame or traceback line (docs/format.md §7), cursor on its first
- * key: checked, then skipped (the analyses do not use sites yet). */
+ * key: its fields go to the parser's site_* members. */
 static int
 gen_sites(gen_state *g, bool frame)
 {
     unsigned seen = 0, want = frame ? S_ID | S_FILE | S_LINE : S_ID | S_FRAMES;
+    g->p->site_is_frame = frame;
+    g->p->site_nframes = 0;
     for (;;) {
         g->s = hs_json_skip_ws(g->s, g->end);
         HS_TRY(want_string(g, &g->p->key, "key"));

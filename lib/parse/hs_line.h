@@ -56,6 +56,12 @@ typedef struct hs_line_parser {
     hs_jstr type, name, value, key;
     bool fallback_used;      /* statistics: lines the fast path declined */
     uint64_t fallbacks;
+    /* The last HS_LINE_SITES line (docs/format.md §7): a frame (file in
+     * `value`, line) or a traceback (its frame ids), by id. */
+    bool site_is_frame;
+    uint32_t site_id, site_line;
+    uint32_t *site_frames;
+    size_t site_nframes, site_frames_alloc;
 } hs_line_parser;
 
 typedef enum hs_line_kind {

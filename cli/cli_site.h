@@ -1,0 +1,23 @@
+/*
+ * cli/cli_site.h - allocation sites in the outputs (docs/format.md §7):
+ * an object's traceback, and a traceback's allocating line as a label.
+ */
+#ifndef HS_CLI_SITE_H
+#define HS_CLI_SITE_H
+
+#include <heapscope.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Prints id's allocation traceback as `show` does, oldest frame first:
+ * nothing when the dump has no sites, "not traced" when id has none. */
+void cli_print_traceback(const hs_graph *g, uint32_t id);
+
+/* Prints `"traceback": [[file, line], ...]` (oldest first), or null. */
+void cli_json_traceback(const hs_graph *g, uint32_t id);
+
+/* Writes traceback tb's allocating line, its most recent frame, as
+ * `file:line` into buf (cut to size); "" when tb is 0 or undefined. */
+void cli_site_label(const hs_graph *g, uint32_t tb, char *buf, size_t size);
+
+#endif
