@@ -1096,6 +1096,15 @@ typedef struct hs_leak_type {
     uint64_t count, size;
 } hs_leak_type;
 
+/* One allocating line of a suspect's new objects (dumps with allocation
+ * sites, docs/format.md §7): the most recent frame of their tracebacks. */
+typedef struct hs_leak_site {
+    const char *file;    /* borrowed from the last dump */
+    size_t file_len;
+    uint32_t line;
+    uint64_t count, size;
+} hs_leak_site;
+
 /* What an owner's series says (hs_leaks.c, "MARK: verdicts"). */
 typedef enum hs_leak_verdict {
     HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps),
@@ -1146,6 +1155,15 @@ typedef struct hs_leak_suspect {
      * "module __main__.observer -> LogObserver.history ->
      * collections.deque -> dict"; stable across runs. NUL-terminated. */
     const char *signature;
+    /* Where the new objects it holds were allocated, most bytes first, at
+     * most max_types rows; nsites is 0 when the last dump has no sites.
+     * sites_base_size: the bytes of all those new objects, traced or not
+     * (a row's share is size / sites_base_size). When sites are known the
+     * signature ends " @ name.py:line": the first row's line, its file
+     * without folders, so that it stays stable from machine to machine. */
+    const hs_leak_site *sites;
+    size_t nsites;
+    uint64_t sites_base_size;
 } hs_leak_suspect;
 
 /* Finds the suspects in dumps[0..ndumps) (ndumps >= 2, run order, each
