@@ -27,7 +27,7 @@ from heapscope._analyzer import HeapscopeError, NodeList
 
 __all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
            "TypeSummary", "DiffResult", "DiffRow", "Path", "Retainer",
-           "LeakReport", "LeakSuspect", "LeakDump", "LeakType",
+           "LeakReport", "LeakSuspect", "LeakDump", "LeakType", "LeakSite",
            "HeapscopeError"]
 
 _DIALECTS = {
@@ -300,6 +300,9 @@ LeakDump.__doc__ = """A suspect's owner in one dump: its proxy there (None
 before it was born) and what it retained then, less the suspects below."""
 
 LeakType = collections.namedtuple("LeakType", "type_str count size")
+# An allocating line of a suspect's new objects (dumps with allocation
+# sites): share is size over the bytes of all its new objects.
+LeakSite = collections.namedtuple("LeakSite", "file line count size share")
 
 
 class LeakSuspect(object):
@@ -320,7 +323,10 @@ class LeakSuspect(object):
     :class:`LeakDump` per dump; types: what the growth is made of
     (:class:`LeakType`, largest first); path: a :class:`Path` from a root
     to the owner, or None; sample: one new object it holds, or None;
-    signature: the path as types and labels, stable across runs.
+    signature: the path as types and labels, stable across runs (with
+    sites: ending ``@ name.py:line``); sites: where the new objects it
+    holds were allocated (:class:`LeakSite`, most bytes first), or None
+    when the dumps have no allocation sites (docs/format.md §7).
     """
 
     def __init__(self, rank, data):
@@ -347,6 +353,11 @@ class LeakSuspect(object):
         self.path = Path(_root_kind(nodes[0]), nodes) if len(nodes) else None
         self.sample = data["sample"]
         self.signature = data["signature"]
+        self.sites = None
+        if data["sites"] is not None:
+            lines, base = data["sites"]
+            self.sites = [LeakSite(f, n, c, b, b / base if base else 0.0)
+                          for f, n, c, b in lines]
 
     def __repr__(self):
         return "<LeakSuspect %d: %r %s, %+d bytes; %s>" % (
