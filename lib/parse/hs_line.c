@@ -212,12 +212,14 @@ want_string(gen_state *g, hs_jstr *js, const char *key)
     return HS_OK;
 }
 
+/* A JSON array, each item read by item() with the cursor on it: the
+ * loop "refs" and a traceback's "frames" share. */
 static int
-gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
+gen_array(gen_state *g, const char *key, int (*item)(gen_state *, void *),
+          void *ctx)
 {
-    refs->len = refs_start; /* a repeated "refs" key: the last one wins */
     if (g->s >= g->end || *g->s != '[') {
-        return fail(g, g->s, "expected %s", "'[' for \"refs\"");
+        return fail(g, g->s, "expected '[' for \"%s\"", key);
     }
     g->s = hs_json_skip_ws(g->s + 1, g->end);
     if (g->s < g->end && *g->s == ']') {
@@ -225,12 +227,8 @@ gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
         return HS_OK;
     }
     for (;;) {
-        uint64_t addr;
         g->s = hs_json_skip_ws(g->s, g->end);
-        HS_TRY(want_u64(g, "refs", &addr));
-        if (push_ref(g->p, refs, addr) < 0) {
-            return hs_error_set(g->err, HS_ENOMEM, "out of memory");
-        }
+        HS_TRY(item(g, ctx));
         g->s = hs_json_skip_ws(g->s, g->end);
         if (g->s < g->end && *g->s == ',') {
             g->s++;
@@ -240,8 +238,26 @@ gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
             g->s++;
             return HS_OK;
         }
-        return fail(g, g->s, "expected %s", "',' or ']' in \"refs\"");
+        return fail(g, g->s, "expected ',' or ']' in \"%s\"", key);
     }
+}
+
+static int
+ref_item(gen_state *g, void *refs)
+{
+    uint64_t addr;
+    HS_TRY(want_u64(g, "refs", &addr));
+    if (push_ref(g->p, refs, addr) < 0) {
+        return hs_error_set(g->err, HS_ENOMEM, "out of memory");
+    }
+    return HS_OK;
+}
+
+static int
+gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
+{
+    refs->len = refs_start; /* a repeated "refs" key: the last one wins */
+    return gen_array(g, "refs", ref_item, refs);
 }
 
 static int
@@ -292,6 +308,35 @@ gen_int64(gen_state *g, const char *key, int64_t *out)
     return HS_OK;
 }
 
+/* The members of an object up to its '}', the cursor on its first key:
+ * member() reads each value (the key in g->p->key). colon names what a
+ * missing ':' is reported as. Shared by the header and the site lines. */
+static int
+gen_object(gen_state *g, const char *colon,
+           int (*member)(gen_state *, void *), void *ctx)
+{
+    for (;;) {
+        g->s = hs_json_skip_ws(g->s, g->end);
+        HS_TRY(want_string(g, &g->p->key, "key"));
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s >= g->end || *g->s != ':') {
+            return fail(g, g->s, "expected %s", colon);
+        }
+        g->s = hs_json_skip_ws(g->s + 1, g->end);
+        HS_TRY(member(g, ctx));
+        g->s = hs_json_skip_ws(g->s, g->end);
+        if (g->s < g->end && *g->s == ',') {
+            g->s++;
+            continue;
+        }
+        if (g->s < g->end && *g->s == '}') {
+            g->s++;
+            return HS_OK;
+        }
+        return fail(g, g->s, "expected %s", "',' or '}'");
+    }
+}
+
 /* An id of the site tables: an integer from 1 to 2^32-1. */
 static int
 want_id(gen_state *g, const char *key, uint32_t *out)
@@ -307,42 +352,26 @@ want_id(gen_state *g, const char *key, uint32_t *out)
 }
 
 static int
-gen_frame_ids(gen_state *g)
+frame_id_item(gen_state *g, void *unused)
 {
     uint32_t id = 0;
-    if (g->s >= g->end || *g->s != '[') {
-        return fail(g, g->s, "expected %s", "'[' for \"frames\"");
+    (void)unused;
+    HS_TRY(want_id(g, "frames", &id));
+    if (HS_GROW(g->p->a, g->p->site_frames, g->p->site_nframes + 1,
+                g->p->site_frames_alloc) < 0) {
+        return hs_error_set(g->err, HS_ENOMEM, "out of memory");
     }
-    g->s = hs_json_skip_ws(g->s + 1, g->end);
-    if (g->s < g->end && *g->s == ']') {
-        g->s++;
-        return HS_OK;
-    }
-    for (;;) {
-        g->s = hs_json_skip_ws(g->s, g->end);
-        HS_TRY(want_id(g, "frames", &id));
-        if (HS_GROW(g->p->a, g->p->site_frames, g->p->site_nframes + 1,
-                    g->p->site_frames_alloc) < 0) {
-            return hs_error_set(g->err, HS_ENOMEM, "out of memory");
-        }
-        g->p->site_frames[g->p->site_nframes++] = id;
-        g->s = hs_json_skip_ws(g->s, g->end);
-        if (g->s < g->end && (*g->s == ',' || *g->s == ']')) {
-            if (*g->s++ == ']') {
-                return HS_OK;
-            }
-            continue;
-        }
-        return fail(g, g->s, "expected %s", "',' or ']' in \"frames\"");
-    }
+    g->p->site_frames[g->p->site_nframes++] = id;
+    return HS_OK;
 }
 
 enum { S_ID = 1, S_FILE = 2, S_LINE = 4, S_FRAMES = 8 };
 
 /* One member of a frame or traceback line; *seen collects keys. */
 static int
-gen_sites_member(gen_state *g, unsigned *seen)
+gen_sites_member(gen_state *g, void *ctx)
 {
+    unsigned *seen = ctx;
     const char *k = g->p->key.data;
     size_t kl = g->p->key.len;
     uint32_t v = 0;
@@ -371,7 +400,7 @@ gen_sites_member(gen_state *g, unsigned *seen)
     if (KEY("frames")) {
         *seen |= S_FRAMES;
         g->p->site_nframes = 0;   /* a repeated key: the last one wins */
-        return gen_frame_ids(g);
+        return gen_array(g, "frames", frame_id_item, NULL);
     }
 #undef KEY
     if (!hs_json_skip_value(&g->s, g->end, &why)) {
@@ -388,26 +417,7 @@ gen_sites(gen_state *g, bool frame)
     unsigned seen = 0, want = frame ? S_ID | S_FILE | S_LINE : S_ID | S_FRAMES;
     g->p->site_is_frame = frame;
     g->p->site_nframes = 0;
-    for (;;) {
-        g->s = hs_json_skip_ws(g->s, g->end);
-        HS_TRY(want_string(g, &g->p->key, "key"));
-        g->s = hs_json_skip_ws(g->s, g->end);
-        if (g->s >= g->end || *g->s != ':') {
-            return fail(g, g->s, "expected %s", "':' after a key");
-        }
-        g->s = hs_json_skip_ws(g->s + 1, g->end);
-        HS_TRY(gen_sites_member(g, &seen));
-        g->s = hs_json_skip_ws(g->s, g->end);
-        if (g->s < g->end && *g->s == ',') {
-            g->s++;
-            continue;
-        }
-        if (g->s < g->end && *g->s == '}') {
-            g->s++;
-            break;
-        }
-        return fail(g, g->s, "expected %s", "',' or '}'");
-    }
+    HS_TRY(gen_object(g, "':' after a key", gen_sites_member, &seen));
     if ((seen & want) != want) {
         unsigned miss = want & ~seen;
         return fail(g, g->line, "%s line has no \"%s\"",
@@ -419,49 +429,43 @@ gen_sites(gen_state *g, bool frame)
 }
 
 static int
+header_member(gen_state *g, void *ctx)
+{
+    hs_header *hdr = ctx;
+    const char *k = g->p->key.data, *why;
+    size_t kl = g->p->key.len;
+    if (kl == 14 && memcmp(k, "heapscope_dump", 14) == 0) {
+        return gen_int64(g, "heapscope_dump", &hdr->version);
+    }
+    if (kl == 12 && memcmp(k, "pointer_size", 12) == 0) {
+        return gen_int64(g, "pointer_size", &hdr->pointer_size);
+    }
+    if (kl == 4 && memcmp(k, "time", 4) == 0) {
+        return gen_int64(g, "time", &hdr->time);
+    }
+    if (kl == 3 && memcmp(k, "pid", 3) == 0) {
+        return gen_int64(g, "pid", &hdr->pid);
+    }
+    if (kl == 6 && memcmp(k, "python", 6) == 0) {
+        HS_TRY(want_string(g, &g->p->value, "python"));
+        snprintf(hdr->python, sizeof(hdr->python), "%.*s",
+                 (int)(g->p->value.len < 31 ? g->p->value.len : 31),
+                 g->p->value.data);
+        return HS_OK;
+    }
+    if (!hs_json_skip_value(&g->s, g->end, &why)) {
+        return fail(g, g->s, "%s", why);
+    }
+    return HS_OK;
+}
+
+static int
 gen_header(gen_state *g, hs_header *hdr)
 {
     /* Called with the cursor on the object's first key again. */
-    const char *why;
     memset(hdr, 0, sizeof(*hdr));
     hdr->pointer_size = hdr->time = hdr->pid = -1;
-    for (;;) {
-        g->s = hs_json_skip_ws(g->s, g->end);
-        HS_TRY(want_string(g, &g->p->key, "key"));
-        g->s = hs_json_skip_ws(g->s, g->end);
-        if (g->s >= g->end || *g->s != ':') {
-            return fail(g, g->s, "expected %s", "':'");
-        }
-        g->s = hs_json_skip_ws(g->s + 1, g->end);
-        const char *k = g->p->key.data;
-        size_t kl = g->p->key.len;
-        if (kl == 14 && memcmp(k, "heapscope_dump", 14) == 0) {
-            HS_TRY(gen_int64(g, "heapscope_dump", &hdr->version));
-        } else if (kl == 12 && memcmp(k, "pointer_size", 12) == 0) {
-            HS_TRY(gen_int64(g, "pointer_size", &hdr->pointer_size));
-        } else if (kl == 4 && memcmp(k, "time", 4) == 0) {
-            HS_TRY(gen_int64(g, "time", &hdr->time));
-        } else if (kl == 3 && memcmp(k, "pid", 3) == 0) {
-            HS_TRY(gen_int64(g, "pid", &hdr->pid));
-        } else if (kl == 6 && memcmp(k, "python", 6) == 0) {
-            HS_TRY(want_string(g, &g->p->value, "python"));
-            snprintf(hdr->python, sizeof(hdr->python), "%.*s",
-                     (int)(g->p->value.len < 31 ? g->p->value.len : 31),
-                     g->p->value.data);
-        } else if (!hs_json_skip_value(&g->s, g->end, &why)) {
-            return fail(g, g->s, "%s", why);
-        }
-        g->s = hs_json_skip_ws(g->s, g->end);
-        if (g->s < g->end && *g->s == ',') {
-            g->s++;
-            continue;
-        }
-        if (g->s < g->end && *g->s == '}') {
-            g->s++;
-            return HS_OK;
-        }
-        return fail(g, g->s, "expected %s", "',' or '}'");
-    }
+    return gen_object(g, "':'", header_member, hdr);
 }
 
 enum { K_ADDRESS = 1, K_TYPE = 2, K_SIZE = 4, K_REFS = 8 };

@@ -15,6 +15,8 @@
  *   hs_inline.c    3.11+ inline attribute values         (CPython internals)
  *   hs_frames.c    threads' frames and thread-state roots (CPython internals)
  *   hs_refs.c      what each object writes: name, len, value and refs
+ *   hs_tmfind.c    tracemalloc's traces, found and read  (CPython internals)
+ *   hs_sites.c     allocation sites: traceback ids and their tables
  *   hs_dump_walk.c the walk itself
  *   hs_module.c    the Python module heapscope._dumper
  *

@@ -104,24 +104,13 @@ hs_sites_end(hs_sites *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* hs_record.c's number formatting, for lines that are no record. */
 static void
 put_uint(hs_writer *w, unsigned long long v)
 {
-    char tmp[24];
-    int n = 0;
+    hs_record r = {w, 0};
 
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    char *p = hs_writer_reserve(w, (size_t)n);
-    if (p == NULL) {
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        p[i] = tmp[n - 1 - i];
-    }
-    hs_writer_commit(w, (size_t)n);
+    hs_record_uint(&r, v);
 }
 
 #define RAW(w, s) hs_record_raw((w), (s), sizeof(s) - 1)
