@@ -4,6 +4,7 @@
 #include "cli_site.h"
 
 #include "cli.h"
+#include "cli_table.h"
 
 #include <stdio.h>
 
@@ -66,4 +67,123 @@ cli_site_label(const hs_graph *g, uint32_t tb, char *buf, size_t size)
     }
     file = hs_frame_file(g, frames[n - 1], &len, &line);
     snprintf(buf, size, "%.*s:%u", (int)len, file, line);
+}
+
+/* MARK: summary --by-site */
+
+/* A site as text: its allocating line first, then its callers,
+ * "leak.py:18 <- leak.py:27" (file names whole). */
+static void
+print_site(const hs_graph *g, const hs_site_stat *r)
+{
+    for (size_t k = r->nframes; k-- > 0;) {
+        size_t len;
+        uint32_t line;
+        const char *file = hs_frame_file(g, r->frames[k], &len, &line);
+        printf("%s%.*s:%u", k + 1 < r->nframes ? " <- " : "", (int)len,
+               file, line);
+    }
+}
+
+static double
+share(uint64_t part, uint64_t whole)
+{
+    return whole ? (double)part * 100.0 / (double)whole : 0.0;
+}
+
+static void
+site_text(const hs_graph *g, const hs_site_summary *s, size_t rows)
+{
+    uint64_t count, size, ucount, usize, cum = 0;
+    hs_site_summary_totals(s, &count, &size, &ucount, &usize);
+    printf("Total %llu objects, %llu bytes; by allocation site "
+           "(tracemalloc): %llu objects not traced, %llu bytes\n",
+           (unsigned long long)count, (unsigned long long)size,
+           (unsigned long long)ucount, (unsigned long long)usize);
+    printf(" Index   Count   %%      Size   %% Cum Site (allocating line "
+           "<- callers)\n");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        cum += r->size;
+        /* Percentages truncated, as the type table's (meliae's). */
+        printf("%6zu %7llu %3d %9llu %3d %3d ", i,
+               (unsigned long long)r->count, (int)share(r->count, count),
+               (unsigned long long)r->size, (int)share(r->size, size),
+               (int)share(cum, size));
+        print_site(g, r);
+        putchar('\n');
+    }
+}
+
+static void
+site_json(const hs_graph *g, const hs_site_summary *s, size_t rows,
+          size_t depth)
+{
+    uint64_t count, size, ucount, usize;
+    hs_site_summary_totals(s, &count, &size, &ucount, &usize);
+    printf("{\n  \"depth\": %zu,\n  \"total\": {\"objects\": %llu, "
+           "\"size\": %llu, \"untraced_objects\": %llu, "
+           "\"untraced_size\": %llu},\n  \"sites\": [",
+           depth, (unsigned long long)count, (unsigned long long)size,
+           (unsigned long long)ucount, (unsigned long long)usize);
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        printf("%s\n    {\"count\": %llu, \"size\": %llu, \"frames\": [",
+               i ? "," : "", (unsigned long long)r->count,
+               (unsigned long long)r->size);
+        for (size_t k = 0; k < r->nframes; k++) {
+            size_t len;
+            uint32_t line;
+            const char *file = hs_frame_file(g, r->frames[k], &len, &line);
+            printf("%s[", k ? ", " : "");
+            cli_json_string(file, len);
+            printf(", %u]", line);
+        }
+        printf("]}");
+    }
+    printf("%s]\n}\n", rows ? "\n  " : "");
+}
+
+static void
+site_csv(const hs_graph *g, const hs_site_summary *s, size_t rows)
+{
+    printf("index,count,size,file,line\n");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        size_t len;
+        uint32_t line;
+        /* The allocating line: the most recent frame. */
+        const char *file = hs_frame_file(g, r->frames[r->nframes - 1], &len,
+                                         &line);
+        printf("%zu,%llu,%llu,", i, (unsigned long long)r->count,
+               (unsigned long long)r->size);
+        cli_csv_field(file, len);
+        printf(",%u\n", line);
+    }
+}
+
+int
+cli_site_summary(const hs_graph *g, size_t depth, int by_count,
+                 const cli_table *table)
+{
+    hs_error err;
+    size_t rows;
+    hs_site_summary *s = hs_site_summary_new(g, depth, &err);
+    if (!s) {
+        cli_lib_error(&err);
+        return HS_EXIT_FAILURE;
+    }
+    if (by_count && hs_site_summary_sort_by_count(s) < 0) {
+        cli_die_oom();
+    }
+    rows = cli_table_rows(table, hs_site_summary_rows(s));
+    if (table->format == CLI_FORMAT_JSON) {
+        site_json(g, s, rows, depth);
+    } else if (table->format == CLI_FORMAT_CSV) {
+        site_csv(g, s, rows);
+    } else {
+        site_text(g, s, rows);
+    }
+    hs_site_summary_free(s);
+    return HS_EXIT_OK;
 }

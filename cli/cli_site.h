@@ -20,4 +20,11 @@ void cli_json_traceback(const hs_graph *g, uint32_t id);
  * `file:line` into buf (cut to size); "" when tb is 0 or undefined. */
 void cli_site_label(const hs_graph *g, uint32_t tb, char *buf, size_t size);
 
+/* `heapscope summary --by-site`: live objects by allocation site, the
+ * last depth frames of each traceback; rows and format from table.
+ * Returns an exit status (after printing the error). */
+struct cli_table;
+int cli_site_summary(const hs_graph *g, size_t depth, int by_count,
+                     const struct cli_table *table);
+
 #endif

@@ -310,6 +310,36 @@ HS_API const uint32_t *hs_traceback_frames(const hs_graph *g, uint32_t tb,
 HS_API const char *hs_frame_file(const hs_graph *g, uint32_t frame,
                                  size_t *len, uint32_t *line);
 
+/* Live objects by allocation site (`heapscope summary --by-site`), as
+ * tracemalloc's statistics() groups traces, but over what is alive in
+ * the dump: a site is the last `depth` frames of a traceback (depth 1:
+ * the allocating line), frames equal when file and line are. */
+typedef struct hs_site_stat {
+    const uint32_t *frames;  /* frame ids, oldest first; borrowed */
+    size_t nframes;          /* at most depth */
+    uint64_t count, size;
+} hs_site_stat;
+
+typedef struct hs_site_summary hs_site_summary;
+
+/* NULL on HS_ENOMEM or HS_EINVAL (depth 0). Rows are sorted by size, then
+ * count, descending; ties in one fixed order (by their frames' interned
+ * files and lines), the same from run to run. A dump
+ * without sites gives no rows (every object untraced). Caller frees with
+ * hs_site_summary_free. Time: O(objects + tracebacks log tracebacks). */
+HS_API hs_site_summary *hs_site_summary_new(const hs_graph *g, size_t depth,
+                                            hs_error *err);
+HS_API void hs_site_summary_free(hs_site_summary *s);
+/* Re-sorts by count, then size (HS_OK or HS_ENOMEM: order unchanged). */
+HS_API int hs_site_summary_sort_by_count(hs_site_summary *s);
+HS_API size_t hs_site_summary_rows(const hs_site_summary *s);
+HS_API const hs_site_stat *hs_site_summary_at(const hs_site_summary *s,
+                                              size_t i);
+/* Live objects, and those of them not traced (count and bytes). */
+HS_API void hs_site_summary_totals(const hs_site_summary *s, uint64_t *count,
+                                   uint64_t *size, uint64_t *untraced_count,
+                                   uint64_t *untraced_size);
+
 /* ------------------------------------------------------------------ */
 /* MARK: passes (meliae's loader semantics, docs/format.md §4)              */
 /* ------------------------------------------------------------------ */
