@@ -28,6 +28,7 @@ from heapscope._analyzer import HeapscopeError, NodeList
 __all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
            "TypeSummary", "DiffResult", "DiffRow", "Path", "Retainer",
            "LeakReport", "LeakSuspect", "LeakDump", "LeakType", "LeakSite",
+           "SiteSummary", "SiteStat",
            "HeapscopeError"]
 
 _DIALECTS = {
@@ -68,6 +69,30 @@ class MemObject(_analyzer.Node):
 # --------------------------------------------------------------------------
 # summarize (docs/format.md 4.6)
 # --------------------------------------------------------------------------
+
+SiteStat = collections.namedtuple("SiteStat", "frames count size")
+
+
+class SiteSummary(list):
+    """``om.summarize(by="site")``: a :class:`SiteStat` per allocation
+    site, most bytes first; frames: [(filename, lineno), ...], oldest
+    first (the allocating line last). total_count and total_size: every
+    live object; untraced_count and untraced_size: those with no site."""
+
+    def __init__(self, rows, totals):
+        list.__init__(self, [SiteStat(list(f), c, s) for f, c, s in rows])
+        (self.total_count, self.total_size, self.untraced_count,
+         self.untraced_size) = totals
+
+    def __str__(self):
+        lines = ["%d objects, %d bytes; %d not traced, %d bytes"
+                 % (self.total_count, self.total_size, self.untraced_count,
+                    self.untraced_size)]
+        for row in self[:20]:
+            lines.append("%8d %10d %s" % (row.count, row.size, " <- ".join(
+                "%s:%d" % f for f in reversed(row.frames))))
+        return "\n".join(lines)
+
 
 class TypeSummary(object):
     """One type's totals; ``repr`` is meliae's per-type line."""
@@ -419,9 +444,18 @@ class ObjManager(_analyzer.Graph):
                       DeprecationWarning, stacklevel=2)
         return self.compute_parents()
 
-    def summarize(self, obj=None, excluding=None):
+    def summarize(self, obj=None, excluding=None, by="type", depth=1):
         """Counts and sizes by type of every object, or of what obj
-        reaches (``obj.walk(excluding)``); a :class:`Summary`."""
+        reaches (``obj.walk(excluding)``); a :class:`Summary`. by="site":
+        every live object by allocation site instead (dumps made with
+        tracemalloc on), the last ``depth`` frames; a
+        :class:`SiteSummary`."""
+        if by == "site":
+            if obj is not None:
+                raise ValueError("summarize(by='site') covers every object")
+            return SiteSummary(*self.site_summary(depth))
+        if by != "type":
+            raise ValueError("by must be 'type' or 'site', not %r" % (by,))
         if obj is None:
             return Summary(self.summary())
         return Summary(self.summary(_node(self, obj).walk(excluding)))

@@ -47,3 +47,22 @@ def test_leaks_without_sites():
     old = heapscope.load(os.path.join(DATA, "log-leak", "memory-200.json.gz"))
     new = heapscope.load(os.path.join(DATA, "log-leak", "memory-600.json.gz"))
     assert old.leaks(new)[0].sites is None
+
+
+def test_summarize_by_site():
+    om = heapscope.load(os.path.join(DATA, "sites.json"))
+    s = om.summarize(by="site")
+    assert [(r.frames, r.count, r.size) for r in s] == [
+        ([("/srv/app/cache.py", 40)], 2, 142),
+        ([("/srv/app/main.py", 12)], 1, 48)]
+    assert (s.total_count, s.untraced_count) == (5, 2)
+    deep = om.summarize(by="site", depth=2)
+    assert deep[0].frames == [("/srv/app/main.py", 12),
+                              ("/srv/app/cache.py", 40)]
+    assert "/srv/app/cache.py:40 <- /srv/app/main.py:12" in str(deep)
+
+
+def test_summarize_by_site_leak_line():
+    om = dumps()[2]
+    rows = {tuple(r.frames): r for r in om.summarize(by="site")}
+    assert rows[((FILE, 18),)].count == 900      # 300 events a dump

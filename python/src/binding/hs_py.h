@@ -111,8 +111,9 @@ PyObject *hs_py_graph_retained(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_idom(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_top(PyObject *op, PyObject *args);
 PyObject *hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw);
+PyObject *hs_py_graph_site_summary(PyObject *op, PyObject *args);
 extern const char hs_py_retained_doc[], hs_py_idom_doc[], hs_py_top_doc[],
-    hs_py_leaks_doc[];
+    hs_py_leaks_doc[], hs_py_site_summary_doc[];
 
 /* node */
 extern PyType_Spec hs_py_node_spec;
