@@ -7,6 +7,8 @@
 #include "cli_table.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 void
 cli_print_traceback(const hs_graph *g, uint32_t id)
@@ -185,5 +187,139 @@ cli_site_summary(const hs_graph *g, size_t depth, int by_count,
         site_text(g, s, rows);
     }
     hs_site_summary_free(s);
+    return HS_EXIT_OK;
+}
+
+/* MARK: diff --by-site */
+
+/* One site across two dumps, joined by its text (ids differ between
+ * dumps; file names and lines do not). */
+typedef struct site_delta {
+    char *key;
+    uint64_t old_count, old_size, new_count, new_size;
+} site_delta;
+
+/* The site as "file:line <- file:line" (allocating line first). */
+static char *
+site_key(const hs_graph *g, const hs_site_stat *r)
+{
+    size_t cap = 64, len = 0;
+    char *k = xmalloc(cap);
+    k[0] = '\0';
+    for (size_t i = r->nframes; i-- > 0;) {
+        size_t flen;
+        uint32_t line;
+        const char *file = hs_frame_file(g, r->frames[i], &flen, &line);
+        size_t need = len + flen + 20;
+        if (need > cap) {
+            char *grown = realloc(k, need * 2);
+            if (!grown) {
+                cli_die_oom();
+            }
+            k = grown;
+            cap = need * 2;
+        }
+        len += (size_t)snprintf(k + len, cap - len, "%s%.*s:%u",
+                                i + 1 < r->nframes ? " <- " : "", (int)flen,
+                                file, line);
+    }
+    return k;
+}
+
+static int
+by_key(const void *pa, const void *pb)
+{
+    return strcmp(((const site_delta *)pa)->key,
+                  ((const site_delta *)pb)->key);
+}
+
+static int
+by_growth(const void *pa, const void *pb)
+{
+    const site_delta *a = pa, *b = pb;
+    int64_t ga = (int64_t)(a->new_size - a->old_size);
+    int64_t gb = (int64_t)(b->new_size - b->old_size);
+    if (ga != gb) {
+        return ga > gb ? -1 : 1;
+    }
+    return by_key(pa, pb);
+}
+
+static size_t
+add_rows(site_delta *v, size_t n, const hs_graph *g, const hs_site_summary *s,
+         int is_new)
+{
+    for (size_t i = 0; i < hs_site_summary_rows(s); i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        site_delta d = {site_key(g, r), 0, 0, 0, 0};
+        if (is_new) {
+            d.new_count = r->count;
+            d.new_size = r->size;
+        } else {
+            d.old_count = r->count;
+            d.old_size = r->size;
+        }
+        v[n++] = d;
+    }
+    return n;
+}
+
+/* Joins equal keys of a sorted array; returns the new length. */
+static size_t
+join(site_delta *v, size_t n)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (w && strcmp(v[w - 1].key, v[r].key) == 0) {
+            v[w - 1].old_count += v[r].old_count;
+            v[w - 1].old_size += v[r].old_size;
+            v[w - 1].new_count += v[r].new_count;
+            v[w - 1].new_size += v[r].new_size;
+            free(v[r].key);
+        } else {
+            v[w++] = v[r];
+        }
+    }
+    return w;
+}
+
+int
+cli_site_diff(const hs_graph *old_g, const hs_graph *new_g, size_t depth,
+              const cli_table *table)
+{
+    hs_error err;
+    hs_site_summary *a = hs_site_summary_new(old_g, depth, &err), *b = NULL;
+    site_delta *v;
+    size_t n, rows;
+    if (!a || !(b = hs_site_summary_new(new_g, depth, &err))) {
+        cli_lib_error(&err);
+        hs_site_summary_free(a);
+        return HS_EXIT_FAILURE;
+    }
+    v = xmalloc((hs_site_summary_rows(a) + hs_site_summary_rows(b) + 1)
+                * sizeof(*v));
+    n = add_rows(v, 0, old_g, a, 0);
+    n = add_rows(v, n, new_g, b, 1);
+    qsort(v, n, sizeof(*v), by_key);
+    n = join(v, n);
+    qsort(v, n, sizeof(*v), by_growth);
+    rows = cli_table_rows(table, n);
+    printf("Growth by allocation site (tracemalloc), old -> new, live "
+           "objects:\n");
+    printf("   +Count      +Size    Count       Size Site (allocating line "
+           "<- callers)\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i < rows) {
+            printf("%+9lld %+10lld %8llu %10llu %s\n",
+                   (long long)(v[i].new_count - v[i].old_count),
+                   (long long)(v[i].new_size - v[i].old_size),
+                   (unsigned long long)v[i].new_count,
+                   (unsigned long long)v[i].new_size, v[i].key);
+        }
+        free(v[i].key);
+    }
+    free(v);
+    hs_site_summary_free(a);
+    hs_site_summary_free(b);
     return HS_EXIT_OK;
 }
