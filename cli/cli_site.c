@@ -11,7 +11,7 @@
 #include <string.h>
 
 void
-cli_print_traceback(const hs_graph *g, uint32_t id)
+cli_print_traceback(FILE *out, const hs_graph *g, uint32_t id)
 {
     size_t n;
     const uint32_t *frames;
@@ -20,16 +20,16 @@ cli_print_traceback(const hs_graph *g, uint32_t id)
     }
     frames = hs_traceback_frames(g, hs_node_traceback(g, id), &n);
     if (!frames) {
-        printf("allocated: not traced by tracemalloc\n");
+        fprintf(out, "allocated: not traced by tracemalloc\n");
         return;
     }
     /* tracemalloc's Traceback.format() order and shape. */
-    printf("allocated at (oldest frame first):\n");
+    fprintf(out, "allocated at (oldest frame first):\n");
     for (size_t i = 0; i < n; i++) {
         size_t len;
         uint32_t line;
         const char *file = hs_frame_file(g, frames[i], &len, &line);
-        printf("  File \"%.*s\", line %u\n", (int)len, file, line);
+        fprintf(out, "  File \"%.*s\", line %u\n", (int)len, file, line);
     }
 }
 

@@ -8,10 +8,11 @@
 #include <heapscope.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Prints id's allocation traceback as `show` does, oldest frame first:
  * nothing when the dump has no sites, "not traced" when id has none. */
-void cli_print_traceback(const hs_graph *g, uint32_t id);
+void cli_print_traceback(FILE *out, const hs_graph *g, uint32_t id);
 
 /* Prints `"traceback": [[file, line], ...]` (oldest first), or null. */
 void cli_json_traceback(const hs_graph *g, uint32_t id);

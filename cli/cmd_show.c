@@ -125,7 +125,7 @@ print_text(const hs_graph *g, uint32_t id, const show_opts *o)
         printf("  total    %llu bytes in %llu objects\n",
                (unsigned long long)total, (unsigned long long)objects);
     }
-    cli_print_traceback(g, id);
+    cli_print_traceback(stdout, g, id);
     dict = hs_node_refs_dict_format(g, id, CLI_PREVIEW, &err);
     if (dict) {
         printf("refs_as_dict:\n  %s\n", dict);
