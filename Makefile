@@ -82,9 +82,9 @@ demo: deps
 	@mkdir -p $(DEMO_DIR)
 	@echo "== building the dumper for /usr/bin/python3"
 	@sh scripts/build-python.sh /usr/bin/python3 > $(DEMO_DIR)/pythonpath
-	@echo "== /usr/bin/python3 examples/leaky_service.py $(DEMO_DIR)"
+	@echo "== /usr/bin/python3 -X tracemalloc examples/leaky_service.py $(DEMO_DIR)"
 	@PYTHONPATH=$$(tail -n 1 $(DEMO_DIR)/pythonpath) \
-	    /usr/bin/python3 examples/leaky_service.py $(DEMO_DIR)
+	    /usr/bin/python3 -X tracemalloc examples/leaky_service.py $(DEMO_DIR)
 	@echo
 	@echo "== heapscope leaks $(DEMO_DIR)/mem-1.json $(DEMO_DIR)/mem-2.json $(DEMO_DIR)/mem-3.json"
 	@$(BUILD)/bin/heapscope leaks --top 2 $(DEMO_DIR)/mem-1.json \

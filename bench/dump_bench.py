@@ -2,10 +2,14 @@
 objects/s, MB/s and the extra peak memory per object.
 
     PYTHONPATH=build/python/<name> python3 bench/dump_bench.py [--gzip] [--fork]
+    ... bench/dump_bench.py --tracing   # the same, untraced and traced
 
 --fork adds fork snapshots of the same heap (fork_figures): the caller's
 pause against the in-process dump's, and the extra memory copy-on-write
 costs while the caller keeps allocating during the clone's walk.
+(--tracing runs the benchmark twice in child processes, without and with
+PYTHONTRACEMALLOC=1, so that the traced dump writes allocation sites,
+and prints both and their ratios: objects/s and file bytes per object.)
 
 (<name>: the folder scripts/build-python.sh prints last.)
 
@@ -125,7 +129,10 @@ def main():
     ap.add_argument("--fork", action="store_true",
                     help="also fork snapshots of the same heap")
     ap.add_argument("--out", default="/tmp/heapscope-bench.json")
+    ap.add_argument("--tracing", action="store_true")
     args = ap.parse_args()
+    if args.tracing:
+        return compare_tracing(args)
     heap = build(args.requests)
     gc.collect()
     out = args.out + (".gz" if args.gzip else "")
@@ -152,10 +159,43 @@ def main():
         print("RSS peak growth %d bytes = %.2f bytes/object"
               % (hwm - rss0, (hwm - rss0) / n))
     print("C __sizeof__ calls %d" % stats["sizeof_ccalls"])
+    print("traced         %d objects, %d tracebacks, %d frames"
+          % (stats["traced"], stats["tracebacks"], stats["site_frames"]))
+    print("file bytes/obj %.2f" % (result.bytes / n))
     if args.fork:
         fork_figures(heap, out, elapsed)
     os.unlink(out)
     del heap
+
+
+def run_child(args, traced):
+    import subprocess
+    env = dict(os.environ)
+    env.pop("PYTHONTRACEMALLOC", None)
+    if traced:
+        env["PYTHONTRACEMALLOC"] = "1"
+    cmd = [sys.executable, __file__, "--requests", str(args.requests),
+           "--out", args.out + (".traced" if traced else "")]
+    if args.gzip:
+        cmd.append("--gzip")
+    out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE,
+                         universal_newlines=True).stdout
+    print(out, end="")
+    fields = dict(line.split(None, 1) for line in out.splitlines()
+                  if line.startswith(("objects/s", "objects ")))
+    per = [line for line in out.splitlines()
+           if line.startswith("file bytes/obj")][0].split()[-1]
+    return float(fields["objects/s"]), float(per), int(fields["objects"])
+
+
+def compare_tracing(args):
+    print("--- untraced")
+    rate0, per0, n0 = run_child(args, False)
+    print("--- traced (PYTHONTRACEMALLOC=1)")
+    rate1, per1, n1 = run_child(args, True)
+    print("--- traced / untraced")
+    print("objects/s      %.2f (%.0f vs %.0f)" % (rate1 / rate0, rate1, rate0))
+    print("file bytes/obj +%.2f (%.2f vs %.2f)" % (per1 - per0, per1, per0))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
  * object-level diff (new, gone, surviving objects) of two dumps.
  */
 #include "cli.h"
+#include "cli_site.h"
 #include "cli_series.h"
 #include "cli_node.h"
 #include "cli_table.h"
@@ -25,6 +26,9 @@ const char cmd_diff_usage[] =
     "Options:\n"
     "  --top N            show N types (default 20)\n"
     "  --all              show every type, shrinking ones included\n"
+    "  --by-site          growth per allocation site instead (dumps made\n"
+    "                     with tracemalloc on; text only); --depth N: a\n"
+    "                     site is the last N frames (default 1)\n"
     "  --type T           list the new objects of type T (largest first)\n"
     "  --new              list a sample of the new objects (of --type T, or\n"
     "                     of every type) with their parents\n"
@@ -42,13 +46,15 @@ const char cmd_diff_usage[] =
     "Exit status: 0 ok, 1 a dump could not be read or the dumps cannot be\n"
     "compared, 2 bad usage.\n";
 
-enum { OPT_TYPE = CLI_OPT_TABLE_END, OPT_NEW, OPT_LIMIT, OPT_ALLOW_MIXED };
+enum { OPT_TYPE = CLI_OPT_TABLE_END, OPT_NEW, OPT_LIMIT, OPT_ALLOW_MIXED,
+       OPT_BY_SITE, OPT_DEPTH };
 
 typedef struct diff_opts {
     cli_table table;
     uint64_t limit;
     const char *type;
-    bool new_sample, allow_mixed;
+    bool new_sample, allow_mixed, by_site;
+    uint64_t depth;          /* --by-site --depth; 0: not given */
 } diff_opts;
 
 static long long
@@ -264,6 +270,8 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
         {"new", no_argument, NULL, OPT_NEW},
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
+        {"by-site", no_argument, NULL, OPT_BY_SITE},
+        {"depth", required_argument, NULL, OPT_DEPTH},
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt, rc = HS_EXIT_OK;
@@ -273,6 +281,10 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
         case OPT_TYPE: o->type = optarg; break;
         case OPT_NEW: o->new_sample = true; break;
         case OPT_ALLOW_MIXED: o->allow_mixed = true; break;
+        case OPT_BY_SITE: o->by_site = true; break;
+        case OPT_DEPTH:
+            rc = cli_range_option("depth", optarg, 1, 65535, &o->depth);
+            break;
         case OPT_LIMIT:
             rc = cli_number_option("limit", optarg, &o->limit);
             break;
@@ -286,13 +298,21 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
         return cli_usage_error(argc - optind < 2 ? "want two dumps: OLD NEW"
                                                  : "too many arguments");
     }
+    if (o->depth && !o->by_site) {
+        return cli_usage_error("--depth goes with --by-site");
+    }
+    if (o->by_site && (o->type || o->new_sample
+                       || o->table.format != CLI_FORMAT_TEXT)) {
+        return cli_usage_error("--by-site is text only, without --type "
+                               "and --new");
+    }
     return HS_EXIT_OK;
 }
 
 int
 cmd_diff(int argc, char **argv)
 {
-    diff_opts o = {{20, CLI_FORMAT_TEXT}, 20, NULL, false, false};
+    diff_opts o = {{20, CLI_FORMAT_TEXT}, 20, NULL, false, false, false, 0};
     cli_load load;
     hs_graph *old_g = NULL, *new_g = NULL;
     hs_diff *d = NULL;
@@ -326,7 +346,9 @@ cmd_diff(int argc, char **argv)
             new_g = t;
         }
     }
-    if (new_g) {
+    if (new_g && o.by_site) {
+        rc = cli_site_diff(old_g, new_g, o.depth ? o.depth : 1, &o.table);
+    } else if (new_g) {
         d = hs_diff_new(old_g, new_g, &err);
         if (!d) {
             cli_error("%s", err.message);

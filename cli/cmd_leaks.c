@@ -227,6 +227,28 @@ text_sample(const hs_graph *g, uint32_t id)
     hs_free(line);
 }
 
+/* The allocating lines of the new objects (dumps with sites). */
+static void
+text_sites(const hs_leak_suspect *s, uint64_t max)
+{
+    size_t n = s->nsites < (size_t)max ? s->nsites : (size_t)max;
+    char h[32];
+    if (n == 0) {
+        return;
+    }
+    printf("  allocated at (share of the new objects' bytes):\n");
+    for (size_t k = 0; k < n; k++) {
+        const hs_leak_site *st = &s->sites[k];
+        printf("    %3llu%%  %.*s:%u: %llu object%s, %s\n",
+               (unsigned long long)(s->sites_base_size
+                                        ? st->size * 100 / s->sites_base_size
+                                        : 0),
+               (int)st->file_len, st->file, st->line,
+               (unsigned long long)st->count, cli_s(st->count),
+               cli_human_bytes(st->size, h, sizeof(h)));
+    }
+}
+
 static void
 text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
              const leaks_opts *o)
@@ -274,6 +296,7 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
                cli_human_bytes(s->types[t].size, h, sizeof(h)));
     }
     printf("%s\n", s->ntypes > nt ? ", ..." : "");
+    text_sites(s, o->types);
     text_path(g, s);
     text_sample(g, s->sample);
     printf("  signature: %s\n", s->signature);
@@ -380,6 +403,28 @@ json_intervals(const hs_leak_suspect *s, size_t n)
     putchar(']');
 }
 
+/* "sites": null without sites, else the allocating lines. */
+static void
+json_sites(const hs_leak_suspect *s, size_t max)
+{
+    size_t n = s->nsites < max ? s->nsites : max;
+    printf(",\n   \"sites\": ");
+    if (!s->sites) {
+        printf("null");
+        return;
+    }
+    printf("{\"base_size\": %llu, \"lines\": [",
+           (unsigned long long)s->sites_base_size);
+    for (size_t k = 0; k < n; k++) {
+        printf("%s{\"file\": ", k ? ", " : "");
+        cli_json_string(s->sites[k].file, s->sites[k].file_len);
+        printf(", \"line\": %u, \"count\": %llu, \"size\": %llu}",
+               s->sites[k].line, (unsigned long long)s->sites[k].count,
+               (unsigned long long)s->sites[k].size);
+    }
+    printf("]}");
+}
+
 static void
 json_suspect(const hs_graph *const *g, const hs_leaks *l, const shown *sh,
              size_t i, const leaks_opts *o)
@@ -411,6 +456,7 @@ json_suspect(const hs_graph *const *g, const hs_leaks *l, const shown *sh,
     json_intervals(s, n);
     json_series(g, s, n);
     json_types(s, (size_t)o->types);
+    json_sites(s, (size_t)o->types);
     json_path(last, s);
     json_sample(last, s->sample);
     printf(",\n   \"signature\": ");

@@ -4,6 +4,7 @@
  * and optionally compute_total_size.
  */
 #include "cli.h"
+#include "cli_site.h"
 #include "cli_addr.h"
 #include "cli_node.h"
 
@@ -124,6 +125,7 @@ print_text(const hs_graph *g, uint32_t id, const show_opts *o)
         printf("  total    %llu bytes in %llu objects\n",
                (unsigned long long)total, (unsigned long long)objects);
     }
+    cli_print_traceback(stdout, g, id);
     dict = hs_node_refs_dict_format(g, id, CLI_PREVIEW, &err);
     if (dict) {
         printf("refs_as_dict:\n  %s\n", dict);
@@ -231,6 +233,9 @@ print_json(const hs_graph *g, uint32_t id, const show_opts *o)
         printf("  \"total_size\": %llu, \"total_objects\": %llu,\n",
                (unsigned long long)total, (unsigned long long)objects);
     }
+    printf("  ");
+    cli_json_traceback(g, id);
+    printf(",\n");
     json_refs_dict(g, id);
     json_edges(g, id, false, o->limit);
     printf(",\n");

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "cli_table.h"
+#include "cli_site.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -19,6 +20,11 @@ const char cmd_summary_usage[] =
     "\n"
     "Output:\n"
     "  --by-count         sort by object count instead of total size\n"
+    "  --by-site          by allocation site instead of type (dumps of a\n"
+    "                     process tracing with tracemalloc): live objects\n"
+    "                     per allocating line\n"
+    "  --depth N          with --by-site: a site is the last N frames of\n"
+    "                     the allocation traceback (default 1)\n"
     "  --top N            show N types (default 20)\n"
     "  --all              show every type\n"
     "  --json             JSON: totals, every type, load diagnostics\n"
@@ -27,7 +33,7 @@ const char cmd_summary_usage[] =
     "\n"
     "Exit status: 0 ok, 1 the dump could not be read, 2 bad usage.\n";
 
-enum { OPT_BY_COUNT = CLI_OPT_TABLE_END };
+enum { OPT_BY_COUNT = CLI_OPT_TABLE_END, OPT_BY_SITE, OPT_DEPTH };
 
 static const char *
 pipeline_name(cli_pipeline p)
@@ -122,11 +128,14 @@ cmd_summary(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
+        {"by-site", no_argument, NULL, OPT_BY_SITE},
+        {"depth", required_argument, NULL, OPT_DEPTH},
         CLI_TABLE_LONGOPTS,
         CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     cli_load load;
-    bool by_count = false;
+    bool by_count = false, by_site = false;
+    uint64_t depth = 0;
     cli_table table = {20, CLI_FORMAT_TEXT};
     hs_graph *g;
     hs_summary *s;
@@ -138,6 +147,10 @@ cmd_summary(int argc, char **argv)
            && (opt = cli_next_option(argc, argv, "", longopts, &load)) != -1) {
         if (opt == OPT_BY_COUNT) {
             by_count = true;
+        } else if (opt == OPT_BY_SITE) {
+            by_site = true;
+        } else if (opt == OPT_DEPTH) {
+            rc = cli_range_option("depth", optarg, 1, 65535, &depth);
         } else {
             rc = cli_table_option(&table, opt, argv);
         }
@@ -149,6 +162,9 @@ cmd_summary(int argc, char **argv)
         return cli_usage_error(optind == argc ? "no dump given"
                                               : "one dump at a time");
     }
+    if (depth && !by_site) {
+        return cli_usage_error("--depth goes with --by-site");
+    }
     /* The table needs no referrers (the classic pipeline computes them
      * anyway, for guess_intern_dict): skipping them saves 8 bytes a ref. */
     load.no_parents = load.pipeline != CLI_PIPELINE_CLASSIC;
@@ -156,6 +172,11 @@ cmd_summary(int argc, char **argv)
     g = cli_load_dump(argv[optind], &load);
     if (!g) {
         return HS_EXIT_FAILURE;
+    }
+    if (by_site) {
+        rc = cli_site_summary(g, depth ? depth : 1, by_count, &table);
+        hs_graph_free(g);
+        return rc;
     }
     s = hs_summary_new(g, &err);
     if (!s) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_site.h"
 #include "cli_addr.h"
 #include "cli_atomic.h"
 #include "cli_node.h"
@@ -815,6 +816,23 @@ ex_quit(explore *x, const char *arg)
     return true;
 }
 
+/* Where the current object was allocated (docs/format.md §7). */
+static bool
+ex_site(explore *x, const char *arg)
+{
+    (void)arg;
+    if (!need_current(x)) {
+        return false;
+    }
+    if (!hs_graph_has_sites(x->g)) {
+        fprintf(x->out, "this dump has no allocation sites (dump the "
+                        "process with tracemalloc on)\n");
+        return false;
+    }
+    cli_print_traceback(x->out, x->g, x->cur);
+    return false;
+}
+
 static const explore_command commands[] = {
     {"summary", NULL, ex_summary, "[N]", "the N biggest types (go N lists one)"},
     {"top", NULL, ex_top, "[N]", "the N objects that retain the most"},
@@ -829,6 +847,7 @@ static const explore_command commands[] = {
     {"back", NULL, ex_back, "", "go back in the history"},
     {"forward", NULL, ex_forward, "", "go forward in the history"},
     {"path", NULL, ex_path, "", "the shortest path from a root to here"},
+    {"site", NULL, ex_site, "", "where the current object was allocated (tracemalloc)"},
     {"dominators", "dom", ex_dominators, "", "what keeps here alive: its chain of dominators"},
     {"leaks", NULL, ex_leaks, "[N]", "leak suspects since OLD_DUMP (go N: the owner)"},
     {"refs", NULL, ex_refs, "", "the current object's refs as a dict"},
@@ -842,8 +861,8 @@ static const explore_command commands[] = {
 
 const char *const explore_command_names[] = {
     "summary", "top", "all", "new", "find", "go", "show", "parents", "p",
-    "children", "c", "up", "back", "forward", "path", "dominators", "dom",
-    "leaks", "refs", "dot", "sql", "help", "quit", "exit", NULL};
+    "children", "c", "up", "back", "forward", "path", "site", "dominators",
+    "dom", "leaks", "refs", "dot", "sql", "help", "quit", "exit", NULL};
 
 static const explore_command *
 find_command(const char *name, size_t len)

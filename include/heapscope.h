@@ -299,6 +299,53 @@ typedef enum hs_dict_layout {
 HS_API hs_dict_layout hs_node_layout(const hs_graph *g, uint32_t id);
 HS_API const char *hs_layout_name(hs_dict_layout l);
 
+/* Allocation sites (docs/format.md §7): what tracemalloc recorded for the
+ * objects of a dump made while it traced. Ids are the dump's own. */
+
+/* 1 when the dump has allocation sites. */
+HS_API int hs_graph_has_sites(const hs_graph *g);
+/* The traceback id of the allocation of node id; 0 when not traced. */
+HS_API uint32_t hs_node_traceback(const hs_graph *g, uint32_t id);
+/* Traceback tb's frame ids, oldest first (the allocating line last); *n
+ * gets their count. Borrowed; valid until hs_graph_free. NULL with *n = 0
+ * when no traceback tb is defined. */
+HS_API const uint32_t *hs_traceback_frames(const hs_graph *g, uint32_t tb,
+                                           size_t *n);
+/* A frame's file name (borrowed, NUL-terminated; *len may be NULL) and
+ * *line; NULL when no frame has that id. */
+HS_API const char *hs_frame_file(const hs_graph *g, uint32_t frame,
+                                 size_t *len, uint32_t *line);
+
+/* Live objects by allocation site (`heapscope summary --by-site`), as
+ * tracemalloc's statistics() groups traces, but over what is alive in
+ * the dump: a site is the last `depth` frames of a traceback (depth 1:
+ * the allocating line), frames equal when file and line are. */
+typedef struct hs_site_stat {
+    const uint32_t *frames;  /* frame ids, oldest first; borrowed */
+    size_t nframes;          /* at most depth */
+    uint64_t count, size;
+} hs_site_stat;
+
+typedef struct hs_site_summary hs_site_summary;
+
+/* NULL on HS_ENOMEM or HS_EINVAL (depth 0). Rows are sorted by size, then
+ * count, descending; ties in one fixed order (by their frames' interned
+ * files and lines), the same from run to run. A dump
+ * without sites gives no rows (every object untraced). Caller frees with
+ * hs_site_summary_free. Time: O(objects + tracebacks log tracebacks). */
+HS_API hs_site_summary *hs_site_summary_new(const hs_graph *g, size_t depth,
+                                            hs_error *err);
+HS_API void hs_site_summary_free(hs_site_summary *s);
+/* Re-sorts by count, then size (HS_OK or HS_ENOMEM: order unchanged). */
+HS_API int hs_site_summary_sort_by_count(hs_site_summary *s);
+HS_API size_t hs_site_summary_rows(const hs_site_summary *s);
+HS_API const hs_site_stat *hs_site_summary_at(const hs_site_summary *s,
+                                              size_t i);
+/* Live objects, and those of them not traced (count and bytes). */
+HS_API void hs_site_summary_totals(const hs_site_summary *s, uint64_t *count,
+                                   uint64_t *size, uint64_t *untraced_count,
+                                   uint64_t *untraced_size);
+
 /* ------------------------------------------------------------------ */
 /* MARK: passes (meliae's loader semantics, docs/format.md §4)              */
 /* ------------------------------------------------------------------ */
@@ -1097,6 +1144,15 @@ typedef struct hs_leak_type {
     uint64_t count, size;
 } hs_leak_type;
 
+/* One allocating line of a suspect's new objects (dumps with allocation
+ * sites, docs/format.md §7): the most recent frame of their tracebacks. */
+typedef struct hs_leak_site {
+    const char *file;    /* borrowed from the last dump */
+    size_t file_len;
+    uint32_t line;
+    uint64_t count, size;
+} hs_leak_site;
+
 /* What an owner's series says (hs_leaks.c, "MARK: verdicts"). */
 typedef enum hs_leak_verdict {
     HS_LEAK_GROWS = 0,   /* its count rose in every interval (3+ dumps),
@@ -1147,6 +1203,15 @@ typedef struct hs_leak_suspect {
      * "module __main__.observer -> LogObserver.history ->
      * collections.deque -> dict"; stable across runs. NUL-terminated. */
     const char *signature;
+    /* Where the new objects it holds were allocated, most bytes first, at
+     * most max_types rows; nsites is 0 when the last dump has no sites.
+     * sites_base_size: the bytes of all those new objects, traced or not
+     * (a row's share is size / sites_base_size). When sites are known the
+     * signature ends " @ name.py:line": the first row's line, its file
+     * without folders, so that it stays stable from machine to machine. */
+    const hs_leak_site *sites;
+    size_t nsites;
+    uint64_t sites_base_size;
 } hs_leak_suspect;
 
 /* Finds the suspects in dumps[0..ndumps) (ndumps >= 2, run order, each

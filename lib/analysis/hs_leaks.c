@@ -155,6 +155,7 @@
  * computed on one thread per dump, up to one per CPU.
  */
 #include "hs_leaks.h"
+#include "hs_leak_sites.h"
 
 #include "hs_diff.h"
 #include "hs_dominators.h"
@@ -855,6 +856,7 @@ typedef struct census {
     uint64_t *direct;       /* what candidates right under the owner
                                retain, by type */
     uint32_t nt;
+    hs_site_acc sites;      /* allocating lines, when the dump has sites */
 } census;
 
 static int
@@ -881,6 +883,7 @@ take_census(const hs_leaks *l, const hs_bits *cand, const hs_bits *decl,
         if (s == UINT32_MAX) {
             continue;
         }
+        HS_TRY(hs_site_acc_add(&c->sites, g, s, v));
         cell = (size_t)s * c->nt + g->type[v];
         c->count[cell]++;
         c->size[cell] += hs_size_of(g, v);
@@ -1149,8 +1152,11 @@ describe(hs_leaks *l, const owner *w, size_t s, const census *c,
                       ? HS_NO_NODE
                       : pick_sample(l, cand, decl, near, w->id, gt);
     HS_TRY(find_path(g, w->id, out));
-    out->signature = signature(g, l->doms[l->ndumps - 1], out->path,
-                               out->path_len, w->id, gt);
+    HS_TRY(hs_site_acc_top(&c->sites, g, s, max_types, out));
+    out->signature = hs_leak_sites_sign(
+        signature(g, l->doms[l->ndumps - 1], out->path, out->path_len,
+                  w->id, gt),
+        out);
     return out->signature ? HS_OK : HS_ENOMEM;
 }
 
@@ -1164,7 +1170,7 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
     size_t max_types = opts && opts->max_types ? opts->max_types : 8;
     const hs_graph *g = l->dumps[l->ndumps - 1];
     owners kept = {NULL, 0, 0};
-    census c = {NULL, NULL, NULL, hs_strtab_count(&g->types)};
+    census c = {NULL, NULL, NULL, hs_strtab_count(&g->types), {0}};
     int rc = HS_OK;
     for (size_t i = 0; i < o->n; i++) {
         judge(&o->v[i], l->ndumps);
@@ -1189,7 +1195,11 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
     if (kept.n) {
         qsort(kept.v, kept.n, sizeof(*kept.v), by_id);
     }
-    rc = take_census(l, cand, decl, near, &kept, &c);
+    rc = hs_site_acc_init(&c.sites, g, kept.n);
+    if (rc == HS_OK) {
+        rc = take_census(l, cand, decl, near, &kept, &c);
+    }
+    hs_site_acc_finish(&c.sites);
     for (size_t i = 0; i < kept.n && rc == HS_OK; i++) {
         /* census cells are by kept (id) order; suspects by rank. */
         const owner *w = &kept.v[i];
@@ -1207,6 +1217,7 @@ out:
     free(c.count);
     free(c.size);
     free(c.direct);
+    hs_site_acc_release(&c.sites);
     return rc;
 }
 
@@ -1365,6 +1376,7 @@ hs_leaks_free(hs_leaks *l)
         free_owned(s->retained_count);
         free_owned(s->kept_count);
         free_owned(s->types);
+        free_owned(s->sites);
         free_owned(s->path);
         free_owned(s->signature);
     }

@@ -510,6 +510,34 @@ add_series(report *r, const hs_leak_suspect *s, size_t ndumps)
     hs_buf_adds(&r->b, "</ol></td>");
 }
 
+/* Where they were allocated (dumps with sites, docs/format.md §7):
+ * "leak.py:18: 300 objects (55,200 B), 86 %" a line each, the share
+ * being of the bytes of all the suspect's new objects. */
+static void
+add_sites(report *r, const hs_leak_suspect *s)
+{
+    if (s->nsites == 0) {
+        return;
+    }
+    hs_buf_adds(&r->b, "<div class=\"sites\">allocated at:");
+    for (size_t k = 0; k < s->nsites && k < TYPES; k++) {
+        const hs_leak_site *st = &s->sites[k];
+        hs_buf_adds(&r->b, "<br><span class=\"site\">");
+        html(r, st->file, st->file_len);
+        hs_buf_addf(&r->b, ":%u</span>: ", st->line);
+        add_grouped(&r->b, st->count);
+        hs_buf_adds(&r->b, st->count == 1 ? " object" : " objects");
+        hs_buf_adds(&r->b, " <span class=\"muted\">(");
+        add_grouped(&r->b, st->size);
+        hs_buf_addf(&r->b, " B), %llu %%</span>",
+                    (unsigned long long)(s->sites_base_size
+                                             ? st->size * 100
+                                                   / s->sites_base_size
+                                             : 0));
+    }
+    hs_buf_adds(&r->b, "</div>");
+}
+
 /* What the new objects are made of: "500 dict (92,000 B)", a line each. */
 static void
 add_made_of(report *r, const hs_leak_suspect *s)
@@ -524,6 +552,7 @@ add_made_of(report *r, const hs_leak_suspect *s)
         add_grouped(&r->b, s->types[t].size);
         hs_buf_adds(&r->b, " B)</span>");
     }
+    add_sites(r, s);
     hs_buf_adds(&r->b, "</td>");
 }
 

@@ -2,6 +2,7 @@
  * hs_graph.c - the graph's storage and its public accessors.
  */
 #include "hs_graph_internal.h"
+#include "hs_sitetab.h"
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
@@ -85,6 +86,8 @@ hs_graph_free(hs_graph *g)
     if (parts == 1) {
         free_part(g, 1);
     }
+    hs_sitetab_free(g->sites);
+    hs_wide_release(&g->site, &copy);
     pthread_mutex_destroy(&g->ix->lock);
     hs_mfree(&copy, g->ix);
     hs_mfree(&copy, g);

@@ -73,6 +73,10 @@ struct hs_graph {
      * set when the i-th member slot in traversal order is NULL;
      * HS_UNSET_SLOTS_UNKNOWN when a position past 62 was unset. */
     hs_wide unset_slots;
+    /* Allocation sites (docs/format.md §7): NULL when the dump has none;
+     * `site` maps each traced node to its traceback id. */
+    struct hs_sitetab *sites;
+    hs_wide site;
     hs_csr children;
     hs_csr parents;
     bool have_parents;

@@ -277,6 +277,7 @@ drop_duplicates(hs_scan *r)
     renumber_wide(&g->wide_size, new_id);
     renumber_wide(&g->wide_len, new_id);
     renumber_wide(&g->unset_slots, new_id);
+    renumber_wide(&g->site, new_id);
     hs_mfree(g->a, new_id);
     g->n = w;
     r->refs.len = wp;

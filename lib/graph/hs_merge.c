@@ -16,6 +16,7 @@
  * refs leave free.
  */
 #include "hs_scan.h"
+#include "hs_sitetab.h"
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
@@ -99,6 +100,23 @@ merge_wide(hs_wide *into, const hs_allocator *a, const hs_wide *from,
     return HS_OK;
 }
 
+/* The site tables are copied, not taken over: a table points at its
+ * graph's allocator, and from's graph goes away. */
+static int
+merge_sites(hs_scan *into, const hs_scan *from, uint32_t node_base)
+{
+    hs_graph *a = into->g;
+    const hs_graph *b = from->g;
+    if (!b->sites) {
+        return HS_OK;
+    }
+    if (!a->sites && !(a->sites = hs_sitetab_new(a->a))) {
+        return HS_ENOMEM;
+    }
+    HS_TRY(hs_sitetab_merge(a->sites, b->sites, &into->err));
+    return merge_wide(&a->site, a->a, &b->site, node_base);
+}
+
 static void
 merge_stats(hs_load_stats *into, const hs_load_stats *from)
 {
@@ -136,7 +154,8 @@ plan(merge_job *j)
     HS_TRY(HS_GROW(a->a, into->counts, n + 2, into->counts_alloc));
     HS_TRY(merge_wide(&a->wide_size, a->a, &b->wide_size, j->node_base));
     HS_TRY(merge_wide(&a->wide_len, a->a, &b->wide_len, j->node_base));
-    return merge_wide(&a->unset_slots, a->a, &b->unset_slots, j->node_base);
+    HS_TRY(merge_wide(&a->unset_slots, a->a, &b->unset_slots, j->node_base));
+    return merge_sites(into, from, j->node_base);
 }
 
 /* [lo, hi) of count items, as part `part` of `parts`. */

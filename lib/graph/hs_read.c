@@ -17,6 +17,7 @@
 
 #include "hs_dialect.h"
 #include "hs_link.h"
+#include "hs_sitetab.h"
 #include "hs_scan.h"
 #include "../io/hs_input.h"
 #include "../io/hs_sniff.h"
@@ -218,8 +219,10 @@ scan_parallel(load *l, slice *sl, unsigned n)
             rc = hs_scan_merge(&sl[0].scan, &sl[i].scan,
                                    thread_count(l->opts));
             if (rc < 0) {
+                /* A site table clash says which id in the scan's error. */
                 hs_error_set(l->err, rc, "%s while merging slices",
-                             hs_strerror(rc));
+                             sl[0].scan.err.message[0]
+                                 ? sl[0].scan.err.message : hs_strerror(rc));
             }
         } else {
             hs_scan_release(&sl[i].scan);
@@ -276,6 +279,28 @@ check_not_a_dump(load *l, hs_scan *s, hs_compression compression)
                         what);
 }
 
+/* Every traceback names defined frames and every traced record a
+ * defined traceback: ids from another slice can only be checked now. */
+static int
+check_sites(load *l, const hs_graph *g)
+{
+    if (!g->sites) {
+        return HS_OK;
+    }
+    HS_TRY(hs_sitetab_check(g->sites, l->err));
+    for (size_t i = 0; i < g->site.len; i++) {
+        uint64_t tb = g->site.vals[i];
+        if (!hs_sitetab_has_traceback(g->sites, (uint32_t)tb)) {
+            return hs_error_set(l->err, HS_EPARSE, "the record of address "
+                                "%llu names traceback %llu, which no line "
+                                "defines",
+                                (unsigned long long)g->addr[g->site.ids[i]],
+                                (unsigned long long)tb);
+        }
+    }
+    return HS_OK;
+}
+
 static int
 finish(load *l, hs_scan *s, hs_compression compression)
 {
@@ -286,6 +311,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
     int rc;
     HS_TRY(check_not_a_dump(l, s, compression));
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
+    HS_TRY(check_sites(l, g));
     if (l->opts->flags & HS_LOAD_NO_INDEX) {
         hs_graph_drop_index(g);
     }

@@ -2,6 +2,7 @@
  * hs_scan.c - lines to nodes (see hs_scan.h).
  */
 #include "hs_scan.h"
+#include "hs_sitetab.h"
 
 #include "../io/hs_input.h"
 #include "../io/hs_sniff.h"
@@ -100,6 +101,15 @@ intern_type(hs_scan *s, const char *t, size_t len, uint32_t *id)
     return hs_strtab_intern(&s->g->types, t, len, id);
 }
 
+static int
+ensure_sites(hs_scan *s)
+{
+    if (!s->g->sites && !(s->g->sites = hs_sitetab_new(s->g->a))) {
+        return hs_error_set(&s->err, HS_ENOMEM, "out of memory");
+    }
+    return HS_OK;
+}
+
 /* Appends a record as a node. Duplicates are found later, in one batch
  * (hs_link): a lookup per line here would cost two cache misses per
  * record while the parse is otherwise streaming. */
@@ -138,7 +148,27 @@ add_record(hs_scan *s, const hs_record *rec)
                                  rec->value_is_int ? HS_VALUE_INT
                                                    : HS_VALUE_TEXT));
     }
+    if (rec->tb) {
+        /* Checked against the tables once all are read (hs_read.c): a
+         * slice may use a traceback another slice defines. */
+        HS_TRY(ensure_sites(s));
+        HS_TRY(hs_wide_set(&g->site, g->a, id, rec->tb));
+    }
     return HS_OK;
+}
+
+/* A frame or traceback line: one more definition (docs/format.md §7). */
+static int
+add_site_line(hs_scan *s)
+{
+    const hs_line_parser *p = &s->lp;
+    HS_TRY(ensure_sites(s));
+    if (p->site_is_frame) {
+        return hs_sitetab_add_frame(s->g->sites, p->site_id, p->value.data,
+                                    p->value.len, p->site_line, &s->err);
+    }
+    return hs_sitetab_add_traceback(s->g->sites, p->site_id, p->site_frames,
+                                    p->site_nframes, &s->err);
 }
 
 /* "3.11.7", "3.13.0rc1", "3.12.1+": what sys.version_info gives a
@@ -262,6 +292,12 @@ hs_scan_lines(hs_scan *s)
             }
         } else if (rc == HS_LINE_HEADER) {
             HS_TRY(take_header(s, &hdr));
+            s->seen_content = true;
+        } else if (rc == HS_LINE_SITES) {
+            rc = add_site_line(s);
+            if (rc < 0) {
+                return line_error(s, rc, 1);
+            }
             s->seen_content = true;
         } else if (rc < 0) {
             HS_TRY(bad_line(s, rc, complete));

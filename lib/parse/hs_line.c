@@ -4,6 +4,7 @@
 #include "hs_line.h"
 
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@ hs_line_parser_release(hs_line_parser *p)
     hs_jstr_release(&p->name, p->a);
     hs_jstr_release(&p->value, p->a);
     hs_jstr_release(&p->key, p->a);
+    hs_mfree(p->a, p->site_frames);
 }
 
 static int
@@ -133,7 +135,18 @@ parse_fast(hs_line_parser *p, const char *s, const char *end, hs_record *rec,
             break;
         }
     }
-    if (!LIT(&s, end, "]}") || !tail_ok(s, end)) {
+    if (LIT(&s, end, "],\"tb\":")) {
+        /* The dumper's allocation site field (docs/format.md §7). */
+        uint64_t tb;
+        if (!hs_json_u64(&s, end, &tb, &ovf) || tb == 0 || tb > UINT32_MAX
+            || !LIT(&s, end, "}")) {
+            goto fallback;
+        }
+        rec->tb = (uint32_t)tb;
+    } else if (!LIT(&s, end, "]}")) {
+        goto fallback;
+    }
+    if (!tail_ok(s, end)) {
         goto fallback;
     }
     rec->nrefs = refs->len - refs_start;
@@ -200,12 +213,14 @@ want_string(gen_state *g, hs_jstr *js, const char *key)
     return HS_OK;
 }
 
+/* A JSON array, each item read by item() with the cursor on it: the
+ * loop "refs" and a traceback's "frames" share. */
 static int
-gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
+gen_array(gen_state *g, const char *key, int (*item)(gen_state *, void *),
+          void *ctx)
 {
-    refs->len = refs_start; /* a repeated "refs" key: the last one wins */
     if (g->s >= g->end || *g->s != '[') {
-        return fail(g, g->s, "expected %s", "'[' for \"refs\"");
+        return fail(g, g->s, "expected '[' for \"%s\"", key);
     }
     g->s = hs_json_skip_ws(g->s + 1, g->end);
     if (g->s < g->end && *g->s == ']') {
@@ -213,12 +228,8 @@ gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
         return HS_OK;
     }
     for (;;) {
-        uint64_t addr;
         g->s = hs_json_skip_ws(g->s, g->end);
-        HS_TRY(want_u64(g, "refs", &addr));
-        if (push_ref(g->p, refs, addr) < 0) {
-            return hs_error_set(g->err, HS_ENOMEM, "out of memory");
-        }
+        HS_TRY(item(g, ctx));
         g->s = hs_json_skip_ws(g->s, g->end);
         if (g->s < g->end && *g->s == ',') {
             g->s++;
@@ -228,7 +239,7 @@ gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
             g->s++;
             return HS_OK;
         }
-        return fail(g, g->s, "expected %s", "',' or ']' in \"refs\"");
+        return fail(g, g->s, "expected ',' or ']' in \"%s\"", key);
     }
 }
 
@@ -272,6 +283,24 @@ gen_unset_slots(gen_state *g, hs_record *rec)
         return fail(g, g->s, "expected %s",
                     "',' or ']' in \"unset_slots\"");
     }
+}
+
+static int
+ref_item(gen_state *g, void *refs)
+{
+    uint64_t addr;
+    HS_TRY(want_u64(g, "refs", &addr));
+    if (push_ref(g->p, refs, addr) < 0) {
+        return hs_error_set(g->err, HS_ENOMEM, "out of memory");
+    }
+    return HS_OK;
+}
+
+static int
+gen_refs(gen_state *g, hs_u64vec *refs, size_t refs_start)
+{
+    refs->len = refs_start; /* a repeated "refs" key: the last one wins */
+    return gen_array(g, "refs", ref_item, refs);
 }
 
 static int
@@ -347,49 +376,22 @@ header_memory_member(hs_header *hdr, const char *k, size_t kl,
     return NULL;
 }
 
+/* The members of an object up to its '}', the cursor on its first key:
+ * member() reads each value (the key in g->p->key). colon names what a
+ * missing ':' is reported as. Shared by the header and the site lines. */
 static int
-gen_header(gen_state *g, hs_header *hdr)
+gen_object(gen_state *g, const char *colon,
+           int (*member)(gen_state *, void *), void *ctx)
 {
-    /* Called with the cursor on the object's first key again. */
-    const char *why, *name;
-    int64_t *slot;
-    memset(hdr, 0, sizeof(*hdr));
-    hdr->pointer_size = hdr->time = hdr->pid = -1;
-    hdr->rss = hdr->allocated_blocks = hdr->pymalloc_arenas = -1;
-    hdr->pymalloc_arena_bytes = hdr->pymalloc_block_bytes = -1;
     for (;;) {
         g->s = hs_json_skip_ws(g->s, g->end);
         HS_TRY(want_string(g, &g->p->key, "key"));
         g->s = hs_json_skip_ws(g->s, g->end);
         if (g->s >= g->end || *g->s != ':') {
-            return fail(g, g->s, "expected %s", "':'");
+            return fail(g, g->s, "expected %s", colon);
         }
         g->s = hs_json_skip_ws(g->s + 1, g->end);
-        const char *k = g->p->key.data;
-        size_t kl = g->p->key.len;
-        if (kl == 14 && memcmp(k, "heapscope_dump", 14) == 0) {
-            HS_TRY(gen_int64(g, "heapscope_dump", &hdr->version));
-        } else if (kl == 12 && memcmp(k, "pointer_size", 12) == 0) {
-            HS_TRY(gen_int64(g, "pointer_size", &hdr->pointer_size));
-        } else if (kl == 4 && memcmp(k, "time", 4) == 0) {
-            HS_TRY(gen_int64(g, "time", &hdr->time));
-        } else if (kl == 3 && memcmp(k, "pid", 3) == 0) {
-            HS_TRY(gen_int64(g, "pid", &hdr->pid));
-        } else if ((slot = header_memory_member(hdr, k, kl, &name))
-                   != NULL) {
-            HS_TRY(gen_int64(g, name, slot));
-            if (*slot < 0) {
-                return fail(g, g->s, "negative %s in the heapscope header",
-                            name);
-            }
-        } else if (kl == 6 && memcmp(k, "python", 6) == 0) {
-            HS_TRY(want_string(g, &g->p->value, "python"));
-            snprintf(hdr->python, sizeof(hdr->python), "%.*s",
-                     (int)(g->p->value.len < 31 ? g->p->value.len : 31),
-                     g->p->value.data);
-        } else if (!hs_json_skip_value(&g->s, g->end, &why)) {
-            return fail(g, g->s, "%s", why);
-        }
+        HS_TRY(member(g, ctx));
         g->s = hs_json_skip_ws(g->s, g->end);
         if (g->s < g->end && *g->s == ',') {
             g->s++;
@@ -401,6 +403,146 @@ gen_header(gen_state *g, hs_header *hdr)
         }
         return fail(g, g->s, "expected %s", "',' or '}'");
     }
+}
+
+/* An id of the site tables: an integer from 1 to 2^32-1. */
+static int
+want_id(gen_state *g, const char *key, uint32_t *out)
+{
+    uint64_t v;
+    const char *at = g->s;
+    HS_TRY(want_u64(g, key, &v));
+    if (v == 0 || v > UINT32_MAX) {
+        return fail(g, at, "\"%s\" must be from 1 to %u", key, UINT32_MAX);
+    }
+    *out = (uint32_t)v;
+    return HS_OK;
+}
+
+static int
+frame_id_item(gen_state *g, void *unused)
+{
+    uint32_t id = 0;
+    (void)unused;
+    HS_TRY(want_id(g, "frames", &id));
+    if (HS_GROW(g->p->a, g->p->site_frames, g->p->site_nframes + 1,
+                g->p->site_frames_alloc) < 0) {
+        return hs_error_set(g->err, HS_ENOMEM, "out of memory");
+    }
+    g->p->site_frames[g->p->site_nframes++] = id;
+    return HS_OK;
+}
+
+enum { S_ID = 1, S_FILE = 2, S_LINE = 4, S_FRAMES = 8 };
+
+/* One member of a frame or traceback line; *seen collects keys. */
+static int
+gen_sites_member(gen_state *g, void *ctx)
+{
+    unsigned *seen = ctx;
+    const char *k = g->p->key.data;
+    size_t kl = g->p->key.len;
+    uint32_t v = 0;
+    const char *why;
+#define KEY(s) (kl == sizeof(s) - 1 && memcmp(k, s, kl) == 0)
+    if (KEY("heapscope_frame") || KEY("heapscope_traceback")) {
+        *seen |= S_ID;
+        HS_TRY(want_id(g, KEY("heapscope_frame") ? "heapscope_frame"
+                                                 : "heapscope_traceback", &v));
+        g->p->site_id = v;
+        return HS_OK;
+    }
+    if (KEY("file")) {
+        *seen |= S_FILE;
+        return want_string(g, &g->p->value, "file");
+    }
+    if (KEY("line")) {
+        uint64_t line;
+        const char *at = g->s;
+        *seen |= S_LINE;
+        HS_TRY(want_u64(g, "line", &line));
+        g->p->site_line = (uint32_t)line;
+        return line > UINT32_MAX ? fail(g, at, "\"line\" is too large")
+                                 : HS_OK;
+    }
+    if (KEY("frames")) {
+        *seen |= S_FRAMES;
+        g->p->site_nframes = 0;   /* a repeated key: the last one wins */
+        return gen_array(g, "frames", frame_id_item, NULL);
+    }
+#undef KEY
+    if (!hs_json_skip_value(&g->s, g->end, &why)) {
+        return fail(g, g->s, "%s", why);
+    }
+    return HS_OK;
+}
+
+/* A frame or traceback line (docs/format.md §7), cursor on its first
+ * key: its fields go to the parser's site_* members. */
+static int
+gen_sites(gen_state *g, bool frame)
+{
+    unsigned seen = 0, want = frame ? S_ID | S_FILE | S_LINE : S_ID | S_FRAMES;
+    g->p->site_is_frame = frame;
+    g->p->site_nframes = 0;
+    HS_TRY(gen_object(g, "':' after a key", gen_sites_member, &seen));
+    if ((seen & want) != want) {
+        unsigned miss = want & ~seen;
+        return fail(g, g->line, "%s line has no \"%s\"",
+                    frame ? "frame" : "traceback",
+                    miss & S_FILE ? "file" : miss & S_LINE ? "line"
+                                                           : "frames");
+    }
+    return HS_OK;
+}
+
+static int
+header_member(gen_state *g, void *ctx)
+{
+    hs_header *hdr = ctx;
+    const char *k = g->p->key.data, *why, *name;
+    size_t kl = g->p->key.len;
+    int64_t *slot;
+    if (kl == 14 && memcmp(k, "heapscope_dump", 14) == 0) {
+        return gen_int64(g, "heapscope_dump", &hdr->version);
+    }
+    if (kl == 12 && memcmp(k, "pointer_size", 12) == 0) {
+        return gen_int64(g, "pointer_size", &hdr->pointer_size);
+    }
+    if (kl == 4 && memcmp(k, "time", 4) == 0) {
+        return gen_int64(g, "time", &hdr->time);
+    }
+    if (kl == 3 && memcmp(k, "pid", 3) == 0) {
+        return gen_int64(g, "pid", &hdr->pid);
+    }
+    if ((slot = header_memory_member(hdr, k, kl, &name)) != NULL) {
+        HS_TRY(gen_int64(g, name, slot));
+        return *slot < 0 ? fail(g, g->s, "negative %s in the heapscope header",
+                                name)
+                         : HS_OK;
+    }
+    if (kl == 6 && memcmp(k, "python", 6) == 0) {
+        HS_TRY(want_string(g, &g->p->value, "python"));
+        snprintf(hdr->python, sizeof(hdr->python), "%.*s",
+                 (int)(g->p->value.len < 31 ? g->p->value.len : 31),
+                 g->p->value.data);
+        return HS_OK;
+    }
+    if (!hs_json_skip_value(&g->s, g->end, &why)) {
+        return fail(g, g->s, "%s", why);
+    }
+    return HS_OK;
+}
+
+static int
+gen_header(gen_state *g, hs_header *hdr)
+{
+    /* Called with the cursor on the object's first key again. */
+    memset(hdr, 0, sizeof(*hdr));
+    hdr->pointer_size = hdr->time = hdr->pid = -1;
+    hdr->rss = hdr->allocated_blocks = hdr->pymalloc_arenas = -1;
+    hdr->pymalloc_arena_bytes = hdr->pymalloc_block_bytes = -1;
+    return gen_object(g, "':'", header_member, hdr);
 }
 
 enum { K_ADDRESS = 1, K_TYPE = 2, K_SIZE = 4, K_REFS = 8 };
@@ -459,6 +601,9 @@ gen_member(gen_state *g, hs_record *rec, hs_u64vec *refs, size_t refs_start,
     if (KEY("unset_slots")) {
         return gen_unset_slots(g, rec);
     }
+    if (KEY("tb")) {
+        return want_id(g, "tb", &rec->tb);
+    }
 #undef KEY
     const char *why;
     if (!hs_json_skip_value(&g->s, g->end, &why)) {
@@ -513,6 +658,18 @@ parse_general(hs_line_parser *p, const char *line, const char *end,
                 goto out;
             }
             rc = HS_LINE_HEADER;
+            goto tail;
+        }
+        bool frame = p->key.len == 15
+                     && memcmp(p->key.data, "heapscope_frame", 15) == 0;
+        if (frame || (p->key.len == 19
+                      && memcmp(p->key.data, "heapscope_traceback", 19) == 0)) {
+            g.s = first_key;
+            refs->len = refs_start;
+            if ((rc = gen_sites(&g, frame)) < 0) {
+                goto out;
+            }
+            rc = HS_LINE_SITES;
             goto tail;
         }
         g.s = hs_json_skip_ws(g.s, end);

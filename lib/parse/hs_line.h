@@ -36,6 +36,7 @@ typedef struct hs_record {
     /* "unset_slots" (heapscope's dumper, docs/format.md §6): bit i for
      * member slot i; UINT64_MAX when a position past 62 was listed. */
     uint64_t unset_slots;
+    uint32_t tb;             /* allocation traceback id, 0 when absent */
 } hs_record;
 
 /* The heapscope header line (docs/format.md §6). */
@@ -61,12 +62,19 @@ typedef struct hs_line_parser {
     hs_jstr type, name, value, key;
     bool fallback_used;      /* statistics: lines the fast path declined */
     uint64_t fallbacks;
+    /* The last HS_LINE_SITES line (docs/format.md §7): a frame (file in
+     * `value`, line) or a traceback (its frame ids), by id. */
+    bool site_is_frame;
+    uint32_t site_id, site_line;
+    uint32_t *site_frames;
+    size_t site_nframes, site_frames_alloc;
 } hs_line_parser;
 
 typedef enum hs_line_kind {
     HS_LINE_SKIP = 0,   /* blank, "[" or "]": nothing to load */
     HS_LINE_RECORD = 1,
-    HS_LINE_HEADER = 2
+    HS_LINE_HEADER = 2,
+    HS_LINE_SITES = 3   /* a frame or traceback line (docs/format.md §7) */
 } hs_line_kind;
 
 void hs_line_parser_init(hs_line_parser *p, const hs_allocator *a);

@@ -28,8 +28,9 @@ from heapscope._analyzer import HeapscopeError, NodeList
 
 __all__ = ["load", "ObjManager", "MemObject", "NodeList", "Summary",
            "TypeSummary", "DiffResult", "DiffRow", "Path", "Retainer",
-           "LeakReport", "LeakSuspect", "LeakDump", "LeakType",
-           "GrowthChart", "ObjectGraph", "HeapscopeError"]
+           "LeakReport", "LeakSuspect", "LeakDump", "LeakType", "LeakSite",
+           "SiteSummary", "SiteStat", "GrowthChart", "ObjectGraph",
+           "HeapscopeError"]
 
 _DIALECTS = {
     None: _analyzer.DIALECT_AUTO,
@@ -69,6 +70,30 @@ class MemObject(_analyzer.Node):
 # --------------------------------------------------------------------------
 # summarize (docs/format.md 4.6)
 # --------------------------------------------------------------------------
+
+SiteStat = collections.namedtuple("SiteStat", "frames count size")
+
+
+class SiteSummary(list):
+    """``om.summarize(by="site")``: a :class:`SiteStat` per allocation
+    site, most bytes first; frames: [(filename, lineno), ...], oldest
+    first (the allocating line last). total_count and total_size: every
+    live object; untraced_count and untraced_size: those with no site."""
+
+    def __init__(self, rows, totals):
+        list.__init__(self, [SiteStat(list(f), c, s) for f, c, s in rows])
+        (self.total_count, self.total_size, self.untraced_count,
+         self.untraced_size) = totals
+
+    def __str__(self):
+        lines = ["%d objects, %d bytes; %d not traced, %d bytes"
+                 % (self.total_count, self.total_size, self.untraced_count,
+                    self.untraced_size)]
+        for row in self[:20]:
+            lines.append("%8d %10d %s" % (row.count, row.size, " <- ".join(
+                "%s:%d" % f for f in reversed(row.frames))))
+        return "\n".join(lines)
+
 
 class TypeSummary(object):
     """One type's totals; ``repr`` is meliae's per-type line."""
@@ -310,6 +335,9 @@ LeakDump.__doc__ = """A suspect's owner in one dump: its proxy there (None
 before it was born) and what it retained then, less the suspects below."""
 
 LeakType = collections.namedtuple("LeakType", "type_str count size")
+# An allocating line of a suspect's new objects (dumps with allocation
+# sites): share is size over the bytes of all its new objects.
+LeakSite = collections.namedtuple("LeakSite", "file line count size share")
 
 
 class LeakSuspect(object):
@@ -330,7 +358,10 @@ class LeakSuspect(object):
     :class:`LeakDump` per dump; types: what the growth is made of
     (:class:`LeakType`, largest first); path: a :class:`Path` from a root
     to the owner, or None; sample: one new object it holds, or None;
-    signature: the path as types and labels, stable across runs.
+    signature: the path as types and labels, stable across runs (with
+    sites: ending ``@ name.py:line``); sites: where the new objects it
+    holds were allocated (:class:`LeakSite`, most bytes first), or None
+    when the dumps have no allocation sites (docs/format.md §7).
     """
 
     def __init__(self, rank, data):
@@ -357,6 +388,11 @@ class LeakSuspect(object):
         self.path = Path(_root_kind(nodes[0]), nodes) if len(nodes) else None
         self.sample = data["sample"]
         self.signature = data["signature"]
+        self.sites = None
+        if data["sites"] is not None:
+            lines, base = data["sites"]
+            self.sites = [LeakSite(f, n, c, b, b / base if base else 0.0)
+                          for f, n, c, b in lines]
 
     def __repr__(self):
         return "<LeakSuspect %d: %r %s, %+d bytes; %s>" % (
@@ -447,9 +483,18 @@ class ObjManager(_analyzer.Graph):
                       DeprecationWarning, stacklevel=2)
         return self.compute_parents()
 
-    def summarize(self, obj=None, excluding=None):
+    def summarize(self, obj=None, excluding=None, by="type", depth=1):
         """Counts and sizes by type of every object, or of what obj
-        reaches (``obj.walk(excluding)``); a :class:`Summary`."""
+        reaches (``obj.walk(excluding)``); a :class:`Summary`. by="site":
+        every live object by allocation site instead (dumps made with
+        tracemalloc on), the last ``depth`` frames; a
+        :class:`SiteSummary`."""
+        if by == "site":
+            if obj is not None:
+                raise ValueError("summarize(by='site') covers every object")
+            return SiteSummary(*self.site_summary(depth))
+        if by != "type":
+            raise ValueError("by must be 'type' or 'site', not %r" % (by,))
         if obj is None:
             return Summary(self.summary())
         return Summary(self.summary(_node(self, obj).walk(excluding)))

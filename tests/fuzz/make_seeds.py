@@ -85,6 +85,11 @@ NASTY_LINES = [
     b'\x00{"address": 1}',
     b'{"address":1,"type":"x","size":1,"refs":[]}',
     b' { "address" : 1 , "type" : "x" , "size" : 1 , "refs" : [ ] } ',
+    # allocation sites (docs/format.md §7)
+    b'{"heapscope_frame": 1, "file": "\\/a.py", "line": 3}',
+    b'{"heapscope_traceback": 2, "frames": [1, 2]}',
+    b'{"address": 4000, "type": "Item", "size": 48, "refs": [5000],"tb":2}',
+    b'{"heapscope_traceback": 2, "frames": [1, ',
 ]
 
 

@@ -344,6 +344,25 @@ def test_leak_report(browser, tmp_path):
     browser.screenshot(os.path.join(ARTIFACTS, "report.png"))
 
 
+SITES_LEAK = [os.path.join(ROOT, "tests", "data", "sites-leak",
+                           "dump-%d.json.gz" % n) for n in (1, 2, 3)]
+
+
+def test_leak_report_sites(browser, tmp_path):
+    """Dumps with allocation sites (tracemalloc on): a suspect's cell
+    "made of" names the line that allocated its new objects."""
+    path = report(str(tmp_path / "sites.html"), *SITES_LEAK)
+    browser.navigate(path)
+    first = browser.evaluate(
+        "Array.from(document.querySelector('#suspects-table tbody tr')"
+        ".cells).map(c => c.innerText)")
+    made = first[6].split("\n")
+    at = made.index("allocated at:")
+    assert made[at + 1] == ("/tmp/sites-leak/leak.py:18: 300 objects "
+                            "(55,200 B), 86 %")
+    assert "@ leak.py:18" in first[7]
+
+
 def write_dump(path, n, t):
     """A dump whose every string is hostile: n objects of each evil
     type, each with an evil key and value, held from __main__ through a

@@ -112,8 +112,9 @@ PyObject *hs_py_graph_idom(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_top(PyObject *op, PyObject *args);
 PyObject *hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw);
 PyObject *hs_py_graph_sql(PyObject *op, PyObject *args);
+PyObject *hs_py_graph_site_summary(PyObject *op, PyObject *args);
 extern const char hs_py_retained_doc[], hs_py_idom_doc[], hs_py_top_doc[],
-    hs_py_leaks_doc[], hs_py_sql_doc[];
+    hs_py_leaks_doc[], hs_py_sql_doc[], hs_py_site_summary_doc[];
 /* Checks later (a sequence of at least min_later Graphs) and fills
  * *out (PyMem_Free it) with self, then later's items (borrowed). Returns
  * their number, or 0 with an exception whose message starts with what. */

@@ -658,6 +658,8 @@ static PyMethodDef graph_methods[] = {
     {"idom", hs_py_graph_idom, METH_O, hs_py_idom_doc},
     {"top_retainers", hs_py_graph_top, METH_VARARGS, hs_py_top_doc},
     {"sql_rows", hs_py_graph_sql, METH_VARARGS, hs_py_sql_doc},
+    {"site_summary", hs_py_graph_site_summary, METH_VARARGS,
+     hs_py_site_summary_doc},
     {"leaks_data", (PyCFunction)(void (*)(void))hs_py_graph_leaks,
      METH_VARARGS | METH_KEYWORDS, hs_py_leaks_doc},
     {"growth_svg", hs_py_graph_growth_svg, METH_VARARGS,

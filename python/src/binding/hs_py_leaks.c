@@ -59,6 +59,28 @@ type_at(const void *ctx, size_t t)
                          types[t].count, types[t].size);
 }
 
+static PyObject *
+site_at(const void *ctx, size_t k)
+{
+    const hs_leak_site *st = &((const leaks_ctx *)ctx)->s->sites[k];
+    return Py_BuildValue("(NIKK)",
+                         PyUnicode_DecodeUTF8(st->file,
+                                              (Py_ssize_t)st->file_len,
+                                              "replace"),
+                         (unsigned int)st->line, st->count, st->size);
+}
+
+/* The allocating lines, or None when the last dump has no sites. */
+static PyObject *
+sites_of(const leaks_ctx *c)
+{
+    if (!c->s->sites) {
+        Py_RETURN_NONE;
+    }
+    return Py_BuildValue("(NK)", hs_py_list(c->s->nsites, site_at, c),
+                         c->s->sites_base_size);
+}
+
 /* Suspect i as a dict of `heapscope leaks --json`'s fields (proxies in
  * place of addresses, the path as a NodeList of the last dump). */
 static PyObject *
@@ -86,7 +108,7 @@ suspect_at(const void *ctx, size_t i)
         return NULL;
     }
     return Py_BuildValue(
-        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsKsN}", "owner", owner,
+        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsKsNsN}", "owner", owner,
         "owner_is_new", s->owner_is_new ? Py_True : Py_False, "new_objects",
         s->new_count, "new_size", s->new_size, "growth_count",
         (long long)s->growth_count, "growth_size", (long long)s->growth_size,
@@ -98,7 +120,7 @@ suspect_at(const void *ctx, size_t i)
         "intervals_grown", (Py_ssize_t)s->intervals_grown,
         "min_interval_growth", (long long)s->min_interval_growth,
         "recreated", s->recreated ? Py_True : Py_False, "items", s->items,
-        "kept", kept);
+        "kept", kept, "sites", sites_of(&c));
 }
 
 /* Dump i: (objects, bytes). */

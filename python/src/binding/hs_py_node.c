@@ -266,6 +266,41 @@ get_layout(PyObject *op, void *c)
         hs_layout_name(hs_node_layout(NODE_G(op), NODE_ID(op))));
 }
 
+/* tracemalloc's frames of the object's allocation, oldest first, as
+ * [(filename, lineno), ...]; None when the dump has no traceback for it
+ * (docs/format.md §7). */
+static PyObject *
+get_traceback(PyObject *op, void *c)
+{
+    size_t n;
+    const uint32_t *frames;
+    PyObject *list;
+    (void)c;
+    CHECK(op);
+    frames = hs_traceback_frames(NODE_G(op),
+                                 hs_node_traceback(NODE_G(op), NODE_ID(op)),
+                                 &n);
+    if (!frames) {
+        Py_RETURN_NONE;
+    }
+    list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        size_t len;
+        uint32_t line;
+        const char *file = hs_frame_file(NODE_G(op), frames[i], &len, &line);
+        PyObject *name = text_object(file, len), *item = NULL;
+        if (name) {
+            item = Py_BuildValue("(NI)", name, (unsigned int)line);
+        }
+        if (!item) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    }
+    return list;
+}
+
 static PyObject *
 get_num_refs(PyObject *op, void *c)
 {
@@ -800,6 +835,9 @@ static PyGetSetDef node_getset[] = {
      "None.", NULL},
     {"layout", get_layout, NULL, "The dict layout tag: 'kv', 'vk', "
      "'values', 'empty', 'unknown' or 'none'.", NULL},
+    {"traceback", get_traceback, NULL, "Where the object was allocated, "
+     "when the dumped process traced with tracemalloc: [(filename, "
+     "lineno), ...], oldest frame first; None when not traced.", NULL},
     {"num_refs", get_num_refs, NULL, "Number of refs (len(obj)).", NULL},
     {"num_parents", get_num_parents, NULL, "Number of parents.", NULL},
     {"num_referrers", get_num_parents, NULL, "Alias of num_parents.", NULL},

@@ -20,6 +20,7 @@
  * own memory (visited set, stack, output buffer) is freed.
  */
 #include "hs_dumper.h"
+#include "hs_sites.h"
 
 #include <errno.h>
 #include <string.h>
@@ -121,11 +122,13 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
 {
     hs_writer w;
     hs_walk wk;
+    hs_sites sites;
     size_t base = hs_mem_current();
     int rc = -1;
 
     memset(&wk, 0, sizeof(wk));
     wk.meliae_keys = !header;
+    memset(&sites, 0, sizeof(sites));
     *err = 0;
     if (hs_gclist_collecting()) {
         *err = EBUSY;
@@ -142,6 +145,11 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
         goto out;
     }
     wk.w = &w;
+    if (hs_sites_begin(&sites, &wk.stats.sites_why) < 0) {
+        *err = ENOMEM;
+        goto out;
+    }
+    wk.sites = &sites;
     if (walk(&wk, header, roots, nroots) == 0 && !wk.failed && hs_writer_finish(&w) == 0) {
         rc = 0;
     }
@@ -153,7 +161,11 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
     wk.stats.visited_bytes = hs_visited_bytes(&wk.visited);
     wk.stats.stack_peak_bytes = wk.stack.peak_bytes;
     wk.stats.sizeof_ccalls = hs_sizeof_ccalls;
+    wk.stats.traced = sites.traced;
+    wk.stats.tracebacks = sites.ntbs;
+    wk.stats.frames_written = sites.nframes;
 out:
+    hs_sites_end(&sites);
     hs_visited_release(&wk.visited);
     hs_ptrstack_release(&wk.stack);
     hs_writer_release(&w);

@@ -17,6 +17,8 @@
  *   hs_inline.c    3.11+ inline attribute values         (CPython internals)
  *   hs_frames.c    threads' frames and thread-state roots (CPython internals)
  *   hs_refs.c      what each object writes: name, len, value and refs
+ *   hs_tmfind.c    tracemalloc's traces, found and read  (CPython internals)
+ *   hs_sites.c     allocation sites: traceback ids and their tables
  *   hs_dump_walk.c the walk itself
  *   hs_fork.c      fork snapshots: the walk in a clone of the process
  *   hs_memfacts.c  the process's memory, for the header (before the walk)
@@ -140,6 +142,7 @@ void hs_record_begin_named(hs_record *r, hs_writer *w, uintptr_t address,
                            const char *type_utf8, Py_ssize_t size);
 void hs_record_key(hs_record *r, const char *key);  /* `, "key": ` */
 void hs_record_str(hs_record *r, PyObject *unicode);     /* text escaper */
+void hs_record_str_full(hs_writer *w, PyObject *unicode); /* not cut short */
 void hs_record_utf8(hs_record *r, const char *s);        /* decoded UTF-8 */
 void hs_record_bytes(hs_record *r, const char *s, Py_ssize_t n);
 void hs_record_ascii(hs_record *r, const char *s);       /* as a JSON string */
@@ -240,6 +243,10 @@ typedef struct hs_stats {
     size_t sizeof_ccalls;
     size_t inline_dicts;
     size_t frames;
+    uint64_t traced;         /* objects written with a traceback id */
+    size_t tracebacks;       /* traceback lines written */
+    size_t frames_written;   /* frame lines written */
+    const char *sites_why;   /* tracing, but no sites: why (static) */
 } hs_stats;
 
 struct hs_walk {
@@ -251,6 +258,7 @@ struct hs_walk {
     /* Only the keys meliae's loader reads (no header line and no
      * "unset_slots": its regex path fails on any key after "refs"). */
     int meliae_keys;
+    struct hs_sites *sites;  /* allocation sites (hs_sites.h) */
 };
 
 /* Marks op and pushes it if new. Returns -1 on out of memory. */

@@ -85,7 +85,10 @@ PyDoc_STRVAR(last_stats_doc,
 "Figures of the last successful dump: objects, raw_bytes (JSON),\n"
 "file_bytes, peak_mem (peak bytes the walk allocated: visited set, stack,\n"
 "buffers), visited_bytes, stack_peak_bytes, sizeof_ccalls (C __sizeof__\n"
-"implementations called, see hs_sizeof.c), inline_dicts, frames.");
+"implementations called, see hs_sizeof.c), inline_dicts, frames;\n"
+"traced (objects written with an allocation traceback), tracebacks and\n"
+"site_frames (table lines written), sites_unavailable (None, or why a\n"
+"process tracing with tracemalloc got no sites).");
 
 static PyObject *
 last_stats_fn(PyObject *module, PyObject *unused)
@@ -93,7 +96,7 @@ last_stats_fn(PyObject *module, PyObject *unused)
     (void)module;
     (void)unused;
     return Py_BuildValue(
-        "{sKsKsKsnsnsnsnsnsn}",
+        "{sKsKsKsnsnsnsnsnsnsKsnsnsz}",
         "objects", (unsigned long long)last_stats.objects,
         "raw_bytes", (unsigned long long)last_stats.raw_bytes,
         "file_bytes", (unsigned long long)last_stats.file_bytes,
@@ -102,7 +105,11 @@ last_stats_fn(PyObject *module, PyObject *unused)
         "stack_peak_bytes", (Py_ssize_t)last_stats.stack_peak_bytes,
         "sizeof_ccalls", (Py_ssize_t)last_stats.sizeof_ccalls,
         "inline_dicts", (Py_ssize_t)last_stats.inline_dicts,
-        "frames", (Py_ssize_t)last_stats.frames);
+        "frames", (Py_ssize_t)last_stats.frames,
+        "traced", (unsigned long long)last_stats.traced,
+        "tracebacks", (Py_ssize_t)last_stats.tracebacks,
+        "site_frames", (Py_ssize_t)last_stats.frames_written,
+        "sites_unavailable", last_stats.sites_why);
 }
 
 PyDoc_STRVAR(sizeof_doc,

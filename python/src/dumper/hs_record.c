@@ -185,6 +185,40 @@ hs_record_str(hs_record *r, PyObject *unicode)
     hs_writer_commit(r->w, (size_t)(p - start));
 }
 
+/* The whole of a str, as a JSON string, in chunks that each fit one
+ * reservation: for file names, which must not be cut at 100 code points
+ * (docs/format.md §7). An unready legacy string is written as "". */
+void
+hs_record_str_full(hs_writer *w, PyObject *unicode)
+{
+    enum { CHUNK = HS_WRITER_MAX_RESERVE / 12 - 1 };
+    Py_ssize_t n = 0, i = 0;
+    int kind = 0;
+    const void *data = NULL;
+
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_IS_READY(unicode))
+#endif
+    {
+        n = PyUnicode_GET_LENGTH(unicode);
+        kind = PyUnicode_KIND(unicode);
+        data = PyUnicode_DATA(unicode);
+    }
+    hs_record_raw(w, "\"", 1);
+    while (i < n) {
+        Py_ssize_t stop = n - i > CHUNK ? i + CHUNK : n;
+        char *p = hs_writer_reserve(w, CHUNK * 12), *start = p;
+        if (p == NULL) {
+            return;
+        }
+        for (; i < stop; i++) {
+            p = put_codepoint(p, PyUnicode_READ(kind, data, i));
+        }
+        hs_writer_commit(w, (size_t)(p - start));
+    }
+    hs_record_raw(w, "\"", 1);
+}
+
 /* Decodes one UTF-8 sequence at s; returns its length, or 0 if invalid. */
 static int
 utf8_decode(const unsigned char *s, Py_UCS4 *cp)

@@ -19,6 +19,7 @@
  * semantics: a static type is not, so its refs are [] as in meliae).
  */
 #include "hs_dumper.h"
+#include "hs_sites.h"
 
 #if PY_VERSION_HEX < 0x030B0000
 #include <frameobject.h>
@@ -411,6 +412,7 @@ hs_refs_write(hs_walk *wk, PyObject *op)
     hs_record r;
     hs_inline iv;
     int synthetic = 0;
+    uint32_t tb = hs_sites_of(wk, op);
 
     hs_record_begin(&r, wk->w, (uintptr_t)op, Py_TYPE(op), hs_sizeof(op));
     write_name(&r, op);
@@ -431,7 +433,7 @@ hs_refs_write(hs_walk *wk, PyObject *op)
             hs_slots_scan(op, subtype_traverse, &r);
         }
     }
-    hs_record_end(&r);
+    hs_sites_end_record(&r, tb);
     wk->stats.objects++;
     if (synthetic) {
         write_inline_dict(wk, op, &iv);

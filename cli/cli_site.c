@@ -1,0 +1,325 @@
+/*
+ * cli/cli_site.c - allocation sites in the outputs (see cli_site.h).
+ */
+#include "cli_site.h"
+
+#include "cli.h"
+#include "cli_table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+cli_print_traceback(FILE *out, const hs_graph *g, uint32_t id)
+{
+    size_t n;
+    const uint32_t *frames;
+    if (!hs_graph_has_sites(g)) {
+        return;
+    }
+    frames = hs_traceback_frames(g, hs_node_traceback(g, id), &n);
+    if (!frames) {
+        fprintf(out, "allocated: not traced by tracemalloc\n");
+        return;
+    }
+    /* tracemalloc's Traceback.format() order and shape. */
+    fprintf(out, "allocated at (oldest frame first):\n");
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        uint32_t line;
+        const char *file = hs_frame_file(g, frames[i], &len, &line);
+        fprintf(out, "  File \"%.*s\", line %u\n", (int)len, file, line);
+    }
+}
+
+void
+cli_json_traceback(const hs_graph *g, uint32_t id)
+{
+    size_t n;
+    const uint32_t *frames =
+        hs_traceback_frames(g, hs_node_traceback(g, id), &n);
+    printf("\"traceback\": ");
+    if (!frames) {
+        printf("null");
+        return;
+    }
+    printf("[");
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        uint32_t line;
+        const char *file = hs_frame_file(g, frames[i], &len, &line);
+        printf("%s[", i ? ", " : "");
+        cli_json_string(file, len);
+        printf(", %u]", line);
+    }
+    printf("]");
+}
+
+void
+cli_site_label(const hs_graph *g, uint32_t tb, char *buf, size_t size)
+{
+    size_t n, len;
+    uint32_t line;
+    const uint32_t *frames = hs_traceback_frames(g, tb, &n);
+    const char *file;
+    buf[0] = '\0';
+    if (!frames || n == 0) {
+        return;
+    }
+    file = hs_frame_file(g, frames[n - 1], &len, &line);
+    snprintf(buf, size, "%.*s:%u", (int)len, file, line);
+}
+
+/* MARK: summary --by-site */
+
+/* A site as text: its allocating line first, then its callers,
+ * "leak.py:18 <- leak.py:27" (file names whole). */
+static void
+print_site(const hs_graph *g, const hs_site_stat *r)
+{
+    for (size_t k = r->nframes; k-- > 0;) {
+        size_t len;
+        uint32_t line;
+        const char *file = hs_frame_file(g, r->frames[k], &len, &line);
+        printf("%s%.*s:%u", k + 1 < r->nframes ? " <- " : "", (int)len,
+               file, line);
+    }
+}
+
+static double
+share(uint64_t part, uint64_t whole)
+{
+    return whole ? (double)part * 100.0 / (double)whole : 0.0;
+}
+
+static void
+site_text(const hs_graph *g, const hs_site_summary *s, size_t rows)
+{
+    uint64_t count, size, ucount, usize, cum = 0;
+    hs_site_summary_totals(s, &count, &size, &ucount, &usize);
+    printf("Total %llu objects, %llu bytes; by allocation site "
+           "(tracemalloc): %llu objects not traced, %llu bytes\n",
+           (unsigned long long)count, (unsigned long long)size,
+           (unsigned long long)ucount, (unsigned long long)usize);
+    printf(" Index   Count   %%      Size   %% Cum Site (allocating line "
+           "<- callers)\n");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        cum += r->size;
+        /* Percentages truncated, as the type table's (meliae's). */
+        printf("%6zu %7llu %3d %9llu %3d %3d ", i,
+               (unsigned long long)r->count, (int)share(r->count, count),
+               (unsigned long long)r->size, (int)share(r->size, size),
+               (int)share(cum, size));
+        print_site(g, r);
+        putchar('\n');
+    }
+}
+
+static void
+site_json(const hs_graph *g, const hs_site_summary *s, size_t rows,
+          size_t depth)
+{
+    uint64_t count, size, ucount, usize;
+    hs_site_summary_totals(s, &count, &size, &ucount, &usize);
+    printf("{\n  \"depth\": %zu,\n  \"total\": {\"objects\": %llu, "
+           "\"size\": %llu, \"untraced_objects\": %llu, "
+           "\"untraced_size\": %llu},\n  \"sites\": [",
+           depth, (unsigned long long)count, (unsigned long long)size,
+           (unsigned long long)ucount, (unsigned long long)usize);
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        printf("%s\n    {\"count\": %llu, \"size\": %llu, \"frames\": [",
+               i ? "," : "", (unsigned long long)r->count,
+               (unsigned long long)r->size);
+        for (size_t k = 0; k < r->nframes; k++) {
+            size_t len;
+            uint32_t line;
+            const char *file = hs_frame_file(g, r->frames[k], &len, &line);
+            printf("%s[", k ? ", " : "");
+            cli_json_string(file, len);
+            printf(", %u]", line);
+        }
+        printf("]}");
+    }
+    printf("%s]\n}\n", rows ? "\n  " : "");
+}
+
+static void
+site_csv(const hs_graph *g, const hs_site_summary *s, size_t rows)
+{
+    printf("index,count,size,file,line\n");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        size_t len;
+        uint32_t line;
+        /* The allocating line: the most recent frame. */
+        const char *file = hs_frame_file(g, r->frames[r->nframes - 1], &len,
+                                         &line);
+        printf("%zu,%llu,%llu,", i, (unsigned long long)r->count,
+               (unsigned long long)r->size);
+        cli_csv_field(file, len);
+        printf(",%u\n", line);
+    }
+}
+
+int
+cli_site_summary(const hs_graph *g, size_t depth, int by_count,
+                 const cli_table *table)
+{
+    hs_error err;
+    size_t rows;
+    hs_site_summary *s = hs_site_summary_new(g, depth, &err);
+    if (!s) {
+        cli_lib_error(&err);
+        return HS_EXIT_FAILURE;
+    }
+    if (by_count && hs_site_summary_sort_by_count(s) < 0) {
+        cli_die_oom();
+    }
+    rows = cli_table_rows(table, hs_site_summary_rows(s));
+    if (table->format == CLI_FORMAT_JSON) {
+        site_json(g, s, rows, depth);
+    } else if (table->format == CLI_FORMAT_CSV) {
+        site_csv(g, s, rows);
+    } else {
+        site_text(g, s, rows);
+    }
+    hs_site_summary_free(s);
+    return HS_EXIT_OK;
+}
+
+/* MARK: diff --by-site */
+
+/* One site across two dumps, joined by its text (ids differ between
+ * dumps; file names and lines do not). */
+typedef struct site_delta {
+    char *key;
+    uint64_t old_count, old_size, new_count, new_size;
+} site_delta;
+
+/* The site as "file:line <- file:line" (allocating line first). */
+static char *
+site_key(const hs_graph *g, const hs_site_stat *r)
+{
+    size_t cap = 64, len = 0;
+    char *k = xmalloc(cap);
+    k[0] = '\0';
+    for (size_t i = r->nframes; i-- > 0;) {
+        size_t flen;
+        uint32_t line;
+        const char *file = hs_frame_file(g, r->frames[i], &flen, &line);
+        size_t need = len + flen + 20;
+        if (need > cap) {
+            char *grown = realloc(k, need * 2);
+            if (!grown) {
+                cli_die_oom();
+            }
+            k = grown;
+            cap = need * 2;
+        }
+        len += (size_t)snprintf(k + len, cap - len, "%s%.*s:%u",
+                                i + 1 < r->nframes ? " <- " : "", (int)flen,
+                                file, line);
+    }
+    return k;
+}
+
+static int
+by_key(const void *pa, const void *pb)
+{
+    return strcmp(((const site_delta *)pa)->key,
+                  ((const site_delta *)pb)->key);
+}
+
+static int
+by_growth(const void *pa, const void *pb)
+{
+    const site_delta *a = pa, *b = pb;
+    int64_t ga = (int64_t)(a->new_size - a->old_size);
+    int64_t gb = (int64_t)(b->new_size - b->old_size);
+    if (ga != gb) {
+        return ga > gb ? -1 : 1;
+    }
+    return by_key(pa, pb);
+}
+
+static size_t
+add_rows(site_delta *v, size_t n, const hs_graph *g, const hs_site_summary *s,
+         int is_new)
+{
+    for (size_t i = 0; i < hs_site_summary_rows(s); i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        site_delta d = {site_key(g, r), 0, 0, 0, 0};
+        if (is_new) {
+            d.new_count = r->count;
+            d.new_size = r->size;
+        } else {
+            d.old_count = r->count;
+            d.old_size = r->size;
+        }
+        v[n++] = d;
+    }
+    return n;
+}
+
+/* Joins equal keys of a sorted array; returns the new length. */
+static size_t
+join(site_delta *v, size_t n)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (w && strcmp(v[w - 1].key, v[r].key) == 0) {
+            v[w - 1].old_count += v[r].old_count;
+            v[w - 1].old_size += v[r].old_size;
+            v[w - 1].new_count += v[r].new_count;
+            v[w - 1].new_size += v[r].new_size;
+            free(v[r].key);
+        } else {
+            v[w++] = v[r];
+        }
+    }
+    return w;
+}
+
+int
+cli_site_diff(const hs_graph *old_g, const hs_graph *new_g, size_t depth,
+              const cli_table *table)
+{
+    hs_error err;
+    hs_site_summary *a = hs_site_summary_new(old_g, depth, &err), *b = NULL;
+    site_delta *v;
+    size_t n, rows;
+    if (!a || !(b = hs_site_summary_new(new_g, depth, &err))) {
+        cli_lib_error(&err);
+        hs_site_summary_free(a);
+        return HS_EXIT_FAILURE;
+    }
+    v = xmalloc((hs_site_summary_rows(a) + hs_site_summary_rows(b) + 1)
+                * sizeof(*v));
+    n = add_rows(v, 0, old_g, a, 0);
+    n = add_rows(v, n, new_g, b, 1);
+    qsort(v, n, sizeof(*v), by_key);
+    n = join(v, n);
+    qsort(v, n, sizeof(*v), by_growth);
+    rows = cli_table_rows(table, n);
+    printf("Growth by allocation site (tracemalloc), old -> new, live "
+           "objects:\n");
+    printf("   +Count      +Size    Count       Size Site (allocating line "
+           "<- callers)\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i < rows) {
+            printf("%+9lld %+10lld %8llu %10llu %s\n",
+                   (long long)(v[i].new_count - v[i].old_count),
+                   (long long)(v[i].new_size - v[i].old_size),
+                   (unsigned long long)v[i].new_count,
+                   (unsigned long long)v[i].new_size, v[i].key);
+        }
+        free(v[i].key);
+    }
+    free(v);
+    hs_site_summary_free(a);
+    hs_site_summary_free(b);
+    return HS_EXIT_OK;
+}
