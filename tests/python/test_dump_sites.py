@@ -75,6 +75,25 @@ def test_no_tracing_no_sites(tmp_path):
     assert ',"tb":' not in text and '{"heapscope_frame"' not in text
 
 
+def test_meliae_dump_has_no_sites(tmp_path):
+    """header=False is the dump for meliae's loader: tracing or not, no
+    table lines and no "tb" (meliae rejects them), and the reason said."""
+    dumper_util.require_dumper()
+    path = tmp_path / "meliae.json"
+    code = ("import tracemalloc; tracemalloc.start(3); "
+            "import heapscope, sys; keep = [object() for _ in range(50)]; "
+            "heapscope.dump(sys.argv[1], header=False); "
+            "from heapscope import _dumper; s = _dumper.last_stats(); "
+            "print(s['traced'], s['sites_unavailable'])")
+    out = subprocess.run([sys.executable, "-c", code, str(path)],
+                         stdout=subprocess.PIPE, universal_newlines=True,
+                         check=True).stdout
+    assert out.startswith("0 header=False"), out
+    text = path.read_text()
+    assert ',"tb":' not in text and '{"heapscope_frame"' not in text
+    assert '"heapscope_dump"' not in text
+
+
 def test_sites_load_in_analyzer(tmp_path):
     report = sites_report(tmp_path)
     assert report["stats"]["tracebacks"] > 0

@@ -145,7 +145,12 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
         goto out;
     }
     wk.w = &w;
-    if (hs_sites_begin(&sites, &wk.stats.sites_why) < 0) {
+    /* A dump for meliae's loader (no header) gets no site lines either:
+     * meliae rejects them as it rejects the header. */
+    if (wk.meliae_keys) {
+        wk.stats.sites_why = "header=False: a dump for meliae's loader";
+    }
+    else if (hs_sites_begin(&sites, &wk.stats.sites_why) < 0) {
         *err = ENOMEM;
         goto out;
     }
