@@ -246,43 +246,35 @@ gen_array(gen_state *g, const char *key, int (*item)(gen_state *, void *),
 /* "unset_slots": [i, ...], the positions of an instance's member slots
  * that were NULL, increasing. Positions past 62 do not fit the mask:
  * the mask then says "unknown", which names no slot at all. */
+typedef struct unset_state {
+    uint64_t mask, last;
+    bool first;
+} unset_state;
+
+static int
+unset_item(gen_state *g, void *ctx)
+{
+    unset_state *u = ctx;
+    uint64_t pos;
+    const char *at = g->s;
+    HS_TRY(want_u64(g, "unset_slots", &pos));
+    if (!u->first && pos <= u->last) {
+        return fail(g, at, "\"%s\" must increase", "unset_slots");
+    }
+    u->first = false;
+    u->last = pos;
+    u->mask = pos > 62 || u->mask == UINT64_MAX ? UINT64_MAX
+                                                : u->mask | (uint64_t)1 << pos;
+    return HS_OK;
+}
+
 static int
 gen_unset_slots(gen_state *g, hs_record *rec)
 {
-    uint64_t mask = 0, pos, last = 0;
-    bool first = true;
-    if (g->s >= g->end || *g->s != '[') {
-        return fail(g, g->s, "expected %s", "'[' for \"unset_slots\"");
-    }
-    g->s = hs_json_skip_ws(g->s + 1, g->end);
-    if (g->s < g->end && *g->s == ']') {
-        g->s++;
-        rec->unset_slots = 0;
-        return HS_OK;
-    }
-    for (;;) {
-        const char *at = g->s;
-        HS_TRY(want_u64(g, "unset_slots", &pos));
-        if (!first && pos <= last) {
-            return fail(g, at, "\"%s\" must increase", "unset_slots");
-        }
-        first = false;
-        last = pos;
-        mask = pos > 62 || mask == UINT64_MAX ? UINT64_MAX
-                                              : mask | (uint64_t)1 << pos;
-        g->s = hs_json_skip_ws(g->s, g->end);
-        if (g->s < g->end && *g->s == ',') {
-            g->s = hs_json_skip_ws(g->s + 1, g->end);
-            continue;
-        }
-        if (g->s < g->end && *g->s == ']') {
-            g->s++;
-            rec->unset_slots = mask;
-            return HS_OK;
-        }
-        return fail(g, g->s, "expected %s",
-                    "',' or ']' in \"unset_slots\"");
-    }
+    unset_state u = {0, 0, true};
+    HS_TRY(gen_array(g, "unset_slots", unset_item, &u));
+    rec->unset_slots = u.mask;
+    return HS_OK;
 }
 
 static int

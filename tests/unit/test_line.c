@@ -319,6 +319,10 @@ test_errors(void)
          "\"refs\": []}", 48, "JSON value"},
         {"{\"address\": 1, \"type\": \"x\", \"size\": 1, \"refs\": [], \"x\": 1",
          58, "',' or '}'"},
+        {"{\"address\": 1, \"type\": \"x\", \"size\": 1, \"refs\": [], "
+         "\"unset_slots\": [3, 1]}", 71, "must increase"},
+        {"{\"address\": 1, \"type\": \"x\", \"size\": 1, \"refs\": [], "
+         "\"unset_slots\": 2}", 67, "'['"},
     };
     setup();
     /* refs of earlier records are in the array: errors must keep them */
