@@ -208,7 +208,9 @@ hs_roots_init(hs_roots *r, const hs_graph *g)
             }
         }
     }
-    qsort(r->held, r->nheld, sizeof(*r->held), compare_ids);
+    if (r->nheld > 1) {   /* qsort's base must not be NULL, even for 0 */
+        qsort(r->held, r->nheld, sizeof(*r->held), compare_ids);
+    }
     return HS_OK;
 }
 
