@@ -306,13 +306,19 @@ class _HeldSignals:
         self.saved = {}
 
     def _note(self, signo, frame):
-        if self.received is None:
-            sys.stderr.write(
-                "heapscope dump: %s received: stopping as soon as process "
-                "%d is safe (gdb's calls into it are never cut short)\n"
-                % (signal.Signals(signo).name, self.pid))
-            sys.stderr.flush()
+        # A second signal can arrive while the first one's message is being
+        # written: mark first, and write with os.write, which takes no lock
+        # (sys.stderr.write would raise "reentrant call" there).
+        first = self.received is None
         self.received = signo
+        if first:
+            msg = ("heapscope dump: %s received: stopping as soon as process "
+                   "%d is safe (gdb's calls into it are never cut short)\n"
+                   % (signal.Signals(signo).name, self.pid))
+            try:
+                os.write(2, msg.encode("utf-8", "replace"))
+            except OSError:
+                pass
 
     def __enter__(self):
         try:
