@@ -1135,6 +1135,11 @@ typedef struct hs_leaks hs_leaks;
 typedef struct hs_leak_options {
     size_t max_suspects; /* suspects kept; 0 means 10 */
     size_t max_types;    /* composition rows per suspect; 0 means 8 */
+    /* NULL, or one entry per dump: its dominator tree, already computed
+     * (e.g. on another thread while the next dump loaded), or NULL to
+     * have it computed here. Borrowed: the caller frees them after
+     * hs_leaks_free. */
+    hs_dominators *const *dominators;
 } hs_leak_options;
 
 /* One type in what a suspect's new objects are made of. */
@@ -1215,8 +1220,8 @@ typedef struct hs_leak_suspect {
 } hs_leak_suspect;
 
 /* Finds the suspects in dumps[0..ndumps) (ndumps >= 2, run order, each
- * loaded with parents). Computes every dump's dominator tree (on up to
- * one thread per dump and CPU). Returns the result (caller frees with
+ * loaded with parents). Computes every dump's dominator tree that
+ * opts->dominators does not give (on up to one thread per dump and CPU). Returns the result (caller frees with
  * hs_leaks_free; keeps pointers to the dumps) or NULL: HS_EINVAL for
  * fewer than two dumps, dumps of different dialects or without parents,
  * HS_ENOMEM.

@@ -178,6 +178,7 @@ struct hs_leaks {
     const hs_graph **dumps;
     size_t ndumps;
     hs_dominators **doms;
+    bool *lent;         /* per dump: doms[i] is the caller's */
     uint32_t **same;    /* per earlier dump: hs_match_all from the last */
     uint64_t ncand, cand_bytes, nnew, new_bytes;
     hs_leak_suspect *sus;
@@ -227,6 +228,9 @@ run_doms(void *ctx, unsigned part)
     size_t i;
     (void)part;
     while ((i = atomic_fetch_add(&j->next, 1)) < j->l->ndumps) {
+        if (j->l->lent[i]) {
+            continue;
+        }
         j->l->doms[i] = hs_dominators_new(j->l->dumps[i], NULL);
         if (!j->l->doms[i]) {
             rc = HS_ENOMEM;
@@ -236,14 +240,20 @@ run_doms(void *ctx, unsigned part)
 }
 
 static int
-compute_doms(hs_leaks *l)
+compute_doms(hs_leaks *l, hs_dominators *const *given)
 {
     unsigned parts = hs_threads(0);
+    size_t missing = 0;
     dom_job j;
     j.l = l;
     atomic_init(&j.next, 0);
-    if (parts > l->ndumps) {
-        parts = (unsigned)l->ndumps;
+    for (size_t i = 0; i < l->ndumps; i++) {
+        l->lent[i] = given && given[i] && given[i]->g == l->dumps[i];
+        l->doms[i] = l->lent[i] ? given[i] : NULL;
+        missing += !l->lent[i];
+    }
+    if (parts > missing) {
+        parts = (unsigned)missing;
     }
     return hs_parallel_for(parts, run_doms, &j);
 }
@@ -1357,14 +1367,15 @@ hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
         l->dumps = calloc(ndumps, sizeof(*l->dumps));
         l->doms = calloc(ndumps, sizeof(*l->doms));
         l->same = calloc(ndumps, sizeof(*l->same));
+        l->lent = calloc(ndumps, sizeof(*l->lent));
     }
-    if (!l || !l->dumps || !l->doms || !l->same) {
+    if (!l || !l->dumps || !l->doms || !l->same || !l->lent) {
         hs_leaks_free(l);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
     memcpy(l->dumps, dumps, ndumps * sizeof(*dumps));
-    rc = compute_doms(l);
+    rc = compute_doms(l, opts ? opts->dominators : NULL);
     if (rc == HS_OK) {
         rc = match_dumps(l);
     }
@@ -1404,8 +1415,11 @@ hs_leaks_free(hs_leaks *l)
         free_owned(s->signature);
     }
     for (size_t i = 0; l->doms && i < l->ndumps; i++) {
-        hs_dominators_free(l->doms[i]);
+        if (!l->lent || !l->lent[i]) {
+            hs_dominators_free(l->doms[i]);
+        }
     }
+    free(l->lent);
     for (size_t i = 0; l->same && i < l->ndumps; i++) {
         free(l->same[i]);
     }

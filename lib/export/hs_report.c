@@ -470,7 +470,7 @@ find_leaks(report *r)
     const hs_report_options *o = r->o;
     const hs_graph *pair[2] = {o->first, o->last};
     hs_leak_options lo = {o->suspects ? o->suspects : DEFAULT_SUSPECTS,
-                          TYPES};
+                          TYPES, NULL};
     if (o->leak_dumps && o->nleak >= 2) {
         return hs_leaks_new(o->leak_dumps, o->nleak, &lo, r->err);
     }
