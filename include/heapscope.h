@@ -853,7 +853,8 @@ typedef struct hs_report_options {
 /* Writes the report through write(ctx, ...): the summary table of the
  * last dump and its top retainers (hs_dominators: type, address,
  * shallow and retained size, retained count, preview, how it hangs
- * under its dominator); with a first dump too, the leak suspects of
+ * under its dominator) and the same tree as a zoomable map (coloured by
+ * growth since the first dump when there is one); with a first dump too, the leak suspects of
  * hs_leaks over leak_dumps (or first and last) - each owner with its growth
  * per dump, what the growth is made of, the path from a root step by
  * step, the signature and one sample new object with its keys and
