@@ -11,9 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The sum of the live records' sizes. */
-uint64_t cli_memory_object_bytes(const hs_graph *g);
-
 /* info's lines about memory (text), or its JSON members (",
  * \"rss_bytes\": N, ..."); nothing for a dump without them. */
 void cli_memory_info(const hs_graph *g, bool json);

@@ -803,6 +803,34 @@ HS_API int hs_neighbourhood_truncated(const hs_neighbourhood *nb);
  * index. Caller frees with hs_free; NULL only when out of memory. */
 HS_API char *hs_neighbourhood_dot(const hs_neighbourhood *nb, hs_error *err);
 
+/* What a process's resident memory holds (hs_memory.c): the header's
+ * resident set (rss_bytes in hs_load_stats, heapscope's dumps only)
+ * against the sum of the live records' sizes. */
+
+/* The sum of the live records' sizes. O(objects). */
+HS_API uint64_t hs_graph_object_bytes(const hs_graph *g);
+
+typedef enum hs_memory_verdict {
+    HS_MEMORY_UNKNOWN = -1,  /* a dump's header has no resident set */
+    HS_MEMORY_NO_GROWTH = 0, /* the resident set did not grow */
+    HS_MEMORY_IN_OBJECTS,    /* the objects' sizes grew by at least half
+                                as much as the resident set */
+    HS_MEMORY_OUTSIDE        /* by less: C extensions, native buffers */
+} hs_memory_verdict;
+
+typedef struct hs_memory_growth {
+    int64_t rss_growth;      /* last minus first resident set */
+    int64_t object_growth;   /* last minus first hs_graph_object_bytes */
+    hs_memory_verdict verdict;
+} hs_memory_growth;
+
+/* Where the resident memory grew from first to last. Returns and stores
+ * the verdict; HS_MEMORY_UNKNOWN (the growths 0) when either header
+ * lacks the resident set. */
+HS_API hs_memory_verdict hs_memory_compare(const hs_graph *first,
+                                           const hs_graph *last,
+                                           hs_memory_growth *out);
+
 /* ------------------------------------------------------------------ */
 /* MARK: report                                                       */
 /* ------------------------------------------------------------------ */

@@ -209,6 +209,56 @@ add_head(report *r)
     hs_buf_adds(&r->b, "</h1>\n");
 }
 
+/* bytes grouped, with a sign when asked: "+1,024" */
+static void
+add_bytes(report *r, int64_t v, bool sign)
+{
+    if (v < 0) {
+        hs_buf_addc(&r->b, '-');
+    } else if (sign) {
+        hs_buf_addc(&r->b, '+');
+    }
+    add_grouped(&r->b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    hs_buf_adds(&r->b, " bytes");
+}
+
+/* What share of the process's resident memory the objects are, and
+ * where it grew (hs_memory_compare); nothing when the headers lack it. */
+static void
+add_memory(report *r)
+{
+    const hs_report_options *o = r->o;
+    int64_t rss = hs_graph_stats(o->last)->rss_bytes;
+    uint64_t objects;
+    hs_memory_growth m;
+    if (rss < 0) {
+        return;
+    }
+    objects = hs_graph_object_bytes(o->last);
+    hs_buf_adds(&r->b, "<p class=\"note memory\">Memory of the last dump: "
+                       "resident set ");
+    add_bytes(r, rss, false);
+    hs_buf_adds(&r->b, ", Python objects ");
+    add_bytes(r, objects > INT64_MAX ? INT64_MAX : (int64_t)objects, false);
+    hs_buf_addf(&r->b, " (%.1f %% of it).",
+                rss ? 100.0 * (double)objects / (double)rss : 0.0);
+    if (o->first && hs_memory_compare(o->first, o->last, &m)
+                        != HS_MEMORY_UNKNOWN) {
+        hs_buf_adds(&r->b, " From the first dump to the last: resident set ");
+        add_bytes(r, m.rss_growth, true);
+        hs_buf_adds(&r->b, ", Python objects ");
+        add_bytes(r, m.object_growth, true);
+        hs_buf_adds(&r->b,
+                    m.verdict == HS_MEMORY_NO_GROWTH
+                        ? ": the resident set did not grow."
+                    : m.verdict == HS_MEMORY_IN_OBJECTS
+                        ? ": the growth is in Python objects."
+                        : ": the growth is outside Python objects; look at "
+                          "C extensions and native buffers.");
+    }
+    hs_buf_adds(&r->b, "</p>\n");
+}
+
 static void
 add_dump_list(report *r)
 {
@@ -225,7 +275,9 @@ add_dump_list(report *r)
         }
         hs_buf_adds(&r->b, "</li>\n");
     }
-    hs_buf_adds(&r->b, "</ol>\n<nav>");
+    hs_buf_adds(&r->b, "</ol>\n");
+    add_memory(r);
+    hs_buf_adds(&r->b, "<nav>");
     if (o->first) {
         hs_buf_adds(&r->b, "<a href=\"#suspects\">Leak suspects</a>");
     }
