@@ -32,56 +32,6 @@ typedef struct tree_walk {
     int failed;
 } tree_walk;
 
-/* A child while sorting: its retained size beside it, since qsort has no
- * context argument in C11. */
-typedef struct sized_child {
-    uint64_t retained;
-    uint32_t id;
-} sized_child;
-
-/* Largest retained first; ties in id (file) order. */
-static int
-by_retained(const void *pa, const void *pb)
-{
-    const sized_child *a = pa, *b = pb;
-    if (a->retained != b->retained) {
-        return a->retained < b->retained ? 1 : -1;
-    }
-    return (a->id > b->id) - (a->id < b->id);
-}
-
-/* id's children (HS_NO_NODE: the roots), largest first, in a copy the
- * caller frees; *n their count. NULL with *n 0 for none. */
-static uint32_t *
-sorted_children(tree_walk *w, uint32_t id, size_t *n)
-{
-    const uint32_t *kids = hs_domtree_children(w->t, id, n);
-    sized_child *sized;
-    uint32_t *copy;
-    if (*n == 0) {
-        return NULL;
-    }
-    sized = malloc(*n * sizeof(*sized));
-    copy = malloc(*n * sizeof(*copy));
-    if (!sized || !copy) {
-        free(sized);
-        free(copy);
-        w->failed = 1;
-        *n = 0;
-        return NULL;
-    }
-    for (size_t i = 0; i < *n; i++) {
-        sized[i].retained = hs_dominators_retained_size(w->d, kids[i]);
-        sized[i].id = kids[i];
-    }
-    qsort(sized, *n, sizeof(*sized), by_retained);
-    for (size_t i = 0; i < *n; i++) {
-        copy[i] = sized[i].id;
-    }
-    free(sized);
-    return copy;
-}
-
 static double
 share(const tree_walk *w, uint64_t bytes)
 {
@@ -164,7 +114,8 @@ static void
 walk(tree_walk *w, uint32_t id, size_t depth)
 {
     size_t n, shown = 0, plen = strlen(w->prefix);
-    uint32_t *kids = sorted_children(w, id, &n);
+    /* Largest first: hs_domtree's order. */
+    const uint32_t *kids = hs_domtree_children(w->t, id, &n);
     uint64_t rest = 0, rest_count = 0;
     while (shown < n
            && hs_dominators_retained_size(w->d, kids[shown]) >= w->floor) {
@@ -205,7 +156,6 @@ walk(tree_walk *w, uint32_t id, size_t depth)
     } else if (n > shown) {
         text_smaller(w, n - shown, rest, rest_count, depth);
     }
-    free(kids);
 }
 
 int

@@ -40,21 +40,6 @@ is_open(const explore *x, uint32_t id)
     return false;
 }
 
-typedef struct sized {
-    uint64_t retained;
-    uint32_t id;
-} sized;
-
-static int
-by_retained(const void *pa, const void *pb)
-{
-    const sized *a = pa, *b = pb;
-    if (a->retained != b->retained) {
-        return a->retained < b->retained ? 1 : -1;
-    }
-    return (a->id > b->id) - (a->id < b->id);
-}
-
 /* One object's line: retained bytes, share of the heap, the tree's
  * indentation, whether it is open, the edge it hangs by, then
  * (explore_list_object) its number and repr. */
@@ -83,30 +68,23 @@ put_line(tree_print *p, uint32_t id, size_t depth, bool open)
 static bool
 put_children(tree_print *p, uint32_t id, size_t depth)
 {
-    size_t n;
+    size_t n, shown;
+    /* Largest first: hs_domtree's order. */
     const uint32_t *kids = hs_domtree_children(p->t, id, &n);
-    sized *s;
     uint64_t rest = 0;
-    size_t shown;
     if (n == 0) {
         return true;
     }
-    s = cli_check_alloc(malloc(n * sizeof(*s)));
-    for (size_t i = 0; i < n; i++) {
-        s[i].retained = hs_dominators_retained_size(p->d, kids[i]);
-        s[i].id = kids[i];
-    }
-    qsort(s, n, sizeof(*s), by_retained);
     shown = n < KIDS ? n : KIDS;
     for (size_t i = 0; i < shown && p->lines < MAX_LINES; i++) {
-        bool open = is_open(p->x, s[i].id);
-        put_line(p, s[i].id, depth, open);
+        bool open = is_open(p->x, kids[i]);
+        put_line(p, kids[i], depth, open);
         if (open) {
-            put_children(p, s[i].id, depth + 1);
+            put_children(p, kids[i], depth + 1);
         }
     }
     for (size_t i = shown; i < n; i++) {
-        rest += s[i].retained;
+        rest += hs_dominators_retained_size(p->d, kids[i]);
     }
     if (n > shown) {
         char h[32];
@@ -114,7 +92,6 @@ put_children(tree_print *p, uint32_t id, size_t depth)
                 (int)(2 * depth), "", n - shown,
                 cli_human_bytes(rest, h, sizeof(h)));
     }
-    free(s);
     return true;
 }
 

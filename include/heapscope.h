@@ -1096,13 +1096,15 @@ HS_API int hs_dominators_children(const hs_dominators *d, uint32_t id,
 
 /* The dominator tree as child lists, for walking it top-down (`top
  * --tree`, the report's map). Built in O(objects), 4 bytes per object
- * plus 4 per id; read-only afterwards, so threads may share it. */
+ * plus 4 per id, and a sort of each child list; read-only afterwards,
+ * so threads may share it. */
 typedef struct hs_domtree hs_domtree;
 HS_API hs_domtree *hs_domtree_new(const hs_dominators *d, hs_error *err);
 HS_API void hs_domtree_free(hs_domtree *t);
 /* The objects id immediately dominates (id HS_NO_NODE: the roots, what
- * the virtual root dominates), in no particular order; *count gets how
- * many. Borrowed until hs_domtree_free; NULL with *count 0 for none. */
+ * the virtual root dominates), largest retained size first (ties in id
+ * order); *count gets how many. Borrowed until hs_domtree_free; NULL with
+ * *count 0 for none. */
 HS_API const uint32_t *hs_domtree_children(const hs_domtree *t, uint32_t id,
                                            size_t *count);
 

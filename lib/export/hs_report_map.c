@@ -58,21 +58,6 @@ typedef struct map {
     int failed;
 } map;
 
-typedef struct sized {
-    uint64_t retained;
-    uint32_t id;
-} sized;
-
-static int
-by_retained(const void *pa, const void *pb)
-{
-    const sized *a = pa, *b = pb;
-    if (a->retained != b->retained) {
-        return a->retained < b->retained ? 1 : -1;
-    }
-    return (a->id > b->id) - (a->id < b->id);
-}
-
 /* MARK: colours */
 
 static const char *
@@ -269,39 +254,30 @@ add_children(map *m, uint32_t id, long parent, size_t depth, uint64_t x0,
              uint64_t limit)
 {
     size_t n, merged = 0;
+    /* Largest first: hs_domtree's order. */
     const uint32_t *kids = hs_domtree_children(m->t, id, &n);
     uint64_t bytes = 0, at = x0;
-    sized *s;
     if (n == 0 || m->failed) {
         return;
     }
-    s = malloc(n * sizeof(*s));
-    if (!s) {
-        m->failed = 1;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        s[i].retained = hs_dominators_retained_size(m->in->d, kids[i]);
-        s[i].id = kids[i];
-    }
-    qsort(s, n, sizeof(*s), by_retained);
     for (size_t i = 0; i < n && !m->failed; i++) {
-        uint64_t end;
+        uint64_t end, retained = hs_dominators_retained_size(m->in->d,
+                                                             kids[i]);
         size_t index;
-        if (s[i].retained < m->floor || depth >= HS_MAP_MAX_DEPTH
+        if (retained < m->floor || depth >= HS_MAP_MAX_DEPTH
             || m->boxes >= HS_MAP_MAX_BOXES) {
             merged++;
-            bytes += s[i].retained;
+            bytes += retained;
             continue;
         }
-        end = at + ppm(m, s[i].retained);
+        end = at + ppm(m, retained);
         end = end > limit ? limit : end;
         index = m->boxes++;
         if (depth > m->depth) {
             m->depth = depth;
         }
-        add_object_box(m, s[i].id, index, parent, depth, at, end);
-        add_children(m, s[i].id, (long)index, depth + 1, at, end);
+        add_object_box(m, kids[i], index, parent, depth, at, end);
+        add_children(m, kids[i], (long)index, depth + 1, at, end);
         at = end;
     }
     if (merged && bytes >= m->floor && !m->failed) {
@@ -312,7 +288,6 @@ add_children(map *m, uint32_t id, long parent, size_t depth, uint64_t x0,
         }
         add_merged_box(m, merged, bytes, m->boxes++, parent, depth, at, end);
     }
-    free(s);
 }
 
 /* MARK: the section */
