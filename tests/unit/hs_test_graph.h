@@ -10,22 +10,31 @@
 
 #include <heapscope.h>
 
-/* Writes text to the scratch file name and loads it; NULL (after
- * printing why) when it does not load. Caller frees with hs_graph_free. */
+/* Loads path with flags on threads threads; NULL (after printing why)
+ * when it does not load. Caller frees with hs_graph_free. */
 static inline hs_graph *
-hs_test_load_graph(const char *name, const char *text)
+hs_test_load_path(const char *path, hs_load_flags flags, unsigned threads)
 {
     hs_load_options o;
     hs_error err;
     hs_graph *g;
     hs_load_options_init(&o);
-    o.flags = HS_LOAD_NO_COLLAPSE;
-    o.threads = 1;
-    g = hs_graph_load(hs_test_text(name, text), &o, &err);
+    o.flags = flags;
+    o.threads = threads;
+    g = hs_graph_load(path, &o, &err);
     if (!g) {
-        printf("    load %s: %s\n", name, err.message);
+        printf("    load %s: %s\n", path, err.message);
     }
     return g;
+}
+
+/* Writes text to the scratch file name and loads it; NULL (after
+ * printing why) when it does not load. Caller frees with hs_graph_free. */
+static inline hs_graph *
+hs_test_load_graph(const char *name, const char *text)
+{
+    return hs_test_load_path(hs_test_text(name, text), HS_LOAD_NO_COLLAPSE,
+                             1);
 }
 
 #endif

@@ -69,17 +69,8 @@ kept(uint64_t i)
 static hs_graph *
 load(const char *name, unsigned threads)
 {
-    hs_load_options o;
-    hs_error err;
-    hs_graph *g;
-    hs_load_options_init(&o);
-    o.flags = HS_LOAD_NO_COLLAPSE;
-    o.threads = threads;
-    g = hs_graph_load(hs_test_file(name, text, len), &o, &err);
-    if (!g) {
-        printf("    load %s: %s\n", name, err.message);
-    }
-    return g;
+    return hs_test_load_path(hs_test_file(name, text, len),
+                             HS_LOAD_NO_COLLAPSE, threads);
 }
 
 static void
