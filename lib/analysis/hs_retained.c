@@ -241,18 +241,18 @@ hs_dominators_children(const hs_dominators *d, uint32_t id, size_t max,
     return rank(d, id == HS_NO_NODE ? HS_DOM_ROOT : id, max, ids, count, err);
 }
 
-/* MARK: per type */
+/* MARK: per type, per site */
 
-/* The walk of the dominator tree that finds each type's top instances.
- * Pre: off/kids from hs_retained_tree. Post: every reached object is
- * counted once in its type's row. */
+/* The walk of the dominator tree that finds each key's top objects: an
+ * object whose key no ancestor in the tree shares adds what it retains
+ * to its key's row, once (depth[k] counts the open ancestors of key k).
+ * Pre: off/kids from hs_retained_tree. */
 static int
-walk_types(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
-           hs_retained_type *rows)
+walk_keys(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
+          const uint32_t *key, uint32_t nkeys, uint64_t *size,
+          uint64_t *count)
 {
-    const hs_graph *g = d->g;
-    uint32_t nt = hs_strtab_count(&g->types);
-    uint32_t *depth = calloc((size_t)nt + 1, sizeof(*depth));
+    uint32_t *depth = calloc((size_t)nkeys + 1, sizeof(*depth));
     uint32_t *stack = malloc(((size_t)d->reached + 2) * sizeof(*stack));
     uint32_t *next = malloc(((size_t)d->n + 2) * sizeof(*next));
     uint32_t top = 0;
@@ -267,26 +267,38 @@ walk_types(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
     while (top) {
         uint32_t v = stack[top - 1];
         if (next[v] < off[v + 1]) {
-            uint32_t c = kids[next[v]++];
-            hs_retained_type *r = &rows[g->type[c]];
-            if (depth[g->type[c]]++ == 0) {
-                r->retained_size += d->retained[c];
-                r->retained_count += d->retained_count[c];
+            uint32_t c = kids[next[v]++], k = key[c];
+            if (k < nkeys && depth[k]++ == 0) {
+                size[k] += d->retained[c];
+                count[k] += d->retained_count[c];
             }
-            r->count++;
-            r->size += hs_size_of(g, c);
             stack[top++] = c;
             continue;
         }
         top--;
-        if (v != d->n) {
-            depth[g->type[v]]--;
+        if (v != d->n && key[v] < nkeys) {
+            depth[key[v]]--;
         }
     }
     free(depth);
     free(stack);
     free(next);
     return HS_OK;
+}
+
+int
+hs_retained_by_key(const hs_dominators *d, const uint32_t *key,
+                   uint32_t nkeys, uint64_t *size, uint64_t *count)
+{
+    const hs_graph *g = d->g;
+    uint32_t *off, *kids;
+    int rc = hs_retained_tree(d, &off, &kids);
+    if (rc == HS_OK) {
+        rc = walk_keys(d, off, kids, key, nkeys, size, count);
+        hs_mfree(g->a, off);
+        hs_mfree(g->a, kids);
+    }
+    return rc;
 }
 
 static int
@@ -310,31 +322,39 @@ hs_dominators_by_type(const hs_dominators *d, hs_retained_type **rowsp,
                       size_t *count, hs_error *err)
 {
     const hs_graph *g = d->g;
-    uint32_t nt = hs_strtab_count(&g->types), *off, *kids;
-    hs_retained_type *rows;
+    uint32_t nt = hs_strtab_count(&g->types);
+    uint64_t *rsize = calloc((size_t)nt + 1, sizeof(*rsize));
+    uint64_t *rcount = calloc((size_t)nt + 1, sizeof(*rcount));
+    hs_retained_type *rows = calloc((size_t)nt + 1, sizeof(*rows));
     size_t k = 0;
-    int rc;
+    int rc = rsize && rcount && rows
+                 ? hs_retained_by_key(d, g->type, nt, rsize, rcount)
+                 : HS_ENOMEM;
     *rowsp = NULL;
     *count = 0;
-    rows = calloc((size_t)nt + 1, sizeof(*rows));
-    HS_RETURN_IF(!rows, HS_ENOMEM, err, "out of memory");
-    rc = hs_retained_tree(d, &off, &kids);
-    if (rc == HS_OK) {
-        rc = walk_types(d, off, kids, rows);
-        hs_mfree(g->a, off);
-        hs_mfree(g->a, kids);
-    }
     if (rc < 0) {
+        free(rsize);
+        free(rcount);
         free(rows);
         return hs_error_set(err, rc, "out of memory");
+    }
+    for (uint32_t v = 0; v < d->n; v++) {
+        if (d->idom[v] != HS_NO_NODE) {
+            rows[g->type[v]].count++;
+            rows[g->type[v]].size += hs_size_of(g, v);
+        }
     }
     for (uint32_t t = 0; t < nt; t++) {
         if (rows[t].count) {
             rows[k] = rows[t];
+            rows[k].retained_size = rsize[t];
+            rows[k].retained_count = rcount[t];
             rows[k].type = hs_strtab_get(&g->types, t, &rows[k].type_len);
             k++;
         }
     }
+    free(rsize);
+    free(rcount);
     qsort(rows, k, sizeof(*rows), by_retained);
     *rowsp = rows;
     *count = k;

@@ -20,4 +20,12 @@ int hs_retained_compute(hs_dominators *d);
  * HS_OK or HS_ENOMEM. */
 int hs_retained_tree(const hs_dominators *d, uint32_t **off, uint32_t **kids);
 
+/* Per key: what the objects of key k (key[v] for object v; nkeys or
+ * more for none) retain together without counting anything twice: the
+ * sum over those that no other object of the key dominates (Eclipse
+ * MAT's retained size of a class, for types; the same for sites). Adds
+ * into size[k] and count[k] (nkeys entries each). HS_OK or HS_ENOMEM. */
+int hs_retained_by_key(const hs_dominators *d, const uint32_t *key,
+                       uint32_t nkeys, uint64_t *size, uint64_t *count);
+
 #endif

@@ -11,6 +11,8 @@
  */
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_sitetab.h"
+#include "hs_dominators.h"
+#include "hs_retained.h"
 #include "../util/hs_error.h"
 
 #include <stdlib.h>
@@ -123,6 +125,16 @@ by_size_desc(const void *pa, const void *pb)
 }
 
 static int
+by_retained_desc(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->row.retained_size != b->row.retained_size) {
+        return a->row.retained_size > b->row.retained_size ? -1 : 1;
+    }
+    return by_size_desc(pa, pb);
+}
+
+static int
 by_count_desc(const void *pa, const void *pb)
 {
     const ranked *a = pa, *b = pb;
@@ -164,8 +176,44 @@ drop_empty(hs_site_summary *s)
     s->nrows = w;
 }
 
+/* What each site's objects retain (rows in site order, site_of[tb] the
+ * site of traceback tb): keys for hs_retained_by_key, one per object. */
+static int
+add_retained(hs_site_summary *s, const hs_graph *g, const uint32_t *site_of,
+             const hs_dominators *d)
+{
+    uint32_t nsites = (uint32_t)s->nrows;
+    uint32_t *key = malloc(((size_t)g->n + 1) * sizeof(*key));
+    uint64_t *size = calloc((size_t)nsites + 1, sizeof(*size));
+    uint64_t *count = calloc((size_t)nsites + 1, sizeof(*count));
+    int rc = HS_ENOMEM;
+    if (key && size && count) {
+        for (uint32_t v = 0; v < g->n; v++) {
+            uint32_t tb = hs_live(g, v) ? (uint32_t)hs_wide_get(&g->site, v)
+                                        : 0;
+            key[v] = tb ? site_of[tb] : nsites; /* untraced: no key */
+        }
+        rc = hs_retained_by_key(d, key, nsites, size, count);
+    }
+    for (uint32_t i = 0; rc == HS_OK && i < nsites; i++) {
+        s->rows[i].retained_size = size[i];
+        s->rows[i].retained_count = count[i];
+    }
+    free(key);
+    free(size);
+    free(count);
+    return rc;
+}
+
 hs_site_summary *
 hs_site_summary_new(const hs_graph *g, size_t depth, hs_error *err)
+{
+    return hs_site_summary_new_retained(g, depth, NULL, err);
+}
+
+hs_site_summary *
+hs_site_summary_new_retained(const hs_graph *g, size_t depth,
+                             const hs_dominators *d, hs_error *err)
 {
     hs_site_summary *s;
     uint32_t *site_of = NULL;
@@ -200,13 +248,22 @@ hs_site_summary_new(const hs_graph *g, size_t depth, hs_error *err)
         s->rows[site_of[tb]].count++;
         s->rows[site_of[tb]].size += size;
     }
+    if (d && t && (d->g != g || add_retained(s, g, site_of, d) < 0)) {
+        free(site_of);
+        hs_error_set(err, d->g != g ? HS_EINVAL : HS_ENOMEM,
+                     d->g != g ? "the dominator tree is of another dump"
+                               : "out of memory");
+        hs_site_summary_free(s);
+        return NULL;
+    }
     free(site_of);
     drop_empty(s);
     s->site_rows = malloc((s->nrows + 1) * sizeof(*s->site_rows));
     if (s->site_rows && s->nrows) {
         memcpy(s->site_rows, s->rows, s->nrows * sizeof(*s->rows));
     }
-    if (!s->site_rows || sort_rows(s, by_size_desc) < 0) {
+    if (!s->site_rows
+        || sort_rows(s, d ? by_retained_desc : by_size_desc) < 0) {
         hs_site_summary_free(s);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
