@@ -57,9 +57,6 @@ _Noreturn void cli_die_oom(void);
  * not allocate. */
 void *cli_check_alloc(void *p);
 
-/* s as a JSON string on stdout (UTF-8 text, ASCII-escaped). */
-void cli_json_string(const char *s, size_t len);
-
 /* s as a CSV field on stdout (or f), quoted when needed (RFC 4180). */
 void cli_csv_field(const char *s, size_t len);
 void cli_csv_field_to(FILE *f, const char *s, size_t len);

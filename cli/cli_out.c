@@ -9,15 +9,6 @@
 #include <string.h>
 
 void
-cli_json_string(const char *s, size_t len)
-{
-    char *q = hs_json_quote(s, len, HS_QUOTE_DEFAULT);
-    cli_check_alloc(q);
-    fputs(q, stdout);
-    hs_free(q);
-}
-
-void
 cli_csv_field_to(FILE *f, const char *s, size_t len)
 {
     /* A spreadsheet runs a cell that starts with one of these as a
