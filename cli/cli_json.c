@@ -8,7 +8,7 @@
  */
 #include "cli_json.h"
 
-#include "cli.h"
+#include "cli_msg.h"
 
 #include <assert.h>
 #include <math.h>

@@ -1,47 +1,29 @@
 /*
- * cli/cli_out.c - small output helpers shared by the commands.
+ * cli/cli_opt.c - shared option parsers (see cli_opt.h).
  */
-#include "cli.h"
+#include "cli_opt.h"
 
+#include "cli_msg.h"
+
+#include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-void
-cli_csv_field_to(FILE *f, const char *s, size_t len)
+bool
+cli_parse_u64(const char *s, uint64_t *out)
 {
-    /* A spreadsheet runs a cell that starts with one of these as a
-     * formula (=HYPERLINK(...), =cmd|...): such a field gets a leading
-     * apostrophe, which spreadsheets show as text (OWASP's advice). */
-    bool formula = len > 0 && strchr("=+-@", s[0]) && s[0] != '\0';
-    bool quote = formula;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
-            quote = true;
-        }
+    char *end;
+    unsigned long long v;
+    if (!s || *s < '0' || *s > '9') {
+        return false;
     }
-    if (!quote) {
-        fwrite(s, 1, len, f);
-        return;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end) {
+        return false;
     }
-    fputc('"', f);
-    if (formula) {
-        fputc('\'', f);
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"') {
-            fputc('"', f);
-        }
-        fputc(s[i], f);
-    }
-    fputc('"', f);
-}
-
-void
-cli_csv_field(const char *s, size_t len)
-{
-    cli_csv_field_to(stdout, s, len);
+    *out = v;
+    return true;
 }
 
 int
