@@ -275,6 +275,11 @@ walk_types(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
             }
             r->count++;
             r->size += hs_size_of(g, c);
+            if (top > d->reached) {
+                /* Each object is entered once, so the stack never holds
+                 * more than the reached objects and the virtual root. */
+                HS_BUG("the dominator tree has a cycle");
+            }
             stack[top++] = c;
             continue;
         }
