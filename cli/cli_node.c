@@ -97,3 +97,26 @@ cli_node_json_literal(cli_json *w, const hs_graph *g, const hs_literal *lit)
         break;
     }
 }
+
+void
+cli_node_json_ref_items(cli_json *w, const hs_graph *g,
+                        const hs_ref_item *items, size_t n,
+                        const char *item_break, const char *close_break)
+{
+    cli_json_array(w);
+    for (size_t i = 0; i < n; i++) {
+        if (item_break) {
+            cli_json_break(w, item_break);
+        }
+        cli_json_object(w);
+        cli_json_key(w, "key");
+        cli_node_json_literal(w, g, &items[i].key);
+        cli_json_key(w, "value");
+        cli_node_json_literal(w, g, &items[i].value);
+        cli_json_end_object(w);
+    }
+    if (close_break) {
+        cli_json_break(w, close_break);
+    }
+    cli_json_end_array(w);
+}

@@ -31,6 +31,14 @@ void cli_node_json_value(cli_json *w, const hs_graph *g, uint32_t id);
 void cli_node_json_literal(cli_json *w, const hs_graph *g,
                            const hs_literal *lit);
 
+/* Writes refs_as_dict's items as [{"key": K, "value": V}, ...]; each
+ * item after item_break and the close after close_break (NULL: on the
+ * same line). */
+void cli_node_json_ref_items(cli_json *w, const hs_graph *g,
+                             const hs_ref_item *items, size_t n,
+                             const char *item_break,
+                             const char *close_break);
+
 /* Prints a library string (caller's, freed here) or dies when NULL. */
 void cli_put_owned(char *text);
 

@@ -393,16 +393,7 @@ json_sample(cli_json *w, const hs_graph *g, uint32_t id)
         return;
     }
     cli_json_key(w, "refs_as_dict");
-    cli_json_array(w);
-    for (size_t i = 0; i < n; i++) {
-        cli_json_object(w);
-        cli_json_key(w, "key");
-        cli_node_json_literal(w, g, &items[i].key);
-        cli_json_key(w, "value");
-        cli_node_json_literal(w, g, &items[i].value);
-        cli_json_end_object(w);
-    }
-    cli_json_end_array(w);
+    cli_node_json_ref_items(w, g, items, n, NULL, NULL);
     cli_json_end_object(w);
     hs_free(items);
 }

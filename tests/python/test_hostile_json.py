@@ -55,17 +55,15 @@ def write_dump(path, grow):
             f.write(line(1000 + 2 * i, b"str", 50, [],
                          b', "value": "k%d\\"' % i + BAD_UTF8 + b'", "len": 2'))
             f.write(line(1001 + 2 * i, b"Leak" + evil + BAD_UTF8, 200, []))
+    return path
 
 
 @pytest.fixture(scope="module")
 def dumps(tmp_path_factory):
     d = tmp_path_factory.mktemp("hostile-json")
-    paths = []
-    for k, grow in enumerate((10, 40, 90)):
-        p = str(d / ("evil\"\\-%d.json" % k))
-        write_dump(p, grow)
-        paths.append(p)
-    return paths
+    # The paths are hostile too: every output names its dumps.
+    return [write_dump(str(d / ("evil\"\\-%d.json" % k)), grow)
+            for k, grow in enumerate((10, 40, 90))]
 
 
 EVIL_TYPE = "Evil" + json.loads('"' + EVIL + '"')
