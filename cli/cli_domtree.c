@@ -33,19 +33,22 @@ typedef struct tree_walk {
     int failed;
 } tree_walk;
 
-static const hs_dominators *sort_d;
+/* A child while sorting: its retained size beside it, since qsort has no
+ * context argument in C11. */
+typedef struct sized_child {
+    uint64_t retained;
+    uint32_t id;
+} sized_child;
 
 /* Largest retained first; ties in id (file) order. */
 static int
 by_retained(const void *pa, const void *pb)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    uint64_t ra = hs_dominators_retained_size(sort_d, a);
-    uint64_t rb = hs_dominators_retained_size(sort_d, b);
-    if (ra != rb) {
-        return ra < rb ? 1 : -1;
+    const sized_child *a = pa, *b = pb;
+    if (a->retained != b->retained) {
+        return a->retained < b->retained ? 1 : -1;
     }
-    return (a > b) - (a < b);
+    return (a->id > b->id) - (a->id < b->id);
 }
 
 /* id's children (HS_NO_NODE: the roots), largest first, in a copy the
@@ -54,19 +57,29 @@ static uint32_t *
 sorted_children(tree_walk *w, uint32_t id, size_t *n)
 {
     const uint32_t *kids = hs_domtree_children(w->t, id, n);
+    sized_child *sized;
     uint32_t *copy;
     if (*n == 0) {
         return NULL;
     }
+    sized = malloc(*n * sizeof(*sized));
     copy = malloc(*n * sizeof(*copy));
-    if (!copy) {
+    if (!sized || !copy) {
+        free(sized);
+        free(copy);
         w->failed = 1;
         *n = 0;
         return NULL;
     }
-    memcpy(copy, kids, *n * sizeof(*copy));
-    sort_d = w->d;  /* qsort has no context argument in C11 */
-    qsort(copy, *n, sizeof(*copy), by_retained);
+    for (size_t i = 0; i < *n; i++) {
+        sized[i].retained = hs_dominators_retained_size(w->d, kids[i]);
+        sized[i].id = kids[i];
+    }
+    qsort(sized, *n, sizeof(*sized), by_retained);
+    for (size_t i = 0; i < *n; i++) {
+        copy[i] = sized[i].id;
+    }
+    free(sized);
     return copy;
 }
 

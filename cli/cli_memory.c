@@ -1,37 +1,12 @@
 /*
- * cli/cli_memory.c - memory the objects do not explain.
- *
- * A leak in a C extension or in native buffers (ctypes, mmap, numpy data)
- * leaves the objects' sizes flat while the resident set grows. heapscope's
- * dumper writes the process's resident size in the header (taken before
- * the walk); the records' sizes add up to what Python objects hold. The
- * share says how much of the process a dump can explain, and across dumps
- * the two growths say where to look.
+ * cli/cli_memory.c - memory the objects do not explain, in info's and
+ * leaks' words (the rule is the library's: hs_memory_compare).
  */
 #include "cli_memory.h"
 
 #include "cli_retained.h"
 
 #include <stdio.h>
-
-/* At least this share of the resident growth in objects' sizes means the
- * objects grew (pymalloc's free blocks and page rounding make the
- * resident growth larger than the objects' own, never smaller). */
-#define OBJECT_SHARE 0.5
-
-uint64_t
-cli_memory_object_bytes(const hs_graph *g)
-{
-    uint64_t sum = 0;
-    uint32_t cap = hs_graph_capacity(g);
-
-    for (uint32_t id = 0; id < cap; id++) {
-        if (hs_node_exists(g, id)) {
-            sum += hs_node_size(g, id);
-        }
-    }
-    return sum;
-}
 
 static double
 percent(uint64_t part, int64_t whole)
@@ -58,7 +33,7 @@ cli_memory_info(const hs_graph *g, cli_json *w)
     if (st->rss_bytes < 0) {
         return;
     }
-    objects = cli_memory_object_bytes(g);
+    objects = hs_graph_object_bytes(g);
     for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
         if (members[i].value < 0) {
             continue;
@@ -97,30 +72,22 @@ void
 cli_memory_growth(const hs_graph *first, const hs_graph *last,
                   size_t ndumps, cli_json *w)
 {
-    int64_t rss0 = hs_graph_stats(first)->rss_bytes;
-    int64_t rss1 = hs_graph_stats(last)->rss_bytes;
+    hs_memory_growth m;
     int64_t objects, rss;
     const char *verdict;
     char a[40], b[40];
 
-    if (rss0 < 0 || rss1 < 0) {
+    if (hs_memory_compare(first, last, &m) == HS_MEMORY_UNKNOWN) {
         if (w) {
             cli_json_key_null(w, "memory");
         }
         return;
     }
-    rss = rss1 - rss0;
-    objects = (int64_t)cli_memory_object_bytes(last)
-              - (int64_t)cli_memory_object_bytes(first);
-    if (rss <= 0) {
-        verdict = "none";
-    }
-    else if ((double)objects >= OBJECT_SHARE * (double)rss) {
-        verdict = "python_objects";
-    }
-    else {
-        verdict = "outside_python_objects";
-    }
+    rss = m.rss_growth;
+    objects = m.object_growth;
+    verdict = m.verdict == HS_MEMORY_NO_GROWTH ? "none"
+              : m.verdict == HS_MEMORY_IN_OBJECTS ? "python_objects"
+                                                  : "outside_python_objects";
     if (w) {
         cli_json_key(w, "memory");
         cli_json_object(w);

@@ -13,9 +13,6 @@
 
 #include "cli_json.h"
 
-/* The sum of the live records' sizes. */
-uint64_t cli_memory_object_bytes(const hs_graph *g);
-
 /* info's lines about memory: text when w is NULL, else its JSON members
  * ("rss_bytes": N, ...) on w; nothing for a dump without them. */
 void cli_memory_info(const hs_graph *g, cli_json *w);

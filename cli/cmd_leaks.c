@@ -9,6 +9,7 @@
 #include "cli_path.h"
 #include "cli_retained.h"
 #include "cli_series.h"
+#include "cli_trees.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -615,9 +616,11 @@ select_shown(const hs_leaks *l, const hs_graph *last, const leaks_opts *o,
 }
 
 static int
-run(char **paths, const hs_graph *const *g, size_t n, const leaks_opts *o)
+run(char **paths, const hs_graph *const *g, hs_dominators *const *trees,
+    size_t n, const leaks_opts *o)
 {
-    hs_leak_options lo = {(size_t)o->top + EXTRA_SUSPECTS, (size_t)o->types};
+    hs_leak_options lo = {(size_t)o->top + EXTRA_SUSPECTS, (size_t)o->types,
+                          trees};
     hs_error err = {0};
     hs_leaks *l = hs_leaks_new(g, n, &lo, &err);
     shown sh = {NULL, 0, 0, false};
@@ -654,6 +657,7 @@ cmd_leaks(int argc, char **argv)
     leaks_opts o = {5, 5, false, false, false, {{NULL}, 0, NULL, 0, 0, false}};
     cli_load load;
     hs_graph *g[MAX_DUMPS];
+    hs_dominators *trees[MAX_DUMPS];
     size_t n = 0;
     int rc;
     cli_load_init(&load);
@@ -663,15 +667,9 @@ cmd_leaks(int argc, char **argv)
         cli_leak_gate_release(&o.gate);
         return rc;
     }
-    rc = HS_EXIT_OK;
-    for (int i = optind; i < argc && rc == HS_EXIT_OK; i++) {
-        g[n] = cli_load_dump(argv[i], &load);
-        if (!g[n]) {
-            rc = HS_EXIT_FAILURE;
-        } else {
-            n++;
-        }
-    }
+    n = cli_trees_load(argv + optind, (size_t)(argc - optind), &load, g,
+                       trees);
+    rc = n == (size_t)(argc - optind) ? HS_EXIT_OK : HS_EXIT_FAILURE;
     if (rc == HS_EXIT_OK
         && !cli_series_same_process(argv + optind,
                                     (const hs_graph *const *)g, n,
@@ -680,11 +678,20 @@ cmd_leaks(int argc, char **argv)
     }
     if (rc == HS_EXIT_OK) {
         const hs_graph *order[MAX_DUMPS];
+        hs_dominators *ordered_trees[MAX_DUMPS];
         memcpy(order, g, n * sizeof(*g));
         o.reordered = cli_series_run_order(argv + optind, order, n);
-        rc = run(argv + optind, order, n, &o);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t k = 0; k < n; k++) {
+                if (g[k] == order[i]) {
+                    ordered_trees[i] = trees[k];
+                }
+            }
+        }
+        rc = run(argv + optind, order, ordered_trees, n, &o);
     }
     for (size_t i = 0; i < n; i++) {
+        hs_dominators_free(trees[i]);
         hs_graph_free(g[i]);
     }
     cli_leak_gate_release(&o.gate);

@@ -803,6 +803,34 @@ HS_API int hs_neighbourhood_truncated(const hs_neighbourhood *nb);
  * index. Caller frees with hs_free; NULL only when out of memory. */
 HS_API char *hs_neighbourhood_dot(const hs_neighbourhood *nb, hs_error *err);
 
+/* What a process's resident memory holds (hs_memory.c): the header's
+ * resident set (rss_bytes in hs_load_stats, heapscope's dumps only)
+ * against the sum of the live records' sizes. */
+
+/* The sum of the live records' sizes. O(objects). */
+HS_API uint64_t hs_graph_object_bytes(const hs_graph *g);
+
+typedef enum hs_memory_verdict {
+    HS_MEMORY_UNKNOWN = -1,  /* a dump's header has no resident set */
+    HS_MEMORY_NO_GROWTH = 0, /* the resident set did not grow */
+    HS_MEMORY_IN_OBJECTS,    /* the objects' sizes grew by at least half
+                                as much as the resident set */
+    HS_MEMORY_OUTSIDE        /* by less: C extensions, native buffers */
+} hs_memory_verdict;
+
+typedef struct hs_memory_growth {
+    int64_t rss_growth;      /* last minus first resident set */
+    int64_t object_growth;   /* last minus first hs_graph_object_bytes */
+    hs_memory_verdict verdict;
+} hs_memory_growth;
+
+/* Where the resident memory grew from first to last. Returns and stores
+ * the verdict; HS_MEMORY_UNKNOWN (the growths 0) when either header
+ * lacks the resident set. */
+HS_API hs_memory_verdict hs_memory_compare(const hs_graph *first,
+                                           const hs_graph *last,
+                                           hs_memory_growth *out);
+
 /* ------------------------------------------------------------------ */
 /* MARK: report                                                       */
 /* ------------------------------------------------------------------ */
@@ -853,7 +881,8 @@ typedef struct hs_report_options {
 /* Writes the report through write(ctx, ...): the summary table of the
  * last dump and its top retainers (hs_dominators: type, address,
  * shallow and retained size, retained count, preview, how it hangs
- * under its dominator); with a first dump too, the leak suspects of
+ * under its dominator) and the same tree as a zoomable map (coloured by
+ * growth since the first dump when there is one); with a first dump too, the leak suspects of
  * hs_leaks over leak_dumps (or first and last) - each owner with its growth
  * per dump, what the growth is made of, the path from a root step by
  * step, the signature and one sample new object with its keys and
@@ -1135,6 +1164,11 @@ typedef struct hs_leaks hs_leaks;
 typedef struct hs_leak_options {
     size_t max_suspects; /* suspects kept; 0 means 10 */
     size_t max_types;    /* composition rows per suspect; 0 means 8 */
+    /* NULL, or one entry per dump: its dominator tree, already computed
+     * (e.g. on another thread while the next dump loaded), or NULL to
+     * have it computed here. Borrowed: the caller frees them after
+     * hs_leaks_free. */
+    hs_dominators *const *dominators;
 } hs_leak_options;
 
 /* One type in what a suspect's new objects are made of. */
@@ -1215,8 +1249,8 @@ typedef struct hs_leak_suspect {
 } hs_leak_suspect;
 
 /* Finds the suspects in dumps[0..ndumps) (ndumps >= 2, run order, each
- * loaded with parents). Computes every dump's dominator tree (on up to
- * one thread per dump and CPU). Returns the result (caller frees with
+ * loaded with parents). Computes every dump's dominator tree that
+ * opts->dominators does not give (on up to one thread per dump and CPU). Returns the result (caller frees with
  * hs_leaks_free; keeps pointers to the dumps) or NULL: HS_EINVAL for
  * fewer than two dumps, dumps of different dialects or without parents,
  * HS_ENOMEM.

@@ -10,9 +10,10 @@
  * code names), the value agree; anything else at a reused address is new.
  * Objects that mutate in place (a list that grew) stay the same object.
  *
- * One pass over NEW looks each address up in OLD's index (O(1) each),
- * marks NEW's new objects and OLD's matched ones in bitmaps and adds to
- * the per-type rows; one pass over OLD counts the unmatched as gone. Rows
+ * One pass over NEW finds each object in OLD (hs_match_all, which holds
+ * the rule above), marks NEW's new objects and OLD's matched ones in
+ * bitmaps and adds to the per-type rows; one pass over OLD counts the
+ * unmatched as gone. Rows
  * are keyed by type string: NEW's type ids, then OLD's types that NEW
  * lacks after them.
  *
@@ -21,7 +22,7 @@
  * that field on yet; a 64-bit process always has addresses at or above
  * 2^32, a 32-bit one never, so the largest address tells them apart.
  */
-#include "hs_diff.h"
+#include "hs_match.h"
 
 #include "hs_walk.h"
 #include "../util/hs_error.h"
@@ -37,26 +38,6 @@ struct hs_diff {
     size_t nrows;
     hs_diff_type total;
 };
-
-bool
-hs_same_object(const hs_graph *old_g, uint32_t o, const hs_graph *new_g,
-               uint32_t n)
-{
-    size_t ol, nl, vol, vnl;
-    hs_value_kind ok, nk;
-    const char *ot = hs_strtab_get(&old_g->types, old_g->type[o], &ol);
-    const char *nt = hs_strtab_get(&new_g->types, new_g->type[n], &nl);
-    const char *ov, *nv;
-    if (ol != nl || memcmp(ot, nt, ol) != 0) {
-        return false;
-    }
-    ov = hs_node_value(old_g, o, &vol, &ok);
-    nv = hs_node_value(new_g, n, &vnl, &nk);
-    if (ok != nk) {
-        return false;
-    }
-    return !ov || (vol == vnl && memcmp(ov, nv, vol) == 0);
-}
 
 static bool
 wide_pointers(const hs_graph *g)
@@ -117,22 +98,20 @@ map_old_types(const hs_graph *old_g, const hs_graph *new_g)
 }
 
 static void
-scan_new(hs_diff *d, hs_bits *matched)
+scan_new(hs_diff *d, hs_bits *matched, const uint32_t *same)
 {
-    const hs_graph *og = d->old_g, *ng = d->new_g;
+    const hs_graph *ng = d->new_g;
     for (uint32_t i = 0; i < ng->n; i++) {
         hs_diff_type *r;
         uint64_t s;
-        uint32_t o;
         if (!hs_live(ng, i)) {
             continue;
         }
         r = &d->rows[ng->type[i]];
         s = hs_size_of(ng, i);
         add_row(&r->new_count, &r->new_size, s);
-        o = hs_graph_find(og, ng->addr[i]);
-        if (o != HS_NO_NODE && hs_same_object(og, o, ng, i)) {
-            hs_bits_set(matched, o);
+        if (same[i] != HS_NO_NODE) {
+            hs_bits_set(matched, same[i]);
             add_row(&r->kept_count, &r->kept_size, s);
         } else {
             hs_bits_set(&d->added, i);
@@ -222,7 +201,7 @@ hs_diff_new(const hs_graph *old_g, const hs_graph *new_g, hs_error *err)
 {
     hs_diff *d;
     hs_bits matched = {NULL};
-    uint32_t *map = NULL;
+    uint32_t *map = NULL, *same = NULL;
     size_t nrows = (size_t)hs_strtab_count(&new_g->types)
                    + hs_strtab_count(&old_g->types);
     if (check_comparable(old_g, new_g, err) < 0) {
@@ -237,20 +216,23 @@ hs_diff_new(const hs_graph *old_g, const hs_graph *new_g, hs_error *err)
     d->new_g = new_g;
     d->rows = calloc(nrows + 1, sizeof(*d->rows));
     map = map_old_types(old_g, new_g);
-    if (!d->rows || !map || hs_bits_init(&d->added, new_g->n) < 0
+    same = hs_match_all(old_g, new_g);
+    if (!d->rows || !map || !same || hs_bits_init(&d->added, new_g->n) < 0
         || hs_bits_init(&d->gone, old_g->n) < 0
         || hs_bits_init(&matched, old_g->n) < 0) {
         hs_bits_release(&matched);
         free(map);
+        free(same);
         hs_diff_free(d);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
-    scan_new(d, &matched);
+    scan_new(d, &matched, same);
     scan_old(d, &matched, map);
     finish_rows(d, nrows);
     hs_bits_release(&matched);
     free(map);
+    free(same);
     return d;
 }
 

@@ -157,7 +157,7 @@
 #include "hs_leaks.h"
 #include "hs_leak_sites.h"
 
-#include "hs_diff.h"
+#include "hs_match.h"
 #include "hs_dominators.h"
 #include "hs_refs_dict.h"
 #include "hs_walk.h"
@@ -178,6 +178,8 @@ struct hs_leaks {
     const hs_graph **dumps;
     size_t ndumps;
     hs_dominators **doms;
+    bool *lent;         /* per dump: doms[i] is the caller's */
+    uint32_t **same;    /* per earlier dump: hs_match_all from the last */
     uint64_t ncand, cand_bytes, nnew, new_bytes;
     hs_leak_suspect *sus;
     size_t nsus;
@@ -226,6 +228,9 @@ run_doms(void *ctx, unsigned part)
     size_t i;
     (void)part;
     while ((i = atomic_fetch_add(&j->next, 1)) < j->l->ndumps) {
+        if (j->l->lent[i]) {
+            continue;
+        }
         j->l->doms[i] = hs_dominators_new(j->l->dumps[i], NULL);
         if (!j->l->doms[i]) {
             rc = HS_ENOMEM;
@@ -235,30 +240,55 @@ run_doms(void *ctx, unsigned part)
 }
 
 static int
-compute_doms(hs_leaks *l)
+compute_doms(hs_leaks *l, hs_dominators *const *given)
 {
     unsigned parts = hs_threads(0);
+    size_t missing = 0;
     dom_job j;
     j.l = l;
     atomic_init(&j.next, 0);
-    if (parts > l->ndumps) {
-        parts = (unsigned)l->ndumps;
+    for (size_t i = 0; i < l->ndumps; i++) {
+        l->lent[i] = given && given[i] && given[i]->g == l->dumps[i];
+        l->doms[i] = l->lent[i] ? given[i] : NULL;
+        missing += !l->lent[i];
+    }
+    if (parts > missing) {
+        parts = (unsigned)missing;
     }
     return hs_parallel_for(parts, run_doms, &j);
 }
 
 /* MARK: candidates */
 
-/* The id in dump g of the last dump's object id, or HS_NO_NODE. */
-static uint32_t
-match(const hs_graph *g, const hs_graph *last, uint32_t id)
+/* Every object of the last dump found in each earlier one, at once:
+ * the passes below ask it of millions of objects. */
+static int
+match_dumps(hs_leaks *l)
 {
-    uint32_t o;
-    if (g == last) {
-        return id;
+    const hs_graph *last = l->dumps[l->ndumps - 1];
+    for (size_t j = 0; j + 1 < l->ndumps; j++) {
+        l->same[j] = hs_match_all(l->dumps[j], last);
+        if (!l->same[j]) {
+            return HS_ENOMEM;
+        }
     }
-    o = hs_graph_find(g, last->addr[id]);
-    return o != HS_NO_NODE && hs_same_object(g, o, last, id) ? o
+    return HS_OK;
+}
+
+/* The id in dump j of the last dump's object id, or HS_NO_NODE. */
+static uint32_t
+match(const hs_leaks *l, size_t j, uint32_t id)
+{
+    return j + 1 == l->ndumps ? id : l->same[j][id];
+}
+
+/* The id in dump g of dump from's object id, or HS_NO_NODE: for pairs of
+ * dumps other than (earlier, last), asked of few objects. */
+static uint32_t
+match_by_address(const hs_graph *g, const hs_graph *from, uint32_t id)
+{
+    uint32_t o = hs_graph_find(g, from->addr[id]);
+    return o != HS_NO_NODE && hs_same_object(g, o, from, id) ? o
                                                              : HS_NO_NODE;
 }
 
@@ -266,17 +296,16 @@ static void
 mark_candidates(hs_leaks *l, hs_bits *cand, hs_bits *fresh)
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
-    const hs_graph *first = l->dumps[0], *second = l->dumps[1];
     for (uint32_t v = 0; v < last->n; v++) {
         uint64_t s;
-        if (!hs_live(last, v) || match(first, last, v) != HS_NO_NODE) {
+        if (!hs_live(last, v) || match(l, 0, v) != HS_NO_NODE) {
             continue;
         }
         s = hs_size_of(last, v);
         hs_bits_set(fresh, v);
         l->nnew++;
         l->new_bytes += s;
-        if (match(second, last, v) != HS_NO_NODE) {
+        if (match(l, 1, v) != HS_NO_NODE) {
             hs_bits_set(cand, v);
             l->ncand++;
             l->cand_bytes += s;
@@ -340,7 +369,7 @@ is_item(const hs_leaks *l, const hs_bits *cand, uint32_t v)
     uint32_t o;
     if (!hs_bits_test(cand, v)) {
         /* Not a candidate, yet new: a freed object's address reused. */
-        o = match(l->dumps[0], l->dumps[k - 1], v);
+        o = match(l, 0, v);
         if (o == HS_NO_NODE
             || shares_referrer(l->dumps[0], o, l->dumps[k - 1], v)) {
             return false;
@@ -349,7 +378,7 @@ is_item(const hs_leaks *l, const hs_bits *cand, uint32_t v)
     if (k < 3) {
         return true;
     }
-    o = match(l->dumps[1], l->dumps[k - 1], v);
+    o = match(l, 1, v);
     return o != HS_NO_NODE
            && hs_dominators_retained_count(l->doms[k - 1], v)
                   <= hs_dominators_retained_count(l->doms[1], o);
@@ -366,7 +395,7 @@ count_rises_throughout(const hs_leaks *l, uint32_t v)
         return false;
     }
     for (size_t j = 0; j < k; j++) {
-        uint32_t o = j + 1 == k ? v : match(l->dumps[j], l->dumps[k - 1], v);
+        uint32_t o = match(l, j, v);
         uint64_t c = o == HS_NO_NODE
                          ? 0
                          : hs_dominators_retained_count(l->doms[j], o);
@@ -617,20 +646,21 @@ place_label(hs_buf *b, hs_buf *raw, const hs_graph *g, uint32_t parent,
            && strstr(b->data, "[?]") == NULL && strstr(b->data, "(") == NULL;
 }
 
-/* The object of g at the place w has in last: the ref with w's label and
- * type under the counterpart of one of w's referrers; HS_NO_NODE if no
- * referrer names such a place. */
+/* The object of dump j at the place w has in the last dump: the ref with
+ * w's label and type under the counterpart of one of w's referrers;
+ * HS_NO_NODE if no referrer names such a place. */
 static uint32_t
-find_by_place(const hs_graph *g, const hs_graph *last, uint32_t w,
-              hs_buf *want, hs_buf *have, hs_buf *raw)
+find_by_place(const hs_leaks *l, size_t j, uint32_t w, hs_buf *want,
+              hs_buf *have, hs_buf *raw)
 {
+    const hs_graph *g = l->dumps[j], *last = l->dumps[l->ndumps - 1];
     uint64_t b, e;
     hs_csr_range(&last->parents, w, &b, &e);
     for (uint64_t i = b; i < e && i < b + PLACE_PARENTS; i++) {
         uint32_t p = last->parents.targets[i], pj, at = HS_NO_NODE;
         uint64_t k = hs_ref_index(last, p, w), n;
         const uint32_t *refs;
-        if (k == UINT64_MAX || (pj = match(g, last, p)) == HS_NO_NODE
+        if (k == UINT64_MAX || (pj = match(l, j, p)) == HS_NO_NODE
             || !place_label(want, raw, last, p, k)) {
             continue;
         }
@@ -678,18 +708,19 @@ shares_referrer(const hs_graph *g, uint32_t a, const hs_graph *last,
     return false;
 }
 
-/* Owner w of the last dump in dump g (see the essay, "MARK: finding an
+/* Owner w of the last dump in dump j (see the essay, "MARK: finding an
  * owner again"); *moved is set when that is not the object at w's
  * address. */
 static uint32_t
-match_owner(const hs_graph *g, const hs_graph *last, uint32_t w,
-            hs_buf *bufs, int *moved)
+match_owner(const hs_leaks *l, size_t j, uint32_t w, hs_buf *bufs,
+            int *moved)
 {
-    uint32_t at = match(g, last, w), place;
+    const hs_graph *g = l->dumps[j], *last = l->dumps[l->ndumps - 1];
+    uint32_t at = match(l, j, w), place;
     if (g == last) {
         return w;
     }
-    place = find_by_place(g, last, w, &bufs[0], &bufs[1], &bufs[2]);
+    place = find_by_place(l, j, w, &bufs[0], &bufs[1], &bufs[2]);
     if (place != HS_NO_NODE) {
         *moved |= place != at;
         return place;
@@ -704,7 +735,6 @@ static int
 series(const hs_leaks *l, owners *o, const uint32_t *near)
 {
     size_t k = l->ndumps;
-    const hs_graph *last = l->dumps[k - 1];
     hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
     for (size_t i = 0; i < o->n; i++) {
         owner *w = &o->v[i];
@@ -717,8 +747,7 @@ series(const hs_leaks *l, owners *o, const uint32_t *near)
         }
         w->parent = p == HS_NO_NODE ? UINT32_MAX : owner_index(o, p);
         for (size_t j = 0; j < k; j++) {
-            w->ids[j] = match_owner(l->dumps[j], last, w->id, bufs,
-                                    &w->recreated);
+            w->ids[j] = match_owner(l, j, w->id, bufs, &w->recreated);
             w->ret[j] = hs_dominators_retained_size(l->doms[j], w->ids[j]);
             w->cnt[j] = hs_dominators_retained_count(l->doms[j], w->ids[j]);
         }
@@ -782,7 +811,7 @@ kept_series(const hs_leaks *l, owners *o)
             if (own[v] == UINT32_MAX && p != HS_DOM_ROOT) {
                 own[v] = own[p];
             }
-            if (own[v] != UINT32_MAX && match(next, g, v) != HS_NO_NODE) {
+            if (own[v] != UINT32_MAX && match_by_address(next, g, v) != HS_NO_NODE) {
                 o->v[own[v]].kept[j]++;
             }
         }
@@ -1337,14 +1366,19 @@ hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
         l->ndumps = ndumps;
         l->dumps = calloc(ndumps, sizeof(*l->dumps));
         l->doms = calloc(ndumps, sizeof(*l->doms));
+        l->same = calloc(ndumps, sizeof(*l->same));
+        l->lent = calloc(ndumps, sizeof(*l->lent));
     }
-    if (!l || !l->dumps || !l->doms) {
+    if (!l || !l->dumps || !l->doms || !l->same || !l->lent) {
         hs_leaks_free(l);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
     memcpy(l->dumps, dumps, ndumps * sizeof(*dumps));
-    rc = compute_doms(l);
+    rc = compute_doms(l, opts ? opts->dominators : NULL);
+    if (rc == HS_OK) {
+        rc = match_dumps(l);
+    }
     if (rc == HS_OK) {
         rc = analyse(l, opts);
     }
@@ -1381,8 +1415,15 @@ hs_leaks_free(hs_leaks *l)
         free_owned(s->signature);
     }
     for (size_t i = 0; l->doms && i < l->ndumps; i++) {
-        hs_dominators_free(l->doms[i]);
+        if (!l->lent || !l->lent[i]) {
+            hs_dominators_free(l->doms[i]);
+        }
     }
+    free(l->lent);
+    for (size_t i = 0; l->same && i < l->ndumps; i++) {
+        free(l->same[i]);
+    }
+    free(l->same);
     free(l->sus);
     free(l->doms);
     free(l->dumps);

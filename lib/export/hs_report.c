@@ -13,6 +13,8 @@
  *               one sample new object with its keys and values
  *   retainers   hs_dominators on the last dump: the objects that retain
  *               the most, each with how it hangs under its dominator
+ *   map         the same tree as a zoomable icicle, coloured by growth
+ *               since the first dump (hs_report_map.c)
  *   growth      (two dumps or more) the chart of hs_growth_svg, inline,
  *               and each type's counts across the dumps
  *   diff        (two dumps or more) per-type changes from first to last
@@ -36,6 +38,7 @@
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 #include "hs_html.h"
+#include "hs_report_map.h"
 
 #define DEFAULT_TOP 30
 #define DEFAULT_SUSPECTS 5
@@ -51,6 +54,7 @@ typedef struct report {
     hs_buf b;
     hs_diff *diff;
     hs_leaks *leaks;   /* with two dumps or more; owns their trees */
+    hs_dominators *own_tree; /* the last dump's, without leaks */
 } report;
 
 /* MARK: output helpers */
@@ -205,6 +209,56 @@ add_head(report *r)
     hs_buf_adds(&r->b, "</h1>\n");
 }
 
+/* bytes grouped, with a sign when asked: "+1,024" */
+static void
+add_bytes(report *r, int64_t v, bool sign)
+{
+    if (v < 0) {
+        hs_buf_addc(&r->b, '-');
+    } else if (sign) {
+        hs_buf_addc(&r->b, '+');
+    }
+    add_grouped(&r->b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    hs_buf_adds(&r->b, " bytes");
+}
+
+/* What share of the process's resident memory the objects are, and
+ * where it grew (hs_memory_compare); nothing when the headers lack it. */
+static void
+add_memory(report *r)
+{
+    const hs_report_options *o = r->o;
+    int64_t rss = hs_graph_stats(o->last)->rss_bytes;
+    uint64_t objects;
+    hs_memory_growth m;
+    if (rss < 0) {
+        return;
+    }
+    objects = hs_graph_object_bytes(o->last);
+    hs_buf_adds(&r->b, "<p class=\"note memory\">Memory of the last dump: "
+                       "resident set ");
+    add_bytes(r, rss, false);
+    hs_buf_adds(&r->b, ", Python objects ");
+    add_bytes(r, objects > INT64_MAX ? INT64_MAX : (int64_t)objects, false);
+    hs_buf_addf(&r->b, " (%.1f %% of it).",
+                rss ? 100.0 * (double)objects / (double)rss : 0.0);
+    if (o->first && hs_memory_compare(o->first, o->last, &m)
+                        != HS_MEMORY_UNKNOWN) {
+        hs_buf_adds(&r->b, " From the first dump to the last: resident set ");
+        add_bytes(r, m.rss_growth, true);
+        hs_buf_adds(&r->b, ", Python objects ");
+        add_bytes(r, m.object_growth, true);
+        hs_buf_adds(&r->b,
+                    m.verdict == HS_MEMORY_NO_GROWTH
+                        ? ": the resident set did not grow."
+                    : m.verdict == HS_MEMORY_IN_OBJECTS
+                        ? ": the growth is in Python objects."
+                        : ": the growth is outside Python objects; look at "
+                          "C extensions and native buffers.");
+    }
+    hs_buf_adds(&r->b, "</p>\n");
+}
+
 static void
 add_dump_list(report *r)
 {
@@ -221,11 +275,14 @@ add_dump_list(report *r)
         }
         hs_buf_adds(&r->b, "</li>\n");
     }
-    hs_buf_adds(&r->b, "</ol>\n<nav>");
+    hs_buf_adds(&r->b, "</ol>\n");
+    add_memory(r);
+    hs_buf_adds(&r->b, "<nav>");
     if (o->first) {
         hs_buf_adds(&r->b, "<a href=\"#suspects\">Leak suspects</a>");
     }
-    hs_buf_adds(&r->b, "<a href=\"#retainers\">Top retainers</a>");
+    hs_buf_adds(&r->b, "<a href=\"#retainers\">Top retainers</a>"
+                       "<a href=\"#map\">Memory map</a>");
     if (o->growth && hs_growth_dumps(o->growth) >= 2) {
         hs_buf_adds(&r->b, "<a href=\"#growth\">Growth</a>");
     }
@@ -244,6 +301,7 @@ add_footer(report *r)
                        "<script>",
                 hs_version());
     hs_buf_adds(&r->b, hs_report_script);
+    hs_buf_adds(&r->b, hs_report_map_script);
     hs_buf_adds(&r->b, "</script>\n</body>\n</html>\n");
 }
 
@@ -470,7 +528,7 @@ find_leaks(report *r)
     const hs_report_options *o = r->o;
     const hs_graph *pair[2] = {o->first, o->last};
     hs_leak_options lo = {o->suspects ? o->suspects : DEFAULT_SUSPECTS,
-                          TYPES};
+                          TYPES, NULL};
     if (o->leak_dumps && o->nleak >= 2) {
         return hs_leaks_new(o->leak_dumps, o->nleak, &lo, r->err);
     }
@@ -684,6 +742,59 @@ add_dominator(report *r, const hs_dominators *d, uint32_t id)
     hs_buf_adds(&r->b, "</td>");
 }
 
+/* The last dump's dominator tree: the leak finder's when it ran, else
+ * one made here (and freed with the report). NULL when out of memory. */
+static const hs_dominators *
+last_tree(report *r)
+{
+    if (r->leaks) {
+        return hs_leaks_dominators(r->leaks, hs_leaks_dumps(r->leaks) - 1);
+    }
+    if (!r->own_tree) {
+        r->own_tree = hs_dominators_new(r->o->last, r->err);
+    }
+    return r->own_tree;
+}
+
+/* The first dump's tree, for the map's colours: the leak finder's. */
+static const hs_dominators *
+first_tree(const report *r)
+{
+    return r->leaks ? hs_leaks_dominators(r->leaks, 0) : NULL;
+}
+
+static int
+add_map(report *r)
+{
+    const hs_dominators *d = last_tree(r);
+    const hs_dominators *fd = first_tree(r);
+    hs_map_input in = {r->o->last, d, NULL, NULL, NULL, 0};
+    uint32_t *owners = NULL;
+    int rc;
+    if (!d) {
+        return r->err->code;
+    }
+    if (fd && r->leaks) {
+        size_t n = hs_leaks_count(r->leaks);
+        /* The leak finder's dump 0 (find_leaks). */
+        in.first = r->o->leak_dumps && r->o->nleak >= 2 ? r->o->leak_dumps[0]
+                                                        : r->o->first;
+        in.first_d = fd;
+        owners = calloc(n + 1, sizeof(*owners));
+        if (!owners) {
+            return hs_error_set(r->err, HS_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+            owners[i] = hs_leaks_at(r->leaks, i)->owner;
+        }
+        in.suspects = owners;
+        in.nsuspects = n;
+    }
+    rc = hs_report_map(&r->b, &in, r->err);
+    free(owners);
+    return rc < 0 ? rc : flush(r);
+}
+
 static int
 add_retainers(report *r, size_t top)
 {
@@ -691,18 +802,13 @@ add_retainers(report *r, size_t top)
         "type", "#address", "#shallow bytes", "#retained bytes",
         "#% of heap", "#retained objects", "object", "held as"};
     const hs_graph *g = r->o->last;
-    hs_dominators *own = NULL;
-    const hs_dominators *d;
+    const hs_dominators *d = last_tree(r);
     uint32_t *ids;
     size_t n;
-    /* The leak finder made the last dump's tree already. */
-    d = r->leaks ? hs_leaks_dominators(r->leaks, hs_leaks_dumps(r->leaks) - 1)
-                 : (own = hs_dominators_new(g, r->err));
     if (!d) {
         return r->err->code;
     }
     if (hs_dominators_top(d, top, &ids, &n, r->err) < 0) {
-        hs_dominators_free(own);
         return r->err->code;
     }
     section_head(r, "retainers", "Top retainers",
@@ -733,7 +839,6 @@ add_retainers(report *r, size_t top)
     }
     hs_buf_adds(&r->b, "</tbody></table>\n</section>\n");
     hs_free(ids);
-    hs_dominators_free(own);
     return flush(r);
 }
 
@@ -755,6 +860,7 @@ write_sections(report *r)
         HS_TRY(add_suspects(r));
     }
     HS_TRY(add_retainers(r, top));
+    HS_TRY(add_map(r));
     if (o->growth && hs_growth_dumps(o->growth) >= 2) {
         HS_TRY(add_growth(r, top));
     }
@@ -772,7 +878,7 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
 {
     hs_error local;
     report r = {opts, write, ctx, err ? err : &local, HS_BUF_INIT, NULL,
-                NULL};
+                NULL, NULL};
     int rc;
     hs_error_clear(r.err);
     HS_RETURN_IF(!opts || !opts->last || !write || !opts->paths
@@ -781,6 +887,7 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
                                  "and a writer");
     rc = write_sections(&r);
     hs_leaks_free(r.leaks);
+    hs_dominators_free(r.own_tree);
     hs_diff_free(r.diff);
     hs_buf_release(&r.b);
     return rc;

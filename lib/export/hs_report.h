@@ -9,7 +9,9 @@
 /* The page's style sheet and script, NUL-terminated. */
 extern const char hs_report_css[];
 extern const char hs_report_script[];
-/* base64 SHA-256 of hs_report_script, for the Content-Security-Policy. */
+extern const char hs_report_map_script[];
+/* base64 SHA-256 of hs_report_script then hs_report_map_script, for the
+ * Content-Security-Policy. */
 extern const char hs_report_script_sha256[];
 
 #endif

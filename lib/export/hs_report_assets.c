@@ -3,14 +3,17 @@
  * by hand and inlined into every report so that it opens from disk with
  * no network: the CSS (screen and print) and the JS that sorts tables
  * when a header is clicked (numbers first descending, text ascending; a
- * second click reverses; ties keep the page's order) and opens every
- * <details> before printing.
+ * second click reverses; ties keep the page's order), zooms the memory
+ * map (hs_report_map.c: a clicked box fills the width, its ancestors go
+ * to the breadcrumb, labels are re-cut from data-l as text) and opens
+ * every <details> before printing.
  *
  * NOTE: about the hash. The page's Content-Security-Policy allows no
  * script but this one, named by the SHA-256 of its exact text, so that
  * even a dump string that slipped past escaping could not run. After any
- * change to hs_report_script, update hs_report_script_sha256 (the base64
- * SHA-256 of the text): tests/python/test_report_browser.py checks that
+ * change to hs_report_script or hs_report_map_script, update
+ * hs_report_script_sha256 (the base64 SHA-256 of the two texts, one after
+ * the other): tests/python/test_report_browser.py checks that
  * the two agree and prints the right value when they do not (the page
  * would log a CSP error and stop sorting).
  */
@@ -57,6 +60,28 @@ const char hs_report_css[] =
     "p.sig { margin: 6px 0 0; font-size: 12px; overflow-wrap: anywhere; }\n"
     ".label { color: #8a4b08; }\n"
     "footer { margin-top: 36px; color: #5b6475; font-size: 12px; }\n"
+    "#map-svg { display: block; width: 100%; height: auto; margin: 6px 0; }\n"
+    "#map-svg g.box { cursor: pointer; }\n"
+    "#map-svg rect { fill: #a9bfdc; stroke: #fff; stroke-width: 0.5; }\n"
+    "#map-svg text { font-size: 11px; fill: #1d2330; pointer-events: none; }\n"
+    "#map-svg g.box:hover rect, #map-svg g.box:focus rect { stroke: #1d2330;\n"
+    "  stroke-width: 1.5; }\n"
+    "#map-svg g.box:focus { outline: none; }\n"
+    "#map-svg .gnew rect { fill: #a12f22; } #map-svg .gnew text { fill: #fff; }\n"
+    "#map-svg .gup3 rect { fill: #e0664f; } #map-svg .gup2 rect { fill: #f0a58f; }\n"
+    "#map-svg .gup1 rect { fill: #f7d6ca; } #map-svg .gflat rect { fill: #ccd5e4; }\n"
+    "#map-svg .gdown rect { fill: #a3cdb0; } #map-svg .gmerged rect { fill: #eceef2; }\n"
+    "#map-svg .suspect rect { stroke: #1d2330; stroke-width: 2.5; }\n"
+    ".legend .key { display: inline-block; width: 12px; height: 12px;\n"
+    "  vertical-align: -1px; margin: 0 3px 0 10px; border: 1px solid #c5cbd6; }\n"
+    ".key.gnew { background: #a12f22; } .key.gup3 { background: #e0664f; }\n"
+    ".key.gup2 { background: #f0a58f; } .key.gup1 { background: #f7d6ca; }\n"
+    ".key.gflat { background: #ccd5e4; } .key.gdown { background: #a3cdb0; }\n"
+    ".key.gmerged { background: #eceef2; }\n"
+    ".crumbs button { font: inherit; font-size: 12.5px; margin: 0 4px 4px 0;\n"
+    "  padding: 1px 8px; border: 1px solid #c5cbd6; border-radius: 3px;\n"
+    "  background: #f3f5f9; cursor: pointer; overflow-wrap: anywhere; }\n"
+    ".crumbs button:last-child { font-weight: 600; }\n"
     "@media print {\n"
     "  body { max-width: none; padding: 0; font-size: 10pt; }\n"
     "  nav, th::after { display: none; }\n"
@@ -130,4 +155,83 @@ const char hs_report_script[] =
     "  });\n"
     "})();\n";
 
-const char hs_report_script_sha256[] = "XZ2N6Ekr9n6OfarqLCysCH3jq1AOyAC4Ak4LzaFfXmI=";
+/* The map's zoom (hs_report_map.c), written right after hs_report_script
+ * in the same <script> element: the hash covers both. A string of its
+ * own because C99 promises only 4,095 bytes to one literal. */
+const char hs_report_map_script[] =
+    "(function () {\n"
+    "  \"use strict\";\n"
+    "  var svg = document.getElementById(\"map-svg\");\n"
+    "  var crumbs = document.getElementById(\"map-crumbs\");\n"
+    "  function num(g, name) {\n"
+    "    return Number(g.getAttribute(name));\n"
+    "  }\n"
+    "  function zoomMap(boxes, byIndex, focus) {\n"
+    "    var a = focus ? num(focus, \"data-x0\") : 0;\n"
+    "    var b = focus ? num(focus, \"data-x1\") : 1e6;\n"
+    "    var top = focus ? num(focus, \"data-d\") : 0;\n"
+    "    var span = b - a || 1, chain = [], g;\n"
+    "    boxes.forEach(function (box) {\n"
+    "      var x0 = num(box, \"data-x0\"), x1 = num(box, \"data-x1\");\n"
+    "      var d = num(box, \"data-d\"), rect = box.querySelector(\"rect\");\n"
+    "      var text = box.querySelector(\"text\"), x, w, y, fit;\n"
+    "      var inside = d >= top && x0 >= a && x1 <= b && x1 > x0;\n"
+    "      box.style.display = inside ? \"\" : \"none\";\n"
+    "      if (!inside) {\n"
+    "        return;\n"
+    "      }\n"
+    "      x = (x0 - a) / span * 1000;\n"
+    "      w = (x1 - x0) / span * 1000;\n"
+    "      y = (d - top) * 22;\n"
+    "      rect.setAttribute(\"x\", x.toFixed(3));\n"
+    "      rect.setAttribute(\"y\", y);\n"
+    "      rect.setAttribute(\"width\", Math.max(w - 1, 0.5).toFixed(3));\n"
+    "      if (!text) {\n"
+    "        text = document.createElementNS(\"http://www.w3.org/2000/svg\", \"text\");\n"
+    "        box.appendChild(text);\n"
+    "      }\n"
+    "      fit = Math.floor((w - 6) / 7);\n"
+    "      text.setAttribute(\"x\", (x + 3).toFixed(3));\n"
+    "      text.setAttribute(\"y\", y + 15);\n"
+    "      text.textContent = fit >= 3\n"
+    "        ? Array.from(box.getAttribute(\"data-l\")).slice(0, fit).join(\"\") : \"\";\n"
+    "    });\n"
+    "    for (g = focus; g; g = byIndex[g.getAttribute(\"data-p\")]) {\n"
+    "      chain.unshift(g);\n"
+    "    }\n"
+    "    while (crumbs.firstChild) {\n"
+    "      crumbs.removeChild(crumbs.firstChild);\n"
+    "    }\n"
+    "    [null].concat(chain).forEach(function (target) {\n"
+    "      var button = document.createElement(\"button\");\n"
+    "      button.type = \"button\";\n"
+    "      button.textContent = target ? target.getAttribute(\"data-l\") : \"whole heap\";\n"
+    "      button.addEventListener(\"click\", function () {\n"
+    "        zoomMap(boxes, byIndex, target);\n"
+    "      });\n"
+    "      crumbs.appendChild(button);\n"
+    "    });\n"
+    "    svg.setAttribute(\"data-focus\", focus ? focus.getAttribute(\"data-i\") : \"-1\");\n"
+    "  }\n"
+    "  if (svg && crumbs) {\n"
+    "    (function () {\n"
+    "      var boxes = Array.prototype.slice.call(svg.querySelectorAll(\"g.box\"));\n"
+    "      var byIndex = {};\n"
+    "      boxes.forEach(function (box) {\n"
+    "        byIndex[box.getAttribute(\"data-i\")] = box;\n"
+    "        box.addEventListener(\"click\", function () {\n"
+    "          zoomMap(boxes, byIndex, box);\n"
+    "        });\n"
+    "        box.addEventListener(\"keydown\", function (e) {\n"
+    "          if (e.key === \"Enter\" || e.key === \" \") {\n"
+    "            e.preventDefault();\n"
+    "            zoomMap(boxes, byIndex, box);\n"
+    "          }\n"
+    "        });\n"
+    "      });\n"
+    "      zoomMap(boxes, byIndex, null);\n"
+    "    })();\n"
+    "  }\n"
+    "})();\n";
+
+const char hs_report_script_sha256[] = "YdemFmYLpoh1Ne5ml9MjvX/FbHjGHf6cQdXbFM1sFto=";

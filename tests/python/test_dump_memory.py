@@ -85,3 +85,17 @@ def test_leaks_says_where_the_growth_is(tmp_path, kind, verdict):
         assert memory["object_growth"] < 10 << 20
     else:
         assert line[0].endswith("the growth is in Python objects")
+    # The report says the same, and what share of the last dump's
+    # resident set its objects are.
+    page = tmp_path / "report.html"
+    cli("report", "-o", page, *paths)
+    html = page.read_text()
+    memory_note = html[html.index('<p class="note memory">'):]
+    memory_note = memory_note[:memory_note.index("</p>")]
+    assert "Memory of the last dump: resident set " in memory_note
+    assert " % of it)." in memory_note
+    if kind == "native":
+        assert "the growth is outside Python objects; look at C extensions" \
+            in memory_note
+    else:
+        assert memory_note.endswith("the growth is in Python objects.")

@@ -348,6 +348,94 @@ SITES_LEAK = [os.path.join(ROOT, "tests", "data", "sites-leak",
                            "dump-%d.json.gz" % n) for n in (1, 2, 3)]
 
 
+MAP_BOX = re.compile(
+    r'<g class="box ([^"]*)" tabindex="0" data-i="(\d+)" data-p="(-?\d+)" '
+    r'data-d="(\d+)" data-x0="(\d+)" data-x1="(\d+)" data-r="(\d+)" '
+    r'data-l="([^"]*)">')
+
+
+def map_boxes(page):
+    return [dict(cls=m[0].split(), i=int(m[1]), p=int(m[2]), d=int(m[3]),
+                 x0=int(m[4]), x1=int(m[5]), r=int(m[6]), label=m[7])
+            for m in MAP_BOX.findall(page)]
+
+
+def test_memory_map_layout(tmp_path):
+    # The map as written: every box inside its parent's extent, one row
+    # below it, siblings side by side, and as wide as its retained share
+    # of the heap (rounded to a millionth). The heap is the first row's
+    # retained sizes plus what is merged or too small to draw, so the
+    # widths are checked against each other: retained bytes per
+    # millionth agree across the boxes.
+    page = open(report(str(tmp_path / "map.html"), *LOG_LEAK)).read()
+    boxes = map_boxes(page)
+    assert 20 <= len(boxes) <= 3000
+    by_index = {b["i"]: b for b in boxes}
+    assert [b["i"] for b in boxes] == list(range(len(boxes)))
+    per_ppm = [b["r"] / (b["x1"] - b["x0"]) for b in boxes
+               if b["x1"] - b["x0"] >= 1000]
+    assert max(per_ppm) / min(per_ppm) < 1.01
+    ends = {}
+    for b in boxes:
+        assert b["x0"] < b["x1"] <= 1000000
+        parent = by_index.get(b["p"])
+        if parent is None:
+            assert b["p"] == -1 and b["d"] == 0
+        else:
+            assert b["d"] == parent["d"] + 1
+            assert parent["x0"] <= b["x0"] and b["x1"] <= parent["x1"]
+            assert b["r"] <= parent["r"]
+        assert b["x0"] >= ends.get(b["p"], 0)   # no overlap, left to right
+        ends[b["p"]] = b["x1"]
+    # Coloured by growth since the first dump, the culprit outlined.
+    suspect = [b for b in boxes if "suspect" in b["cls"]]
+    assert suspect and suspect[0]["label"] == "collections.deque .history"
+    assert suspect[0]["cls"][0] in ("gnew", "gup3", "gup2", "gup1")
+    assert any("gflat" in b["cls"] for b in boxes)
+    assert 'class="legend"' in page
+    # One dump: no colours to give, no legend claiming any.
+    one = open(report(str(tmp_path / "one.html"), LOG_LEAK[-1])).read()
+    assert 'class="legend"' not in one
+    assert {b["cls"][0] for b in map_boxes(one)} <= {"plain", "gmerged"}
+
+
+def test_memory_map_zoom(browser, tmp_path):
+    path = report(str(tmp_path / "zoom.html"), *LOG_LEAK)
+    browser.navigate(path)
+    ev = browser.evaluate
+    total = ev("document.querySelectorAll('#map-svg g.box').length")
+    assert total > 20
+    assert ev("Array.from(document.querySelectorAll('#map-crumbs button'))"
+              ".map(b => b.textContent)") == ["whole heap"]
+    # A real click on the culprit's box: it fills the width, only it and
+    # what it retains stay drawn, its ancestors become the breadcrumb.
+    browser.click("#map-svg g.suspect")
+    focus = ev("document.getElementById('map-svg').getAttribute("
+               "'data-focus')")
+    assert focus == ev("document.querySelector('#map-svg g.suspect')"
+                       ".getAttribute('data-i')")
+    assert ev("Array.from(document.querySelectorAll('#map-crumbs button'))"
+              ".map(b => b.textContent)") == [
+        "whole heap", "module __main__", "LogObserver .observer",
+        "collections.deque .history"]
+    width = ev("Number(document.querySelector('#map-svg g.suspect rect')"
+               ".getAttribute('width'))")
+    assert width > 990
+    shown = ev("Array.from(document.querySelectorAll('#map-svg g.box'))"
+               ".filter(g => g.style.display !== 'none').length")
+    assert 1 <= shown < total
+    label = ev("document.querySelector('#map-svg g.suspect text')"
+               ".textContent")
+    assert label == "collections.deque .history"
+    # Back to the whole heap from the breadcrumb.
+    browser.click("#map-crumbs button")
+    assert ev("document.getElementById('map-svg').getAttribute("
+              "'data-focus')") == "-1"
+    assert ev("Array.from(document.querySelectorAll('#map-svg g.box'))"
+              ".filter(g => g.style.display !== 'none').length") == total
+    assert browser.problems() == []
+
+
 def test_leak_report_sites(browser, tmp_path):
     """Dumps with allocation sites (tracemalloc on): a suspect's cell
     "made of" names the line that allocated its new objects."""
