@@ -119,6 +119,7 @@ cmd_explore(int argc, char **argv)
     }
     memset(&x, 0, sizeof(x));
     x.cur = HS_NO_NODE;
+    x.tree_top = HS_NO_NODE;
     x.path = argv[optind];
     x.old_path = argc - optind > 1 ? argv[optind + 1] : NULL;
     x.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -138,5 +139,6 @@ cmd_explore(int argc, char **argv)
     hs_graph_free(x.g);
     free(x.hist);
     free(x.list);
+    free(x.open);
     return rc;
 }

@@ -21,7 +21,7 @@ const char cmd_query_usage[] =
     "          retained, retained_count, idom, new)\n"
     "  edges(dump, src, dst, label, position)\n"
     "  types(dump, type, count, size)\n"
-    "  dumps(dump, file, pid, time, objects, size)\n"
+    "  dumps(dump, file, pid, time, objects, size, rss)\n"
     "Lookups by dump, address, type, src and dst use indexes; retained,\n"
     "retained_count and idom compute the dominator tree, `new` the diff with\n"
     "the dump before, only when a query reads them. SQL '-' reads stdin;\n"

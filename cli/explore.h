@@ -36,7 +36,35 @@ typedef struct explore {
     size_t nlist, list_alloc;
     FILE *out;              /* where commands write (a page, or stdout) */
     bool tty;               /* stdin and stdout are a terminal */
+    /* `tree`: the object it shows the tree below (HS_NO_NODE: the whole
+     * heap), the objects opened in it, and whether the last listing is
+     * that tree (so `expand N` and `fold N` name its lines). */
+    uint32_t tree_top;
+    uint32_t *open;
+    size_t nopen, open_alloc;
+    bool tree_listed;
 } explore;
+
+/* MARK: for the command files (explore_commands.c, explore_tree.c) */
+
+/* "error: ..." on stderr; returns false, the command's result. */
+bool explore_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Starts a new numbered listing. */
+void explore_list_reset(explore *x);
+/* "  12  label repr": a numbered object line (label may be NULL); a
+ * dangling ref gets no number. */
+void explore_list_object(explore *x, uint32_t id, const char *label);
+/* An optional count argument: 0 < N <= 500, default def. */
+bool explore_count_arg(const char *arg, size_t def, size_t *out);
+/* Whether there is a current object (else fails, saying so). */
+bool explore_need_current(const explore *x);
+/* The dump's dominator tree, made on first use; NULL after failing. */
+const hs_dominators *explore_dominators(explore *x);
+
+/* explore_tree.c: `tree`, `expand N`, `fold N`. */
+bool explore_tree(explore *x, const char *arg);
+bool explore_expand(explore *x, const char *arg);
+bool explore_fold(explore *x, const char *arg);
 
 /* Runs one command line; false when it failed (the message is on
  * stderr). Sets *quit for quit/exit. */

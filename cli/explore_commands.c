@@ -31,11 +31,8 @@ typedef struct explore_command {
     const char *args, *summary;
 } explore_command;
 
-static bool
-fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static bool
-fail(const char *fmt, ...)
+bool
+explore_fail(const char *fmt, ...)
 {
     va_list ap;
     fflush(stdout);
@@ -59,10 +56,11 @@ grow(void *p, size_t *alloc, size_t need, size_t size)
 
 /* MARK: listings */
 
-static void
-list_reset(explore *x)
+void
+explore_list_reset(explore *x)
 {
     x->nlist = 0;
+    x->tree_listed = false;
 }
 
 static size_t
@@ -91,8 +89,8 @@ put_repr(explore *x, uint32_t id)
 
 /* "  12  label repr": a numbered object line (label may be NULL). A
  * dangling ref gets no number. */
-static void
-list_object(explore *x, uint32_t id, const char *label)
+void
+explore_list_object(explore *x, uint32_t id, const char *label)
 {
     if (hs_node_exists(x->g, id)) {
         fprintf(x->out, "%4zu  ", list_add(x, id, NULL, 0));
@@ -110,9 +108,9 @@ list_object(explore *x, uint32_t id, const char *label)
 static void
 list_objects(explore *x, const uint32_t *ids, size_t n, size_t limit)
 {
-    list_reset(x);
+    explore_list_reset(x);
     for (size_t i = 0; i < n && i < limit; i++) {
-        list_object(x, ids[i], NULL);
+        explore_list_object(x, ids[i], NULL);
     }
     if (n > limit) {
         fprintf(x->out, "   ... and %zu more\n", n - limit);
@@ -122,8 +120,8 @@ list_objects(explore *x, const uint32_t *ids, size_t n, size_t limit)
 /* MARK: arguments */
 
 /* An optional count argument: 0 < N <= LIST_MAX, default def. */
-static bool
-count_arg(const char *arg, size_t def, size_t *out)
+bool
+explore_count_arg(const char *arg, size_t def, size_t *out)
 {
     uint64_t n;
     *out = def; /* also on failure: gcc -O3 cannot see that fail is false */
@@ -131,17 +129,18 @@ count_arg(const char *arg, size_t def, size_t *out)
         return true;
     }
     if (!cli_parse_u64(arg, &n) || n == 0 || n > LIST_MAX) {
-        return fail("want a number from 1 to %d, not '%s'", LIST_MAX, arg);
+        return explore_fail(
+            "want a number from 1 to %d, not '%s'", LIST_MAX, arg);
     }
     *out = (size_t)n;
     return true;
 }
 
-static bool
-need_current(const explore *x)
+bool
+explore_need_current(const explore *x)
 {
     return x->cur != HS_NO_NODE
-               || fail("no current object: `go ADDR` or `go N` first");
+               || explore_fail("no current object: `go ADDR` or `go N` first");
 }
 
 /* Splits "TYPE [N]" into the type and an optional trailing count. */
@@ -154,7 +153,8 @@ type_and_count(const char *arg, size_t *type_len, size_t *limit)
     *limit = LIST_DEFAULT;
     if (sp && cli_parse_u64(sp + 1, &n)) {
         if (n == 0 || n > LIST_MAX) {
-            return fail("want a number from 1 to %d, not '%s'", LIST_MAX,
+            return explore_fail(
+                "want a number from 1 to %d, not '%s'", LIST_MAX,
                         sp + 1);
         }
         *limit = (size_t)n;
@@ -194,7 +194,7 @@ ex_go(explore *x, const char *arg)
     uint64_t n, addr;
     uint32_t id;
     if (!*arg) {
-        return fail("go wants an address or a line number of the last "
+        return explore_fail("go wants an address or a line number of the last "
                     "listing");
     }
     if (cli_parse_u64(arg, &n) && n >= 1 && n <= x->nlist) {
@@ -209,20 +209,24 @@ ex_go(explore *x, const char *arg)
         return true;
     }
     if (!cli_parse_addr(arg, &addr)) {
-        return x->nlist ? fail("'%s' is neither a line of the last listing "
-                               "(1-%zu) nor an address", arg, x->nlist)
-                        : fail("'%s' is not an address (and there is no "
-                               "listing to pick a line from)", arg);
+        return x->nlist
+                   ? explore_fail("'%s' is neither a line of the last "
+                                  "listing (1-%zu) nor an address",
+                                  arg, x->nlist)
+                   : explore_fail("'%s' is not an address (and there is "
+                                  "no listing to pick a line from)", arg);
     }
     id = hs_graph_find(x->g, addr);
     if (id == HS_NO_NODE && cli_parse_u64(arg, &n) && n < 65536) {
-        return x->nlist ? fail("no line %s in the last listing (1-%zu) and "
-                               "no object at address %s", arg, x->nlist, arg)
-                        : fail("no listing to pick line %s from, and no "
-                               "object at address %s", arg, arg);
+        return x->nlist
+                   ? explore_fail("no line %s in the last listing (1-%zu) "
+                                  "and no object at address %s",
+                                  arg, x->nlist, arg)
+                   : explore_fail("no listing to pick line %s from, and no "
+                                  "object at address %s", arg, arg);
     }
     if (id == HS_NO_NODE) {
-        return fail("no object at address %s", arg);
+        return explore_fail("no object at address %s", arg);
     }
     visit(x, id);
     return true;
@@ -234,16 +238,16 @@ ex_up(explore *x, const char *arg)
     uint64_t n;
     const uint32_t *parents;
     size_t k;
-    if (!need_current(x) || !count_arg(arg, 1, &k)) {
+    if (!explore_need_current(x) || !explore_count_arg(arg, 1, &k)) {
         return false;
     }
     parents = hs_node_parents(x->g, x->cur, &n);
     if (n == 0) {
-        return fail("nothing refers to %llu: it is a root",
+        return explore_fail("nothing refers to %llu: it is a root",
                     (unsigned long long)hs_node_address(x->g, x->cur));
     }
     if (k > n) {
-        return fail("%llu has only %llu parent%s",
+        return explore_fail("%llu has only %llu parent%s",
                     (unsigned long long)hs_node_address(x->g, x->cur),
                     (unsigned long long)n, cli_s(n));
     }
@@ -256,7 +260,7 @@ ex_back(explore *x, const char *arg)
 {
     (void)arg;
     if (!x->nhist || x->hpos == 0) {
-        return fail("nothing to go back to");
+        return explore_fail("nothing to go back to");
     }
     x->cur = x->hist[--x->hpos];
     put_repr(x, x->cur);
@@ -269,7 +273,7 @@ ex_forward(explore *x, const char *arg)
 {
     (void)arg;
     if (!x->nhist || x->hpos + 1 >= x->nhist) {
-        return fail("nothing to go forward to");
+        return explore_fail("nothing to go forward to");
     }
     x->cur = x->hist[++x->hpos];
     put_repr(x, x->cur);
@@ -300,7 +304,7 @@ list_children(explore *x, size_t limit)
     fprintf(x->out, "children (%llu):\n", (unsigned long long)n);
     for (uint64_t k = 0; k < n && k < limit; k++) {
         char *label = hs_node_ref_label(x->g, x->cur, k, 40, NULL);
-        list_object(x, kids[k], label ? label : "?");
+        explore_list_object(x, kids[k], label ? label : "?");
         hs_free(label);
     }
     if (n > limit) {
@@ -334,7 +338,7 @@ ex_show(explore *x, const char *arg)
     size_t len;
     const char *type;
     (void)arg;
-    if (!need_current(x)) {
+    if (!explore_need_current(x)) {
         return false;
     }
     type = hs_node_type(x->g, x->cur, &len);
@@ -347,7 +351,7 @@ ex_show(explore *x, const char *arg)
     }
     fputc('\n', x->out);
     show_refs_line(x);
-    list_reset(x);
+    explore_list_reset(x);
     list_children(x, LIST_DEFAULT);
     list_parents(x, LIST_DEFAULT);
     return true;
@@ -357,10 +361,11 @@ static bool
 ex_children(explore *x, const char *arg)
 {
     size_t limit;
-    if (!need_current(x) || !count_arg(arg, LIST_MAX, &limit)) {
+    if (!explore_need_current(x)
+        || !explore_count_arg(arg, LIST_MAX, &limit)) {
         return false;
     }
-    list_reset(x);
+    explore_list_reset(x);
     list_children(x, limit);
     return true;
 }
@@ -369,10 +374,11 @@ static bool
 ex_parents(explore *x, const char *arg)
 {
     size_t limit;
-    if (!need_current(x) || !count_arg(arg, LIST_MAX, &limit)) {
+    if (!explore_need_current(x)
+        || !explore_count_arg(arg, LIST_MAX, &limit)) {
         return false;
     }
-    list_reset(x);
+    explore_list_reset(x);
     list_parents(x, limit);
     return true;
 }
@@ -384,13 +390,13 @@ ex_refs(explore *x, const char *arg)
     size_t n;
     hs_error err;
     (void)arg;
-    if (!need_current(x)) {
+    if (!explore_need_current(x)) {
         return false;
     }
     if (hs_node_refs_as_dict(x->g, x->cur, &items, &n, &err) < 0) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
-    list_reset(x);
+    explore_list_reset(x);
     fprintf(x->out, "refs_as_dict (%zu):\n", n);
     for (size_t i = 0; i < n; i++) {
         char *k = hs_literal_format(x->g, &items[i].key, PREVIEW, NULL);
@@ -417,26 +423,26 @@ ex_path(explore *x, const char *arg)
     const uint32_t *nodes;
     size_t len;
     (void)arg;
-    if (!need_current(x)) {
+    if (!explore_need_current(x)) {
         return false;
     }
     if (!(p = hs_paths_find(x->g, x->cur, &po, &err))) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     if (hs_paths_count(p) == 0) {
         hs_paths_free(p);
-        return fail("no root reaches %llu: only cycles hold it (it is "
+        return explore_fail("no root reaches %llu: only cycles hold it (it is "
                     "garbage)",
                     (unsigned long long)hs_node_address(x->g, x->cur));
     }
     nodes = hs_paths_at(p, 0, &len);
     fprintf(x->out, "%zu step%s from a root (%s):\n", len - 1,
             len == 2 ? "" : "s", hs_paths_root_kind(p, 0));
-    list_reset(x);
-    list_object(x, nodes[0], NULL);
+    explore_list_reset(x);
+    explore_list_object(x, nodes[0], NULL);
     for (size_t k = 1; k < len; k++) {
         char *label = cli_edge_label(x->g, nodes[k - 1], nodes[k], 40);
-        list_object(x, nodes[k], label);
+        explore_list_object(x, nodes[k], label);
         hs_free(label);
     }
     hs_paths_free(p);
@@ -451,11 +457,11 @@ ex_summary(explore *x, const char *arg)
     hs_error err;
     hs_summary *s;
     size_t n;
-    if (!count_arg(arg, LIST_DEFAULT, &n)) {
+    if (!explore_count_arg(arg, LIST_DEFAULT, &n)) {
         return false;
     }
     if (!(s = hs_summary_new(x->g, &err))) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     fprintf(x->out, "%llu object%s, %zu type%s, %llu byte%s\n",
             (unsigned long long)hs_summary_total_count(s),
@@ -464,7 +470,7 @@ ex_summary(explore *x, const char *arg)
             (unsigned long long)hs_summary_total_size(s),
             cli_s(hs_summary_total_size(s)));
     fprintf(x->out, "   #    count       size  type\n");
-    list_reset(x);
+    explore_list_reset(x);
     for (size_t i = 0; i < n && i < hs_summary_types(s); i++) {
         const hs_type_stat *t = hs_summary_at(s, i);
         /* The listing outlives s, whose names are its own copies: keep
@@ -485,12 +491,12 @@ ex_summary(explore *x, const char *arg)
 
 /* The dominator tree of the dump, computed on first use (a few passes
  * over the edges) and kept for the session. */
-static const hs_dominators *
-dominators(explore *x)
+const hs_dominators *
+explore_dominators(explore *x)
 {
     hs_error err;
     if (!x->dom && !(x->dom = hs_dominators_new(x->g, &err))) {
-        fail("%s", err.message);
+        explore_fail("%s", err.message);
     }
     return x->dom;
 }
@@ -536,18 +542,19 @@ ex_top(explore *x, const char *arg)
     uint32_t *ids;
     size_t n, count;
     char h[32];
-    if (!count_arg(arg, LIST_DEFAULT, &n) || !(d = dominators(x))) {
+    if (!explore_count_arg(arg, LIST_DEFAULT, &n)
+        || !(d = explore_dominators(x))) {
         return false;
     }
     if (hs_dominators_top(d, n, &ids, &count, &err) < 0) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     fprintf(x->out, "the %zu object%s that retain the most (of %s):\n",
             count, cli_s(count),
             cli_human_bytes(hs_dominators_total_size(d), h, sizeof(h)));
-    list_reset(x);
+    explore_list_reset(x);
     for (size_t i = 0; i < count; i++) {
-        list_object(x, ids[i], NULL);
+        explore_list_object(x, ids[i], NULL);
         fputs("        ", x->out);
         put_retained(x, d, ids[i]);
         fputs("; ", x->out);
@@ -565,14 +572,14 @@ ex_dominators(explore *x, const char *arg)
     const hs_dominators *d;
     uint32_t id;
     (void)arg;
-    if (!need_current(x) || !(d = dominators(x))) {
+    if (!explore_need_current(x) || !(d = explore_dominators(x))) {
         return false;
     }
     fprintf(x->out, "dominators of %llu, from it up to the root:\n",
             (unsigned long long)hs_node_address(x->g, x->cur));
-    list_reset(x);
+    explore_list_reset(x);
     for (id = x->cur; id != HS_NO_NODE; id = hs_dominators_idom(d, id)) {
-        list_object(x, id, NULL);
+        explore_list_object(x, id, NULL);
         fputs("        ", x->out);
         put_retained(x, d, id);
         fputs("; ", x->out);
@@ -586,7 +593,7 @@ static void
 put_suspect(explore *x, const hs_leak_suspect *s)
 {
     char h[32], words[64];
-    list_object(x, s->owner, NULL);
+    explore_list_object(x, s->owner, NULL);
     fprintf(x->out, "        holds %llu new object%s (%s), %+lld "
                     "byte%s: %s%s\n        ",
             (unsigned long long)s->new_count, cli_s(s->new_count),
@@ -607,20 +614,21 @@ ex_leaks(explore *x, const char *arg)
     hs_error err;
     size_t n, shown;
     if (!x->old) {
-        return fail("leaks needs an older dump: heapscope explore DUMP "
+        return explore_fail(
+            "leaks needs an older dump: heapscope explore DUMP "
                     "OLD_DUMP");
     }
-    if (!count_arg(arg, 5, &n)) {
+    if (!explore_count_arg(arg, 5, &n)) {
         return false;
     }
     if (!x->leaks) {
         const hs_graph *dumps[2] = {x->old, x->g};
         if (!(x->leaks = hs_leaks_new(dumps, 2, NULL, &err))) {
-            return fail("%s", err.message);
+            return explore_fail("%s", err.message);
         }
     }
     shown = hs_leaks_count(x->leaks) < n ? hs_leaks_count(x->leaks) : n;
-    list_reset(x);
+    explore_list_reset(x);
     if (!shown) {
         fprintf(x->out, "no leak suspect: no object holds 1 %% or more of "
                         "the new objects\n");
@@ -642,13 +650,13 @@ ex_all(explore *x, const char *arg)
     size_t n, type_len, limit;
     hs_error err;
     if (!*arg) {
-        return fail("all wants a type name (tab completes them)");
+        return explore_fail("all wants a type name (tab completes them)");
     }
     if (!type_and_count(arg, &type_len, &limit)) {
         return false;
     }
     if (hs_graph_get_all(x->g, arg, type_len, &ids, &n, &err) < 0) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     fprintf(x->out, "%zu object%s of type %.*s%s\n", n, cli_s(n),
             (int)type_len, arg, n ? ", largest first:" : "");
@@ -665,18 +673,18 @@ ex_new(explore *x, const char *arg)
     uint64_t bytes = 0;
     hs_error err;
     if (!x->old) {
-        return fail("new needs an older dump: heapscope explore DUMP "
+        return explore_fail("new needs an older dump: heapscope explore DUMP "
                     "OLD_DUMP");
     }
     if (!x->diff && !(x->diff = hs_diff_new(x->old, x->g, &err))) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     if (*arg && !type_and_count(arg, &type_len, &limit)) {
         return false;
     }
     if (hs_diff_new_objects(x->diff, *arg ? arg : NULL, type_len, &ids, &n,
                             &err) < 0) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     for (size_t i = 0; i < n; i++) {
         bytes += hs_node_size(x->g, ids[i]);
@@ -709,13 +717,14 @@ ex_find(explore *x, const char *arg)
 {
     size_t nlen = strlen(arg), found = 0;
     if (!nlen) {
-        return fail("find wants the text to look for in values and names");
+        return explore_fail(
+            "find wants the text to look for in values and names");
     }
-    list_reset(x);
+    explore_list_reset(x);
     for (uint32_t id = 0; id < hs_graph_capacity(x->g); id++) {
         if (hs_node_exists(x->g, id) && matches(x->g, id, arg, nlen)) {
             if (found++ < LIST_DEFAULT) {
-                list_object(x, id, NULL);
+                explore_list_object(x, id, NULL);
             }
         }
     }
@@ -739,7 +748,8 @@ write_dot(const char *text, const char *file)
     const char *ext = cli_file_ext(file);
     if (strcmp(ext, "svg") == 0 || strcmp(ext, "png") == 0) {
         if (!cli_have_program("dot")) {
-            return fail("%s: drawing .%s needs Graphviz's dot (Debian: "
+            return explore_fail(
+                "%s: drawing .%s needs Graphviz's dot (Debian: "
                         "graphviz); .dot files need nothing", file, ext);
         }
         return cli_convert_to_file(text, "dot", ext,
@@ -757,14 +767,15 @@ ex_dot(explore *x, const char *arg)
     char *text;
     size_t count;
     bool ok;
-    if (!need_current(x)) {
+    if (!explore_need_current(x)) {
         return false;
     }
     if (!*arg) {
-        return fail("dot wants a file name: FILE.dot, FILE.svg or FILE.png");
+        return explore_fail(
+            "dot wants a file name: FILE.dot, FILE.svg or FILE.png");
     }
     if (!(nb = hs_neighbourhood_new(x->g, x->cur, &no, &err))) {
-        return fail("%s", err.message);
+        return explore_fail("%s", err.message);
     }
     hs_neighbourhood_nodes(nb, &count, NULL);
     text = hs_neighbourhood_dot(nb, &err);
@@ -774,7 +785,7 @@ ex_dot(explore *x, const char *arg)
                         "deep\n", arg, count, cli_s(count),
                 (unsigned long long)hs_node_address(x->g, x->cur));
     } else if (!text) {
-        fail("%s", err.message);
+        explore_fail("%s", err.message);
     }
     hs_free(text);
     hs_neighbourhood_free(nb);
@@ -789,19 +800,19 @@ ex_sql(explore *x, const char *arg)
 {
     char why[1024];
     if (!*arg) {
-        return fail("sql wants a statement: sql SELECT ...");
+        return explore_fail("sql wants a statement: sql SELECT ...");
     }
     if (!x->query) {
         const hs_graph *dumps[2] = {x->old ? x->old : x->g, x->g};
         const char *files[2] = {x->old ? x->old_path : x->path, x->path};
         hs_error err;
         if (!(x->query = hs_query_new(dumps, files, x->old ? 2 : 1, &err))) {
-            return fail("%s", err.message);
+            return explore_fail("%s", err.message);
         }
     }
     if (!cli_query_run(x->query, "sql", arg, strlen(arg), CLI_FORMAT_TEXT,
                        x->out, false, why, sizeof(why))) {
-        return fail("%s", why);
+        return explore_fail("%s", why);
     }
     return true;
 }
@@ -821,7 +832,7 @@ static bool
 ex_site(explore *x, const char *arg)
 {
     (void)arg;
-    if (!need_current(x)) {
+    if (!explore_need_current(x)) {
         return false;
     }
     if (!hs_graph_has_sites(x->g)) {
@@ -849,6 +860,9 @@ static const explore_command commands[] = {
     {"path", NULL, ex_path, "", "the shortest path from a root to here"},
     {"site", NULL, ex_site, "", "where the current object was allocated (tracemalloc)"},
     {"dominators", "dom", ex_dominators, "", "what keeps here alive: its chain of dominators"},
+    {"tree", NULL, explore_tree, "", "the dominator tree below here (or the roots), numbered"},
+    {"expand", NULL, explore_expand, "N", "open line N of the last tree and show it again"},
+    {"fold", NULL, explore_fold, "N", "close line N of the last tree and show it again"},
     {"leaks", NULL, ex_leaks, "[N]", "leak suspects since OLD_DUMP (go N: the owner)"},
     {"refs", NULL, ex_refs, "", "the current object's refs as a dict"},
     {"dot", NULL, ex_dot, "FILE", "draw what refers to here (.dot, .svg, .png)"},
@@ -862,7 +876,8 @@ static const explore_command commands[] = {
 const char *const explore_command_names[] = {
     "summary", "top", "all", "new", "find", "go", "show", "parents", "p",
     "children", "c", "up", "back", "forward", "path", "site", "dominators",
-    "dom", "leaks", "refs", "dot", "sql", "help", "quit", "exit", NULL};
+    "dom", "tree", "expand", "fold", "leaks", "refs", "dot", "sql", "help",
+    "quit", "exit", NULL};
 
 static const explore_command *
 find_command(const char *name, size_t len)
@@ -894,7 +909,7 @@ ex_help(explore *x, const char *arg)
     const explore_command *c;
     if (*arg) {
         if (!(c = find_command(arg, strlen(arg)))) {
-            return fail("no command '%s' (help lists them)", arg);
+            return explore_fail("no command '%s' (help lists them)", arg);
         }
         help_line(x, c);
         return true;
@@ -920,7 +935,8 @@ explore_run(explore *x, char *line, bool *quit)
     }
     c = find_command(line, len);
     if (!c) {
-        return fail("unknown command '%.*s' (help lists them)", (int)len,
+        return explore_fail(
+            "unknown command '%.*s' (help lists them)", (int)len,
                     line);
     }
     arg = line + len + strspn(line + len, " \t");

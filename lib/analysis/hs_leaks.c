@@ -811,7 +811,8 @@ kept_series(const hs_leaks *l, owners *o)
             if (own[v] == UINT32_MAX && p != HS_DOM_ROOT) {
                 own[v] = own[p];
             }
-            if (own[v] != UINT32_MAX && match_by_address(next, g, v) != HS_NO_NODE) {
+            if (own[v] != UINT32_MAX
+                && match_by_address(next, g, v) != HS_NO_NODE) {
                 o->v[own[v]].kept[j]++;
             }
         }

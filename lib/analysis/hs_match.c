@@ -15,10 +15,10 @@
  * so survivors keep their order: in the demo's series of three dumps
  * (`make demo`, a real program under heapscope's dumper), 97 % of the
  * objects of the last dump found in an earlier one come right after the
- * previous one's counterpart. hs_match_all tries that place first, which reads OLD's
- * arrays front to back, and asks the index only when it misses; ranges
- * of NEW run on the threads NEW was loaded with, and type strings are compared once per
- * type, as ids, before any value is.
+ * previous one's counterpart. hs_match_all tries that place first,
+ * which reads OLD's arrays front to back, and asks the index only when
+ * it misses; ranges of NEW run on the threads NEW was loaded with, and
+ * type strings are compared once per type, as ids, before any value is.
  */
 #include "hs_match.h"
 

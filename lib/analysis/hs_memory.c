@@ -36,8 +36,8 @@ static int64_t
 difference(uint64_t later, uint64_t earlier)
 {
     if (later >= earlier) {
-        return later - earlier > (uint64_t)INT64_MAX ? INT64_MAX
-                                                     : (int64_t)(later - earlier);
+        uint64_t d = later - earlier;
+        return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
     }
     return earlier - later > (uint64_t)INT64_MAX ? -INT64_MAX
                                                  : -(int64_t)(earlier - later);

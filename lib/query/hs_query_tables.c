@@ -9,14 +9,14 @@
 
 enum { TYPES_DUMP, TYPES_TYPE, TYPES_COUNT, TYPES_SIZE };
 enum { DUMPS_DUMP, DUMPS_FILE, DUMPS_PID, DUMPS_TIME, DUMPS_OBJECTS,
-       DUMPS_SIZE };
+       DUMPS_SIZE, DUMPS_RSS };
 
 static const char types_schema[] =
     "CREATE TABLE types(dump INTEGER, type TEXT, count INTEGER, "
     "size INTEGER)";
 static const char dumps_schema[] =
     "CREATE TABLE dumps(dump INTEGER, file TEXT, pid INTEGER, "
-    "time INTEGER, objects INTEGER, size INTEGER)";
+    "time INTEGER, objects INTEGER, size INTEGER, rss INTEGER)";
 
 static const int lookup_cols[] = {0}; /* `dump` is column 0 of both */
 static const char *const lookup_names[] = {"dump"};
@@ -186,6 +186,7 @@ dumps_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case DUMPS_TIME: header_column(ctx, st->dump_time); break;
     case DUMPS_OBJECTS: hs_query_result_u64(ctx, hs_graph_count(d->g));
         break;
+    case DUMPS_RSS: header_column(ctx, st->rss_bytes); break;
     default: total_column(c, ctx); break;
     }
     return SQLITE_OK;

@@ -85,6 +85,11 @@ def test_leaks_says_where_the_growth_is(tmp_path, kind, verdict):
         assert memory["object_growth"] < 10 << 20
     else:
         assert line[0].endswith("the growth is in Python objects")
+    # SQL has each dump's resident set beside its objects' size.
+    rows = json.loads(cli("query", "--json", *paths,
+                          "SELECT dump, rss FROM dumps ORDER BY dump"))
+    assert [r["rss"] for r in rows] == [json.loads(cli("info", "--json", p))["rss_bytes"]
+                   for p in paths]
     # The report says the same, and what share of the last dump's
     # resident set its objects are.
     page = tmp_path / "report.html"
