@@ -1,9 +1,9 @@
 /*
- * cli/cli.h - what every subcommand shares: messages, loading a dump with
- * progress and warnings, and the load options common to all commands.
- *
- * Unlike lib/, the CLI may exit: xmalloc-style helpers die on out of
- * memory (docs/style.md 17).
+ * cli/cli.h - what every subcommand shares, in one include: messages and
+ * exit codes (cli_msg.h), option parsers (cli_opt.h), CSV fields
+ * (cli_csv.h) and loading a dump (cli_load.h). Those modules depend one
+ * way: cli_msg at the bottom, cli_opt on it, cli_load on both; the
+ * output modules (cli_json, cli_node, ...) include only what they use.
  */
 #ifndef HS_CLI_H
 #define HS_CLI_H
@@ -14,141 +14,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_csv.h"
+#include "cli_load.h"
+#include "cli_msg.h"
+#include "cli_opt.h"
 #include "commands.h"
-
-struct option;
-
-/* The running subcommand's name, for messages ("summary"). */
-extern const char *cli_command;
-
-/* "s" unless n is 1, for counts in text: "%llu object%s", n, cli_s(n). */
-static inline const char *
-cli_s(uint64_t n)
-{
-    return n == 1 ? "" : "s";
-}
-
-/* "heapscope CMD: error: <what>" on stderr. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Reports a library error with its location: "path:line:column: msg". */
-void cli_lib_error(const hs_error *err);
-
-/* Usage error: message, then a hint; returns HS_EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* For getopt_long's '?': names the unknown option or missing argument
- * (opterr is off so that all messages share one form). */
-int cli_bad_option(char **argv);
-
-/* Parse the number of option --name (arg) into *out, from min to max
- * for the second; HS_EXIT_OK, or a usage error (message printed). */
-int cli_number_option(const char *name, const char *arg, uint64_t *out);
-int cli_range_option(const char *name, const char *arg, uint64_t min,
-                     uint64_t max, uint64_t *out);
-
-void *xmalloc(size_t size);
-
-/* "heapscope: out of memory" on stderr, then exit 1. */
-_Noreturn void cli_die_oom(void);
-
-/* p, or cli_die_oom when it is NULL: for what libc or the library could
- * not allocate. */
-void *cli_check_alloc(void *p);
-
-/* s as a JSON string on stdout (UTF-8 text, ASCII-escaped). */
-void cli_json_string(const char *s, size_t len);
-
-/* s as a CSV field on stdout (or f), quoted when needed (RFC 4180). */
-void cli_csv_field(const char *s, size_t len);
-void cli_csv_field_to(FILE *f, const char *s, size_t len);
-
-/* Which of meliae's pipelines runs after the read. */
-typedef enum cli_pipeline {
-    CLI_PIPELINE_DEFAULT = 0, /* load(): collapse, then parents */
-    CLI_PIPELINE_NO_COLLAPSE, /* load(collapse=False), parents computed */
-    CLI_PIPELINE_CLASSIC      /* + remove_expensive_references and
-                                 guess_intern_dict */
-} cli_pipeline;
-
-/* Load options every command that reads a dump accepts. */
-typedef struct cli_load {
-    cli_pipeline pipeline;
-    bool skip_bad_lines;
-    bool no_parents;
-    bool no_index;       /* no lookups by address after the load */
-    bool quiet;          /* no progress bar */
-    unsigned threads;    /* 0: one per CPU */
-    hs_dialect dialect;
-    uint32_t intern_dict; /* classic pipeline's guess, or HS_NO_NODE */
-    bool no_snapshot;    /* --no-index: neither use nor write an index */
-    uint64_t max_line;   /* --max-line: longest line accepted, 0: default */
-    hs_index_flags index_flags; /* how cli_load_dump treats the index */
-    hs_index_report index; /* what the last cli_load_dump did with it */
-} cli_load;
-
-/* getopt_long values of the common options, above any short option. */
-enum {
-    OPT_NO_COLLAPSE = 1000,
-    OPT_CLASSIC,
-    OPT_SKIP_BAD_LINES,
-    OPT_DIALECT,
-    OPT_QUIET,
-    OPT_THREADS,
-    OPT_NO_SNAPSHOT,
-    OPT_MAX_LINE,
-    OPT_FIRST_COMMAND_OPTION = 1100
-};
-
-#define CLI_LOAD_LONGOPTS \
-    {"no-collapse", no_argument, NULL, OPT_NO_COLLAPSE}, \
-    {"classic", no_argument, NULL, OPT_CLASSIC}, \
-    {"skip-bad-lines", no_argument, NULL, OPT_SKIP_BAD_LINES}, \
-    {"dialect", required_argument, NULL, OPT_DIALECT}, \
-    {"quiet", no_argument, NULL, OPT_QUIET}, \
-    {"threads", required_argument, NULL, OPT_THREADS}, \
-    {"no-index", no_argument, NULL, OPT_NO_SNAPSHOT}, \
-    {"max-line", required_argument, NULL, OPT_MAX_LINE}
-
-/* Usage text of the common options, for each command's help. */
-#define CLI_LOAD_HELP \
-    "Loading:\n" \
-    "  --no-collapse      keep instance dicts apart (meliae's load(collapse=False))\n" \
-    "  --classic          the classic investigation pipeline: collapse, referrers,\n" \
-    "                     remove_expensive_references, guess_intern_dict\n" \
-    "  --skip-bad-lines   skip malformed lines (counted) instead of failing\n" \
-    "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
-    "  --quiet            no progress bar\n" \
-    "  --threads N        threads loading the dump (default: one per CPU)\n" \
-    "  --no-index         neither use nor write the snapshot index (DUMP.hsidx)\n" \
-    "  --max-line SIZE    longest line accepted (default 1G; K, M, G suffixes):\n" \
-    "                     a longer one is an error, so memory stays bounded\n"
-
-void cli_load_init(cli_load *l);
-
-/* Handles a common option; returns 1 if opt was one, 0 if not, or -1 on
- * a bad argument (message printed). */
-int cli_load_option(cli_load *l, int opt, const char *arg);
-
-/* getopt_long for a command whose longopts include CLI_LOAD_LONGOPTS:
- * handles the common options itself and returns the next option of the
- * command's own, or -1 at the end. A bad option (unknown, missing or bad
- * argument) is a usage error: the message is printed and the program
- * exits with HS_EXIT_USAGE, since nothing has been written yet. */
-int cli_next_option(int argc, char **argv, const char *shortopts,
-                    const struct option *longopts, cli_load *l);
-
-/* Loads a dump with the chosen pipeline, a progress bar on a TTY and
- * warnings on stderr, through the snapshot index unless --no-index or the
- * environment variable HEAPSCOPE_NO_INDEX (non-empty) says not to; l->index
- * says what happened. NULL after printing the error. */
-hs_graph *cli_load_dump(const char *path, cli_load *l);
-
-/* Parses a whole decimal number; false on junk or overflow. */
-bool cli_parse_u64(const char *s, uint64_t *out);
-
-/* Peak resident memory of this process in bytes. */
-uint64_t cli_peak_rss(void);
 
 #endif

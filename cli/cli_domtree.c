@@ -27,6 +27,7 @@ typedef struct tree_walk {
     const hs_dominators *d;
     const hs_domtree *t;
     const cli_domtree_opts *o;
+    cli_json *json;          /* the JSON writer, or NULL for text */
     uint64_t total, floor;   /* heap bytes; the smallest shown */
     char prefix[512];        /* the text-mode indent of the current level */
     int failed;
@@ -84,27 +85,29 @@ text_smaller(tree_walk *w, size_t n, uint64_t bytes, uint64_t count,
 /* MARK: JSON */
 
 static void
-json_node_open(tree_walk *w, uint32_t id, bool first)
+json_node_open(tree_walk *w, uint32_t id)
 {
     uint64_t r = hs_dominators_retained_size(w->d, id);
-    printf("%s{", first ? "" : ", ");
-    cli_json_node_fields(w->g, id);
-    printf(", \"value\": ");
-    cli_json_value(w->g, id);
-    printf(", \"retained_size\": %llu, \"retained_count\": %llu, "
-           "\"retained_pct\": %.4f, ",
-           (unsigned long long)r,
-           (unsigned long long)hs_dominators_retained_count(w->d, id),
-           share(w, r));
-    cli_json_dominator(w->d, w->g, id);
+    cli_json_object(w->json);
+    cli_node_json_fields(w->json, w->g, id);
+    cli_json_key(w->json, "value");
+    cli_node_json_value(w->json, w->g, id);
+    cli_json_key_u64(w->json, "retained_size", r);
+    cli_json_key_u64(w->json, "retained_count",
+                     hs_dominators_retained_count(w->d, id));
+    cli_json_key_double(w->json, "retained_pct", share(w, r), 4);
+    cli_retained_json_dominator(w->json, w->d, w->g, id);
 }
 
 static void
-json_smaller(size_t n, uint64_t bytes, uint64_t count)
+json_smaller(cli_json *json, size_t n, uint64_t bytes, uint64_t count)
 {
-    printf(", \"smaller\": {\"objects\": %zu, \"retained_size\": %llu, "
-           "\"retained_count\": %llu}", n, (unsigned long long)bytes,
-           (unsigned long long)count);
+    cli_json_key(json, "smaller");
+    cli_json_object(json);
+    cli_json_key_u64(json, "objects", n);
+    cli_json_key_u64(json, "retained_size", bytes);
+    cli_json_key_u64(json, "retained_count", count);
+    cli_json_end_object(json);
 }
 
 /* MARK: the walk */
@@ -125,18 +128,19 @@ walk(tree_walk *w, uint32_t id, size_t depth)
         rest += hs_dominators_retained_size(w->d, kids[i]);
         rest_count += hs_dominators_retained_count(w->d, kids[i]);
     }
-    if (w->o->json) {
-        printf(depth ? ", \"children\": [" : " \"tree\": [");
+    if (w->json) {
+        cli_json_key(w->json, depth ? "children" : "tree");
+        cli_json_array(w->json);
     }
     for (size_t i = 0; i < shown && !w->failed; i++) {
         bool last = i + 1 == shown && shown == n;
         bool deeper = depth < w->o->depth;
-        if (w->o->json) {
-            json_node_open(w, kids[i], i == 0);
+        if (w->json) {
+            json_node_open(w, kids[i]);
             if (deeper) {
                 walk(w, kids[i], depth + 1);
             }
-            putchar('}');
+            cli_json_end_object(w->json);
             continue;
         }
         text_node(w, kids[i], last, depth);
@@ -148,10 +152,10 @@ walk(tree_walk *w, uint32_t id, size_t depth)
         }
         w->prefix[plen] = '\0';
     }
-    if (w->o->json) {
-        putchar(']');
+    if (w->json) {
+        cli_json_end_array(w->json);
         if (n > shown) {
-            json_smaller(n - shown, rest, rest_count);
+            json_smaller(w->json, n - shown, rest, rest_count);
         }
     } else if (n > shown) {
         text_smaller(w, n - shown, rest, rest_count, depth);
@@ -165,6 +169,7 @@ cli_print_domtree(const char *path, const hs_graph *g,
     hs_error err = {0};
     hs_domtree *t;
     tree_walk w;
+    cli_json json;
     memset(&w, 0, sizeof(w));
     w.g = g;
     w.d = d;
@@ -177,15 +182,19 @@ cli_print_domtree(const char *path, const hs_graph *g,
         cli_lib_error(&err);
         return HS_EXIT_FAILURE;
     }
-    cli_print_dominator_totals(path, g, d, o->json);
+    if (o->json) {
+        cli_json_init(&json, stdout);
+        w.json = &json;
+    }
+    cli_print_dominator_totals(path, g, d, w.json);
     if (!o->json) {
         printf("%12s %6s %9s  %s (to depth %llu; below %.4g%% of the heap "
                "merged)\n", "Retained", "%", "Objects", "Tree",
                (unsigned long long)o->depth, o->min_share);
     }
     walk(&w, HS_NO_NODE, 0);
-    if (o->json) {
-        printf("}\n");
+    if (w.json) {
+        cli_json_end_object(w.json);
     }
     hs_domtree_free(t);
     if (w.failed) {

@@ -15,7 +15,7 @@ percent(uint64_t part, int64_t whole)
 }
 
 void
-cli_memory_info(const hs_graph *g, bool json)
+cli_memory_info(const hs_graph *g, cli_json *w)
 {
     const hs_load_stats *st = hs_graph_stats(g);
     const struct {
@@ -38,18 +38,18 @@ cli_memory_info(const hs_graph *g, bool json)
         if (members[i].value < 0) {
             continue;
         }
-        if (json) {
-            printf(", \"%s\": %lld", members[i].name,
-                   (long long)members[i].value);
+        if (w) {
+            cli_json_key_i64(w, members[i].name, members[i].value);
         }
         else {
             printf("%-19s %lld\n", members[i].name,
                    (long long)members[i].value);
         }
     }
-    if (json) {
-        printf(", \"object_bytes\": %llu, \"rss_explained\": %.1f",
-               (unsigned long long)objects, percent(objects, st->rss_bytes));
+    if (w) {
+        cli_json_key_u64(w, "object_bytes", objects);
+        cli_json_key_double(w, "rss_explained",
+                            percent(objects, st->rss_bytes), 1);
     }
     else {
         printf("%-19s %llu\n", "object_bytes", (unsigned long long)objects);
@@ -70,7 +70,7 @@ signed_bytes(int64_t v, char *buf, size_t size)
 
 void
 cli_memory_growth(const hs_graph *first, const hs_graph *last,
-                  size_t ndumps, bool json)
+                  size_t ndumps, cli_json *w)
 {
     hs_memory_growth m;
     int64_t objects, rss;
@@ -78,8 +78,8 @@ cli_memory_growth(const hs_graph *first, const hs_graph *last,
     char a[40], b[40];
 
     if (hs_memory_compare(first, last, &m) == HS_MEMORY_UNKNOWN) {
-        if (json) {
-            printf(", \"memory\": null");
+        if (w) {
+            cli_json_key_null(w, "memory");
         }
         return;
     }
@@ -88,10 +88,13 @@ cli_memory_growth(const hs_graph *first, const hs_graph *last,
     verdict = m.verdict == HS_MEMORY_NO_GROWTH ? "none"
               : m.verdict == HS_MEMORY_IN_OBJECTS ? "python_objects"
                                                   : "outside_python_objects";
-    if (json) {
-        printf(", \"memory\": {\"rss_growth\": %lld, \"object_growth\": %lld, "
-               "\"growth_in\": \"%s\"}", (long long)rss, (long long)objects,
-               verdict);
+    if (w) {
+        cli_json_key(w, "memory");
+        cli_json_object(w);
+        cli_json_key_i64(w, "rss_growth", rss);
+        cli_json_key_i64(w, "object_growth", objects);
+        cli_json_key_cstr(w, "growth_in", verdict);
+        cli_json_end_object(w);
         return;
     }
     printf("Memory from dump 1 to %zu: resident set %s, Python objects %s",

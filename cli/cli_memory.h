@@ -11,15 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* info's lines about memory (text), or its JSON members (",
- * \"rss_bytes\": N, ..."); nothing for a dump without them. */
-void cli_memory_info(const hs_graph *g, bool json);
+#include "cli_json.h"
+
+/* info's lines about memory: text when w is NULL, else its JSON members
+ * ("rss_bytes": N, ...) on w; nothing for a dump without them. */
+void cli_memory_info(const hs_graph *g, cli_json *w);
 
 /* leaks: whether the resident memory grew from the first to the last
- * dump in Python objects or outside them. One line of text, or a JSON
- * member (", \"memory\": {...}" or ", \"memory\": null"); the text line
- * is left out when a dump lacks the figures. */
+ * dump in Python objects or outside them. One line of text when w is
+ * NULL (left out when a dump lacks the figures), else the member
+ * "memory" on w ({...}, or null). */
 void cli_memory_growth(const hs_graph *first, const hs_graph *last,
-                       size_t ndumps, bool json);
+                       size_t ndumps, cli_json *w);
 
 #endif

@@ -35,76 +35,88 @@ cli_print_repr(const hs_graph *g, uint32_t id, uint64_t total, size_t max)
 }
 
 void
-cli_json_node_fields(const hs_graph *g, uint32_t id)
+cli_node_json_fields(cli_json *w, const hs_graph *g, uint32_t id)
 {
     size_t len;
     const char *type = hs_node_type(g, id, &len);
-    char *repr = hs_node_repr(g, id, 0, 0, NULL);
-    printf("\"address\": %llu, \"type\": ",
-           (unsigned long long)hs_node_address(g, id));
-    cli_json_string(type, len);
-    printf(", \"size\": %llu, \"repr\": ",
-           (unsigned long long)hs_node_size(g, id));
-    cli_check_alloc(repr);
-    cli_json_string(repr, strlen(repr));
+    char *repr = cli_check_alloc(hs_node_repr(g, id, 0, 0, NULL));
+    cli_json_key_u64(w, "address", hs_node_address(g, id));
+    cli_json_key_str(w, "type", type, len);
+    cli_json_key_u64(w, "size", hs_node_size(g, id));
+    cli_json_key_cstr(w, "repr", repr);
     hs_free(repr);
 }
 
 void
-cli_json_bytes(const char *s, size_t len)
-{
-    cli_put_owned(hs_json_quote(s, len, HS_QUOTE_BYTES));
-}
-
-void
-cli_json_value(const hs_graph *g, uint32_t id)
+cli_node_json_value(cli_json *w, const hs_graph *g, uint32_t id)
 {
     size_t len;
     hs_value_kind kind;
     const char *v = hs_node_value(g, id, &len, &kind);
     if (v && kind == HS_VALUE_INT) {
-        fwrite(v, 1, len, stdout);
+        cli_json_number_text(w, v, len);
     } else if (v && kind == HS_VALUE_BYTES) {
-        cli_json_bytes(v, len);
+        cli_json_bytes(w, v, len);
     } else if (v) {
-        cli_json_string(v, len);
+        cli_json_str(w, v, len);
     } else if ((v = hs_node_name(g, id, &len)) != NULL) {
-        cli_json_string(v, len);
+        cli_json_str(w, v, len);
     } else {
-        fputs("null", stdout);
+        cli_json_null(w);
     }
 }
 
 void
-cli_json_literal(const hs_graph *g, const hs_literal *lit)
+cli_node_json_literal(cli_json *w, const hs_graph *g, const hs_literal *lit)
 {
     size_t len;
     const char *type;
     switch (lit->kind) {
     case HS_LITERAL_TEXT:
-        cli_json_string(lit->text, lit->len);
+        cli_json_str(w, lit->text, lit->len);
         break;
     case HS_LITERAL_BYTES:
-        cli_json_bytes(lit->text, lit->len);
+        cli_json_bytes(w, lit->text, lit->len);
         break;
     case HS_LITERAL_INT:
-        fwrite(lit->text, 1, lit->len, stdout);
+        cli_json_number_text(w, lit->text, lit->len);
         break;
     case HS_LITERAL_BOOL:
-        fputs(lit->len == 4 && memcmp(lit->text, "True", 4) == 0 ? "true"
-                                                                  : "false",
-              stdout);
+        cli_json_bool(w, lit->len == 4 && memcmp(lit->text, "True", 4) == 0);
         break;
     case HS_LITERAL_NONE:
-        fputs("null", stdout);
+        cli_json_null(w);
         break;
     case HS_LITERAL_OBJECT:
     default:
         type = hs_node_type(g, lit->id, &len);
-        printf("{\"address\": %llu, \"type\": ",
-               (unsigned long long)hs_node_address(g, lit->id));
-        cli_json_string(type, len);
-        putchar('}');
+        cli_json_object(w);
+        cli_json_key_u64(w, "address", hs_node_address(g, lit->id));
+        cli_json_key_str(w, "type", type, len);
+        cli_json_end_object(w);
         break;
     }
+}
+
+void
+cli_node_json_ref_items(cli_json *w, const hs_graph *g,
+                        const hs_ref_item *items, size_t n,
+                        const char *item_break, const char *close_break)
+{
+    cli_json_array(w);
+    for (size_t i = 0; i < n; i++) {
+        if (item_break) {
+            cli_json_break(w, item_break);
+        }
+        cli_json_object(w);
+        cli_json_key(w, "key");
+        cli_node_json_literal(w, g, &items[i].key);
+        cli_json_key(w, "value");
+        cli_node_json_literal(w, g, &items[i].value);
+        cli_json_end_object(w);
+    }
+    if (close_break) {
+        cli_json_break(w, close_break);
+    }
+    cli_json_end_array(w);
 }

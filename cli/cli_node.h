@@ -1,11 +1,13 @@
 /*
  * cli/cli_node.h - one object in the outputs of the navigation commands:
- * its one-line repr, and its fields as JSON.
+ * its one-line repr, and its fields as JSON (through cli_json).
  */
 #ifndef HS_CLI_NODE_H
 #define HS_CLI_NODE_H
 
 #include <heapscope.h>
+
+#include "cli_json.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,20 +18,26 @@
 void cli_print_repr(const hs_graph *g, uint32_t id, uint64_t total,
                     size_t max);
 
-/* Prints `"address": A, "type": T, "size": S, "repr": R` (no braces);
- * the repr is whole, for scripts. */
-void cli_json_node_fields(const hs_graph *g, uint32_t id);
+/* Writes the members "address", "type", "size" and "repr" of id; the
+ * repr is whole, for scripts. */
+void cli_node_json_fields(cli_json *w, const hs_graph *g, uint32_t id);
 
-/* Prints the value (or name) of id as a JSON value: a number for ints,
+/* Writes the value (or name) of id as a JSON value: a number for ints,
  * a string for text and bytes, null when it has none. */
-void cli_json_value(const hs_graph *g, uint32_t id);
+void cli_node_json_value(cli_json *w, const hs_graph *g, uint32_t id);
 
-/* Prints a literal of refs_as_dict/refs_as_list as JSON: strings,
- * numbers, true/false, null, or {"address": A, "type": T} for objects. */
-void cli_json_literal(const hs_graph *g, const hs_literal *lit);
+/* Writes a literal of refs_as_dict/refs_as_list: strings, numbers,
+ * true/false, null, or {"address": A, "type": T} for objects. */
+void cli_node_json_literal(cli_json *w, const hs_graph *g,
+                           const hs_literal *lit);
 
-/* Prints bytes as a JSON string, each byte one code point. */
-void cli_json_bytes(const char *s, size_t len);
+/* Writes refs_as_dict's items as [{"key": K, "value": V}, ...]; each
+ * item after item_break and the close after close_break (NULL: on the
+ * same line). */
+void cli_node_json_ref_items(cli_json *w, const hs_graph *g,
+                             const hs_ref_item *items, size_t n,
+                             const char *item_break,
+                             const char *close_break);
 
 /* Prints a library string (caller's, freed here) or dies when NULL. */
 void cli_put_owned(char *text);

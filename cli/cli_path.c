@@ -49,25 +49,22 @@ cli_path_print_steps(const hs_graph *g, const uint32_t *nodes, size_t len,
 }
 
 void
-cli_path_print_json(const hs_graph *g, const uint32_t *nodes, size_t len)
+cli_path_json(cli_json *w, const hs_graph *g, const uint32_t *nodes,
+              size_t len)
 {
     char *expr = cli_path_expression(g, nodes, len);
-    printf("\"expression\": ");
-    cli_json_string(expr, strlen(expr));
+    cli_json_key_cstr(w, "expression", expr);
     hs_free(expr);
-    printf(", \"steps\": [");
+    cli_json_key(w, "steps");
+    cli_json_array(w);
     for (size_t k = 0; k < len; k++) {
         char *label = k ? cli_path_label(g, nodes, k - 1, 0) : NULL;
-        printf("%s\n    {\"label\": ", k ? "," : "");
-        if (label) {
-            cli_json_string(label, strlen(label));
-        } else {
-            printf("null");
-        }
+        cli_json_break(w, "\n    ");
+        cli_json_object(w);
+        cli_json_key_cstr(w, "label", label);
         hs_free(label);
-        printf(", ");
-        cli_json_node_fields(g, nodes[k]);
-        putchar('}');
+        cli_node_json_fields(w, g, nodes[k]);
+        cli_json_end_object(w);
     }
-    putchar(']');
+    cli_json_end_array(w);
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli_json.h"
+
 /* The label of the edge nodes[k] -> nodes[k + 1] (keys cut at max bytes,
  * 0: whole). Caller frees with hs_free; dies when out of memory. */
 char *cli_path_label(const hs_graph *g, const uint32_t *nodes, size_t k,
@@ -25,9 +27,9 @@ char *cli_path_expression(const hs_graph *g, const uint32_t *nodes,
 void cli_path_print_steps(const hs_graph *g, const uint32_t *nodes,
                           size_t len, const char *indent);
 
-/* `"expression": E, "steps": [{"label": L|null, <node fields>}, ...]`
- * (members, no braces). */
-void cli_path_print_json(const hs_graph *g, const uint32_t *nodes,
-                         size_t len);
+/* Writes the members `"expression": E, "steps": [{"label": L|null,
+ * <node fields>}, ...]`, a step a line. */
+void cli_path_json(cli_json *w, const hs_graph *g, const uint32_t *nodes,
+                   size_t len);
 
 #endif

@@ -78,27 +78,25 @@ cli_print_dominator(const hs_dominators *d, const hs_graph *g, uint32_t id)
 }
 
 void
-cli_json_dominator(const hs_dominators *d, const hs_graph *g, uint32_t id)
+cli_retained_json_dominator(cli_json *w, const hs_dominators *d,
+                            const hs_graph *g, uint32_t id)
 {
     dominator_line l;
     char *label;
     dominator_line_init(&l, d, g, id);
-    printf("\"root_kind\": ");
-    if (l.root_kind) {
-        cli_json_string(l.root_kind, strlen(l.root_kind));
-    } else {
-        printf("null");
-    }
-    printf(", \"dominator\": ");
+    cli_json_key_cstr(w, "root_kind", l.root_kind);
+    cli_json_key(w, "dominator");
     if (l.dom == HS_NO_NODE) {
-        printf("null, \"label\": null");
+        cli_json_null(w);
+        cli_json_key_null(w, "label");
         return;
     }
-    printf("{\"address\": %llu, \"type\": ", (unsigned long long)l.address);
-    cli_json_string(l.type, l.type_len);
-    printf("}, \"label\": ");
+    cli_json_object(w);
+    cli_json_key_u64(w, "address", l.address);
+    cli_json_key_str(w, "type", l.type, l.type_len);
+    cli_json_end_object(w);
     label = label_of(d, id, 0);
-    cli_json_string(label, strlen(label));
+    cli_json_key_cstr(w, "label", label);
     hs_free(label);
 }
 
@@ -132,24 +130,27 @@ totals_text(const char *path, const hs_graph *g, const hs_dominators *d)
 }
 
 static void
-totals_json(const char *path, const hs_graph *g, const hs_dominators *d)
+totals_json(cli_json *w, const char *path, const hs_graph *g,
+            const hs_dominators *d)
 {
-    printf("{\"dump\": ");
-    cli_json_string(path, strlen(path));
-    printf(", \"total\": {\"objects\": %llu, \"size\": %llu, \"roots\": %llu, "
-           "\"unreached\": %llu},\n",
-           (unsigned long long)hs_graph_count(g),
-           (unsigned long long)hs_dominators_total_size(d),
-           (unsigned long long)hs_dominators_roots(d),
-           (unsigned long long)hs_dominators_unreached(d));
+    cli_json_object(w);
+    cli_json_key_cstr(w, "dump", path);
+    cli_json_key(w, "total");
+    cli_json_object(w);
+    cli_json_key_u64(w, "objects", hs_graph_count(g));
+    cli_json_key_u64(w, "size", hs_dominators_total_size(d));
+    cli_json_key_u64(w, "roots", hs_dominators_roots(d));
+    cli_json_key_u64(w, "unreached", hs_dominators_unreached(d));
+    cli_json_end_object(w);
+    cli_json_break(w, "\n ");
 }
 
 void
 cli_print_dominator_totals(const char *path, const hs_graph *g,
-                           const hs_dominators *d, bool json)
+                           const hs_dominators *d, cli_json *w)
 {
-    if (json) {
-        totals_json(path, g, d);
+    if (w) {
+        totals_json(w, path, g, d);
     } else {
         totals_text(path, g, d);
     }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli_json.h"
+
 /* bytes as "1.7 MiB" (B, KiB, MiB, GiB; one decimal above B) into buf. */
 const char *cli_human_bytes(uint64_t bytes, char *buf, size_t size);
 
@@ -18,16 +20,17 @@ const char *cli_human_bytes(uint64_t bytes, char *buf, size_t size);
 void cli_print_dominator(const hs_dominators *d, const hs_graph *g,
                          uint32_t id);
 
-/* The same as JSON members (no braces): "root_kind": K|null,
+/* The same as JSON members on w: "root_kind": K|null,
  * "dominator": {"address": A, "type": T}|null, "label": L|null. */
-void cli_json_dominator(const hs_dominators *d, const hs_graph *g,
-                        uint32_t id);
+void cli_retained_json_dominator(cli_json *w, const hs_dominators *d,
+                                 const hs_graph *g, uint32_t id);
 
 /* The first line of top's outputs: objects, bytes, roots and objects no
- * root reaches; as text (a line and a blank line) or as JSON (the opening
- * brace, "dump" and "total" members, ",\n"). */
+ * root reaches; as text when w is NULL (a line and a blank line), else on
+ * w: the top-level object opened, its "dump" and "total" members, and
+ * the next member on a line of its own. */
 void cli_print_dominator_totals(const char *path, const hs_graph *g,
-                                const hs_dominators *d, bool json);
+                                const hs_dominators *d, cli_json *w);
 
 /* Computes the dominator tree of g, printing the error on failure. */
 hs_dominators *cli_dominators(const hs_graph *g);

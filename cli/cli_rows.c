@@ -11,6 +11,7 @@
  */
 #include "cli_rows.h"
 
+#include "cli_json.h"
 #include "cli_node.h"
 
 #include <math.h>
@@ -109,52 +110,54 @@ csv_value(FILE *out, const hs_query_value *v)
 }
 
 static void
-json_value(const hs_query_value *v)
+json_value(cli_json *w, const hs_query_value *v)
 {
     char buf[40];
     if (v->type == HS_QUERY_REAL && !isfinite(v->r)) {
-        fputs("null", stdout); /* JSON has no infinity */
+        cli_json_null(w); /* JSON has no infinity */
     } else if (format_number(v, buf, sizeof(buf))) {
-        fputs(buf, stdout);
+        cli_json_number_text(w, buf, strlen(buf));
     } else if (v->type == HS_QUERY_TEXT) {
-        cli_json_string(v->s, v->len);
+        cli_json_str(w, v->s, v->len);
     } else if (v->type == HS_QUERY_BLOB) {
-        cli_json_bytes(v->s, v->len);
+        cli_json_bytes(w, v->s, v->len);
     } else {
-        fputs("null", stdout);
+        cli_json_null(w);
     }
 }
 
+/* One row: a line of CSV on out, or an object on w. */
 static void
-stream_row(hs_query_stmt *st, size_t ncols, cli_format format, FILE *out,
-           bool first)
+stream_row(hs_query_stmt *st, size_t ncols, cli_json *w, FILE *out)
 {
     hs_query_value v;
-    if (format == CLI_FORMAT_JSON) {
-        fputs(first ? "\n  {" : ",\n  {", stdout);
+    if (w) {
+        cli_json_break(w, "\n  ");
+        cli_json_object(w);
     }
     for (size_t i = 0; i < ncols; i++) {
         hs_query_column(st, i, &v);
-        if (format == CLI_FORMAT_JSON) {
-            const char *name = hs_query_column_name(st, i);
-            fputs(i ? ", " : "", stdout);
-            cli_json_string(name, strlen(name));
-            fputs(": ", stdout);
-            json_value(&v);
+        if (w) {
+            cli_json_key(w, hs_query_column_name(st, i));
+            json_value(w, &v);
         } else {
             fputs(i ? "," : "", out);
             csv_value(out, &v);
         }
     }
-    fputs(format == CLI_FORMAT_JSON ? "}" : "\n", out);
+    if (w) {
+        cli_json_end_object(w);
+    } else {
+        fputc('\n', out);
+    }
 }
 
-/* CSV goes to out; JSON to stdout, through cli_json_string. */
+/* CSV goes to out; JSON to stdout, an array per statement. */
 static int
 print_stream(hs_query_stmt *st, cli_format format, FILE *out, hs_error *err)
 {
     size_t ncols = hs_query_column_count(st);
-    uint64_t rows = 0;
+    cli_json json, *w = NULL;
     int rc;
     if (format == CLI_FORMAT_CSV) {
         for (size_t i = 0; i < ncols; i++) {
@@ -164,14 +167,16 @@ print_stream(hs_query_stmt *st, cli_format format, FILE *out, hs_error *err)
         }
         fputc('\n', out);
     } else {
-        out = stdout;
-        putchar('[');
+        cli_json_init(&json, stdout);
+        w = &json;
+        cli_json_array(w);
     }
     while ((rc = hs_query_step(st, err)) == 1) {
-        stream_row(st, ncols, format, out, rows++ == 0);
+        stream_row(st, ncols, w, out);
     }
-    if (format == CLI_FORMAT_JSON) {
-        fputs(rows ? "\n]\n" : "]\n", stdout);
+    if (w) {
+        cli_json_break(w, "\n");
+        cli_json_end_array(w);
     }
     return rc;
 }

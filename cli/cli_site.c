@@ -33,27 +33,35 @@ cli_print_traceback(FILE *out, const hs_graph *g, uint32_t id)
     }
 }
 
-void
-cli_json_traceback(const hs_graph *g, uint32_t id)
+/* Frames as [[file, line], ...]. */
+static void
+json_frames(cli_json *w, const hs_graph *g, const uint32_t *frames, size_t n)
 {
-    size_t n;
-    const uint32_t *frames =
-        hs_traceback_frames(g, hs_node_traceback(g, id), &n);
-    printf("\"traceback\": ");
-    if (!frames) {
-        printf("null");
-        return;
-    }
-    printf("[");
+    cli_json_array(w);
     for (size_t i = 0; i < n; i++) {
         size_t len;
         uint32_t line;
         const char *file = hs_frame_file(g, frames[i], &len, &line);
-        printf("%s[", i ? ", " : "");
-        cli_json_string(file, len);
-        printf(", %u]", line);
+        cli_json_array(w);
+        cli_json_str(w, file, len);
+        cli_json_u64(w, line);
+        cli_json_end_array(w);
     }
-    printf("]");
+    cli_json_end_array(w);
+}
+
+void
+cli_site_json_traceback(cli_json *w, const hs_graph *g, uint32_t id)
+{
+    size_t n;
+    const uint32_t *frames =
+        hs_traceback_frames(g, hs_node_traceback(g, id), &n);
+    cli_json_key(w, "traceback");
+    if (!frames) {
+        cli_json_null(w);
+        return;
+    }
+    json_frames(w, g, frames, n);
 }
 
 void
@@ -122,28 +130,37 @@ site_json(const hs_graph *g, const hs_site_summary *s, size_t rows,
           size_t depth)
 {
     uint64_t count, size, ucount, usize;
+    cli_json w;
     hs_site_summary_totals(s, &count, &size, &ucount, &usize);
-    printf("{\n  \"depth\": %zu,\n  \"total\": {\"objects\": %llu, "
-           "\"size\": %llu, \"untraced_objects\": %llu, "
-           "\"untraced_size\": %llu},\n  \"sites\": [",
-           depth, (unsigned long long)count, (unsigned long long)size,
-           (unsigned long long)ucount, (unsigned long long)usize);
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key_u64(&w, "depth", depth);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "total");
+    cli_json_object(&w);
+    cli_json_key_u64(&w, "objects", count);
+    cli_json_key_u64(&w, "size", size);
+    cli_json_key_u64(&w, "untraced_objects", ucount);
+    cli_json_key_u64(&w, "untraced_size", usize);
+    cli_json_end_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "sites");
+    cli_json_array(&w);
     for (size_t i = 0; i < rows; i++) {
         const hs_site_stat *r = hs_site_summary_at(s, i);
-        printf("%s\n    {\"count\": %llu, \"size\": %llu, \"frames\": [",
-               i ? "," : "", (unsigned long long)r->count,
-               (unsigned long long)r->size);
-        for (size_t k = 0; k < r->nframes; k++) {
-            size_t len;
-            uint32_t line;
-            const char *file = hs_frame_file(g, r->frames[k], &len, &line);
-            printf("%s[", k ? ", " : "");
-            cli_json_string(file, len);
-            printf(", %u]", line);
-        }
-        printf("]}");
+        cli_json_break(&w, "\n    ");
+        cli_json_object(&w);
+        cli_json_key_u64(&w, "count", r->count);
+        cli_json_key_u64(&w, "size", r->size);
+        cli_json_key(&w, "frames");
+        json_frames(&w, g, r->frames, r->nframes);
+        cli_json_end_object(&w);
     }
-    printf("%s]\n}\n", rows ? "\n  " : "");
+    cli_json_break(&w, "\n  ");
+    cli_json_end_array(&w);
+    cli_json_break(&w, "\n");
+    cli_json_end_object(&w);
 }
 
 static void

@@ -10,12 +10,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_json.h"
+
 /* Prints id's allocation traceback as `show` does, oldest frame first:
  * nothing when the dump has no sites, "not traced" when id has none. */
 void cli_print_traceback(FILE *out, const hs_graph *g, uint32_t id);
 
-/* Prints `"traceback": [[file, line], ...]` (oldest first), or null. */
-void cli_json_traceback(const hs_graph *g, uint32_t id);
+/* Writes the member `"traceback": [[file, line], ...]` (oldest first),
+ * or null. */
+void cli_site_json_traceback(cli_json *w, const hs_graph *g, uint32_t id);
 
 /* Writes traceback tb's allocating line, its most recent frame, as
  * `file:line` into buf (cut to size); "" when tb is 0 or undefined. */

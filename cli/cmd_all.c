@@ -55,25 +55,40 @@ print_csv_row(const hs_graph *g, uint32_t id)
 }
 
 static void
+print_json(const hs_graph *g, const char *type, const uint32_t *ids,
+           size_t n, size_t shown)
+{
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_key_cstr(&w, "type", type);
+    cli_json_key_u64(&w, "count", n);
+    cli_json_key(&w, "objects");
+    cli_json_array(&w);
+    for (size_t i = 0; i < shown; i++) {
+        uint64_t nrefs, npar;
+        hs_node_children(g, ids[i], &nrefs);
+        hs_node_parents(g, ids[i], &npar);
+        cli_json_break(&w, "\n  ");
+        cli_json_object(&w);
+        cli_node_json_fields(&w, g, ids[i]);
+        cli_json_key_u64(&w, "nrefs", nrefs);
+        cli_json_key_u64(&w, "nparents", npar);
+        cli_json_key(&w, "value");
+        cli_node_json_value(&w, g, ids[i]);
+        cli_json_end_object(&w);
+    }
+    cli_json_break(&w, "\n");
+    cli_json_end_array(&w);
+    cli_json_end_object(&w);
+}
+
+static void
 print_results(const hs_graph *g, const char *type, const uint32_t *ids,
               size_t n, size_t shown, cli_format format)
 {
     if (format == CLI_FORMAT_JSON) {
-        printf("{\"type\": ");
-        cli_json_string(type, strlen(type));
-        printf(", \"count\": %zu, \"objects\": [", n);
-        for (size_t i = 0; i < shown; i++) {
-            uint64_t nrefs, npar;
-            hs_node_children(g, ids[i], &nrefs);
-            hs_node_parents(g, ids[i], &npar);
-            printf("%s\n  {", i ? "," : "");
-            cli_json_node_fields(g, ids[i]);
-            printf(", \"nrefs\": %llu, \"nparents\": %llu, \"value\": ",
-                   (unsigned long long)nrefs, (unsigned long long)npar);
-            cli_json_value(g, ids[i]);
-            putchar('}');
-        }
-        printf("%s]}\n", shown ? "\n" : "");
+        print_json(g, type, ids, n, shown);
         return;
     }
     if (format == CLI_FORMAT_CSV) {

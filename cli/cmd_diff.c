@@ -3,6 +3,7 @@
  * object-level diff (new, gone, surviving objects) of two dumps.
  */
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_site.h"
 #include "cli_series.h"
 #include "cli_node.h"
@@ -125,66 +126,81 @@ print_text_object(const hs_graph *g, uint32_t id, bool parents)
     }
 }
 
+/* One row as an object. */
 static void
-json_row(const hs_diff_type *t)
+json_row(cli_json *w, const hs_diff_type *t)
 {
-    cli_json_string(t->type, t->type_len);
-    printf(", \"old_count\": %llu, \"new_count\": %llu, \"count_delta\": "
-           "%lld, \"old_size\": %llu, \"new_size\": %llu, \"size_delta\": "
-           "%lld, \"new_objects\": %llu, \"new_objects_size\": %llu, "
-           "\"gone_objects\": %llu, \"gone_objects_size\": %llu, "
-           "\"survivors\": %llu}",
-           (unsigned long long)t->old_count, (unsigned long long)t->new_count,
-           delta(t->new_count, t->old_count),
-           (unsigned long long)t->old_size, (unsigned long long)t->new_size,
-           delta(t->new_size, t->old_size),
-           (unsigned long long)t->added_count,
-           (unsigned long long)t->added_size,
-           (unsigned long long)t->gone_count,
-           (unsigned long long)t->gone_size,
-           (unsigned long long)t->kept_count);
+    cli_json_object(w);
+    cli_json_key_str(w, "type", t->type, t->type_len);
+    cli_json_key_u64(w, "old_count", t->old_count);
+    cli_json_key_u64(w, "new_count", t->new_count);
+    cli_json_key_i64(w, "count_delta", delta(t->new_count, t->old_count));
+    cli_json_key_u64(w, "old_size", t->old_size);
+    cli_json_key_u64(w, "new_size", t->new_size);
+    cli_json_key_i64(w, "size_delta", delta(t->new_size, t->old_size));
+    cli_json_key_u64(w, "new_objects", t->added_count);
+    cli_json_key_u64(w, "new_objects_size", t->added_size);
+    cli_json_key_u64(w, "gone_objects", t->gone_count);
+    cli_json_key_u64(w, "gone_objects_size", t->gone_size);
+    cli_json_key_u64(w, "survivors", t->kept_count);
+    cli_json_end_object(w);
 }
 
 static void
-json_objects(const hs_graph *g, const uint32_t *ids, size_t shown, size_t n)
+json_objects(cli_json *w, const hs_graph *g, const uint32_t *ids,
+             size_t shown, size_t n)
 {
-    printf(",\n  \"new_objects_listed\": %zu, \"new_objects_matching\": %zu,"
-           "\n  \"new_objects\": [", shown, n);
+    cli_json_break(w, "\n  ");
+    cli_json_key_u64(w, "new_objects_listed", shown);
+    cli_json_key_u64(w, "new_objects_matching", n);
+    cli_json_break(w, "\n  ");
+    cli_json_key(w, "new_objects");
+    cli_json_array(w);
     for (size_t i = 0; i < shown; i++) {
         uint64_t np;
         const uint32_t *par = hs_node_parents(g, ids[i], &np);
-        printf("%s\n    {", i ? "," : "");
-        cli_json_node_fields(g, ids[i]);
-        printf(", \"parents\": [");
+        cli_json_break(w, "\n    ");
+        cli_json_object(w);
+        cli_node_json_fields(w, g, ids[i]);
+        cli_json_key(w, "parents");
+        cli_json_array(w);
         for (uint64_t k = 0; k < np; k++) {
-            printf("%s%llu", k ? ", " : "",
-                   (unsigned long long)hs_node_address(g, par[k]));
+            cli_json_u64(w, hs_node_address(g, par[k]));
         }
-        printf("]}");
+        cli_json_end_array(w);
+        cli_json_end_object(w);
     }
-    printf("%s]", shown ? "\n  " : "");
+    cli_json_break(w, "\n  ");
+    cli_json_end_array(w);
 }
 
 static void
 print_json(const hs_diff *d, char *const paths[2], size_t rows,
            const hs_graph *g, const uint32_t *ids, size_t shown, size_t n)
 {
-    printf("{\n  \"old\": ");
-    cli_json_string(paths[0], strlen(paths[0]));
-    printf(", \"new\": ");
-    cli_json_string(paths[1], strlen(paths[1]));
-    printf(",\n  \"total\": {\"type\": ");
-    json_row(hs_diff_total(d));
-    printf(",\n  \"types\": [");
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key_cstr(&w, "old", paths[0]);
+    cli_json_key_cstr(&w, "new", paths[1]);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "total");
+    json_row(&w, hs_diff_total(d));
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "types");
+    cli_json_array(&w);
     for (size_t i = 0; i < rows; i++) {
-        printf("%s\n    {\"type\": ", i ? "," : "");
-        json_row(hs_diff_type_at(d, i));
+        cli_json_break(&w, "\n    ");
+        json_row(&w, hs_diff_type_at(d, i));
     }
-    printf("%s]", rows ? "\n  " : "");
+    cli_json_break(&w, "\n  ");
+    cli_json_end_array(&w);
     if (ids) {
-        json_objects(g, ids, shown, n);
+        json_objects(&w, g, ids, shown, n);
     }
-    printf("\n}\n");
+    cli_json_break(&w, "\n");
+    cli_json_end_object(&w);
 }
 
 static void

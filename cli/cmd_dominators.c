@@ -83,35 +83,47 @@ dominated_text(const hs_graph *g, const hs_dominators *d, uint32_t id,
 }
 
 static void
-json_entry(const hs_graph *g, const hs_dominators *d, uint32_t id)
+json_entry(cli_json *w, const hs_graph *g, const hs_dominators *d,
+           uint32_t id)
 {
-    putchar('{');
-    cli_json_node_fields(g, id);
-    printf(", \"retained_size\": %llu, \"retained_count\": %llu, ",
-           (unsigned long long)hs_dominators_retained_size(d, id),
-           (unsigned long long)hs_dominators_retained_count(d, id));
-    cli_json_dominator(d, g, id);
-    putchar('}');
+    cli_json_object(w);
+    cli_node_json_fields(w, g, id);
+    cli_json_key_u64(w, "retained_size", hs_dominators_retained_size(d, id));
+    cli_json_key_u64(w, "retained_count",
+                     hs_dominators_retained_count(d, id));
+    cli_retained_json_dominator(w, d, g, id);
+    cli_json_end_object(w);
 }
 
 static void
 print_json(const hs_graph *g, const hs_dominators *d, uint32_t id,
            const uint32_t *kids, size_t n, size_t all)
 {
-    size_t k = 0;
-    printf("{\"object\": ");
-    json_entry(g, d, id);
-    printf(",\n \"chain\": [");
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_key(&w, "object");
+    json_entry(&w, g, d, id);
+    cli_json_break(&w, "\n ");
+    cli_json_key(&w, "chain");
+    cli_json_array(&w);
     for (uint32_t v = id; v != HS_NO_NODE; v = hs_dominators_idom(d, v)) {
-        printf("%s\n  ", k++ ? "," : "");
-        json_entry(g, d, v);
+        cli_json_break(&w, "\n  ");
+        json_entry(&w, g, d, v);
     }
-    printf("\n ],\n \"dominated_count\": %zu, \"dominated\": [", all);
+    cli_json_break(&w, "\n ");
+    cli_json_end_array(&w);
+    cli_json_break(&w, "\n ");
+    cli_json_key_u64(&w, "dominated_count", all);
+    cli_json_key(&w, "dominated");
+    cli_json_array(&w);
     for (size_t i = 0; i < n; i++) {
-        printf("%s\n  ", i ? "," : "");
-        json_entry(g, d, kids[i]);
+        cli_json_break(&w, "\n  ");
+        json_entry(&w, g, d, kids[i]);
     }
-    printf("%s]}\n", n ? "\n " : "");
+    cli_json_break(&w, "\n ");
+    cli_json_end_array(&w);
+    cli_json_end_object(&w);
 }
 
 static int

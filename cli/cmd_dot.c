@@ -47,28 +47,39 @@ print_json(const hs_graph *g, const hs_neighbourhood *nb)
     const uint32_t *depths;
     const uint32_t *nodes = hs_neighbourhood_nodes(nb, &n, &depths);
     const hs_near_edge *edges = hs_neighbourhood_edges(nb, &ne);
-    printf("{\"center\": %llu, \"truncated\": %s,\n \"nodes\": [",
-           (unsigned long long)hs_node_address(g, nodes[0]),
-           hs_neighbourhood_truncated(nb) ? "true" : "false");
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_key_u64(&w, "center", hs_node_address(g, nodes[0]));
+    cli_json_key_bool(&w, "truncated", hs_neighbourhood_truncated(nb));
+    cli_json_break(&w, "\n ");
+    cli_json_key(&w, "nodes");
+    cli_json_array(&w);
     for (size_t i = 0; i < n; i++) {
-        printf("%s\n  {", i ? "," : "");
-        cli_json_node_fields(g, nodes[i]);
-        printf(", \"depth\": %u}", depths[i]);
+        cli_json_break(&w, "\n  ");
+        cli_json_object(&w);
+        cli_node_json_fields(&w, g, nodes[i]);
+        cli_json_key_u64(&w, "depth", depths[i]);
+        cli_json_end_object(&w);
     }
-    printf("],\n \"edges\": [");
+    cli_json_end_array(&w);
+    cli_json_break(&w, "\n ");
+    cli_json_key(&w, "edges");
+    cli_json_array(&w);
     for (size_t i = 0; i < ne; i++) {
         char *label = hs_node_ref_label(g, edges[i].from, edges[i].ref, 0,
                                         NULL);
-        printf("%s\n  {\"from\": %llu, \"to\": %llu, \"ref\": %llu, "
-               "\"label\": ", i ? "," : "",
-               (unsigned long long)hs_node_address(g, edges[i].from),
-               (unsigned long long)hs_node_address(g, edges[i].to),
-               (unsigned long long)edges[i].ref);
-        cli_json_string(label ? label : "", label ? strlen(label) : 0);
+        cli_json_break(&w, "\n  ");
+        cli_json_object(&w);
+        cli_json_key_u64(&w, "from", hs_node_address(g, edges[i].from));
+        cli_json_key_u64(&w, "to", hs_node_address(g, edges[i].to));
+        cli_json_key_u64(&w, "ref", edges[i].ref);
+        cli_json_key_cstr(&w, "label", label ? label : "");
         hs_free(label);
-        putchar('}');
+        cli_json_end_object(&w);
     }
-    printf("]}\n");
+    cli_json_end_array(&w);
+    cli_json_end_object(&w);
 }
 
 /* DOT to stdout, FILE.dot, or rendered by Graphviz to FILE.svg/.png. */

@@ -4,6 +4,7 @@
  * and an SVG (or PNG) chart against run time.
  */
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_series.h"
 #include "cli_atomic.h"
 #include "cli_runtime.h"
@@ -134,39 +135,62 @@ print_text(const hs_growth *gr, const dump_info *d, size_t rows,
 }
 
 static void
+json_series(cli_json *w, const char *key, const uint64_t *v, size_t n)
+{
+    cli_json_key(w, key);
+    cli_json_array(w);
+    for (size_t k = 0; k < n; k++) {
+        cli_json_u64(w, v[k]);
+    }
+    cli_json_end_array(w);
+}
+
+static void
 print_json(const hs_growth *gr, const dump_info *d, size_t rows,
            const char *source, const char *label)
 {
     size_t n = hs_growth_dumps(gr);
-    printf("{\n  \"time_source\": \"%s\", \"x_label\": ", source);
-    cli_json_string(label, strlen(label));
-    printf(",\n  \"dumps\": [");
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key_cstr(&w, "time_source", source);
+    cli_json_key_cstr(&w, "x_label", label);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "dumps");
+    cli_json_array(&w);
     for (size_t i = 0; i < n; i++) {
-        printf("%s\n    {\"path\": ", i ? "," : "");
-        cli_json_string(d[i].path, strlen(d[i].path));
-        printf(", \"time\": %.17g, \"objects\": %llu, \"size\": %llu}",
-               hs_growth_time(gr, i), (unsigned long long)d[i].objects,
-               (unsigned long long)d[i].size);
+        cli_json_break(&w, "\n    ");
+        cli_json_object(&w);
+        cli_json_key_cstr(&w, "path", d[i].path);
+        cli_json_key_double(&w, "time", hs_growth_time(gr, i),
+                            CLI_JSON_EXACT);
+        cli_json_key_u64(&w, "objects", d[i].objects);
+        cli_json_key_u64(&w, "size", d[i].size);
+        cli_json_end_object(&w);
     }
-    printf("\n  ],\n  \"types\": [");
+    cli_json_break(&w, "\n  ");
+    cli_json_end_array(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "types");
+    cli_json_array(&w);
     for (size_t i = 0; i < rows; i++) {
         const hs_growth_type *t = hs_growth_type_at(gr, i);
-        printf("%s\n    {\"type\": ", i ? "," : "");
-        cli_json_string(t->type, t->type_len);
-        printf(", \"steady\": %s, \"rises\": %u, \"count_delta\": %lld, "
-               "\"size_delta\": %lld, \"counts\": [",
-               t->steady ? "true" : "false", t->rises,
-               (long long)t->count_delta, (long long)t->size_delta);
-        for (size_t k = 0; k < n; k++) {
-            printf("%s%llu", k ? ", " : "", (unsigned long long)t->counts[k]);
-        }
-        printf("], \"sizes\": [");
-        for (size_t k = 0; k < n; k++) {
-            printf("%s%llu", k ? ", " : "", (unsigned long long)t->sizes[k]);
-        }
-        printf("]}");
+        cli_json_break(&w, "\n    ");
+        cli_json_object(&w);
+        cli_json_key_str(&w, "type", t->type, t->type_len);
+        cli_json_key_bool(&w, "steady", t->steady);
+        cli_json_key_u64(&w, "rises", t->rises);
+        cli_json_key_i64(&w, "count_delta", t->count_delta);
+        cli_json_key_i64(&w, "size_delta", t->size_delta);
+        json_series(&w, "counts", t->counts, n);
+        json_series(&w, "sizes", t->sizes, n);
+        cli_json_end_object(&w);
     }
-    printf("%s]\n}\n", rows ? "\n  " : "");
+    cli_json_break(&w, "\n  ");
+    cli_json_end_array(&w);
+    cli_json_break(&w, "\n");
+    cli_json_end_object(&w);
 }
 
 static void

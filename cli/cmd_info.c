@@ -2,6 +2,7 @@
  * cli/cmd_info.c - `heapscope info`: what was loaded, and how.
  */
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_memory.h"
 
 #include <getopt.h>
@@ -82,24 +83,28 @@ cmd_info(int argc, char **argv)
         };
         size_t nf = sizeof(fields) / sizeof(fields[0]);
         if (json) {
-            printf("{\"dialect\": \"%s\", \"compression\": \"%s\", "
-                   "\"python\": \"%s\", \"header\": %s, \"load_seconds\": %.3f, "
-                   "\"parse_seconds\": %.3f, \"resolve_seconds\": %.3f, "
-                   "\"passes_seconds\": %.3f",
-                   hs_dialect_name(st->dialect),
-                   hs_compression_name(st->compression), st->python_version,
-                   st->has_header ? "true" : "false", st->load_seconds,
-                   st->parse_seconds, st->resolve_seconds,
-                   st->passes_seconds);
+            cli_json w;
+            cli_json_init(&w, stdout);
+            cli_json_object(&w);
+            cli_json_key_cstr(&w, "dialect", hs_dialect_name(st->dialect));
+            cli_json_key_cstr(&w, "compression",
+                              hs_compression_name(st->compression));
+            cli_json_key_cstr(&w, "python", st->python_version);
+            cli_json_key_bool(&w, "header", st->has_header);
+            cli_json_key_double(&w, "load_seconds", st->load_seconds, 3);
+            cli_json_key_double(&w, "parse_seconds", st->parse_seconds, 3);
+            cli_json_key_double(&w, "resolve_seconds", st->resolve_seconds,
+                                3);
+            cli_json_key_double(&w, "passes_seconds", st->passes_seconds, 3);
             if (load.index.used || load.index.written) {
-                printf(", \"index\": \"%s\"",
-                       load.index.used ? "used" : "written");
+                cli_json_key_cstr(&w, "index",
+                                  load.index.used ? "used" : "written");
             }
             for (size_t i = 0; i < nf; i++) {
-                printf(", \"%s\": %llu", fields[i].name, fields[i].value);
+                cli_json_key_u64(&w, fields[i].name, fields[i].value);
             }
-            cli_memory_info(g, true);
-            printf("}\n");
+            cli_memory_info(g, &w);
+            cli_json_end_object(&w);
         } else {
             printf("%-19s %s\n", "dump", argv[optind]);
             printf("%-19s %s\n", "dialect", hs_dialect_name(st->dialect));
@@ -110,7 +115,7 @@ cmd_info(int argc, char **argv)
             for (size_t i = 0; i < nf; i++) {
                 printf("%-19s %llu\n", fields[i].name, fields[i].value);
             }
-            cli_memory_info(g, false);
+            cli_memory_info(g, NULL);
             printf("%-19s %.3f\n", "load_seconds", st->load_seconds);
             printf("%-19s %.3f\n", "parse_seconds", st->parse_seconds);
             printf("%-19s %.3f\n", "resolve_seconds", st->resolve_seconds);

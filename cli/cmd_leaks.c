@@ -128,7 +128,7 @@ text_header(char **paths, const hs_graph *const *g, size_t n,
                cli_s(hs_graph_count(g[i])),
                cli_human_bytes(hs_dominators_total_size(d), h, sizeof(h)));
     }
-    cli_memory_growth(g[0], g[n - 1], n, false);
+    cli_memory_growth(g[0], g[n - 1], n, NULL);
     count = hs_leaks_new_objects(l, &bytes);
     printf("New since dump 1 and alive in dump %zu: %llu object%s, %s\n", n,
            (unsigned long long)count, cli_s(count),
@@ -305,164 +305,187 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
 
 /* MARK: JSON */
 
+/* {"objects": N, "size": B} under key. */
 static void
-json_types(const hs_leak_suspect *s, size_t max)
+json_count(cli_json *w, const char *key, uint64_t objects, uint64_t size)
+{
+    cli_json_key(w, key);
+    cli_json_object(w);
+    cli_json_key_u64(w, "objects", objects);
+    cli_json_key_u64(w, "size", size);
+    cli_json_end_object(w);
+}
+
+static void
+json_types(cli_json *w, const hs_leak_suspect *s, size_t max)
 {
     size_t nt = max < s->ntypes ? max : s->ntypes;
-    printf(", \"types\": [");
+    cli_json_key(w, "types");
+    cli_json_array(w);
     for (size_t t = 0; t < nt; t++) {
-        printf("%s{\"type\": ", t ? ", " : "");
-        cli_json_string(s->types[t].type, s->types[t].type_len);
-        printf(", \"count\": %llu, \"size\": %llu}",
-               (unsigned long long)s->types[t].count,
-               (unsigned long long)s->types[t].size);
+        cli_json_object(w);
+        cli_json_key_str(w, "type", s->types[t].type, s->types[t].type_len);
+        cli_json_key_u64(w, "count", s->types[t].count);
+        cli_json_key_u64(w, "size", s->types[t].size);
+        cli_json_end_object(w);
     }
-    putchar(']');
+    cli_json_end_array(w);
 }
 
 static void
-json_series(const hs_graph *const *g, const hs_leak_suspect *s, size_t n)
+json_series(cli_json *w, const hs_graph *const *g, const hs_leak_suspect *s,
+            size_t n)
 {
-    printf(", \"per_dump\": [");
+    cli_json_key(w, "per_dump");
+    cli_json_array(w);
     for (size_t i = 0; i < n; i++) {
-        printf("%s{\"dump\": %zu, \"address\": ", i ? ", " : "", i + 1);
+        cli_json_object(w);
+        cli_json_key_u64(w, "dump", i + 1);
+        cli_json_key(w, "address");
         if (s->ids[i] == HS_NO_NODE) {
-            printf("null");
+            cli_json_null(w);
         } else {
-            printf("%llu", (unsigned long long)hs_node_address(g[i], s->ids[i]));
+            cli_json_u64(w, hs_node_address(g[i], s->ids[i]));
         }
-        printf(", \"retained_size\": %llu, \"retained_count\": %llu}",
-               (unsigned long long)s->retained_size[i],
-               (unsigned long long)s->retained_count[i]);
+        cli_json_key_u64(w, "retained_size", s->retained_size[i]);
+        cli_json_key_u64(w, "retained_count", s->retained_count[i]);
+        cli_json_end_object(w);
     }
-    putchar(']');
+    cli_json_end_array(w);
 }
 
 static void
-json_path(const hs_graph *g, const hs_leak_suspect *s)
+json_path(cli_json *w, const hs_graph *g, const hs_leak_suspect *s)
 {
-    printf(",\n   \"path\": ");
+    cli_json_break(w, "\n   ");
+    cli_json_key(w, "path");
     if (!s->path_len) {
-        printf("null");
+        cli_json_null(w);
         return;
     }
-    putchar('{');
-    cli_path_print_json(g, s->path, s->path_len);
-    putchar('}');
+    cli_json_object(w);
+    cli_path_json(w, g, s->path, s->path_len);
+    cli_json_end_object(w);
 }
 
 static void
-json_sample(const hs_graph *g, uint32_t id)
+json_sample(cli_json *w, const hs_graph *g, uint32_t id)
 {
     hs_ref_item *items;
     size_t n;
     hs_error err = {0};
-    printf(",\n   \"sample\": ");
+    cli_json_break(w, "\n   ");
+    cli_json_key(w, "sample");
     if (id == HS_NO_NODE) {
-        printf("null");
+        cli_json_null(w);
         return;
     }
-    putchar('{');
-    cli_json_node_fields(g, id);
-    printf(", \"value\": ");
-    cli_json_value(g, id);
+    cli_json_object(w);
+    cli_node_json_fields(w, g, id);
+    cli_json_key(w, "value");
+    cli_node_json_value(w, g, id);
     if (hs_node_refs_as_dict(g, id, &items, &n, &err) < 0) {
         if (err.code == HS_ENOMEM) {
             cli_die_oom();
         }
-        printf(", \"refs_as_dict\": null, \"refs_as_dict_error\": ");
-        cli_json_string(err.message, strlen(err.message));
-        putchar('}');
+        cli_json_key_null(w, "refs_as_dict");
+        cli_json_key_cstr(w, "refs_as_dict_error", err.message);
+        cli_json_end_object(w);
         return;
     }
-    printf(", \"refs_as_dict\": [");
-    for (size_t i = 0; i < n; i++) {
-        printf("%s{\"key\": ", i ? ", " : "");
-        cli_json_literal(g, &items[i].key);
-        printf(", \"value\": ");
-        cli_json_literal(g, &items[i].value);
-        putchar('}');
-    }
-    printf("]}");
+    cli_json_key(w, "refs_as_dict");
+    cli_node_json_ref_items(w, g, items, n, NULL, NULL);
+    cli_json_end_object(w);
     hs_free(items);
 }
 
 static void
-json_intervals(const hs_leak_suspect *s, size_t n)
+json_intervals(cli_json *w, const hs_leak_suspect *s, size_t n)
 {
-    printf(",\n   \"intervals\": [");
+    cli_json_break(w, "\n   ");
+    cli_json_key(w, "intervals");
+    cli_json_array(w);
     for (size_t i = 0; i + 1 < n; i++) {
-        printf("%s{\"from\": %zu, \"to\": %zu, \"objects\": %lld, "
-               "\"bytes\": %lld, \"kept\": %llu}", i ? ", " : "", i + 1,
-               i + 2,
-               ll((int64_t)s->retained_count[i + 1]
-                  - (int64_t)s->retained_count[i]),
-               ll((int64_t)s->retained_size[i + 1]
-                  - (int64_t)s->retained_size[i]),
-               (unsigned long long)s->kept_count[i]);
+        cli_json_object(w);
+        cli_json_key_u64(w, "from", i + 1);
+        cli_json_key_u64(w, "to", i + 2);
+        cli_json_key_i64(w, "objects", (int64_t)s->retained_count[i + 1]
+                                       - (int64_t)s->retained_count[i]);
+        cli_json_key_i64(w, "bytes", (int64_t)s->retained_size[i + 1]
+                                     - (int64_t)s->retained_size[i]);
+        cli_json_key_u64(w, "kept", s->kept_count[i]);
+        cli_json_end_object(w);
     }
-    putchar(']');
+    cli_json_end_array(w);
 }
 
 /* "sites": null without sites, else the allocating lines. */
 static void
-json_sites(const hs_leak_suspect *s, size_t max)
+json_sites(cli_json *w, const hs_leak_suspect *s, size_t max)
 {
     size_t n = s->nsites < max ? s->nsites : max;
-    printf(",\n   \"sites\": ");
+    cli_json_break(w, "\n   ");
+    cli_json_key(w, "sites");
     if (!s->sites) {
-        printf("null");
+        cli_json_null(w);
         return;
     }
-    printf("{\"base_size\": %llu, \"lines\": [",
-           (unsigned long long)s->sites_base_size);
+    cli_json_object(w);
+    cli_json_key_u64(w, "base_size", s->sites_base_size);
+    cli_json_key(w, "lines");
+    cli_json_array(w);
     for (size_t k = 0; k < n; k++) {
-        printf("%s{\"file\": ", k ? ", " : "");
-        cli_json_string(s->sites[k].file, s->sites[k].file_len);
-        printf(", \"line\": %u, \"count\": %llu, \"size\": %llu}",
-               s->sites[k].line, (unsigned long long)s->sites[k].count,
-               (unsigned long long)s->sites[k].size);
+        cli_json_object(w);
+        cli_json_key_str(w, "file", s->sites[k].file, s->sites[k].file_len);
+        cli_json_key_u64(w, "line", s->sites[k].line);
+        cli_json_key_u64(w, "count", s->sites[k].count);
+        cli_json_key_u64(w, "size", s->sites[k].size);
+        cli_json_end_object(w);
     }
-    printf("]}");
+    cli_json_end_array(w);
+    cli_json_end_object(w);
 }
 
 static void
-json_suspect(const hs_graph *const *g, const hs_leaks *l, const shown *sh,
-             size_t i, const leaks_opts *o)
+json_suspect(cli_json *w, const hs_graph *const *g, const hs_leaks *l,
+             const shown *sh, size_t i, const leaks_opts *o)
 {
     const hs_leak_suspect *s = sh->s[i];
     size_t n = hs_leaks_dumps(l);
     const hs_graph *last = g[n - 1];
     char words[64];
-    printf("%s\n  {\"rank\": %zu, \"owner\": {", i ? "," : "", i + 1);
-    cli_json_node_fields(last, s->owner);
-    printf("}, \"owner_is_new\": %s,\n   \"new_objects\": %llu, "
-           "\"new_size\": %llu, \"growth_count\": %lld, "
-           "\"growth_size\": %lld, \"growing\": %s",
-           s->owner_is_new ? "true" : "false",
-           (unsigned long long)s->new_count,
-           (unsigned long long)s->new_size, ll(s->growth_count),
-           ll(s->growth_size), s->growing ? "true" : "false");
-    printf(",\n   \"verdict\": \"%s\", \"verdict_text\": ",
-           hs_leak_verdict_key(s->verdict));
-    {
-        const char *w = hs_leak_verdict_text(s, n, words, sizeof(words));
-        cli_json_string(w, strlen(w));
-    }
-    printf(", \"intervals_grown\": %zu, \"min_interval_growth\": %lld, "
-           "\"recreated\": %s, \"items\": %llu, \"fails\": %s",
-           s->intervals_grown, ll(s->min_interval_growth),
-           s->recreated ? "true" : "false", (unsigned long long)s->items,
-           cli_leak_gate_fails(&o->gate, s, n) ? "true" : "false");
-    json_intervals(s, n);
-    json_series(g, s, n);
-    json_types(s, (size_t)o->types);
-    json_sites(s, (size_t)o->types);
-    json_path(last, s);
-    json_sample(last, s->sample);
-    printf(",\n   \"signature\": ");
-    cli_json_string(s->signature, strlen(s->signature));
-    putchar('}');
+    cli_json_break(w, "\n  ");
+    cli_json_object(w);
+    cli_json_key_u64(w, "rank", i + 1);
+    cli_json_key(w, "owner");
+    cli_json_object(w);
+    cli_node_json_fields(w, last, s->owner);
+    cli_json_end_object(w);
+    cli_json_key_bool(w, "owner_is_new", s->owner_is_new);
+    cli_json_break(w, "\n   ");
+    cli_json_key_u64(w, "new_objects", s->new_count);
+    cli_json_key_u64(w, "new_size", s->new_size);
+    cli_json_key_i64(w, "growth_count", s->growth_count);
+    cli_json_key_i64(w, "growth_size", s->growth_size);
+    cli_json_key_bool(w, "growing", s->growing);
+    cli_json_break(w, "\n   ");
+    cli_json_key_cstr(w, "verdict", hs_leak_verdict_key(s->verdict));
+    cli_json_key_cstr(w, "verdict_text",
+                      hs_leak_verdict_text(s, n, words, sizeof(words)));
+    cli_json_key_u64(w, "intervals_grown", s->intervals_grown);
+    cli_json_key_i64(w, "min_interval_growth", s->min_interval_growth);
+    cli_json_key_bool(w, "recreated", s->recreated);
+    cli_json_key_u64(w, "items", s->items);
+    cli_json_key_bool(w, "fails", cli_leak_gate_fails(&o->gate, s, n));
+    json_intervals(w, s, n);
+    json_series(w, g, s, n);
+    json_types(w, s, (size_t)o->types);
+    json_sites(w, s, (size_t)o->types);
+    json_path(w, last, s);
+    json_sample(w, last, s->sample);
+    cli_json_break(w, "\n   ");
+    cli_json_key_cstr(w, "signature", s->signature);
+    cli_json_end_object(w);
 }
 
 static void
@@ -471,33 +494,43 @@ print_json(char **paths, const hs_graph *const *g, size_t n,
 {
     uint64_t bytes, count;
     size_t ns = sh->n;
-    printf("{\"dumps\": [");
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_key(&w, "dumps");
+    cli_json_array(&w);
     for (size_t i = 0; i < n; i++) {
-        printf("%s{\"dump\": %zu, \"path\": ", i ? ", " : "", i + 1);
-        cli_json_string(paths[i], strlen(paths[i]));
-        printf(", \"objects\": %llu, \"size\": %llu}",
-               (unsigned long long)hs_graph_count(g[i]),
-               (unsigned long long)hs_dominators_total_size(
-                   hs_leaks_dominators(l, i)));
+        cli_json_object(&w);
+        cli_json_key_u64(&w, "dump", i + 1);
+        cli_json_key_cstr(&w, "path", paths[i]);
+        cli_json_key_u64(&w, "objects", hs_graph_count(g[i]));
+        cli_json_key_u64(&w, "size",
+                         hs_dominators_total_size(hs_leaks_dominators(l, i)));
+        cli_json_end_object(&w);
     }
+    cli_json_end_array(&w);
     count = hs_leaks_new_objects(l, &bytes);
-    printf("],\n \"new\": {\"objects\": %llu, \"size\": %llu}",
-           (unsigned long long)count, (unsigned long long)bytes);
+    cli_json_break(&w, "\n ");
+    json_count(&w, "new", count, bytes);
     count = hs_leaks_candidates(l, &bytes);
-    printf(", \"candidates\": {\"objects\": %llu, \"size\": %llu},\n"
-           " \"run_order_from_headers\": %s, \"third_dump_needed\": %s, "
-           "\"known_dropped\": %zu, \"min_growth\": %llu, \"fails\": %s",
-           (unsigned long long)count, (unsigned long long)bytes,
-           o->reordered ? "true" : "false", n == 2 ? "true" : "false",
-           sh->known, (unsigned long long)o->gate.min_growth,
-           sh->fails ? "true" : "false");
-    cli_memory_growth(g[0], g[n - 1], n, true);
-    printf(",\n \"suspects\": [");
+    json_count(&w, "candidates", count, bytes);
+    cli_json_break(&w, "\n ");
+    cli_json_key_bool(&w, "run_order_from_headers", o->reordered);
+    cli_json_key_bool(&w, "third_dump_needed", n == 2);
+    cli_json_key_u64(&w, "known_dropped", sh->known);
+    cli_json_key_u64(&w, "min_growth", o->gate.min_growth);
+    cli_json_key_bool(&w, "fails", sh->fails);
+    cli_memory_growth(g[0], g[n - 1], n, &w);
+    cli_json_break(&w, "\n ");
+    cli_json_key(&w, "suspects");
+    cli_json_array(&w);
     ns = o->top < ns ? (size_t)o->top : ns;
     for (size_t i = 0; i < ns; i++) {
-        json_suspect(g, l, sh, i, o);
+        json_suspect(&w, g, l, sh, i, o);
     }
-    printf("%s]}\n", ns ? "\n " : "");
+    cli_json_break(&w, "\n ");
+    cli_json_end_array(&w);
+    cli_json_end_object(&w);
 }
 
 /* MARK: the command */

@@ -56,18 +56,25 @@ print_text(const hs_graph *g, const hs_paths *p)
 static void
 print_json(const hs_graph *g, uint32_t target, const hs_paths *p)
 {
-    printf("{\"target\": %llu, \"visited\": %llu, \"paths\": [",
-           (unsigned long long)hs_node_address(g, target),
-           (unsigned long long)hs_paths_visited(p));
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_key_u64(&w, "target", hs_node_address(g, target));
+    cli_json_key_u64(&w, "visited", hs_paths_visited(p));
+    cli_json_key(&w, "paths");
+    cli_json_array(&w);
     for (size_t i = 0; i < hs_paths_count(p); i++) {
         size_t len;
         const uint32_t *nodes = hs_paths_at(p, i, &len);
-        printf("%s\n  {\"root_kind\": \"%s\", ", i ? "," : "",
-               hs_paths_root_kind(p, i));
-        cli_path_print_json(g, nodes, len);
-        putchar('}');
+        cli_json_break(&w, "\n  ");
+        cli_json_object(&w);
+        cli_json_key_cstr(&w, "root_kind", hs_paths_root_kind(p, i));
+        cli_path_json(&w, g, nodes, len);
+        cli_json_end_object(&w);
     }
-    printf("%s]}\n", hs_paths_count(p) ? "\n" : "");
+    cli_json_break(&w, "\n");
+    cli_json_end_array(&w);
+    cli_json_end_object(&w);
 }
 
 static int

@@ -139,56 +139,56 @@ print_text(const hs_graph *g, uint32_t id, const show_opts *o)
 }
 
 static void
-json_refs_dict(const hs_graph *g, uint32_t id)
+json_refs_dict(cli_json *w, const hs_graph *g, uint32_t id)
 {
     hs_ref_item *items;
     size_t n;
     hs_error err;
+    cli_json_break(w, "\n  ");
     if (hs_node_refs_as_dict(g, id, &items, &n, &err) < 0) {
-        printf("  \"refs_as_dict\": null,\n  \"refs_as_dict_error\": ");
-        cli_json_string(err.message, strlen(err.message));
-        printf(",\n");
+        cli_json_key_null(w, "refs_as_dict");
+        cli_json_break(w, "\n  ");
+        cli_json_key_cstr(w, "refs_as_dict_error", err.message);
         return;
     }
-    printf("  \"refs_as_dict\": [");
-    for (size_t i = 0; i < n; i++) {
-        printf("%s\n    {\"key\": ", i ? "," : "");
-        cli_json_literal(g, &items[i].key);
-        printf(", \"value\": ");
-        cli_json_literal(g, &items[i].value);
-        putchar('}');
-    }
-    printf("%s],\n  \"refs_as_dict_error\": null,\n", n ? "\n  " : "");
+    cli_json_key(w, "refs_as_dict");
+    cli_node_json_ref_items(w, g, items, n, "\n    ", "\n  ");
+    cli_json_break(w, "\n  ");
+    cli_json_key_null(w, "refs_as_dict_error");
     hs_free(items);
 }
 
 /* "children" or "parents": objects with the label of their edge. */
 static void
-json_edges(const hs_graph *g, uint32_t id, bool parents, uint64_t limit)
+json_edges(cli_json *w, const hs_graph *g, uint32_t id, bool parents,
+           uint64_t limit)
 {
     uint64_t n;
     const uint32_t *list = parents ? hs_node_parents(g, id, &n)
                                    : hs_node_children(g, id, &n);
-    printf("  \"%s\": [", parents ? "parents" : "children");
+    cli_json_break(w, "\n  ");
+    cli_json_key(w, parents ? "parents" : "children");
+    cli_json_array(w);
     for (uint64_t k = 0; k < n && (!limit || k < limit); k++) {
         /* A child is labelled by its own ref; a parent by its first to
          * this object. */
         char *label = parents ? cli_edge_label(g, list[k], id, 0)
                               : cli_check_alloc(hs_node_ref_label(g, id, k, 0,
                                                                   NULL));
-        printf("%s\n    {\"label\": ", k ? "," : "");
-        cli_json_string(label, strlen(label));
+        cli_json_break(w, "\n    ");
+        cli_json_object(w);
+        cli_json_key_cstr(w, "label", label);
         hs_free(label);
-        printf(", ");
         if (hs_node_exists(g, list[k])) {
-            cli_json_node_fields(g, list[k]);
+            cli_node_json_fields(w, g, list[k]);
         } else {
-            printf("\"address\": %llu, \"type\": null",
-                   (unsigned long long)hs_node_address(g, list[k]));
+            cli_json_key_u64(w, "address", hs_node_address(g, list[k]));
+            cli_json_key_null(w, "type");
         }
-        putchar('}');
+        cli_json_end_object(w);
     }
-    printf("%s]", n ? "\n  " : "");
+    cli_json_break(w, "\n  ");
+    cli_json_end_array(w);
 }
 
 static int
@@ -199,6 +199,7 @@ print_json(const hs_graph *g, uint32_t id, const show_opts *o)
     int64_t len = hs_node_len(g, id);
     size_t nlen;
     const char *name = hs_node_name(g, id, &nlen);
+    cli_json w;
     if (o->total && hs_node_total_size(g, id, o->excluded, o->exclude.n,
                                        &total, &objects, &err) < 0) {
         cli_lib_error(&err);
@@ -206,41 +207,45 @@ print_json(const hs_graph *g, uint32_t id, const show_opts *o)
     }
     hs_node_children(g, id, &nrefs);
     hs_node_parents(g, id, &npar);
-    printf("{\n  ");
-    cli_json_node_fields(g, id);
-    printf(",\n  \"len\": ");
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_node_json_fields(&w, g, id);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "len");
     if (len == HS_NO_LEN) {
-        printf("null");
+        cli_json_null(&w);
     } else {
-        printf("%lld", (long long)len);
+        cli_json_i64(&w, len);
     }
-    printf(", \"name\": ");
+    cli_json_key(&w, "name");
     if (name) {
-        cli_json_string(name, nlen);
+        cli_json_str(&w, name, nlen);
     } else {
-        printf("null");
+        cli_json_null(&w);
     }
-    printf(", \"value\": ");
+    cli_json_key(&w, "value");
     if (hs_node_value(g, id, &nlen, NULL)) {
-        cli_json_value(g, id);
+        cli_node_json_value(&w, g, id);
     } else {
-        printf("null");
+        cli_json_null(&w);
     }
-    printf(",\n  \"layout\": \"%s\", \"nrefs\": %llu, \"nparents\": %llu,\n",
-           hs_layout_name(hs_node_layout(g, id)), (unsigned long long)nrefs,
-           (unsigned long long)npar);
+    cli_json_break(&w, "\n  ");
+    cli_json_key_cstr(&w, "layout", hs_layout_name(hs_node_layout(g, id)));
+    cli_json_key_u64(&w, "nrefs", nrefs);
+    cli_json_key_u64(&w, "nparents", npar);
     if (o->total) {
-        printf("  \"total_size\": %llu, \"total_objects\": %llu,\n",
-               (unsigned long long)total, (unsigned long long)objects);
+        cli_json_break(&w, "\n  ");
+        cli_json_key_u64(&w, "total_size", total);
+        cli_json_key_u64(&w, "total_objects", objects);
     }
-    printf("  ");
-    cli_json_traceback(g, id);
-    printf(",\n");
-    json_refs_dict(g, id);
-    json_edges(g, id, false, o->limit);
-    printf(",\n");
-    json_edges(g, id, true, o->limit);
-    printf("\n}\n");
+    cli_json_break(&w, "\n  ");
+    cli_site_json_traceback(&w, g, id);
+    json_refs_dict(&w, g, id);
+    json_edges(&w, g, id, false, o->limit);
+    json_edges(&w, g, id, true, o->limit);
+    cli_json_break(&w, "\n");
+    cli_json_end_object(&w);
     return HS_EXIT_OK;
 }
 

@@ -2,6 +2,7 @@
  * cli/cmd_summary.c - `heapscope summary`: meliae's summarize() table.
  */
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_table.h"
 #include "cli_site.h"
 
@@ -49,25 +50,26 @@ pct(uint64_t part, uint64_t whole)
 }
 
 static void
-print_load_json(const char *path, const hs_graph *g, cli_pipeline p)
+print_load_json(cli_json *w, const char *path, const hs_graph *g,
+                cli_pipeline p)
 {
     const hs_load_stats *st = hs_graph_stats(g);
-    printf("  \"load\": {\"dump\": ");
-    cli_json_string(path, strlen(path));
-    printf(", \"pipeline\": \"%s\", \"dialect\": \"%s\", "
-           "\"compression\": \"%s\", \"python\": ",
-           pipeline_name(p), hs_dialect_name(st->dialect),
-           hs_compression_name(st->compression));
-    cli_json_string(st->python_version, strlen(st->python_version));
-    printf(", \"lines\": %llu, \"records\": %llu, \"duplicates\": %llu, "
-           "\"dangling_refs\": %llu, \"bad_lines\": %llu, "
-           "\"truncated_line\": %llu, \"collapsed\": %llu}\n",
-           (unsigned long long)st->lines, (unsigned long long)st->records,
-           (unsigned long long)st->duplicates,
-           (unsigned long long)st->dangling_refs,
-           (unsigned long long)st->bad_lines,
-           (unsigned long long)st->truncated_line,
-           (unsigned long long)st->collapsed);
+    cli_json_break(w, "\n  ");
+    cli_json_key(w, "load");
+    cli_json_object(w);
+    cli_json_key_cstr(w, "dump", path);
+    cli_json_key_cstr(w, "pipeline", pipeline_name(p));
+    cli_json_key_cstr(w, "dialect", hs_dialect_name(st->dialect));
+    cli_json_key_cstr(w, "compression", hs_compression_name(st->compression));
+    cli_json_key_cstr(w, "python", st->python_version);
+    cli_json_key_u64(w, "lines", st->lines);
+    cli_json_key_u64(w, "records", st->records);
+    cli_json_key_u64(w, "duplicates", st->duplicates);
+    cli_json_key_u64(w, "dangling_refs", st->dangling_refs);
+    cli_json_key_u64(w, "bad_lines", st->bad_lines);
+    cli_json_key_u64(w, "truncated_line", st->truncated_line);
+    cli_json_key_u64(w, "collapsed", st->collapsed);
+    cli_json_end_object(w);
 }
 
 static void
@@ -75,32 +77,47 @@ print_json(const char *path, const hs_graph *g, const hs_summary *s,
            size_t rows, cli_pipeline p, bool by_count)
 {
     uint64_t total = hs_summary_total_size(s), cum = 0;
-    printf("{\n  \"order\": \"%s\",\n", by_count ? "count" : "size");
-    printf("  \"total\": {\"objects\": %llu, \"types\": %zu, \"size\": %llu},\n",
-           (unsigned long long)hs_summary_total_count(s), hs_summary_types(s),
-           (unsigned long long)total);
-    printf("  \"types\": [");
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key_cstr(&w, "order", by_count ? "count" : "size");
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "total");
+    cli_json_object(&w);
+    cli_json_key_u64(&w, "objects", hs_summary_total_count(s));
+    cli_json_key_u64(&w, "types", hs_summary_types(s));
+    cli_json_key_u64(&w, "size", total);
+    cli_json_end_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "types");
+    cli_json_array(&w);
     for (size_t i = 0; i < rows; i++) {
         const hs_type_stat *t = hs_summary_at(s, i);
         double avg = (double)t->total_size / (double)t->count;
         double var = t->sum_squares / (double)t->count - avg * avg;
         cum += t->total_size;
-        printf("%s\n    {\"index\": %zu, \"type\": ", i ? "," : "", i);
-        cli_json_string(t->type, t->type_len);
-        printf(", \"count\": %llu, \"count_pct\": %.4f, \"size\": %llu, "
-               "\"size_pct\": %.4f, \"cum_pct\": %.4f, \"max_size\": %llu, "
-               "\"max_address\": %llu, \"avg_size\": %.3f, "
-               "\"std_dev\": %.3f}",
-               (unsigned long long)t->count,
-               pct(t->count, hs_summary_total_count(s)),
-               (unsigned long long)t->total_size, pct(t->total_size, total),
-               pct(cum, total), (unsigned long long)t->max_size,
-               (unsigned long long)t->max_address, avg,
-               sqrt(var > 0 ? var : 0));
+        cli_json_break(&w, "\n    ");
+        cli_json_object(&w);
+        cli_json_key_u64(&w, "index", i);
+        cli_json_key_str(&w, "type", t->type, t->type_len);
+        cli_json_key_u64(&w, "count", t->count);
+        cli_json_key_double(&w, "count_pct",
+                            pct(t->count, hs_summary_total_count(s)), 4);
+        cli_json_key_u64(&w, "size", t->total_size);
+        cli_json_key_double(&w, "size_pct", pct(t->total_size, total), 4);
+        cli_json_key_double(&w, "cum_pct", pct(cum, total), 4);
+        cli_json_key_u64(&w, "max_size", t->max_size);
+        cli_json_key_u64(&w, "max_address", t->max_address);
+        cli_json_key_double(&w, "avg_size", avg, 3);
+        cli_json_key_double(&w, "std_dev", sqrt(var > 0 ? var : 0), 3);
+        cli_json_end_object(&w);
     }
-    printf("%s],\n", rows ? "\n  " : "");
-    print_load_json(path, g, p);
-    printf("}\n");
+    cli_json_break(&w, "\n  ");
+    cli_json_end_array(&w);
+    print_load_json(&w, path, g, p);
+    cli_json_break(&w, "\n");
+    cli_json_end_object(&w);
 }
 
 static void

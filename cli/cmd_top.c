@@ -84,26 +84,33 @@ objects_text(const hs_graph *g, const hs_dominators *d, const uint32_t *ids,
 }
 
 static void
-objects_json(const hs_graph *g, const hs_dominators *d, const uint32_t *ids,
-             size_t n)
+objects_json(cli_json *w, const hs_graph *g, const hs_dominators *d,
+             const uint32_t *ids, size_t n)
 {
     uint64_t total = hs_dominators_total_size(d);
-    printf(" \"objects\": [");
+    cli_json_key(w, "objects");
+    cli_json_array(w);
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids[i];
-        printf("%s\n  {\"index\": %zu, ", i ? "," : "", i);
-        cli_json_node_fields(g, id);
-        printf(", \"value\": ");
-        cli_json_value(g, id);
-        printf(", \"retained_size\": %llu, \"retained_count\": %llu, "
-               "\"retained_pct\": %.4f, ",
-               (unsigned long long)hs_dominators_retained_size(d, id),
-               (unsigned long long)hs_dominators_retained_count(d, id),
-               pct(hs_dominators_retained_size(d, id), total));
-        cli_json_dominator(d, g, id);
-        putchar('}');
+        cli_json_break(w, "\n  ");
+        cli_json_object(w);
+        cli_json_key_u64(w, "index", i);
+        cli_node_json_fields(w, g, id);
+        cli_json_key(w, "value");
+        cli_node_json_value(w, g, id);
+        cli_json_key_u64(w, "retained_size",
+                         hs_dominators_retained_size(d, id));
+        cli_json_key_u64(w, "retained_count",
+                         hs_dominators_retained_count(d, id));
+        cli_json_key_double(w, "retained_pct",
+                            pct(hs_dominators_retained_size(d, id), total),
+                            4);
+        cli_retained_json_dominator(w, d, g, id);
+        cli_json_end_object(w);
     }
-    printf("%s]}\n", n ? "\n " : "");
+    cli_json_break(w, "\n ");
+    cli_json_end_array(w);
+    cli_json_end_object(w);
 }
 
 static void
@@ -145,12 +152,14 @@ top_objects(const char *path, const hs_graph *g, const hs_dominators *d,
         return HS_EXIT_FAILURE;
     }
     if (o->table.format == CLI_FORMAT_JSON) {
-        cli_print_dominator_totals(path, g, d, true);
-        objects_json(g, d, ids, n);
+        cli_json w;
+        cli_json_init(&w, stdout);
+        cli_print_dominator_totals(path, g, d, &w);
+        objects_json(&w, g, d, ids, n);
     } else if (o->table.format == CLI_FORMAT_CSV) {
         objects_csv(g, d, ids, n);
     } else {
-        cli_print_dominator_totals(path, g, d, false);
+        cli_print_dominator_totals(path, g, d, NULL);
         objects_text(g, d, ids, n);
     }
     hs_free(ids);
@@ -177,22 +186,29 @@ types_text(const hs_dominators *d, const hs_retained_type *rows, size_t n)
 }
 
 static void
-types_json(const hs_dominators *d, const hs_retained_type *rows, size_t n)
+types_json(cli_json *w, const hs_dominators *d, const hs_retained_type *rows,
+           size_t n)
 {
     uint64_t total = hs_dominators_total_size(d);
-    printf(" \"types\": [");
+    cli_json_key(w, "types");
+    cli_json_array(w);
     for (size_t i = 0; i < n; i++) {
         const hs_retained_type *r = &rows[i];
-        printf("%s\n  {\"index\": %zu, \"type\": ", i ? "," : "", i);
-        cli_json_string(r->type, r->type_len);
-        printf(", \"count\": %llu, \"size\": %llu, \"retained_size\": %llu, "
-               "\"retained_count\": %llu, \"retained_pct\": %.4f}",
-               (unsigned long long)r->count, (unsigned long long)r->size,
-               (unsigned long long)r->retained_size,
-               (unsigned long long)r->retained_count,
-               pct(r->retained_size, total));
+        cli_json_break(w, "\n  ");
+        cli_json_object(w);
+        cli_json_key_u64(w, "index", i);
+        cli_json_key_str(w, "type", r->type, r->type_len);
+        cli_json_key_u64(w, "count", r->count);
+        cli_json_key_u64(w, "size", r->size);
+        cli_json_key_u64(w, "retained_size", r->retained_size);
+        cli_json_key_u64(w, "retained_count", r->retained_count);
+        cli_json_key_double(w, "retained_pct", pct(r->retained_size, total),
+                            4);
+        cli_json_end_object(w);
     }
-    printf("%s]}\n", n ? "\n " : "");
+    cli_json_break(w, "\n ");
+    cli_json_end_array(w);
+    cli_json_end_object(w);
 }
 
 static void
@@ -223,12 +239,14 @@ top_types(const char *path, const hs_graph *g, const hs_dominators *d,
     }
     n = cli_table_rows(&o->table, n);
     if (o->table.format == CLI_FORMAT_JSON) {
-        cli_print_dominator_totals(path, g, d, true);
-        types_json(d, rows, n);
+        cli_json w;
+        cli_json_init(&w, stdout);
+        cli_print_dominator_totals(path, g, d, &w);
+        types_json(&w, d, rows, n);
     } else if (o->table.format == CLI_FORMAT_CSV) {
         types_csv(rows, n);
     } else {
-        cli_print_dominator_totals(path, g, d, false);
+        cli_print_dominator_totals(path, g, d, NULL);
         types_text(d, rows, n);
     }
     hs_free(rows);

@@ -226,7 +226,10 @@ semidominators(dom_work *w)
 
 /* MARK: step 3, immediate dominators */
 
-/* Turns parent[] into idom[] in place, in number space. */
+/* Turns parent[] into idom[] in place, in number space. Post: every
+ * idom precedes its object in preorder, so d->order lists each object
+ * after its immediate dominator, which hs_retained.c's one backward pass
+ * relies on. */
 static void
 immediate_dominators(dom_work *w)
 {
@@ -235,6 +238,9 @@ immediate_dominators(dom_work *w)
         uint32_t d = idom[k];
         while (d > w->semi[k]) {
             d = idom[d];
+        }
+        if (d >= k) {
+            HS_BUG("an immediate dominator after its object in preorder");
         }
         idom[k] = d;
     }

@@ -272,6 +272,11 @@ walk_keys(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
                 size[k] += d->retained[c];
                 count[k] += d->retained_count[c];
             }
+            if (top > d->reached) {
+                /* Each object is entered once, so the stack never holds
+                 * more than the reached objects and the virtual root. */
+                HS_BUG("the dominator tree has a cycle");
+            }
             stack[top++] = c;
             continue;
         }

@@ -35,6 +35,14 @@
 /* Smaller files are not worth a thread: reading 32 MiB takes ~0.1 s. */
 #define PARALLEL_MIN (32u << 20)
 
+/* The options' defaults live with their first reader, so that reading
+ * (this layer) needs nothing from the passes above it. */
+void
+hs_load_options_init(hs_load_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+}
+
 typedef struct load {
     const char *path;
     const hs_load_options *opts;

@@ -10,13 +10,6 @@
 #include "../util/hs_clock.h"
 #include "../util/hs_error.h"
 
-#include <string.h>
-
-void
-hs_load_options_init(hs_load_options *opts)
-{
-    memset(opts, 0, sizeof(*opts));
-}
 
 int
 hs_graph_load_passes(hs_graph *g, const hs_load_options *opts, double t0,

@@ -3,7 +3,7 @@
  *
  * The issue's budget is stated per object ("at most 16 bytes of extra
  * memory per object"), so the walk must know what it allocates. Callers
- * pass the size back to hs_free/hs_realloc (they always know it), which
+ * pass the size back to hsd_free/hsd_realloc (they always know it), which
  * keeps the counter exact without a header per block.
  */
 #include "hs_dumper.h"
@@ -24,7 +24,7 @@ static size_t mem_peak;
 static int use_mmap;
 
 void
-hs_mem_use_mmap(void)
+hsd_mem_use_mmap(void)
 {
     use_mmap = 1;
 }
@@ -56,7 +56,7 @@ account(size_t add, size_t sub)
 }
 
 void *
-hs_malloc(size_t n)
+hsd_malloc(size_t n)
 {
     void *p = use_mmap ? map_block(n) : malloc(n ? n : 1);
     if (p != NULL) {
@@ -66,7 +66,7 @@ hs_malloc(size_t n)
 }
 
 void *
-hs_calloc(size_t n, size_t size)
+hsd_calloc(size_t n, size_t size)
 {
     void *p;
 
@@ -84,7 +84,7 @@ hs_calloc(size_t n, size_t size)
 }
 
 void *
-hs_realloc(void *p, size_t old_n, size_t new_n)
+hsd_realloc(void *p, size_t old_n, size_t new_n)
 {
     void *q;
 
@@ -105,7 +105,7 @@ hs_realloc(void *p, size_t old_n, size_t new_n)
 }
 
 void
-hs_free(void *p, size_t n)
+hsd_free(void *p, size_t n)
 {
     if (p != NULL) {
         if (use_mmap) {
@@ -119,19 +119,19 @@ hs_free(void *p, size_t n)
 }
 
 void
-hs_mem_reset_peak(void)
+hsd_mem_reset_peak(void)
 {
     mem_peak = mem_current;
 }
 
 size_t
-hs_mem_current(void)
+hsd_mem_current(void)
 {
     return mem_current;
 }
 
 size_t
-hs_mem_peak(void)
+hsd_mem_peak(void)
 {
     return mem_peak;
 }

@@ -123,7 +123,7 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
     hs_writer w;
     hs_walk wk;
     hs_sites sites;
-    size_t base = hs_mem_current();
+    size_t base = hsd_mem_current();
     int rc = -1;
 
     memset(&wk, 0, sizeof(wk));
@@ -134,7 +134,7 @@ hs_walk_dump(int fd, int gzip, int header, PyObject *const *roots,
         *err = EBUSY;
         return -1;
     }
-    hs_mem_reset_peak();
+    hsd_mem_reset_peak();
     hs_ptrstack_init(&wk.stack);
     if (hs_sizeof_init() < 0) {
         *err = ENOMEM;
@@ -175,7 +175,7 @@ out:
     hs_ptrstack_release(&wk.stack);
     hs_writer_release(&w);
     hs_sizeof_release();
-    wk.stats.peak_mem = hs_mem_peak() - base;
+    wk.stats.peak_mem = hsd_mem_peak() - base;
     *stats = wk.stats;
     return rc;
 }

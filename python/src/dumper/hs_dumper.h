@@ -45,15 +45,15 @@
 
 /* Every byte the walk allocates goes through these, so a dump can report
  * its peak extra memory exactly. Not thread-safe: the GIL serialises. */
-void *hs_malloc(size_t n);
-void *hs_calloc(size_t n, size_t size);
-void *hs_realloc(void *p, size_t old_n, size_t new_n);
-void hs_free(void *p, size_t n);
-void hs_mem_reset_peak(void);
-size_t hs_mem_current(void);
-size_t hs_mem_peak(void);
+void *hsd_malloc(size_t n);
+void *hsd_calloc(size_t n, size_t size);
+void *hsd_realloc(void *p, size_t old_n, size_t new_n);
+void hsd_free(void *p, size_t n);
+void hsd_mem_reset_peak(void);
+size_t hsd_mem_current(void);
+size_t hsd_mem_peak(void);
 /* From now on every block is mmapped, never malloc'd (a fork child). */
-void hs_mem_use_mmap(void);
+void hsd_mem_use_mmap(void);
 
 /* MARK: visited set (hs_visited.c) */
 

@@ -24,7 +24,7 @@
  * The price: glibc's fork() resets malloc's locks in the child and a
  * bare clone does not, so a lock another thread held at that instant
  * would stay held. The child therefore never calls malloc: the walk's
- * blocks are mapped (hs_mem_use_mmap) and the few libc calls left are
+ * blocks are mapped (hsd_mem_use_mmap) and the few libc calls left are
  * system calls. The __sizeof__ ints go to pymalloc, which the GIL guards;
  * heapscope/_fork.py refuses fork dumps where the object allocator is
  * not pymalloc (tracemalloc tracing, PYTHONMALLOC, -X dev).
@@ -155,7 +155,7 @@ child_main(int fd, int report_fd, const char *tmp, const char *path,
     default_signals(mask);
     close_others(fd, report_fd);
     volunteer_for_oom();
-    hs_mem_use_mmap();
+    hsd_mem_use_mmap();
     hs_walk_pid = parent;
     memset(&rep, 0, sizeof(rep));
     rep.rc = hs_walk_dump(fd, gzip, header, NULL, 0, &rep.stats, &rep.err);

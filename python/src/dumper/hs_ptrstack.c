@@ -20,7 +20,7 @@ hs_ptrstack_init(hs_ptrstack *self)
 void
 hs_ptrstack_release(hs_ptrstack *self)
 {
-    hs_free(self->items, self->cap * sizeof(PyObject *));
+    hsd_free(self->items, self->cap * sizeof(PyObject *));
     hs_ptrstack_init(self);
 }
 
@@ -29,7 +29,7 @@ hs_ptrstack_push(hs_ptrstack *self, PyObject *op)
 {
     if (self->len == self->cap) {
         size_t ncap = self->cap ? self->cap * 2 : 1024;
-        PyObject **items = hs_realloc(self->items,
+        PyObject **items = hsd_realloc(self->items,
                                       self->cap * sizeof(PyObject *),
                                       ncap * sizeof(PyObject *));
         if (items == NULL) {

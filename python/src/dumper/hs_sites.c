@@ -9,7 +9,7 @@
  * just before the first record that uses them, so a reader meets every
  * id's definition before its uses, in one pass.
  *
- * Nothing here creates a Python object: ids live in hs_malloc'ed arrays,
+ * Nothing here creates a Python object: ids live in hsd_malloc'ed arrays,
  * file names are escaped straight from the str objects tracemalloc keeps
  * alive in its own filenames table.
  */
@@ -61,7 +61,7 @@ slots_grow(struct hs_site_slot **tab, size_t *mask, size_t used)
         return 0;
     }
     ncap = cap ? cap * 2 : INITIAL_SLOTS;
-    t = hs_calloc(ncap, sizeof(*t));
+    t = hsd_calloc(ncap, sizeof(*t));
     if (t == NULL) {
         return -1;
     }
@@ -70,7 +70,7 @@ slots_grow(struct hs_site_slot **tab, size_t *mask, size_t used)
             *slot_find(t, ncap - 1, old[i].key, old[i].line) = old[i];
         }
     }
-    hs_free(old, cap * sizeof(*old));
+    hsd_free(old, cap * sizeof(*old));
     *tab = t;
     *mask = ncap - 1;
     return 0;
@@ -96,10 +96,10 @@ void
 hs_sites_end(hs_sites *s)
 {
     if (s->tbs != NULL) {
-        hs_free(s->tbs, (s->tbs_mask + 1) * sizeof(*s->tbs));
+        hsd_free(s->tbs, (s->tbs_mask + 1) * sizeof(*s->tbs));
     }
     if (s->frames != NULL) {
-        hs_free(s->frames, (s->frames_mask + 1) * sizeof(*s->frames));
+        hsd_free(s->frames, (s->frames_mask + 1) * sizeof(*s->frames));
     }
     memset(s, 0, sizeof(*s));
 }
@@ -149,7 +149,7 @@ write_traceback(hs_sites *s, hs_writer *w, const void *tb, uint32_t id)
     uint32_t stack[64], *ids = stack;
     int rc = 0;
 
-    if (n > 64 && (ids = hs_malloc((size_t)n * sizeof(*ids))) == NULL) {
+    if (n > 64 && (ids = hsd_malloc((size_t)n * sizeof(*ids))) == NULL) {
         return -1;
     }
     /* tracemalloc stores the most recent frame first; the table lists
@@ -175,7 +175,7 @@ write_traceback(hs_sites *s, hs_writer *w, const void *tb, uint32_t id)
     RAW(w, "]}\n");
 out:
     if (ids != stack) {
-        hs_free(ids, (size_t)n * sizeof(*ids));
+        hsd_free(ids, (size_t)n * sizeof(*ids));
     }
     return rc;
 }

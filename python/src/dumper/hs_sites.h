@@ -17,7 +17,7 @@ typedef struct hs_sites {
     const void *traces;       /* the table of domain 0 (Python's objects) */
     void *lock;               /* tracemalloc's tables_lock */
     /* traceback_t * -> id and (filename, lineno) -> id, both open
-     * addressing over hs_malloc'ed arrays */
+     * addressing over hsd_malloc'ed arrays */
     struct hs_site_slot *tbs;
     size_t tbs_mask, ntbs;
     struct hs_site_slot *frames;

@@ -195,7 +195,7 @@ hs_sizeof_init(void)
     }
     hs_sizeof_release();
     hs_stdlib_refresh();   /* modules may have been loaded since */
-    table = hs_calloc(TABLE_INITIAL, sizeof(size_entry));
+    table = hsd_calloc(TABLE_INITIAL, sizeof(size_entry));
     table_mask = table != NULL ? TABLE_INITIAL - 1 : 0;
     hs_sizeof_ccalls = 0;
     return 0;
@@ -205,7 +205,7 @@ void
 hs_sizeof_release(void)
 {
     if (table != NULL) {
-        hs_free(table, (table_mask + 1) * sizeof(size_entry));
+        hsd_free(table, (table_mask + 1) * sizeof(size_entry));
     }
     table = NULL;
     table_mask = 0;
@@ -230,7 +230,7 @@ static void
 grow(void)
 {
     size_t n = (table_mask + 1) * 2, i;
-    size_entry *t = hs_calloc(n, sizeof(size_entry));
+    size_entry *t = hsd_calloc(n, sizeof(size_entry));
 
     if (t == NULL) {
         return;
@@ -240,7 +240,7 @@ grow(void)
             t[slot_of(t, n - 1, table[i].type)] = table[i];
         }
     }
-    hs_free(table, (table_mask + 1) * sizeof(size_entry));
+    hsd_free(table, (table_mask + 1) * sizeof(size_entry));
     table = t;
     table_mask = n - 1;
 }

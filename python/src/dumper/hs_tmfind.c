@@ -115,8 +115,8 @@ typedef struct {
 static void
 ranges_release(ranges *r)
 {
-    hs_free(r->lo, r->cap * sizeof(uintptr_t));
-    hs_free(r->hi, r->cap * sizeof(uintptr_t));
+    hsd_free(r->lo, r->cap * sizeof(uintptr_t));
+    hsd_free(r->hi, r->cap * sizeof(uintptr_t));
     memset(r, 0, sizeof(*r));
 }
 
@@ -125,13 +125,13 @@ ranges_add(ranges *r, uintptr_t lo, uintptr_t hi)
 {
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
-        uintptr_t *a = hs_realloc(r->lo, r->cap * sizeof(uintptr_t),
+        uintptr_t *a = hsd_realloc(r->lo, r->cap * sizeof(uintptr_t),
                                   cap * sizeof(uintptr_t));
         if (a == NULL) {
             return -1;
         }
         r->lo = a;
-        a = hs_realloc(r->hi, r->cap * sizeof(uintptr_t),
+        a = hsd_realloc(r->hi, r->cap * sizeof(uintptr_t),
                        cap * sizeof(uintptr_t));
         if (a == NULL) {
             return -1;

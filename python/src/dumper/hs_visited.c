@@ -34,7 +34,7 @@ hs_visited_init(hs_visited *self)
 {
     memset(self, 0, sizeof(*self));
     self->mask = 4096 - 1;
-    self->slots = hs_calloc(self->mask + 1, sizeof(uint32_t));
+    self->slots = hsd_calloc(self->mask + 1, sizeof(uint32_t));
     self->last_page = UINTPTR_MAX;
     return self->slots ? 0 : -1;
 }
@@ -45,10 +45,10 @@ hs_visited_release(hs_visited *self)
     size_t i;
 
     for (i = 0; i < self->nchunks; i++) {
-        hs_free(self->chunks[i], HS_PAGES_PER_CHUNK * sizeof(struct hs_page));
+        hsd_free(self->chunks[i], HS_PAGES_PER_CHUNK * sizeof(struct hs_page));
     }
-    hs_free(self->chunks, self->cap_chunks * sizeof(struct hs_page *));
-    hs_free(self->slots, (self->mask + 1) * sizeof(uint32_t));
+    hsd_free(self->chunks, self->cap_chunks * sizeof(struct hs_page *));
+    hsd_free(self->slots, (self->mask + 1) * sizeof(uint32_t));
     memset(self, 0, sizeof(*self));
 }
 
@@ -79,7 +79,7 @@ static int
 grow_slots(hs_visited *self)
 {
     size_t nslots = (self->mask + 1) * 2;
-    uint32_t *slots = hs_calloc(nslots, sizeof(uint32_t));
+    uint32_t *slots = hsd_calloc(nslots, sizeof(uint32_t));
     size_t i;
 
     if (slots == NULL) {
@@ -92,7 +92,7 @@ grow_slots(hs_visited *self)
         }
         slots[j] = (uint32_t)i + 1;
     }
-    hs_free(self->slots, (self->mask + 1) * sizeof(uint32_t));
+    hsd_free(self->slots, (self->mask + 1) * sizeof(uint32_t));
     self->slots = slots;
     self->mask = nslots - 1;
     return 0;
@@ -107,7 +107,7 @@ new_page(hs_visited *self, uintptr_t page, size_t slot)
     if (index % HS_PAGES_PER_CHUNK == 0) {
         if (self->nchunks == self->cap_chunks) {
             size_t ncap = self->cap_chunks ? self->cap_chunks * 2 : 64;
-            struct hs_page **chunks = hs_realloc(
+            struct hs_page **chunks = hsd_realloc(
                 self->chunks, self->cap_chunks * sizeof(*chunks),
                 ncap * sizeof(*chunks));
             if (chunks == NULL) {
@@ -117,7 +117,7 @@ new_page(hs_visited *self, uintptr_t page, size_t slot)
             self->cap_chunks = ncap;
         }
         self->chunks[self->nchunks] =
-            hs_malloc(HS_PAGES_PER_CHUNK * sizeof(struct hs_page));
+            hsd_malloc(HS_PAGES_PER_CHUNK * sizeof(struct hs_page));
         if (self->chunks[self->nchunks] == NULL) {
             return NULL;
         }

@@ -47,7 +47,7 @@ static voidpf
 z_alloc(voidpf opaque, uInt items, uInt size)
 {
     size_t n = (size_t)items * size;
-    size_t *p = hs_malloc(n + sizeof(size_t) * 2);
+    size_t *p = hsd_malloc(n + sizeof(size_t) * 2);
 
     (void)opaque;
     if (p == NULL) {
@@ -63,7 +63,7 @@ z_free(voidpf opaque, voidpf address)
     size_t *p = (size_t *)address - 2;
 
     (void)opaque;
-    hs_free(p, p[0]);
+    hsd_free(p, p[0]);
 }
 
 int
@@ -72,15 +72,15 @@ hs_writer_init(hs_writer *self, int fd, int gzip)
     memset(self, 0, sizeof(*self));
     self->fd = fd;
     self->cap = BUF_SIZE;
-    self->buf = hs_malloc(self->cap);
+    self->buf = hsd_malloc(self->cap);
     if (self->buf == NULL) {
         return -1;
     }
     if (gzip) {
-        z_stream *zs = hs_calloc(1, sizeof(z_stream));
-        self->zbuf = hs_malloc(ZBUF_SIZE);
+        z_stream *zs = hsd_calloc(1, sizeof(z_stream));
+        self->zbuf = hsd_malloc(ZBUF_SIZE);
         if (zs == NULL || self->zbuf == NULL) {
-            hs_free(zs, sizeof(z_stream));
+            hsd_free(zs, sizeof(z_stream));
             return -1;
         }
         zs->zalloc = z_alloc;
@@ -90,7 +90,7 @@ hs_writer_init(hs_writer *self, int fd, int gzip)
          * bench/dump_bench.py for a file 22% smaller). */
         if (deflateInit2(zs, 1, Z_DEFLATED, 15 + 16, 8,
                          Z_DEFAULT_STRATEGY) != Z_OK) {
-            hs_free(zs, sizeof(z_stream));
+            hsd_free(zs, sizeof(z_stream));
             return -1;
         }
         self->zs = zs;
@@ -170,10 +170,10 @@ hs_writer_release(hs_writer *self)
 {
     if (self->zs) {
         deflateEnd(self->zs);
-        hs_free(self->zs, sizeof(z_stream));
+        hsd_free(self->zs, sizeof(z_stream));
     }
-    hs_free(self->zbuf, self->zs || self->zbuf ? ZBUF_SIZE : 0);
-    hs_free(self->buf, self->cap);
+    hsd_free(self->zbuf, self->zs || self->zbuf ? ZBUF_SIZE : 0);
+    hsd_free(self->buf, self->cap);
     self->zs = NULL;
     self->zbuf = NULL;
     self->buf = NULL;
