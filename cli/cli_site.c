@@ -4,6 +4,7 @@
 #include "cli_site.h"
 
 #include "cli.h"
+#include "cli_retained.h"
 #include "cli_table.h"
 
 #include <stdio.h>
@@ -101,6 +102,28 @@ share(uint64_t part, uint64_t whole)
     return whole ? (double)part * 100.0 / (double)whole : 0.0;
 }
 
+/* top --by-site: what each site's objects retain, as the type table of
+ * top --by-type shows it. */
+static void
+site_retained_text(const hs_graph *g, const hs_site_summary *s, size_t rows,
+                   const hs_dominators *d)
+{
+    uint64_t total = hs_dominators_total_size(d);
+    printf("%14s %6s %12s %9s %12s  %s\n", "retained bytes", "%heap",
+           "retained obj", "count", "size",
+           "site (allocating line <- callers)");
+    for (size_t i = 0; i < rows; i++) {
+        const hs_site_stat *r = hs_site_summary_at(s, i);
+        printf("%14llu %6.1f %12llu %9llu %12llu  ",
+               (unsigned long long)r->retained_size,
+               share(r->retained_size, total),
+               (unsigned long long)r->retained_count,
+               (unsigned long long)r->count, (unsigned long long)r->size);
+        print_site(g, r);
+        putchar('\n');
+    }
+}
+
 static void
 site_text(const hs_graph *g, const hs_site_summary *s, size_t rows)
 {
@@ -125,48 +148,57 @@ site_text(const hs_graph *g, const hs_site_summary *s, size_t rows)
     }
 }
 
+/* The sites as JSON; with d (top --by-site), each with what its objects
+ * retain, after the members w already holds. */
 static void
-site_json(const hs_graph *g, const hs_site_summary *s, size_t rows,
-          size_t depth)
+site_json(cli_json *w, const hs_graph *g, const hs_site_summary *s,
+          size_t rows, size_t depth, const hs_dominators *d)
 {
     uint64_t count, size, ucount, usize;
-    cli_json w;
     hs_site_summary_totals(s, &count, &size, &ucount, &usize);
-    cli_json_init(&w, stdout);
-    cli_json_object(&w);
-    cli_json_break(&w, "\n  ");
-    cli_json_key_u64(&w, "depth", depth);
-    cli_json_break(&w, "\n  ");
-    cli_json_key(&w, "total");
-    cli_json_object(&w);
-    cli_json_key_u64(&w, "objects", count);
-    cli_json_key_u64(&w, "size", size);
-    cli_json_key_u64(&w, "untraced_objects", ucount);
-    cli_json_key_u64(&w, "untraced_size", usize);
-    cli_json_end_object(&w);
-    cli_json_break(&w, "\n  ");
-    cli_json_key(&w, "sites");
-    cli_json_array(&w);
+    cli_json_break(w, "\n  ");
+    cli_json_key_u64(w, "depth", depth);
+    cli_json_break(w, "\n  ");
+    /* top's totals (the heap's) come first: these are the sites'. */
+    cli_json_key(w, d ? "site_total" : "total");
+    cli_json_object(w);
+    cli_json_key_u64(w, "objects", count);
+    cli_json_key_u64(w, "size", size);
+    cli_json_key_u64(w, "untraced_objects", ucount);
+    cli_json_key_u64(w, "untraced_size", usize);
+    cli_json_end_object(w);
+    cli_json_break(w, "\n  ");
+    cli_json_key(w, "sites");
+    cli_json_array(w);
     for (size_t i = 0; i < rows; i++) {
         const hs_site_stat *r = hs_site_summary_at(s, i);
-        cli_json_break(&w, "\n    ");
-        cli_json_object(&w);
-        cli_json_key_u64(&w, "count", r->count);
-        cli_json_key_u64(&w, "size", r->size);
-        cli_json_key(&w, "frames");
-        json_frames(&w, g, r->frames, r->nframes);
-        cli_json_end_object(&w);
+        cli_json_break(w, "\n    ");
+        cli_json_object(w);
+        cli_json_key_u64(w, "count", r->count);
+        cli_json_key_u64(w, "size", r->size);
+        if (d) {
+            cli_json_key_u64(w, "retained_size", r->retained_size);
+            cli_json_key_u64(w, "retained_count", r->retained_count);
+            cli_json_key_double(w, "retained_pct",
+                                share(r->retained_size,
+                                      hs_dominators_total_size(d)), 4);
+        }
+        cli_json_key(w, "frames");
+        json_frames(w, g, r->frames, r->nframes);
+        cli_json_end_object(w);
     }
-    cli_json_break(&w, "\n  ");
-    cli_json_end_array(&w);
-    cli_json_break(&w, "\n");
-    cli_json_end_object(&w);
+    cli_json_break(w, "\n  ");
+    cli_json_end_array(w);
+    cli_json_break(w, "\n");
+    cli_json_end_object(w);
 }
 
 static void
-site_csv(const hs_graph *g, const hs_site_summary *s, size_t rows)
+site_csv(const hs_graph *g, const hs_site_summary *s, size_t rows,
+         const hs_dominators *d)
 {
-    printf("index,count,size,file,line\n");
+    printf("index,count,size,%sfile,line\n",
+           d ? "retained_size,retained_count," : "");
     for (size_t i = 0; i < rows; i++) {
         const hs_site_stat *r = hs_site_summary_at(s, i);
         size_t len;
@@ -176,6 +208,10 @@ site_csv(const hs_graph *g, const hs_site_summary *s, size_t rows)
                                          &line);
         printf("%zu,%llu,%llu,", i, (unsigned long long)r->count,
                (unsigned long long)r->size);
+        if (d) {
+            printf("%llu,%llu,", (unsigned long long)r->retained_size,
+                   (unsigned long long)r->retained_count);
+        }
         cli_csv_field(file, len);
         printf(",%u\n", line);
     }
@@ -197,11 +233,47 @@ cli_site_summary(const hs_graph *g, size_t depth, int by_count,
     }
     rows = cli_table_rows(table, hs_site_summary_rows(s));
     if (table->format == CLI_FORMAT_JSON) {
-        site_json(g, s, rows, depth);
+        cli_json w;
+        cli_json_init(&w, stdout);
+        cli_json_object(&w);
+        site_json(&w, g, s, rows, depth, NULL);
     } else if (table->format == CLI_FORMAT_CSV) {
-        site_csv(g, s, rows);
+        site_csv(g, s, rows, NULL);
     } else {
         site_text(g, s, rows);
+    }
+    hs_site_summary_free(s);
+    return HS_EXIT_OK;
+}
+
+int
+cli_site_top(const char *path, const hs_graph *g, const hs_dominators *d,
+             size_t depth, const cli_table *table)
+{
+    hs_error err;
+    size_t rows;
+    hs_site_summary *s;
+    if (!hs_graph_has_sites(g)) {
+        cli_error("%s has no allocation sites: dump the process with "
+                  "tracemalloc on (PYTHONTRACEMALLOC=1)", path);
+        return HS_EXIT_FAILURE;
+    }
+    s = hs_site_summary_new_retained(g, depth, d, &err);
+    if (!s) {
+        cli_lib_error(&err);
+        return HS_EXIT_FAILURE;
+    }
+    rows = cli_table_rows(table, hs_site_summary_rows(s));
+    if (table->format == CLI_FORMAT_JSON) {
+        cli_json w;
+        cli_json_init(&w, stdout);
+        cli_print_dominator_totals(path, g, d, &w);
+        site_json(&w, g, s, rows, depth, d);
+    } else if (table->format == CLI_FORMAT_CSV) {
+        site_csv(g, s, rows, d);
+    } else {
+        cli_print_dominator_totals(path, g, d, NULL);
+        site_retained_text(g, s, rows, d);
     }
     hs_site_summary_free(s);
     return HS_EXIT_OK;

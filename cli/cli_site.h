@@ -31,6 +31,12 @@ struct cli_table;
 int cli_site_summary(const hs_graph *g, size_t depth, int by_count,
                      const struct cli_table *table);
 
+/* `heapscope top --by-site`: what the live objects of each allocation
+ * site retain (d: g's dominator tree), largest first; fails on a dump
+ * without sites. Returns an exit status. */
+int cli_site_top(const char *path, const hs_graph *g, const hs_dominators *d,
+                 size_t depth, const struct cli_table *table);
+
 /* `heapscope diff --by-site`: live objects' growth per allocation site
  * from old_g to new_g (text), largest byte growth first. */
 int cli_site_diff(const hs_graph *old_g, const hs_graph *new_g, size_t depth,

@@ -6,6 +6,7 @@
 #include "cli_domtree.h"
 #include "cli_node.h"
 #include "cli_retained.h"
+#include "cli_site.h"
 #include "cli_table.h"
 
 #include <getopt.h>
@@ -33,10 +34,14 @@ const char cmd_top_usage[] =
     "                     what the type's instances keep alive, not counting\n"
     "                     instances inside other instances (Eclipse MAT's\n"
     "                     retained size of a class)\n"
+    "  --by-site          the same per allocation site (dumps of a process\n"
+    "                     tracing with tracemalloc): what the objects each\n"
+    "                     line allocated keep alive\n"
     "  --tree             the dominator tree itself, indented: each object\n"
     "                     under its immediate dominator with the refs it\n"
     "                     hangs by, largest first\n"
-    "  --depth N          --tree: levels below the roots (default 4)\n"
+    "  --depth N          --tree: levels below the roots (default 4);\n"
+    "                     --by-site: a site is the last N frames (default 1)\n"
     "  --min-share P      --tree: merge the objects that retain less than P\n"
     "                     percent of the heap into one \"N smaller\" line\n"
     "                     per list (default 1)\n"
@@ -46,11 +51,14 @@ const char cmd_top_usage[] =
     "\n"
     "Exit status: 0 ok, 1 the dump could not be read, 2 bad usage.\n";
 
-enum { OPT_BY_TYPE = CLI_OPT_TABLE_END, OPT_TREE, OPT_DEPTH, OPT_MIN_SHARE };
+enum { OPT_BY_TYPE = CLI_OPT_TABLE_END, OPT_BY_SITE, OPT_TREE, OPT_DEPTH,
+       OPT_MIN_SHARE };
 
 typedef struct top_opts {
     cli_table table;
     bool by_type;
+    bool by_site;
+    bool depth_given;
     bool tree;
     cli_domtree_opts tree_opts;
 } top_opts;
@@ -273,6 +281,7 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
     static const struct option longopts[] = {
         {"top", required_argument, NULL, CLI_OPT_TOP},
         {"by-type", no_argument, NULL, OPT_BY_TYPE},
+        {"by-site", no_argument, NULL, OPT_BY_SITE},
         {"tree", no_argument, NULL, OPT_TREE},
         {"depth", required_argument, NULL, OPT_DEPTH},
         {"min-share", required_argument, NULL, OPT_MIN_SHARE},
@@ -284,10 +293,13 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
            && (opt = cli_next_option(argc, argv, "", longopts, load)) != -1) {
         if (opt == OPT_BY_TYPE) {
             o->by_type = true;
+        } else if (opt == OPT_BY_SITE) {
+            o->by_site = true;
         } else if (opt == OPT_TREE) {
             o->tree = true;
         } else if (opt == OPT_DEPTH) {
             rc = cli_number_option("depth", optarg, &o->tree_opts.depth);
+            o->depth_given = true;
         } else if (opt == OPT_MIN_SHARE) {
             rc = share_option(optarg, &o->tree_opts.min_share);
         } else {
@@ -296,6 +308,16 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
     }
     if (rc != HS_EXIT_OK) {
         return rc;
+    }
+    if (o->by_type + o->by_site + o->tree > 1) {
+        return cli_usage_error("--tree, --by-type and --by-site are three "
+                               "views: choose one");
+    }
+    if (o->depth_given && !o->tree && !o->by_site) {
+        return cli_usage_error("--depth goes with --tree or --by-site");
+    }
+    if (o->by_site && o->depth_given && o->tree_opts.depth == 0) {
+        return cli_usage_error("--depth of a site is at least 1 frame");
     }
     if (o->tree && (o->by_type || o->table.format == CLI_FORMAT_CSV)) {
         return cli_usage_error(o->by_type ? "--tree and --by-type are two "
@@ -317,7 +339,8 @@ parse_options(int argc, char **argv, cli_load *load, top_opts *o)
 int
 cmd_top(int argc, char **argv)
 {
-    top_opts o = {{20, CLI_FORMAT_TEXT}, false, false, {4, 1.0, false}};
+    top_opts o = {{20, CLI_FORMAT_TEXT}, false, false, false, false,
+                  {4, 1.0, false}};
     cli_load load;
     hs_graph *g;
     hs_dominators *d;
@@ -339,6 +362,9 @@ cmd_top(int argc, char **argv)
     }
     rc = o.tree      ? cli_print_domtree(argv[optind], g, d, &o.tree_opts)
          : o.by_type ? top_types(argv[optind], g, d, &o)
+         : o.by_site ? cli_site_top(argv[optind], g, d,
+                                    o.depth_given ? o.tree_opts.depth : 1,
+                                    &o.table)
                      : top_objects(argv[optind], g, d, &o);
     hs_dominators_free(d);
     hs_graph_free(g);
