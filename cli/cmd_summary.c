@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "cli_json.h"
 #include "cli_table.h"
+#include "cli_retained.h"
 #include "cli_site.h"
 
 #include <getopt.h>
@@ -72,6 +73,36 @@ print_load_json(cli_json *w, const char *path, const hs_graph *g,
     cli_json_end_object(w);
 }
 
+/* The share of the process's resident set the objects are (heapscope's
+ * dumps record it in their header; nothing for others): a JSON member,
+ * or a line after the table. */
+static void
+print_memory(const hs_graph *g, cli_json *w)
+{
+    int64_t rss = hs_graph_stats(g)->rss_bytes;
+    uint64_t objects;
+    double share;
+    char a[32], b[32];
+    if (rss < 0) {
+        return;
+    }
+    objects = hs_graph_object_bytes(g);
+    share = rss ? 100.0 * (double)objects / (double)rss : 0.0;
+    if (w) {
+        cli_json_break(w, "\n  ");
+        cli_json_key(w, "memory");
+        cli_json_object(w);
+        cli_json_key_i64(w, "rss_bytes", rss);
+        cli_json_key_u64(w, "object_bytes", objects);
+        cli_json_key_double(w, "rss_explained", share, 1);
+        cli_json_end_object(w);
+        return;
+    }
+    printf("Python objects: %s of the process's resident set of %s when "
+           "dumped (%.1f %%)\n", cli_human_bytes(objects, a, sizeof(a)),
+           cli_human_bytes((uint64_t)rss, b, sizeof(b)), share);
+}
+
 static void
 print_json(const char *path, const hs_graph *g, const hs_summary *s,
            size_t rows, cli_pipeline p, bool by_count)
@@ -89,6 +120,7 @@ print_json(const char *path, const hs_graph *g, const hs_summary *s,
     cli_json_key_u64(&w, "types", hs_summary_types(s));
     cli_json_key_u64(&w, "size", total);
     cli_json_end_object(&w);
+    print_memory(g, &w);
     cli_json_break(&w, "\n  ");
     cli_json_key(&w, "types");
     cli_json_array(&w);
@@ -214,6 +246,7 @@ cmd_summary(int argc, char **argv)
         if (text) {
             puts(text);
             hs_free(text);
+            print_memory(g, NULL);
         } else {
             cli_lib_error(&err);
             rc = HS_EXIT_FAILURE;

@@ -50,6 +50,14 @@ def test_header_members_taken_before_the_walk(tmp_path):
     assert info["rss_bytes"] == h["rss"]
     assert 0 < info["rss_explained"] < 100
     assert info["object_bytes"] > 0
+    # summary states the same share, in its JSON and under its table.
+    summary = json.loads(cli("summary", "--json", path))
+    assert summary["memory"] == {
+        "rss_bytes": h["rss"], "object_bytes": info["object_bytes"],
+        "rss_explained": round(info["rss_explained"], 1)}
+    last = cli("summary", path).splitlines()[-1]
+    assert last.startswith("Python objects: ")
+    assert last.endswith("(%.1f %%)" % info["rss_explained"])
 
 
 def test_fork_dump_states_the_process_memory(tmp_path):
@@ -66,6 +74,8 @@ def test_no_header_no_members(tmp_path):
     path = tmp_path / "n.json"
     heapscope.dump(str(path), header=False)
     assert "rss_bytes" not in json.loads(cli("info", "--json", path))
+    assert "memory" not in json.loads(cli("summary", "--json", path))
+    assert "Python objects" not in cli("summary", path)
 
 
 @pytest.mark.parametrize("kind,verdict", [
