@@ -372,6 +372,78 @@ join(site_delta *v, size_t n)
     return w;
 }
 
+static int64_t
+delta(uint64_t later, uint64_t earlier)
+{
+    return later >= earlier ? (int64_t)(later - earlier)
+                            : -(int64_t)(earlier - later);
+}
+
+static void
+delta_text(const site_delta *v, size_t rows)
+{
+    printf("Growth by allocation site (tracemalloc), old -> new, live "
+           "objects:\n");
+    printf("   +Count      +Size    Count       Size Site (allocating line "
+           "<- callers)\n");
+    for (size_t i = 0; i < rows; i++) {
+        printf("%+9lld %+10lld %8llu %10llu %s\n",
+               (long long)delta(v[i].new_count, v[i].old_count),
+               (long long)delta(v[i].new_size, v[i].old_size),
+               (unsigned long long)v[i].new_count,
+               (unsigned long long)v[i].new_size, v[i].key);
+    }
+}
+
+static void
+delta_json(const site_delta *v, size_t rows, size_t depth)
+{
+    cli_json w;
+    cli_json_init(&w, stdout);
+    cli_json_object(&w);
+    cli_json_break(&w, "\n  ");
+    cli_json_key_u64(&w, "depth", depth);
+    cli_json_break(&w, "\n  ");
+    cli_json_key(&w, "sites");
+    cli_json_array(&w);
+    for (size_t i = 0; i < rows; i++) {
+        cli_json_break(&w, "\n    ");
+        cli_json_object(&w);
+        cli_json_key_cstr(&w, "site", v[i].key);
+        cli_json_key_i64(&w, "count_delta",
+                         delta(v[i].new_count, v[i].old_count));
+        cli_json_key_i64(&w, "size_delta",
+                         delta(v[i].new_size, v[i].old_size));
+        cli_json_key_u64(&w, "old_count", v[i].old_count);
+        cli_json_key_u64(&w, "old_size", v[i].old_size);
+        cli_json_key_u64(&w, "new_count", v[i].new_count);
+        cli_json_key_u64(&w, "new_size", v[i].new_size);
+        cli_json_end_object(&w);
+    }
+    cli_json_break(&w, "\n  ");
+    cli_json_end_array(&w);
+    cli_json_break(&w, "\n");
+    cli_json_end_object(&w);
+}
+
+static void
+delta_csv(const site_delta *v, size_t rows)
+{
+    printf("index,count_delta,size_delta,old_count,old_size,new_count,"
+           "new_size,site\n");
+    for (size_t i = 0; i < rows; i++) {
+        printf("%zu,%lld,%lld,%llu,%llu,%llu,%llu,", i,
+               (long long)delta(v[i].new_count, v[i].old_count),
+               (long long)delta(v[i].new_size, v[i].old_size),
+               (unsigned long long)v[i].old_count,
+               (unsigned long long)v[i].old_size,
+               (unsigned long long)v[i].new_count,
+               (unsigned long long)v[i].new_size);
+        cli_csv_field(v[i].key, strlen(v[i].key));
+        putchar('\n');
+    }
+}
+
 int
 cli_site_diff(const hs_graph *old_g, const hs_graph *new_g, size_t depth,
               const cli_table *table)
@@ -393,18 +465,14 @@ cli_site_diff(const hs_graph *old_g, const hs_graph *new_g, size_t depth,
     n = join(v, n);
     qsort(v, n, sizeof(*v), by_growth);
     rows = cli_table_rows(table, n);
-    printf("Growth by allocation site (tracemalloc), old -> new, live "
-           "objects:\n");
-    printf("   +Count      +Size    Count       Size Site (allocating line "
-           "<- callers)\n");
+    if (table->format == CLI_FORMAT_JSON) {
+        delta_json(v, rows, depth);
+    } else if (table->format == CLI_FORMAT_CSV) {
+        delta_csv(v, rows);
+    } else {
+        delta_text(v, rows);
+    }
     for (size_t i = 0; i < n; i++) {
-        if (i < rows) {
-            printf("%+9lld %+10lld %8llu %10llu %s\n",
-                   (long long)(v[i].new_count - v[i].old_count),
-                   (long long)(v[i].new_size - v[i].old_size),
-                   (unsigned long long)v[i].new_count,
-                   (unsigned long long)v[i].new_size, v[i].key);
-        }
         free(v[i].key);
     }
     free(v);

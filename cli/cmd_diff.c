@@ -28,7 +28,7 @@ const char cmd_diff_usage[] =
     "  --top N            show N types (default 20)\n"
     "  --all              show every type, shrinking ones included\n"
     "  --by-site          growth per allocation site instead (dumps made\n"
-    "                     with tracemalloc on; text only); --depth N: a\n"
+    "                     with tracemalloc on); --depth N: a\n"
     "                     site is the last N frames (default 1)\n"
     "  --type T           list the new objects of type T (largest first)\n"
     "  --new              list a sample of the new objects (of --type T, or\n"
@@ -317,10 +317,8 @@ parse_options(int argc, char **argv, cli_load *load, diff_opts *o)
     if (o->depth && !o->by_site) {
         return cli_usage_error("--depth goes with --by-site");
     }
-    if (o->by_site && (o->type || o->new_sample
-                       || o->table.format != CLI_FORMAT_TEXT)) {
-        return cli_usage_error("--by-site is text only, without --type "
-                               "and --new");
+    if (o->by_site && (o->type || o->new_sample)) {
+        return cli_usage_error("--by-site goes without --type and --new");
     }
     return HS_EXIT_OK;
 }
