@@ -61,6 +61,9 @@ bool explore_need_current(const explore *x);
 /* The dump's dominator tree, made on first use; NULL after failing. */
 const hs_dominators *explore_dominators(explore *x);
 
+/* explore_sites.c: `sites`. */
+bool explore_sites(explore *x, const char *arg);
+
 /* explore_tree.c: `tree`, `expand N`, `fold N`. */
 bool explore_tree(explore *x, const char *arg);
 bool explore_expand(explore *x, const char *arg);

@@ -859,6 +859,7 @@ static const explore_command commands[] = {
     {"forward", NULL, ex_forward, "", "go forward in the history"},
     {"path", NULL, ex_path, "", "the shortest path from a root to here"},
     {"site", NULL, ex_site, "", "where the current object was allocated (tracemalloc)"},
+    {"sites", NULL, explore_sites, "", "where the last listing's objects were allocated"},
     {"dominators", "dom", ex_dominators, "", "what keeps here alive: its chain of dominators"},
     {"tree", NULL, explore_tree, "", "the dominator tree below here (or the roots), numbered"},
     {"expand", NULL, explore_expand, "N", "open line N of the last tree and show it again"},
@@ -875,7 +876,8 @@ static const explore_command commands[] = {
 
 const char *const explore_command_names[] = {
     "summary", "top", "all", "new", "find", "go", "show", "parents", "p",
-    "children", "c", "up", "back", "forward", "path", "site", "dominators",
+    "children", "c", "up", "back", "forward", "path", "site", "sites",
+    "dominators",
     "dom", "tree", "expand", "fold", "leaks", "refs", "dot", "sql", "help",
     "quit", "exit", NULL};
 
