@@ -5,6 +5,12 @@
  * one process in run order, we look for the objects under which new,
  * long-lived objects pile up, and rank them by how much they grow.
  *
+ * This file holds the candidates, the owners and the report; "finding an
+ * owner again" is in hs_leak_place.c, the series and "verdicts" in
+ * hs_leak_series.c, what the growth is made of and its signature
+ * ("reporting") in hs_leak_census.c; hs_leaks_internal.h is what they
+ * share.
+ *
  * MARK: candidates
  *
  * Objects are matched across dumps as hs_diff does (address, type,
@@ -154,8 +160,7 @@
  * look-up an object and 4 bytes an object of that dump. The trees are
  * computed on one thread per dump, up to one per CPU.
  */
-#include "hs_leaks.h"
-#include "hs_leak_sites.h"
+#include "hs_leaks_internal.h"
 
 #include "hs_match.h"
 #include "hs_dominators.h"
@@ -173,43 +178,6 @@
 #define SPREAD 0.8      /* no child may hold this share of an owner's */
 #define MIN_SHARE 100   /* an owner holds >= 1/MIN_SHARE of candidates
                            (see the NOTE about the thresholds) */
-
-struct hs_leaks {
-    const hs_graph **dumps;
-    size_t ndumps;
-    hs_dominators **doms;
-    bool *lent;         /* per dump: doms[i] is the caller's */
-    uint32_t **same;    /* per earlier dump: hs_match_all from the last */
-    uint64_t ncand, cand_bytes, nnew, new_bytes;
-    hs_leak_suspect *sus;
-    size_t nsus;
-};
-
-/* What a declared owner is while the backward pass runs. */
-enum { OWNER, ITEM_PENDING, ITEM_GROUPED, BELOW_GROUPED };
-
-/* One declared owner while ranking. */
-typedef struct owner {
-    uint32_t id;
-    uint32_t parent;     /* index of the nearest owner above, or UINT32_MAX */
-    uint32_t item_of;    /* the container an item waits for (ITEM_PENDING) */
-    int state;
-    uint64_t items;      /* items grouped under it */
-    uint64_t new_count, new_size;
-    uint32_t *ids;       /* per dump */
-    uint64_t *ret, *cnt; /* per dump */
-    uint64_t *kept;      /* per interval: of cnt[j], objects alive at j+1 */
-    int64_t growth_size, growth_count, min_step;
-    int64_t sustained;   /* the fewest bytes gained in one interval */
-    size_t grown;
-    hs_leak_verdict verdict;
-    int recreated;
-} owner;
-
-typedef struct owners {
-    owner *v;
-    size_t n, alloc;
-} owners;
 
 /* MARK: dominator trees, one thread per dump */
 
@@ -273,23 +241,6 @@ match_dumps(hs_leaks *l)
         }
     }
     return HS_OK;
-}
-
-/* The id in dump j of the last dump's object id, or HS_NO_NODE. */
-static uint32_t
-match(const hs_leaks *l, size_t j, uint32_t id)
-{
-    return j + 1 == l->ndumps ? id : l->same[j][id];
-}
-
-/* The id in dump g of dump from's object id, or HS_NO_NODE: for pairs of
- * dumps other than (earlier, last), asked of few objects. */
-static uint32_t
-match_by_address(const hs_graph *g, const hs_graph *from, uint32_t id)
-{
-    uint32_t o = hs_graph_find(g, from->addr[id]);
-    return o != HS_NO_NODE && hs_same_object(g, o, from, id) ? o
-                                                             : HS_NO_NODE;
 }
 
 static void
@@ -359,8 +310,6 @@ is_owner(const acc *a, uint32_t v, uint64_t min_bytes)
  * nothing says it grows after birth, so it counts as an item. New means
  * a candidate, or an object at the address of an unrelated one of the
  * first dump (no referrer in common). */
-static bool shares_referrer(const hs_graph *g, uint32_t a,
-                            const hs_graph *last, uint32_t w);
 
 static bool
 is_item(const hs_leaks *l, const hs_bits *cand, uint32_t v)
@@ -371,7 +320,7 @@ is_item(const hs_leaks *l, const hs_bits *cand, uint32_t v)
         /* Not a candidate, yet new: a freed object's address reused. */
         o = match(l, 0, v);
         if (o == HS_NO_NODE
-            || shares_referrer(l->dumps[0], o, l->dumps[k - 1], v)) {
+            || hs_leak_shares_referrer(l->dumps[0], o, l->dumps[k - 1], v)) {
             return false;
         }
     }
@@ -596,8 +545,8 @@ by_id(const void *pa, const void *pb)
 }
 
 /* Index of owner id in o (sorted by id), or UINT32_MAX. */
-static uint32_t
-owner_index(const owners *o, uint32_t id)
+uint32_t
+hs_leak_owner_index(const owners *o, uint32_t id)
 {
     size_t lo = 0, hi = o->n;
     while (lo < hi) {
@@ -609,519 +558,6 @@ owner_index(const owners *o, uint32_t id)
         }
     }
     return lo < o->n && o->v[lo].id == id ? (uint32_t)lo : UINT32_MAX;
-}
-
-/* MARK: finding an owner again */
-
-#define PLACE_PARENTS 16     /* referrers of an owner tried for its place */
-#define PLACE_SCAN 4096      /* refs of a referrer searched for a label */
-
-static bool
-same_type(const hs_graph *a, uint32_t x, const hs_graph *b, uint32_t y)
-{
-    size_t la, lb;
-    const char *ta = hs_strtab_get(&a->types, a->type[x], &la);
-    const char *tb = hs_strtab_get(&b->types, b->type[y], &lb);
-    return la == lb && memcmp(ta, tb, la) == 0;
-}
-
-/* Parent's ref k as a signature keeps it, into b (NUL-terminated); false
- * when that label changes from run to run (an index, a key of this run:
- * "[*]"), which then names no place. */
-static bool
-place_label(hs_buf *b, hs_buf *raw, const hs_graph *g, uint32_t parent,
-            uint64_t k)
-{
-    hs_buf_clear(b);
-    hs_buf_clear(raw);
-    hs_buf_add_edge_label(raw, g, parent, k, 0);
-    hs_buf_addc(raw, '\0');
-    if (raw->failed || raw->len < 2) {
-        return false;
-    }
-    hs_leak_signature_label(b, raw->data);
-    hs_buf_addc(b, '\0');
-    /* A set's items, and keys nobody can name, are no places either. */
-    return !b->failed && strstr(b->data, "[*]") == NULL
-           && strstr(b->data, "[?]") == NULL && strstr(b->data, "(") == NULL;
-}
-
-/* The object of dump j at the place w has in the last dump: the ref with
- * w's label and type under the counterpart of one of w's referrers;
- * HS_NO_NODE if no referrer names such a place. */
-static uint32_t
-find_by_place(const hs_leaks *l, size_t j, uint32_t w, hs_buf *want,
-              hs_buf *have, hs_buf *raw)
-{
-    const hs_graph *g = l->dumps[j], *last = l->dumps[l->ndumps - 1];
-    uint64_t b, e;
-    hs_csr_range(&last->parents, w, &b, &e);
-    for (uint64_t i = b; i < e && i < b + PLACE_PARENTS; i++) {
-        uint32_t p = last->parents.targets[i], pj, at = HS_NO_NODE;
-        uint64_t k = hs_ref_index(last, p, w), n;
-        const uint32_t *refs;
-        if (k == UINT64_MAX || (pj = match(l, j, p)) == HS_NO_NODE
-            || !place_label(want, raw, last, p, k)) {
-            continue;
-        }
-        refs = hs_node_children(g, pj, &n);
-        /* The same position first: most places keep theirs. */
-        for (uint64_t t = 0; t <= n && t <= PLACE_SCAN; t++) {
-            uint64_t r = t == 0 ? k : t - 1;
-            if (r >= n || (t > 0 && r == k) || refs[r] == HS_NO_NODE
-                || !hs_live(g, refs[r]) || !same_type(g, refs[r], last, w)
-                || !place_label(have, raw, g, pj, r)
-                || strcmp(have->data, want->data) != 0) {
-                continue;
-            }
-            at = refs[r];
-            break;
-        }
-        if (at != HS_NO_NODE) {
-            return at;
-        }
-    }
-    return HS_NO_NODE;
-}
-
-/* Whether a (of g) and w (of last) have a referrer at the same address:
- * what tells an object kept from a new one at a reused address. True
- * when w has no referrer to compare (a root). */
-static bool
-shares_referrer(const hs_graph *g, uint32_t a, const hs_graph *last,
-                uint32_t w)
-{
-    uint64_t b, e, gb, ge;
-    hs_csr_range(&last->parents, w, &b, &e);
-    hs_csr_range(&g->parents, a, &gb, &ge);
-    if (b == e) {
-        return true;
-    }
-    for (uint64_t i = b; i < e && i < b + PLACE_PARENTS; i++) {
-        uint64_t pa = last->addr[last->parents.targets[i]];
-        for (uint64_t j = gb; j < ge && j < gb + PLACE_PARENTS; j++) {
-            if (g->addr[g->parents.targets[j]] == pa) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Owner w of the last dump in dump j (see the essay, "MARK: finding an
- * owner again"); *moved is set when that is not the object at w's
- * address. */
-static uint32_t
-match_owner(const hs_leaks *l, size_t j, uint32_t w, hs_buf *bufs,
-            int *moved)
-{
-    const hs_graph *g = l->dumps[j], *last = l->dumps[l->ndumps - 1];
-    uint32_t at = match(l, j, w), place;
-    if (g == last) {
-        return w;
-    }
-    place = find_by_place(l, j, w, &bufs[0], &bufs[1], &bufs[2]);
-    if (place != HS_NO_NODE) {
-        *moved |= place != at;
-        return place;
-    }
-    return at != HS_NO_NODE && shares_referrer(g, at, last, w) ? at
-                                                               : HS_NO_NODE;
-}
-
-/* MARK: growth series */
-
-static int
-series(const hs_leaks *l, owners *o, const uint32_t *near)
-{
-    size_t k = l->ndumps;
-    hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
-    for (size_t i = 0; i < o->n; i++) {
-        owner *w = &o->v[i];
-        uint32_t p = near[w->id];
-        w->ids = calloc(k, sizeof(*w->ids));
-        w->ret = calloc(k, sizeof(*w->ret));
-        w->cnt = calloc(k, sizeof(*w->cnt));
-        if (!w->ids || !w->ret || !w->cnt) {
-            break;
-        }
-        w->parent = p == HS_NO_NODE ? UINT32_MAX : owner_index(o, p);
-        for (size_t j = 0; j < k; j++) {
-            w->ids[j] = match_owner(l, j, w->id, bufs, &w->recreated);
-            w->ret[j] = hs_dominators_retained_size(l->doms[j], w->ids[j]);
-            w->cnt[j] = hs_dominators_retained_count(l->doms[j], w->ids[j]);
-        }
-    }
-    for (int b = 0; b < 3; b++) {
-        hs_buf_release(&bufs[b]);
-    }
-    for (size_t i = 0; i < o->n; i++) {
-        if (!o->v[i].ids || !o->v[i].ret || !o->v[i].cnt) {
-            return HS_ENOMEM;
-        }
-    }
-    /* What an owner retains, minus the owners below it. */
-    for (size_t i = 0; i < o->n; i++) {
-        owner *w = &o->v[i];
-        if (w->parent == UINT32_MAX) {
-            continue;
-        }
-        for (size_t j = 0; j < k; j++) {
-            owner *up = &o->v[w->parent];
-            if (up->ids[j] != HS_NO_NODE && w->ids[j] != HS_NO_NODE) {
-                up->ret[j] -= w->ret[j] < up->ret[j] ? w->ret[j] : up->ret[j];
-                up->cnt[j] -= w->cnt[j] < up->cnt[j] ? w->cnt[j] : up->cnt[j];
-            }
-        }
-    }
-    return HS_OK;
-}
-
-/* MARK: what an owner keeps */
-
-/* For each interval j -> j+1 and owner, how many of the objects it
- * retained at dump j (its nearest-owner share, as cnt) are still alive
- * at dump j + 1: one pass over dump j's dominator order and one address
- * look-up an object. */
-static int
-kept_series(const hs_leaks *l, owners *o)
-{
-    size_t k = l->ndumps;
-    for (size_t i = 0; i < o->n; i++) {
-        o->v[i].kept = calloc(k, sizeof(*o->v[i].kept));
-        if (!o->v[i].kept) {
-            return HS_ENOMEM;
-        }
-    }
-    for (size_t j = 0; j + 1 < k; j++) {
-        const hs_graph *g = l->dumps[j], *next = l->dumps[j + 1];
-        const hs_dominators *d = l->doms[j];
-        uint32_t *own = malloc(((size_t)g->n + 1) * sizeof(*own));
-        if (!own) {
-            return HS_ENOMEM;
-        }
-        memset(own, 0xff, ((size_t)g->n + 1) * sizeof(*own));
-        for (size_t i = 0; i < o->n; i++) {
-            if (o->v[i].ids[j] != HS_NO_NODE) {
-                own[o->v[i].ids[j]] = (uint32_t)i;
-            }
-        }
-        for (uint32_t r = 0; r < d->reached; r++) {
-            uint32_t v = d->order[r], p = d->idom[v];
-            if (own[v] == UINT32_MAX && p != HS_DOM_ROOT) {
-                own[v] = own[p];
-            }
-            if (own[v] != UINT32_MAX
-                && match_by_address(next, g, v) != HS_NO_NODE) {
-                o->v[own[v]].kept[j]++;
-            }
-        }
-        free(own);
-    }
-    return HS_OK;
-}
-
-/* MARK: verdicts */
-
-/* The verdict on w's series (see the essay, "MARK: verdicts"). */
-static void
-judge(owner *w, size_t k)
-{
-    size_t later = 0;
-    w->grown = 0;
-    w->min_step = INT64_MAX;
-    w->sustained = INT64_MAX;
-    for (size_t j = 0; j + 1 < k; j++) {
-        int64_t step = (int64_t)w->cnt[j + 1] - (int64_t)w->cnt[j];
-        int64_t bytes = (int64_t)w->ret[j + 1] - (int64_t)w->ret[j];
-        if (bytes < w->sustained) {
-            w->sustained = bytes;
-        }
-        /* Growth: it rose by at least as much as it let go of. */
-        if (step > 0 && w->cnt[j] - w->kept[j] <= (uint64_t)step) {
-            w->grown++;
-            later += j > 0;
-        }
-        if (step < w->min_step) {
-            w->min_step = step;
-        }
-    }
-    if (k >= 3 && w->grown == k - 1) {
-        w->verdict = HS_LEAK_GROWS;
-    } else if (k >= 3 ? later == 0 : w->grown == 0) {
-        w->verdict = HS_LEAK_BOUNDED;
-    } else {
-        w->verdict = HS_LEAK_GREW;
-    }
-    w->growth_size = (int64_t)w->ret[k - 1] - (int64_t)w->ret[0];
-    w->growth_count = (int64_t)w->cnt[k - 1] - (int64_t)w->cnt[0];
-}
-
-static int
-by_rank(const void *pa, const void *pb)
-{
-    const owner *a = pa, *b = pb;
-    if (a->verdict != b->verdict) {
-        return a->verdict < b->verdict ? -1 : 1;
-    }
-    /* What grows at every dump ranks by the growth it sustains: a cache
-     * that filled in one interval and drifted in the next gained much
-     * once, a leak gains in every interval. */
-    if (a->verdict == HS_LEAK_GROWS && a->sustained != b->sustained) {
-        return a->sustained > b->sustained ? -1 : 1;
-    }
-    if (a->growth_size != b->growth_size) {
-        return a->growth_size > b->growth_size ? -1 : 1;
-    }
-    if (a->new_size != b->new_size) {
-        return a->new_size > b->new_size ? -1 : 1;
-    }
-    return (a->id > b->id) - (a->id < b->id);
-}
-
-/* MARK: what the growth is made of */
-
-typedef struct census {
-    uint64_t *count, *size; /* per suspect and type: [s * nt + t] */
-    uint64_t *direct;       /* what candidates right under the owner
-                               retain, by type */
-    uint32_t nt;
-    hs_site_acc sites;      /* allocating lines, when the dump has sites */
-} census;
-
-static int
-take_census(const hs_leaks *l, const hs_bits *cand, const hs_bits *decl,
-            const uint32_t *near, const owners *kept, census *c)
-{
-    const hs_graph *g = l->dumps[l->ndumps - 1];
-    const hs_dominators *d = l->doms[l->ndumps - 1];
-    size_t cells = (size_t)kept->n * c->nt + 1;
-    c->count = calloc(cells, sizeof(*c->count));
-    c->size = calloc(cells, sizeof(*c->size));
-    c->direct = calloc(cells, sizeof(*c->direct));
-    if (!c->count || !c->size || !c->direct) {
-        return HS_ENOMEM;
-    }
-    for (uint32_t v = 0; v < g->n; v++) {
-        uint32_t w, s;
-        size_t cell;
-        if (!hs_bits_test(cand, v)) {
-            continue;
-        }
-        w = hs_bits_test(decl, v) ? v : near[v];
-        s = w == HS_NO_NODE ? UINT32_MAX : owner_index(kept, w);
-        if (s == UINT32_MAX) {
-            continue;
-        }
-        HS_TRY(hs_site_acc_add(&c->sites, g, s, v));
-        cell = (size_t)s * c->nt + g->type[v];
-        c->count[cell]++;
-        c->size[cell] += hs_size_of(g, v);
-        if (d->idom[v] == w) {
-            c->direct[cell] += d->retained[v];
-        }
-    }
-    return HS_OK;
-}
-
-typedef struct type_row {
-    uint32_t type;
-    uint64_t count, size;
-} type_row;
-
-static int
-by_size_desc(const void *pa, const void *pb)
-{
-    const type_row *a = pa, *b = pb;
-    if (a->size != b->size) {
-        return a->size > b->size ? -1 : 1;
-    }
-    return (a->type > b->type) - (a->type < b->type);
-}
-
-/* The suspect's composition rows, largest first, at most max. */
-static int
-composition(const hs_graph *g, const census *c, size_t s, size_t max,
-            hs_leak_suspect *out)
-{
-    type_row *rows = malloc(((size_t)c->nt + 1) * sizeof(*rows));
-    hs_leak_type *types;
-    size_t n = 0;
-    if (!rows) {
-        return HS_ENOMEM;
-    }
-    for (uint32_t t = 0; t < c->nt; t++) {
-        size_t cell = s * c->nt + t;
-        if (c->count[cell]) {
-            rows[n].type = t;
-            rows[n].count = c->count[cell];
-            rows[n].size = c->size[cell];
-            n++;
-        }
-    }
-    if (n) {
-        qsort(rows, n, sizeof(*rows), by_size_desc);
-    }
-    n = n < max ? n : max;
-    types = malloc((n + 1) * sizeof(*types));
-    if (!types) {
-        free(rows);
-        return HS_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        types[i].type = hs_strtab_get(&g->types, rows[i].type,
-                                      &types[i].type_len);
-        types[i].count = rows[i].count;
-        types[i].size = rows[i].size;
-    }
-    out->types = types;
-    out->ntypes = n;
-    free(rows);
-    return HS_OK;
-}
-
-/* The growth's type: the one whose candidates right under the owner
- * retain the most (a cache's values, not its keys), else the largest of
- * the composition; UINT32_MAX if none. */
-static uint32_t
-growth_type(const census *c, size_t s, const hs_leak_suspect *out,
-            const hs_graph *g)
-{
-    uint32_t best = UINT32_MAX;
-    uint64_t most = 0;
-    for (uint32_t t = 0; t < c->nt; t++) {
-        if (c->direct[s * c->nt + t] > most) {
-            most = c->direct[s * c->nt + t];
-            best = t;
-        }
-    }
-    if (best == UINT32_MAX && out->ntypes) {
-        best = hs_strtab_find(&g->types, out->types[0].type,
-                              out->types[0].type_len);
-    }
-    return best;
-}
-
-/* The first candidate (in dominator order) of type t that the owner holds,
- * right under it if there is one. */
-static uint32_t
-pick_sample(const hs_leaks *l, const hs_bits *cand, const hs_bits *decl,
-            const uint32_t *near, uint32_t owner_id, uint32_t t)
-{
-    const hs_graph *g = l->dumps[l->ndumps - 1];
-    const hs_dominators *d = l->doms[l->ndumps - 1];
-    uint32_t fallback = HS_NO_NODE;
-    for (uint32_t i = 0; i < d->reached; i++) {
-        uint32_t v = d->order[i];
-        if (!hs_bits_test(cand, v) || g->type[v] != t
-            || (hs_bits_test(decl, v) ? v : near[v]) != owner_id) {
-            continue;
-        }
-        if (d->idom[v] == owner_id) {
-            return v;
-        }
-        if (fallback == HS_NO_NODE) {
-            fallback = v;
-        }
-    }
-    return fallback;
-}
-
-/* MARK: signatures */
-
-static bool
-identifier_key(const char *s, size_t len)
-{
-    if (len == 0 || len > 40) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-              || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.'
-              || ch == '-')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-void
-hs_leak_signature_label(hs_buf *b, const char *label)
-{
-    size_t len = strlen(label);
-    if (label[0] == '[' && len >= 4 && label[1] == '\''
-        && label[len - 1] == ']' && label[len - 2] == '\''
-        && identifier_key(label + 2, len - 4)) {
-        hs_buf_adds(b, label); /* ['handlers'] */
-    } else if (strcmp(label, "[?]") == 0) {
-        hs_buf_adds(b, label);
-    } else if (label[0] == '[') {
-        hs_buf_adds(b, "[*]"); /* an index, or a key of this run */
-    } else if (label[0] == '.' || label[0] == '\0') {
-        hs_buf_adds(b, label);
-    } else {
-        hs_buf_addc(b, '.'); /* refs[3], __class__, (key), (item) */
-        hs_buf_adds(b, label);
-    }
-}
-
-static void
-add_step_name(hs_buf *b, const hs_graph *g, uint32_t id)
-{
-    size_t tlen, nlen;
-    const char *type = hs_strtab_get(&g->types, g->type[id], &tlen);
-    const char *name = hs_node_name(g, id, &nlen);
-    hs_buf_add(b, type, tlen);
-    if (name && tlen == 6 && memcmp(type, "module", 6) == 0) {
-        hs_buf_addc(b, ' ');
-        hs_buf_add(b, name, nlen);
-    }
-}
-
-static char *
-signature(const hs_graph *g, const hs_dominators *d, const uint32_t *path,
-          size_t len, uint32_t owner_id, uint32_t gtype)
-{
-    hs_buf b = HS_BUF_INIT;
-    hs_buf label = HS_BUF_INIT;
-    hs_buf_adds(&b, "");
-    if (len == 0) {
-        /* No root reaches it: its dominators, types only. */
-        uint32_t chain[64], n = 0;
-        for (uint32_t v = owner_id; v != HS_NO_NODE && n < 64;
-             v = hs_dominators_idom(d, v)) {
-            chain[n++] = v;
-        }
-        hs_buf_adds(&b, "(unreached)");
-        while (n-- > 0) {
-            hs_buf_adds(&b, " -> ");
-            add_step_name(&b, g, chain[n]);
-        }
-    }
-    for (size_t k = 0; k < len; k++) {
-        if (k) {
-            hs_buf_adds(&b, " -> ");
-        }
-        add_step_name(&b, g, path[k]);
-        if (k + 1 < len) {
-            hs_buf_clear(&label);
-            hs_buf_add_edge_label(&label, g, path[k],
-                                  hs_ref_index(g, path[k], path[k + 1]), 0);
-            hs_buf_addc(&label, '\0');
-            if (!label.failed) {
-                hs_leak_signature_label(&b, label.data);
-            }
-        }
-    }
-    if (gtype != UINT32_MAX) {
-        size_t tlen;
-        const char *t = hs_strtab_get(&g->types, gtype, &tlen);
-        hs_buf_adds(&b, " -> ");
-        hs_buf_add(&b, t, tlen);
-    }
-    hs_buf_release(&label);
-    return hs_buf_detach(&b);
 }
 
 /* MARK: the report */
@@ -1176,15 +612,15 @@ describe(hs_leaks *l, const owner *w, size_t s, const census *c,
     out->min_interval_growth = w->min_step;
     out->recreated = w->recreated;
     out->items = w->items;
-    HS_TRY(composition(g, c, s, max_types, out));
-    gt = growth_type(c, s, out, g);
+    HS_TRY(hs_leak_composition(g, c, s, max_types, out));
+    gt = hs_leak_growth_type(c, s, out, g);
     out->sample = gt == UINT32_MAX
                       ? HS_NO_NODE
-                      : pick_sample(l, cand, decl, near, w->id, gt);
+                      : hs_leak_pick_sample(l, cand, decl, near, w->id, gt);
     HS_TRY(find_path(g, w->id, out));
     HS_TRY(hs_site_acc_top(&c->sites, g, s, max_types, out));
     out->signature = hs_leak_sites_sign(
-        signature(g, l->doms[l->ndumps - 1], out->path, out->path_len,
+        hs_leak_signature(g, l->doms[l->ndumps - 1], out->path, out->path_len,
                   w->id, gt),
         out);
     return out->signature ? HS_OK : HS_ENOMEM;
@@ -1203,10 +639,10 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
     census c = {NULL, NULL, NULL, hs_strtab_count(&g->types), {0}};
     int rc = HS_OK;
     for (size_t i = 0; i < o->n; i++) {
-        judge(&o->v[i], l->ndumps);
+        hs_leak_judge(&o->v[i], l->ndumps);
     }
     if (o->n) {
-        qsort(o->v, o->n, sizeof(*o->v), by_rank);
+        qsort(o->v, o->n, sizeof(*o->v), hs_leak_by_rank);
     }
     l->nsus = o->n < max ? o->n : max;
     l->sus = calloc(l->nsus + 1, sizeof(*l->sus));
@@ -1227,7 +663,7 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
     }
     rc = hs_site_acc_init(&c.sites, g, kept.n);
     if (rc == HS_OK) {
-        rc = take_census(l, cand, decl, near, &kept, &c);
+        rc = hs_leak_take_census(l, cand, decl, near, &kept, &c);
     }
     hs_site_acc_finish(&c.sites);
     for (size_t i = 0; i < kept.n && rc == HS_OK; i++) {
@@ -1318,9 +754,9 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
     if (o.n) {
         qsort(o.v, o.n, sizeof(*o.v), by_id);
     }
-    rc = series(l, &o, near);
+    rc = hs_leak_series(l, &o, near);
     if (rc == HS_OK) {
-        rc = kept_series(l, &o);
+        rc = hs_leak_kept_series(l, &o);
     }
     if (rc == HS_OK) {
         rc = report(l, &o, &cand, &decl, near, opts);
