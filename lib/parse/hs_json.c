@@ -3,6 +3,8 @@
  */
 #include "hs_json.h"
 
+#include "../util/hs_simd.h"
+
 #include <string.h>
 
 #define MAX_SKIP_DEPTH 1000
@@ -291,8 +293,9 @@ hs_json_string(const char **pp, const char *end, hs_jstr *s,
     }
     start = ++p;
     for (;;) {
+        p = hs_find_string_stop(p, end); /* '"', '\\' or a control byte */
         if (p >= end) {
-            *pp = end; /* p passes end after a final backslash */
+            *pp = end;
             return false;
         }
         unsigned char c = (unsigned char)*p;
@@ -303,16 +306,12 @@ hs_json_string(const char **pp, const char *end, hs_jstr *s,
             *pp = p;
             return false;
         }
-        if (c == '\\') {
-            escaped = true;
-            p += 2;
-            continue;
+        escaped = true; /* a backslash: decode_escapes checks it */
+        if (end - p < 2) {
+            *pp = end;
+            return false;
         }
-        p++;
-    }
-    if (p > end) {
-        *pp = end;
-        return false;
+        p += 2;
     }
     if (!escaped) {
         s->data = start;
@@ -358,6 +357,7 @@ check_string(const char **pp, const char *end, const char **why)
     const char *p = *pp + 1;
     for (;;) {
         unsigned char c;
+        p = hs_find_string_stop(p, end); /* '"', '\\' or a control byte */
         if (p >= end) {
             return stop(pp, end, why, "unterminated string");
         }
@@ -369,9 +369,7 @@ check_string(const char **pp, const char *end, const char **why)
         if (c < 0x20) {
             return stop(pp, p, why, "control character in a string");
         }
-        if (c != '\\') {
-            p++;
-        } else if (end - p >= 2 && p[1] && strchr("\"\\/bfnrt", p[1])) {
+        if (end - p >= 2 && p[1] && strchr("\"\\/bfnrt", p[1])) {
             p += 2;
         } else if (end - p >= 2 && p[1] == 'u' && hex4(p + 2, end) >= 0) {
             p += 6;
