@@ -12,10 +12,15 @@
 #     Python 3 (bench/to_meliae.py: no header, dicts without keys).
 # On each: `wc -l` (best of 5) and `heapscope summary` with the snapshot
 # index off (HEAPSCOPE_NO_INDEX=1: every run parses), wall time and peak
-# RSS, as ratios: time / wc -l, peak RSS / file size. --base OLD also
+# RSS, as ratios: time / wc -l, peak RSS / file size, and the CPU time
+# (user + sys), which a busy machine disturbs less. --base OLD also
 # times another build of heapscope on the same dumps, the two programs
-# alternating run by run, and gives new / old. The load average before
+# alternating run by run, and gives new / old (wall and CPU; the fastest
+# run of each, and their summaries must be identical). The load average before
 # and after goes with the table: the ratios mean little on a busy machine.
+#
+# Then, with build/tests/scan_levels beside the program's build, the line
+# scan alone on each SIMD level (bench/scan_levels.c).
 #
 # The dumper is built with scripts/build-python.sh into
 # bench/data/python (HS_PYTHON_DUMPER_ONLY: the dumper alone) for
@@ -103,15 +108,18 @@ time_dump() {
     printf -v "wc_$key" '%s' "$wc"
     printf -v "lines_$key" '%s' "$(cat "$data/load-wc.out")"
     local total=$runs best_new="" best_old="" rss_new=0 rss_old=0
+    local cpu_new="" cpu_old=""
     runs=1
     for r in $(seq "$total"); do
         say "$key: heapscope summary, run $r of $total"
         measure "new_$key" "$heapscope" summary "$file"
         best_new=$(min "${best_new:-9e9}" "$(eval echo "\$new_${key}_s")")
+        cpu_new=$(min "${cpu_new:-9e9}" "$(eval echo "\$new_${key}_cpu")")
         rss_new=$(eval echo "\$new_${key}_rss")
         if [ -n "$base" ]; then
             measure "old_$key" "$base" summary "$file"
             best_old=$(min "${best_old:-9e9}" "$(eval echo "\$old_${key}_s")")
+            cpu_old=$(min "${cpu_old:-9e9}" "$(eval echo "\$old_${key}_cpu")")
             rss_old=$(eval echo "\$old_${key}_rss")
             cmp -s "$data/new_$key.out" "$data/old_$key.out" \
                 || die "$key: the two programs' summaries differ"
@@ -120,6 +128,8 @@ time_dump() {
     runs=$total
     printf -v "new_${key}_s" '%s' "$best_new"
     printf -v "new_${key}_rss" '%s' "$rss_new"
+    printf -v "new_${key}_cpu" '%s' "$cpu_new"
+    printf -v "old_${key}_cpu" '%s' "$cpu_old"
     printf -v "old_${key}_s" '%s' "$best_old"
     printf -v "old_${key}_rss" '%s' "$rss_old"
 }
@@ -134,20 +144,23 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 mb() { calc "$1 / 1000000" %.0f; }
 
 row() {  # row KEY FILE
-    local key=$1 file=$2 bytes lines wc s rss vs=""
+    local key=$1 file=$2 bytes lines wc s rss cpu old old_cpu vs=""
     bytes=$(stat -c %s "$file")
     lines=$(eval echo "\$lines_$key")
     wc=$(eval echo "\$wc_$key")
     s=$(eval echo "\$new_${key}_s")
     rss=$(eval echo "\$new_${key}_rss")
+    cpu=$(eval echo "\$new_${key}_cpu")
     if [ -n "$base" ]; then
-        vs=" $(eval echo "\$old_${key}_s") | $(calc "$s / $(eval echo "\$old_${key}_s")")x |"
+        old=$(eval echo "\$old_${key}_s")
+        old_cpu=$(eval echo "\$old_${key}_cpu")
+        vs=" $old | $(calc "$s / $old")x | $old_cpu | $(calc "$cpu / $old_cpu")x |"
     fi
-    printf '| %s | %s | %s | %.1f | %s | %s | %sx | %s | %sx |%s\n' \
+    printf '| %s | %s | %s | %.1f | %s | %s | %sx | %s | %s | %sx |%s\n' \
         "$(basename "$file")" "$lines" "$(mb "$bytes")" \
         "$(calc "$bytes / $lines" %.1f)" "$wc" "$s" \
-        "$(calc "$s / $wc" %.1f)" "$(mb "$rss")" "$(calc "$rss / $bytes")" \
-        "$vs"
+        "$(calc "$s / $wc" %.1f)" "$cpu" "$(mb "$rss")" \
+        "$(calc "$rss / $bytes")" "$vs"
 }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -158,14 +171,27 @@ echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
 [ -z "$base" ] || echo "old: $base"
 echo
 head="| dump | lines | MB | bytes/line | wc -l s | summary s | time / wc -l"
-head="$head | peak RSS MB | RSS / file |"
-rule="|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+head="$head | CPU s | peak RSS MB | RSS / file |"
+rule="|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 if [ -n "$base" ]; then
-    head="$head old s | new / old |"
-    rule="$rule---:|---:|"
+    head="$head old s | new / old | old CPU s | CPU new / old |"
+    rule="$rule---:|---:|---:|---:|"
 fi
 echo "$head"
 echo "$rule"
 row synthetic "$data/$synthetic"
 row real "$data/$real"
 row meliae "$data/$real_meliae"
+
+# The scan alone on each hs_simd level (bench/scan_levels.c, built beside
+# the unit tests of the same build as the program), when it is there.
+scan_levels=$(dirname "$heapscope")/../tests/scan_levels
+if [ -x "$scan_levels" ]; then
+    for file in "$data/$synthetic" "$data/$real" "$data/$real_meliae"; do
+        say "scan_levels $(basename "$file")"
+        echo
+        echo "The line scan alone (hs_line_parse, no graph) on $(basename "$file"):"
+        echo
+        "$scan_levels" "$file" "$runs"
+    done
+fi
