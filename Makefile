@@ -43,13 +43,14 @@ sdist:
 # The Python suites that only run the CLI run against its ASan build; the
 # dumper's own tests run under valgrind in `make test` instead, and the
 # install suites (pip, `make install`), which build without sanitizers,
-# in `make test` only.
+# in `make test` only. The benchmarks' smoke runs (label bench) are left
+# out: under sanitizers they would be slow and measure nothing.
 asan: export ASAN_OPTIONS = detect_leaks=1
 asan:
 	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan \
 	    -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE="address;undefined" -DHS_WERROR=ON
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && ctest --output-on-failure -j$(JOBS) -LE python
+	cd build-asan && ctest --output-on-failure -j$(JOBS) -LE 'python|bench'
 	cd build-asan && ctest --output-on-failure -j$(JOBS) -L python \
 	    -LE valgrind -E '^python\.(dumper|pip_install|install)$$'
 

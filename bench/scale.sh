@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # bench/scale.sh: the snapshot index and the scale figures of issue #8.
 #
-#   bench/scale.sh [--runs N] [--big|--big-only] [--objects N] [--heapscope PATH]
+#   bench/scale.sh [--small] [--runs N] [--big|--big-only] [--objects N] [--heapscope PATH]
 #
 # On bench/data/service-7.8M.json (made by bench/run.sh's generator), with
-# the page cache warm, fastest of --runs runs (default 3):
+# the page cache warm (--small: service-300K.json, the CI smoke run),
+# fastest of --runs runs (default 3):
 #   * first load with the index written (`heapscope info`, no index yet),
 #     on one thread (--threads 1) and on every core: their ratio;
 #   * reopen through the index (`heapscope info`, `heapscope summary`):
@@ -25,10 +26,12 @@ runs=3
 big=0
 small=1
 big_objects=100000000
+objects=7800000 name=service-7.8M.json
 
 own_option() {
     took=1
     case "$1" in
+    --small) objects=300000 name=service-300K.json ;;
     --big) big=1 ;;
     --big-only) big=1; small=0 ;;
     --objects) [ $# -ge 2 ] || usage; big_objects=$2; took=2 ;;
@@ -37,8 +40,8 @@ own_option() {
 }
 parse_options "$@"
 
-make_dump 7800000 service-7.8M.json
-dump="$data/service-7.8M.json"
+make_dump "$objects" "$name"
+dump="$data/$name"
 index="$dump.hsidx"
 
 if [ "$small" = 1 ]; then
@@ -62,7 +65,7 @@ refs=$(awk '$1 == "references" { print $2 }' "$data/scale-first.out")
 open_s=$(awk '$1 == "load_seconds" { print $2 }' "$data/scale-reopen.out")
 
 cpus=$(nproc)
-echo "Snapshot index on service-7.8M.json: $objects objects, $refs references."
+echo "Snapshot index on $name: $objects objects, $refs references."
 echo "heapscope $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo ?); $cpus CPUs; $(date +%F); fastest of $runs runs."
 echo
 echo "| command | wall s | peak RSS MB | vs first load |"

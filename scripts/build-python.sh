@@ -11,6 +11,7 @@
 # analyzer library lib/ compiled in) and _bin/heapscope (the program of
 # cli/, which `python -m heapscope` and the pytest plugin run), importable with
 # PYTHONPATH=build/python/<name>; the last line printed is that folder.
+# HS_PYTHON_DUMPER_ONLY=1 stops after the dumper (bench/load.sh).
 # <name> is the interpreter's cache_tag and a hash of its real path,
 # "cpython-311-1f0e3c2a", so that two interpreters of one version (Debian's
 # /usr/bin/python3 and pyenv's 3.11) never share a folder; the folder's
@@ -66,6 +67,12 @@ $CC -std=gnu11 -O2 -g $CFLAGS_PY $WARN ${HS_WERROR:+-Werror} \
     -shared -o "$PKG/_dumper$EXT.tmp" \
     "$ROOT"/python/src/dumper/*.c -lz
 mv "$PKG/_dumper$EXT.tmp" "$PKG/_dumper$EXT"
+# HS_PYTHON_DUMPER_ONLY=1: the dumper is all that is needed (bench/load.sh
+# dumps a heap and analyses it with the CMake build's program).
+if [ -n "${HS_PYTHON_DUMPER_ONLY:-}" ]; then
+    echo "$OUT"
+    exit 0
+fi
 
 # The analyzer library, with the warnings its CMake build uses.
 HSWARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

@@ -2,9 +2,10 @@
  * hs_input.c - line splitting over a decoder.
  *
  * The window buf[0..alloc) holds decoded bytes; [pos, end) is not yet
- * handed out. A line is found with memchr; when the window holds no
- * newline, the unread tail moves to the front and more is read, growing
- * the window only for a line longer than it (bounded by max_line).
+ * handed out. A line is found with hs_find_newline (hs_simd); when the
+ * window holds no newline, the unread tail moves to the front and more is
+ * read, growing the window only for a line longer than it (bounded by
+ * max_line).
  */
 #include "hs_input.h"
 
@@ -12,6 +13,7 @@
 #include "hs_prefetch.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_simd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,7 +211,7 @@ hs_input_line(hs_input *in, const char **line, size_t *len, bool *complete,
     size_t scanned = 0; /* bytes of the line already searched */
     for (;;) {
         char *start = in->buf + in->pos;
-        char *nl = memchr(start + scanned, '\n', in->end - in->pos - scanned);
+        const char *nl = hs_find_newline(start + scanned, in->buf + in->end);
         size_t n = nl ? (size_t)(nl - start) : in->end - in->pos;
         /* n is the line's length, or a lower bound while no newline is
          * in the window: either way the limit holds to the byte. */

@@ -3,6 +3,8 @@
  */
 #include "hs_json.h"
 
+#include "../util/hs_simd.h"
+
 #include <string.h>
 
 #define MAX_SKIP_DEPTH 1000
@@ -102,6 +104,76 @@ hs_json_u64(const char **pp, const char *end, uint64_t *out, bool *overflow)
     *out = v;
     *pp = p;
     return true;
+}
+
+/* NOTE: about lists of refs. Most of a line is its refs, 8 to 15 digits
+ * and ", " each, and parsing them one hs_json_u64 call and one separator
+ * test at a time was half of the line scan (bench/README.md). Here the
+ * usual number, 1 to 15 digits with 16 bytes to spare, is two 8-byte
+ * loads and no loop, inline; anything else (16 or more digits, the end of
+ * the line near) goes through hs_json_u64, so the values and the numbers
+ * refused are exactly hs_json_u64's. */
+static inline bool
+u64_short(const char **pp, const char *end, uint64_t *out)
+{
+    const char *p = *pp;
+    uint64_t w, t, t2;
+    unsigned n, n2;
+    if (end - p < 16) {
+        return false;
+    }
+    memcpy(&w, p, sizeof(w));
+    t = w - 0x3030303030303030ULL;
+    n = leading_digits(t);
+    if (n == 0 || (n > 1 && *p == '0')) {
+        return false; /* not a number, or a leading zero: hs_json_u64 says */
+    }
+    if (n < 8) {
+        *out = eight_digits(t << (8 * (8 - n)));
+    } else {
+        memcpy(&w, p + 8, sizeof(w));
+        t2 = w - 0x3030303030303030ULL;
+        n2 = leading_digits(t2);
+        if (n2 == 8) {
+            return false; /* 16 digits or more */
+        }
+        *out = eight_digits(t) * pow10[n2]
+               + (n2 ? eight_digits(t2 << (8 * (8 - n2))) : 0);
+        n += n2;
+    }
+    p += n; /* at most 15 digits: p < end */
+    if (*p == '.' || *p == 'e' || *p == 'E') {
+        return false;
+    }
+    *pp = p;
+    return true;
+}
+
+size_t
+hs_json_u64_list(const char **pp, const char *end, uint64_t *out, size_t cap,
+                 int *state)
+{
+    const char *p = *pp;
+    size_t n = 0;
+    bool ovf;
+    for (;;) {
+        if (!u64_short(&p, end, &out[n]) && !hs_json_u64(&p, end, &out[n], &ovf)) {
+            *state = -1;
+            break;
+        }
+        n++;
+        if (end - p < 2 || p[0] != ',' || p[1] != ' ') {
+            *state = 0;
+            break;
+        }
+        p += 2;
+        if (n == cap) {
+            *state = 1;
+            break;
+        }
+    }
+    *pp = p;
+    return n;
 }
 
 static const char *
@@ -291,8 +363,9 @@ hs_json_string(const char **pp, const char *end, hs_jstr *s,
     }
     start = ++p;
     for (;;) {
+        p = hs_find_string_stop(p, end); /* '"', '\\' or a control byte */
         if (p >= end) {
-            *pp = end; /* p passes end after a final backslash */
+            *pp = end;
             return false;
         }
         unsigned char c = (unsigned char)*p;
@@ -303,16 +376,12 @@ hs_json_string(const char **pp, const char *end, hs_jstr *s,
             *pp = p;
             return false;
         }
-        if (c == '\\') {
-            escaped = true;
-            p += 2;
-            continue;
+        escaped = true; /* a backslash: decode_escapes checks it */
+        if (end - p < 2) {
+            *pp = end;
+            return false;
         }
-        p++;
-    }
-    if (p > end) {
-        *pp = end;
-        return false;
+        p += 2;
     }
     if (!escaped) {
         s->data = start;
@@ -358,6 +427,7 @@ check_string(const char **pp, const char *end, const char **why)
     const char *p = *pp + 1;
     for (;;) {
         unsigned char c;
+        p = hs_find_string_stop(p, end); /* '"', '\\' or a control byte */
         if (p >= end) {
             return stop(pp, end, why, "unterminated string");
         }
@@ -369,9 +439,7 @@ check_string(const char **pp, const char *end, const char **why)
         if (c < 0x20) {
             return stop(pp, p, why, "control character in a string");
         }
-        if (c != '\\') {
-            p++;
-        } else if (end - p >= 2 && p[1] && strchr("\"\\/bfnrt", p[1])) {
+        if (end - p >= 2 && p[1] && strchr("\"\\/bfnrt", p[1])) {
             p += 2;
         } else if (end - p >= 2 && p[1] == 'u' && hex4(p + 2, end) >= 0) {
             p += 6;

@@ -46,6 +46,16 @@ hs_json_skip_ws(const char *p, const char *end)
 bool hs_json_u64(const char **pp, const char *end, uint64_t *out,
                  bool *overflow);
 
+/* Parses a list of unsigned integers separated by ", " exactly (the body
+ * of meliae's refs), starting at a number, into out[0..cap) (cap >= 1).
+ * Returns how many were stored and sets *state: 0 when the list ended
+ * (*pp after the last number: the byte there does not start ", "), 1 when
+ * out is full and the list goes on (*pp after the ", ": call again), -1
+ * on a number hs_json_u64 refuses (*pp at it; what was stored before it
+ * stays). The same values and refusals as hs_json_u64 called in a loop. */
+size_t hs_json_u64_list(const char **pp, const char *end, uint64_t *out,
+                        size_t cap, int *state);
+
 /* Scans a JSON number of any form; *text and *len give its text, *is_int
  * whether it is an integer without fraction or exponent. */
 bool hs_json_number(const char **pp, const char *end, const char **text,

@@ -38,6 +38,13 @@ push_ref(const hs_line_parser *p, hs_u64vec *refs, uint64_t addr)
     return HS_OK;
 }
 
+/* Room for at least one more ref. */
+static int
+push_room(const hs_line_parser *p, hs_u64vec *refs)
+{
+    return HS_GROW(p->a, refs->v, refs->len + 1, refs->alloc);
+}
+
 static void
 record_clear(hs_record *rec)
 {
@@ -120,19 +127,18 @@ parse_fast(hs_line_parser *p, const char *s, const char *end, hs_record *rec,
         return 0;
     }
     if (s < end && *s != ']') {
-        for (;;) {
-            uint64_t addr;
-            if (!hs_json_u64(&s, end, &addr, &ovf)) {
-                goto fallback;
-            }
-            if (push_ref(p, refs, addr) < 0) {
+        /* In bulk, into the room the array has (hs_json_u64_list). */
+        int state = 1;
+        while (state == 1) {
+            if (refs->len == refs->alloc && push_room(p, refs) < 0) {
                 refs->len = refs_start;
                 return HS_ENOMEM;
             }
-            if (LIT(&s, end, ", ")) {
-                continue;
+            refs->len += hs_json_u64_list(&s, end, refs->v + refs->len,
+                                          refs->alloc - refs->len, &state);
+            if (state < 0) {
+                goto fallback;
             }
-            break;
         }
     }
     if (LIT(&s, end, "],\"tb\":")) {

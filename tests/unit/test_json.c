@@ -71,6 +71,98 @@ number(const char *s, size_t *len, bool *is_int)
     return ok;
 }
 
+/* The reference: hs_json_u64 and a ", " test in a loop, as the fast line
+ * scanner did before hs_json_u64_list. */
+static size_t
+list_by_one(const char **pp, const char *end, uint64_t *out, int *state)
+{
+    const char *p = *pp;
+    size_t n = 0;
+    bool ovf;
+    for (;;) {
+        if (!hs_json_u64(&p, end, &out[n], &ovf)) {
+            *state = -1;
+            break;
+        }
+        n++;
+        if (end - p < 2 || p[0] != ',' || p[1] != ' ') {
+            *state = 0;
+            break;
+        }
+        p += 2;
+    }
+    *pp = p;
+    return n;
+}
+
+/* hs_json_u64_list on text, in calls of at most cap numbers: the same
+ * numbers, end state and final cursor as list_by_one. */
+static bool
+list_same(const char *text, size_t cap)
+{
+    uint64_t want[64], got[64];
+    const char *end = text + strlen(text), *p = text, *q = text;
+    int want_state, state = 1;
+    size_t nwant = list_by_one(&q, end, want, &want_state), n = 0;
+    while (state == 1) {
+        size_t room = sizeof(got) / sizeof(got[0]) - n;
+        n += hs_json_u64_list(&p, end, got + n, room < cap ? room : cap,
+                              &state);
+    }
+    return state == want_state && p == q && n == nwant
+           && memcmp(got, want, n * sizeof(got[0])) == 0;
+}
+
+static void
+test_u64_list(void)
+{
+    static const char *const lists[] = {
+        "0]", "7", "140549148192192, 10861192, 421541792]}",
+        "1, 22, 333, 4444, 55555, 666666, 7777777, 88888888, 999999999]",
+        "123456789012345, 1234567890123456, 12345678901234567890]",
+        "18446744073709551615, 1]", "18446744073709551616]", "01, 2]",
+        "1, 02]", "1, 2.5]", "1, 2e3, 4]", "1,2]", "1, ]", "1, , 2]",
+        "12345678, 123456789012345, 9]", "1, 2", "1, 2, ", "1 , 2]",
+        "99999999999999, 999999999999999, 0, 0]", "3]   , 4",
+        "100000000000000, 10000000, 1000000000000000]"};
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        /* As is (near the end: hs_json_u64), and with room after it (the
+         * inline path, which wants 16 bytes to spare). */
+        char padded[128];
+        snprintf(padded, sizeof(padded), "%s%24s", lists[i], "");
+        for (size_t cap = 1; cap <= 4; cap++) {
+            if (!CHECK(list_same(lists[i], cap))
+                || !CHECK(list_same(padded, cap))) {
+                printf("    list %s, cap %zu\n", lists[i], cap);
+            }
+        }
+    }
+    /* Random numbers of every length, with room after them or not. */
+    {
+        char text[1200];
+        unsigned seed = 7;
+        for (int round = 0; round < 300; round++) {
+            size_t len = 0;
+            int count = 1 + round % 40;
+            for (int k = 0; k < count && len < sizeof(text) - 40; k++) {
+                uint64_t v;
+                seed = seed * 1103515245u + 12345u;
+                v = ((uint64_t)seed << 20) ^ seed;
+                v %= (uint64_t)1 << (seed % 63 + 1);
+                len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                        "%s%llu", k ? ", " : "",
+                                        (unsigned long long)v);
+            }
+            if (round % 3) {
+                len += (size_t)snprintf(text + len, sizeof(text) - len, "]}");
+            }
+            if (!CHECK(list_same(text, 1 + (size_t)round % 7))) {
+                printf("    list %s\n", text);
+            }
+        }
+    }
+}
+
 static void
 test_number(void)
 {
@@ -290,6 +382,7 @@ int
 main(void)
 {
     RUN(test_u64);
+    RUN(test_u64_list);
     RUN(test_number);
     RUN(test_string);
     RUN(test_skip_value);
