@@ -87,7 +87,8 @@ cli_memory_growth(const hs_graph *first, const hs_graph *last,
     objects = m.object_growth;
     verdict = m.verdict == HS_MEMORY_NO_GROWTH ? "none"
               : m.verdict == HS_MEMORY_IN_OBJECTS ? "python_objects"
-                                                  : "outside_python_objects";
+              : m.verdict == HS_MEMORY_TOO_SMALL ? "too_small"
+                                                 : "outside_python_objects";
     if (w) {
         cli_json_key(w, "memory");
         cli_json_object(w);
@@ -106,6 +107,12 @@ cli_memory_growth(const hs_graph *first, const hs_graph *last,
     else if (verdict[0] == 'p') {
         printf(" (%.0f %% of it): the growth is in Python objects\n",
                percent((uint64_t)(objects > 0 ? objects : 0), rss));
+    }
+    else if (m.verdict == HS_MEMORY_TOO_SMALL) {
+        printf(" (%.0f %% of it): too little growth to say where (under "
+               "%lld MiB, allocator and interpreter noise)\n",
+               percent((uint64_t)(objects > 0 ? objects : 0), rss),
+               (long long)(HS_MEMORY_MIN_GROWTH >> 20));
     }
     else {
         printf(" (%.0f %% of it): the growth is outside Python objects; look "

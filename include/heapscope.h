@@ -829,8 +829,15 @@ typedef enum hs_memory_verdict {
     HS_MEMORY_NO_GROWTH = 0, /* the resident set did not grow */
     HS_MEMORY_IN_OBJECTS,    /* the objects' sizes grew by at least half
                                 as much as the resident set */
-    HS_MEMORY_OUTSIDE        /* by less: C extensions, native buffers */
+    HS_MEMORY_OUTSIDE,       /* by less: C extensions, native buffers */
+    HS_MEMORY_TOO_SMALL      /* by less, but the resident set grew by
+                                under HS_MEMORY_MIN_GROWTH: allocator
+                                and interpreter noise (arenas, caches,
+                                tracemalloc's own traces) can do that */
 } hs_memory_verdict;
+
+/* The resident growth below which "outside Python objects" is not said. */
+#define HS_MEMORY_MIN_GROWTH ((int64_t)8 << 20)
 
 typedef struct hs_memory_growth {
     int64_t rss_growth;      /* last minus first resident set */

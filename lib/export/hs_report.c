@@ -253,6 +253,9 @@ add_memory(report *r)
                         ? ": the resident set did not grow."
                     : m.verdict == HS_MEMORY_IN_OBJECTS
                         ? ": the growth is in Python objects."
+                    : m.verdict == HS_MEMORY_TOO_SMALL
+                        ? ": too little growth to say where (under 8 MiB, "
+                          "allocator and interpreter noise)."
                         : ": the growth is outside Python objects; look at "
                           "C extensions and native buffers.");
     }

@@ -78,6 +78,20 @@ def test_no_header_no_members(tmp_path):
     assert "Python objects" not in cli("summary", path)
 
 
+def test_small_growth_gets_no_verdict(tmp_path):
+    # 4 MB of native memory over two intervals: under 8 MiB, the resident
+    # set's noise (arenas, caches) could do as much; no place is named.
+    paths = dumper_util.run_program("memory_growth.py", "small",
+                                    tmp_path).split()
+    memory = json.loads(cli("leaks", "--json", *paths))["memory"]
+    assert 0 < memory["rss_growth"] < 8 << 20, memory
+    assert memory["growth_in"] == "too_small", memory
+    line = [l for l in cli("leaks", *paths).splitlines()
+            if l.startswith("Memory from")]
+    assert "too little growth to say where" in line[0]
+    assert "C extensions" not in line[0]
+
+
 @pytest.mark.parametrize("kind,verdict", [
     ("python", "python_objects"), ("native", "outside_python_objects")])
 def test_leaks_says_where_the_growth_is(tmp_path, kind, verdict):

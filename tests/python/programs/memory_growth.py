@@ -1,7 +1,9 @@
 """Grows by 60 MB twice, between three dumps, either in Python objects
 or in native memory no object accounts for (libc malloc through ctypes,
-and an anonymous mmap whose object is a few dozen bytes).
-usage: memory_growth.py python|native FOLDER; prints the dumps' paths."""
+and an anonymous mmap whose object is a few dozen bytes); "small" grows
+native memory by 2 MB twice, under what heapscope calls a growth.
+usage: memory_growth.py python|native|small FOLDER; prints the dumps'
+paths."""
 
 import ctypes
 import mmap
@@ -19,11 +21,11 @@ def grow_python():
     kept.append([("row %d " % i) * 4 for i in range(STEP // 120)])
 
 
-def grow_native():
+def grow_native(step=STEP):
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.memset.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t)
-    half = STEP // 2
+    half = step // 2
     block = libc.malloc(half)
     libc.memset(block, 1, half)          # touched: resident
     kept.append(block)                   # an int holds 30 MB
@@ -33,7 +35,8 @@ def grow_native():
 
 
 def main(kind, folder):
-    grow = grow_python if kind == "python" else grow_native
+    grow = {"python": grow_python, "native": grow_native,
+            "small": lambda: grow_native(2 << 20)}[kind]
     paths = []
     for n in range(1, 4):
         path = os.path.join(folder, "%s-%d.json" % (kind, n))
