@@ -248,3 +248,12 @@ cli_json_key_null(cli_json *w, const char *key)
     cli_json_key(w, key);
     cli_json_null(w);
 }
+
+void
+cli_json_end_rows(cli_json *w)
+{
+    cli_json_break(w, "\n  ");
+    cli_json_end_array(w);
+    cli_json_break(w, "\n");
+    cli_json_end_object(w);
+}

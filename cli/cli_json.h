@@ -51,6 +51,10 @@ void cli_json_end_array(cli_json *w);
  * that writes the item (a string literal). */
 void cli_json_break(cli_json *w, const char *ws);
 
+/* Closes a table's rows (an array member of the outer object) and the
+ * outer object, each on a line of its own: "\n  ]\n}". */
+void cli_json_end_rows(cli_json *w);
+
 /* A member's key; its value is the next value written. */
 void cli_json_key(cli_json *w, const char *key);
 

@@ -187,10 +187,7 @@ site_json(cli_json *w, const hs_graph *g, const hs_site_summary *s,
         json_frames(w, g, r->frames, r->nframes);
         cli_json_end_object(w);
     }
-    cli_json_break(w, "\n  ");
-    cli_json_end_array(w);
-    cli_json_break(w, "\n");
-    cli_json_end_object(w);
+    cli_json_end_rows(w);
 }
 
 static void
@@ -420,10 +417,7 @@ delta_json(const site_delta *v, size_t rows, size_t depth)
         cli_json_key_u64(&w, "new_size", v[i].new_size);
         cli_json_end_object(&w);
     }
-    cli_json_break(&w, "\n  ");
-    cli_json_end_array(&w);
-    cli_json_break(&w, "\n");
-    cli_json_end_object(&w);
+    cli_json_end_rows(&w);
 }
 
 static void

@@ -187,10 +187,7 @@ print_json(const hs_growth *gr, const dump_info *d, size_t rows,
         json_series(&w, "sizes", t->sizes, n);
         cli_json_end_object(&w);
     }
-    cli_json_break(&w, "\n  ");
-    cli_json_end_array(&w);
-    cli_json_break(&w, "\n");
-    cli_json_end_object(&w);
+    cli_json_end_rows(&w);
 }
 
 static void
