@@ -171,11 +171,8 @@ add_site_line(hs_scan *s)
                                     p->site_nframes, &s->err);
 }
 
-/* "3.11.7", "3.13.0rc1", "3.12.1+": what sys.version_info gives a
- * heapscope dumper (CPython 3 only). Anything else, an escape sequence
- * above all, is a header heapscope did not write. */
-static bool
-plausible_python(const char *v)
+bool
+hs_plausible_python(const char *v)
 {
     const char *p = v;
     if (!*v) {
@@ -215,7 +212,7 @@ take_header(hs_scan *s, const hs_header *h)
                      (long long)h->pointer_size);
         return line_error(s, HS_EPARSE, 1);
     }
-    if (!plausible_python(h->python)) {
+    if (!hs_plausible_python(h->python)) {
         hs_error_set(&s->err, HS_EPARSE, "impossible python version in the "
                      "heapscope header (a CPython 3 version such as 3.11.7)");
         return line_error(s, HS_EPARSE, 1);

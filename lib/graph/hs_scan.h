@@ -76,4 +76,10 @@ int hs_scan_lines(hs_scan *s);
  * releases `from` (also on failure). */
 int hs_scan_merge(hs_scan *into, hs_scan *from, unsigned threads);
 
+/* "3.11.7", "3.13.0rc1", "3.12.1+" or "" (not recorded): what
+ * sys.version_info gives a heapscope dumper (CPython 3 only). Anything
+ * else, an escape sequence above all, is a header (or a snapshot)
+ * heapscope did not write. */
+bool hs_plausible_python(const char *v);
+
 #endif

@@ -24,6 +24,7 @@
  * crash, which the house rules forbid.
  */
 #include "hs_snapshot_read.h"
+#include "hs_scan.h"
 
 #include "hs_graph_internal.h"
 #include "hs_snapfmt.h"
@@ -643,8 +644,8 @@ load_types(hs_graph *g, const snap *s, hs_error *err)
     return HS_OK;
 }
 
-static void
-load_stats(hs_graph *g, const uint64_t *mt)
+static int
+load_stats(hs_graph *g, const uint64_t *mt, hs_error *err)
 {
     hs_load_stats *st = &g->stats;
     /* How the original load went (load_seconds included); the caller
@@ -653,6 +654,13 @@ load_stats(hs_graph *g, const uint64_t *mt)
     st->parse_seconds = 0;
     st->resolve_seconds = 0;
     st->passes_seconds = 0;
+    /* Checksums catch damage, not malice: text from the file is held to
+     * what the dump reader accepts in a header. */
+    HS_RETURN_IF(!memchr(st->python_version, '\0',
+                         sizeof(st->python_version))
+                     || !hs_plausible_python(st->python_version),
+                 HS_ECORRUPT, err, "damaged: the python version");
+    return HS_OK;
 }
 
 static int
@@ -714,8 +722,10 @@ build(hs_graph *g, snap *s, hs_error *err)
         = (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_EXPENSIVE_REMOVED) != 0;
     g->live = mt[HS_META_LIVE];
     g->dialect = (hs_dialect)mt[HS_META_DIALECT];
-    load_stats(g, mt);
-    rc = load_types(g, s, err);
+    rc = load_stats(g, mt, err);
+    if (rc == HS_OK) {
+        rc = load_types(g, s, err);
+    }
     return rc;
 }
 
