@@ -115,12 +115,21 @@ PyObject *hs_py_graph_sql(PyObject *op, PyObject *args);
 PyObject *hs_py_graph_site_summary(PyObject *op, PyObject *args);
 extern const char hs_py_retained_doc[], hs_py_idom_doc[], hs_py_top_doc[],
     hs_py_leaks_doc[], hs_py_sql_doc[], hs_py_site_summary_doc[];
-/* Checks later (a sequence of at least min_later Graphs) and fills
- * *out (PyMem_Free it) with self, then later's items (borrowed). Returns
- * their number, or 0 with an exception whose message starts with what. */
-size_t hs_py_collect_dumps(hs_py_graph *self, PyObject *later,
-                           const char *what, Py_ssize_t min_later,
-                           hs_py_graph ***out);
+/* The dumps a comparing method works on: self, then the Graphs of its
+ * `later` argument, each checked readable (hs_py_graph_check_read). */
+typedef struct hs_py_dumps {
+    PyObject *seq;          /* later as a fast sequence (a reference) */
+    hs_py_graph **graphs;   /* n: self, then later's items (borrowed) */
+    const hs_graph **gs;    /* n: their graphs */
+    size_t n;
+} hs_py_dumps;
+
+/* Fills d from later (a sequence of at least min_later Graphs). 0, or -1
+ * with an exception whose message starts with what; release d either
+ * way. */
+int hs_py_dumps_collect(hs_py_graph *self, PyObject *later, const char *what,
+                        Py_ssize_t min_later, hs_py_dumps *d);
+void hs_py_dumps_release(hs_py_dumps *d);
 
 /* pictures (hs_py_charts.c): Graph methods, with their docstrings */
 PyObject *hs_py_graph_growth_svg(PyObject *op, PyObject *args);

@@ -51,28 +51,20 @@ PyObject *
 hs_py_graph_growth_svg(PyObject *op, PyObject *args)
 {
     hs_py_graph *self = (hs_py_graph *)op;
-    hs_py_graph **graphs = NULL;
-    PyObject *later, *seq, *out = NULL;
+    PyObject *later, *out = NULL;
     Py_ssize_t ntypes;
+    hs_py_dumps d;
     hs_growth *gr = NULL;
     hs_error err;
-    size_t n;
-    if (!PyArg_ParseTuple(args, "On:growth_svg", &later, &ntypes)
-        || !(seq = PySequence_Fast(later, "growth: later must be a "
-                                          "sequence"))) {
+    if (!PyArg_ParseTuple(args, "On:growth_svg", &later, &ntypes)) {
         return NULL;
     }
-    n = hs_py_collect_dumps(self, seq, "growth", 1, &graphs);
-    for (size_t i = 0; i < n; i++) {
-        if (hs_py_graph_check_read(graphs[i]) < 0) {
-            goto out;
-        }
-    }
-    hs_py_error_clear(&err);
-    if (n == 0) {
+    if (hs_py_dumps_collect(self, later, "growth", 1, &d) < 0) {
         goto out;
     }
-    if (!(gr = hs_growth_new(&err)) || add_dumps(gr, graphs, n, &err) != 0) {
+    hs_py_error_clear(&err);
+    if (!(gr = hs_growth_new(&err))
+        || add_dumps(gr, d.graphs, d.n, &err) != 0) {
         hs_py_raise(hs_py_graph_state(self), &err);
         goto out;
     }
@@ -81,8 +73,7 @@ hs_py_graph_growth_svg(PyObject *op, PyObject *args)
                     &err);
 out:
     hs_growth_free(gr);
-    PyMem_Free(graphs);
-    Py_DECREF(seq);
+    hs_py_dumps_release(&d);
     return out;
 }
 

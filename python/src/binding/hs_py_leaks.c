@@ -152,36 +152,57 @@ report_dict(hs_py_graph *const *graphs, size_t ndumps, const hs_leaks *l)
                          cand_bytes, "suspects", suspects);
 }
 
-size_t
-hs_py_collect_dumps(hs_py_graph *self, PyObject *later, const char *what,
-                    Py_ssize_t min_later, hs_py_graph ***out)
+int
+hs_py_dumps_collect(hs_py_graph *self, PyObject *later, const char *what,
+                    Py_ssize_t min_later, hs_py_dumps *d)
 {
     hs_py_state *st = hs_py_graph_state(self);
-    Py_ssize_t nl = PySequence_Fast_GET_SIZE(later);
-    hs_py_graph **graphs;
+    Py_ssize_t nl;
+    memset(d, 0, sizeof(*d));
+    d->seq = PySequence_Fast(later, "later must be a sequence");
+    if (!d->seq) {
+        PyErr_Format(PyExc_TypeError, "%s: later must be a sequence", what);
+        return -1;
+    }
+    nl = PySequence_Fast_GET_SIZE(d->seq);
     if (nl < min_later) {
         PyErr_Format(PyExc_TypeError, "%s: give at least %zd later dump%s",
                      what, min_later, min_later == 1 ? "" : "s");
-        return 0;
+        return -1;
     }
-    graphs = PyMem_Malloc((size_t)(nl + 1) * sizeof(*graphs));
-    if (!graphs) {
+    d->graphs = PyMem_Malloc((size_t)(nl + 1) * sizeof(*d->graphs));
+    d->gs = PyMem_Malloc((size_t)(nl + 1) * sizeof(*d->gs));
+    if (!d->graphs || !d->gs) {
         PyErr_NoMemory();
-        return 0;
+        return -1;
     }
-    graphs[0] = self;
+    d->graphs[0] = self;
     for (Py_ssize_t i = 0; i < nl; i++) {
-        PyObject *g = PySequence_Fast_GET_ITEM(later, i);
+        PyObject *g = PySequence_Fast_GET_ITEM(d->seq, i);
         if (!PyObject_TypeCheck(g, st->graph_type)) {
-            PyMem_Free(graphs);
             PyErr_Format(PyExc_TypeError,
                          "%s: later dumps must be loaded dumps", what);
-            return 0;
+            return -1;
         }
-        graphs[i + 1] = (hs_py_graph *)g;
+        d->graphs[i + 1] = (hs_py_graph *)g;
     }
-    *out = graphs;
-    return (size_t)nl + 1;
+    for (Py_ssize_t i = 0; i <= nl; i++) {
+        if (hs_py_graph_check_read(d->graphs[i]) < 0) {
+            return -1;
+        }
+        d->gs[i] = d->graphs[i]->g;
+    }
+    d->n = (size_t)nl + 1;
+    return 0;
+}
+
+void
+hs_py_dumps_release(hs_py_dumps *d)
+{
+    PyMem_Free(d->gs);
+    PyMem_Free(d->graphs);
+    Py_XDECREF(d->seq);
+    memset(d, 0, sizeof(*d));
 }
 
 const char hs_py_leaks_doc[] =
@@ -201,55 +222,41 @@ hs_py_graph_leaks(PyObject *op, PyObject *args, PyObject *kw)
     static char kw_max_types[] = "max_types";
     static char *kwlist[] = {kw_later, kw_max_suspects, kw_max_types, NULL};
     hs_py_graph *self = (hs_py_graph *)op;
-    PyObject *later, *seq, *out = NULL;
+    PyObject *later, *out = NULL;
     Py_ssize_t max_suspects = 10, max_types = 8;
-    hs_py_graph **graphs = NULL;
-    const hs_graph **gs = NULL;
+    hs_py_dumps d;
     hs_leak_options opts;
     hs_leaks *l = NULL;
     hs_error err;
     size_t n;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|nn:leaks_data", kwlist,
-                                     &later, &max_suspects, &max_types)
-        || !(seq = PySequence_Fast(later, "leaks: later must be a sequence"))) {
+                                     &later, &max_suspects, &max_types)) {
         return NULL;
     }
-    n = hs_py_collect_dumps(self, seq, "leaks", 1, &graphs);
-    gs = n ? PyMem_Malloc(n * sizeof(*gs)) : NULL;
-    if (!gs) {
-        if (n) {
-            PyErr_NoMemory();
-        }
+    if (hs_py_dumps_collect(self, later, "leaks", 1, &d) < 0) {
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (hs_py_graph_check_read(graphs[i]) < 0) {
-            goto out;
-        }
-        gs[i] = graphs[i]->g;
-    }
+    n = d.n;
     memset(&opts, 0, sizeof(opts));
     opts.max_suspects = max_suspects > 0 ? (size_t)max_suspects : 0;
     opts.max_types = max_types > 0 ? (size_t)max_types : 0;
     hs_py_error_clear(&err);
     for (size_t i = 0; i < n; i++) {
-        graphs[i]->readers++;
+        d.graphs[i]->readers++;
     }
     Py_BEGIN_ALLOW_THREADS
-    l = hs_leaks_new(gs, n, &opts, &err);
+    l = hs_leaks_new(d.gs, n, &opts, &err);
     Py_END_ALLOW_THREADS
     for (size_t i = 0; i < n; i++) {
-        graphs[i]->readers--;
+        d.graphs[i]->readers--;
     }
     if (!l) {
         hs_py_raise(hs_py_graph_state(self), &err);
         goto out;
     }
-    out = report_dict(graphs, n, l);
+    out = report_dict(d.graphs, n, l);
 out:
     hs_leaks_free(l);
-    PyMem_Free(gs);
-    PyMem_Free(graphs);
-    Py_DECREF(seq);
+    hs_py_dumps_release(&d);
     return out;
 }

@@ -128,38 +128,26 @@ PyObject *
 hs_py_graph_sql(PyObject *op, PyObject *args)
 {
     hs_py_graph *self = (hs_py_graph *)op;
-    hs_py_graph **graphs = NULL;
-    const hs_graph **gs = NULL;
-    PyObject *later, *seq, *out = NULL;
+    PyObject *later, *out = NULL;
     const char *sql;
     Py_ssize_t len;
+    hs_py_dumps d;
     hs_query *q = NULL;
     hs_error err;
-    size_t n;
-    if (!PyArg_ParseTuple(args, "s#O:sql_rows", &sql, &len, &later)
-        || !(seq = PySequence_Fast(later, "sql: later must be a sequence"))) {
+    if (!PyArg_ParseTuple(args, "s#O:sql_rows", &sql, &len, &later)) {
         return NULL;
     }
-    n = hs_py_collect_dumps(self, seq, "sql", 0, &graphs);
-    if (n && !(gs = PyMem_Malloc(n * sizeof(*gs)))) {
-        PyErr_NoMemory();
-    }
-    for (size_t i = 0; gs && i < n; i++) {
-        if (hs_py_graph_check_read(graphs[i]) < 0) {
-            goto out;
-        }
-        gs[i] = graphs[i]->g;
+    if (hs_py_dumps_collect(self, later, "sql", 0, &d) < 0) {
+        goto out;
     }
     hs_py_error_clear(&err);
-    if (gs && !(q = hs_query_new(gs, NULL, n, &err))) {
+    if (!(q = hs_query_new(d.gs, NULL, d.n, &err))) {
         hs_py_raise(hs_py_graph_state(self), &err);
-    } else if (q) {
+    } else {
         out = query(self, q, sql, len);
     }
 out:
     hs_query_free(q);
-    PyMem_Free(gs);
-    PyMem_Free(graphs);
-    Py_DECREF(seq);
+    hs_py_dumps_release(&d);
     return out;
 }

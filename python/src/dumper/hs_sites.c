@@ -108,7 +108,7 @@ hs_sites_end(hs_sites *s)
 static void
 put_uint(hs_writer *w, unsigned long long v)
 {
-    hs_record r = {w, 0};
+    hs_record r = {w, 0, 0};
 
     hs_record_uint(&r, v);
 }
