@@ -13,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The id in dump g of dump from's object id, or HS_NO_NODE: for pairs of
- * dumps other than (earlier, last), asked of few objects. */
-static uint32_t
-match_by_address(const hs_graph *g, const hs_graph *from, uint32_t id)
-{
-    uint32_t o = hs_graph_find(g, from->addr[id]);
-    return o != HS_NO_NODE && hs_same_object(g, o, from, id) ? o
-                                                             : HS_NO_NODE;
-}
-
 /* MARK: growth series */
 
 int
@@ -106,7 +96,7 @@ hs_leak_kept_series(const hs_leaks *l, owners *o)
                 own[v] = own[p];
             }
             if (own[v] != UINT32_MAX
-                && match_by_address(next, g, v) != HS_NO_NODE) {
+                && hs_match_one(next, g, v) != HS_NO_NODE) {
                 o->v[own[v]].kept[j]++;
             }
         }

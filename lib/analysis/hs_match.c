@@ -49,6 +49,14 @@ hs_same_object(const hs_graph *old_g, uint32_t o, const hs_graph *new_g,
     return !ov || (vol == vnl && memcmp(ov, nv, vol) == 0);
 }
 
+uint32_t
+hs_match_one(const hs_graph *old_g, const hs_graph *new_g, uint32_t n)
+{
+    uint32_t o = hs_graph_find(old_g, new_g->addr[n]);
+    return o != HS_NO_NODE && hs_same_object(old_g, o, new_g, n) ? o
+                                                               : HS_NO_NODE;
+}
+
 typedef struct match_job {
     const hs_graph *old_g, *new_g;
     const uint32_t *types; /* new type id -> old type id, or UINT32_MAX */

@@ -16,6 +16,11 @@
 bool hs_same_object(const hs_graph *old_g, uint32_t o, const hs_graph *new_g,
                     uint32_t n);
 
+/* The id in old_g of new_g's object n, or HS_NO_NODE: one look-up, for
+ * the few objects asked about outside hs_match_all. */
+uint32_t hs_match_one(const hs_graph *old_g, const hs_graph *new_g,
+                      uint32_t n);
+
 /* For every id v of new_g (an array of new_g->n entries): the id of the
  * same object in old_g (hs_same_object), or HS_NO_NODE when v is not
  * live or is new. Free with free(). NULL when out of memory. */

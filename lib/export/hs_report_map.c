@@ -60,17 +60,26 @@ typedef struct map {
 
 /* MARK: colours */
 
+/* What the first dump says of object id: HS_NO_NODE when there is no
+ * first dump or id is not in it, else its counterpart there (one
+ * look-up per box, shared by its colour and its hover text). */
+static uint32_t
+in_first(const map *m, uint32_t id)
+{
+    const hs_map_input *in = m->in;
+    return in->first && in->first_d ? hs_match_one(in->first, in->g, id)
+                                    : HS_NO_NODE;
+}
+
 static const char *
-growth_class(const map *m, uint32_t id)
+growth_class(const map *m, uint32_t id, uint32_t o)
 {
     const hs_map_input *in = m->in;
     uint64_t now = hs_dominators_retained_size(in->d, id), then;
-    uint32_t o;
     if (!in->first || !in->first_d) {
         return "plain";
     }
-    o = hs_graph_find(in->first, hs_node_address(in->g, id));
-    if (o == HS_NO_NODE || !hs_same_object(in->first, o, in->g, id)) {
+    if (o == HS_NO_NODE) {
         return "gnew";
     }
     then = hs_dominators_retained_size(in->first_d, o);
@@ -82,16 +91,14 @@ growth_class(const map *m, uint32_t id)
 }
 
 static void
-add_growth_line(const map *m, uint32_t id)
+add_growth_line(const map *m, uint32_t id, uint32_t o)
 {
     const hs_map_input *in = m->in;
     uint64_t now = hs_dominators_retained_size(in->d, id), then;
-    uint32_t o;
     if (!in->first || !in->first_d) {
         return;
     }
-    o = hs_graph_find(in->first, hs_node_address(in->g, id));
-    if (o == HS_NO_NODE || !hs_same_object(in->first, o, in->g, id)) {
+    if (o == HS_NO_NODE) {
         hs_buf_adds(m->b, "\nnot in the first dump");
         return;
     }
@@ -202,7 +209,8 @@ add_object_box(map *m, uint32_t id, size_t index, long parent, size_t depth,
     char cls[32];
     char *repr;
     bool suspect = is_suspect(m, id);
-    snprintf(cls, sizeof(cls), "%s%s", growth_class(m, id),
+    uint32_t first = in_first(m, id);
+    snprintf(cls, sizeof(cls), "%s%s", growth_class(m, id, first),
              suspect ? " suspect" : "");
     make_label(m, id);
     open_box(m, cls, index, parent, depth, x0, x1, retained);
@@ -215,7 +223,7 @@ add_object_box(map *m, uint32_t id, size_t index, long parent, size_t depth,
                 100.0 * (double)retained / (double)m->total,
                 (unsigned long long)hs_dominators_retained_count(m->in->d,
                                                                  id));
-    add_growth_line(m, id);
+    add_growth_line(m, id, first);
     if (suspect) {
         hs_buf_adds(m->b, "\na leak suspect (see the suspects above)");
     }
