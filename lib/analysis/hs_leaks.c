@@ -179,22 +179,28 @@
 #define MIN_SHARE 100   /* an owner holds >= 1/MIN_SHARE of candidates
                            (see the NOTE about the thresholds) */
 
-/* MARK: dominator trees, one thread per dump */
+/* MARK: dominator trees and matches, at once */
 
 /* The trees are handed out from one counter rather than a fixed share
  * per thread: their cost follows their dump's size, which varies. */
-typedef struct dom_job {
+typedef struct first_job {
     hs_leaks *l;
     atomic_size_t next;
-} dom_job;
+    bool match_beside; /* part 0 matches the dumps while the others run
+                          the trees */
+} first_job;
+
+static int match_dumps(hs_leaks *l);
 
 static int
-run_doms(void *ctx, unsigned part)
+run_first(void *ctx, unsigned part)
 {
-    dom_job *j = ctx;
+    first_job *j = ctx;
     int rc = HS_OK;
     size_t i;
-    (void)part;
+    if (part == 0 && j->match_beside) {
+        return match_dumps(j->l);
+    }
     while ((i = atomic_fetch_add(&j->next, 1)) < j->l->ndumps) {
         if (j->l->lent[i]) {
             continue;
@@ -207,12 +213,21 @@ run_doms(void *ctx, unsigned part)
     return rc;
 }
 
+/* The trees still missing (the front end may have computed some while
+ * the next dump loaded: `given`), and every object of the last dump
+ * found in the earlier ones. The two share no data (a tree reads its
+ * dump's edges, a match the address index, built under a lock), so when
+ * there are CPUs to spare the matches run beside the trees: after the
+ * last load, the last dump's tree is one thread's work, and the matches
+ * would otherwise wait for it with a CPU idle. */
 static int
-compute_doms(hs_leaks *l, hs_dominators *const *given)
+compute_doms_and_match(hs_leaks *l, hs_dominators *const *given)
 {
-    unsigned parts = hs_threads(0);
+    unsigned threads = hs_graph_threads(l->dumps[l->ndumps - 1]);
+    unsigned parts;
     size_t missing = 0;
-    dom_job j;
+    first_job j;
+    int rc;
     j.l = l;
     atomic_init(&j.next, 0);
     for (size_t i = 0; i < l->ndumps; i++) {
@@ -220,10 +235,16 @@ compute_doms(hs_leaks *l, hs_dominators *const *given)
         l->doms[i] = l->lent[i] ? given[i] : NULL;
         missing += !l->lent[i];
     }
-    if (parts > missing) {
-        parts = (unsigned)missing;
+    j.match_beside = threads > 1 && missing > 0;
+    parts = j.match_beside ? threads : (threads < 1 ? 1 : threads);
+    if (parts > missing + j.match_beside) {
+        parts = (unsigned)(missing + j.match_beside);
     }
-    return hs_parallel_for(parts, run_doms, &j);
+    rc = hs_parallel_for(parts, run_first, &j);
+    if (rc == HS_OK && !j.match_beside) {
+        rc = match_dumps(l);
+    }
+    return rc;
 }
 
 /* MARK: candidates */
@@ -812,10 +833,7 @@ hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
         return NULL;
     }
     memcpy(l->dumps, dumps, ndumps * sizeof(*dumps));
-    rc = compute_doms(l, opts ? opts->dominators : NULL);
-    if (rc == HS_OK) {
-        rc = match_dumps(l);
-    }
+    rc = compute_doms_and_match(l, opts ? opts->dominators : NULL);
     if (rc == HS_OK) {
         rc = analyse(l, opts);
     }
