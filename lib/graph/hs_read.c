@@ -210,6 +210,10 @@ scan_parallel(load *l, slice *sl, unsigned n)
         }
         /* A header may only open the file, not a slice. */
         sl[i].scan.seen_content = i > 0;
+        sl[i].scan.input_bytes = sl[i].end - sl[i].start;
+        /* The later slices are merged into the first. */
+        sl[i].scan.node_bytes = i == 0 ? l->file_size
+                                       : sl[i].scan.input_bytes;
     }
     sl[0].scan.tick = tick_slices;
     sl[0].scan.tick_ctx = &all;
@@ -377,6 +381,9 @@ scan_sequential(load *l, hs_scan *s, hs_input *in)
     }
     s->tick = tick;
     s->tick_ctx = l;
+    if (hs_input_compression(in) == HS_COMPRESSION_NONE) {
+        s->input_bytes = s->node_bytes = l->file_size; /* 0 for a pipe */
+    }
     rc = hs_scan_lines(s);
     return rc < 0 ? fail(l, s, 0, 0) : HS_OK;
 }

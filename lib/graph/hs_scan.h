@@ -53,6 +53,13 @@ typedef struct hs_scan {
      * sequential load reports progress through it). */
     void (*tick)(struct hs_scan *s, void *ctx);
     void *tick_ctx;
+    /* The input's size in bytes when it is known before the read (a
+     * plain file or slice: see reserve_ahead in hs_scan.c), and the
+     * bytes whose nodes end in this scan's graph (more than the input's
+     * for the first slice, which the others are merged into). 0: not
+     * known, the arrays only grow by doubling. */
+    uint64_t input_bytes, node_bytes;
+    bool reserved;             /* reserve_ahead has run */
 } hs_scan;
 
 /* Prepares a scan reading in (taken over on success: then freed by
