@@ -133,6 +133,8 @@ run_index(void *ctx, unsigned part)
     uint64_t homes[BATCH];
     unsigned k = 0;
     /* Here, each range by its thread (see hs_addrindex_reserve_unset). */
+    hs_prefault(g->ix->x.slots + job->lo,
+                (size_t)(job->hi - job->lo) * sizeof(uint32_t));
     memset(g->ix->x.slots + job->lo, 0xff,
            (size_t)(job->hi - job->lo) * sizeof(uint32_t));
     for (uint32_t i = 0; !job->mine && i < g->n && job->rc == 0; i++) {

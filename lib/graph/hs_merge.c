@@ -180,7 +180,8 @@ copy_part(void *ctx, unsigned part)
     share(j->step == POOL ? b->texts.len - HS_TEXT_ALIGN : b->n,
           part, j->parts, &lo, &hi);
 #define COPY(dst, src) \
-    memcpy((dst) + lo, (src) + lo, (hi - lo) * sizeof(*(src)))
+    (hs_prefault((dst) + lo, (hi - lo) * sizeof(*(src))), \
+     memcpy((dst) + lo, (src) + lo, (hi - lo) * sizeof(*(src))))
     switch (j->step) {
     case COUNTS: COPY(j->into->counts + base, from->counts); break;
     case ADDR: COPY(a->addr + base, b->addr); break;

@@ -46,6 +46,7 @@ walk(walk_job *j, unsigned part, bool fill)
     hs_csr *out = j->out;
     uint32_t lo = j->lo[part], hi = j->lo[part + 1];
     uint64_t sum = 0;
+    hs_prefault(j->last + lo, (size_t)(hi - lo) * sizeof(*j->last));
     memset(j->last + lo, 0xff, (size_t)(hi - lo) * sizeof(*j->last));
     for (uint32_t i = 0; i < g->n; i++) {
         uint32_t u = fill ? g->n - 1 - i : i;

@@ -310,6 +310,47 @@ reserve_ahead(hs_scan *s)
                   s->refs.alloc);
 }
 
+/* Maps the pages the next stretch of input will write, in one call per
+ * array rather than one fault per page (a page fault is the dearest
+ * part of a first write, and the arrays are written once, in order):
+ * two ticks' worth at the rate seen so far. Only within what
+ * reserve_ahead reserved, so a reservation never becomes resident
+ * before it is used. */
+static void
+map_ahead(hs_scan *s)
+{
+    hs_graph *g = s->g;
+    uint64_t seen = hs_input_text_bytes(s->in);
+    size_t want, have;
+    if (!seen) {
+        return;
+    }
+    want = g->n + project(g->n, seen, 2 * COUNTER_EVERY);
+    want = want < g->cap ? want : g->cap;
+    if (want > s->mapped_nodes) {
+        have = s->mapped_nodes > g->n ? s->mapped_nodes : g->n;
+#define AHEAD(arr) hs_prefault(g->arr + have, (want - have) * sizeof(*g->arr))
+        AHEAD(addr);
+        AHEAD(type);
+        AHEAD(size);
+        AHEAD(len);
+        AHEAD(text);
+        AHEAD(flags);
+#undef AHEAD
+        if (want + 2 <= s->counts_alloc) {
+            hs_prefault(s->counts + have, (want - have) * sizeof(*s->counts));
+        }
+        s->mapped_nodes = want;
+    }
+    want = s->refs.len + project(s->refs.len, seen, 2 * COUNTER_EVERY);
+    want = want < s->refs.alloc ? want : s->refs.alloc;
+    if (want > s->mapped_refs) {
+        have = s->mapped_refs > s->refs.len ? s->mapped_refs : s->refs.len;
+        hs_prefault(s->refs.v + have, (want - have) * sizeof(*s->refs.v));
+        s->mapped_refs = want;
+    }
+}
+
 int
 hs_scan_lines(hs_scan *s)
 {
@@ -344,6 +385,9 @@ hs_scan_lines(hs_scan *s)
         if (hs_input_text_bytes(s->in) >= next_count) {
             if (!s->reserved && hs_input_text_bytes(s->in) >= SAMPLE_BYTES) {
                 reserve_ahead(s);
+            }
+            if (s->reserved) {
+                map_ahead(s);
             }
             atomic_store_explicit(&s->consumed, hs_input_consumed(s->in),
                                   memory_order_relaxed);

@@ -24,6 +24,10 @@ void *hs_realloc(const hs_allocator *a, void *ptr, size_t size);
 void hs_mfree(const hs_allocator *a, void *ptr);
 char *hs_strndup(const hs_allocator *a, const char *s, size_t len);
 
+/* Says that [p, p + bytes) is about to be written whole: its pages are
+ * mapped in one call rather than one fault each (see hs_mem.c). */
+void hs_prefault(void *p, size_t bytes);
+
 /* *out = x * y or x + y; false on overflow. */
 static inline bool
 hs_size_mul(size_t x, size_t y, size_t *out)
