@@ -175,6 +175,9 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
     p.n = g->n;
     p.nedges = total;
     p.targets = hs_malloc(g->a, (size_t)(total ? total : 1) * 4);
+    if (p.targets) {
+        hs_prefault(p.targets, (size_t)total * 4); /* all written, scattered */
+    }
     if (total <= UINT32_MAX) {
         p.off32 = j.counts;
     } else {

@@ -29,6 +29,7 @@ static int
 count_range(void *ctx, unsigned part)
 {
     rebuild_job *j = (rebuild_job *)ctx + part;
+    hs_prefault(j->counts + j->lo, (size_t)(j->hi - j->lo) * sizeof(uint32_t));
     for (uint32_t i = j->lo; i < j->hi; i++) {
         uint64_t k = j->ops->count(j->ops->ctx, j->g, i);
         if (k > UINT32_MAX - 1) {
@@ -45,6 +46,8 @@ static int
 fill_range(void *ctx, unsigned part)
 {
     rebuild_job *j = (rebuild_job *)ctx + part;
+    uint64_t b = hs_csr_begin(j->out, j->lo), e = hs_csr_begin(j->out, j->hi);
+    hs_prefault(j->out->targets + b, (size_t)(e - b) * sizeof(uint32_t));
     for (uint32_t i = j->lo; i < j->hi; i++) {
         j->ops->fill(j->ops->ctx, j->g, i,
                      j->out->targets + hs_csr_begin(j->out, i));

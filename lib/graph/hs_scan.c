@@ -313,9 +313,11 @@ reserve_ahead(hs_scan *s)
 /* Maps the pages the next stretch of input will write, in one call per
  * array rather than one fault per page (a page fault is the dearest
  * part of a first write, and the arrays are written once, in order):
- * two ticks' worth at the rate seen so far. Only within what
- * reserve_ahead reserved, so a reservation never becomes resident
- * before it is used. */
+ * when less than a tick's worth is mapped ahead, four ticks' worth at
+ * the rate seen so far (in batches, since a call for a page or two
+ * costs more than the faults). Only within what reserve_ahead
+ * reserved, so a reservation never becomes resident before it is
+ * used. */
 static void
 map_ahead(hs_scan *s)
 {
@@ -325,9 +327,10 @@ map_ahead(hs_scan *s)
     if (!seen) {
         return;
     }
-    want = g->n + project(g->n, seen, 2 * COUNTER_EVERY);
+    want = g->n + project(g->n, seen, 4 * COUNTER_EVERY);
     want = want < g->cap ? want : g->cap;
-    if (want > s->mapped_nodes) {
+    if (s->mapped_nodes < g->n + project(g->n, seen, COUNTER_EVERY)
+        && want > s->mapped_nodes) {
         have = s->mapped_nodes > g->n ? s->mapped_nodes : g->n;
 #define AHEAD(arr) hs_prefault(g->arr + have, (want - have) * sizeof(*g->arr))
         AHEAD(addr);
@@ -342,9 +345,11 @@ map_ahead(hs_scan *s)
         }
         s->mapped_nodes = want;
     }
-    want = s->refs.len + project(s->refs.len, seen, 2 * COUNTER_EVERY);
+    want = s->refs.len + project(s->refs.len, seen, 4 * COUNTER_EVERY);
     want = want < s->refs.alloc ? want : s->refs.alloc;
-    if (want > s->mapped_refs) {
+    if (s->mapped_refs < s->refs.len + project(s->refs.len, seen,
+                                               COUNTER_EVERY)
+        && want > s->mapped_refs) {
         have = s->mapped_refs > s->refs.len ? s->mapped_refs : s->refs.len;
         hs_prefault(s->refs.v + have, (want - have) * sizeof(*s->refs.v));
         s->mapped_refs = want;

@@ -56,7 +56,7 @@ hs_prefault(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
     uintptr_t page = 4096, lo, hi;
-    if (bytes < ((size_t)64 << 10)) {
+    if (bytes < ((size_t)16 << 10)) {
         return; /* a few faults cost less than the call */
     }
     lo = ((uintptr_t)p + page - 1) & ~(page - 1);
