@@ -281,6 +281,15 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
         || !w->label || !w->path) {
         return HS_ENOMEM;
     }
+    /* Every array is written for each object reached, which is nearly
+     * all: their pages are mapped in one call each (see hs_prefault). */
+    hs_prefault(w->pre, bytes);
+    hs_prefault(w->vertex, bytes);
+    hs_prefault(w->parent, bytes);
+    hs_prefault(w->ancestor, bytes);
+    hs_prefault(w->semi, bytes);
+    hs_prefault(w->label, bytes);
+    hs_prefault(w->path, bytes);
     memset(w->pre, 0xff, bytes);
     w->count = 1; /* number 0 is the virtual root */
     w->parent[0] = 0;
@@ -291,6 +300,7 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
 static void
 publish(hs_dominators *d, const dom_work *w)
 {
+    hs_prefault(d->idom, (size_t)d->n * sizeof(*d->idom));
     memset(d->idom, 0xff, (size_t)d->n * sizeof(*d->idom));
     for (uint32_t k = 1; k < w->count; k++) {
         uint32_t p = w->parent[k];
