@@ -22,6 +22,7 @@
  * that field on yet; a 64-bit process always has addresses at or above
  * 2^32, a 32-bit one never, so the largest address tells them apart.
  */
+#include "hs_diff.h"
 #include "hs_match.h"
 
 #include "hs_walk.h"
@@ -199,6 +200,15 @@ finish_rows(hs_diff *d, size_t nrows)
 hs_diff *
 hs_diff_new(const hs_graph *old_g, const hs_graph *new_g, hs_error *err)
 {
+    return hs_diff_new_stop(old_g, new_g, NULL, err);
+}
+
+/* The caller's stop is asked between the steps: the match (on every
+ * thread, the bulk of the time) and the two counting passes. */
+hs_diff *
+hs_diff_new_stop(const hs_graph *old_g, const hs_graph *new_g,
+                 const hs_stop *stop, hs_error *err)
+{
     hs_diff *d;
     hs_bits matched = {NULL};
     uint32_t *map = NULL, *same = NULL;
@@ -227,9 +237,17 @@ hs_diff_new(const hs_graph *old_g, const hs_graph *new_g, hs_error *err)
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
-    scan_new(d, &matched, same);
-    scan_old(d, &matched, map);
-    finish_rows(d, nrows);
+    if (!hs_stop_now(stop)) {
+        scan_new(d, &matched, same);
+    }
+    if (!hs_stop_now(stop)) {
+        scan_old(d, &matched, map);
+        finish_rows(d, nrows);
+    } else {
+        hs_diff_free(d);
+        d = NULL;
+        hs_error_set(err, HS_ELIMIT, "stopped");
+    }
     hs_bits_release(&matched);
     free(map);
     free(same);

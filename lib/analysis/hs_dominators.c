@@ -92,7 +92,19 @@ typedef struct dom_work {
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
     uint32_t *extra;    /* the extra roots, ascending (the result's) */
+    const hs_stop *stop; /* the caller's, asked every 64 K steps */
+    bool stopped;
 } dom_work;
+
+/* Whether the caller asked to stop, at step i (see hs_stop.h). */
+static bool
+halt(dom_work *w, uint64_t i)
+{
+    if (!w->stopped && hs_stop_at(w->stop, i)) {
+        w->stopped = true;
+    }
+    return w->stopped;
+}
 
 /* MARK: step 1, the depth-first numbering */
 
@@ -139,6 +151,9 @@ search_from(dom_work *w, uint32_t root)
         w->semi[k] = (uint32_t)(c + 1 - b);
         number(w, targets[c], k);
         stack[top++] = w->count - 1;
+        if (halt(w, w->count)) {
+            return;
+        }
     }
 }
 
@@ -147,14 +162,14 @@ search(dom_work *w, uint64_t *unreached)
 {
     const hs_graph *g = w->g;
     uint32_t reached;
-    for (uint32_t id = 0; id < g->n; id++) {
+    for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
         if (hs_live(g, id) && w->pre[id] == UNSEEN
             && hs_roots_kind(w->r, id)) {
             search_from(w, id);
         }
     }
     reached = w->count;
-    for (uint32_t id = 0; id < g->n; id++) {
+    for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
         if (hs_live(g, id) && w->pre[id] == UNSEEN) {
             search_from(w, id);
             w->extra[w->extra_roots++] = id;
@@ -205,7 +220,7 @@ semidominators(dom_work *w)
         w->label[k] = k;
         w->semi[k] = k;
     }
-    for (uint32_t k = w->count - 1; k >= 1; k--) {
+    for (uint32_t k = w->count - 1; k >= 1 && !halt(w, k); k--) {
         uint32_t id = w->vertex[k], s = w->parent[k];
         uint64_t b, e;
         if (s == 0 || hs_roots_kind(w->r, id)) {
@@ -234,7 +249,7 @@ static void
 immediate_dominators(dom_work *w)
 {
     uint32_t *idom = w->parent;
-    for (uint32_t k = 1; k < w->count; k++) {
+    for (uint32_t k = 1; k < w->count && !halt(w, k); k++) {
         uint32_t d = idom[k];
         while (d > w->semi[k]) {
             d = idom[d];
@@ -326,11 +341,13 @@ trim_extra(hs_dominators *d)
 }
 
 static int
-compute(hs_dominators *d, const hs_graph *g)
+compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
+        bool *stopped)
 {
     dom_work w;
     int rc = work_init(&w, g, &d->order);
     w.r = &d->rooted;
+    w.stop = stop;
     d->extra = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->extra));
     w.extra = d->extra;
     if (rc == HS_OK && !d->extra) {
@@ -338,8 +355,16 @@ compute(hs_dominators *d, const hs_graph *g)
     }
     if (rc == HS_OK) {
         search(&w, &d->unreached);
-        semidominators(&w);
-        immediate_dominators(&w);
+        if (!w.stopped) {
+            semidominators(&w);
+        }
+        if (!w.stopped) {
+            immediate_dominators(&w);
+        }
+        *stopped = w.stopped;
+        rc = w.stopped ? HS_ELIMIT : HS_OK;
+    }
+    if (rc == HS_OK) {
         d->idom = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->idom));
         if (!d->idom) {
             rc = HS_ENOMEM;
@@ -355,7 +380,14 @@ compute(hs_dominators *d, const hs_graph *g)
 hs_dominators *
 hs_dominators_new(const hs_graph *g, hs_error *err)
 {
+    return hs_dominators_new_stop(g, NULL, err);
+}
+
+hs_dominators *
+hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop, hs_error *err)
+{
     hs_dominators *d;
+    bool stopped = false;
     int rc;
     if (!g->have_parents) {
         hs_error_set(err, HS_EINVAL, "parents were not computed");
@@ -370,15 +402,19 @@ hs_dominators_new(const hs_graph *g, hs_error *err)
     d->n = g->n;
     rc = hs_roots_init(&d->rooted, g);
     if (rc == HS_OK) {
-        rc = compute(d, g);
+        rc = compute(d, g, stop, &stopped);
+    }
+    if (rc == HS_OK && (stopped = hs_stop_now(stop))) {
+        rc = HS_ELIMIT;
     }
     if (rc == HS_OK) {
         rc = hs_retained_compute(d);
     }
     if (rc < 0) {
         hs_dominators_free(d);
-        hs_error_set(err, rc, rc == HS_ELIMIT ? "too many objects"
-                                              : "out of memory");
+        hs_error_set(err, rc, stopped ? "stopped"
+                              : rc == HS_ELIMIT ? "too many objects"
+                                                : "out of memory");
         return NULL;
     }
     return d;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../graph/hs_graph_internal.h"
+#include "../util/hs_stop.h"
 #include "hs_roots.h"
 
 /* idom[] of an object whose only dominator is the virtual root: a root,
@@ -41,5 +42,9 @@ struct hs_dominators {
     hs_roots rooted;        /* what the virtual root points at */
 };
 
+/* hs_dominators_new, asking stop every 64 K steps: NULL with HS_ELIMIT
+ * and "stopped" when it says so (everything made is freed). */
+hs_dominators *hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop,
+                                      hs_error *err);
 
 #endif

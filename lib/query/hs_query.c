@@ -112,20 +112,26 @@ authorize(void *ctx, int action, const char *a, const char *b,
     }
 }
 
+bool
+hs_query_should_stop(void *ctx)
+{
+    hs_query *q = ctx;
+    if (q->interrupted) {
+        return true;
+    }
+    if (q->deadline > 0 && hs_seconds() > q->deadline) {
+        q->timed_out = 1;
+        return true;
+    }
+    return false;
+}
+
 /* Called every few thousand virtual machine steps: a nonzero return
  * stops the statement with SQLITE_INTERRUPT. */
 static int
 progress(void *ctx)
 {
-    hs_query *q = ctx;
-    if (q->interrupted) {
-        return 1;
-    }
-    if (q->deadline > 0 && hs_seconds() > q->deadline) {
-        q->timed_out = 1;
-        return 1;
-    }
-    return 0;
+    return hs_query_should_stop(ctx);
 }
 
 static int

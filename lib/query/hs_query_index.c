@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/hs_diff.h"
+#include "../analysis/hs_dominators.h"
 #include "../graph/hs_graph_internal.h"
 #include "../util/hs_mem.h"
 
@@ -132,12 +134,17 @@ hs_query_type_rank(const hs_query *q, size_t d, const char *s, size_t len)
     return UINT32_MAX;
 }
 
+/* The tree and the diff take seconds on a big dump, inside one step of
+ * SQLite's, where its progress handler is not called: they ask the
+ * session themselves, so that Ctrl-C and --timeout stop them too. */
 int
 hs_query_dominators(hs_query *q, size_t d, char **msg)
 {
+    hs_stop stop = {hs_query_should_stop, q};
     hs_error e;
     if (!q->dumps[d].dom
-        && !(q->dumps[d].dom = hs_dominators_new(q->dumps[d].g, &e))) {
+        && !(q->dumps[d].dom = hs_dominators_new_stop(q->dumps[d].g, &stop,
+                                                      &e))) {
         return fail(msg, &e, e.code);
     }
     return HS_OK;
@@ -146,10 +153,11 @@ hs_query_dominators(hs_query *q, size_t d, char **msg)
 int
 hs_query_diff(hs_query *q, size_t d, char **msg)
 {
+    hs_stop stop = {hs_query_should_stop, q};
     hs_error e;
     if (!q->dumps[d].diff
-        && !(q->dumps[d].diff = hs_diff_new(q->dumps[d - 1].g,
-                                            q->dumps[d].g, &e))) {
+        && !(q->dumps[d].diff = hs_diff_new_stop(q->dumps[d - 1].g,
+                                                 q->dumps[d].g, &stop, &e))) {
         return fail(msg, &e, e.code);
     }
     return HS_OK;

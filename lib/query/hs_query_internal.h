@@ -46,9 +46,16 @@ struct hs_query {
     char refused[256];       /* why the authorizer said no, for the error */
 };
 
+/* Whether the running statement must stop: interrupted, or past its
+ * deadline (then timed_out is set). SQLite asks it through the progress
+ * handler; the indexes below, built inside one step of SQLite's, ask it
+ * themselves (an hs_stop's fn, ctx the session). */
+bool hs_query_should_stop(void *q);
+
 /* The indexes of dump d, built on first use. 0, or a negative hs_status
  * with a message in *msg (sqlite3_malloc'ed, for the virtual table's
- * zErrMsg). */
+ * zErrMsg); a build the session stopped (hs_query_should_stop) fails
+ * with HS_ELIMIT, and the statement's error says why. */
 int hs_query_by_type(hs_query *q, size_t d, char **msg);
 int hs_query_dominators(hs_query *q, size_t d, char **msg);
 int hs_query_diff(hs_query *q, size_t d, char **msg);
