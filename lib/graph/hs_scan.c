@@ -308,30 +308,46 @@ reserve_ahead(hs_scan *s)
     (void)HS_GROW(s->g->a, s->refs.v, project(s->refs.len, seen,
                                               s->input_bytes),
                   s->refs.alloc);
+    /* The values' text: merged too, like the nodes. */
+    (void)hs_textpool_reserve(&s->g->texts, project(s->g->texts.len, seen,
+                                                    s->node_bytes));
 }
 
 /* Maps the pages the next stretch of input will write, in one call per
  * array rather than one fault per page (a page fault is the dearest
  * part of a first write, and the arrays are written once, in order):
+ * (nodes, refs and the values' text)
  * when less than a tick's worth is mapped ahead, four ticks' worth at
  * the rate seen so far (in batches, since a call for a page or two
  * costs more than the faults). Only within what reserve_ahead
  * reserved, so a reservation never becomes resident before it is
  * used. */
+/* Whether an array with len of alloc elements used, mapped up to
+ * `mapped`, has less than a tick's worth mapped ahead; then [*have,
+ * *want) is the stretch to map next. */
+static bool
+window(size_t len, size_t alloc, size_t mapped, uint64_t seen, size_t *have,
+       size_t *want)
+{
+    if (mapped >= len + project(len, seen, COUNTER_EVERY)) {
+        return false;
+    }
+    *want = len + project(len, seen, 4 * COUNTER_EVERY);
+    *want = *want < alloc ? *want : alloc;
+    *have = mapped > len ? mapped : len;
+    return *want > *have;
+}
+
 static void
 map_ahead(hs_scan *s)
 {
     hs_graph *g = s->g;
     uint64_t seen = hs_input_text_bytes(s->in);
-    size_t want, have;
+    size_t have, want;
     if (!seen) {
         return;
     }
-    want = g->n + project(g->n, seen, 4 * COUNTER_EVERY);
-    want = want < g->cap ? want : g->cap;
-    if (s->mapped_nodes < g->n + project(g->n, seen, COUNTER_EVERY)
-        && want > s->mapped_nodes) {
-        have = s->mapped_nodes > g->n ? s->mapped_nodes : g->n;
+    if (window(g->n, g->cap, s->mapped_nodes, seen, &have, &want)) {
 #define AHEAD(arr) hs_prefault(g->arr + have, (want - have) * sizeof(*g->arr))
         AHEAD(addr);
         AHEAD(type);
@@ -345,12 +361,13 @@ map_ahead(hs_scan *s)
         }
         s->mapped_nodes = want;
     }
-    want = s->refs.len + project(s->refs.len, seen, 4 * COUNTER_EVERY);
-    want = want < s->refs.alloc ? want : s->refs.alloc;
-    if (s->mapped_refs < s->refs.len + project(s->refs.len, seen,
-                                               COUNTER_EVERY)
-        && want > s->mapped_refs) {
-        have = s->mapped_refs > s->refs.len ? s->mapped_refs : s->refs.len;
+    if (window(g->texts.len, g->texts.alloc, s->mapped_text, seen, &have,
+               &want)) {
+        hs_prefault(g->texts.data + have, want - have);
+        s->mapped_text = want;
+    }
+    if (window(s->refs.len, s->refs.alloc, s->mapped_refs, seen, &have,
+               &want)) {
         hs_prefault(s->refs.v + have, (want - have) * sizeof(*s->refs.v));
         s->mapped_refs = want;
     }

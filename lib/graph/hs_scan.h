@@ -60,7 +60,8 @@ typedef struct hs_scan {
      * known, the arrays only grow by doubling. */
     uint64_t input_bytes, node_bytes;
     bool reserved;             /* reserve_ahead has run */
-    size_t mapped_nodes, mapped_refs; /* prefaulted up to (map_ahead) */
+    /* Prefaulted up to (map_ahead): nodes, refs, bytes of text. */
+    size_t mapped_nodes, mapped_refs, mapped_text;
 } hs_scan;
 
 /* Prepares a scan reading in (taken over on success: then freed by

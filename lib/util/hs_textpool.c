@@ -48,6 +48,12 @@ put_entry(hs_textpool *p, size_t start, const void *s, size_t len)
 }
 
 int
+hs_textpool_reserve(hs_textpool *p, size_t bytes)
+{
+    return HS_GROW(p->a, p->data, bytes, p->alloc);
+}
+
+int
 hs_textpool_append(hs_textpool *p, const void *s, size_t len)
 {
     return put_entry(p, p->len, s, len);

@@ -27,6 +27,10 @@ typedef struct hs_textpool {
 void hs_textpool_init(hs_textpool *p, const hs_allocator *a);
 void hs_textpool_release(hs_textpool *p);
 
+/* Makes room for the pool to reach `bytes` without moving (a load that
+ * knows its input's size: see reserve_ahead in hs_scan.c). */
+int hs_textpool_reserve(hs_textpool *p, size_t bytes);
+
 /* Appends s[0..len); *off gets the entry's offset (never 0). */
 int hs_textpool_add(hs_textpool *p, const void *s, size_t len, uint64_t *off);
 
