@@ -1,17 +1,17 @@
 """asyncio: fire-and-forget tasks kept in a set that is never pruned, and
 upload streams whose buffers are big, kept in a list after they end.
 
-Reproduces the pattern of python/cpython#91887 ("asyncio.create_task()
-docs: keep a reference to the task", https://github.com/python/cpython/issues/91887)
-as services applied it: `background_tasks.add(task)` without the
-`task.add_done_callback(background_tasks.discard)` the documentation
-shows, so every finished task stays with its result (here the response
-it built). Beside it, a second leak of few but big items: a session that
-appends each upload stream to `_open_streams` and never removes it when
-the upload ends (each stream holds a 512 KiB buffer, more than 1 % of
-the heap), as aiohttp's StreamReader leaks were reported
-(aio-libs/aiohttp#4618). Two leaks at once, the bigger one made of big
-items.
+Reproduces the fire-and-forget pattern of the asyncio documentation as
+projects adopted it (python-discord/bot-core#140,
+https://github.com/python-discord/bot-core/issues/140, quotes it):
+`background_tasks.add(task)` keeps each task alive, and the
+`task.add_done_callback(background_tasks.discard)` that lets it go is
+left out, so every finished task stays with its result (here the
+response it built). Beside it, a second leak of few but big items: a
+session that appends each upload stream to `_open_streams` and never
+removes it when the upload ends (each stream holds a 512 KiB buffer,
+more than 1 % of the heap). Two leaks at once, the bigger one made of
+big items.
 
 Churn that outweighs them: a task per request (futures, coroutines,
 handles: per-request garbage), a cache of parsed messages at capacity
