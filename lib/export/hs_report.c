@@ -756,7 +756,7 @@ add_map(report *r)
     const hs_dominators *d = last_tree(r);
     const hs_dominators *fd = first_tree(r);
     hs_map_input in = {r->o->last, d, NULL, NULL, NULL, 0};
-    hs_alive_input alive = {r->o->last, d, NULL, 0, NULL, 0};
+    hs_alive_input alive = {r->o->last, d, NULL, 0, NULL, 0, 0};
     hs_map_box *boxes = NULL;
     uint32_t *owners = NULL;
     int rc;

@@ -329,6 +329,7 @@ static void
 add_box_views(views *v, size_t start, size_t *left)
 {
     const hs_alive_input *in = v->in;
+    size_t budget = in->budget ? in->budget : HS_ALIVE_BUDGET;
     for (uint32_t depth = 0; depth < HS_MAP_MAX_DEPTH; depth++) {
         for (size_t i = 0; i < in->nboxes && !v->b->failed; i++) {
             const hs_map_box *box = &in->boxes[i];
@@ -336,7 +337,7 @@ add_box_views(views *v, size_t start, size_t *left)
                 || is_suspect(in, box->id)) {
                 continue;
             }
-            if (v->b->len - start >= HS_ALIVE_BUDGET) {
+            if (v->b->len - start >= budget) {
                 (*left)++;
                 continue;
             }
@@ -366,11 +367,12 @@ hs_report_retainers(hs_buf *b, const hs_alive_input *in, hs_error *err)
             objects += in->boxes[i].id != HS_NO_NODE;
         }
         hs_buf_addf(b, "<p class=\"note\" id=\"alive-cut\">The page keeps "
-                       "what keeps the boxes alive up to %d KiB, rows from "
-                       "the top: %zu boxes have it, %zu do not (`heapscope "
-                       "path` and `heapscope dominators` give it for any "
-                       "object).</p>\n",
-                    HS_ALIVE_BUDGET / 1024, objects - left, left);
+                       "what keeps the map's boxes alive up to %zu KiB, rows "
+                       "from the top: %zu of the %zu boxes of objects have "
+                       "it (`heapscope path` and `heapscope dominators` give "
+                       "it for any object).</p>\n",
+                    (in->budget ? in->budget : HS_ALIVE_BUDGET) / 1024,
+                    objects - left, objects);
     }
     hs_buf_addf(b, "<dialog id=\"alive-dialog\" "
                    "aria-labelledby=\"alive-title\"><div class=\"alive-bar\">"

@@ -28,6 +28,8 @@ typedef struct hs_alive_input {
     size_t nsuspects;
     const hs_map_box *boxes;    /* the map's boxes, by box index */
     size_t nboxes;
+    size_t budget;              /* bytes of the boxes' views; 0:
+                                   HS_ALIVE_BUDGET (tests set less) */
 } hs_alive_input;
 
 /* Appends the hidden store of views (<div id="alive-views" hidden>, one
