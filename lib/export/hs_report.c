@@ -14,7 +14,10 @@
  *   retainers   hs_dominators on the last dump: the objects that retain
  *               the most, each with how it hangs under its dominator
  *   map         the same tree as a zoomable icicle, coloured by growth
- *               since the first dump (hs_report_map.c)
+ *               since the first dump (hs_report_map.c), then what keeps
+ *               each suspect and each box alive: paths from a root and
+ *               dominators, shown by the script in a dialog
+ *               (hs_report_retainers.c)
  *   growth      (two dumps or more) the chart of hs_growth_svg, inline,
  *               and each type's counts across the dumps
  *   diff        (two dumps or more) per-type changes from first to last

@@ -5,15 +5,17 @@
  * when a header is clicked (numbers first descending, text ascending; a
  * second click reverses; ties keep the page's order), zooms the memory
  * map (hs_report_map.c: a clicked box fills the width, its ancestors go
- * to the breadcrumb, labels are re-cut from data-l as text) and opens
- * every <details> before printing.
+ * to the breadcrumb, labels are re-cut from data-l as text), opens what
+ * keeps an object alive (hs_report_retainers.c: a view copied from a
+ * hidden store into a dialog) and opens every <details> before
+ * printing.
  *
  * NOTE: about the hash. The page's Content-Security-Policy allows no
  * script but this one, named by the SHA-256 of its exact text, so that
  * even a dump string that slipped past escaping could not run. After any
- * change to hs_report_script or hs_report_map_script, update
- * hs_report_script_sha256 (the base64 SHA-256 of the two texts, one after
- * the other): tests/python/test_report_browser.py checks that
+ * change to hs_report_script, hs_report_map_script or
+ * hs_report_alive_script, update hs_report_script_sha256 (the base64
+ * SHA-256 of the three texts, one after the other): tests/python/test_report_browser.py checks that
  * the two agree and prints the right value when they do not (the page
  * would log a CSP error and stop sorting).
  */
@@ -96,8 +98,8 @@ const char hs_report_css[] =
 const char hs_report_alive_css[] =
     "button.alive-open, #map-alive { font: inherit; font-size: 12px; margin-top: 4px;\n"
     "  padding: 1px 8px; border: 1px solid #c5cbd6; border-radius: 3px;\n"
-    "  background: #f3f5f9; cursor: pointer; }\n"
-    "#map-alive { font-weight: 600; }\n"
+    "  background: #f3f5f9; cursor: pointer; font-weight: normal; white-space: nowrap; }\n"
+    "#map-alive { font-weight: 600; white-space: normal; }\n"
     "#map-alive:disabled { cursor: default; font-weight: normal; color: #5b6475; }\n"
     "#alive-dialog { width: min(980px, 92vw); max-height: 86vh; border: 1px solid #c5cbd6;\n"
     "  border-radius: 6px; padding: 0 18px 14px; }\n"
@@ -183,7 +185,7 @@ const char hs_report_script[] =
     "})();\n";
 
 /* The map's zoom (hs_report_map.c), written right after hs_report_script
- * in the same <script> element: the hash covers both. A string of its
+ * in the same <script> element: the hash covers them all. A string of its
  * own because C99 promises only 4,095 bytes to one literal. */
 const char hs_report_map_script[] =
     "(function () {\n"

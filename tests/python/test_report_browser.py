@@ -5,7 +5,10 @@ opened from disk and checked through the DevTools protocol, spoken over
 --remote-debugging-pipe with Python's standard library only: the suspects
 table, the growth chart, sorting by clicking a header (real mouse events),
 and no error logged (script errors, CSP violations, failed loads). A
-screenshot is saved to tests/artifacts/report.png.
+screenshot is saved to tests/artifacts/report.png. What keeps an object
+alive (its retainers view: paths from a root and dominators), opened
+from a suspect's button and from the zoomed map box's button, is checked
+the same way, with a screenshot in tests/artifacts/report-retainers.png.
 
 Then a hostile report: dumps whose str values, type names, dict keys,
 file name and title are `<script>alert(1)</script>` and
@@ -505,6 +508,9 @@ def test_retainers_view_of_map_box(browser, tmp_path):
     assert alive_text(browser, ".alive-paths summary")[0] == \
         "__main__.observer.history"
     assert len(alive_text(browser, ".dom-tree summary")) == 2
+    # The screenshot of the zoomed map with the view open (README).
+    ev("document.getElementById('map').scrollIntoView()")
+    browser.screenshot(os.path.join(ARTIFACTS, "report-retainers.png"))
     browser.click("#alive-close")
     # The zoom still works under the button: back to the whole heap.
     browser.click("#map-crumbs button")
