@@ -533,6 +533,54 @@ def test_retainers_view_of_map_box(browser, tmp_path):
     assert browser.problems() == []
 
 
+def test_retainers_budget(browser, tmp_path):
+    """A map of 3,000 boxes (300 chains of 13 objects, each chain 1/300
+    of the heap): the boxes' views stop at their budget, rows from the
+    top, the page says how many boxes have one, stays under 2 MB, and a
+    box without a view says so instead of opening an empty one."""
+    dump = str(tmp_path / "wide.json")
+    addr = iter(range(4096, 1 << 40, 16))
+    with open(dump, "w") as f:
+        for i in range(300):
+            ids = [next(addr) for _ in range(13)]
+            for k, a in enumerate(ids):
+                refs = ids[k + 1:k + 2]
+                f.write(json.dumps({"address": a, "type": "list",
+                                    "size": 10000 if k == 12 else 64,
+                                    "len": len(refs), "refs": refs}) + "\n")
+    path = report(str(tmp_path / "wide.html"), dump)
+    page = open(path).read()
+    assert len(page.encode()) < 2 * 1024 * 1024
+    boxes = map_boxes(page)
+    assert len(boxes) >= 3000
+    kept = set(int(b) for b in re.findall(r'data-b="(\d+)"', page))
+    objects = [b for b in boxes if "gmerged" not in b["cls"]]
+    note = re.search(r'id="alive-cut">The page keeps what keeps the map\'s '
+                     r'boxes alive up to 640 KiB, rows from the top: (\d+) '
+                     r'of the (\d+) boxes of objects have it', page)
+    assert note and int(note[1]) == len(kept) and int(note[2]) == len(objects)
+    assert 0 < len(kept) < len(objects)
+    # Rows from the top: no box without a view is above one with a view.
+    depth = {b["i"]: b["d"] for b in boxes}
+    assert max(depth[i] for i in kept) <= min(
+        b["d"] for b in objects if b["i"] not in kept)
+    browser.navigate(path)
+    ev = browser.evaluate
+    without = max(b["i"] for b in objects if b["i"] not in kept)
+    ev("document.querySelector('#map-svg g.box[data-i=\"%d\"]')"
+       ".dispatchEvent(new MouseEvent('click'))" % without)
+    assert ev("document.getElementById('map-alive').disabled") is True
+    assert "is not in this page" in ev(
+        "document.getElementById('map-alive').textContent")
+    with_view = min(kept)
+    ev("document.querySelector('#map-svg g.box[data-i=\"%d\"]')"
+       ".dispatchEvent(new MouseEvent('click'))" % with_view)
+    browser.click("#map-alive")
+    assert ev("document.getElementById('alive-dialog').open") is True
+    browser.click("#alive-close")
+    assert browser.problems() == []
+
+
 def test_leak_report_sites(browser, tmp_path):
     """Dumps with allocation sites (tracemalloc on): a suspect's cell
     "made of" names the line that allocated its new objects."""
