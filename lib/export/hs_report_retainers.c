@@ -173,6 +173,9 @@ add_paths(views *v, uint32_t id)
                           "objects: other roots may reach it (`heapscope "
                           "path` searches the whole heap).", n,
                     (unsigned long long)hs_paths_visited(p));
+    } else if (n == 0) {
+        hs_buf_adds(v->b, "No root reaches it: garbage held only by a "
+                          "cycle.");
     } else if (n < HS_ALIVE_PATHS) {
         hs_buf_addf(v->b, "%zu found: no other root reaches it without "
                           "passing through %s.", n,
@@ -182,10 +185,6 @@ add_paths(views *v, uint32_t id)
                     HS_ALIVE_PATHS);
     }
     hs_buf_adds(v->b, "</p>\n");
-    if (n == 0 && !hs_paths_stopped(p)) {
-        hs_buf_adds(v->b, "<p class=\"muted\">No root reaches it: garbage "
-                          "held only by a cycle.</p>\n");
-    }
     hs_buf_adds(v->b, "<ol class=\"alive-paths\">\n");
     for (size_t i = 0; i < n && !v->b->failed; i++) {
         const uint32_t *nodes = hs_paths_at(p, i, &len);

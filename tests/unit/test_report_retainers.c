@@ -260,6 +260,34 @@ test_views(void)
     hs_graph_free(g);
 }
 
+/* An object no root reaches: its view says it is garbage, and claims
+ * no path. */
+static void
+test_view_of_garbage(void)
+{
+    hs_graph *g = hs_test_load_graph("web.json", web);
+    hs_dominators *d = g ? hs_dominators_new(g, NULL) : NULL;
+    hs_buf b = HS_BUF_INIT;
+    hs_map_box box;
+    hs_alive_input in;
+    if (!CHECK(d != NULL)) {
+        hs_graph_free(g);
+        return;
+    }
+    box = (hs_map_box){hs_graph_find(g, 10), 0};
+    in = (hs_alive_input){g, d, NULL, 0, &box, 1, 0};
+    CHECK_EQ_I64(hs_report_retainers(&b, &in, NULL), HS_OK);
+    hs_buf_addc(&b, '\0');
+    CHECK(strstr(b.data, "No root reaches it: garbage held only by a "
+                         "cycle.") != NULL);
+    CHECK(strstr(b.data, "found") == NULL);
+    CHECK(strstr(b.data, "<ol class=\"alive-paths\">\n</ol>") != NULL);
+    CHECK(strstr(b.data, "root (unreached)") != NULL);
+    hs_buf_release(&b);
+    hs_dominators_free(d);
+    hs_graph_free(g);
+}
+
 int
 main(void)
 {
@@ -267,5 +295,6 @@ main(void)
     RUN(test_finder_cap);
     RUN(test_long_path_steps);
     RUN(test_views);
+    RUN(test_view_of_garbage);
     return hs_test_end();
 }
