@@ -18,13 +18,20 @@
  * root gives one path: the chain of next pointers.
  *
  * Memory: 4 bytes per node for next, 4 for the queue: 62 MB at 7.8 M
- * objects, allocated once per search.
+ * objects, allocated once per finder. A finder (hs_paths.h) serves many
+ * searches, as the report's retainer views make one per object they
+ * show: after a search only the nodes it queued are reset, so a search
+ * costs what it visits, not a pass over the whole heap.
  */
+#include "hs_paths.h"
+
 #include "../graph/hs_graph_internal.h"
 #include "hs_refs_dict.h"
 #include "hs_roots.h"
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
+
+#include "../util/hs_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +47,17 @@ struct hs_paths {
     const char **kinds;  /* root kind per path */
     size_t count;
     uint64_t visited;
+    bool stopped;        /* the search hit its cap on visited objects */
+};
+
+struct hs_path_finder {
+    const hs_graph *g;
+    uint8_t *ex;         /* excluded types, a byte per type id */
+    hs_roots roots;
+    uint32_t *next;      /* HS_NO_NODE between searches */
+    uint32_t *queue;
+    uint32_t mods;       /* sys.modules, found on first need */
+    bool have_mods;
 };
 
 /* Type ids of the excluded names, as a byte per type id. */
@@ -191,13 +209,16 @@ compare_candidates(const void *pa, const void *pb)
 
 /* Records the level's candidates, best first, while paths are wanted. */
 static int
-flush_level(hs_paths *p, const hs_graph *g, const path_types *t,
-            const uint32_t *next, candidate *cand, size_t ncand, size_t max,
-            size_t *alloc)
+flush_level(hs_paths *p, hs_path_finder *f, const path_types *t,
+            candidate *cand, size_t ncand, size_t max, size_t *alloc)
 {
+    const hs_graph *g = f->g;
     int rc = HS_OK;
     if (ncand > 1) {
-        uint32_t mods = sys_modules(g, t);
+        if (!f->have_mods) {
+            f->mods = sys_modules(g, t);
+            f->have_mods = true;
+        }
         for (size_t i = 0; i < ncand; i++) {
             size_t len = 0;
             const char *name = g->type[cand[i].root] == t->module
@@ -208,41 +229,39 @@ flush_level(hs_paths *p, const hs_graph *g, const path_types *t,
             for (size_t k = 0; name && k < len; k++) {
                 cand[i].dots += name[k] == '.';
             }
-            cand[i].imported = name && mods != HS_NO_NODE
-                               && imported_by_name(g, mods, cand[i].root);
+            cand[i].imported = name && f->mods != HS_NO_NODE
+                               && imported_by_name(g, f->mods, cand[i].root);
         }
         qsort(cand, ncand, sizeof(*cand), compare_candidates);
     }
     for (size_t i = 0; i < ncand && p->count < max && rc == HS_OK; i++) {
-        rc = record(p, next, cand[i].root, cand[i].kind, alloc);
+        rc = record(p, f->next, cand[i].root, cand[i].kind, alloc);
     }
     return rc;
 }
 
+/* The breadth-first search from target; stops once max paths are found
+ * or, when cap is not 0, cap objects were queued (p->stopped). Leaves
+ * f->next all HS_NO_NODE again. */
 static int
-search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
-       const hs_roots *roots, hs_paths *p)
+search(hs_path_finder *f, uint32_t target, size_t max, uint64_t cap,
+       hs_paths *p)
 {
-    uint32_t *next = malloc(((size_t)g->n + 1) * sizeof(*next));
-    uint32_t *queue = malloc(((size_t)g->n + 1) * sizeof(*queue));
+    const hs_graph *g = f->g;
+    uint32_t *next = f->next, *queue = f->queue;
     path_types t = {hs_graph_type_lookup(g, "module"),
                     hs_graph_type_lookup(g, "dict")};
     candidate *cand = NULL;
     size_t head = 0, tail = 0, alloc = 0, level_end = 1, ncand = 0;
     size_t cand_cap = 0, found = 0;
     int rc = HS_OK;
-    if (!next || !queue) {
-        rc = HS_ENOMEM;
-        goto out;
-    }
-    memset(next, 0xff, (size_t)g->n * sizeof(*next));
     next[target] = target;
     queue[tail++] = target;
     /* Level by level: queue[head..level_end) are the nodes at the current
      * distance; the roots among them are ranked when it ends. */
     while (head < tail && p->count < max && rc == HS_OK) {
         uint32_t v = queue[head++];
-        const char *kind = hs_roots_kind(roots, v);
+        const char *kind = hs_roots_kind(&f->roots, v);
         uint64_t b, e;
         if (kind) {
             if (ncand == cand_cap) {
@@ -261,70 +280,124 @@ search(const hs_graph *g, uint32_t target, size_t max, const uint8_t *ex,
             hs_csr_range(&g->parents, v, &b, &e);
             for (uint64_t k = b; k < e; k++) {
                 uint32_t u = g->parents.targets[k];
-                if (next[u] == HS_NO_NODE && hs_live(g, u) && !ex[g->type[u]]
-                    && !hs_roots_own(roots, u)) {
+                if (next[u] == HS_NO_NODE && hs_live(g, u)
+                    && !f->ex[g->type[u]] && !hs_roots_own(&f->roots, u)) {
                     next[u] = v;
                     queue[tail++] = u;
                 }
             }
         }
         if (head == level_end || head == tail) {
-            rc = flush_level(p, g, &t, next, cand, ncand, max, &alloc);
+            rc = flush_level(p, f, &t, cand, ncand, max, &alloc);
             ncand = 0;
             level_end = tail;
+            /* A level is finished whole before stopping, so the paths
+             * found are still the shortest. */
+            if (cap && tail >= cap && p->count < max && head < tail) {
+                p->stopped = true;
+                break;
+            }
         }
     }
     if (rc == HS_OK && ncand) {
-        rc = flush_level(p, g, &t, next, cand, ncand, max, &alloc);
+        rc = flush_level(p, f, &t, cand, ncand, max, &alloc);
     }
     p->visited = tail;
-out:
+    for (size_t i = 0; i < tail; i++) {
+        next[queue[i]] = HS_NO_NODE;
+    }
     free(cand);
-    free(next);
-    free(queue);
     return rc;
+}
+
+hs_path_finder *
+hs_path_finder_new(const hs_graph *g, const hs_path_options *opts,
+                   hs_error *err)
+{
+    hs_path_finder *f;
+    size_t bytes;
+    if (!g->have_parents) {
+        hs_error_set(err, HS_EINVAL, "parents were not computed");
+        return NULL;
+    }
+    f = hs_calloc(g->a, 1, sizeof(*f));
+    if (!f || !hs_size_mul((size_t)g->n + 1, sizeof(uint32_t), &bytes)) {
+        hs_mfree(g->a, f);
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    f->g = g;
+    f->ex = excluded_types(g, opts);
+    f->next = hs_malloc(g->a, bytes);
+    f->queue = hs_malloc(g->a, bytes);
+    if (!f->ex || !f->next || !f->queue
+        || hs_roots_init(&f->roots, g) != HS_OK) {
+        hs_path_finder_free(f);
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    memset(f->next, 0xff, bytes);
+    return f;
+}
+
+void
+hs_path_finder_free(hs_path_finder *f)
+{
+    if (f) {
+        hs_roots_release(&f->roots);   /* zeroed ones too */
+        free(f->ex);
+        hs_mfree(f->g->a, f->next);
+        hs_mfree(f->g->a, f->queue);
+        hs_mfree(f->g->a, f);
+    }
+}
+
+hs_paths *
+hs_path_finder_find(hs_path_finder *f, uint32_t target, size_t max_paths,
+                    uint64_t max_visited, hs_error *err)
+{
+    const hs_graph *g = f->g;
+    size_t max = max_paths ? max_paths : 1;
+    hs_paths *p;
+    if (target >= g->n || !hs_live(g, target)) {
+        hs_error_set(err, HS_ENOTFOUND, "no such object");
+        return NULL;
+    }
+    p = calloc(1, sizeof(*p));
+    if (p) {
+        p->starts = calloc(max + 1, sizeof(*p->starts));
+        p->kinds = calloc(max + 1, sizeof(*p->kinds));
+    }
+    if (!p || !p->starts || !p->kinds
+        || search(f, target, max, max_visited, p) < 0) {
+        hs_paths_free(p);
+        hs_error_set(err, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return p;
+}
+
+bool
+hs_paths_stopped(const hs_paths *p)
+{
+    return p->stopped;
 }
 
 hs_paths *
 hs_paths_find(const hs_graph *g, uint32_t target, const hs_path_options *opts,
               hs_error *err)
 {
-    size_t max = opts && opts->max_paths ? opts->max_paths : 1;
+    hs_path_finder *f;
     hs_paths *p;
-    hs_roots roots;
-    uint8_t *ex;
-    int rc;
     if (target >= g->n || !hs_live(g, target)) {
         hs_error_set(err, HS_ENOTFOUND, "no such object");
         return NULL;
     }
-    if (!g->have_parents) {
-        hs_error_set(err, HS_EINVAL, "parents were not computed");
+    if (!(f = hs_path_finder_new(g, opts, err))) {
         return NULL;
     }
-    p = calloc(1, sizeof(*p));
-    ex = excluded_types(g, opts);
-    if (p) {
-        p->starts = calloc(max + 1, sizeof(*p->starts));
-        p->kinds = calloc(max + 1, sizeof(*p->kinds));
-    }
-    if (!p || !ex || !p->starts || !p->kinds) {
-        free(ex);
-        hs_paths_free(p);
-        hs_error_set(err, HS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    rc = hs_roots_init(&roots, g);
-    if (rc == HS_OK) {
-        rc = search(g, target, max, ex, &roots, p);
-        hs_roots_release(&roots);
-    }
-    free(ex);
-    if (rc < 0) {
-        hs_paths_free(p);
-        hs_error_set(err, rc, "out of memory");
-        return NULL;
-    }
+    p = hs_path_finder_find(f, target, opts ? opts->max_paths : 1, 0, err);
+    hs_path_finder_free(f);
     return p;
 }
 

@@ -14,7 +14,10 @@
  *   retainers   hs_dominators on the last dump: the objects that retain
  *               the most, each with how it hangs under its dominator
  *   map         the same tree as a zoomable icicle, coloured by growth
- *               since the first dump (hs_report_map.c)
+ *               since the first dump (hs_report_map.c), then what keeps
+ *               each suspect and each box alive: paths from a root and
+ *               dominators, shown by the script in a dialog
+ *               (hs_report_retainers.c)
  *   growth      (two dumps or more) the chart of hs_growth_svg, inline,
  *               and each type's counts across the dumps
  *   diff        (two dumps or more) per-type changes from first to last
@@ -35,10 +38,13 @@
 #include <string.h>
 
 #include "../analysis/hs_refs_dict.h"
+#include "../graph/hs_graph_internal.h"
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 #include "hs_html.h"
 #include "hs_report_map.h"
+#include "hs_report_retainers.h"
 
 #define DEFAULT_TOP 30
 #define DEFAULT_SUSPECTS 5
@@ -99,8 +105,8 @@ html_owned(report *r, char *s)
 }
 
 /* v with thousands separators: 1,048,576. */
-static void
-add_grouped(hs_buf *b, uint64_t v)
+void
+hs_report_add_grouped(hs_buf *b, uint64_t v)
 {
     char digits[24];
     int n = 0;
@@ -123,7 +129,7 @@ cell_u64(report *r, uint64_t v)
 {
     hs_buf_addf(&r->b, "<td class=\"n\" data-v=\"%llu\">",
                 (unsigned long long)v);
-    add_grouped(&r->b, v);
+    hs_report_add_grouped(&r->b, v);
     hs_buf_adds(&r->b, "</td>");
 }
 
@@ -134,7 +140,7 @@ cell_i64(report *r, int64_t v)
     hs_buf_addf(&r->b, "<td class=\"n%s\" data-v=\"%lld\">%s",
                 v > 0 ? " pos" : "", (long long)v,
                 v > 0 ? "+" : v < 0 ? "&minus;" : "");
-    add_grouped(&r->b, mag);
+    hs_report_add_grouped(&r->b, mag);
     hs_buf_adds(&r->b, "</td>");
 }
 
@@ -204,6 +210,7 @@ add_head(report *r)
     html_s(r, title);
     hs_buf_adds(&r->b, "</title>\n<style>\n");
     hs_buf_adds(&r->b, hs_report_css);
+    hs_buf_adds(&r->b, hs_report_alive_css);
     hs_buf_adds(&r->b, "</style>\n</head>\n<body>\n<header>\n<h1>");
     html_s(r, title);
     hs_buf_adds(&r->b, "</h1>\n");
@@ -218,7 +225,8 @@ add_bytes(report *r, int64_t v, bool sign)
     } else if (sign) {
         hs_buf_addc(&r->b, '+');
     }
-    add_grouped(&r->b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    hs_report_add_grouped(&r->b,
+                          v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
     hs_buf_adds(&r->b, " bytes");
 }
 
@@ -305,6 +313,7 @@ add_footer(report *r)
                 hs_version());
     hs_buf_adds(&r->b, hs_report_script);
     hs_buf_adds(&r->b, hs_report_map_script);
+    hs_buf_adds(&r->b, hs_report_alive_script);
     hs_buf_adds(&r->b, "</script>\n</body>\n</html>\n");
 }
 
@@ -328,9 +337,9 @@ add_summary(report *r, size_t top)
     hs_buf_adds(&r->b, "<section id=\"summary\">\n<h2>Summary of ");
     html_s(r, base_name(r->o->paths[r->o->ndumps - 1]));
     hs_buf_adds(&r->b, "</h2>\n<p class=\"note\">");
-    add_grouped(&r->b, count);
+    hs_report_add_grouped(&r->b, count);
     hs_buf_addf(&r->b, " objects of %zu types, ", hs_summary_types(s));
-    add_grouped(&r->b, size);
+    hs_report_add_grouped(&r->b, size);
     hs_buf_addf(&r->b, " bytes; the %zu largest types by total size.</p>\n",
                 n);
     table_head(r, "summary-table", cols, 7);
@@ -363,13 +372,13 @@ add_diff(report *r, size_t top)
     size_t n = hs_diff_types(r->diff) < top ? hs_diff_types(r->diff) : top;
     hs_buf_adds(&r->b, "<section id=\"diff\">\n<h2>Changes per type</h2>\n"
                        "<p class=\"note\">From the first dump to the last: ");
-    add_grouped(&r->b, total->added_count);
+    hs_report_add_grouped(&r->b, total->added_count);
     hs_buf_adds(&r->b, " new objects (");
-    add_grouped(&r->b, total->added_size);
+    hs_report_add_grouped(&r->b, total->added_size);
     hs_buf_adds(&r->b, " bytes), ");
-    add_grouped(&r->b, total->gone_count);
+    hs_report_add_grouped(&r->b, total->gone_count);
     hs_buf_adds(&r->b, " gone, ");
-    add_grouped(&r->b, total->kept_count);
+    hs_report_add_grouped(&r->b, total->kept_count);
     hs_buf_adds(&r->b, " survived. An object is the same in both when its "
                        "address, type and value are.</p>\n");
     table_head(r, "diff-table", cols, 8);
@@ -455,34 +464,6 @@ add_growth(report *r, size_t top)
 
 /* MARK: paths and objects */
 
-/* The label of the edge nodes[k] -> nodes[k + 1]. Caller frees. */
-static char *
-step_label(const hs_graph *g, const uint32_t *nodes, size_t k, size_t max)
-{
-    return hs_node_ref_label(g, nodes[k], hs_ref_index(g, nodes[k],
-                                                        nodes[k + 1]),
-                             max, NULL);
-}
-
-/* One path, step by step: the root's repr, then each edge's label and
- * the object it leads to. */
-static void
-add_steps(report *r, const uint32_t *nodes, size_t len)
-{
-    const hs_graph *g = r->o->last;
-    hs_buf_adds(&r->b, "<ol class=\"steps\">\n<li>");
-    html_owned(r, hs_node_repr(g, nodes[0], 0, PREVIEW, NULL));
-    hs_buf_adds(&r->b, "</li>\n");
-    for (size_t k = 0; k + 1 < len; k++) {
-        hs_buf_adds(&r->b, "<li><span class=\"label\">");
-        html_owned(r, step_label(g, nodes, k, PREVIEW));
-        hs_buf_adds(&r->b, "</span> ");
-        html_owned(r, hs_node_repr(g, nodes[k + 1], 0, PREVIEW, NULL));
-        hs_buf_adds(&r->b, "</li>\n");
-    }
-    hs_buf_adds(&r->b, "</ol>\n");
-}
-
 /* The sample cell: one new object, and its refs on one bounded line:
  * as a dict when they are key, value pairs, else labelled children. */
 #define SAMPLE_ITEMS 8
@@ -510,16 +491,20 @@ add_sample(report *r, uint32_t id)
     hs_buf_adds(&r->b, "</td>");
 }
 
-/* "TYPE ADDR": an object named for the reader, type escaped. */
+/* "TYPE ADDR": suspect i's owner named for the reader, type escaped,
+ * and the button that opens its retainers view (hs_report_retainers.c:
+ * suspect i's view is number i). */
 static void
-cell_object(report *r, const hs_graph *g, uint32_t id)
+cell_owner(report *r, const hs_graph *g, uint32_t id, size_t i)
 {
     size_t len;
     const char *type = hs_node_type(g, id, &len);
     hs_buf_adds(&r->b, "<td class=\"type owner\">");
     html(r, type, len);
-    hs_buf_addf(&r->b, "<br><span class=\"muted addr\">%llu</span></td>",
-                (unsigned long long)hs_node_address(g, id));
+    hs_buf_addf(&r->b, "<br><span class=\"muted addr\">%llu</span>"
+                       "<br><button type=\"button\" class=\"alive-open\" "
+                       "data-k=\"%zu\">what keeps it alive</button></td>",
+                (unsigned long long)hs_node_address(g, id), i);
 }
 
 /* MARK: leak suspects */
@@ -560,9 +545,9 @@ add_series(report *r, const hs_leak_suspect *s, size_t ndumps)
         if (s->ids[i] == HS_NO_NODE) {
             hs_buf_adds(&r->b, "<span class=\"muted\">not alive</span>");
         } else {
-            add_grouped(&r->b, s->retained_size[i]);
+            hs_report_add_grouped(&r->b, s->retained_size[i]);
             hs_buf_adds(&r->b, " B, ");
-            add_grouped(&r->b, s->retained_count[i]);
+            hs_report_add_grouped(&r->b, s->retained_count[i]);
             hs_buf_addf(&r->b, " object%s",
                         s->retained_count[i] == 1 ? "" : "s");
         }
@@ -586,10 +571,10 @@ add_sites(report *r, const hs_leak_suspect *s)
         hs_buf_adds(&r->b, "<br><span class=\"site\">");
         html(r, st->file, st->file_len);
         hs_buf_addf(&r->b, ":%u</span>: ", st->line);
-        add_grouped(&r->b, st->count);
+        hs_report_add_grouped(&r->b, st->count);
         hs_buf_adds(&r->b, st->count == 1 ? " object" : " objects");
         hs_buf_adds(&r->b, " <span class=\"muted\">(");
-        add_grouped(&r->b, st->size);
+        hs_report_add_grouped(&r->b, st->size);
         hs_buf_addf(&r->b, " B), %llu %%</span>",
                     (unsigned long long)(s->sites_base_size
                                              ? st->size * 100
@@ -606,11 +591,11 @@ add_made_of(report *r, const hs_leak_suspect *s)
     hs_buf_adds(&r->b, "<td class=\"made\">");
     for (size_t t = 0; t < s->ntypes; t++) {
         hs_buf_adds(&r->b, t ? "<br>" : "");
-        add_grouped(&r->b, s->types[t].count);
+        hs_report_add_grouped(&r->b, s->types[t].count);
         hs_buf_addc(&r->b, ' ');
         html(r, s->types[t].type, s->types[t].type_len);
         hs_buf_adds(&r->b, " <span class=\"muted\">(");
-        add_grouped(&r->b, s->types[t].size);
+        hs_report_add_grouped(&r->b, s->types[t].size);
         hs_buf_adds(&r->b, " B)</span>");
     }
     add_sites(r, s);
@@ -631,7 +616,7 @@ add_held_by(report *r, const hs_leak_suspect *s)
         html_owned(r, hs_path_expression(r->o->last, s->path, s->path_len,
                                       NULL));
         hs_buf_adds(&r->b, "</summary>\n");
-        add_steps(r, s->path, s->path_len);
+        hs_report_steps(&r->b, r->o->last, s->path, s->path_len);
         hs_buf_adds(&r->b, "</details>");
     }
     hs_buf_adds(&r->b, "<p class=\"sig\">signature: <code>");
@@ -670,7 +655,7 @@ add_suspect(report *r, const hs_leaks *l, size_t i)
     const hs_leak_suspect *s = hs_leaks_at(l, i);
     hs_buf_adds(&r->b, "<tr>");
     cell_u64(r, i + 1);
-    cell_object(r, r->o->last, s->owner);
+    cell_owner(r, r->o->last, s->owner, i);
     cell_u64(r, s->new_count);
     cell_u64(r, s->new_size);
     cell_i64(r, s->growth_size);
@@ -766,12 +751,16 @@ first_tree(const report *r)
     return r->leaks ? hs_leaks_dominators(r->leaks, 0) : NULL;
 }
 
+/* The map, then the retainers views of the suspects and the map's
+ * boxes, inside the map's section. */
 static int
 add_map(report *r)
 {
     const hs_dominators *d = last_tree(r);
     const hs_dominators *fd = first_tree(r);
     hs_map_input in = {r->o->last, d, NULL, NULL, NULL, 0};
+    hs_alive_input alive = {r->o->last, d, NULL, 0, NULL, 0, 0};
+    hs_map_box *boxes = NULL;
     uint32_t *owners = NULL;
     int rc;
     if (!d) {
@@ -790,10 +779,16 @@ add_map(report *r)
         for (size_t i = 0; i < n; i++) {
             owners[i] = hs_leaks_at(r->leaks, i)->owner;
         }
-        in.suspects = owners;
-        in.nsuspects = n;
+        in.suspects = alive.suspects = owners;
+        in.nsuspects = alive.nsuspects = n;
     }
-    rc = hs_report_map(&r->b, &in, r->err);
+    rc = hs_report_map(&r->b, &in, &boxes, &alive.nboxes, r->err);
+    if (rc == HS_OK) {
+        alive.boxes = boxes;
+        rc = hs_report_retainers(&r->b, &alive, r->err);
+        hs_buf_adds(&r->b, "</section>\n");
+    }
+    hs_mfree(r->o->last->a, boxes);
     free(owners);
     return rc < 0 ? rc : flush(r);
 }

@@ -5,15 +5,17 @@
  * when a header is clicked (numbers first descending, text ascending; a
  * second click reverses; ties keep the page's order), zooms the memory
  * map (hs_report_map.c: a clicked box fills the width, its ancestors go
- * to the breadcrumb, labels are re-cut from data-l as text) and opens
- * every <details> before printing.
+ * to the breadcrumb, labels are re-cut from data-l as text), opens what
+ * keeps an object alive (hs_report_retainers.c: a view copied from a
+ * hidden store into a dialog) and opens every <details> before
+ * printing.
  *
  * NOTE: about the hash. The page's Content-Security-Policy allows no
  * script but this one, named by the SHA-256 of its exact text, so that
  * even a dump string that slipped past escaping could not run. After any
- * change to hs_report_script or hs_report_map_script, update
- * hs_report_script_sha256 (the base64 SHA-256 of the two texts, one after
- * the other): tests/python/test_report_browser.py checks that
+ * change to hs_report_script, hs_report_map_script or
+ * hs_report_alive_script, update hs_report_script_sha256 (the base64
+ * SHA-256 of the three texts, one after the other): tests/python/test_report_browser.py checks that
  * the two agree and prints the right value when they do not (the page
  * would log a CSP error and stop sorting).
  */
@@ -90,6 +92,33 @@ const char hs_report_css[] =
     "  a { color: inherit; text-decoration: none; }\n"
     "}\n";
 
+/* The retainers views' dialog and trees (hs_report_retainers.c), written
+ * right after hs_report_css: a string of its own because C99 promises
+ * only 4,095 bytes to one literal. */
+const char hs_report_alive_css[] =
+    "button.alive-open, #map-alive { font: inherit; font-size: 12px; margin-top: 4px;\n"
+    "  padding: 1px 8px; border: 1px solid #c5cbd6; border-radius: 3px;\n"
+    "  background: #f3f5f9; cursor: pointer; font-weight: normal; white-space: nowrap; }\n"
+    "#map-alive { font-weight: 600; white-space: normal; }\n"
+    "#map-alive:disabled { cursor: default; font-weight: normal; color: #5b6475; }\n"
+    "#alive-dialog { width: min(980px, 92vw); max-height: 86vh; border: 1px solid #c5cbd6;\n"
+    "  border-radius: 6px; padding: 0 18px 14px; }\n"
+    "#alive-dialog::backdrop { background: rgba(29, 35, 48, 0.35); }\n"
+    ".alive-bar { display: flex; align-items: baseline; justify-content: space-between;\n"
+    "  position: sticky; top: 0; background: #fff; padding-top: 8px; }\n"
+    ".alive-bar h2 { border: 0; margin: 6px 0; }\n"
+    ".alive h3 { font-size: 15px; margin: 14px 0 4px; }\n"
+    ".alive-what { font-family: ui-monospace, \"DejaVu Sans Mono\", Menlo, Consolas,\n"
+    "  monospace; font-size: 12.5px; overflow-wrap: anywhere; }\n"
+    ".alive-paths { padding-left: 22px; }\n"
+    ".dom-tree details { margin-left: 18px; }\n"
+    ".dom-tree > details { margin-left: 0; }\n"
+    ".dom-tree summary, .dom-leaf { font-family: ui-monospace, \"DejaVu Sans Mono\", Menlo,\n"
+    "  Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; padding: 1px 0; }\n"
+    ".dom-leaf { margin-left: 18px; font-weight: 600; }\n"
+    ".dom-tree > .dom-leaf { margin-left: 0; }\n"
+    "li.gap { list-style: none; }\n";
+
 const char hs_report_script[] =
     "(function () {\n"
     "  \"use strict\";\n"
@@ -156,7 +185,7 @@ const char hs_report_script[] =
     "})();\n";
 
 /* The map's zoom (hs_report_map.c), written right after hs_report_script
- * in the same <script> element: the hash covers both. A string of its
+ * in the same <script> element: the hash covers them all. A string of its
  * own because C99 promises only 4,095 bytes to one literal. */
 const char hs_report_map_script[] =
     "(function () {\n"
@@ -234,4 +263,80 @@ const char hs_report_map_script[] =
     "  }\n"
     "})();\n";
 
-const char hs_report_script_sha256[] = "YdemFmYLpoh1Ne5ml9MjvX/FbHjGHf6cQdXbFM1sFto=";
+/* What keeps an object alive (hs_report_retainers.c): a suspect's
+ * button or the zoomed box's button copies the object's view from the
+ * hidden store into the dialog; the map's button follows the map's
+ * focus through its data-focus attribute, so the zoom knows nothing of
+ * it. Written after hs_report_map_script in the same <script>. */
+const char hs_report_alive_script[] =
+    "(function () {\n"
+    "  \"use strict\";\n"
+    "  var store = document.getElementById(\"alive-views\");\n"
+    "  var dialog = document.getElementById(\"alive-dialog\");\n"
+    "  var body = document.getElementById(\"alive-body\");\n"
+    "  var svg = document.getElementById(\"map-svg\");\n"
+    "  var mapButton = document.getElementById(\"map-alive\");\n"
+    "  var byK = {}, byBox = {}, shown = null;\n"
+    "  if (!store || !dialog || !body) {\n"
+    "    return;\n"
+    "  }\n"
+    "  Array.prototype.forEach.call(store.children, function (v) {\n"
+    "    if (v.hasAttribute(\"data-k\")) {\n"
+    "      byK[v.getAttribute(\"data-k\")] = v;\n"
+    "    }\n"
+    "    if (v.hasAttribute(\"data-b\")) {\n"
+    "      byBox[v.getAttribute(\"data-b\")] = v;\n"
+    "    }\n"
+    "  });\n"
+    "  function show(view) {\n"
+    "    while (body.firstChild) {\n"
+    "      body.removeChild(body.firstChild);\n"
+    "    }\n"
+    "    body.appendChild(view.cloneNode(true));\n"
+    "    if (!dialog.open) {\n"
+    "      dialog.showModal();\n"
+    "    }\n"
+    "  }\n"
+    "  document.querySelectorAll(\"button.alive-open\").forEach(function (b) {\n"
+    "    b.addEventListener(\"click\", function () {\n"
+    "      var view = byK[b.getAttribute(\"data-k\")];\n"
+    "      if (view) {\n"
+    "        show(view);\n"
+    "      }\n"
+    "    });\n"
+    "  });\n"
+    "  document.getElementById(\"alive-close\").addEventListener(\"click\", function () {\n"
+    "    dialog.close();\n"
+    "  });\n"
+    "  if (!svg || !mapButton) {\n"
+    "    return;\n"
+    "  }\n"
+    "  /* The zoomed box's button follows the map's focus (data-focus). */\n"
+    "  function follow() {\n"
+    "    var i = svg.getAttribute(\"data-focus\"), box = null;\n"
+    "    svg.querySelectorAll(\"g.box\").forEach(function (g) {\n"
+    "      if (g.getAttribute(\"data-i\") === i) {\n"
+    "        box = g;\n"
+    "      }\n"
+    "    });\n"
+    "    shown = byBox[i] || null;\n"
+    "    mapButton.hidden = !box || box.classList.contains(\"gmerged\");\n"
+    "    mapButton.disabled = !shown;\n"
+    "    if (box) {\n"
+    "      mapButton.textContent = shown\n"
+    "        ? \"What keeps \" + box.getAttribute(\"data-l\") + \" alive?\"\n"
+    "        : \"What keeps \" + box.getAttribute(\"data-l\") + \" alive is not in \"\n"
+    "          + \"this page (see the note under the map)\";\n"
+    "    }\n"
+    "  }\n"
+    "  mapButton.addEventListener(\"click\", function () {\n"
+    "    if (shown) {\n"
+    "      show(shown);\n"
+    "    }\n"
+    "  });\n"
+    "  new MutationObserver(follow).observe(svg, {attributes: true,\n"
+    "    attributeFilter: [\"data-focus\"]});\n"
+    "  follow();\n"
+    "})();\n";
+
+const char hs_report_script_sha256[] = "RI7lx5cCqmcnjjNiMxDT7SCyRVvRTYJLS37HXu41skQ=";

@@ -33,7 +33,9 @@
 #include "hs_report_map.h"
 
 #include "../analysis/hs_match.h"
+#include "../graph/hs_graph_internal.h"
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 #include "hs_html.h"
 
 #include <stdio.h>
@@ -56,6 +58,8 @@ typedef struct map {
     size_t depth;       /* deepest row drawn */
     hs_buf label;
     int failed;
+    hs_map_box *out;    /* what each box is, by index */
+    size_t out_alloc;
 } map;
 
 /* MARK: colours */
@@ -152,6 +156,18 @@ make_label(map *m, uint32_t id)
     hs_free(edge);
 }
 
+/* Notes that box index is object id (HS_NO_NODE: merged) in row depth.
+ * Boxes are numbered in the order they are drawn. */
+static void
+note_box(map *m, size_t index, uint32_t id, size_t depth)
+{
+    if (HS_GROW(m->in->g->a, m->out, index + 1, m->out_alloc) < 0) {
+        m->failed = 1;
+        return;
+    }
+    m->out[index] = (hs_map_box){id, (uint32_t)depth};
+}
+
 /* <g ...><title>, up to the title's text; the caller writes the text. */
 static void
 open_box(map *m, const char *cls, size_t index, long parent, size_t depth,
@@ -212,6 +228,7 @@ add_object_box(map *m, uint32_t id, size_t index, long parent, size_t depth,
     uint32_t first = in_first(m, id);
     snprintf(cls, sizeof(cls), "%s%s", growth_class(m, id, first),
              suspect ? " suspect" : "");
+    note_box(m, index, id, depth);
     make_label(m, id);
     open_box(m, cls, index, parent, depth, x0, x1, retained);
     hs_buf_add_html(m->b, m->label.data ? m->label.data : "", m->label.len);
@@ -245,6 +262,7 @@ add_merged_box(map *m, size_t count, uint64_t bytes, size_t index,
     hs_buf_clear(&m->label);
     hs_buf_addf(&m->label, "%zu smaller object%s", count,
                 count == 1 ? "" : "s");
+    note_box(m, index, HS_NO_NODE, depth);
     open_box(m, "gmerged", index, parent, depth, x0, x1, bytes);
     hs_buf_addf(m->b, "%s\nretaining %llu bytes together (%.2f %% of the "
                       "heap); each is under the map's floor or below its "
@@ -310,7 +328,9 @@ add_legend(map *m)
                       "retaining less than 0.25 % of the heap are merged "
                       "into one box per parent. Click a box to zoom in, "
                       "the path above the map to go back; hover a box for "
-                      "its details.</p>\n");
+                      "its details. Once a box is zoomed, the button under "
+                      "the path shows what keeps it alive: its shortest "
+                      "paths from a root and its chain of dominators.</p>\n");
     if (!m->in->first || !m->in->first_d) {
         return;
     }
@@ -327,10 +347,11 @@ add_legend(map *m)
 }
 
 int
-hs_report_map(hs_buf *b, const hs_map_input *in, hs_error *err)
+hs_report_map(hs_buf *b, const hs_map_input *in, hs_map_box **boxes,
+              size_t *nboxes, hs_error *err)
 {
     map m = {in, b, NULL, hs_dominators_total_size(in->d), 0, 0, 0,
-             HS_BUF_INIT, 0};
+             HS_BUF_INIT, 0, NULL, 0};
     size_t svg_at;
     m.t = hs_domtree_new(in->d, err);
     if (!m.t) {
@@ -344,7 +365,9 @@ hs_report_map(hs_buf *b, const hs_map_input *in, hs_error *err)
     hs_buf_adds(b, "<section id=\"map\">\n<h2>Memory map</h2>\n");
     add_legend(&m);
     hs_buf_adds(b, "<nav id=\"map-crumbs\" class=\"crumbs\" "
-                   "aria-label=\"zoom\"></nav>\n");
+                   "aria-label=\"zoom\"></nav>\n"
+                   "<p class=\"crumbs\"><button type=\"button\" "
+                   "id=\"map-alive\" hidden></button></p>\n");
     svg_at = b->len;
     hs_buf_adds(b, "<svg id=\"map-svg\" xmlns=\"http://www.w3.org/2000/svg\" "
                    "viewBox=\"0 0 1000 @@@@@@\" role=\"img\" "
@@ -352,7 +375,7 @@ hs_report_map(hs_buf *b, const hs_map_input *in, hs_error *err)
     if (m.total) {
         add_children(&m, HS_NO_NODE, -1, 0, 0, 1000000);
     }
-    hs_buf_adds(b, "</svg>\n</section>\n");
+    hs_buf_adds(b, "</svg>\n");
     /* The height is known once the rows are drawn: patch it in place (the
      * placeholder has room for six digits). */
     if (!b->failed) {
@@ -364,7 +387,10 @@ hs_report_map(hs_buf *b, const hs_map_input *in, hs_error *err)
     hs_buf_release(&m.label);
     hs_domtree_free(m.t);
     if (m.failed || b->failed) {
+        hs_mfree(in->g->a, m.out);
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
+    *boxes = m.out;
+    *nboxes = m.boxes;
     return HS_OK;
 }

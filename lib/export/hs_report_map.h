@@ -27,12 +27,25 @@ typedef struct hs_map_input {
     size_t nsuspects;
 } hs_map_input;
 
-/* Appends the map's <section> to b: the legend, the breadcrumb and an
+/* What each box of the map is, by box index, for the retainers views
+ * (hs_report_retainers.h): its object (HS_NO_NODE for a box of merged
+ * smaller objects) and its row. */
+typedef struct hs_map_box {
+    uint32_t id;
+    uint32_t depth;
+} hs_map_box;
+
+/* Appends the map's <section> to b, left open for the caller to close
+ * (the retainers views follow the map inside it): the legend, the
+ * breadcrumb, the "what keeps it alive" button of the focused box and an
  * inline SVG with one <g class="box"> per box (data-i, data-p: its own
  * and its parent's index; data-x0, data-x1: its extent in millionths of
  * the heap; data-d: its row; data-r: retained bytes; data-l: its label),
  * each with a <title> for hovering. Every string from the dump goes
- * through hs_buf_add_html. HS_OK or HS_ENOMEM (in err). */
-int hs_report_map(hs_buf *b, const hs_map_input *in, hs_error *err);
+ * through hs_buf_add_html. *boxes gets what each box is (*nboxes of
+ * them; free with hs_mfree and g's allocator). HS_OK or HS_ENOMEM (in
+ * err). */
+int hs_report_map(hs_buf *b, const hs_map_input *in, hs_map_box **boxes,
+                  size_t *nboxes, hs_error *err);
 
 #endif

@@ -5,7 +5,10 @@ opened from disk and checked through the DevTools protocol, spoken over
 --remote-debugging-pipe with Python's standard library only: the suspects
 table, the growth chart, sorting by clicking a header (real mouse events),
 and no error logged (script errors, CSP violations, failed loads). A
-screenshot is saved to tests/artifacts/report.png.
+screenshot is saved to tests/artifacts/report.png. What keeps an object
+alive (its retainers view: paths from a root and dominators), opened
+from a suspect's button and from the zoomed map box's button, is checked
+the same way, with a screenshot in tests/artifacts/report-retainers.png.
 
 Then a hostile report: dumps whose str values, type names, dict keys,
 file name and title are `<script>alert(1)</script>` and
@@ -286,7 +289,7 @@ def test_leak_report(browser, tmp_path):
     rows = ev("Array.from(document.querySelectorAll('#suspects-table tbody "
               "tr')).map(r => Array.from(r.cells).map(c => c.innerText))")
     first = rows[0]
-    assert first[1].split() == ["collections.deque", "139862182498352"]
+    assert first[1].split()[:2] == ["collections.deque", "139862182498352"]
     assert first[7].startswith("__main__.observer.history")
     assert "signature: module __main__.observer -> LogObserver.history -> " \
         "collections.deque -> dict" in first[7]
@@ -436,6 +439,148 @@ def test_memory_map_zoom(browser, tmp_path):
     assert browser.problems() == []
 
 
+def alive_text(browser, selector):
+    return browser.evaluate(
+        "Array.from(document.querySelectorAll('#alive-body %s'))"
+        ".map(e => e.innerText)" % selector)
+
+
+def test_retainers_view_of_suspect(browser, tmp_path):
+    """A suspect's button opens what keeps its owner alive: the shortest
+    paths from a root (as `heapscope path`), step by step, and the chain
+    of dominators (as `heapscope dominators`) as nested <details>."""
+    path = report(str(tmp_path / "alive.html"), *LOG_LEAK)
+    browser.navigate(path)
+    ev = browser.evaluate
+    assert ev("document.getElementById('alive-dialog').open") is False
+    browser.click("#suspects-table button.alive-open")
+    assert ev("document.getElementById('alive-dialog').open") is True
+    what = alive_text(browser, ".alive-what")
+    assert len(what) == 1 and what[0].startswith(
+        "collections.deque 139862182498352 retains ")
+    # The paths: the first open, named like `heapscope path`'s.
+    summaries = alive_text(browser, ".alive-paths summary")
+    assert summaries[0] == "__main__.observer.history"
+    assert 1 <= len(summaries) <= 3
+    steps = ev("Array.from(document.querySelectorAll('#alive-body "
+               ".alive-paths details[open] li .label'))"
+               ".map(e => e.textContent)")
+    assert steps == [".observer", ".history"]
+    assert "at most 3" in ev("document.getElementById('alive-dialog')"
+                             ".innerText")
+    # The dominators, root outermost, each nested in the one above.
+    chain = alive_text(browser, ".dom-tree summary")
+    assert chain[0].startswith("root (module) module(139862182970288")
+    assert "'__main__'" in chain[0]
+    assert chain[1].startswith(".observer LogObserver(139862180965968")
+    leaf = ev("document.querySelector('#alive-body .dom-tree details "
+              "details .dom-leaf').innerText")
+    assert leaf.startswith(".history collections.deque(139862182498352")
+    assert "retains 228,055 B" in leaf
+    # A dominator folds like any <details>.
+    browser.click("#alive-body .dom-tree summary")
+    assert ev("document.querySelector('#alive-body .dom-tree details')"
+              ".open") is False
+    browser.click("#alive-close")
+    assert ev("document.getElementById('alive-dialog').open") is False
+    assert browser.problems() == []
+
+
+def test_retainers_view_of_map_box(browser, tmp_path):
+    path = report(str(tmp_path / "alive-map.html"), *LOG_LEAK)
+    page = open(path).read()
+    boxes = map_boxes(page)
+    # Every box that is an object has a view on this small dump.
+    views = set(int(b) for b in re.findall(
+        r'<div class="alive" data-k="\d+" data-b="(\d+)"', page))
+    assert views == {b["i"] for b in boxes if "gmerged" not in b["cls"]}
+    assert 'id="alive-cut"' not in page
+    browser.navigate(path)
+    ev = browser.evaluate
+    assert ev("document.getElementById('map-alive').hidden") is True
+    # Zoom into the culprit's box: its button names it, and opens its view.
+    browser.click("#map-svg g.suspect")
+    assert ev("document.getElementById('map-alive').hidden") is False
+    assert ev("document.getElementById('map-alive').textContent") == \
+        "What keeps collections.deque .history alive?"
+    browser.click("#map-alive")
+    assert ev("document.getElementById('alive-dialog').open") is True
+    assert alive_text(browser, ".alive-paths summary")[0] == \
+        "__main__.observer.history"
+    assert len(alive_text(browser, ".dom-tree summary")) == 2
+    # The screenshot of the zoomed map with the view open (README).
+    ev("document.getElementById('map').scrollIntoView()")
+    browser.screenshot(os.path.join(ARTIFACTS, "report-retainers.png"))
+    browser.click("#alive-close")
+    # The zoom still works under the button: back to the whole heap.
+    browser.click("#map-crumbs button")
+    assert ev("document.getElementById('map-svg').getAttribute("
+              "'data-focus')") == "-1"
+    assert ev("document.getElementById('map-alive').hidden") is True
+    # A root's box: it is a root itself, its chain is itself.
+    browser.click('#map-svg g.box[data-i="0"]')
+    browser.click("#map-alive")
+    assert alive_text(browser, ".alive h3 + p")[0].startswith(
+        "It is a root itself (module)")
+    assert alive_text(browser, ".dom-tree .dom-leaf")[0].startswith(
+        "root (module) module(")
+    browser.click("#alive-close")
+    # A box of merged smaller objects has no button.
+    merged = [b for b in boxes if "gmerged" in b["cls"]]
+    browser.click('#map-crumbs button')
+    browser.click('#map-svg g.box[data-i="%d"]' % merged[0]["i"])
+    assert ev("document.getElementById('map-alive').hidden") is True
+    assert browser.problems() == []
+
+
+def test_retainers_budget(browser, tmp_path):
+    """A map of 3,000 boxes (300 chains of 13 objects, each chain 1/300
+    of the heap): the boxes' views stop at their budget, rows from the
+    top, the page says how many boxes have one, stays under 2 MB, and a
+    box without a view says so instead of opening an empty one."""
+    dump = str(tmp_path / "wide.json")
+    addr = iter(range(4096, 1 << 40, 16))
+    with open(dump, "w") as f:
+        for i in range(300):
+            ids = [next(addr) for _ in range(13)]
+            for k, a in enumerate(ids):
+                refs = ids[k + 1:k + 2]
+                f.write(json.dumps({"address": a, "type": "list",
+                                    "size": 10000 if k == 12 else 64,
+                                    "len": len(refs), "refs": refs}) + "\n")
+    path = report(str(tmp_path / "wide.html"), dump)
+    page = open(path).read()
+    assert len(page.encode()) < 2 * 1024 * 1024
+    boxes = map_boxes(page)
+    assert len(boxes) >= 3000
+    kept = set(int(b) for b in re.findall(r'data-b="(\d+)"', page))
+    objects = [b for b in boxes if "gmerged" not in b["cls"]]
+    note = re.search(r'id="alive-cut">The page keeps what keeps the map\'s '
+                     r'boxes alive up to 640 KiB, rows from the top: (\d+) '
+                     r'of the (\d+) boxes of objects have it', page)
+    assert note and int(note[1]) == len(kept) and int(note[2]) == len(objects)
+    assert 0 < len(kept) < len(objects)
+    # Rows from the top: no box without a view is above one with a view.
+    depth = {b["i"]: b["d"] for b in boxes}
+    assert max(depth[i] for i in kept) <= min(
+        b["d"] for b in objects if b["i"] not in kept)
+    browser.navigate(path)
+    ev = browser.evaluate
+    without = max(b["i"] for b in objects if b["i"] not in kept)
+    ev("document.querySelector('#map-svg g.box[data-i=\"%d\"]')"
+       ".dispatchEvent(new MouseEvent('click'))" % without)
+    assert ev("document.getElementById('map-alive').disabled") is True
+    assert "is not in this page" in ev(
+        "document.getElementById('map-alive').textContent")
+    with_view = min(kept)
+    ev("document.querySelector('#map-svg g.box[data-i=\"%d\"]')"
+       ".dispatchEvent(new MouseEvent('click'))" % with_view)
+    browser.click("#map-alive")
+    assert ev("document.getElementById('alive-dialog').open") is True
+    browser.click("#alive-close")
+    assert browser.problems() == []
+
+
 def test_leak_report_sites(browser, tmp_path):
     """Dumps with allocation sites (tracemalloc on): a suspect's cell
     "made of" names the line that allocated its new objects."""
@@ -527,4 +672,23 @@ def test_hostile_dump_runs_no_script(browser, tmp_path):
         assert browser.evaluate(
             "document.querySelectorAll('#retainers-table tbody tr').length") \
             >= 1
+        # The retainers views of a suspect and of a map box: the evil
+        # types and keys show as text in the paths and the dominators.
+        browser.click("#suspects-table button.alive-open")
+        assert browser.evaluate(
+            "document.getElementById('alive-dialog').open") is True
+        view = browser.evaluate(
+            "document.getElementById('alive-body').innerText")
+        assert any(evil in view for evil in EVIL)
+        assert "__main__[" in view
+        browser.click("#alive-close")
+        browser.click("#map-svg g.suspect")
+        assert any(evil in browser.evaluate(
+            "document.getElementById('map-alive').textContent")
+            for evil in EVIL)
+        browser.click("#map-alive")
+        assert browser.evaluate(
+            "document.getElementById('alive-dialog').open") is True
+        assert browser.evaluate(EVIL_CHECK) == []
+        browser.click("#alive-close")
         assert browser.problems() == []
