@@ -932,7 +932,7 @@ HS_API int hs_report_write(const hs_report_options *opts, hs_write_fn write,
  * facts) laid out to be memory-mapped and used in place, so that the
  * second and later commands on one dump skip the parse: reopening a
  * 7.8 M-object dump takes a few hundredths of a second instead of
- * seconds. The format is described in lib/graph/hs_snapfmt.h.
+ * seconds. The format is described in lib/load/hs_snapfmt.h.
  *
  * Where: DUMP.hsidx beside the dump (DUMP.nocollapse.hsidx for a load
  * with HS_LOAD_NO_COLLAPSE), or, when the dump's folder is not writable

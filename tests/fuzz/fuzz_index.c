@@ -28,7 +28,7 @@
 
 #include <string.h>
 
-#include "graph/hs_snapshot_read.h"
+#include "load/hs_snapshot_read.h"
 
 /* Where the sums of touch go, so that the reads are not optimised away. */
 static volatile unsigned sink;

@@ -160,7 +160,7 @@ def checksum(data, seed):
 
 def plant_python(index, python):
     """Rewrites the python field of a snapshot index (its META section,
-    lib/graph/hs_snapfmt.h) and seals it again, as a crafted index would
+    lib/load/hs_snapfmt.h) and seals it again, as a crafted index would
     be: the checksums catch damage, not malice."""
     buf = bytearray(open(index, "rb").read())
     nsections, = struct.unpack_from("<I", buf, 28)

@@ -16,8 +16,8 @@
 #include <time.h>
 
 #include "graph/hs_graph_internal.h"
-#include "graph/hs_snapfmt.h"
-#include "graph/hs_snapshot_read.h"
+#include "load/hs_snapfmt.h"
+#include "load/hs_snapshot_read.h"
 #include "util/hs_checksum.h"
 #include "hs_test_same.h"
 

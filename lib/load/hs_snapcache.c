@@ -25,11 +25,12 @@
  */
 #include "hs_snapcache.h"
 
+#include "hs_pipeline.h"
+#include "hs_snapfmt.h"
 #include "hs_snapshot.h"
+#include "hs_snapshot_read.h"
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_read.h"
-#include "../graph/hs_snapfmt.h"
-#include "../graph/hs_snapshot_read.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_clock.h"
 #include "../util/hs_error.h"

@@ -1,8 +1,8 @@
 /*
  * hs_snapshot.h - writing a loaded graph as a snapshot index.
  *
- * The format is in lib/graph/hs_snapfmt.h; the reader that maps it back
- * is lib/graph/hs_snapshot_read.h. The public entry points (where an
+ * The format is in lib/load/hs_snapfmt.h; the reader that maps it back
+ * is lib/load/hs_snapshot_read.h. The public entry points (where an
  * index lives, when it is used and written) are in hs_snapcache.c.
  */
 #ifndef HS_SNAPSHOT_H
@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../io/hs_fingerprint.h"
+#include "hs_fingerprint.h"
 
 /* Writes g to path atomically: a temporary file beside it (a random name,
  * created exclusively: lib/util/hs_tmpfile.h), renamed over path once

@@ -5,6 +5,8 @@
  * with collapse=False it never computes parents, which heapscope does
  * anyway unless asked not to (docs/format.md §4.1).
  */
+#include "hs_pipeline.h"
+
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_read.h"
 #include "../util/hs_clock.h"

@@ -18,8 +18,8 @@
  */
 #include "hs_snapshot.h"
 
+#include "hs_snapfmt.h"
 #include "../graph/hs_graph_internal.h"
-#include "../graph/hs_snapfmt.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"

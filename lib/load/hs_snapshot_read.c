@@ -24,10 +24,10 @@
  * crash, which the house rules forbid.
  */
 #include "hs_snapshot_read.h"
-#include "hs_scan.h"
 
-#include "hs_graph_internal.h"
 #include "hs_snapfmt.h"
+#include "../graph/hs_graph_internal.h"
+#include "../graph/hs_scan.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"

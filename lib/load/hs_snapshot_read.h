@@ -12,7 +12,7 @@
 #include <heapscope.h>
 #include <stdint.h>
 
-#include "../io/hs_fingerprint.h"
+#include "hs_fingerprint.h"
 #include "../util/hs_mapping.h"
 
 /* What the caller wants of the index. */
