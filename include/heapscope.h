@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -1421,6 +1422,31 @@ HS_API uint64_t hs_query_rows_read(const hs_query *q);
  * O(objects + refs) inserts. */
 HS_API int hs_query_export_sqlite(hs_query *q, const char *path,
                                   hs_error *err);
+
+/* ------------------------------------------------------------------ */
+/* MARK: output files                                                 */
+/* ------------------------------------------------------------------ */
+
+/* An output is written under a temporary name beside its final one and
+ * renamed into place, so that no reader sees half of it (the library's
+ * snapshots, the CLI's -o files). A name made from the pid is
+ * predictable: another user of a shared folder can plant a symlink under
+ * it and make the writer (often root) overwrite any file. These names
+ * carry 64 random bits and are created exclusively (O_CREAT|O_EXCL|
+ * O_NOFOLLOW): always a new file or folder of the caller's own. */
+
+/* Creates "<path>.tmp-<16 random hex digits><suffix>" for writing (mode
+ * as open(2) takes it, masked by the umask), close-on-exec, and writes
+ * its name to tmp (size bytes). Returns the descriptor, or -1 with errno
+ * set (ENAMETOOLONG when tmp is too small; EEXIST after 64 names taken).
+ * The caller renames or unlinks the file. */
+HS_API int hs_tmpfile_create(const char *path, const char *suffix,
+                             mode_t mode, char *tmp, size_t size);
+
+/* The same for a folder only its owner can enter (mode 0700), for files
+ * that other programs create by name (converters): inside it no one else
+ * can plant anything. Returns 0, or -1 with errno set. */
+HS_API int hs_tmpdir_create(const char *path, char *tmp, size_t size);
 
 #ifdef __cplusplus
 }

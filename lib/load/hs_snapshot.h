@@ -15,7 +15,7 @@
 #include "hs_fingerprint.h"
 
 /* Writes g to path atomically: a temporary file beside it (a random name,
- * created exclusively: lib/util/hs_tmpfile.h), renamed over path once
+ * created exclusively: hs_tmpfile_create), renamed over path once
  * complete, so a reader never sees half an index. The file gets the
  * permission bits mode (masked by the umask): the index holds every
  * string of the dump, so the caller passes the dump's own (never

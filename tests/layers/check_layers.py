@@ -17,8 +17,13 @@ two ways, since either alone misses something:
     (as hs_load_options_init once was, defined in passes and called by
     graph) includes nothing upward, yet links upward.
 
-Also: no file in cli/ or lib/ longer than MAX_LINES (docs/style.md 4),
-but for the files listed in LONG_FILES.
+Also: cli/ and python/src/ include nothing of lib/ (docs/style.md 1): they
+see the library through include/heapscope.h only. lib/'s folder is not on
+their include path (lib/CMakeLists.txt), but a relative "../lib/..." would
+still compile, so every #include of theirs is checked here.
+
+And no file in cli/ or lib/ longer than MAX_LINES (docs/style.md 4), but
+for the files listed in LONG_FILES.
 
 Usage: check_layers.py --objects LIST   (LIST: the object files, a line
 each; the build writes it as tests/hs_objects.txt)
@@ -57,6 +62,9 @@ MAX_LINES = 1000
 LONG_FILES = set()
 
 INCLUDE = re.compile(r'#\s*include\s+"\.\./([a-z]+)/([^"]+)"')
+ANY_INCLUDE = re.compile(r'#\s*include\s+["<]([^">]+)[">]')
+# The library's users, which may include only <heapscope.h> of it.
+USERS = ("cli", os.path.join("python", "src"))
 
 
 def allowed(a, b):
@@ -96,6 +104,47 @@ def include_violations():
                         bad.append("lib/%s/%s:%d includes ../%s/%s (%s is "
                                    "not under %s)" % (layer, f, n, to,
                                                       m.group(2), to, layer))
+    return bad
+
+
+def lib_headers():
+    """lib/'s headers: their paths under lib/ and their base names."""
+    lib = os.path.join(ROOT, "lib")
+    paths = set()
+    for d, _, names in os.walk(lib):
+        for n in names:
+            if n.endswith(".h"):
+                paths.add(os.path.relpath(os.path.join(d, n), lib))
+    return paths, {os.path.basename(p) for p in paths}
+
+
+def user_violations():
+    """#include lines of cli/ and python/src/ that reach into lib/."""
+    lib = os.path.join(ROOT, "lib")
+    paths, names = lib_headers()
+    bad = []
+    for top in USERS:
+        for d, _, files in os.walk(os.path.join(ROOT, top)):
+            for f in sorted(files):
+                if not f.endswith((".c", ".h")):
+                    continue
+                path = os.path.join(d, f)
+                with open(path, encoding="utf-8") as fh:
+                    for n, line in enumerate(fh, 1):
+                        m = ANY_INCLUDE.match(line.strip())
+                        if not m:
+                            continue
+                        inc = m.group(1)
+                        here = os.path.realpath(os.path.join(d, inc))
+                        local = os.path.exists(here)
+                        if (here.startswith(lib + os.sep)
+                                or inc.startswith("lib/") or inc in paths
+                                or (not local
+                                    and os.path.basename(inc) in names)):
+                            bad.append("%s:%d includes %s from lib/ (only "
+                                       "<heapscope.h> is public)"
+                                       % (os.path.relpath(path, ROOT), n,
+                                          inc))
     return bad
 
 
@@ -157,7 +206,7 @@ def main():
     args = ap.parse_args()
     with open(args.objects) as f:
         objects = [line.strip() for line in f if line.strip()]
-    bad = include_violations()
+    bad = include_violations() + user_violations()
     linked, nmods = link_violations(objects)
     bad += linked + long_files()
     if nmods < 20:
