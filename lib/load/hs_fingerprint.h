@@ -1,8 +1,8 @@
 /*
  * hs_fingerprint.h - what identifies one version of a dump file.
  *
- * A snapshot index is reused only while its dump is unchanged. Checking
- * the whole dump would cost what the index saves, so a version is the
+ * A snapshot is reused only while its dump is unchanged. Checking
+ * the whole dump would cost what the snapshot saves, so a version is the
  * file's size, its modification time to the nanosecond, and a checksum of
  * its first and last 64 KiB: a dumper rewriting the file, an editor
  * touching it, or a copy with the same size and time but other content at

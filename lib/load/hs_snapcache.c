@@ -1,27 +1,27 @@
 /*
- * hs_snapcache.c - the load through a snapshot index: find, check, map;
+ * hs_snapcache.c - the load through a snapshot: find, check, map;
  * or load, then write.
  *
  * Policy (documented for callers in heapscope.h):
- *  - one index per dump and pipeline variant: DUMP.hsidx for meliae's
+ *  - one snapshot per dump and pipeline variant: DUMP.hsidx for meliae's
  *    default load (collapse), DUMP.nocollapse.hsidx for collapse=False;
  *  - beside the dump when its folder is writable, else in the cache folder
  *    under a hash of the dump's absolute path; both places are looked in;
  *  - reused only for the same dump version (hs_fingerprint) and after
- *    every check of hs_snapshot_read; a rejected index is reported as a
+ *    every check of hs_snapshot_read; a rejected snapshot is reported as a
  *    warning naming the reason and replaced;
  *  - trusted only when nobody else could have planted or changed it: a
  *    regular file (opened without following a symlink, and without
  *    blocking on a FIFO) owned by us or root and not writable by group or
  *    others, in a cache folder that passes the same test. The fingerprint
  *    is no defence there: a size and a time are easy to copy. An
- *    untrusted index is reported, left alone, and a new one goes to the
+ *    untrusted snapshot is reported, left alone, and a new one goes to the
  *    cache folder;
  *  - created with the dump's permissions, never wider (0600 in the cache
- *    folder): an index holds every string of its dump;
- *  - written after a fresh load of HS_INDEX_MIN_BYTES of text or more,
+ *    folder): a snapshot holds every string of its dump;
+ *  - written after a fresh load of HS_SNAPSHOT_MIN_BYTES of text or more,
  *    unless the load warned (a truncated last line) or skipped bad lines:
- *    the index would silently hide what the dump's load reports.
+ *    the snapshot would silently hide what the dump's load reports.
  */
 #include "hs_snapcache.h"
 
@@ -122,11 +122,11 @@ trusted_cache_dir(char *out, size_t size, char *why, size_t why_size)
     return HS_OK;
 }
 
-/* The permissions of a new index for dump: its group and other read bits
- * (never wider than the dump's), only the owner's in the cache folder,
+/* The permissions of a new snapshot for dump: its group and other read
+ * bits (never wider than the dump's), only the owner's in the cache folder,
  * whose files are all the user's own. */
 static unsigned
-index_mode(const char *dump, int cache)
+snapshot_mode(const char *dump, int cache)
 {
     struct stat st;
     if (cache || stat(dump, &st) != 0) {
@@ -135,9 +135,9 @@ index_mode(const char *dump, int cache)
     return 0600 | ((unsigned)st.st_mode & 0044);
 }
 
-/* Whether index_path names a file in the cache folder. */
+/* Whether snapshot_path names a file in the cache folder. */
 static int
-in_cache(const char *index_path)
+in_cache(const char *snapshot_path)
 {
     char dir[PATH_MAX];
     size_t n;
@@ -145,12 +145,12 @@ in_cache(const char *index_path)
         return 0;
     }
     n = strlen(dir);
-    return strncmp(index_path, dir, n) == 0 && index_path[n] == '/';
+    return strncmp(snapshot_path, dir, n) == 0 && snapshot_path[n] == '/';
 }
 
 int
-hs_index_path(const char *dump, const hs_load_options *opts, int cache,
-              char *out, size_t size)
+hs_snapshot_path(const char *dump, const hs_load_options *opts, int cache,
+                 char *out, size_t size)
 {
     char dir[PATH_MAX], abs[PATH_MAX];
     const char *base;
@@ -182,20 +182,20 @@ open_mapped(hs_mapping *m, const hs_load_options *opts,
 }
 
 hs_graph *
-hs_index_open(const char *index_path, const hs_load_options *opts,
-              hs_error *err)
+hs_snapshot_open(const char *snapshot_path, const hs_load_options *opts,
+                 hs_error *err)
 {
     hs_mapping *m;
-    if (hs_mapping_open(&m, index_path, opts ? opts->allocator : NULL, err)
-        < 0) {
+    if (hs_mapping_open(&m, snapshot_path, opts ? opts->allocator : NULL,
+                        err) < 0) {
         return NULL;
     }
     return open_mapped(m, opts, NULL, err);
 }
 
 hs_graph *
-hs_index_open_buffer(const void *data, size_t len,
-                     const hs_load_options *opts, hs_error *err)
+hs_snapshot_open_buffer(const void *data, size_t len,
+                        const hs_load_options *opts, hs_error *err)
 {
     hs_mapping *m;
     if (hs_mapping_from_buffer(&m, data, len, opts ? opts->allocator : NULL,
@@ -211,7 +211,7 @@ hs_graph_is_mapped(const hs_graph *g)
     return g->mapping != NULL;
 }
 
-/* The variant bits of g's index. */
+/* The variant bits of g's snapshot. */
 static uint32_t
 variant_of(const hs_graph *g, const hs_load_options *opts)
 {
@@ -222,32 +222,33 @@ variant_of(const hs_graph *g, const hs_load_options *opts)
     return variant;
 }
 
-/* Writes g's index, stamped with fp: the dump's version taken before the
- * load, so that a dump rewritten during the load leaves a stale index,
- * never one blessing content it was not built from. */
+/* Writes g's snapshot, stamped with fp: the dump's version taken before
+ * the load, so that a dump rewritten during the load leaves a stale
+ * snapshot, never one blessing content it was not built from. */
 static int
 write_stamped(hs_graph *g, const hs_fingerprint *fp,
-              const hs_load_options *opts, const char *index_path,
+              const hs_load_options *opts, const char *snapshot_path,
               unsigned mode, uint64_t *bytes, hs_error *err)
 {
     HS_TRY(hs_graph_compute_parents(g, err));
-    return hs_snapshot_write_file(g, index_path, mode, fp,
+    return hs_snapshot_write_file(g, snapshot_path, mode, fp,
                                   variant_of(g, opts),
                                   opts ? opts->threads : 0, bytes, err);
 }
 
 int
-hs_index_write(hs_graph *g, const char *dump, const hs_load_options *opts,
-               const char *index_path, uint64_t *bytes, hs_error *err)
+hs_snapshot_write(hs_graph *g, const char *dump, const hs_load_options *opts,
+                  const char *snapshot_path, uint64_t *bytes, hs_error *err)
 {
     hs_fingerprint fp;
     if (g->sites) {
-        return hs_error_set(err, HS_EUNSUPPORTED, "not indexed: the index "
-                            "does not keep allocation sites yet");
+        return hs_error_set(err, HS_EUNSUPPORTED, "no snapshot: the "
+                            "snapshot does not keep allocation sites yet");
     }
     HS_TRY(hs_fingerprint_file(dump, &fp, err));
-    return write_stamped(g, &fp, opts, index_path,
-                         index_mode(dump, in_cache(index_path)), bytes, err);
+    return write_stamped(g, &fp, opts, snapshot_path,
+                         snapshot_mode(dump, in_cache(snapshot_path)), bytes,
+                         err);
 }
 
 /* MARK: hs_graph_open */
@@ -288,16 +289,16 @@ warn(const hs_load_options *opts, const char *path, const char *fmt, ...)
     opts->warning(opts->warning_ctx, &w);
 }
 
-/* Opens the index at ipath if it may be trusted: the descriptor; -1
+/* Opens the snapshot at spath if it may be trusted: the descriptor; -1
  * when there is none (ENOENT); -2 with why (and r->untrusted when
  * someone else may have put it there) otherwise. O_NONBLOCK: a FIFO
  * planted under the name must not block the open; O_NOFOLLOW: nor may
  * a symlink lead to a file of someone else's. */
 static int
-open_trusted(const char *ipath, hs_index_report *r, struct stat *st,
+open_trusted(const char *spath, hs_snapshot_report *r, struct stat *st,
              char *why, size_t size)
 {
-    int fd = open(ipath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(spath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) {
             return -1;
@@ -321,11 +322,12 @@ open_trusted(const char *ipath, hs_index_report *r, struct stat *st,
     return -2;
 }
 
-/* Tries the index at ipath: the graph, or NULL (silently when there is
+/* Tries the snapshot at spath: the graph, or NULL (silently when there is
  * no such file; with a warning and report->rejected otherwise). */
 static hs_graph *
-try_index(const char *dump, const char *ipath, const hs_load_options *opts,
-          const hs_fingerprint *fp, hs_index_report *r)
+try_snapshot(const char *dump, const char *spath,
+             const hs_load_options *opts, const hs_fingerprint *fp,
+             hs_snapshot_report *r)
 {
     hs_snap_expect want = {fp, 1, hs_snapcache_variant(opts),
                            opts->threads};
@@ -337,7 +339,7 @@ try_index(const char *dump, const char *ipath, const hs_load_options *opts,
     int fd;
     hs_error_clear(&e);
     r->untrusted = 0;
-    fd = open_trusted(ipath, r, &st, e.message, sizeof(e.message));
+    fd = open_trusted(spath, r, &st, e.message, sizeof(e.message));
     if (fd == -1) {
         return NULL;
     }
@@ -352,34 +354,34 @@ try_index(const char *dump, const char *ipath, const hs_load_options *opts,
         r->open_seconds = hs_seconds() - t0;
         r->bytes = hs_mapping_size(g->mapping);
         r->built = (int64_t)st.st_mtim.tv_sec;
-        snprintf(r->path, sizeof(r->path), "%s", ipath);
+        snprintf(r->path, sizeof(r->path), "%s", spath);
         g->stats.load_seconds = r->open_seconds;
         return g;
     }
     r->rejected = 1;
-    snprintf(r->path, sizeof(r->path), "%s", ipath);
+    snprintf(r->path, sizeof(r->path), "%s", spath);
     snprintf(r->reason, sizeof(r->reason), "%s", e.message);
-    warn(opts, dump, "index %s not used: %s; loading the dump", ipath,
+    warn(opts, dump, "snapshot %s not used: %s; loading the dump", spath,
          e.message);
     return NULL;
 }
 
-/* The index name in the cache folder, if the folder may be trusted (a
+/* The snapshot name in the cache folder, if the folder may be trusted (a
  * warning when it may not). */
 static int
-cache_index_path(const char *dump, const hs_load_options *opts, char *out,
-                 size_t size)
+cache_snapshot_path(const char *dump, const hs_load_options *opts,
+                    char *out, size_t size)
 {
     char dir[PATH_MAX], why[PATH_MAX + 64];
     int rc = trusted_cache_dir(dir, sizeof(dir), why, sizeof(why));
     if (rc == HS_EINVAL) {
         warn(opts, dump, "%s", why);
     }
-    return rc < 0 ? rc : hs_index_path(dump, opts, 1, out, size);
+    return rc < 0 ? rc : hs_snapshot_path(dump, opts, 1, out, size);
 }
 
 /* Whether something not to be trusted holds the name path (seen without
- * opening it: `heapscope index` writes without reading first). */
+ * opening it: `heapscope snapshot` writes without reading first). */
 static bool
 planted(const char *path)
 {
@@ -389,14 +391,14 @@ planted(const char *path)
            && (!S_ISREG(st.st_mode) || distrust(&st, why, sizeof(why)));
 }
 
-/* Where to write: the path of a rejected index of ours, else beside the
- * dump if its folder is writable and holds no untrusted file under the
- * index's name, else the cache folder (created, and checked like an
- * index); *cache says which. */
+/* Where to write: the path of a rejected snapshot of ours, else beside
+ * the dump if its folder is writable and holds no untrusted file under the
+ * snapshot's name, else the cache folder (created, and checked like a
+ * snapshot); *cache says which. */
 static int
 write_place(const char *dump, const hs_load_options *opts,
-            const hs_index_report *r, char *out, size_t size, int *cache,
-            hs_error *e)
+            const hs_snapshot_report *r, char *out, size_t size,
+            int *cache, hs_error *e)
 {
     char dir[PATH_MAX], why[PATH_MAX + 64];
     const char *slash;
@@ -418,13 +420,13 @@ write_place(const char *dump, const hs_load_options *opts,
      * who could write it anyway: shared data stays untouched. */
     if (!r->untrusted && access(dir, W_OK) == 0 && stat(dir, &st) == 0
         && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))
-        && hs_index_path(dump, opts, 0, out, size) == 0 && !planted(out)) {
+        && hs_snapshot_path(dump, opts, 0, out, size) == 0 && !planted(out)) {
         return HS_OK;
     }
     if (cache_dir(dir, sizeof(dir)) < 0) {
-        return hs_error_set(e, HS_EIO, "no place to write an index (the "
+        return hs_error_set(e, HS_EIO, "no place to write a snapshot (the "
                             "dump's folder is read-only or holds an "
-                            "untrusted index, and there is no cache "
+                            "untrusted snapshot, and there is no cache "
                             "folder)");
     }
     for (char *p = dir + 1; *p; p++) { /* mkdir -p */
@@ -444,31 +446,31 @@ write_place(const char *dump, const hs_load_options *opts,
                             ? why : "the cache folder vanished");
     }
     *cache = 1;
-    return hs_index_path(dump, opts, 1, out, size);
+    return hs_snapshot_path(dump, opts, 1, out, size);
 }
 
 static void
-write_failed(hs_index_report *r, const hs_error *e)
+write_failed(hs_snapshot_report *r, const hs_error *e)
 {
     r->write_failed = 1;
     snprintf(r->reason, sizeof(r->reason), "%s", e->message);
 }
 
-/* Starts the index of a graph just read, before its passes (see
+/* Starts the snapshot of a graph just read, before its passes (see
  * hs_snapshot_begin): NULL when it cannot be written (r says why). */
 static hs_snapshot_writer *
-start_index(const hs_graph *g, const char *dump, const hs_load_options *opts,
-            hs_index_report *r)
+start_snapshot(const hs_graph *g, const char *dump,
+               const hs_load_options *opts, hs_snapshot_report *r)
 {
     hs_snapshot_writer *w = NULL;
-    char ipath[sizeof(r->path)];
+    char spath[sizeof(r->path)];
     hs_error e;
     int cache;
     double t0 = hs_seconds();
     hs_error_clear(&e);
-    if (write_place(dump, opts, r, ipath, sizeof(ipath), &cache, &e) == 0
-        && snprintf(r->path, sizeof(r->path), "%s", ipath) >= 0
-        && hs_snapshot_begin(&w, g, ipath, index_mode(dump, cache),
+    if (write_place(dump, opts, r, spath, sizeof(spath), &cache, &e) == 0
+        && snprintf(r->path, sizeof(r->path), "%s", spath) >= 0
+        && hs_snapshot_begin(&w, g, spath, snapshot_mode(dump, cache),
                              hs_threads(opts->threads) > 1, &e) == 0) {
         r->write_seconds = hs_seconds() - t0;
         return w;
@@ -481,11 +483,11 @@ start_index(const hs_graph *g, const char *dump, const hs_load_options *opts,
  * while parents are computed. */
 typedef struct settle_ctx {
     hs_snapshot_writer **w;
-    hs_index_report *r;
+    hs_snapshot_report *r;
 } settle_ctx;
 
 static void
-settle_index(void *ctx, hs_graph *g)
+settle_snapshot(void *ctx, hs_graph *g)
 {
     settle_ctx *sc = ctx;
     hs_error e;
@@ -502,10 +504,11 @@ settle_index(void *ctx, hs_graph *g)
     sc->r->write_seconds += hs_seconds() - t0;
 }
 
-/* Writes the rest of the index once the passes are done. */
+/* Writes the rest of the snapshot once the passes are done. */
 static void
-finish_index(hs_snapshot_writer *w, hs_graph *g, const hs_load_options *opts,
-             const hs_fingerprint *fp, hs_index_report *r)
+finish_snapshot(hs_snapshot_writer *w, hs_graph *g,
+                const hs_load_options *opts, const hs_fingerprint *fp,
+                hs_snapshot_report *r)
 {
     hs_error e;
     double t0 = hs_seconds();
@@ -521,53 +524,53 @@ finish_index(hs_snapshot_writer *w, hs_graph *g, const hs_load_options *opts,
     write_failed(r, &e);
 }
 
-/* Whether a freshly loaded graph should get an index. A load that warned
- * or skipped bad lines never does, even when forced: reopening would not
- * repeat those reports (r->reason says so when forced). */
+/* Whether a freshly loaded graph should get a snapshot. A load that
+ * warned or skipped bad lines never does, even when forced: reopening
+ * would not repeat those reports (r->reason says so when forced). */
 static bool
-worth_writing(const hs_graph *g, hs_index_flags flags, uint64_t warnings,
-              hs_index_report *r)
+worth_writing(const hs_graph *g, hs_snapshot_flags flags,
+              uint64_t warnings, hs_snapshot_report *r)
 {
     if (g->sites) {
-        /* The index format has no place for allocation sites yet, and a
-         * reopen without them would silently drop them. */
-        if (flags & HS_INDEX_FORCE_WRITE) {
+        /* The snapshot format has no place for allocation sites yet, and
+         * a reopen without them would silently drop them. */
+        if (flags & HS_SNAPSHOT_FORCE_WRITE) {
             r->write_failed = 1;
-            snprintf(r->reason, sizeof(r->reason), "not indexed: the index "
-                     "does not keep allocation sites yet");
+            snprintf(r->reason, sizeof(r->reason), "no snapshot: the "
+                     "snapshot does not keep allocation sites yet");
         }
         return false;
     }
     if (warnings || g->stats.bad_lines) {
-        if (flags & HS_INDEX_FORCE_WRITE) {
+        if (flags & HS_SNAPSHOT_FORCE_WRITE) {
             r->write_failed = 1;
-            snprintf(r->reason, sizeof(r->reason), "not indexed: the load "
+            snprintf(r->reason, sizeof(r->reason), "no snapshot: the load "
                      "reported problems that reopening would hide");
         }
         return false;
     }
-    if (flags & HS_INDEX_FORCE_WRITE) {
+    if (flags & HS_SNAPSHOT_FORCE_WRITE) {
         return true;
     }
-    return !(flags & HS_INDEX_NO_WRITE)
-           && g->stats.input_bytes >= HS_INDEX_MIN_BYTES;
+    return !(flags & HS_SNAPSHOT_NO_WRITE)
+           && g->stats.input_bytes >= HS_SNAPSHOT_MIN_BYTES;
 }
 
 hs_graph *
 hs_graph_open(const char *path, const hs_load_options *opts,
-              hs_index_flags flags, hs_index_report *report,
+              hs_snapshot_flags flags, hs_snapshot_report *report,
               hs_error *err)
 {
     hs_load_options defaults, mine;
-    hs_index_report scratch;
+    hs_snapshot_report scratch;
     open_ctx oc;
     hs_fingerprint fp;
     hs_graph *g = NULL;
     hs_snapshot_writer *w = NULL;
     settle_ctx sc;
     double t0;
-    char ipath[sizeof(report->path)];
-    hs_index_report *r = report ? report : &scratch;
+    char spath[sizeof(report->path)];
+    hs_snapshot_report *r = report ? report : &scratch;
     memset(r, 0, sizeof(*r));
     if (!opts) {
         hs_load_options_init(&defaults);
@@ -575,18 +578,18 @@ hs_graph_open(const char *path, const hs_load_options *opts,
     }
     if (strcmp(path, "-") == 0 || opts->dialect != HS_DIALECT_AUTO
         || hs_fingerprint_file(path, &fp, NULL) < 0) {
-        return hs_graph_load(path, opts, err); /* no index possible */
+        return hs_graph_load(path, opts, err); /* no snapshot possible */
     }
-    if (!(flags & HS_INDEX_NO_READ)) {
-        if (hs_index_path(path, opts, 0, ipath, sizeof(ipath)) == 0) {
-            g = try_index(path, ipath, opts, &fp, r);
+    if (!(flags & HS_SNAPSHOT_NO_READ)) {
+        if (hs_snapshot_path(path, opts, 0, spath, sizeof(spath)) == 0) {
+            g = try_snapshot(path, spath, opts, &fp, r);
         }
-        /* An untrusted index beside the dump is not ours to replace:
+        /* An untrusted snapshot beside the dump is not ours to replace:
          * ours, if any, is in the cache folder. */
         if (!g && (!r->rejected || r->untrusted)
-            && cache_index_path(path, opts, ipath, sizeof(ipath)) == 0) {
+            && cache_snapshot_path(path, opts, spath, sizeof(spath)) == 0) {
             int untrusted = r->untrusted;
-            g = try_index(path, ipath, opts, &fp, r);
+            g = try_snapshot(path, spath, opts, &fp, r);
             r->untrusted |= untrusted;
         }
         if (g) {
@@ -603,26 +606,26 @@ hs_graph_open(const char *path, const hs_load_options *opts,
         return NULL;
     }
     if (worth_writing(g, flags, oc.warnings, r)) {
-        w = start_index(g, path, opts, r);
+        w = start_snapshot(g, path, opts, r);
     }
     sc = (settle_ctx){&w, r};
-    if (hs_graph_load_passes(g, &mine, t0, settle_index, &sc, err) < 0) {
+    if (hs_graph_load_passes(g, &mine, t0, settle_snapshot, &sc, err) < 0) {
         hs_snapshot_abort(w);
         hs_graph_free(g);
         return NULL;
     }
     if (w) {
-        finish_index(w, g, opts, &fp, r);
+        finish_snapshot(w, g, opts, &fp, r);
     }
     if (r->write_failed) {
-        if (flags & HS_INDEX_FORCE_WRITE) {
+        if (flags & HS_SNAPSHOT_FORCE_WRITE) {
             hs_error_set(err, r->path[0] ? HS_EIO : HS_EINVAL, "%s",
                          r->reason);
             hs_error_path(err, r->path[0] ? r->path : path);
             hs_graph_free(g);
             return NULL;
         }
-        warn(opts, path, "cannot write an index: %s", r->reason);
+        warn(opts, path, "cannot write a snapshot: %s", r->reason);
     }
     return g;
 }

@@ -1,9 +1,10 @@
 /*
- * hs_snapcache.h - where snapshot indexes live and when they are used.
+ * hs_snapcache.h - where snapshots live and when they are used.
  *
- * The public entry points (hs_graph_open, hs_index_path, hs_index_write,
- * hs_index_open, hs_index_open_buffer) are declared in include/heapscope.h
- * under "snapshot index". This header holds what tests need besides.
+ * The public entry points (hs_graph_open, hs_snapshot_path,
+ * hs_snapshot_write, hs_snapshot_open, hs_snapshot_open_buffer) are
+ * declared in include/heapscope.h under "snapshot" (and their old names
+ * in hs_index_compat.c). This header holds what tests need besides.
  */
 #ifndef HS_SNAPCACHE_H
 #define HS_SNAPCACHE_H

@@ -1,7 +1,7 @@
 /*
- * hs_snapfmt.h - the snapshot index file format (version 3).
+ * hs_snapfmt.h - the snapshot file format (version 3).
  *
- * A snapshot index holds a loaded graph so that it can be memory-mapped
+ * A snapshot holds a loaded graph so that it can be memory-mapped
  * and used in place: every array of the graph is stored as it lies in
  * memory, at a 64-byte aligned offset, in the machine's own byte order.
  *
@@ -29,7 +29,7 @@
  * Trust. Checksums catch damage, not malice: the reader also checks every
  * fact the graph's accessors rely on (offsets monotonic and in range,
  * every node id below n, type ids below the type count, text entries
- * inside the pool), so a crafted index with good checksums is rejected or
+ * inside the pool), so a crafted snapshot with good checksums is rejected or
  * yields a graph that is merely wrong, never one that reads out of bounds.
  */
 #ifndef HS_SNAPFMT_H
@@ -156,7 +156,7 @@ typedef struct hs_snap_stat {
     {meta, offsetof(hs_load_stats, field),                              \
      sizeof(((hs_load_stats *)0)->field), kind}
 
-/* Every stat the index keeps, read and written by the same rows, so that
+/* Every stat the snapshot keeps, read and written by the same rows, so that
  * none is stored but not restored. The timings of the phases are not
  * kept: a reopen has none. */
 static const hs_snap_stat hs_snap_stats[] = {

@@ -1,9 +1,9 @@
 /*
- * hs_snapshot.c - the snapshot index writer.
+ * hs_snapshot.c - the snapshot writer.
  *
  * Lay out the sections (hs_snapfmt.h), then write them chunk by chunk
  * straight from the graph's arrays: each chunk is checksummed and
- * pwrite()n at its offset, so the index costs one pass over the graph
+ * pwrite()n at its offset, so the snapshot costs one pass over the graph
  * and no copy. The header and tables go last, then the file is renamed
  * into place.
  *
@@ -222,7 +222,7 @@ fail_write(writer *w)
 
 /* NOTE: about the roles of the threads. Buffered writes to one file take
  * its inode lock, so two threads writing only queue (and spin) on each
- * other: on two cores that made the index slower to write than on one.
+ * other: on two cores that made the snapshot slower to write than on one.
  * So one thread writes every chunk and the others checksum them; alone,
  * a thread does both, checksumming each chunk just before its write
  * while it is in cache. */
@@ -434,7 +434,7 @@ hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
     join_background(w);
     if (!g->have_parents) {
         hs_snapshot_abort(w);
-        return hs_error_set(err, HS_EINVAL, "an index needs the parents "
+        return hs_error_set(err, HS_EINVAL, "a snapshot needs the parents "
                             "computed");
     }
     if (!w->settled && (rc = settle(w, g, err)) < 0) {
@@ -478,7 +478,7 @@ hs_snapshot_write_file(const hs_graph *g, const char *path, unsigned mode,
 {
     hs_snapshot_writer *w;
     HS_RETURN_IF(!g->have_parents, HS_EINVAL, err,
-                 "an index needs the parents computed");
+                 "a snapshot needs the parents computed");
     HS_TRY(hs_snapshot_begin(&w, g, path, mode, false, err));
     return hs_snapshot_finish(w, g, path, fp, variant, threads, bytes, err);
 }

@@ -1,9 +1,9 @@
 /*
- * hs_snapshot.h - writing a loaded graph as a snapshot index.
+ * hs_snapshot.h - writing a loaded graph as a snapshot.
  *
  * The format is in lib/load/hs_snapfmt.h; the reader that maps it back
  * is lib/load/hs_snapshot_read.h. The public entry points (where an
- * index lives, when it is used and written) are in hs_snapcache.c.
+ * snapshot lives, when it is used and written) are in hs_snapcache.c.
  */
 #ifndef HS_SNAPSHOT_H
 #define HS_SNAPSHOT_H
@@ -16,8 +16,8 @@
 
 /* Writes g to path atomically: a temporary file beside it (a random name,
  * created exclusively: hs_tmpfile_create), renamed over path once
- * complete, so a reader never sees half an index. The file gets the
- * permission bits mode (masked by the umask): the index holds every
+ * complete, so a reader never sees half a snapshot. The file gets the
+ * permission bits mode (masked by the umask): the snapshot holds every
  * string of the dump, so the caller passes the dump's own (never
  * wider). g must have
  * parents computed (HS_EINVAL otherwise); its address index is rebuilt

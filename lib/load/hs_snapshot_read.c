@@ -1,7 +1,7 @@
 /*
- * hs_snapshot_read.c - validating a snapshot index and mapping a graph.
+ * hs_snapshot_read.c - validating a snapshot and mapping a graph.
  *
- * An index is untrusted input, like a dump. The checks come in the order
+ * A snapshot is untrusted input, like a dump. The checks come in the order
  * of their cost, so that a stale or foreign file is turned away before a
  * byte of its data is touched:
  *
@@ -19,7 +19,7 @@
  *  5. the type names, interned afresh (ids must come out the same).
  *
  * NOTE: about the cost. Steps 3 and 4 read the whole file once. On a
- * 7.8 M-object dump (a 430 MB index) that is about 40 ms on two cores,
+ * 7.8 M-object dump (a 430 MB snapshot) that is about 40 ms on two cores,
  * against seconds for a parse; skipping them would make a crafted file a
  * crash, which the house rules forbid.
  */
@@ -114,7 +114,7 @@ check_header(snap *s, hs_error *err)
     HS_RETURN_IF(s->len < sizeof(*h), HS_ECORRUPT, err,
                  "truncated: %zu bytes, shorter than the header", s->len);
     HS_RETURN_IF(memcmp(h->magic, HS_SNAP_MAGIC, 8) != 0, HS_ECORRUPT, err,
-                 "not a heapscope index (bad magic)");
+                 "not a heapscope snapshot (bad magic)");
     HS_RETURN_IF(h->endian != HS_SNAP_ENDIAN, HS_EUNSUPPORTED, err,
                  "written on a machine of the other byte order");
     HS_RETURN_IF(h->version != HS_SNAP_VERSION, HS_EUNSUPPORTED, err,
@@ -715,7 +715,8 @@ build(hs_graph *g, snap *s, hs_error *err)
     g->texts.len = g->texts.alloc = (size_t)scount(s, HS_SNAP_TEXTPOOL);
     g->ix->x.cap = scount(s, HS_SNAP_SLOTS);
     g->ix->x.count = g->ix->x.cap ? mt[HS_META_INDEX_COUNT] : 0;
-    /* An absent index (a graph of no nodes) is rebuilt on first use. */
+    /* An absent address index (a graph of no nodes) is rebuilt on first
+     * use. */
     atomic_store(&g->ix->ready, g->ix->x.cap != 0);
     g->have_parents = (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_HAVE_PARENTS) != 0;
     g->expensive_removed

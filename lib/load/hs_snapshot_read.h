@@ -1,5 +1,5 @@
 /*
- * hs_snapshot_read.h - a graph over a mapped snapshot index.
+ * hs_snapshot_read.h - a graph over a mapped snapshot.
  *
  * The reader trusts nothing in the file (hs_snapfmt.h): it checks the
  * header, the section table, every chunk's checksum and every structural
@@ -15,7 +15,7 @@
 #include "hs_fingerprint.h"
 #include "../util/hs_mapping.h"
 
-/* What the caller wants of the index. */
+/* What the caller wants of the snapshot. */
 typedef struct hs_snap_expect {
     const hs_fingerprint *dump; /* NULL: do not check staleness */
     int check_variant;          /* compare the variant below */
@@ -34,8 +34,8 @@ typedef struct hs_snap_expect {
 hs_graph *hs_snapshot_read(hs_mapping *m, const hs_snap_expect *want,
                            hs_error *err);
 
-/* For tests and fuzzers: recomputes every checksum of the index in
- * buf[0..len) in place, so that a mutated index reaches the structural
+/* For tests and fuzzers: recomputes every checksum of the snapshot in
+ * buf[0..len) in place, so that a mutated snapshot reaches the structural
  * checks instead of failing at the first checksum. Returns HS_OK, or
  * HS_ECORRUPT when the header or tables themselves do not hold together
  * (nothing is changed then). */
