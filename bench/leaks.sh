@@ -11,7 +11,7 @@
 # See bench/README.md (dominators and leaks).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-export HEAPSCOPE_NO_INDEX=1
+export HEAPSCOPE_NO_SNAPSHOT=1
 measure_prefix=lk-
 
 old_name=service-7.8M.json new_name=service-7.8M-grown.json

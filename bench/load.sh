@@ -11,7 +11,7 @@
 #   * real, meliae: the same heap as meliae's scanner writes it on
 #     Python 3 (bench/to_meliae.py: no header, dicts without keys).
 # On each: `wc -l` (best of 5) and `heapscope summary` with the snapshot
-# index off (HEAPSCOPE_NO_INDEX=1: every run parses), wall time and peak
+# snapshot off (HEAPSCOPE_NO_SNAPSHOT=1: every run parses), wall time and peak
 # RSS, as ratios: time / wc -l, peak RSS / file size, and the CPU time
 # (user + sys), which a busy machine disturbs less. --base OLD also
 # times another build of heapscope on the same dumps, the two programs
@@ -27,7 +27,7 @@
 # /usr/bin/python3 ($PYTHON to change), when its sources are newer.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-export HEAPSCOPE_NO_INDEX=1
+export HEAPSCOPE_NO_SNAPSHOT=1
 
 python="${PYTHON:-/usr/bin/python3}"
 synthetic_objects=7800000 synthetic=service-7.8M.json
@@ -165,7 +165,7 @@ row() {  # row KEY FILE
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no commit")
-echo "heapscope summary (HEAPSCOPE_NO_INDEX=1) against wc -l, fastest of" \
+echo "heapscope summary (HEAPSCOPE_NO_SNAPSHOT=1) against wc -l, fastest of" \
      "$runs; heapscope $rev; $(nproc) CPUs ($cpu); $(date -u +%Y-%m-%d)."
 echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
 [ -z "$base" ] || echo "old: $base"

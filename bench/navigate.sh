@@ -23,8 +23,8 @@
 # load time of what it loads, and peak RSS.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# Time the parse, not the snapshot index (bench/scale.sh times that).
-export HEAPSCOPE_NO_INDEX=1
+# Time the parse, not the snapshot (bench/scale.sh times that).
+export HEAPSCOPE_NO_SNAPSHOT=1
 measure_prefix=nav-
 
 old_objects=7800000 grow_events=200000

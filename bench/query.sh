@@ -5,16 +5,16 @@
 #   bench/query.sh [--small] [--runs N] [--heapscope PATH] [--no-export]
 #
 # The dump is bench/data/service-7.8M.json (bench/run.sh's; --small: 300 K
-# objects), with its snapshot index built first, so that every command
-# maps the index as a second command on a dump does. Measured in one run,
+# objects), with its snapshot built first, so that every command
+# maps the snapshot as a second command on a dump does. Measured in one run,
 # page cache warm, fastest of --runs, wall time and CPU time (user + sys:
 # what to compare on a machine shared with other work):
-#   * `summary`: the yardstick (map the index, summarize);
-#   * `query "SELECT 1"`: map the index and open the SQL session, what
+#   * `summary`: the yardstick (map the snapshot, summarize);
+#   * `query "SELECT 1"`: map the snapshot and open the SQL session, what
 #     every query pays before its own work;
 #   * `SELECT type, count(*), sum(size) FROM objects GROUP BY type`, which
 #     reads every object (rows come grouped by type: no sort);
-#   * the same two with --no-index: parsing the dump, then the work (the
+#   * the same two with --no-snapshot: parsing the dump, then the work (the
 #     cost of a first command on a dump);
 #   * in one process with --timer (each statement's own time, "once
 #     loaded"): an address lookup (`SELECT address, type, ... FROM objects
@@ -43,8 +43,8 @@ parse_options "$@"
 
 make_dump "$objects" "$name"
 dump="$data/$name"
-say "writing the snapshot index"
-"$heapscope" index --quiet "$dump" > /dev/null
+say "writing the snapshot"
+"$heapscope" snapshot --quiet "$dump" > /dev/null
 cat "$dump" "$dump.hsidx" > /dev/null
 
 addr=$(grep -m 1 '"type": "collections.deque"' "$dump" \
@@ -63,8 +63,8 @@ say "timing summary and the queries"
 measure summary "$heapscope" summary --quiet "$dump"
 measure base "$heapscope" query --quiet "$dump" "SELECT 1"
 measure group "$heapscope" query --quiet "$dump" "$group"
-measure summary_parse "$heapscope" summary --quiet --no-index "$dump"
-measure group_parse "$heapscope" query --quiet --no-index "$dump" "$group"
+measure summary_parse "$heapscope" summary --quiet --no-snapshot "$dump"
+measure group_parse "$heapscope" query --quiet --no-snapshot "$dump" "$group"
 measure timer "$heapscope" query --quiet --timer "$dump" \
     "$lookup; $join; $group; $group; $types"
 if [ "$export" = 1 ]; then
@@ -87,7 +87,7 @@ row() {  # row LABEL WALL CPU NOTE
         "$(calc "$3 / $summary_cpu" %.2f)" "$4"
 }
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-echo "$(basename "$dump"): $(wc -l < "$dump") lines; index mapped by every"
+echo "$(basename "$dump"): $(wc -l < "$dump") lines; snapshot mapped by every"
 echo "command. $(nproc) CPUs ($cpu); load average $(cut -d' ' -f1 /proc/loadavg);"
 echo "$(date -u +%Y-%m-%d); address $addr."
 echo
@@ -100,10 +100,10 @@ if [ "$export" = 1 ]; then
     row "export --sqlite" "$export_s" "$export_cpu" \
         "$(calc "$(stat -c %s "$out") / 1000000" %.0f) MB file, peak RSS $(calc "$export_rss / 1000000" %.0f) MB"
 fi
-# The first command on a dump parses it: ratios to summary --no-index.
+# The first command on a dump parses it: ratios to summary --no-snapshot.
 summary_s=$summary_parse_s summary_cpu=$summary_parse_cpu
-row "summary --no-index (parse)" "$summary_parse_s" "$summary_parse_cpu" ""
-row "query --no-index GROUP BY type" "$group_parse_s" "$group_parse_cpu" \
+row "summary --no-snapshot (parse)" "$summary_parse_s" "$summary_parse_cpu" ""
+row "query --no-snapshot GROUP BY type" "$group_parse_s" "$group_parse_cpu" \
     "every object"
 echo
 echo "Once loaded (--timer, one process):"

@@ -17,8 +17,8 @@
 # --check also validates the generated dump (bench/check_dump.py).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# Time the parse, not the snapshot index (bench/scale.sh times that).
-export HEAPSCOPE_NO_INDEX=1
+# Time the parse, not the snapshot (bench/scale.sh times that).
+export HEAPSCOPE_NO_SNAPSHOT=1
 
 oracle="$root/tests/oracle/meliae_ref.py"
 python="${PYTHON:-python3}"

@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
-# bench/scale.sh: the snapshot index and the scale figures of issue #8.
+# bench/scale.sh: the snapshot and the scale figures of issue #8.
 #
 #   bench/scale.sh [--small] [--runs N] [--big|--big-only] [--objects N] [--heapscope PATH]
 #
 # On bench/data/service-7.8M.json (made by bench/run.sh's generator), with
 # the page cache warm (--small: service-300K.json, the CI smoke run),
 # fastest of --runs runs (default 3):
-#   * first load with the index written (`heapscope info`, no index yet),
+#   * first load with the snapshot written (`heapscope info`, no snapshot yet),
 #     on one thread (--threads 1) and on every core: their ratio;
-#   * reopen through the index (`heapscope info`, `heapscope summary`):
+#   * reopen through the snapshot (`heapscope info`, `heapscope summary`):
 #     their time as a share of the first load;
-#   * the index's size and bytes per object.
+#   * the snapshot's size and bytes per object.
 # --big also loads a synthetic dump of --objects objects (default 100 M),
 # generated on the fly and piped into `heapscope summary -` and, in a
-# second run, `heapscope info -` (no file on disk, no index; --big-only
+# second run, `heapscope info -` (no file on disk, no snapshot; --big-only
 # skips the 7.8 M part): wall time,
 # peak RSS, bytes per object and per reference. That run takes minutes and
 # most of the machine's memory: run nothing else meanwhile.
 # Results go to stdout as markdown (progress to stderr).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-unset HEAPSCOPE_NO_INDEX
+unset HEAPSCOPE_NO_SNAPSHOT HEAPSCOPE_NO_INDEX
 measure_prefix=scale-
 runs=3
 big=0
@@ -42,46 +42,46 @@ parse_options "$@"
 
 make_dump "$objects" "$name"
 dump="$data/$name"
-index="$dump.hsidx"
+snapshot="$dump.hsidx"
 
 if [ "$small" = 1 ]; then
 cat "$dump" > /dev/null
-say "first load, one thread (index written)"
-measure_prep='rm -f "$index"; sync' measure first1 "$heapscope" info --threads 1 "$dump"
-say "first load, every core (index written)"
-measure_prep='rm -f "$index"; sync' measure first "$heapscope" info "$dump"
-grep -q '^index  *written' "$data/scale-first.out" || die "no index written"
-say "parse alone, one thread and every core (--no-index)"
-measure parse1 "$heapscope" info --no-index --threads 1 "$dump"
-measure parse "$heapscope" info --no-index "$dump"
-say "reopen through the index"
+say "first load, one thread (snapshot written)"
+measure_prep='rm -f "$snapshot"; sync' measure first1 "$heapscope" info --threads 1 "$dump"
+say "first load, every core (snapshot written)"
+measure_prep='rm -f "$snapshot"; sync' measure first "$heapscope" info "$dump"
+grep -q '^snapshot  *written' "$data/scale-first.out" || die "no snapshot written"
+say "parse alone, one thread and every core (--no-snapshot)"
+measure parse1 "$heapscope" info --no-snapshot --threads 1 "$dump"
+measure parse "$heapscope" info --no-snapshot "$dump"
+say "reopen through the snapshot"
 measure reopen "$heapscope" info "$dump"
-grep -q '^index  *used' "$data/scale-reopen.out" || die "index not used"
+grep -q '^snapshot  *used' "$data/scale-reopen.out" || die "snapshot not used"
 measure reopen_summary "$heapscope" summary "$dump"
-measure parse_summary "$heapscope" summary --no-index "$dump"
-ibytes=$(stat -c %s "$index")
+measure parse_summary "$heapscope" summary --no-snapshot "$dump"
+ibytes=$(stat -c %s "$snapshot")
 objects=$(awk '$1 == "objects" { print $2 }' "$data/scale-first.out")
 refs=$(awk '$1 == "references" { print $2 }' "$data/scale-first.out")
 open_s=$(awk '$1 == "load_seconds" { print $2 }' "$data/scale-reopen.out")
 
 cpus=$(nproc)
-echo "Snapshot index on $name: $objects objects, $refs references."
+echo "Snapshot on $name: $objects objects, $refs references."
 echo "heapscope $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo ?); $cpus CPUs; $(date +%F); fastest of $runs runs."
 echo
 echo "| command | wall s | peak RSS MB | vs first load |"
 echo "|---|---:|---:|---:|"
 row() { echo "| $1 | $2 | $(calc "$3 / 1e6" %.0f) | $(calc "$2 / $first_s * 100" %.1f) % |"; }
-row "\`info\`, first load, 1 thread, index written" "$first1_s" "$first1_rss"
-row "\`info\`, first load, $cpus threads, index written" "$first_s" "$first_rss"
-row "\`info --no-index --threads 1\` (parse only)" "$parse1_s" "$parse1_rss"
-row "\`info --no-index\` (parse only)" "$parse_s" "$parse_rss"
-row "\`info\`, reopen through the index" "$reopen_s" "$reopen_rss"
-row "\`summary\`, reopen through the index" "$reopen_summary_s" "$reopen_summary_rss"
-row "\`summary --no-index\`" "$parse_summary_s" "$parse_summary_rss"
+row "\`info\`, first load, 1 thread, snapshot written" "$first1_s" "$first1_rss"
+row "\`info\`, first load, $cpus threads, snapshot written" "$first_s" "$first_rss"
+row "\`info --no-snapshot --threads 1\` (parse only)" "$parse1_s" "$parse1_rss"
+row "\`info --no-snapshot\` (parse only)" "$parse_s" "$parse_rss"
+row "\`info\`, reopen through the snapshot" "$reopen_s" "$reopen_rss"
+row "\`summary\`, reopen through the snapshot" "$reopen_summary_s" "$reopen_summary_rss"
+row "\`summary --no-snapshot\`" "$parse_summary_s" "$parse_summary_rss"
 echo
 echo "* first load on $cpus threads vs 1: $(calc "$first1_s / $first_s") x faster (target >= 1.6x); parse only: $(calc "$parse1_s / $parse_s") x"
-echo "* reopen (\`info\`) / first load: $(calc "$reopen_s / $first_s * 100" %.1f) % (target <= 5 %); of which mapping and checking the index: $open_s s"
-echo "* index: $ibytes bytes, $(calc "$ibytes / $objects" %.1f) bytes per object"
+echo "* reopen (\`info\`) / first load: $(calc "$reopen_s / $first_s * 100" %.1f) % (target <= 5 %); of which mapping and checking the snapshot: $open_s s"
+echo "* snapshot: $ibytes bytes, $(calc "$ibytes / $objects" %.1f) bytes per object"
 phases() { awk '$1 ~ /^(parse|resolve|passes)_seconds$/ { printf "%s %s s, ", $1, $2 }' "$1"; }
 echo "* phases of the last first load, 1 thread: $(phases "$data/scale-first1.out")$cpus threads: $(phases "$data/scale-first.out")"
 echo "* load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on the same cores slow the $cpus-thread runs)"

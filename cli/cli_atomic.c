@@ -4,7 +4,6 @@
 #include "cli_atomic.h"
 
 #include "cli.h"
-#include "../lib/util/hs_tmpfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,7 +115,7 @@ write_and_close(int fd, const char *path, const char *text, size_t len)
     return ok;
 }
 
-/* A new temporary file beside path (see lib/util/hs_tmpfile.h), its name
+/* A new temporary file beside path (hs_tmpfile_create), its name
  * in tmp: -1 after printing an error. */
 static int
 create_temp(const char *path, char *tmp, size_t size)

@@ -7,7 +7,7 @@
  * converter never leaves a truncated file under the name asked for, and
  * an existing file stays as it was until the new one is complete. The
  * temporary names are random and created exclusively, never following a
- * symlink (lib/util/hs_tmpfile.h).
+ * symlink (hs_tmpfile_create, include/heapscope.h).
  *
  * An output that exists and is not a regular file (/dev/null, a FIFO, a
  * /proc/self/fd/N link) is written directly instead: replacing it would

@@ -132,7 +132,7 @@ cli_next_option(int argc, char **argv, const char *shortopts,
  * in the order people type them: collapse, parents, expensive refs. The
  * first two give what the default load gives (collapse does not depend
  * on parents, and parents are recomputed after it), so the load runs the
- * default pipeline, which can come from the snapshot index. */
+ * default pipeline, which can come from the snapshot. */
 static int
 classic(hs_graph *g, cli_load *l, hs_error *err)
 {
@@ -149,10 +149,10 @@ classic(hs_graph *g, cli_load *l, hs_error *err)
 
 /* The answers about to be printed come from a file written earlier, not
  * from the dump: say so, with when it was written, so that nobody takes
- * them for a fresh reading (the index matches the dump's size, time and
+ * them for a fresh reading (the snapshot matches the dump's size, time and
  * ends, not every byte; docs/limits.md). */
 static void
-report_snapshot(const hs_index_report *r)
+report_snapshot(const hs_snapshot_report *r)
 {
     char when[64] = "at an unknown time";
     time_t t = (time_t)r->built;
@@ -164,13 +164,21 @@ report_snapshot(const hs_index_report *r)
             cli_command, r->path, when);
 }
 
+/* Whether the environment variable name is set and not empty. */
+static bool
+env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && v[0];
+}
+
 hs_graph *
 cli_load_dump(const char *path, cli_load *l)
 {
     hs_load_options opts;
     hs_error err;
     hs_graph *g;
-    hs_index_flags flags;
+    hs_snapshot_flags flags;
     progress_state prog;
     hs_load_options_init(&opts);
     opts.dialect = l->dialect;
@@ -185,19 +193,19 @@ cli_load_dump(const char *path, cli_load *l)
     if (l->no_parents) {
         opts.flags |= HS_LOAD_NO_PARENTS;
     }
-    if (l->no_index) {
-        opts.flags |= HS_LOAD_NO_INDEX;
+    if (l->no_address_index) {
+        opts.flags |= HS_LOAD_NO_ADDRESS_INDEX;
     }
     progress_start(&prog, path, !l->quiet);
     opts.progress = progress_update;
     opts.progress_ctx = &prog;
     opts.warning = on_warning;
-    flags = l->index_flags;
-    if (l->no_snapshot || (getenv("HEAPSCOPE_NO_INDEX")
-                           && getenv("HEAPSCOPE_NO_INDEX")[0])) {
-        flags |= HS_INDEX_NO_READ | HS_INDEX_NO_WRITE;
+    flags = l->snapshot_flags;
+    if (l->no_snapshot || env_set("HEAPSCOPE_NO_SNAPSHOT")
+        || env_set("HEAPSCOPE_NO_INDEX")) { /* the old name */
+        flags |= HS_SNAPSHOT_NO_READ | HS_SNAPSHOT_NO_WRITE;
     }
-    g = hs_graph_open(path, &opts, flags, &l->index, &err);
+    g = hs_graph_open(path, &opts, flags, &l->snapshot, &err);
     if (g && l->pipeline == CLI_PIPELINE_CLASSIC && classic(g, l, &err) < 0) {
         hs_graph_free(g);
         g = NULL;
@@ -207,8 +215,8 @@ cli_load_dump(const char *path, cli_load *l)
         cli_lib_error(&err);
         return NULL;
     }
-    if (l->index.used) {
-        report_snapshot(&l->index);
+    if (l->snapshot.used) {
+        report_snapshot(&l->snapshot);
     }
     if (hs_graph_stats(g)->bad_lines) {
         cli_warning("%s: skipped %llu malformed lines", path,

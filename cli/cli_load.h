@@ -25,15 +25,16 @@ typedef struct cli_load {
     cli_pipeline pipeline;
     bool skip_bad_lines;
     bool no_parents;
-    bool no_index;       /* no lookups by address after the load */
+    bool no_address_index; /* no lookups by address after the load */
     bool quiet;          /* no progress bar */
     unsigned threads;    /* 0: one per CPU */
     hs_dialect dialect;
     uint32_t intern_dict; /* classic pipeline's guess, or HS_NO_NODE */
-    bool no_snapshot;    /* --no-index: neither use nor write an index */
+    bool no_snapshot;    /* --no-snapshot: neither use nor write one */
     uint64_t max_line;   /* --max-line: longest line accepted, 0: default */
-    hs_index_flags index_flags; /* how cli_load_dump treats the index */
-    hs_index_report index; /* what the last cli_load_dump did with it */
+    hs_snapshot_flags snapshot_flags; /* how cli_load_dump treats the
+                                         snapshot */
+    hs_snapshot_report snapshot; /* what the last cli_load_dump did with it */
 } cli_load;
 
 /* getopt_long values of the common options, above any short option. */
@@ -56,6 +57,7 @@ enum {
     {"dialect", required_argument, NULL, OPT_DIALECT}, \
     {"quiet", no_argument, NULL, OPT_QUIET}, \
     {"threads", required_argument, NULL, OPT_THREADS}, \
+    {"no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT}, \
     {"no-index", no_argument, NULL, OPT_NO_SNAPSHOT}, \
     {"max-line", required_argument, NULL, OPT_MAX_LINE}
 
@@ -69,7 +71,8 @@ enum {
     "  --dialect D        force the dump dialect: py2, py3, py311, heapscope\n" \
     "  --quiet            no progress bar\n" \
     "  --threads N        threads loading the dump (default: one per CPU)\n" \
-    "  --no-index         neither use nor write the snapshot index (DUMP.hsidx)\n" \
+    "  --no-snapshot      neither use nor write the snapshot (DUMP.hsidx)\n" \
+    "  --no-index         the same (its old spelling)\n" \
     "  --max-line SIZE    longest line accepted (default 1G; K, M, G suffixes):\n" \
     "                     a longer one is an error, so memory stays bounded\n"
 
@@ -88,9 +91,10 @@ int cli_next_option(int argc, char **argv, const char *shortopts,
                     const struct option *longopts, cli_load *l);
 
 /* Loads a dump with the chosen pipeline, a progress bar on a TTY and
- * warnings on stderr, through the snapshot index unless --no-index or the
- * environment variable HEAPSCOPE_NO_INDEX (non-empty) says not to; l->index
- * says what happened. NULL after printing the error. */
+ * warnings on stderr, through the snapshot unless --no-snapshot or the
+ * environment variable HEAPSCOPE_NO_SNAPSHOT (or its old name
+ * HEAPSCOPE_NO_INDEX; non-empty) says not to; l->snapshot says what
+ * happened. NULL after printing the error. */
 hs_graph *cli_load_dump(const char *path, cli_load *l);
 
 #endif

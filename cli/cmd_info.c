@@ -96,9 +96,9 @@ cmd_info(int argc, char **argv)
             cli_json_key_double(&w, "resolve_seconds", st->resolve_seconds,
                                 3);
             cli_json_key_double(&w, "passes_seconds", st->passes_seconds, 3);
-            if (load.index.used || load.index.written) {
-                cli_json_key_cstr(&w, "index",
-                                  load.index.used ? "used" : "written");
+            if (load.snapshot.used || load.snapshot.written) {
+                cli_json_key_cstr(&w, "snapshot",
+                                  load.snapshot.used ? "used" : "written");
             }
             for (size_t i = 0; i < nf; i++) {
                 cli_json_key_u64(&w, fields[i].name, fields[i].value);
@@ -120,9 +120,10 @@ cmd_info(int argc, char **argv)
             printf("%-19s %.3f\n", "parse_seconds", st->parse_seconds);
             printf("%-19s %.3f\n", "resolve_seconds", st->resolve_seconds);
             printf("%-19s %.3f\n", "passes_seconds", st->passes_seconds);
-            if (load.index.used || load.index.written) {
-                printf("%-19s %s %s\n", "index",
-                       load.index.used ? "used" : "written", load.index.path);
+            if (load.snapshot.used || load.snapshot.written) {
+                printf("%-19s %s %s\n", "snapshot",
+                       load.snapshot.used ? "used" : "written",
+                       load.snapshot.path);
             }
         }
     }

@@ -217,7 +217,7 @@ cmd_summary(int argc, char **argv)
     /* The table needs no referrers (the classic pipeline computes them
      * anyway, for guess_intern_dict): skipping them saves 8 bytes a ref. */
     load.no_parents = load.pipeline != CLI_PIPELINE_CLASSIC;
-    load.no_index = true; /* nor lookups by address: 4-5 bytes an object */
+    load.no_address_index = true; /* nor lookups by address: 4-5 bytes an object */
     g = cli_load_dump(argv[optind], &load);
     if (!g) {
         return HS_EXIT_FAILURE;

@@ -350,7 +350,7 @@ cmd_top(int argc, char **argv)
     if (rc != HS_EXIT_OK) {
         return rc;
     }
-    load.no_index = true; /* no lookups by address */
+    load.no_address_index = true; /* no lookups by address */
     g = cli_load_dump(argv[optind], &load);
     if (!g) {
         return HS_EXIT_FAILURE;

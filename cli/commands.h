@@ -26,7 +26,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_path(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
-int cmd_index(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_top(int argc, char **argv);

@@ -32,7 +32,7 @@ extern const char cmd_diff_usage[];
 extern const char cmd_path_usage[];
 extern const char cmd_growth_usage[];
 extern const char cmd_dot_usage[];
-extern const char cmd_index_usage[];
+extern const char cmd_snapshot_usage[];
 extern const char cmd_report_usage[];
 extern const char cmd_explore_usage[];
 extern const char cmd_top_usage[];
@@ -61,8 +61,8 @@ static const command commands[] = {
      cmd_growth_usage},
     {"dot", cmd_dot, "an object's neighbourhood as a Graphviz graph",
      cmd_dot_usage},
-    {"index", cmd_index, "build a dump's snapshot index for instant reopen",
-     cmd_index_usage},
+    {"snapshot", cmd_snapshot, "write a dump's snapshot for instant reopen",
+     cmd_snapshot_usage},
     {"report", cmd_report, "the findings as one self-contained HTML page",
      cmd_report_usage},
     {"explore", cmd_explore, "walk the reference graph by hand (a prompt)",
@@ -96,9 +96,23 @@ print_help(FILE *f)
                "version.\n");
 }
 
+/* Old names of commands, still accepted (docs/cli.md says so) but not
+ * listed: `index` was `snapshot` when the snapshot was called the
+ * "snapshot index". */
+static const struct {
+    const char *old, *name;
+} renamed[] = {
+    {"index", "snapshot"},
+};
+
 static const command *
 find_command(const char *name)
 {
+    for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++) {
+        if (strcmp(renamed[i].old, name) == 0) {
+            name = renamed[i].name;
+        }
+    }
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(commands[i].name, name) == 0) {
             return &commands[i];

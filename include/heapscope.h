@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,7 +62,7 @@ typedef enum hs_status {
     HS_ELIMIT = -4,    /* a documented limit was exceeded */
     HS_EINVAL = -5,    /* a bad argument */
     HS_ENOTFOUND = -6, /* no object at that address, no such type, ... */
-    HS_ECORRUPT = -7,  /* a compressed stream or index file is damaged */
+    HS_ECORRUPT = -7,  /* a compressed stream or snapshot is damaged */
     HS_EUNSUPPORTED = -8 /* a format version or feature we do not know */
 } hs_status;
 
@@ -139,7 +140,9 @@ typedef enum hs_load_flags {
     HS_LOAD_NO_PARENTS = 1 << 2,
     /* Free the address index after the load (4 to 5 bytes an object, at
      * the load's peak); hs_graph_find rebuilds it on first use. */
-    HS_LOAD_NO_INDEX = 1 << 3
+    HS_LOAD_NO_ADDRESS_INDEX = 1 << 3,
+    /* Deprecated: the old name of HS_LOAD_NO_ADDRESS_INDEX. */
+    HS_LOAD_NO_INDEX = HS_LOAD_NO_ADDRESS_INDEX
 } hs_load_flags;
 
 /* Progress callback: bytes of the input consumed so far (compressed bytes
@@ -244,8 +247,8 @@ HS_API uint64_t hs_graph_count(const hs_graph *g);
 HS_API int hs_node_exists(const hs_graph *g, uint32_t id);
 
 /* Node id of the live object at address, or HS_NO_NODE (also when the
- * index, dropped by HS_LOAD_NO_INDEX, cannot be rebuilt for lack of
- * memory). O(1); thread-safe. */
+ * address index, dropped by HS_LOAD_NO_ADDRESS_INDEX, cannot be rebuilt
+ * for lack of memory). O(1); thread-safe. */
 HS_API uint32_t hs_graph_find(const hs_graph *g, uint64_t address);
 
 HS_API uint64_t hs_node_address(const hs_graph *g, uint32_t id);
@@ -924,115 +927,152 @@ HS_API int hs_report_write(const hs_report_options *opts, hs_write_fn write,
                            void *ctx, hs_error *err);
 
 /* ------------------------------------------------------------------ */
-/* MARK: snapshot index                                               */
+/* MARK: snapshot                                                     */
 /* ------------------------------------------------------------------ */
 
-/* A snapshot index is a binary file holding a loaded graph (node arrays,
- * children and parents, type names, values, the address index, the load
- * facts) laid out to be memory-mapped and used in place, so that the
- * second and later commands on one dump skip the parse: reopening a
- * 7.8 M-object dump takes a few hundredths of a second instead of
- * seconds. The format is described in lib/graph/hs_snapfmt.h.
+/* A snapshot is a binary file (DUMP.hsidx) holding a loaded graph (node
+ * arrays, children and parents, type names, values, the address index,
+ * the load facts) laid out to be memory-mapped and used in place, so
+ * that the second and later commands on one dump skip the parse:
+ * reopening a 7.8 M-object dump takes a few hundredths of a second
+ * instead of seconds. The format is described in lib/load/hs_snapfmt.h.
+ * (Older releases called it the "snapshot index"; the names with
+ * "index" below are kept as deprecated aliases.)
  *
  * Where: DUMP.hsidx beside the dump (DUMP.nocollapse.hsidx for a load
  * with HS_LOAD_NO_COLLAPSE), or, when the dump's folder is not writable
  * (or its mode lets nobody write it, root included),
  * $XDG_CACHE_HOME/heapscope (default ~/.cache/heapscope) under a name
- * made from a hash of the dump's absolute path. stdin gets no index.
+ * made from a hash of the dump's absolute path. stdin gets no snapshot.
  *
- * When: an index is used only if the dump's size, modification time (to
- * the nanosecond) and first and last 64 KiB are those it was built from,
- * and if it passes every check of an untrusted file (magic, version, byte
- * order, pointer size, lengths, checksums of every part, ids in range).
- * Anything else is reported through the load's warning callback, naming
- * the reason, and the dump is loaded afresh (and the index rewritten).
- * Since a size and a time are easy to copy, an index is trusted only if
- * it is a regular file (opened without following a symlink or blocking on
- * a FIFO) owned by the caller's effective user or root and not writable
- * by group or others, in a cache folder that passes the same test; any
- * other is reported, left alone and replaced by one in the cache folder.
- * An index is created with the dump's permission bits (0600 in the cache
- * folder): it holds every string of the dump.
- * Loads with a forced dialect do not use indexes. An index is written
- * after a fresh load of a dump of at least HS_INDEX_MIN_BYTES of text,
- * unless the load warned or skipped bad lines (the index would hide it).
+ * When: a snapshot is used only if the dump's size, modification time
+ * (to the nanosecond) and first and last 64 KiB are those it was built
+ * from, and if it passes every check of an untrusted file (magic,
+ * version, byte order, pointer size, lengths, checksums of every part,
+ * ids in range). Anything else is reported through the load's warning
+ * callback, naming the reason, and the dump is loaded afresh (and the
+ * snapshot rewritten). Since a size and a time are easy to copy, a
+ * snapshot is trusted only if it is a regular file (opened without
+ * following a symlink or blocking on a FIFO) owned by the caller's
+ * effective user or root and not writable by group or others, in a cache
+ * folder that passes the same test; any other is reported, left alone
+ * and replaced by one in the cache folder. A snapshot is created with
+ * the dump's permission bits (0600 in the cache folder): it holds every
+ * string of the dump.
+ * Loads with a forced dialect do not use snapshots. A snapshot is
+ * written after a fresh load of a dump of at least HS_SNAPSHOT_MIN_BYTES
+ * of text, unless the load warned or skipped bad lines (the snapshot
+ * would hide it).
  *
  * Memory: a mapped graph's arrays are file pages, shared with the page
  * cache and copied only where a pass writes or grows them. */
 
-/* Dumps smaller than this (decompressed) load too fast to need an index. */
-#define HS_INDEX_MIN_BYTES (16ull << 20)
+/* Dumps smaller than this (decompressed) load too fast to need a
+ * snapshot. */
+#define HS_SNAPSHOT_MIN_BYTES (16ull << 20)
 
-typedef enum hs_index_flags {
-    HS_INDEX_DEFAULT = 0,
-    HS_INDEX_NO_READ = 1 << 0,    /* do not use an existing index */
-    HS_INDEX_NO_WRITE = 1 << 1,   /* do not write one */
-    HS_INDEX_FORCE_WRITE = 1 << 2 /* write whatever the dump's size, and
-                                     report failure as an error */
-} hs_index_flags;
+typedef enum hs_snapshot_flags {
+    HS_SNAPSHOT_DEFAULT = 0,
+    HS_SNAPSHOT_NO_READ = 1 << 0,    /* do not use an existing snapshot */
+    HS_SNAPSHOT_NO_WRITE = 1 << 1,   /* do not write one */
+    HS_SNAPSHOT_FORCE_WRITE = 1 << 2 /* write whatever the dump's size,
+                                        and report failure as an error */
+} hs_snapshot_flags;
 
-/* What hs_graph_open did about the index. */
-typedef struct hs_index_report {
-    int used;            /* the graph is mapped from an index */
-    int written;         /* an index was written after a fresh load */
-    int rejected;        /* an index was found but not used: reason */
-    int write_failed;    /* an index was wanted but not written: reason */
-    char path[1024];     /* the index used, written or wanted; "" if none */
+/* What hs_graph_open did about the snapshot. */
+typedef struct hs_snapshot_report {
+    int used;            /* the graph is mapped from a snapshot */
+    int written;         /* a snapshot was written after a fresh load */
+    int rejected;        /* a snapshot was found but not used: reason */
+    int write_failed;    /* a snapshot was wanted but not written: reason */
+    char path[1024];     /* the snapshot used, written or wanted; "" if
+                            none */
     uint64_t bytes;      /* its size */
     double open_seconds; /* mapping and checking it */
     double write_seconds;
     char reason[600];
-    int untrusted;       /* the index rejected is not trusted (reason):
+    int untrusted;       /* the snapshot rejected is not trusted (reason):
                             not ours to replace, so a new one goes to the
                             cache folder */
-    int64_t built;       /* the index used: its file's modification time
-                            (Unix seconds), when it was written */
-} hs_index_report;
+    int64_t built;       /* the snapshot used: its file's modification
+                            time (Unix seconds), when it was written */
+} hs_snapshot_report;
 
-/* hs_graph_load through the snapshot index: uses a valid index of path
- * for the pipeline opts asks for, else loads the dump and writes one (see
+/* hs_graph_load through the snapshot: uses a valid snapshot of path for
+ * the pipeline opts asks for, else loads the dump and writes one (see
  * above). report (may be NULL) says which happened. Errors as
- * hs_graph_load; a rejected index or a failed write is not an error (a
- * warning through opts->warning) except a failed write with
- * HS_INDEX_FORCE_WRITE (the graph is freed, NULL returned, HS_EIO).
- * A graph from an index has parents computed even with
+ * hs_graph_load; a rejected snapshot or a failed write is not an error
+ * (a warning through opts->warning) except a failed write with
+ * HS_SNAPSHOT_FORCE_WRITE (the graph is freed, NULL returned, HS_EIO).
+ * A graph from a snapshot has parents computed even with
  * HS_LOAD_NO_PARENTS, and its stats say how the first load went, except
  * load_seconds, which times this open. */
 HS_API hs_graph *hs_graph_open(const char *path, const hs_load_options *opts,
-                               hs_index_flags flags, hs_index_report *report,
-                               hs_error *err);
+                               hs_snapshot_flags flags,
+                               hs_snapshot_report *report, hs_error *err);
 
-/* The index file name for dump under the pipeline of opts (may be NULL):
- * beside the dump (cache 0) or in the cache folder (cache 1). Returns
- * HS_OK, or HS_EINVAL when out is too small or dump is "-". */
-HS_API int hs_index_path(const char *dump, const hs_load_options *opts,
-                         int cache, char *out, size_t size);
+/* The snapshot file name for dump under the pipeline of opts (may be
+ * NULL): beside the dump (cache 0) or in the cache folder (cache 1).
+ * Returns HS_OK, or HS_EINVAL when out is too small or dump is "-". */
+HS_API int hs_snapshot_path(const char *dump, const hs_load_options *opts,
+                            int cache, char *out, size_t size);
 
-/* Writes g, loaded from dump with opts (may be NULL), as the index file
- * index_path (atomically: a random temporary name created exclusively,
- * then a rename), with the dump's read permissions (0600 in the cache
- * folder). Computes parents
- * first if needed. *bytes (may be NULL) gets the file's size.
+/* Writes g, loaded from dump with opts (may be NULL), as the snapshot
+ * file snapshot_path (atomically: a random temporary name created
+ * exclusively, then a rename), with the dump's read permissions (0600 in
+ * the cache folder). Computes parents first if needed. *bytes (may be
+ * NULL) gets the file's size.
  * Errors: HS_EIO, HS_ENOMEM, HS_EINVAL (dump is not a regular file). */
-HS_API int hs_index_write(hs_graph *g, const char *dump,
-                          const hs_load_options *opts, const char *index_path,
-                          uint64_t *bytes, hs_error *err);
+HS_API int hs_snapshot_write(hs_graph *g, const char *dump,
+                             const hs_load_options *opts,
+                             const char *snapshot_path, uint64_t *bytes,
+                             hs_error *err);
 
-/* Maps an index file without asking which dump it belongs to. Caller
+/* Maps a snapshot file without asking which dump it belongs to. Caller
  * frees with hs_graph_free. Errors: HS_EIO, HS_ECORRUPT (truncated,
  * damaged, inconsistent), HS_EUNSUPPORTED (another format version, byte
  * order or pointer size), HS_ENOMEM. */
-HS_API hs_graph *hs_index_open(const char *index_path,
-                               const hs_load_options *opts, hs_error *err);
+HS_API hs_graph *hs_snapshot_open(const char *snapshot_path,
+                                  const hs_load_options *opts,
+                                  hs_error *err);
 
 /* The same over bytes in memory (copied): the fuzzing entry point. Never
  * reads outside data[0..len), whatever it holds. */
-HS_API hs_graph *hs_index_open_buffer(const void *data, size_t len,
-                                      const hs_load_options *opts,
-                                      hs_error *err);
+HS_API hs_graph *hs_snapshot_open_buffer(const void *data, size_t len,
+                                         const hs_load_options *opts,
+                                         hs_error *err);
 
-/* 1 if g's arrays are mapped from an index file, else 0. */
+/* 1 if g's arrays are mapped from a snapshot file, else 0. */
 HS_API int hs_graph_is_mapped(const hs_graph *g);
+
+/* Deprecated: the names of the snapshot from when it was called the
+ * "snapshot index". The same types, values and functions (the functions
+ * still exported, so programs built against them keep running); a use
+ * of a function warns. */
+#if defined(__GNUC__) && !defined(HS_BUILDING_LIB)
+#define HS_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+#define HS_DEPRECATED(msg)
+#endif
+#define HS_INDEX_MIN_BYTES HS_SNAPSHOT_MIN_BYTES
+typedef hs_snapshot_flags hs_index_flags;
+typedef hs_snapshot_report hs_index_report;
+#define HS_INDEX_DEFAULT HS_SNAPSHOT_DEFAULT
+#define HS_INDEX_NO_READ HS_SNAPSHOT_NO_READ
+#define HS_INDEX_NO_WRITE HS_SNAPSHOT_NO_WRITE
+#define HS_INDEX_FORCE_WRITE HS_SNAPSHOT_FORCE_WRITE
+HS_API HS_DEPRECATED("use hs_snapshot_path") int
+hs_index_path(const char *dump, const hs_load_options *opts, int cache,
+              char *out, size_t size);
+HS_API HS_DEPRECATED("use hs_snapshot_write") int
+hs_index_write(hs_graph *g, const char *dump, const hs_load_options *opts,
+               const char *index_path, uint64_t *bytes, hs_error *err);
+HS_API HS_DEPRECATED("use hs_snapshot_open") hs_graph *
+hs_index_open(const char *index_path, const hs_load_options *opts,
+              hs_error *err);
+HS_API HS_DEPRECATED("use hs_snapshot_open_buffer") hs_graph *
+hs_index_open_buffer(const void *data, size_t len,
+                     const hs_load_options *opts, hs_error *err);
 
 /* ------------------------------------------------------------------ */
 /* MARK: dominators and leaks                                         */
@@ -1421,6 +1461,31 @@ HS_API uint64_t hs_query_rows_read(const hs_query *q);
  * O(objects + refs) inserts. */
 HS_API int hs_query_export_sqlite(hs_query *q, const char *path,
                                   hs_error *err);
+
+/* ------------------------------------------------------------------ */
+/* MARK: output files                                                 */
+/* ------------------------------------------------------------------ */
+
+/* An output is written under a temporary name beside its final one and
+ * renamed into place, so that no reader sees half of it (the library's
+ * snapshots, the CLI's -o files). A name made from the pid is
+ * predictable: another user of a shared folder can plant a symlink under
+ * it and make the writer (often root) overwrite any file. These names
+ * carry 64 random bits and are created exclusively (O_CREAT|O_EXCL|
+ * O_NOFOLLOW): always a new file or folder of the caller's own. */
+
+/* Creates "<path>.tmp-<16 random hex digits><suffix>" for writing (mode
+ * as open(2) takes it, masked by the umask), close-on-exec, and writes
+ * its name to tmp (size bytes). Returns the descriptor, or -1 with errno
+ * set (ENAMETOOLONG when tmp is too small; EEXIST after 64 names taken).
+ * The caller renames or unlinks the file. */
+HS_API int hs_tmpfile_create(const char *path, const char *suffix,
+                             mode_t mode, char *tmp, size_t size);
+
+/* The same for a folder only its owner can enter (mode 0700), for files
+ * that other programs create by name (converters): inside it no one else
+ * can plant anything. Returns 0, or -1 with errno set. */
+HS_API int hs_tmpdir_create(const char *path, char *tmp, size_t size);
 
 #ifdef __cplusplus
 }

@@ -48,7 +48,7 @@ enum {
 #define HS_LEN_WIDE (UINT32_MAX - 1)  /* look in g->wide_len */
 
 /* The address index, in a box of its own so that hs_graph_find can build
- * it on first use (after a load with HS_LOAD_NO_INDEX) through a const
+ * it on first use (after a load with HS_LOAD_NO_ADDRESS_INDEX) through a const
  * graph, under a lock: a graph may be read from several threads. */
 typedef struct hs_index_box {
     hs_addrindex x;

@@ -324,7 +324,7 @@ finish(load *l, hs_scan *s, hs_compression compression)
     HS_TRY(check_not_a_dump(l, s, compression));
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     HS_TRY(check_sites(l, g));
-    if (l->opts->flags & HS_LOAD_NO_INDEX) {
+    if (l->opts->flags & HS_LOAD_NO_ADDRESS_INDEX) {
         hs_graph_drop_index(g);
     }
     g->stats.resolve_seconds = hs_seconds() - t0;

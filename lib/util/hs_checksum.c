@@ -12,7 +12,7 @@
  *
  * NOTE: about speed. Additions only, with no dependency between lanes:
  * GCC's vector extensions make it two 128-bit adds per 16 bytes, which
- * keeps up with memory (the index reader checksums a whole mapped file
+ * keeps up with memory (the snapshot reader checksums a whole mapped file
  * on every open). A multiplicative hash ran at half the speed.
  */
 #include "hs_checksum.h"

@@ -1,8 +1,8 @@
 /*
  * hs_checksum.h - a fast 64-bit checksum for integrity checks.
  *
- * Used where a damaged file must be told from a good one (the snapshot
- * index, the dump fingerprint), not against an adversary: it is not a
+ * Used where a damaged file must be told from a good one (the snapshot,
+ * the dump fingerprint), not against an adversary: it is not a
  * MAC, and readers still validate every structure they trust.
  *
  * A single bit flip anywhere in the input always changes the sums it is

@@ -1,7 +1,7 @@
 /*
  * hs_mapping.h - a file mapped into memory whose arrays a graph borrows.
  *
- * A graph opened from a snapshot index points its arrays into the mapping
+ * A graph opened from a snapshot points its arrays into the mapping
  * instead of owning heap copies. Passes that later grow or replace an
  * array (hs_graph_reserve, hs_graph_append_leaf, rebuilding the edges)
  * must not realloc or free memory they do not own; rather than teach

@@ -609,8 +609,8 @@ class ObjManager(_analyzer.Graph):
 # --------------------------------------------------------------------------
 
 def _source_path(source):
-    """(path, temporary file to delete or None, whether a snapshot index
-    may be kept for it) for a load source: only a dump named by its path
+    """(path, temporary file to delete or None, whether a snapshot may
+    be kept for it) for a load source: only a dump named by its path
     may have one; a descriptor's or a copy's would be lost or wasted."""
     if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
         path = os.fspath(source)
@@ -670,16 +670,29 @@ def _copy_out(pieces):
     return tmp.name
 
 
-def _want_index(index):
-    if index is None:
-        # The CLI's rule: on, unless HEAPSCOPE_NO_INDEX says otherwise.
-        return not os.environ.get("HEAPSCOPE_NO_INDEX")
-    return bool(index)
+def _want_snapshot(snapshot):
+    if snapshot is None:
+        # The CLI's rule: on, unless HEAPSCOPE_NO_SNAPSHOT (or its old
+        # name HEAPSCOPE_NO_INDEX) says otherwise.
+        return not (os.environ.get("HEAPSCOPE_NO_SNAPSHOT")
+                    or os.environ.get("HEAPSCOPE_NO_INDEX"))
+    return bool(snapshot)
+
+
+def _old_names(keep_address_index, snapshot, keep_index, index):
+    """The arguments' current values from their old spellings
+    (keep_index, index), which are still accepted (docs/python.md)."""
+    if keep_index is not None:
+        keep_address_index = keep_index
+    if index is not None and snapshot is None:
+        snapshot = index
+    return keep_address_index, snapshot
 
 
 def load(source, using_json=None, show_prog=None, collapse=True,
          max_parents=None, *, dialect=None, threads=0, skip_bad_lines=False,
-         keep_index=True, index=None):
+         keep_address_index=True, snapshot=None, keep_index=None,
+         index=None):
     """Load a meliae-format dump and return an :class:`ObjManager`.
 
     source: a path ("-" for stdin), a file object or, as in meliae, an
@@ -691,28 +704,33 @@ def load(source, using_json=None, show_prog=None, collapse=True,
     meliae's callers and ignored (one C parser; no parent cap). dialect
     forces "py2", "py3", "py311" or "heapscope"; threads=0 loads on one
     thread per CPU (at most 8); skip_bad_lines skips malformed lines
-    instead of failing; keep_index=False frees the address index after
-    loading (rebuilt on the first lookup). The GIL is released while the
-    library loads.
+    instead of failing; keep_address_index=False frees the address
+    index after loading (rebuilt on the first lookup). The GIL is
+    released while the library loads.
 
-    index: go through the snapshot index, as the CLI does
-    (docs/architecture.md): a valid index of the dump (DUMP.hsidx, or
+    snapshot: go through the snapshot, as the CLI does
+    (docs/architecture.md): a valid snapshot of the dump (DUMP.hsidx, or
     under $XDG_CACHE_HOME/heapscope) is mapped instead of parsing, and a
     fresh load of a dump of 16 MiB or more writes one, so the next load
     is instant. None (the default) means yes unless the environment sets
-    HEAPSCOPE_NO_INDEX; False always parses. Only dumps given by path
-    have indexes. ``om.index_report`` says what happened.
+    HEAPSCOPE_NO_SNAPSHOT (or HEAPSCOPE_NO_INDEX); False always parses.
+    Only dumps given by path have snapshots. ``om.snapshot_report`` says
+    what happened. keep_index and index are the old names of
+    keep_address_index and snapshot, still accepted.
 
     Raises HeapscopeError (with path, line, column and offset) for a
     dump that cannot be read.
     """
     del using_json, max_parents
+    keep_address_index, snapshot = _old_names(keep_address_index, snapshot,
+                                              keep_index, index)
     return _load(source, ObjManager, MemObject, show_prog, collapse,
-                 dialect, threads, skip_bad_lines, keep_index, index)
+                 dialect, threads, skip_bad_lines, keep_address_index,
+                 snapshot)
 
 
 def _load(source, manager_class, proxy_class, show_prog, collapse, dialect,
-          threads, skip_bad_lines, keep_index, index):
+          threads, skip_bad_lines, keep_address_index, snapshot):
     """load() making managers and proxies of the given classes (the
     meliae package's own, heapscope.meliae.loader)."""
     if dialect not in _DIALECTS:
@@ -724,13 +742,13 @@ def _load(source, manager_class, proxy_class, show_prog, collapse, dialect,
         flags |= _analyzer.LOAD_NO_COLLAPSE
     if skip_bad_lines:
         flags |= _analyzer.LOAD_SKIP_BAD_LINES
-    if not keep_index:
-        flags |= _analyzer.LOAD_NO_INDEX
-    path, tmp, indexable = _source_path(source)
+    if not keep_address_index:
+        flags |= _analyzer.LOAD_NO_ADDRESS_INDEX
+    path, tmp, snapshottable = _source_path(source)
     try:
         return _analyzer.load(manager_class, path, proxy_class, flags,
                               _DIALECTS[dialect], threads, bool(show_prog),
-                              indexable and _want_index(index))
+                              snapshottable and _want_snapshot(snapshot))
     except HeapscopeError as e:
         if tmp is None:
             raise

@@ -106,7 +106,7 @@ class LeakCheck(object):
     def _command(self, paths):
         from heapscope.__main__ import program
         cmd = [program(), "leaks", "--fail-on-growth", "--quiet",
-               "--no-index", "--min-growth", str(self.min_growth),
+               "--no-snapshot", "--min-growth", str(self.min_growth),
                "--top", "3"]
         for pattern in self.ignore:
             cmd += ["--ignore", pattern]

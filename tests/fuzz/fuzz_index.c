@@ -1,6 +1,6 @@
 /*
- * fuzz_index.c - the snapshot index reader (hs_snapshot_read through
- * hs_index_open_buffer), and the graph it hands out.
+ * fuzz_index.c - the snapshot reader (hs_snapshot_read through
+ * hs_snapshot_open_buffer), and the graph it hands out.
  *
  * An index is untrusted: a mapped graph's arrays are used in place, so
  * every id, offset and length the accessors follow must have been checked
@@ -28,7 +28,7 @@
 
 #include <string.h>
 
-#include "graph/hs_snapshot_read.h"
+#include "load/hs_snapshot_read.h"
 
 /* Where the sums of touch go, so that the reads are not optimised away. */
 static volatile unsigned sink;
@@ -106,7 +106,7 @@ open_and_walk(const uint8_t *data, size_t size)
     hs_graph *g;
     hs_load_options_init(&opts);
     opts.threads = 1;
-    g = hs_index_open_buffer(data, size, &opts, NULL);
+    g = hs_snapshot_open_buffer(data, size, &opts, NULL);
     if (!g) {
         return;
     }

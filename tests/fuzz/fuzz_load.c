@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         flags |= HS_LOAD_NO_COLLAPSE;
     }
     if (size % 3 == 0) {
-        flags |= HS_LOAD_NO_INDEX; /* hs_graph_find rebuilds it */
+        flags |= HS_LOAD_NO_ADDRESS_INDEX; /* hs_graph_find rebuilds it */
     }
     g = fuzz_load(data, size, flags);
     if (!g) {

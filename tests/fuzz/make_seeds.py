@@ -4,7 +4,7 @@
 Seeds are small plain excerpts of real dumps (meliae Python 2.7 and 3.11
 from tests/data/meliae, heapscope's own from tests/data/log-leak), the hand-
 made dumps of tests/data, and nasty inputs written here. The index seeds
-are the snapshot indexes `heapscope index` writes for the load seeds (both
+are the snapshots `heapscope snapshot` writes for the load seeds (both
 pipelines), so the heapscope program is needed for them ($HEAPSCOPE_BIN,
 default build/bin/heapscope). Crashers found by fuzzing are added by hand
 as crash-<what> files and never regenerated. Run once; rerunning rewrites
@@ -114,7 +114,7 @@ def index_seeds():
             for flags, suffix, seed in (
                     ([], ".hsidx", ""),
                     (["--no-collapse"], ".nocollapse.hsidx", "-nocollapse")):
-                done = subprocess.run([HEAPSCOPE, "index"] + flags + [dump],
+                done = subprocess.run([HEAPSCOPE, "snapshot"] + flags + [dump],
                                       stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
                 index = dump + suffix

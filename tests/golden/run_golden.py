@@ -101,10 +101,10 @@ def make_inputs(tmp):
     # errors, warnings, headers and duplicates must read exactly as when
     # one thread parses them (the same cases run with --threads 1).
     make_big(tmp)
-    # Snapshot indexes to reject (the index-* cases): junk, and one cut
+    # Snapshots to reject (the snapshot-* cases): junk, and one cut
     # inside its header, each beside a copy of small.json.
-    for name, data in (("junk-index", bytes(range(256)) * 4),
-                       ("cut-index", b"\x89HSINDX\n" + bytes(92))):
+    for name, data in (("junk-snapshot", bytes(range(256)) * 4),
+                       ("cut-snapshot", b"\x89HSINDX\n" + bytes(92))):
         with open(os.path.join(tmp, name + ".json"), "wb") as f:
             f.write(small)
         with open(os.path.join(tmp, name + ".json.hsidx"), "wb") as f:
@@ -176,11 +176,14 @@ def run_case(heapscope, name, tmp, update):
     if os.path.exists(os.path.join(folder, "stdin")):
         with open(os.path.join(folder, "stdin"), "rb") as f:
             stdin = substitute(f.read().decode(), tmp).encode()
-    # Snapshot indexes (DUMP.hsidx) must not appear beside the test dumps:
-    # only the index-* cases use them, with the cache folder in $TMP.
+    # Snapshots (DUMP.hsidx) must not appear beside the test dumps: only
+    # the snapshot-* cases use them, with the cache folder in $TMP.
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"))
-    if not name.startswith("index-"):
-        env["HEAPSCOPE_NO_INDEX"] = "1"
+    env.pop("HEAPSCOPE_NO_INDEX", None)  # the old name of the variable
+    if not name.startswith("snapshot-"):
+        env["HEAPSCOPE_NO_SNAPSHOT"] = "1"
+    else:
+        env.pop("HEAPSCOPE_NO_SNAPSHOT", None)
     proc = subprocess.run([heapscope] + args, input=stdin, env=env,
                           capture_output=True, cwd=HERE, timeout=120)
     got = {

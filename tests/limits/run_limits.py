@@ -148,11 +148,11 @@ def bomb(tmp):
     # 65 MiB is just past a power of two: a window that doubled past the
     # limit would reach 128 MiB before refusing the line.
     limit = 65 << 20
-    rc, out, err = run(["summary", "--quiet", "--no-index", "--max-line",
+    rc, out, err = run(["summary", "--quiet", "--no-snapshot", "--max-line",
                         str(limit), path])
     check(rc == 1 and ("line longer than %d bytes" % limit) in err
           and "--max-line" in err, "bomb: %d %r" % (rc, err[:300]))
-    rc, out, err = run(["summary", "--quiet", "--no-index", "--max-line",
+    rc, out, err = run(["summary", "--quiet", "--no-snapshot", "--max-line",
                         "128M", path])
     check(rc == 0 and "Total 1 objects" in out, "bomb: raised limit " + err)
 
@@ -169,7 +169,7 @@ def bomb_rss(tmp):
     limit = 65 << 20
     pid = os.fork()
     if pid == 0:
-        os.execv(HS, [HS, "summary", "--quiet", "--no-index", "--max-line",
+        os.execv(HS, [HS, "summary", "--quiet", "--no-snapshot", "--max-line",
                       str(limit), path])
     _, status, ru = os.wait4(pid, 0)
     rss = ru.ru_maxrss << 10

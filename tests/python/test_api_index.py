@@ -1,8 +1,8 @@
-"""heapscope.load() through the snapshot index (index=True, the default):
+"""heapscope.load() through the snapshot (snapshot=True, the default):
 the first load of a big dump writes DUMP.hsidx, the second maps it, and
-both give the same answers as a plain parse (index=False). Every test
+both give the same answers as a plain parse (snapshot=False). Every test
 keeps XDG_CACHE_HOME in its temporary folder, and none may leave an
-index beside the shared dumps."""
+snapshot beside the shared dumps."""
 
 import io
 import os
@@ -14,12 +14,12 @@ import api_util
 
 heapscope = api_util.require_analyzer()
 
-# hs_graph_open writes an index only for dumps of 16 MiB of text or more.
+# hs_graph_open writes a snapshot only for dumps of 16 MiB of text or more.
 INDEX_MIN_BYTES = 16 << 20
 
 
 def write_big_dump(path):
-    """A dump just over the index threshold: a module holding a list of
+    """A dump just over the snapshot threshold: a module holding a list of
     dicts, each with a str key and a str value, plus their strs."""
     n = 60000
     base = 1 << 20
@@ -46,7 +46,8 @@ def write_big_dump(path):
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    monkeypatch.delenv("HEAPSCOPE_NO_INDEX", raising=False)
+    monkeypatch.delenv("HEAPSCOPE_NO_SNAPSHOT", raising=False)
+    monkeypatch.delenv("HEAPSCOPE_NO_INDEX", raising=False)  # its old name
     return folder
 
 
@@ -76,16 +77,16 @@ def answers(om):
 
 def test_second_load_is_served_from_the_index(big):
     first = heapscope.load(str(big))
-    report = first.index_report
+    report = first.snapshot_report
     assert report["written"] and not report["used"], report
     assert report["path"] == str(big) + ".hsidx"
     assert os.path.getsize(report["path"]) == report["bytes"] > 0
     second = heapscope.load(str(big))
-    again = second.index_report
+    again = second.snapshot_report
     assert again["used"] and not again["written"], again
     assert again["path"] == report["path"]
-    parsed = heapscope.load(str(big), index=False)
-    assert parsed.index_report is None
+    parsed = heapscope.load(str(big), snapshot=False)
+    assert parsed.snapshot_report is None
     want = answers(parsed)
     assert answers(second) == want
     assert answers(first) == want
@@ -95,8 +96,8 @@ def test_second_load_is_served_from_the_index(big):
 def test_passes_on_a_mapped_graph_match_a_parse(big):
     heapscope.load(str(big))
     mapped = heapscope.load(str(big))
-    assert mapped.index_report["used"]
-    parsed = heapscope.load(str(big), index=False)
+    assert mapped.snapshot_report["used"]
+    parsed = heapscope.load(str(big), snapshot=False)
     for om in (mapped, parsed):
         om.remove_expensive_references()
     assert str(mapped.summarize()) == str(parsed.summarize())
@@ -106,15 +107,29 @@ def test_passes_on_a_mapped_graph_match_a_parse(big):
 
 
 def test_index_false_and_environment_parse(big, monkeypatch):
-    om = heapscope.load(str(big), index=False)
-    assert om.index_report is None
+    om = heapscope.load(str(big), snapshot=False)
+    assert om.snapshot_report is None
+    assert not os.path.exists(str(big) + ".hsidx")
+    monkeypatch.setenv("HEAPSCOPE_NO_SNAPSHOT", "1")
+    om = heapscope.load(str(big))
+    assert om.snapshot_report is None
+    assert not os.path.exists(str(big) + ".hsidx")
+    # An explicit snapshot=True wins over the environment.
+    om = heapscope.load(str(big), snapshot=True)
+    assert om.snapshot_report["written"]
+
+
+def test_old_names_still_work(big, monkeypatch):
+    # Before the snapshot was called so: index=, keep_index=, index_report
+    # and HEAPSCOPE_NO_INDEX (docs/python.md keeps them).
+    om = heapscope.load(str(big), index=False, keep_index=False)
+    assert om.index_report is None and om.snapshot_report is None
     assert not os.path.exists(str(big) + ".hsidx")
     monkeypatch.setenv("HEAPSCOPE_NO_INDEX", "1")
-    om = heapscope.load(str(big))
-    assert om.index_report is None
+    assert heapscope.load(str(big)).index_report is None
     assert not os.path.exists(str(big) + ".hsidx")
-    # An explicit index=True wins over the environment.
     om = heapscope.load(str(big), index=True)
+    assert om.index_report is om.snapshot_report
     assert om.index_report["written"]
 
 
@@ -125,10 +140,10 @@ def test_read_only_folder_uses_the_cache(tmp_path, cache):
     write_big_dump(str(path))
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP)
     try:
-        report = heapscope.load(str(path)).index_report
+        report = heapscope.load(str(path)).snapshot_report
         assert report["written"], report
         assert report["path"].startswith(str(cache)), report
-        assert heapscope.load(str(path)).index_report["used"]
+        assert heapscope.load(str(path)).snapshot_report["used"]
         assert os.listdir(str(folder)) == ["big.json"]
     finally:
         folder.chmod(0o755)
@@ -137,10 +152,10 @@ def test_read_only_folder_uses_the_cache(tmp_path, cache):
 def test_file_objects_never_get_an_index(big, cache):
     with open(str(big), "rb") as f:
         om = heapscope.load(f)
-    assert om.index_report is None
+    assert om.snapshot_report is None
     om = heapscope.load(io.BytesIO(b'{"address": 1, "type": "int", '
                                    b'"size": 28, "value": 3, "refs": []}\n'))
-    assert om.index_report is None and len(om) == 1
+    assert om.snapshot_report is None and len(om) == 1
     assert not os.path.exists(str(big) + ".hsidx")
     assert not cache.exists() or not list(cache.rglob("*.hsidx"))
 
@@ -149,7 +164,7 @@ def test_small_and_shared_dumps_get_no_index(cache):
     path = api_util.dump_path("py311")
     before = sorted(os.listdir(os.path.dirname(path)))
     om = heapscope.load(path)
-    report = om.index_report
+    report = om.snapshot_report
     assert not report["used"] and not report["written"], report
     assert sorted(os.listdir(os.path.dirname(path))) == before
     assert not cache.exists() or not list(cache.rglob("*.hsidx"))

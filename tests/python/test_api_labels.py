@@ -36,7 +36,7 @@ def om(tmp_path_factory):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return heapscope.load(out, index=False)
+    return heapscope.load(out, snapshot=False)
 
 
 @pytest.fixture(scope="module")

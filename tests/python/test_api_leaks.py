@@ -49,13 +49,13 @@ def dumps(tmp_path_factory):
 
 
 def load_all(paths):
-    return [heapscope.load(p, index=False) for p in paths]
+    return [heapscope.load(p, snapshot=False) for p in paths]
 
 
 def cli_json(*args):
     if not os.access(HEAPSCOPE, os.X_OK):
         pytest.skip("the heapscope CLI is not built (%s)" % HEAPSCOPE)
-    proc = subprocess.run([HEAPSCOPE] + list(args) + ["--no-index"],
+    proc = subprocess.run([HEAPSCOPE] + list(args) + ["--no-snapshot"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -148,7 +148,7 @@ def test_leaks_match_cli(dumps, name):
 
 def test_retained_sizes_match_cli_top(dumps):
     path = dumps["listeners"][2]
-    om = heapscope.load(path, index=False)
+    om = heapscope.load(path, snapshot=False)
     want = cli_json("top", "--json", "--top", "40", path)
     top = om.top(40)
     assert [r.obj.address for r in top] == [o["address"] for o in
@@ -189,11 +189,11 @@ def test_dominators(dumps):
 
 def test_tree_follows_passes(dumps):
     path = dumps["listeners"][2]
-    om = heapscope.load(path, index=False)
+    om = heapscope.load(path, snapshot=False)
     module = [m for m in om.get_all("module") if m.name == "__main__"][0]
     before = om.retained_size(module)
     om.remove_expensive_references()
-    fresh = heapscope.load(path, index=False)
+    fresh = heapscope.load(path, snapshot=False)
     fresh.remove_expensive_references()
     after = om.retained_size(module)
     assert after == fresh.retained_size(module.address)
@@ -201,7 +201,7 @@ def test_tree_follows_passes(dumps):
 
 
 def test_bad_arguments(dumps):
-    om = heapscope.load(dumps["listeners"][0], index=False)
+    om = heapscope.load(dumps["listeners"][0], snapshot=False)
     with pytest.raises(TypeError):
         om.leaks()
     with pytest.raises(TypeError):
@@ -212,7 +212,7 @@ def test_bad_arguments(dumps):
         om.dominator(12345)
     with pytest.raises(ValueError):
         om.top(-1)
-    meliae = heapscope.load(api_util.dump_path("py311"), index=False)
+    meliae = heapscope.load(api_util.dump_path("py311"), snapshot=False)
     with pytest.raises(heapscope.HeapscopeError):
         om.leaks(meliae)
 
@@ -223,7 +223,7 @@ def test_series_checks(dumps, tmp_path):
     their headers' times) and the report says so."""
     import re
     first, second, third = load_all(dumps["listeners"])
-    other = heapscope.load(dumps["memo_cache"][1], index=False)
+    other = heapscope.load(dumps["memo_cache"][1], snapshot=False)
     with pytest.raises(heapscope.HeapscopeError, match="not one series"):
         first.leaks(other)
     first.leaks(other, allow_mixed=True)
@@ -235,7 +235,7 @@ def test_series_checks(dumps, tmp_path):
         copy = tmp_path / ("timed-%d.json" % n)
         copy.write_text(re.sub(r'"time": \d+', '"time": %d' % (1000 + n),
                                text, count=1))
-        timed.append(heapscope.load(str(copy), index=False))
+        timed.append(heapscope.load(str(copy), snapshot=False))
     in_order = timed[0].leaks(timed[1], timed[2])
     assert not in_order.reordered
     shuffled = timed[2].leaks(timed[0], timed[1])

@@ -22,7 +22,7 @@ HEAPSCOPE = os.environ.get("HEAPSCOPE_BIN") or os.path.join(
 
 @pytest.fixture(scope="module")
 def series():
-    return [heapscope.load(p, index=False) for p in LOG_LEAK]
+    return [heapscope.load(p, snapshot=False) for p in LOG_LEAK]
 
 
 def parses(html):
@@ -31,7 +31,7 @@ def parses(html):
 
 
 def test_summary_html():
-    om = heapscope.load(api_util.dump_path("py311"), index=False)
+    om = heapscope.load(api_util.dump_path("py311"), snapshot=False)
     s = om.summarize()
     html = s._repr_html_()
     root = parses(html)
@@ -101,7 +101,7 @@ def test_object_graph_is_the_cli_dot(series):
     g = om.graph(owner)
     assert g.dot.startswith("digraph")
     if os.access(HEAPSCOPE, os.X_OK):
-        cli = subprocess.run([HEAPSCOPE, "dot", "--no-index", LOG_LEAK[2],
+        cli = subprocess.run([HEAPSCOPE, "dot", "--no-snapshot", LOG_LEAK[2],
                               str(owner.address)], stdout=subprocess.PIPE,
                              universal_newlines=True, check=True).stdout
         assert g.dot == cli

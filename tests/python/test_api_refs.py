@@ -91,7 +91,7 @@ def dump_records(key_table, text_type, value_first):
 def test_heapscope_dump_keys(tmp_path):
     table = keys("str", "bytes", "int")
     write(tmp_path / "d.json", dump_records(table, "str", False), True)
-    om = heapscope.load(str(tmp_path / "d.json"), index=False)
+    om = heapscope.load(str(tmp_path / "d.json"), snapshot=False)
     assert om.dialect == "heapscope"
     check(om, table, "b\u00e9".encode("latin-1"))
 
@@ -103,7 +103,7 @@ def test_python2_dump_keys(tmp_path):
     table.append((22, rec(22, "long"), ("proxy", 22)))
     write(tmp_path / "d.json", dump_records(table, "unicode", False), False)
     om = heapscope.load(str(tmp_path / "d.json"), dialect="py2",
-                        index=False)
+                        snapshot=False)
     check(om, table, "b\u00e9")
 
 
@@ -113,7 +113,8 @@ def test_meliae_python3_value_key_dict(tmp_path):
     table = keys("str", "bytes", "int")
     records = dump_records(table, "str", True)
     write(tmp_path / "d.json", records, False)
-    om = heapscope.load(str(tmp_path / "d.json"), dialect="py3", index=False)
+    om = heapscope.load(str(tmp_path / "d.json"), dialect="py3",
+                        snapshot=False)
     assert om[1].layout == "vk"
     check(om, table, "b\u00e9".encode("latin-1"))
 
@@ -121,7 +122,8 @@ def test_meliae_python3_value_key_dict(tmp_path):
 def test_str_keyed_meliae_python3_dict_says_keys_are_missing(tmp_path):
     records = [rec(1, "dict", [2], len=1), rec(2, "str", len=1, value="x")]
     write(tmp_path / "d.json", records, False)
-    om = heapscope.load(str(tmp_path / "d.json"), dialect="py3", index=False)
+    om = heapscope.load(str(tmp_path / "d.json"), dialect="py3",
+                        snapshot=False)
     with pytest.raises(heapscope.HeapscopeError,
                        match="keys not recorded"):
         om[1].refs_as_dict()

@@ -122,13 +122,14 @@ def test_json_parses(dumps, name, args):
 
 
 def test_info_python_kept(dumps):
-    p = subprocess.run([HEAPSCOPE, "info", "--json", "--no-index", dumps[0]],
+    p = subprocess.run([HEAPSCOPE, "info", "--json", "--no-snapshot",
+                        dumps[0]],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=120)
     assert json.loads(p.stdout.decode("utf-8"))["python"] == "3.12.1+"
 
 
-# MARK: a snapshot index whose python field the reader did not check
+# MARK: a snapshot whose python field the reader did not check
 
 M64 = (1 << 64) - 1
 
@@ -159,8 +160,8 @@ def checksum(data, seed):
 
 
 def plant_python(index, python):
-    """Rewrites the python field of a snapshot index (its META section,
-    lib/graph/hs_snapfmt.h) and seals it again, as a crafted index would
+    """Rewrites the python field of a snapshot (its META section,
+    lib/load/hs_snapfmt.h) and seals it again, as a crafted snapshot would
     be: the checksums catch damage, not malice."""
     buf = bytearray(open(index, "rb").read())
     nsections, = struct.unpack_from("<I", buf, 28)
@@ -191,8 +192,8 @@ def test_info_python_from_crafted_index(tmp_path):
     loaded instead, and the JSON holds the dump's own version."""
     dump = str(tmp_path / "d.json")
     write_dump(dump, 3)
-    p = subprocess.run([HEAPSCOPE, "index", dump], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
+    p = subprocess.run([HEAPSCOPE, "snapshot", dump],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert p.returncode == 0, p.stderr
     plant_python(dump + ".hsidx", b'3"\\\x01\n\xff\xc3(')
     p = subprocess.run([HEAPSCOPE, "info", "--json", dump],

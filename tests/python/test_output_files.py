@@ -27,7 +27,7 @@ VICTIM_TEXT = b"a file the writer must never touch\n"
 
 
 def env():
-    return dict(os.environ, HEAPSCOPE_NO_INDEX="1")
+    return dict(os.environ, HEAPSCOPE_NO_SNAPSHOT="1")
 
 
 def run(*args, cwd=None):

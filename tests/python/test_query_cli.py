@@ -28,12 +28,12 @@ def program():
 
 
 def run(*args, stdin=None):
-    return subprocess.run([HEAPSCOPE, "query", "--no-index"] + list(args),
+    return subprocess.run([HEAPSCOPE, "query", "--no-snapshot"] + list(args),
                           input=stdin, capture_output=True, text=True)
 
 
 def test_ctrl_c_stops_the_statement():
-    proc = subprocess.Popen([HEAPSCOPE, "query", "--no-index", SMALL,
+    proc = subprocess.Popen([HEAPSCOPE, "query", "--no-snapshot", SMALL,
                              "SELECT 42 AS before; " + RUNAWAY],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)

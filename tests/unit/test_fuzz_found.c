@@ -81,12 +81,12 @@ test_index_without_edges(void)
     hs_graph *g = hs_graph_load(dump, NULL, &err);
     uint64_t count = 1;
     if (!CHECK(g != NULL)
-        || !CHECK(hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0)) {
+        || !CHECK(hs_snapshot_write(g, dump, NULL, ipath, NULL, &err) == 0)) {
         hs_graph_free(g);
         return;
     }
     hs_graph_free(g);
-    g = hs_index_open(ipath, NULL, &err);
+    g = hs_snapshot_open(ipath, NULL, &err);
     if (!CHECK(g != NULL)) {
         return;
     }

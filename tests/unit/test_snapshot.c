@@ -16,8 +16,8 @@
 #include <time.h>
 
 #include "graph/hs_graph_internal.h"
-#include "graph/hs_snapfmt.h"
-#include "graph/hs_snapshot_read.h"
+#include "load/hs_snapfmt.h"
+#include "load/hs_snapshot_read.h"
 #include "util/hs_checksum.h"
 #include "hs_test_same.h"
 
@@ -43,17 +43,18 @@ round_trip(const char *path, hs_load_flags flags)
     ipath = hs_test_file("rt.hsidx", "", 0);
     if (hs_graph_has_sites(fresh)) {
         /* Not kept by the index yet: refused, never silently dropped. */
-        ok = CHECK(hs_index_write(fresh, path, &opts, ipath, &bytes, &err)
+        ok = CHECK(hs_snapshot_write(fresh, path, &opts, ipath, &bytes, &err)
                    == HS_EUNSUPPORTED);
         hs_graph_free(fresh);
         return ok;
     }
-    if (!CHECK(hs_index_write(fresh, path, &opts, ipath, &bytes, &err) == 0)) {
+    if (!CHECK(hs_snapshot_write(fresh, path, &opts, ipath, &bytes, &err)
+               == 0)) {
         printf("    %s: %s\n", path, err.message);
         hs_graph_free(fresh);
         return false;
     }
-    mapped = hs_index_open(ipath, &opts, &err);
+    mapped = hs_snapshot_open(ipath, &opts, &err);
     if (!CHECK(mapped != NULL)) {
         printf("    %s: %s\n", path, err.message);
         hs_graph_free(fresh);
@@ -135,7 +136,7 @@ small_index(size_t *len, const char **dump_path)
     unsigned char *buf = NULL;
     FILE *f;
     uint64_t bytes;
-    if (!g || hs_index_write(g, dump, NULL, ipath, &bytes, &err) != 0) {
+    if (!g || hs_snapshot_write(g, dump, NULL, ipath, &bytes, &err) != 0) {
         printf("    %s\n", err.message);
         hs_graph_free(g);
         return NULL;
@@ -166,12 +167,54 @@ test_whole_index_opens(void)
     if (!CHECK(buf != NULL)) {
         return;
     }
-    g = hs_index_open_buffer(buf, len, NULL, &err);
+    g = hs_snapshot_open_buffer(buf, len, NULL, &err);
     CHECK(g != NULL);
     if (g) {
         CHECK_EQ_U64(hs_graph_count(g), 5);   /* two dicts collapsed */
         CHECK_EQ_U64(hs_node_size(g, hs_graph_find(g, 5)), 5000000100ull);
     }
+    hs_graph_free(g);
+    free(buf);
+}
+
+/* The names from when the snapshot was the "snapshot index" still work
+ * (include/heapscope.h keeps them, deprecated): same types and values,
+ * functions that forward. */
+static void
+test_deprecated_index_names(void)
+{
+    const char *dump = NULL;
+    const char *ipath = hs_test_file("old-names.json.hsidx", "", 0);
+    char path[4096], path2[4096];
+    size_t len;
+    unsigned char *buf = small_index(&len, &dump);
+    hs_index_flags flags = HS_INDEX_NO_READ | HS_INDEX_FORCE_WRITE;
+    hs_index_report r;
+    uint64_t bytes = 0;
+    hs_graph *g;
+    if (!CHECK(buf != NULL)) {
+        return;
+    }
+    CHECK(HS_INDEX_MIN_BYTES == HS_SNAPSHOT_MIN_BYTES);
+    CHECK(HS_INDEX_DEFAULT == HS_SNAPSHOT_DEFAULT);
+    CHECK(HS_INDEX_NO_WRITE == HS_SNAPSHOT_NO_WRITE);
+    CHECK(HS_LOAD_NO_INDEX == HS_LOAD_NO_ADDRESS_INDEX);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    CHECK(hs_index_path(dump, NULL, 0, path, sizeof(path)) == 0);
+    CHECK(hs_snapshot_path(dump, NULL, 0, path2, sizeof(path2)) == 0);
+    CHECK(strcmp(path, path2) == 0);
+    g = hs_index_open_buffer(buf, len, NULL, &err);
+    CHECK(g != NULL && hs_graph_count(g) == 5);
+    CHECK(g && hs_index_write(g, dump, NULL, ipath, &bytes, &err) == 0
+          && bytes == len);
+    hs_graph_free(g);
+    g = hs_index_open(ipath, NULL, &err);
+    CHECK(g != NULL && hs_graph_count(g) == 5);
+#pragma GCC diagnostic pop
+    hs_graph_free(g);
+    g = hs_graph_open(dump, NULL, flags, &r, &err);
+    CHECK(g != NULL && r.written);
     hs_graph_free(g);
     free(buf);
 }
@@ -186,7 +229,7 @@ test_every_truncation_rejected(void)
         return;
     }
     for (size_t cut = 0; cut < len; cut++) {
-        hs_graph *g = hs_index_open_buffer(buf, cut, NULL, &err);
+        hs_graph *g = hs_snapshot_open_buffer(buf, cut, NULL, &err);
         if (g || err.code != HS_ECORRUPT || !err.message[0]) {
             accepted++;
         }
@@ -209,7 +252,7 @@ test_every_bit_flip_rejected(void)
         for (int bit = 0; bit < 8; bit++) {
             hs_graph *g;
             buf[i] ^= (unsigned char)(1u << bit);
-            g = hs_index_open_buffer(buf, len, NULL, &err);
+            g = hs_snapshot_open_buffer(buf, len, NULL, &err);
             buf[i] ^= (unsigned char)(1u << bit);
             if (g) {
                 if (accepted++ < 5) {
@@ -235,20 +278,20 @@ test_foreign_and_junk(void)
     }
     /* another format version: unsupported, not damaged */
     buf[8] = 99;
-    g = hs_index_open_buffer(buf, len, NULL, &err);
+    g = hs_snapshot_open_buffer(buf, len, NULL, &err);
     CHECK(g == NULL && err.code == HS_EUNSUPPORTED);
     buf[8] = 1;
     /* the other byte order */
     buf[16] ^= 0x05;
-    g = hs_index_open_buffer(buf, len, NULL, &err);
+    g = hs_snapshot_open_buffer(buf, len, NULL, &err);
     CHECK(g == NULL && err.code == HS_EUNSUPPORTED);
     free(buf);
     for (size_t i = 0; i < sizeof(junk); i++) {
         junk[i] = (unsigned char)(i * 7 + 3);
     }
-    g = hs_index_open_buffer(junk, sizeof(junk), NULL, &err);
+    g = hs_snapshot_open_buffer(junk, sizeof(junk), NULL, &err);
     CHECK(g == NULL && err.code == HS_ECORRUPT);
-    g = hs_index_open_buffer(NULL, 0, NULL, &err);
+    g = hs_snapshot_open_buffer(NULL, 0, NULL, &err);
     CHECK(g == NULL && err.code == HS_ECORRUPT);
 }
 
@@ -336,7 +379,7 @@ test_crafted_indexes_rejected(void)
         if (!CHECK(hs_snapshot_reseal(copy, len) == 0)) {
             continue;
         }
-        g = hs_index_open_buffer(copy, len, NULL, &err);
+        g = hs_snapshot_open_buffer(copy, len, NULL, &err);
         if (g || err.code != HS_ECORRUPT) {
             printf("    mutation %d accepted (%s)\n", k, err.message);
         }
@@ -349,7 +392,7 @@ test_crafted_indexes_rejected(void)
     memcpy(copy, buf, len);
     copy[len - 1] ^= 1;
     hs_snapshot_reseal(copy, len);
-    CHECK(hs_index_open_buffer(copy, len, NULL, &err) == NULL
+    CHECK(hs_snapshot_open_buffer(copy, len, NULL, &err) == NULL
           || copy[len - 1] == 1);
     free(copy);
     free(buf);
@@ -413,7 +456,7 @@ test_random_damage_never_crashes(void)
             copy[128 + (rng >> 33) % (len - 128)] = (unsigned char)(rng >> 20);
         }
         hs_snapshot_reseal(copy, len);
-        g = hs_index_open_buffer(copy, len, NULL, &err);
+        g = hs_snapshot_open_buffer(copy, len, NULL, &err);
         if (g) {
             hs_summary *sum;
             accepted++;
@@ -448,7 +491,7 @@ on_warning(void *ctx, const hs_error *w)
 }
 
 static hs_graph *
-open_dump(const char *dump, hs_index_flags flags, hs_index_report *r)
+open_dump(const char *dump, hs_snapshot_flags flags, hs_snapshot_report *r)
 {
     hs_load_options opts;
     hs_load_options_init(&opts);
@@ -467,28 +510,28 @@ static void
 test_staleness(void)
 {
     const char *dump = hs_test_text("stale.json", small_dump);
-    hs_index_report r;
+    hs_snapshot_report r;
     hs_graph *g;
     FILE *f;
     remove(hs_test_file("stale.json.hsidx", "", 0)); /* listed, absent */
     set_mtime(dump, 1700000000);
-    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    g = open_dump(dump, HS_SNAPSHOT_FORCE_WRITE, &r);
     CHECK(g && r.written && !r.used);
     hs_graph_free(g);
     /* small dumps get no index on their own, but use one that exists */
     warnings = 0;
-    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
     CHECK(g && r.used && !r.rejected && warnings == 0);
     hs_graph_free(g);
     /* touched: stale, reported, loaded afresh */
     set_mtime(dump, 1700000001);
-    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
     CHECK(g && !r.used && r.rejected && warnings == 1);
     CHECK(strstr(r.reason, "modification time") != NULL);
     CHECK(strstr(last_warning, "stale") != NULL);
     hs_graph_free(g);
     /* rebuilt, then the same size and time but other content at an end */
-    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    g = open_dump(dump, HS_SNAPSHOT_FORCE_WRITE, &r);
     hs_graph_free(g);
     f = fopen(dump, "r+b");
     if (CHECK(f != NULL)) {
@@ -497,7 +540,7 @@ test_staleness(void)
         fclose(f);
     }
     set_mtime(dump, 1700000001);
-    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
     CHECK(g && !r.used && r.rejected);
     CHECK(strstr(r.reason, "content") != NULL);
     hs_graph_free(g);
@@ -506,7 +549,7 @@ test_staleness(void)
         hs_load_options opts;
         hs_load_options_init(&opts);
         opts.flags = HS_LOAD_NO_COLLAPSE;
-        g = hs_graph_open(dump, &opts, HS_INDEX_DEFAULT, &r, &err);
+        g = hs_graph_open(dump, &opts, HS_SNAPSHOT_DEFAULT, &r, &err);
         CHECK(g && !r.used && !r.rejected);
         CHECK(strstr(r.path, ".nocollapse.hsidx") == NULL); /* none yet */
         hs_graph_free(g);
@@ -518,11 +561,11 @@ test_damaged_file_rebuilt(void)
 {
     const char *dump = hs_test_text("damaged.json", small_dump);
     char ipath[1024];
-    hs_index_report r;
+    hs_snapshot_report r;
     hs_graph *g;
     FILE *f;
     remove(hs_test_file("damaged.json.hsidx", "", 0));
-    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    g = open_dump(dump, HS_SNAPSHOT_FORCE_WRITE, &r);
     hs_graph_free(g);
     snprintf(ipath, sizeof(ipath), "%s", r.path);
     f = fopen(ipath, "r+b");
@@ -532,7 +575,7 @@ test_damaged_file_rebuilt(void)
         fclose(f);
     }
     warnings = 0;
-    g = open_dump(dump, HS_INDEX_FORCE_WRITE | HS_INDEX_NO_READ, &r);
+    g = open_dump(dump, HS_SNAPSHOT_FORCE_WRITE | HS_SNAPSHOT_NO_READ, &r);
     CHECK(g && r.written);
     hs_graph_free(g);
     f = fopen(ipath, "r+b");
@@ -541,12 +584,12 @@ test_damaged_file_rebuilt(void)
         fputc(0x5a, f);
         fclose(f);
     }
-    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
     CHECK(g && r.rejected && !r.used && warnings == 1);
     CHECK(strstr(r.reason, "damaged") != NULL);
     hs_graph_free(g);
     if (CHECK(truncate(ipath, 1000) == 0)) {
-        g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+        g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
         CHECK(g && r.rejected && strstr(r.reason, "truncated") != NULL);
         hs_graph_free(g);
     }
@@ -565,12 +608,12 @@ test_passes_on_mapped_graph(void)
     opts.flags = HS_LOAD_NO_COLLAPSE;
     ipath = hs_test_file("passes.json.nc.hsidx", "", 0);
     fresh = hs_graph_load(dump, &opts, &err);
-    if (!CHECK(fresh && hs_index_write(fresh, dump, &opts, ipath, NULL,
+    if (!CHECK(fresh && hs_snapshot_write(fresh, dump, &opts, ipath, NULL,
                                        &err) == 0)) {
         hs_graph_free(fresh);
         return;
     }
-    mapped = hs_index_open(ipath, &opts, &err);
+    mapped = hs_snapshot_open(ipath, &opts, &err);
     if (!CHECK(mapped != NULL)) {
         hs_graph_free(fresh);
         return;
@@ -650,7 +693,7 @@ classic_from_index(const char *path, const char *name)
 {
     const char *copy = scratch_copy(path, name);
     hs_load_options opts;
-    hs_index_report r;
+    hs_snapshot_report r;
     hs_graph *fresh, *mapped;
     char *text_fresh, *text_mapped;
     uint32_t intern_fresh, intern_mapped;
@@ -658,14 +701,14 @@ classic_from_index(const char *path, const char *name)
         return;
     }
     hs_load_options_init(&opts);
-    fresh = hs_graph_open(copy, &opts, HS_INDEX_NO_READ
-                          | HS_INDEX_FORCE_WRITE, &r, &err);
+    fresh = hs_graph_open(copy, &opts, HS_SNAPSHOT_NO_READ
+                          | HS_SNAPSHOT_FORCE_WRITE, &r, &err);
     if (!CHECK(fresh != NULL && r.written && !r.used)) {
         printf("    %s: %s\n", path, err.message);
         hs_graph_free(fresh);
         return;
     }
-    mapped = hs_graph_open(copy, &opts, HS_INDEX_NO_WRITE, &r, &err);
+    mapped = hs_graph_open(copy, &opts, HS_SNAPSHOT_NO_WRITE, &r, &err);
     if (!CHECK(mapped != NULL && r.used && hs_graph_is_mapped(mapped))) {
         printf("    %s: index not used: %s\n", path, r.reason);
         hs_graph_free(mapped);
@@ -758,7 +801,7 @@ test_planted_temporaries_not_followed(void)
                  (long)getpid(), i);
         CHECK(symlink(victim, links[i]) == 0);
     }
-    CHECK(g && hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0);
+    CHECK(g && hs_snapshot_write(g, dump, NULL, ipath, NULL, &err) == 0);
     CHECK(file_is(victim, "precious\n"));
     CHECK(lstat(ipath, &st) == 0 && S_ISREG(st.st_mode));
     for (int i = 0; i < 16; i++) {
@@ -779,10 +822,10 @@ test_index_mode_follows_dump(void)
     mode_t old = umask(022);
     hs_graph *g = hs_graph_load(dump, NULL, &err);
     chmod(dump, 0600);
-    CHECK(g && hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0);
+    CHECK(g && hs_snapshot_write(g, dump, NULL, ipath, NULL, &err) == 0);
     CHECK(stat(ipath, &st) == 0 && (st.st_mode & 0777) == 0600);
     chmod(dump, 0640);
-    CHECK(g && hs_index_write(g, dump, NULL, ipath, NULL, &err) == 0);
+    CHECK(g && hs_snapshot_write(g, dump, NULL, ipath, NULL, &err) == 0);
     CHECK(stat(ipath, &st) == 0 && (st.st_mode & 0777) == 0640);
     umask(old);
     hs_graph_free(g);
@@ -793,11 +836,11 @@ test_index_mode_follows_dump(void)
 static void
 check_untrusted(const char *dump, const char *reason)
 {
-    hs_index_report r;
+    hs_snapshot_report r;
     hs_graph *g;
     warnings = 0;
     alarm(20);
-    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
     alarm(0);
     CHECK(g && !r.used && r.rejected && r.untrusted && warnings == 1);
     if (!CHECK(strstr(r.reason, reason) != NULL)) {
@@ -812,7 +855,7 @@ test_planted_index_ignored(void)
     const char *dump = hs_test_text("planted2.json", small_dump);
     const char *ipath = hs_test_file("planted2.json.hsidx", "", 0);
     char nocache[128];
-    hs_index_report r;
+    hs_snapshot_report r;
     struct stat st;
     hs_graph *g;
     snprintf(nocache, sizeof(nocache), "%s/no-cache", hs_test_dir);
@@ -822,7 +865,7 @@ test_planted_index_ignored(void)
     check_untrusted(dump, "not a regular file");
     CHECK(lstat(ipath, &st) == 0 && S_ISFIFO(st.st_mode)); /* left alone */
     remove(ipath);
-    g = open_dump(dump, HS_INDEX_FORCE_WRITE, &r);
+    g = open_dump(dump, HS_SNAPSHOT_FORCE_WRITE, &r);
     CHECK(g && r.written);
     hs_graph_free(g);
     if (geteuid() == 0) {
@@ -838,7 +881,7 @@ test_planted_index_ignored(void)
     check_untrusted(dump, "writable by others");
     chmod(ipath, 0644);
     warnings = 0;
-    g = open_dump(dump, HS_INDEX_DEFAULT, &r);
+    g = open_dump(dump, HS_SNAPSHOT_DEFAULT, &r);
     CHECK(g && r.used && warnings == 0 && r.built > 0);
     hs_graph_free(g);
     unsetenv("XDG_CACHE_HOME");
@@ -852,6 +895,7 @@ main(void)
     RUN(test_round_trip_test_dumps);
     RUN(test_round_trip_shared_dumps);
     RUN(test_whole_index_opens);
+    RUN(test_deprecated_index_names);
     RUN(test_every_truncation_rejected);
     RUN(test_every_bit_flip_rejected);
     RUN(test_foreign_and_junk);

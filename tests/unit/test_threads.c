@@ -166,21 +166,22 @@ static void
 index_agrees(const char *path, unsigned threads)
 {
     hs_load_options o;
-    hs_index_report r;
+    hs_snapshot_report r;
     hs_error err;
     hs_graph *fresh, *first, *mapped;
     hs_load_options_init(&o);
     o.threads = threads;
     fresh = load(path, HS_LOAD_DEFAULT, 1);
-    first = hs_graph_open(path, &o, HS_INDEX_NO_READ | HS_INDEX_FORCE_WRITE,
-                          &r, &err);
+    first = hs_graph_open(path, &o,
+                          HS_SNAPSHOT_NO_READ | HS_SNAPSHOT_FORCE_WRITE, &r,
+                          &err);
     if (!CHECK(fresh && first && r.written)) {
         printf("    %u threads: %s\n", threads, first ? r.reason
                                                      : err.message);
     } else if (!CHECK(same_graph(fresh, first))) {
         printf("    the load that wrote the index, %u threads\n", threads);
     }
-    mapped = hs_graph_open(path, &o, HS_INDEX_NO_WRITE, &r, &err);
+    mapped = hs_graph_open(path, &o, HS_SNAPSHOT_NO_WRITE, &r, &err);
     if (CHECK(mapped && r.used) && fresh && !CHECK(same_graph(fresh, mapped))) {
         printf("    the index written on %u threads\n", threads);
     }

@@ -175,11 +175,14 @@ class ObjManager(_analysis.ObjManager):
 
 def load(source, using_json=None, show_prog=None, collapse=True,
          max_parents=None, *, dialect=None, threads=0, skip_bad_lines=False,
-         keep_index=True, index=None):
+         keep_address_index=True, snapshot=None, keep_index=None,
+         index=None):
     """heapscope.load (same arguments) returning this module's
     ObjManager. source may be a path, a file object or an iterable of
     JSON lines (a list, a generator), as in meliae."""
     del using_json, max_parents
+    keep_address_index, snapshot = _analysis._old_names(
+        keep_address_index, snapshot, keep_index, index)
     return _analysis._load(source, ObjManager, MemObject, show_prog,
                            collapse, dialect, threads, skip_bad_lines,
-                           keep_index, index)
+                           keep_address_index, snapshot)

@@ -45,7 +45,7 @@ typedef struct hs_py_graph {
     PyTypeObject *proxy_type; /* strong: class of the proxies made */
     uint64_t *total_sizes;   /* compute_total_size results, by node id */
     hs_dominators *dom;      /* made on first use (hs_py_retained.c) */
-    PyObject *index_report;  /* what hs_graph_open did (a dict), or None */
+    PyObject *snapshot_report;  /* what hs_graph_open did (a dict), or None */
     uint32_t total_cap;
     int readers;             /* calls running with the GIL released */
     int writers;             /* passes running with the GIL released */

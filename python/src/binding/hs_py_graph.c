@@ -151,7 +151,7 @@ graph_dealloc(PyObject *op)
     PyMem_RawFree(self->total_sizes);
     Py_XDECREF(self->module);
     Py_XDECREF(self->proxy_type);
-    Py_XDECREF(self->index_report);
+    Py_XDECREF(self->snapshot_report);
     tp->tp_free(op);
     Py_DECREF(tp);
 }
@@ -568,9 +568,9 @@ graph_get_has_parents(PyObject *op, void *closure)
 }
 
 static PyObject *
-graph_get_index_report(PyObject *op, void *closure)
+graph_get_snapshot_report(PyObject *op, void *closure)
 {
-    PyObject *r = ((hs_py_graph *)op)->index_report;
+    PyObject *r = ((hs_py_graph *)op)->snapshot_report;
     (void)closure;
     r = r ? r : Py_None;
     Py_INCREF(r);
@@ -628,10 +628,12 @@ static PyGetSetDef graph_getset[] = {
      "The dump's dialect: 'py2', 'py3', 'py311' or 'heapscope'.", NULL},
     {"has_parents", graph_get_has_parents, NULL,
      "True once parents are computed for the current refs.", NULL},
-    {"index_report", graph_get_index_report, NULL,
-     "What the load did about the snapshot index, as a dict (used, "
-     "written, rejected, write_failed, path, bytes, open_seconds, "
-     "write_seconds, reason), or None for a load without it.", NULL},
+    {"snapshot_report", graph_get_snapshot_report, NULL,
+     "What the load did about the snapshot, as a dict (used, written, "
+     "rejected, write_failed, path, bytes, open_seconds, write_seconds, "
+     "reason), or None for a load without it.", NULL},
+    {"index_report", graph_get_snapshot_report, NULL,
+     "The old name of snapshot_report.", NULL},
     {"load_stats", graph_get_stats, NULL,
      "Facts about the load (lines, records, duplicates, dangling refs, "
      "dialect, compression, the heapscope header's fields, ...) as a dict.",

@@ -215,9 +215,9 @@ issue_warnings(PyObject *warnings)
     return 0;
 }
 
-/* What hs_graph_open did, as a dict (Graph.index_report). */
+/* What hs_graph_open did, as a dict (Graph.snapshot_report). */
 static PyObject *
-report_dict(const hs_index_report *r)
+report_dict(const hs_snapshot_report *r)
 {
     return Py_BuildValue("{sOsOsOsOsssKsdsdss}", "used",
                          r->used ? Py_True : Py_False, "written",
@@ -231,13 +231,13 @@ report_dict(const hs_index_report *r)
 
 PyDoc_STRVAR(load_doc,
 "load(cls, path, proxy_type, flags=0, dialect=0, threads=0, progress=False,\n"
-"     index=False)\n"
+"     snapshot=False)\n"
 "--\n\n"
 "Load the dump at path (str, bytes or os.PathLike; '-' is stdin) into a\n"
 "new instance of cls (a subclass of Graph) whose proxies are proxy_type\n"
 "(a subclass of Node). flags and dialect are hs_load_flags and\n"
-"hs_dialect values. index: go through the snapshot index (hs_graph_open:\n"
-"map a valid one, else load and write one); the Graph's index_report\n"
+"hs_dialect values. snapshot: go through the snapshot (hs_graph_open:\n"
+"map a valid one, else load and write one); the Graph's snapshot_report\n"
 "then says what happened. The GIL is released while the library reads,\n"
 "so other threads run. Raises HeapscopeError (with path, line, column\n"
 "and offset attributes) or MemoryError. heapscope.load() is the friendly\n"
@@ -253,15 +253,15 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     static char kw_dialect[] = "dialect";
     static char kw_threads[] = "threads";
     static char kw_progress[] = "progress";
-    static char kw_index[] = "index";
+    static char kw_snapshot[] = "snapshot";
     static char *kwlist[] = {kw_cls,     kw_path,    kw_proxy_type,
                              kw_flags,   kw_dialect, kw_threads,
-                             kw_progress, kw_index,  NULL};
+                             kw_progress, kw_snapshot, NULL};
     hs_py_state *st = hs_py_state_of(module);
     PyTypeObject *cls, *proxy_type;
     PyObject *path_bytes = NULL, *report = Py_None;
-    hs_index_report ir;
-    int flags = 0, dialect = 0, progress = 0, index = 0;
+    hs_snapshot_report sr;
+    int flags = 0, dialect = 0, progress = 0, snapshot = 0;
     unsigned threads = 0;
     hs_load_options opts;
     hs_error err;
@@ -273,7 +273,7 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
                                      &PyType_Type, &cls, PyUnicode_FSConverter,
                                      &path_bytes, &PyType_Type, &proxy_type,
                                      &flags, &dialect, &threads, &progress,
-                                     &index)) {
+                                     &snapshot)) {
         return NULL;
     }
     if (!PyType_IsSubtype(cls, st->graph_type)
@@ -299,11 +299,11 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     opts.warning = on_warning;
     opts.warning_ctx = &ctx;
     hs_py_error_clear(&err);
-    memset(&ir, 0, sizeof(ir));
+    memset(&sr, 0, sizeof(sr));
     Py_BEGIN_ALLOW_THREADS
-    if (index) {
+    if (snapshot) {
         g = hs_graph_open(PyBytes_AS_STRING(path_bytes), &opts,
-                          HS_INDEX_DEFAULT, &ir, &err);
+                          HS_SNAPSHOT_DEFAULT, &sr, &err);
     } else {
         g = hs_graph_load(PyBytes_AS_STRING(path_bytes), &opts, &err);
     }
@@ -322,7 +322,7 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
         return NULL;
     }
     Py_DECREF(ctx.warnings);
-    if (index && !(report = report_dict(&ir))) {
+    if (snapshot && !(report = report_dict(&sr))) {
         hs_graph_free(g);
         return NULL;
     }
@@ -335,7 +335,7 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     if (report == Py_None) {
         Py_INCREF(report);
     }
-    self->index_report = report;
+    self->snapshot_report = report;
     self->g = g;
     self->module = module;
     Py_INCREF(module);
@@ -411,8 +411,11 @@ mod_exec(PyObject *module)
                                    HS_LOAD_NO_COLLAPSE) < 0
         || PyModule_AddIntConstant(module, "LOAD_SKIP_BAD_LINES",
                                    HS_LOAD_SKIP_BAD_LINES) < 0
+        || PyModule_AddIntConstant(module, "LOAD_NO_ADDRESS_INDEX",
+                                   HS_LOAD_NO_ADDRESS_INDEX) < 0
+        /* LOAD_NO_ADDRESS_INDEX's old name, kept for callers of it */
         || PyModule_AddIntConstant(module, "LOAD_NO_INDEX",
-                                   HS_LOAD_NO_INDEX) < 0
+                                   HS_LOAD_NO_ADDRESS_INDEX) < 0
         || PyModule_AddIntConstant(module, "DIALECT_AUTO", HS_DIALECT_AUTO) < 0
         || PyModule_AddIntConstant(module, "DIALECT_PY2", HS_DIALECT_PY2) < 0
         || PyModule_AddIntConstant(module, "DIALECT_PY3", HS_DIALECT_PY3) < 0
