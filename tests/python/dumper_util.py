@@ -30,6 +30,13 @@ def run_program(name, *args, timeout=120):
     return proc.stdout
 
 
+def heapscope_bin():
+    """build/bin/heapscope (or HEAPSCOPE_BIN); skips when it is not built."""
+    if not os.access(HEAPSCOPE_BIN, os.X_OK):
+        pytest.skip("build/bin/heapscope is not built")
+    return HEAPSCOPE_BIN
+
+
 def analyzer_check(path):
     """Loads a dump with the analyzer CLI when it has been built."""
     if not os.access(HEAPSCOPE_BIN, os.X_OK):

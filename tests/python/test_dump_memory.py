@@ -22,10 +22,7 @@ def header(path):
         return json.loads(f.readline())
 
 
-def heapscope_bin():
-    if not os.access(dumper_util.HEAPSCOPE_BIN, os.X_OK):
-        pytest.skip("build/bin/heapscope is not built")
-    return dumper_util.HEAPSCOPE_BIN
+heapscope_bin = dumper_util.heapscope_bin
 
 
 def cli(*args):

@@ -97,11 +97,7 @@ def big():
     t.close()
 
 
-def heapscope_bin():
-    exe = dumper_util.HEAPSCOPE_BIN
-    if not os.access(exe, os.X_OK):
-        pytest.skip("build/bin/heapscope is not built")
-    return exe
+heapscope_bin = dumper_util.heapscope_bin
 
 
 def cli(*args, timeout=120, **kw):

@@ -19,11 +19,7 @@ import dumper_util
 dumper_util.require_dumper()
 
 
-def heapscope_bin():
-    exe = dumper_util.HEAPSCOPE_BIN
-    if not os.access(exe, os.X_OK):
-        pytest.skip("build/bin/heapscope is not built")
-    return exe
+heapscope_bin = dumper_util.heapscope_bin
 
 
 def sites_of(path):
