@@ -241,10 +241,6 @@ hs_snapshot_write(hs_graph *g, const char *dump, const hs_load_options *opts,
                   const char *snapshot_path, uint64_t *bytes, hs_error *err)
 {
     hs_fingerprint fp;
-    if (g->sites) {
-        return hs_error_set(err, HS_EUNSUPPORTED, "no snapshot: the "
-                            "snapshot does not keep allocation sites yet");
-    }
     HS_TRY(hs_fingerprint_file(dump, &fp, err));
     return write_stamped(g, &fp, opts, snapshot_path,
                          snapshot_mode(dump, in_cache(snapshot_path)), bytes,
@@ -531,16 +527,6 @@ static bool
 worth_writing(const hs_graph *g, hs_snapshot_flags flags,
               uint64_t warnings, hs_snapshot_report *r)
 {
-    if (g->sites) {
-        /* The snapshot format has no place for allocation sites yet, and
-         * a reopen without them would silently drop them. */
-        if (flags & HS_SNAPSHOT_FORCE_WRITE) {
-            r->write_failed = 1;
-            snprintf(r->reason, sizeof(r->reason), "no snapshot: the "
-                     "snapshot does not keep allocation sites yet");
-        }
-        return false;
-    }
     if (warnings || g->stats.bad_lines) {
         if (flags & HS_SNAPSHOT_FORCE_WRITE) {
             r->write_failed = 1;

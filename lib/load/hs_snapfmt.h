@@ -43,7 +43,7 @@
 #include <string.h>
 
 #define HS_SNAP_MAGIC "\x89HSINDX\n"
-#define HS_SNAP_VERSION 3u  /* 2: unset_slots sections; 3: the header's memory members in META */
+#define HS_SNAP_VERSION 4u  /* 2: unset_slots sections; 3: the header's memory members in META; 4: allocation sites */
 #define HS_SNAP_ENDIAN 0x01020304u
 #define HS_SNAP_ALIGN 64u
 #define HS_SNAP_CHUNK (256u << 10)
@@ -109,6 +109,9 @@ typedef enum hs_snap_id {
     HS_SNAP_SLOTS,       /* u32[cap]: the address index */
     HS_SNAP_UNSET_IDS,   /* u32[k], increasing: hs_graph.unset_slots */
     HS_SNAP_UNSET_VALS,  /* u64[k] */
+    HS_SNAP_SITE_IDS,    /* u32[k], increasing: hs_graph.site (traced nodes) */
+    HS_SNAP_SITE_VALS,   /* u64[k]: their traceback ids */
+    HS_SNAP_SITES,       /* u32 words: the site tables (hs_snapsites.c) */
     HS_SNAP_ID_END
 } hs_snap_id;
 
@@ -134,7 +137,8 @@ typedef enum hs_snap_meta {
 /* Bits of HS_META_GRAPH_FLAGS. */
 enum {
     HS_SNAP_HAVE_PARENTS = 1u << 0,
-    HS_SNAP_EXPENSIVE_REMOVED = 1u << 1
+    HS_SNAP_EXPENSIVE_REMOVED = 1u << 1,
+    HS_SNAP_HAVE_SITES = 1u << 2  /* the dump has sites (hs_graph.sites) */
 };
 
 /* How one hs_load_stats field lies in META. */

@@ -19,6 +19,7 @@
 #include "hs_snapshot.h"
 
 #include "hs_snapfmt.h"
+#include "hs_snapsites.h"
 #include "../graph/hs_graph_internal.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
@@ -55,6 +56,8 @@ struct hs_snapshot_writer {
     uint64_t pos;             /* where the next section goes */
     uint64_t meta[HS_META_COUNT];
     uint32_t *zeros;          /* offsets of a graph without edges */
+    uint32_t *sites;          /* the site tables as words (hs_snapsites) */
+    size_t nsites;
     bool split;               /* one thread writes, the others checksum */
     atomic_uint_fast64_t next_write, next_sum;
     atomic_int error;         /* errno of the first failed write */
@@ -93,7 +96,8 @@ fill_meta(const hs_graph *g, uint64_t *mt)
     mt[HS_META_LIVE] = g->live;
     mt[HS_META_GRAPH_FLAGS] = (g->have_parents ? HS_SNAP_HAVE_PARENTS : 0)
                               | (g->expensive_removed
-                                     ? HS_SNAP_EXPENSIVE_REMOVED : 0);
+                                     ? HS_SNAP_EXPENSIVE_REMOVED : 0)
+                              | (g->sites ? HS_SNAP_HAVE_SITES : 0);
     mt[HS_META_DIALECT] = (uint64_t)g->dialect;
     mt[HS_META_INDEX_COUNT] = g->ix->x.count;
     hs_snap_stats_put(mt, &g->stats);
@@ -111,6 +115,11 @@ collect_early(writer *w, const hs_graph *g)
     add(w, HS_SNAP_WLEN_VALS, 8, g->wide_len.vals, g->wide_len.len);
     add(w, HS_SNAP_UNSET_IDS, 4, g->unset_slots.ids, g->unset_slots.len);
     add(w, HS_SNAP_UNSET_VALS, 8, g->unset_slots.vals, g->unset_slots.len);
+    if (g->sites) { /* absent: a dump without sites */
+        add(w, HS_SNAP_SITE_IDS, 4, g->site.ids, g->site.len);
+        add(w, HS_SNAP_SITE_VALS, 8, g->site.vals, g->site.len);
+        add(w, HS_SNAP_SITES, 4, w->sites, w->nsites);
+    }
     add(w, HS_SNAP_TEXTPOOL, 1, g->texts.data, g->texts.len);
     add(w, HS_SNAP_SLOTS, 4, g->ix->x.slots, g->ix->x.cap);
 }
@@ -339,6 +348,7 @@ free_writer(writer *w)
         unlink(w->tmp);
     }
     hs_mfree(w->a, w->zeros);
+    hs_mfree(w->a, w->sites);
     hs_mfree(w->a, w->chunks);
     hs_mfree(w->a, w);
 }
@@ -354,6 +364,13 @@ hs_snapshot_begin(hs_snapshot_writer **out, const hs_graph *g,
     HS_RETURN_IF(!w, HS_ENOMEM, err, "out of memory");
     w->a = g->a;
     w->fd = -1;
+    /* The site tables are complete once the dump is read: the passes
+     * never change them. */
+    if (g->sites && hs_snapsites_encode(g->sites, g->a, &w->sites,
+                                        &w->nsites) < 0) {
+        free_writer(w);
+        return hs_error_set(err, HS_ENOMEM, "out of memory");
+    }
     collect_early(w, g);
     w->chunk_cap = chunk_bound(w, g);
     w->pos = hs_snap_align(sizeof(hs_snap_header)

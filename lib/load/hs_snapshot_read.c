@@ -26,6 +26,7 @@
 #include "hs_snapshot_read.h"
 
 #include "hs_snapfmt.h"
+#include "hs_snapsites.h"
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_scan.h"
 #include "../util/hs_checksum.h"
@@ -47,7 +48,8 @@ static const char *const section_names[HS_SNAP_ID_END] = {
     "wide sizes", "wide size values", "wide lens", "wide len values",
     "child offsets", "children", "parent offsets", "parents",
     "type name lengths", "type names", "text pool", "address index",
-    "unset slots", "unset slot masks"};
+    "unset slots", "unset slot masks", "traced objects",
+    "their tracebacks", "sites"};
 
 /* The sections as found, and the facts checked against them. */
 typedef struct snap {
@@ -234,6 +236,25 @@ want_shape(const snap *s, hs_snap_id id, uint64_t count, uint32_t elem,
     return HS_OK;
 }
 
+/* The site sections come with a dump that has sites, and only then
+ * (the writer always adds them; a snapshot without them is one of a
+ * dump without sites). */
+static int
+check_site_shapes(snap *s, hs_error *err)
+{
+    bool have = (s->meta[HS_META_GRAPH_FLAGS] & HS_SNAP_HAVE_SITES) != 0;
+    if (!have) {
+        HS_RETURN_IF(scount(s, HS_SNAP_SITE_IDS) || scount(s, HS_SNAP_SITES),
+                     HS_ECORRUPT, err, "damaged: sites in a dump without "
+                     "them");
+        return HS_OK;
+    }
+    HS_TRY(want_shape(s, HS_SNAP_SITE_IDS, UINT64_MAX, 4, 4, err));
+    HS_TRY(want_shape(s, HS_SNAP_SITE_VALS, scount(s, HS_SNAP_SITE_IDS), 8,
+                      8, err));
+    return want_shape(s, HS_SNAP_SITES, UINT64_MAX, 4, 4, err);
+}
+
 static int
 check_shapes(snap *s, hs_error *err)
 {
@@ -258,6 +279,7 @@ check_shapes(snap *s, hs_error *err)
     HS_TRY(want_shape(s, HS_SNAP_UNSET_IDS, UINT64_MAX, 4, 4, err));
     HS_TRY(want_shape(s, HS_SNAP_UNSET_VALS, scount(s, HS_SNAP_UNSET_IDS),
                       8, 8, err));
+    HS_TRY(check_site_shapes(s, err));
     HS_TRY(want_shape(s, HS_SNAP_CH_OFF, s->n + 1, 4, 8, err));
     HS_TRY(want_shape(s, HS_SNAP_CH_TARGETS, UINT64_MAX, 4, 4, err));
     HS_TRY(want_shape(s, HS_SNAP_PA_OFF, s->n + 1, 4, 8, err));
@@ -404,6 +426,7 @@ check_elements(snap *s, const hs_snap_section *x, uint64_t b, uint64_t e)
     case HS_SNAP_WSIZE_IDS:
     case HS_SNAP_WLEN_IDS:
     case HS_SNAP_UNSET_IDS:
+    case HS_SNAP_SITE_IDS:
         /* strictly increasing (binary search), below n */
         bad = any_at_least32(v32 + b, e - b, 0, (uint32_t)s->n);
         for (uint64_t k = from + 1; k < e; k++) {
@@ -678,6 +701,25 @@ borrow_csr(hs_mapping *m, hs_csr *c, const snap *s, hs_snap_id off,
     return HS_OK;
 }
 
+/* The site tables rebuilt from their words (checked there), and every
+ * traced object's traceback defined: the accessors index by it. */
+static int
+load_sites(hs_graph *g, const snap *s, hs_error *err)
+{
+    HS_TRY(hs_snapsites_decode(sdata(s, HS_SNAP_SITES),
+                               (size_t)scount(s, HS_SNAP_SITES), g->a,
+                               &g->sites, err));
+    for (size_t i = 0; i < g->site.len; i++) {
+        uint64_t tb = g->site.vals[i];
+        HS_RETURN_IF(tb > UINT32_MAX
+                     || !hs_sitetab_has_traceback(g->sites, (uint32_t)tb),
+                     HS_ECORRUPT, err, "damaged: traced object %u names "
+                     "traceback %llu, which is not defined", g->site.ids[i],
+                     (unsigned long long)tb);
+    }
+    return HS_OK;
+}
+
 static int
 build(hs_graph *g, snap *s, hs_error *err)
 {
@@ -698,6 +740,8 @@ build(hs_graph *g, snap *s, hs_error *err)
         || borrow(m, &g->wide_len.vals, s, HS_SNAP_WLEN_VALS) < 0
         || borrow(m, &g->unset_slots.ids, s, HS_SNAP_UNSET_IDS) < 0
         || borrow(m, &g->unset_slots.vals, s, HS_SNAP_UNSET_VALS) < 0
+        || borrow(m, &g->site.ids, s, HS_SNAP_SITE_IDS) < 0
+        || borrow(m, &g->site.vals, s, HS_SNAP_SITE_VALS) < 0
         || borrow_csr(m, &g->children, s, HS_SNAP_CH_OFF,
                       HS_SNAP_CH_TARGETS) < 0
         || borrow_csr(m, &g->parents, s, HS_SNAP_PA_OFF,
@@ -712,6 +756,8 @@ build(hs_graph *g, snap *s, hs_error *err)
         = (size_t)scount(s, HS_SNAP_WLEN_IDS);
     g->unset_slots.len = g->unset_slots.ids_alloc = g->unset_slots.vals_alloc
         = (size_t)scount(s, HS_SNAP_UNSET_IDS);
+    g->site.len = g->site.ids_alloc = g->site.vals_alloc
+        = (size_t)scount(s, HS_SNAP_SITE_IDS);
     g->texts.len = g->texts.alloc = (size_t)scount(s, HS_SNAP_TEXTPOOL);
     g->ix->x.cap = scount(s, HS_SNAP_SLOTS);
     g->ix->x.count = g->ix->x.cap ? mt[HS_META_INDEX_COUNT] : 0;
@@ -726,6 +772,9 @@ build(hs_graph *g, snap *s, hs_error *err)
     rc = load_stats(g, mt, err);
     if (rc == HS_OK) {
         rc = load_types(g, s, err);
+    }
+    if (rc == HS_OK && (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_HAVE_SITES)) {
+        rc = load_sites(g, s, err);
     }
     return rc;
 }

@@ -297,3 +297,39 @@ def test_untrusted_cache_folder_ignored(tmp_path, monkeypatch, how):
         assert ("cache folder %s not used: " % shared) in proc.stderr.decode()
     finally:
         folder.chmod(0o755)
+
+
+SITES = os.path.join(ROOT, "tests", "data", "sites-leak")
+
+
+def test_sites_round_trip(tmp_path, monkeypatch):
+    """A dump with allocation sites (a process tracing with tracemalloc)
+    gets a snapshot like any other, and every answer that reads the sites
+    is the same from it as from a parse (issue 15)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HEAPSCOPE_NO_SNAPSHOT", raising=False)
+    monkeypatch.delenv("HEAPSCOPE_NO_INDEX", raising=False)
+    dumps = []
+    for name in ("dump-1.json.gz", "dump-3.json.gz"):
+        shutil.copy(os.path.join(SITES, name), tmp_path / name)
+        dumps.append(str(tmp_path / name))
+    last = dumps[-1]
+    import gzip
+    with gzip.open(last, "rt") as f:   # `records` writes no sites
+        traced = next(line for line in f if ',"tb":' in line)
+    addr = traced.split('"address": ', 1)[1].split(",", 1)[0]
+    cmds = [["summary", "--by-site", last],
+            ["summary", "--by-site", "--depth", "3", last],
+            ["top", "--by-site", last],
+            ["show", last, addr],
+            ["diff", "--by-site", dumps[0], last],
+            ["leaks", "--json", dumps[0], last]]
+    fresh = outputs(cmds, "--no-snapshot")
+    assert all(code == 0 for code, _ in fresh), fresh
+    for path in dumps:
+        made = run("snapshot", path)
+        assert made.returncode == 0, made.stderr
+        assert os.path.exists(path + ".hsidx")
+    assert outputs(cmds) == fresh
+    assert answered_from(last + ".hsidx",
+                         run("summary", "--by-site", last).stderr)

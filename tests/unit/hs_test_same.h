@@ -48,6 +48,37 @@ same_stats(const hs_load_stats *a, const hs_load_stats *b)
     return same_mem(&x, &y, sizeof(x), "stats");
 }
 
+/* The allocation sites: which node has which traceback, each
+ * traceback's frames and each frame's file and line. */
+static inline bool
+same_sites(const hs_graph *a, const hs_graph *b)
+{
+    bool ok = hs_graph_has_sites(a) == hs_graph_has_sites(b);
+    for (uint32_t i = 0; ok && i < a->n; i++) {
+        uint32_t tb = hs_node_traceback(a, i);
+        size_t na, nb;
+        const uint32_t *fa, *fb;
+        ok = tb == hs_node_traceback(b, i);
+        if (!ok || !tb) {
+            continue;
+        }
+        fa = hs_traceback_frames(a, tb, &na);
+        fb = hs_traceback_frames(b, tb, &nb);
+        ok = na == nb && (!na || memcmp(fa, fb, na * sizeof(*fa)) == 0);
+        for (size_t k = 0; ok && k < na; k++) {
+            size_t la, lb;
+            uint32_t ya, yb;
+            const char *sa = hs_frame_file(a, fa[k], &la, &ya);
+            const char *sb = hs_frame_file(b, fb[k], &lb, &yb);
+            ok = sa && sb && la == lb && ya == yb && memcmp(sa, sb, la) == 0;
+        }
+    }
+    if (!ok) {
+        printf("    allocation sites differ\n");
+    }
+    return ok;
+}
+
 /* Every field of two graphs, and every lookup by address. */
 static inline bool
 same_graph(const hs_graph *a, const hs_graph *b)
@@ -93,6 +124,7 @@ same_graph(const hs_graph *a, const hs_graph *b)
     for (uint32_t i = 0; ok && i < n; i++) {
         ok &= hs_graph_find(a, a->addr[i]) == hs_graph_find(b, b->addr[i]);
     }
+    ok = ok && same_sites(a, b);
     if (!ok) {
         printf("    graphs differ\n");
     }
