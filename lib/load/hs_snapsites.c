@@ -116,12 +116,13 @@ typedef struct reader {
 static const uint32_t *
 take(reader *r, size_t k)
 {
-    const uint32_t *p = r->v + r->at;
-    if (k > r->n - r->at) {
+    const uint32_t *p;
+    if (k > r->n - r->at || !r->v) { /* an empty section maps no words */
         hs_error_set(r->err, HS_ECORRUPT, "damaged: sites: %zu words "
                      "wanted at word %zu of %zu", k, r->at, r->n);
         return NULL;
     }
+    p = r->v + r->at;
     r->at += k;
     return p;
 }
