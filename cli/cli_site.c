@@ -369,13 +369,6 @@ join(site_delta *v, size_t n)
     return w;
 }
 
-static int64_t
-delta(uint64_t later, uint64_t earlier)
-{
-    return later >= earlier ? (int64_t)(later - earlier)
-                            : -(int64_t)(earlier - later);
-}
-
 static void
 delta_text(const site_delta *v, size_t rows)
 {
@@ -385,8 +378,8 @@ delta_text(const site_delta *v, size_t rows)
            "<- callers)\n");
     for (size_t i = 0; i < rows; i++) {
         printf("%+9lld %+10lld %8llu %10llu %s\n",
-               (long long)delta(v[i].new_count, v[i].old_count),
-               (long long)delta(v[i].new_size, v[i].old_size),
+               cli_delta(v[i].new_count, v[i].old_count),
+               cli_delta(v[i].new_size, v[i].old_size),
                (unsigned long long)v[i].new_count,
                (unsigned long long)v[i].new_size, v[i].key);
     }
@@ -408,9 +401,9 @@ delta_json(const site_delta *v, size_t rows, size_t depth)
         cli_json_object(&w);
         cli_json_key_cstr(&w, "site", v[i].key);
         cli_json_key_i64(&w, "count_delta",
-                         delta(v[i].new_count, v[i].old_count));
+                         cli_delta(v[i].new_count, v[i].old_count));
         cli_json_key_i64(&w, "size_delta",
-                         delta(v[i].new_size, v[i].old_size));
+                         cli_delta(v[i].new_size, v[i].old_size));
         cli_json_key_u64(&w, "old_count", v[i].old_count);
         cli_json_key_u64(&w, "old_size", v[i].old_size);
         cli_json_key_u64(&w, "new_count", v[i].new_count);
@@ -427,8 +420,8 @@ delta_csv(const site_delta *v, size_t rows)
            "new_size,site\n");
     for (size_t i = 0; i < rows; i++) {
         printf("%zu,%lld,%lld,%llu,%llu,%llu,%llu,", i,
-               (long long)delta(v[i].new_count, v[i].old_count),
-               (long long)delta(v[i].new_size, v[i].old_size),
+               cli_delta(v[i].new_count, v[i].old_count),
+               cli_delta(v[i].new_size, v[i].old_size),
                (unsigned long long)v[i].old_count,
                (unsigned long long)v[i].old_size,
                (unsigned long long)v[i].new_count,

@@ -16,6 +16,16 @@ typedef struct cli_table {
     cli_format format;
 } cli_table;
 
+/* later - earlier, signed: the "+" columns of diff and diff --by-site
+ * (counts and sizes stay below 2^63: a dump's totals are checked when it
+ * loads, so the difference fits). */
+static inline long long
+cli_delta(uint64_t later, uint64_t earlier)
+{
+    return later >= earlier ? (long long)(later - earlier)
+                            : -(long long)(earlier - later);
+}
+
 /* Option codes of the table options; a command numbers its own from
  * CLI_OPT_TABLE_END. */
 enum { CLI_OPT_TOP = OPT_FIRST_COMMAND_OPTION, CLI_OPT_ALL, CLI_OPT_JSON,

@@ -58,12 +58,6 @@ typedef struct diff_opts {
     uint64_t depth;          /* --by-site --depth; 0: not given */
 } diff_opts;
 
-static long long
-delta(uint64_t after, uint64_t before)
-{
-    return (long long)after - (long long)before;
-}
-
 static void
 print_text_types(const hs_diff *d, size_t rows)
 {
@@ -72,8 +66,8 @@ print_text_types(const hs_diff *d, size_t rows)
     for (size_t i = 0; i < rows; i++) {
         const hs_diff_type *t = hs_diff_type_at(d, i);
         printf("%+10lld %+9lld %10llu %10llu %9llu %9llu  %.*s\n",
-               delta(t->new_size, t->old_size),
-               delta(t->new_count, t->old_count),
+               cli_delta(t->new_size, t->old_size),
+               cli_delta(t->new_count, t->old_count),
                (unsigned long long)t->old_count,
                (unsigned long long)t->new_count,
                (unsigned long long)t->added_count,
@@ -90,8 +84,9 @@ print_text_totals(const hs_diff *d, const char *old_path,
            (unsigned long long)t->old_count, (unsigned long long)t->old_size);
     printf("NEW %s: %llu objects, %llu bytes (%+lld objects, %+lld bytes)\n",
            new_path, (unsigned long long)t->new_count,
-           (unsigned long long)t->new_size, delta(t->new_count, t->old_count),
-           delta(t->new_size, t->old_size));
+           (unsigned long long)t->new_size,
+           cli_delta(t->new_count, t->old_count),
+           cli_delta(t->new_size, t->old_size));
     printf("objects: %llu new (%llu bytes), %llu gone (%llu bytes), "
            "%llu survived\n\n",
            (unsigned long long)t->added_count,
@@ -134,10 +129,10 @@ json_row(cli_json *w, const hs_diff_type *t)
     cli_json_key_str(w, "type", t->type, t->type_len);
     cli_json_key_u64(w, "old_count", t->old_count);
     cli_json_key_u64(w, "new_count", t->new_count);
-    cli_json_key_i64(w, "count_delta", delta(t->new_count, t->old_count));
+    cli_json_key_i64(w, "count_delta", cli_delta(t->new_count, t->old_count));
     cli_json_key_u64(w, "old_size", t->old_size);
     cli_json_key_u64(w, "new_size", t->new_size);
-    cli_json_key_i64(w, "size_delta", delta(t->new_size, t->old_size));
+    cli_json_key_i64(w, "size_delta", cli_delta(t->new_size, t->old_size));
     cli_json_key_u64(w, "new_objects", t->added_count);
     cli_json_key_u64(w, "new_objects_size", t->added_size);
     cli_json_key_u64(w, "gone_objects", t->gone_count);
@@ -214,10 +209,10 @@ print_csv(const hs_diff *d, size_t rows)
         printf(",%llu,%llu,%lld,%llu,%llu,%lld,%llu,%llu,%llu\n",
                (unsigned long long)t->old_count,
                (unsigned long long)t->new_count,
-               delta(t->new_count, t->old_count),
+               cli_delta(t->new_count, t->old_count),
                (unsigned long long)t->old_size,
                (unsigned long long)t->new_size,
-               delta(t->new_size, t->old_size),
+               cli_delta(t->new_size, t->old_size),
                (unsigned long long)t->added_count,
                (unsigned long long)t->gone_count,
                (unsigned long long)t->kept_count);

@@ -101,7 +101,7 @@ typedef struct dom_work {
 static inline bool
 halt(dom_work *w, uint64_t i)
 {
-    if ((i & 0xffffu) == 0 && !w->stopped && hs_stop_now(w->stop)) {
+    if (!w->stopped && hs_stop_at(w->stop, i)) {
         w->stopped = true;
     }
     return w->stopped;

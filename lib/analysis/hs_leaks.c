@@ -236,7 +236,7 @@ compute_doms_and_match(hs_leaks *l, hs_dominators *const *given)
         missing += !l->lent[i];
     }
     j.match_beside = threads > 1 && missing > 0;
-    parts = j.match_beside ? threads : (threads < 1 ? 1 : threads);
+    parts = threads ? threads : 1;
     if (parts > missing + j.match_beside) {
         parts = (unsigned)(missing + j.match_beside);
     }

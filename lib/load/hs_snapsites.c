@@ -127,36 +127,34 @@ take(reader *r, size_t k)
     return p;
 }
 
+/* A frame whose file name is len bytes: its line, then the name. */
 static int
-get_frames(reader *r, hs_sitetab *t)
+get_frame(reader *r, hs_sitetab *t, uint32_t id, size_t len)
 {
-    const uint32_t *p = take(r, 1);
-    uint32_t count;
-    if (!p) {
+    const uint32_t *line = take(r, 1), *file;
+    if (!line || !(file = take(r, (len + 3) / 4))) {
         return HS_ECORRUPT;
     }
-    count = *p;
-    for (uint32_t id = 1; id <= count && id != 0; id++) {
-        const uint32_t *head = take(r, 1), *file;
-        size_t len;
-        if (!head) {
-            return HS_ECORRUPT;
-        }
-        if (*head == 0) {
-            continue;
-        }
-        len = (size_t)*head - 1;
-        if (!(p = take(r, 1)) || !(file = take(r, (len + 3) / 4))) {
-            return HS_ECORRUPT;
-        }
-        HS_TRY(hs_sitetab_add_frame(t, id, (const char *)file, len, *p,
-                                    r->err));
-    }
-    return HS_OK;
+    return hs_sitetab_add_frame(t, id, (const char *)file, len, *line,
+                                r->err);
 }
 
+/* A traceback of n frames: their ids. */
 static int
-get_tracebacks(reader *r, hs_sitetab *t)
+get_traceback(reader *r, hs_sitetab *t, uint32_t id, size_t n)
+{
+    const uint32_t *frames = take(r, n);
+    if (!frames) {
+        return HS_ECORRUPT;
+    }
+    return hs_sitetab_add_traceback(t, id, frames, n, r->err);
+}
+
+/* One table: its count, then for each id 0 (not defined) or n + 1 and
+ * what get_one reads (n: the name's bytes, or the frames). */
+static int
+get_table(reader *r, hs_sitetab *t,
+          int (*get_one)(reader *, hs_sitetab *, uint32_t, size_t))
 {
     const uint32_t *p = take(r, 1);
     uint32_t count;
@@ -165,18 +163,13 @@ get_tracebacks(reader *r, hs_sitetab *t)
     }
     count = *p;
     for (uint32_t id = 1; id <= count && id != 0; id++) {
-        const uint32_t *head = take(r, 1), *frames;
+        const uint32_t *head = take(r, 1);
         if (!head) {
             return HS_ECORRUPT;
         }
-        if (*head == 0) {
-            continue;
+        if (*head != 0) {
+            HS_TRY(get_one(r, t, id, (size_t)*head - 1));
         }
-        if (!(frames = take(r, (size_t)*head - 1))) {
-            return HS_ECORRUPT;
-        }
-        HS_TRY(hs_sitetab_add_traceback(t, id, frames, (size_t)*head - 1,
-                                        r->err));
     }
     return HS_OK;
 }
@@ -191,9 +184,9 @@ hs_snapsites_decode(const uint32_t *v, size_t n, const hs_allocator *a,
     if (!t) {
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
-    rc = get_frames(&r, t);
+    rc = get_table(&r, t, get_frame);
     if (rc == HS_OK) {
-        rc = get_tracebacks(&r, t);
+        rc = get_table(&r, t, get_traceback);
     }
     if (rc == HS_OK && r.at != n) {
         rc = hs_error_set(err, HS_ECORRUPT, "damaged: sites: %zu words "
