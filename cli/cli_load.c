@@ -201,6 +201,9 @@ cli_load_dump(const char *path, cli_load *l)
     opts.progress_ctx = &prog;
     opts.warning = on_warning;
     flags = l->snapshot_flags;
+    if (l->summary_only && l->pipeline != CLI_PIPELINE_CLASSIC) {
+        flags |= HS_SNAPSHOT_LAZY;
+    }
     if (l->no_snapshot || env_set("HEAPSCOPE_NO_SNAPSHOT")
         || env_set("HEAPSCOPE_NO_INDEX")) { /* the old name */
         flags |= HS_SNAPSHOT_NO_READ | HS_SNAPSHOT_NO_WRITE;

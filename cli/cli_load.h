@@ -34,6 +34,9 @@ typedef struct cli_load {
     uint64_t max_line;   /* --max-line: longest line accepted, 0: default */
     hs_snapshot_flags snapshot_flags; /* how cli_load_dump treats the
                                          snapshot */
+    bool summary_only;   /* the command reads what a summary reads, no
+                            more: a snapshot is checked only that far
+                            (HS_SNAPSHOT_LAZY) */
     hs_snapshot_report snapshot; /* what the last cli_load_dump did with it */
 } cli_load;
 

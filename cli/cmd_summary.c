@@ -218,6 +218,9 @@ cmd_summary(int argc, char **argv)
      * anyway, for guess_intern_dict): skipping them saves 8 bytes a ref. */
     load.no_parents = load.pipeline != CLI_PIPELINE_CLASSIC;
     load.no_address_index = true; /* nor lookups by address: 4-5 bytes an object */
+    /* The table reads types, sizes, flags and addresses; through a
+     * snapshot only those are checked and paged in. */
+    load.summary_only = !by_site;
     g = cli_load_dump(argv[optind], &load);
     if (!g) {
         return HS_EXIT_FAILURE;

@@ -975,8 +975,15 @@ typedef enum hs_snapshot_flags {
     HS_SNAPSHOT_DEFAULT = 0,
     HS_SNAPSHOT_NO_READ = 1 << 0,    /* do not use an existing snapshot */
     HS_SNAPSHOT_NO_WRITE = 1 << 1,   /* do not write one */
-    HS_SNAPSHOT_FORCE_WRITE = 1 << 2 /* write whatever the dump's size,
-                                        and report failure as an error */
+    HS_SNAPSHOT_FORCE_WRITE = 1 << 2, /* write whatever the dump's size,
+                                         and report failure as an error */
+    /* A snapshot used is checked and mapped for a summary only: the node
+     * arrays (types, sizes, flags, addresses) and the type names, which
+     * hs_summary_new, hs_graph_object_bytes, hs_graph_count and
+     * hs_graph_stats read. Nothing else may be called on the graph
+     * before hs_graph_complete: the edges, texts, lens, address index and
+     * sites are not there yet. A graph loaded from the dump is whole. */
+    HS_SNAPSHOT_LAZY = 1 << 3
 } hs_snapshot_flags;
 
 /* What hs_graph_open did about the snapshot. */
@@ -1010,6 +1017,13 @@ typedef struct hs_snapshot_report {
 HS_API hs_graph *hs_graph_open(const char *path, const hs_load_options *opts,
                                hs_snapshot_flags flags,
                                hs_snapshot_report *report, hs_error *err);
+
+/* Makes a graph opened with HS_SNAPSHOT_LAZY whole: checks the rest of
+ * its snapshot (checksums, ids in range, texts inside their pool) and
+ * maps it. HS_OK at once for any other graph. Errors: HS_ECORRUPT (the
+ * snapshot is damaged there; the graph may then only be freed),
+ * HS_ENOMEM. Not thread-safe: call it before sharing the graph. */
+HS_API int hs_graph_complete(hs_graph *g, hs_error *err);
 
 /* The snapshot file name for dump under the pipeline of opts (may be
  * NULL): beside the dump (cache 0) or in the cache folder (cache 1).

@@ -88,6 +88,7 @@ hs_graph_free(hs_graph *g)
     }
     hs_sitetab_free(g->sites);
     hs_wide_release(&g->site, &copy);
+    hs_mfree(&copy, g->pending);
     pthread_mutex_destroy(&g->ix->lock);
     hs_mfree(&copy, g->ix);
     hs_mfree(&copy, g);

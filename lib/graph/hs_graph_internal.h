@@ -93,6 +93,10 @@ struct hs_graph {
      * which never frees mapped arrays and copies one the first time it is
      * realloc'ed (hs_mapping.h), and hs_graph_free unmaps it last. */
     hs_mapping *mapping;
+    /* A lazily opened snapshot's tables (hs_snapshot_read.c), until
+     * hs_graph_complete checks and maps the arrays that wait: NULL once
+     * the graph is whole. One block from a; nothing else to release. */
+    void *pending;
 };
 
 /* Threads a pass over g may use: g->threads, or one per CPU, at most

@@ -177,7 +177,7 @@ static hs_graph *
 open_mapped(hs_mapping *m, const hs_load_options *opts,
             const hs_snap_expect *want, hs_error *err)
 {
-    hs_snap_expect any = {NULL, 0, 0, opts ? opts->threads : 0};
+    hs_snap_expect any = {NULL, 0, 0, opts ? opts->threads : 0, 0};
     return hs_snapshot_read(m, want ? want : &any, err);
 }
 
@@ -323,10 +323,10 @@ open_trusted(const char *spath, hs_snapshot_report *r, struct stat *st,
 static hs_graph *
 try_snapshot(const char *dump, const char *spath,
              const hs_load_options *opts, const hs_fingerprint *fp,
-             hs_snapshot_report *r)
+             hs_snapshot_flags flags, hs_snapshot_report *r)
 {
     hs_snap_expect want = {fp, 1, hs_snapcache_variant(opts),
-                           opts->threads};
+                           opts->threads, (flags & HS_SNAPSHOT_LAZY) != 0};
     hs_mapping *m;
     hs_error e;
     hs_graph *g = NULL;
@@ -568,14 +568,14 @@ hs_graph_open(const char *path, const hs_load_options *opts,
     }
     if (!(flags & HS_SNAPSHOT_NO_READ)) {
         if (hs_snapshot_path(path, opts, 0, spath, sizeof(spath)) == 0) {
-            g = try_snapshot(path, spath, opts, &fp, r);
+            g = try_snapshot(path, spath, opts, &fp, flags, r);
         }
         /* An untrusted snapshot beside the dump is not ours to replace:
          * ours, if any, is in the cache folder. */
         if (!g && (!r->rejected || r->untrusted)
             && cache_snapshot_path(path, opts, spath, sizeof(spath)) == 0) {
             int untrusted = r->untrusted;
-            g = try_snapshot(path, spath, opts, &fp, r);
+            g = try_snapshot(path, spath, opts, &fp, flags, r);
             r->untrusted |= untrusted;
         }
         if (g) {

@@ -21,6 +21,8 @@ typedef struct hs_snap_expect {
     int check_variant;          /* compare the variant below */
     uint32_t variant;           /* HS_SNAP_VARIANT_* */
     unsigned threads;           /* 0: one per CPU */
+    int lazy;                   /* check and map the node arrays only
+                                   (hs_graph_complete does the rest) */
 } hs_snap_expect;
 
 /* Builds a graph over m, taking ownership of m whatever the outcome (the
@@ -30,7 +32,9 @@ typedef struct hs_snap_expect {
  * message says what), HS_EUNSUPPORTED (another format version, byte order
  * or pointer size), HS_EINVAL (stale: the dump changed, or another
  * variant), HS_ENOMEM.
- * Time O(file size) on want->threads threads, at memory bandwidth. */
+ * Time O(file size) on want->threads threads, at memory bandwidth; with
+ * want->lazy, O(the node arrays' size), the rest left to
+ * hs_graph_complete (heapscope.h). */
 hs_graph *hs_snapshot_read(hs_mapping *m, const hs_snap_expect *want,
                            hs_error *err);
 
