@@ -148,24 +148,36 @@ cli_leak_gate_known(const cli_leak_gate *gate, const hs_graph *g,
                       sizeof(*gate->baseline), by_string) != NULL;
 }
 
-/* The largest rise of s's count over one interval. */
-static int64_t
-max_step(const hs_leak_suspect *s, size_t ndumps)
+/* The smallest and largest rise of a series over one interval. */
+static void
+steps(const uint64_t *series, size_t ndumps, int64_t *least, int64_t *most)
 {
-    int64_t most = 0;
+    *least = INT64_MAX;
+    *most = 0;
     for (size_t i = 0; i + 1 < ndumps; i++) {
-        int64_t d = (int64_t)s->retained_count[i + 1]
-                    - (int64_t)s->retained_count[i];
-        most = d > most ? d : most;
+        int64_t d = (int64_t)series[i + 1] - (int64_t)series[i];
+        *most = d > *most ? d : *most;
+        *least = d < *least ? d : *least;
     }
-    return most;
 }
 
+/* What grows in place adds bytes, not objects: its pace is read in
+ * bytes, and any such growth at every interval counts (--min-growth
+ * counts objects). */
 bool
 cli_leak_gate_fails(const cli_leak_gate *gate, const hs_leak_suspect *s,
                     size_t ndumps)
 {
-    return s->verdict == HS_LEAK_GROWS
-           && s->min_interval_growth >= (int64_t)gate->min_growth
-           && s->min_interval_growth * KEEPS_PACE >= max_step(s, ndumps);
+    int64_t least, most;
+    if (s->verdict != HS_LEAK_GROWS) {
+        return false;
+    }
+    if (s->grows_in_place) {
+        steps(s->retained_size, ndumps, &least, &most);
+        return least * KEEPS_PACE >= most;
+    }
+    steps(s->retained_count, ndumps, &least, &most);
+    (void)least; /* the library's min_interval_growth is the same */
+    return s->min_interval_growth >= (int64_t)gate->min_growth
+           && s->min_interval_growth * KEEPS_PACE >= most;
 }

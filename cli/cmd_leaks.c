@@ -279,16 +279,22 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
                (unsigned long long)s->items, cli_s(s->items),
                s->items == 1 ? "retains" : "each retain");
     }
-    printf("  holds %llu new object%s that stay%s, %s; %+lld object%s, ",
-           (unsigned long long)s->new_count, cli_s(s->new_count),
-           s->new_count == 1 ? "s" : "",
-           cli_human_bytes(s->new_size, h, sizeof(h)), ll(s->growth_count),
-           cli_s(magnitude(s->growth_count)));
+    if (s->grows_in_place) {
+        printf("  grows in place: holds no new object, its own size rose at "
+               "every interval; %+lld object%s, ", ll(s->growth_count),
+               cli_s(magnitude(s->growth_count)));
+    } else {
+        printf("  holds %llu new object%s that stay%s, %s; %+lld object%s, ",
+               (unsigned long long)s->new_count, cli_s(s->new_count),
+               s->new_count == 1 ? "s" : "",
+               cli_human_bytes(s->new_size, h, sizeof(h)),
+               ll(s->growth_count), cli_s(magnitude(s->growth_count)));
+    }
     printf("%+lld byte%s from dump 1 to %zu\n", ll(s->growth_size),
            cli_s(magnitude(s->growth_size)), n);
     text_intervals(s, n);
     text_series(s, n);
-    printf("  made of:");
+    printf("  made of:%s", s->grows_in_place ? " itself" : "");
     nt = o->types < nt ? (size_t)o->types : nt;
     for (size_t t = 0; t < nt; t++) {
         printf("%s %llu %.*s (%s)", t ? "," : "",
@@ -475,6 +481,7 @@ json_suspect(cli_json *w, const hs_graph *const *g, const hs_leaks *l,
     cli_json_key_u64(w, "intervals_grown", s->intervals_grown);
     cli_json_key_i64(w, "min_interval_growth", s->min_interval_growth);
     cli_json_key_bool(w, "recreated", s->recreated);
+    cli_json_key_bool(w, "grows_in_place", s->grows_in_place);
     cli_json_key_u64(w, "items", s->items);
     cli_json_key_bool(w, "fails", cli_leak_gate_fails(&o->gate, s, n));
     json_intervals(w, s, n);

@@ -1295,7 +1295,8 @@ typedef struct hs_leak_suspect {
     hs_leak_verdict verdict;  /* the ranking key, then growth_size */
     size_t intervals_grown;   /* intervals (of hs_leaks_dumps - 1) in which
                                  its retained count rose by at least what
-                                 it let go of */
+                                 it let go of (its retained size, when it
+                                 grows in place) */
     int64_t min_interval_growth; /* the smallest count change of an
                                     interval (the sustained growth) */
     int recreated;            /* found in some earlier dump by its place
@@ -1322,6 +1323,11 @@ typedef struct hs_leak_suspect {
     const hs_leak_site *sites;
     size_t nsites;
     uint64_t sites_base_size;
+    /* The owner holds no new object: it grows in place (a buffer never
+     * drained, a list of references to objects that live anyway), its
+     * own size rising at every interval. Its verdict reads
+     * retained_size, not retained_count; new_count and new_size are 0. */
+    int grows_in_place;
 } hs_leak_suspect;
 
 /* Finds the suspects in dumps[0..ndumps) (ndumps >= 2, run order, each

@@ -121,8 +121,10 @@ hs_leak_judge(owner *w, size_t k)
         if (bytes < w->sustained) {
             w->sustained = bytes;
         }
-        /* Growth: it rose by at least as much as it let go of. */
-        if (step > 0 && w->cnt[j] - w->kept[j] <= (uint64_t)step) {
+        /* Growth: it rose by at least as much as it let go of; what grows
+         * in place adds bytes, not objects. */
+        if (w->in_place ? bytes > 0
+                        : step > 0 && w->cnt[j] - w->kept[j] <= (uint64_t)step) {
             w->grown++;
             later += j > 0;
         }

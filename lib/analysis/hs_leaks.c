@@ -5,8 +5,9 @@
  * one process in run order, we look for the objects under which new,
  * long-lived objects pile up, and rank them by how much they grow.
  *
- * This file holds the candidates, the owners and the report; "finding an
- * owner again" is in hs_leak_place.c, the series and "verdicts" in
+ * This file holds the candidates, the owners and the report; "growth in
+ * place" is in hs_leak_inplace.c, "finding an owner again" in
+ * hs_leak_place.c, the series and "verdicts" in
  * hs_leak_series.c, what the growth is made of and its signature
  * ("reporting") in hs_leak_census.c; hs_leaks_internal.h is what they
  * share.
@@ -313,6 +314,25 @@ owners_add(owners *o, uint32_t id, uint64_t count, uint64_t size)
     o->v[o->n].parent = UINT32_MAX;
     o->n++;
     return HS_OK;
+}
+
+/* Declares the objects that grow in place (hs_leak_inplace.c). a: the
+ * candidate bytes under each object, from find_owners. */
+static int
+add_in_place(const hs_leaks *l, const acc *a, hs_bits *decl, owners *o)
+{
+    uint32_t *ids = NULL;
+    size_t n = 0;
+    int rc = hs_leak_find_in_place(l, a->cb, decl, &ids, &n);
+    for (size_t i = 0; i < n && rc == HS_OK; i++) {
+        rc = owners_add(o, ids[i], 0, 0);
+        if (rc == HS_OK) {
+            o->v[o->n - 1].in_place = 1;
+            hs_bits_set(decl, ids[i]);
+        }
+    }
+    free(ids);
+    return rc;
 }
 
 /* Whether v, its subtree summed up, is an owner (see the essay). */
@@ -632,6 +652,7 @@ describe(hs_leaks *l, const owner *w, size_t s, const census *c,
     out->intervals_grown = w->grown;
     out->min_interval_growth = w->min_step;
     out->recreated = w->recreated;
+    out->grows_in_place = w->in_place;
     out->items = w->items;
     HS_TRY(hs_leak_composition(g, c, s, max_types, out));
     gt = hs_leak_growth_type(c, s, out, g);
@@ -763,6 +784,9 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
     }
     mark_candidates(l, &cand, &fresh);
     rc = find_owners(l, &cand, &a, &decl, &o);
+    if (rc == HS_OK) {
+        rc = add_in_place(l, &a, &decl, &o);
+    }
     acc_release(&a);
     near = malloc(((size_t)last->n + 1) * sizeof(*near));
     if (rc < 0 || !near) {

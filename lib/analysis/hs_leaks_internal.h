@@ -43,6 +43,7 @@ typedef struct owner {
     size_t grown;
     hs_leak_verdict verdict;
     int recreated;
+    int in_place;        /* grows in place (hs_leaks.c): judged on bytes */
 } owner;
 
 typedef struct owners {
@@ -59,6 +60,14 @@ match(const hs_leaks *l, size_t j, uint32_t id)
 
 /* The index in o (sorted by id) of the owner id, or UINT32_MAX. */
 uint32_t hs_leak_owner_index(const owners *o, uint32_t id);
+
+/* MARK: growth in place (hs_leak_inplace.c) */
+
+/* The objects of the last dump that grow in place, ascending, in *ids
+ * (caller frees), *n of them. cb: the candidate bytes under each object;
+ * decl: the owners declared so far (passed over). HS_ENOMEM. */
+int hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
+                          const hs_bits *decl, uint32_t **ids, size_t *n);
 
 /* MARK: finding an owner again (hs_leak_place.c) */
 

@@ -353,7 +353,9 @@ class LeakSuspect(object):
     interval, (objects, bytes) gained; kept: per interval, of the objects
     it retained at its start, those alive at its end; intervals_grown;
     recreated: found in
-    earlier dumps by its place, not its address; items: items of growth
+    earlier dumps by its place, not its address; grows_in_place: it holds
+    no new object but its own size rose at every interval (a buffer never
+    drained; its verdict reads bytes); items: items of growth
     grouped under it; per_dump: a
     :class:`LeakDump` per dump; types: what the growth is made of
     (:class:`LeakType`, largest first); path: a :class:`Path` from a root
@@ -378,6 +380,7 @@ class LeakSuspect(object):
         self.intervals_grown = data["intervals_grown"]
         self.min_interval_growth = data["min_interval_growth"]
         self.recreated = data["recreated"]
+        self.grows_in_place = data["grows_in_place"]
         self.items = data["items"]
         self.per_dump = [LeakDump(*d) for d in data["per_dump"]]
         self.intervals = [(b[2] - a[2], b[1] - a[1]) for a, b in

@@ -108,7 +108,7 @@ suspect_at(const void *ctx, size_t i)
         return NULL;
     }
     return Py_BuildValue(
-        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsKsNsN}", "owner", owner,
+        "{sNsOsKsKsLsLsOsNsNsNsNsssssssnsLsOsKsNsNsO}", "owner", owner,
         "owner_is_new", s->owner_is_new ? Py_True : Py_False, "new_objects",
         s->new_count, "new_size", s->new_size, "growth_count",
         (long long)s->growth_count, "growth_size", (long long)s->growth_size,
@@ -120,7 +120,8 @@ suspect_at(const void *ctx, size_t i)
         "intervals_grown", (Py_ssize_t)s->intervals_grown,
         "min_interval_growth", (long long)s->min_interval_growth,
         "recreated", s->recreated ? Py_True : Py_False, "items", s->items,
-        "kept", kept, "sites", sites_of(&c));
+        "kept", kept, "sites", sites_of(&c), "grows_in_place",
+        s->grows_in_place ? Py_True : Py_False);
 }
 
 /* Dump i: (objects, bytes). */
