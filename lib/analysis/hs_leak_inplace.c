@@ -13,7 +13,10 @@
  * candidate, and its own size rose at every interval by IN_PLACE_FLOOR
  * bytes or more in all, and by at least 1 % of the candidate bytes (the
  * owners' floor). Its series and verdict read bytes, not objects: its
- * object count does not move.
+ * object count does not move. It ranks after the owners of its verdict
+ * that hold new objects: one object's size can rise at three sampled
+ * dumps by chance (a per-request buffer reused at varying sizes), while
+ * objects kept and added at every interval cannot.
  *
  * NOTE: about IN_PLACE_FLOOR (4 KiB). Below it, containers that breathe
  * (a list whose spare capacity moved by a few slots, a dict resized once)

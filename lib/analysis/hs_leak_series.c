@@ -150,6 +150,13 @@ hs_leak_by_rank(const void *pa, const void *pb)
     if (a->verdict != b->verdict) {
         return a->verdict < b->verdict ? -1 : 1;
     }
+    /* Objects kept and added are firmer than one object's size, which a
+     * reused per-request buffer can raise at three sampled dumps by
+     * chance: what grows in place ranks after the owners of its verdict
+     * that hold new objects. */
+    if (a->in_place != b->in_place) {
+        return a->in_place ? 1 : -1;
+    }
     /* What grows at every dump ranks by the growth it sustains: a cache
      * that filled in one interval and drifted in the next gained much
      * once, a leak gains in every interval. */

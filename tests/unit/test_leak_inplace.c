@@ -13,7 +13,9 @@
  *            new object at a reused address, not growth;
  *   verdict  grows at every dump over three dumps (read in bytes: its
  *            count is flat), grew over two; the suspect says it grows in
- *            place and holds no new object.
+ *            place and holds no new object;
+ *   rank     after an owner of the same verdict that holds new objects,
+ *            however many more bytes it gains.
  *
  * The dumps: module 1 refers to a list A (holding new objects: the
  * candidates) and to a holder H (address 60), which refers to X
@@ -47,6 +49,7 @@ typedef struct seen {
     hs_leak_verdict verdict;
     int in_place;
     uint64_t new_count;
+    size_t rank, rank_a;    /* X's and A's, 1-based; 0: not named */
 } seen;
 
 static void
@@ -76,7 +79,7 @@ write_dump(const shape *s, size_t k)
 static seen
 run(const shape *s)
 {
-    seen out = {0, HS_LEAK_BOUNDED, 0, 0};
+    seen out = {0, HS_LEAK_BOUNDED, 0, 0, 0, 0};
     hs_graph *g[3] = {NULL, NULL, NULL};
     hs_leaks *l = NULL;
     hs_error err;
@@ -94,8 +97,15 @@ run(const shape *s)
     }
     for (size_t i = 0; l && i < hs_leaks_count(l); i++) {
         const hs_leak_suspect *x = hs_leaks_at(l, i);
-        if (hs_node_address(g[s->ndumps - 1], x->owner) == X) {
-            out = (seen){1, x->verdict, x->grows_in_place, x->new_count};
+        uint64_t at = hs_node_address(g[s->ndumps - 1], x->owner);
+        if (at == X) {
+            out.named = 1;
+            out.verdict = x->verdict;
+            out.in_place = x->grows_in_place;
+            out.new_count = x->new_count;
+            out.rank = i + 1;
+        } else if (at == A) {
+            out.rank_a = i + 1;
         }
     }
     hs_leaks_free(l);
@@ -158,9 +168,22 @@ test_two_dumps_grew(void)
     CHECK(x.named && x.in_place && x.verdict == HS_LEAK_GREW);
 }
 
+static void
+test_ranks_after_new_objects(void)
+{
+    /* A keeps its objects and gains two of 100 bytes an interval (grows
+     * at every dump); X gains 10,000 bytes an interval in place. */
+    shape s = {3, "bytearray", {1000, 11000, 21000}, {1, 3, 5}, 0, 0};
+    seen x = run(&s);
+    CHECK(x.named && x.verdict == HS_LEAK_GROWS);
+    CHECK_EQ_U64(x.rank_a, 1);
+    CHECK_EQ_U64(x.rank, 2);
+}
+
 int
 main(void)
 {
+    RUN(test_ranks_after_new_objects);
     RUN(test_floor_four_kib);
     RUN(test_floor_one_percent_of_candidates);
     RUN(test_rises_at_every_interval);
