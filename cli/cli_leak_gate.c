@@ -163,7 +163,9 @@ steps(const uint64_t *series, size_t ndumps, int64_t *least, int64_t *most)
 
 /* What grows in place adds bytes, not objects: its pace is read in
  * bytes, and any such growth at every interval counts (--min-growth
- * counts objects). */
+ * counts objects), over four dumps or more: one object's size rising
+ * at two intervals is what a buffer reused at varying sizes does one
+ * time in six. */
 bool
 cli_leak_gate_fails(const cli_leak_gate *gate, const hs_leak_suspect *s,
                     size_t ndumps)
@@ -174,7 +176,7 @@ cli_leak_gate_fails(const cli_leak_gate *gate, const hs_leak_suspect *s,
     }
     if (s->grows_in_place) {
         steps(s->retained_size, ndumps, &least, &most);
-        return least * KEEPS_PACE >= most;
+        return ndumps >= 4 && least * KEEPS_PACE >= most;
     }
     steps(s->retained_count, ndumps, &least, &most);
     (void)least; /* the library's min_interval_growth is the same */

@@ -280,9 +280,12 @@ text_suspect(const hs_graph *g, const hs_leaks *l, const shown *sh, size_t i,
                s->items == 1 ? "retains" : "each retain");
     }
     if (s->grows_in_place) {
-        printf("  grows in place: holds no new object, its own size rose at "
-               "every interval; %+lld object%s, ", ll(s->growth_count),
-               cli_s(magnitude(s->growth_count)));
+        printf("  %s; %+lld object%s, ",
+               s->recreated ? "grows by replacement: holds no new object, "
+                              "a larger one took its place at every interval"
+                            : "grows in place: holds no new object, its own "
+                              "size rose at every interval",
+               ll(s->growth_count), cli_s(magnitude(s->growth_count)));
     } else {
         printf("  holds %llu new object%s that stay%s, %s; %+lld object%s, ",
                (unsigned long long)s->new_count, cli_s(s->new_count),

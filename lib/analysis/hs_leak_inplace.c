@@ -12,7 +12,12 @@
  * (not str, bytes, tuple, int, float, complex, frozenset), holds no
  * candidate, and its own size rose at every interval by IN_PLACE_FLOOR
  * bytes or more in all, and by at least 1 % of the candidate bytes (the
- * owners' floor). Its series and verdict read bytes, not objects: its
+ * owners' floor). A str or bytes cannot grow, but a buffer kept as one
+ * is replaced by a larger copy at every append (`self.log += line`):
+ * such an object is found at its place in every earlier dump (as in
+ * "finding an owner again": the same label under its referrer's
+ * counterpart) and judged the same way, on the sizes of the objects at
+ * that place. Its series and verdict read bytes, not objects: its
  * object count does not move. It ranks after the owners of its verdict
  * that hold new objects: one object's size can rise at three sampled
  * dumps by chance (a per-request buffer reused at varying sizes), while
@@ -36,22 +41,39 @@
 #define MIN_SHARE 100       /* hs_leaks.c's owners' floor: 1 % */
 #define IN_PLACE_FLOOR 4096 /* see the NOTE above */
 
-/* Per type id of g: whether its objects never change size. */
-static bool *
-fixed_size_types(const hs_graph *g)
+/* How objects of a type can grow. */
+enum { GROWS_ITSELF, NEVER, BY_REPLACEMENT };
+
+static bool
+named(const char *name, size_t len, const char *const *names, size_t n)
 {
-    static const char *const fixed[] = {"str", "bytes", "tuple", "int",
-                                        "float", "complex", "frozenset",
-                                        "bool", "NoneType", "code"};
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Per type id of g: GROWS_ITSELF, NEVER (a fixed size: a larger one at
+ * the same address is another object) or BY_REPLACEMENT (a fixed size,
+ * but what buffers are kept as). */
+static unsigned char *
+growth_kinds(const hs_graph *g)
+{
+    static const char *const fixed[] = {"tuple", "int", "float", "complex",
+                                        "frozenset", "bool", "NoneType",
+                                        "code"};
+    static const char *const buffers[] = {"str", "bytes"};
     uint32_t nt = hs_strtab_count(&g->types);
-    bool *out = calloc((size_t)nt + 1, sizeof(*out));
+    unsigned char *out = calloc((size_t)nt + 1, 1);
     for (uint32_t t = 0; out && t < nt; t++) {
         size_t len;
         const char *name = hs_strtab_get(&g->types, t, &len);
-        for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++) {
-            out[t] |= strlen(fixed[i]) == len
-                      && memcmp(fixed[i], name, len) == 0;
-        }
+        out[t] = named(name, len, buffers, 2) ? BY_REPLACEMENT
+                 : named(name, len, fixed, sizeof(fixed) / sizeof(*fixed))
+                     ? NEVER
+                     : GROWS_ITSELF;
     }
     return out;
 }
@@ -79,38 +101,77 @@ grew_in_place(const hs_leaks *l, uint32_t v, uint64_t *growth)
     return true;
 }
 
+/* The objects at v's place in every dump (its label under its referrer's
+ * counterpart) rose in size at every interval, by *growth in all. */
+static bool
+grew_by_replacement(const hs_leaks *l, uint32_t v, hs_buf *bufs,
+                    uint64_t *growth)
+{
+    const hs_graph *last = l->dumps[l->ndumps - 1];
+    uint64_t prev = hs_size_of(last, v);
+    for (size_t j = l->ndumps - 1; j-- > 0;) {
+        int moved = 0;
+        uint32_t o = hs_leak_match_owner(l, j, v, bufs, &moved);
+        uint64_t s;
+        if (o == HS_NO_NODE) {
+            return false;
+        }
+        s = hs_size_of(l->dumps[j], o);
+        if (s >= prev) {
+            return false;
+        }
+        prev = s;
+    }
+    *growth = hs_size_of(last, v) - prev;
+    return true;
+}
+
 int
 hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
                       const hs_bits *decl, uint32_t **ids, size_t *n)
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
     uint64_t floor = l->cand_bytes / MIN_SHARE;
-    bool *fixed = fixed_size_types(last);
+    unsigned char *kind = growth_kinds(last);
+    hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
     size_t alloc = 0;
+    int rc = HS_OK;
     *ids = NULL;
     *n = 0;
-    if (!fixed) {
+    if (!kind) {
         return HS_ENOMEM;
     }
     floor = floor > IN_PLACE_FLOOR ? floor : IN_PLACE_FLOOR;
-    for (uint32_t v = 0; v < last->n; v++) {
-        uint64_t growth;
+    for (uint32_t v = 0; v < last->n && rc == HS_OK; v++) {
+        uint64_t growth = 0;
+        unsigned char k = kind[last->type[v]];
+        /* Cheap tests first: a buffer's growth is at most its size. */
         if (!hs_live(last, v) || cb[v] || hs_bits_test(decl, v)
-            || fixed[last->type[v]] || !grew_in_place(l, v, &growth)
-            || growth < floor
-            || !hs_leak_shares_referrer(l->dumps[0], match(l, 0, v), last,
-                                        v)) {
+            || k == NEVER || hs_size_of(last, v) < floor) {
             continue;
         }
-        if (HS_GROW(NULL, *ids, *n + 1, alloc) != HS_OK) {
-            free(fixed);
-            free(*ids);
-            *ids = NULL;
-            *n = 0;
-            return HS_ENOMEM;
+        if (k == BY_REPLACEMENT
+                ? !grew_by_replacement(l, v, bufs, &growth)
+                : !grew_in_place(l, v, &growth)
+                      || !hs_leak_shares_referrer(l->dumps[0],
+                                                  match(l, 0, v), last, v)) {
+            continue;
         }
-        (*ids)[(*n)++] = v;
+        if (growth >= floor) {
+            rc = HS_GROW(NULL, *ids, *n + 1, alloc);
+            if (rc == HS_OK) {
+                (*ids)[(*n)++] = v;
+            }
+        }
     }
-    free(fixed);
-    return HS_OK;
+    for (int b = 0; b < 3; b++) {
+        hs_buf_release(&bufs[b]);
+    }
+    free(kind);
+    if (rc != HS_OK) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
 }

@@ -52,7 +52,7 @@ CASES = [
 ]
 
 # Programs whose dumps are made once for the tests below, beyond CASES.
-EXTRA = ["two_caches", "steady"]
+EXTRA = ["two_caches", "steady", "buffers"]
 
 
 @pytest.fixture(scope="module")
@@ -250,6 +250,30 @@ def test_two_dumps_say_a_third_is_needed(dumps):
     text = run_leaks(dumps["memo_cache"][0::2]).stdout
     assert "a third would separate growth from turnover" in text
     assert "at every dump" not in text
+
+
+def test_buffers_that_grow_in_place(dumps):
+    # No new object piles up under any of them: each buffer grows itself
+    # (the bytearray, the array) or is replaced by a longer copy (the str,
+    # found at its place in the earlier dumps).
+    report = leaks(dumps["buffers"])
+    first = report["suspects"][:3]
+    assert [s["owner"]["type"] for s in first] == [
+        "bytearray", "str", "array.array"], [s["signature"] for s in first]
+    assert [s["path"]["expression"] for s in first] == [
+        "__main__.conn.rbuf", "__main__.conn.log", "__main__.stats.samples"]
+    for s in first:
+        assert s["grows_in_place"] and s["verdict"] == "grows"
+        assert s["new_objects"] == 0 and s["growth_count"] == 0
+        assert s["growth_size"] > 4096
+    assert [s["recreated"] for s in first] == [False, True, False]
+    assert not any(s["grows_in_place"] for s in report["suspects"][3:])
+    text = run_leaks(dumps["buffers"]).stdout
+    assert "grows in place: holds no new object" in text
+    assert "grows by replacement: holds no new object" in text
+    # One object's size rising at two intervals is no evidence for CI:
+    # three dumps never fail a build on it.
+    assert not leaks(dumps["buffers"], "--fail-on-growth")["fails"]
 
 
 # MARK: the verdict for CI
