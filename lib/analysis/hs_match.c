@@ -46,7 +46,13 @@ hs_same_object(const hs_graph *old_g, uint32_t o, const hs_graph *new_g,
     if (ok != nk) {
         return false;
     }
-    return !ov || (vol == vnl && memcmp(ov, nv, vol) == 0);
+    /* Objects with a value (str, bytes, numbers) never change, but a
+     * dumper may keep only the start of a long one: a longer str at a
+     * freed str's address, with the same start (a log kept as one str,
+     * `log += line`), is another object. So the sizes must agree too. */
+    return !ov
+           || (vol == vnl && memcmp(ov, nv, vol) == 0
+               && hs_size_of(old_g, o) == hs_size_of(new_g, n));
 }
 
 uint32_t

@@ -12,7 +12,8 @@
 #include "../graph/hs_graph_internal.h"
 
 /* True when OLD's node o and NEW's node n are one object: same address
- * (the caller looked o up by n's), same type string, same value. */
+ * (the caller looked o up by n's), same type string, same value, and
+ * for an object with a value, same size. */
 bool hs_same_object(const hs_graph *old_g, uint32_t o, const hs_graph *new_g,
                     uint32_t n);
 
