@@ -20,6 +20,7 @@
 #include "load/hs_snapshot_read.h"
 #include "util/hs_checksum.h"
 #include "hs_test_same.h"
+#include "hs_test_snapshot.h"
 
 /* MARK: round trips */
 
@@ -103,52 +104,11 @@ test_round_trip_shared_dumps(void)
 
 /* MARK: damage */
 
-static const char small_dump[] =
-    "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", "
-    "\"refs\": [2]}\n"
-    "{\"address\": 2, \"type\": \"dict\", \"size\": 232, \"len\": 2, "
-    "\"refs\": [3, 4, 5, 6]}\n"
-    "{\"address\": 3, \"type\": \"str\", \"size\": 52, \"len\": 3, "
-    "\"value\": \"key\", \"refs\": []}\n"
-    "{\"address\": 4, \"type\": \"int\", \"size\": 28, \"value\": 7, "
-    "\"refs\": []}\n"
-    "{\"address\": 5, \"type\": \"Foo\", \"size\": 5000000000, "
-    "\"refs\": [7, 8]}\n"
-    "{\"address\": 7, \"type\": \"dict\", \"size\": 100, \"len\": 0, "
-    "\"refs\": []}\n"
-    "{\"address\": 8, \"type\": \"type\", \"size\": 900, \"name\": \"Foo\", "
-    "\"refs\": []}\n";
-
-/* The bytes of the index of small_dump; caller frees. */
+/* The bytes of the snapshot of hs_test_small_dump; caller frees. */
 static unsigned char *
 small_index(size_t *len, const char **dump_path)
 {
-    const char *dump = hs_test_text("small.json", small_dump);
-    const char *ipath = hs_test_file("small.json.hsidx", "", 0);
-    hs_graph *g = hs_graph_load(dump, NULL, &err);
-    unsigned char *buf = NULL;
-    FILE *f;
-    uint64_t bytes;
-    if (!g || hs_snapshot_write(g, dump, NULL, ipath, &bytes, &err) != 0) {
-        printf("    %s\n", err.message);
-        hs_graph_free(g);
-        return NULL;
-    }
-    hs_graph_free(g);
-    f = fopen(ipath, "rb");
-    buf = malloc(bytes);
-    if (!f || !buf || fread(buf, 1, bytes, f) != bytes) {
-        free(buf);
-        buf = NULL;
-    }
-    if (f) {
-        fclose(f);
-    }
-    *len = (size_t)bytes;
-    if (dump_path) {
-        *dump_path = dump;
-    }
-    return buf;
+    return hs_test_small_snapshot("small.json", len, NULL, dump_path);
 }
 
 static void
@@ -502,7 +462,7 @@ set_mtime(const char *path, time_t sec)
 static void
 test_staleness(void)
 {
-    const char *dump = hs_test_text("stale.json", small_dump);
+    const char *dump = hs_test_text("stale.json", hs_test_small_dump);
     hs_snapshot_report r;
     hs_graph *g;
     FILE *f;
@@ -552,7 +512,7 @@ test_staleness(void)
 static void
 test_damaged_file_rebuilt(void)
 {
-    const char *dump = hs_test_text("damaged.json", small_dump);
+    const char *dump = hs_test_text("damaged.json", hs_test_small_dump);
     char ipath[1024];
     hs_snapshot_report r;
     hs_graph *g;
@@ -593,7 +553,7 @@ test_damaged_file_rebuilt(void)
 static void
 test_passes_on_mapped_graph(void)
 {
-    const char *dump = hs_test_text("passes.json", small_dump);
+    const char *dump = hs_test_text("passes.json", hs_test_small_dump);
     const char *ipath;
     hs_load_options opts;
     hs_graph *fresh, *mapped;
@@ -782,7 +742,7 @@ file_is(const char *path, const char *text)
 static void
 test_planted_temporaries_not_followed(void)
 {
-    const char *dump = hs_test_text("planted.json", small_dump);
+    const char *dump = hs_test_text("planted.json", hs_test_small_dump);
     const char *ipath = hs_test_file("planted.json.hsidx", "", 0);
     const char *victim = hs_test_text("victim", "precious\n");
     char links[16][200];
@@ -809,7 +769,7 @@ test_planted_temporaries_not_followed(void)
 static void
 test_index_mode_follows_dump(void)
 {
-    const char *dump = hs_test_text("private.json", small_dump);
+    const char *dump = hs_test_text("private.json", hs_test_small_dump);
     const char *ipath = hs_test_file("private.json.hsidx", "", 0);
     struct stat st;
     mode_t old = umask(022);
@@ -845,7 +805,7 @@ check_untrusted(const char *dump, const char *reason)
 static void
 test_planted_index_ignored(void)
 {
-    const char *dump = hs_test_text("planted2.json", small_dump);
+    const char *dump = hs_test_text("planted2.json", hs_test_small_dump);
     const char *ipath = hs_test_file("planted2.json.hsidx", "", 0);
     char nocache[128];
     hs_snapshot_report r;

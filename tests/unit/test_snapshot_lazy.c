@@ -14,55 +14,16 @@
 #include "load/hs_snapfmt.h"
 #include "load/hs_snapshot_read.h"
 #include "hs_test_same.h"
+#include "hs_test_snapshot.h"
 
 static hs_error err;
 
-/* A traced dump would add sites; these records have what the reader
- * checks: refs, texts (a value, a name), a size past 32 bits, a dangling
- * ref (a phantom node). */
-static const char dump_text[] =
-    "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", "
-    "\"refs\": [2]}\n"
-    "{\"address\": 2, \"type\": \"dict\", \"size\": 232, \"len\": 2, "
-    "\"refs\": [3, 4, 5, 6]}\n"
-    "{\"address\": 3, \"type\": \"str\", \"size\": 52, \"len\": 3, "
-    "\"value\": \"key\", \"refs\": []}\n"
-    "{\"address\": 4, \"type\": \"int\", \"size\": 28, \"value\": 7, "
-    "\"refs\": []}\n"
-    "{\"address\": 5, \"type\": \"Foo\", \"size\": 5000000000, "
-    "\"refs\": [7, 8]}\n"
-    "{\"address\": 7, \"type\": \"dict\", \"size\": 100, \"len\": 0, "
-    "\"refs\": []}\n"
-    "{\"address\": 8, \"type\": \"type\", \"size\": 900, \"name\": \"Foo\", "
-    "\"refs\": []}\n";
-
-/* The snapshot's bytes (caller frees) and, in *fresh, the graph loaded
- * from the dump. */
+/* The snapshot of hs_test_small_dump (caller frees), *fresh the graph
+ * loaded from the dump. */
 static unsigned char *
 snapshot_bytes(size_t *len, hs_graph **fresh)
 {
-    const char *dump = hs_test_text("lazy.json", dump_text);
-    const char *spath = hs_test_file("lazy.json.hsidx", "", 0);
-    unsigned char *buf = NULL;
-    uint64_t bytes = 0;
-    FILE *f;
-    *fresh = hs_graph_load(dump, NULL, &err);
-    if (!*fresh
-        || hs_snapshot_write(*fresh, dump, NULL, spath, &bytes, &err) != 0) {
-        printf("    %s\n", err.message);
-        return NULL;
-    }
-    f = fopen(spath, "rb");
-    buf = malloc(bytes);
-    if (!f || !buf || fread(buf, 1, bytes, f) != bytes) {
-        free(buf);
-        buf = NULL;
-    }
-    if (f) {
-        fclose(f);
-    }
-    *len = (size_t)bytes;
-    return buf;
+    return hs_test_small_snapshot("lazy.json", len, fresh, NULL);
 }
 
 /* hs_snapshot_read over a copy of buf, lazily or not. */
@@ -199,7 +160,7 @@ test_every_bit_flip_caught(void)
 static void
 test_open_lazy(void)
 {
-    const char *dump = hs_test_text("lazyopen.json", dump_text);
+    const char *dump = hs_test_text("lazyopen.json", hs_test_small_dump);
     hs_snapshot_report r;
     hs_load_options opts;
     hs_graph *g;
