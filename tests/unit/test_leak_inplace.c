@@ -85,7 +85,7 @@ run(const shape *s)
     hs_error err;
     bool loaded = true;
     for (size_t k = 0; k < s->ndumps; k++) {
-        char name[32];
+        char name[64];
         write_dump(s, k);
         snprintf(name, sizeof(name), "inplace-%zu.json", k);
         g[k] = hs_test_load_graph(name, text);
