@@ -10,10 +10,15 @@
 #include "hs_leaks.h"
 #include "hs_leak_sites.h"
 #include "hs_walk.h"
+#include "../util/hs_mem.h"
 
 #include <stdbool.h>
 
+/* The report and everything it holds (suspects' arrays, the matches, the
+ * dominators it made) are on the last dump's allocator, l->a, but for
+ * the suspects' signatures, text made by hs_buf (malloc). */
 struct hs_leaks {
+    const hs_allocator *a;
     const hs_graph **dumps;
     size_t ndumps;
     hs_dominators **doms;

@@ -20,6 +20,10 @@ extern const hs_allocator hs_default_allocator;
 /* a may be NULL for the default. Return NULL when out of memory. */
 void *hs_malloc(const hs_allocator *a, size_t size);
 void *hs_calloc(const hs_allocator *a, size_t count, size_t size);
+/* count * size bytes, not cleared; NULL when the product overflows. */
+void *hs_malloc_array(const hs_allocator *a, size_t count, size_t size);
+void *hs_realloc_array(const hs_allocator *a, void *ptr, size_t count,
+                       size_t size);
 void *hs_realloc(const hs_allocator *a, void *ptr, size_t size);
 void hs_mfree(const hs_allocator *a, void *ptr);
 char *hs_strndup(const hs_allocator *a, const char *s, size_t len);
