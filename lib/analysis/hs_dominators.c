@@ -538,11 +538,11 @@ chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
            size_t *len)
 {
     near_map m = {NULL, NULL, NEAR_MAX * 4, 0};
-    uint32_t *queue = malloc(NEAR_MAX * sizeof(*queue)), v;
+    uint32_t *queue = hs_malloc(g->a, NEAR_MAX * sizeof(*queue)), v;
     size_t head = 0, tail = 0;
     int rc = HS_ELIMIT;
-    m.keys = malloc(m.cap * sizeof(*m.keys));
-    m.vals = malloc(m.cap * sizeof(*m.vals));
+    m.keys = hs_malloc(g->a, m.cap * sizeof(*m.keys));
+    m.vals = hs_malloc(g->a, m.cap * sizeof(*m.vals));
     if (!queue || !m.keys || !m.vals) {
         rc = HS_ENOMEM;
         goto out;
@@ -568,7 +568,7 @@ chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
                 for (v = dom; v != id; v = m.vals[near_slot(&m, v)]) {
                     n++;
                 }
-                *chain = malloc(n * sizeof(**chain));
+                *chain = hs_malloc_array(g->a, n, sizeof(**chain));
                 if (!*chain) {
                     rc = HS_ENOMEM;
                     goto out;
@@ -586,9 +586,9 @@ chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
         }
     }
 out:
-    free(queue);
-    free(m.keys);
-    free(m.vals);
+    hs_mfree(g->a, queue);
+    hs_mfree(g->a, m.keys);
+    hs_mfree(g->a, m.vals);
     return rc;
 }
 
@@ -620,7 +620,7 @@ hs_dominators_label(const hs_dominators *d, uint32_t id, size_t max_key,
             b.data[at] = '.';
         }
     }
-    free(chain);
+    hs_mfree(g->a, chain);
     out = rc == HS_ENOMEM ? NULL : hs_buf_detach(&b);
     if (!out) {
         hs_buf_release(&b);

@@ -772,7 +772,7 @@ add_map(report *r)
         in.first = r->o->leak_dumps && r->o->nleak >= 2 ? r->o->leak_dumps[0]
                                                         : r->o->first;
         in.first_d = fd;
-        owners = calloc(n + 1, sizeof(*owners));
+        owners = hs_calloc(r->o->last->a, n + 1, sizeof(*owners));
         if (!owners) {
             return hs_error_set(r->err, HS_ENOMEM, "out of memory");
         }
@@ -789,7 +789,7 @@ add_map(report *r)
         hs_buf_adds(&r->b, "</section>\n");
     }
     hs_mfree(r->o->last->a, boxes);
-    free(owners);
+    hs_mfree(r->o->last->a, owners);
     return rc < 0 ? rc : flush(r);
 }
 
