@@ -695,7 +695,12 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
                       &l->sus[w->parent]);
     }
     for (size_t i = 0; i < l->nsus; i++) {
-        o->v[i].ids = NULL; /* now the suspects' */
+        /* Now the suspects', once describe gave them: out of memory
+         * before a suspect's turn, the owners still free its series. */
+        if (l->sus[i].ids != o->v[i].ids) {
+            continue;
+        }
+        o->v[i].ids = NULL;
         o->v[i].ret = NULL;
         o->v[i].cnt = NULL;
         o->v[i].kept = NULL;
