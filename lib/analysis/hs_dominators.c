@@ -334,8 +334,8 @@ publish(hs_dominators *d, const dom_work *w)
 static void
 trim_extra(hs_dominators *d)
 {
-    uint32_t *e = hs_realloc(d->g->a, d->extra,
-                             ((size_t)d->extra_roots + 1) * sizeof(*e));
+    uint32_t *e = hs_realloc_array(d->g->a, d->extra,
+                                   (size_t)d->extra_roots + 1, sizeof(*e));
     if (e) {
         d->extra = e;
     }
@@ -349,7 +349,7 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
     int rc = work_init(&w, g, &d->order);
     w.r = &d->rooted;
     w.stop = stop;
-    d->extra = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->extra));
+    d->extra = hs_malloc_array(g->a, (size_t)g->n + 1, sizeof(*d->extra));
     w.extra = d->extra;
     if (rc == HS_OK && !d->extra) {
         rc = HS_ENOMEM;
@@ -366,7 +366,7 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
         rc = w.stopped ? HS_ELIMIT : HS_OK;
     }
     if (rc == HS_OK) {
-        d->idom = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->idom));
+        d->idom = hs_malloc_array(g->a, (size_t)g->n + 1, sizeof(*d->idom));
         if (!d->idom) {
             rc = HS_ENOMEM;
         } else {

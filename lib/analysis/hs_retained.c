@@ -73,7 +73,8 @@ hs_retained_tree(const hs_dominators *d, uint32_t **offp, uint32_t **kidsp)
     const hs_allocator *a = d->g->a;
     uint32_t n = d->n;
     uint32_t *off = hs_calloc(a, (size_t)n + 2, sizeof(*off));
-    uint32_t *kids = hs_malloc(a, ((size_t)d->reached + 1) * sizeof(*kids));
+    uint32_t *kids = hs_malloc_array(a, (size_t)d->reached + 1,
+                                     sizeof(*kids));
     uint32_t sum = 0;
     if (!off || !kids) {
         hs_mfree(a, off);
