@@ -232,6 +232,23 @@ hs_alloc_matrix(const char *name, hs_alloc_op op, const void *fx,
     return clean;
 }
 
+/* A named operation of a matrix. */
+typedef struct hs_alloc_case {
+    const char *name;
+    hs_alloc_op op;
+} hs_alloc_case;
+
+/* Each of the n cases through malloc, then through f (the graphs'). */
+HS_TEST_UNUSED static void
+hs_alloc_cases(const hs_alloc_case *cases, size_t n, const void *fx,
+               hs_failing *f)
+{
+    for (size_t i = 0; i < n; i++) {
+        hs_alloc_matrix(cases[i].name, cases[i].op, fx, NULL);
+        hs_alloc_matrix(cases[i].name, cases[i].op, fx, f);
+    }
+}
+
 #endif /* HS_TEST_WRAP_MALLOC */
 
 #endif

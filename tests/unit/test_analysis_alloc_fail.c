@@ -305,10 +305,7 @@ op_report(const void *fx, hs_error *err)
 static void
 test_analysis_matrix(void)
 {
-    static const struct {
-        const char *name;
-        hs_alloc_op op;
-    } ops[] = {
+    static const hs_alloc_case ops[] = {
         {"dominators", op_dominators},
         {"domtree", op_domtree},
         {"leaks of 2", op_leaks2},
@@ -332,10 +329,7 @@ test_analysis_matrix(void)
     }
     if (CHECK(loaded)) {
         CHECK(hs_graph_has_sites(g[2]));
-        for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-            hs_alloc_matrix(ops[i].name, ops[i].op, &fx, NULL);
-            hs_alloc_matrix(ops[i].name, ops[i].op, &fx, &fail);
-        }
+        hs_alloc_cases(ops, sizeof(ops) / sizeof(ops[0]), &fx, &fail);
     }
     for (int i = 0; i < 3; i++) {
         hs_graph_free(g[i]);

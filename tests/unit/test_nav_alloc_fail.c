@@ -216,10 +216,7 @@ static void
 test_navigation_matrix(void)
 {
     static char both[sizeof(old_dump) + sizeof(new_tail)];
-    static const struct {
-        const char *name;
-        hs_alloc_op op;
-    } ops[] = {
+    static const hs_alloc_case ops[] = {
         {"summary", op_summary},
         {"repr/json", op_repr_json},
         {"refs", op_refs},
@@ -239,10 +236,7 @@ test_navigation_matrix(void)
     }
     fx.g = g;
     fx.g2 = g2;
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-        hs_alloc_matrix(ops[i].name, ops[i].op, &fx, NULL);
-        hs_alloc_matrix(ops[i].name, ops[i].op, &fx, &fail);
-    }
+    hs_alloc_cases(ops, sizeof(ops) / sizeof(ops[0]), &fx, &fail);
     hs_graph_free(g);
     hs_graph_free(g2);
     CHECK_EQ_I64(fail.live, 0);
