@@ -537,10 +537,18 @@ static int
 chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
            size_t *len)
 {
-    near_map m = {NULL, NULL, NEAR_MAX * 4, 0};
-    uint32_t *queue = hs_malloc(g->a, NEAR_MAX * sizeof(*queue)), v;
+    /* The search queues each object once, so a graph of fewer objects
+     * than NEAR_MAX needs no more room than it has objects (a map four
+     * times that, as for NEAR_MAX, so it never fills either): a label
+     * on a small graph need not clear a megabyte. */
+    size_t budget = (size_t)g->n + 1 < NEAR_MAX ? (size_t)g->n + 1 : NEAR_MAX;
+    near_map m = {NULL, NULL, 16, 0};
+    uint32_t *queue = hs_malloc(g->a, budget * sizeof(*queue)), v;
     size_t head = 0, tail = 0;
     int rc = HS_ELIMIT;
+    while (m.cap < budget * 4) {
+        m.cap *= 2;
+    }
     m.keys = hs_malloc(g->a, m.cap * sizeof(*m.keys));
     m.vals = hs_malloc(g->a, m.cap * sizeof(*m.vals));
     if (!queue || !m.keys || !m.vals) {

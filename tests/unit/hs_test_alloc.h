@@ -228,6 +228,7 @@ hs_alloc_matrix(const char *name, hs_alloc_op op, const void *fx,
     }
     if (getenv("HS_TEST_VERBOSE")) {
         printf("    %s via %s: %ld failure points\n", name, via, clean);
+        fflush(stdout);
     }
     return clean;
 }
