@@ -217,7 +217,7 @@ hs_leak_signature(const hs_graph *g, const hs_dominators *d, const uint32_t *pat
           size_t len, uint32_t owner_id, uint32_t gtype)
 {
     hs_buf b = HS_BUF_INIT;
-    hs_buf label = HS_BUF_INIT;
+    hs_buf label = HS_BUF_INIT_ON(g->a); /* scratch */
     hs_buf_adds(&b, "");
     if (len == 0) {
         /* No root reaches it: its dominators, types only. */

@@ -19,7 +19,8 @@ int
 hs_leak_series(const hs_leaks *l, owners *o, const uint32_t *near)
 {
     size_t k = l->ndumps;
-    hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
+    hs_buf bufs[3] = {HS_BUF_INIT_ON(l->a), HS_BUF_INIT_ON(l->a),
+                      HS_BUF_INIT_ON(l->a)}; /* scratch */
     for (size_t i = 0; i < o->n; i++) {
         owner *w = &o->v[i];
         uint32_t p = near[w->id];

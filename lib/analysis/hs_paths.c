@@ -498,7 +498,7 @@ char *
 hs_path_expression(const hs_graph *g, const uint32_t *nodes, size_t len,
                    hs_error *err)
 {
-    hs_buf b = HS_BUF_INIT, label = HS_BUF_INIT;
+    hs_buf b = HS_BUF_INIT, label = HS_BUF_INIT_ON(g->a); /* b: the result */
     char *out = NULL;
     int rc = HS_OK;
     if (len == 0) {

@@ -883,6 +883,7 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
                      || opts->ndumps == 0,
                  HS_EINVAL, err, "a report needs a last dump, its name "
                                  "and a writer");
+    hs_buf_init_on(&r.b, opts->last->a); /* the page is scratch: written */
     rc = write_sections(&r);
     hs_leaks_free(r.leaks);
     hs_dominators_free(r.own_tree);
