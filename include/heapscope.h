@@ -420,7 +420,9 @@ typedef struct hs_summary hs_summary;
 
 /* Summarizes every live object by type, sorted by size. Caller frees with
  * hs_summary_free. The summary owns copies of the type names: it does not
- * depend on g once made (passes and hs_graph_free leave it valid). */
+ * depend on g once made (passes and hs_graph_free leave it valid). It is
+ * allocated through a copy of g's allocator (hs_load_options.allocator),
+ * whose ctx must stay valid until hs_summary_free. */
 HS_API hs_summary *hs_summary_new(const hs_graph *g, hs_error *err);
 
 /* The same over the node ids ids[0..n) (meliae's summarize(obj,

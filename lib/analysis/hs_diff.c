@@ -27,10 +27,14 @@
 
 #include "hs_walk.h"
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The diff, its rows and bitmaps and its scratch are on NEW's allocator
+ * (the later dump's, as for hs_leaks); hs_diff_new_objects' ids are the
+ * caller's (hs_free: malloc). */
 struct hs_diff {
     const hs_graph *old_g, *new_g;
     hs_bits added;  /* over NEW's ids */
@@ -85,7 +89,8 @@ map_old_types(const hs_graph *old_g, const hs_graph *new_g)
 {
     uint32_t nt_old = hs_strtab_count(&old_g->types);
     uint32_t nt_new = hs_strtab_count(&new_g->types);
-    uint32_t *map = malloc(((size_t)nt_old + 1) * sizeof(*map));
+    uint32_t *map = hs_malloc_array(new_g->a, (size_t)nt_old + 1,
+                                    sizeof(*map));
     if (!map) {
         return NULL;
     }
@@ -217,22 +222,23 @@ hs_diff_new_stop(const hs_graph *old_g, const hs_graph *new_g,
     if (check_comparable(old_g, new_g, err) < 0) {
         return NULL;
     }
-    d = calloc(1, sizeof(*d));
+    d = hs_calloc(new_g->a, 1, sizeof(*d));
     if (!d) {
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
     d->old_g = old_g;
     d->new_g = new_g;
-    d->rows = calloc(nrows + 1, sizeof(*d->rows));
+    d->rows = hs_calloc(new_g->a, nrows + 1, sizeof(*d->rows));
     map = map_old_types(old_g, new_g);
     same = hs_match_all(old_g, new_g);
-    if (!d->rows || !map || !same || hs_bits_init(&d->added, new_g->n) < 0
-        || hs_bits_init(&d->gone, old_g->n) < 0
-        || hs_bits_init(&matched, old_g->n) < 0) {
+    if (!d->rows || !map || !same
+        || hs_bits_init(&d->added, new_g->a, new_g->n) < 0
+        || hs_bits_init(&d->gone, new_g->a, old_g->n) < 0
+        || hs_bits_init(&matched, new_g->a, old_g->n) < 0) {
         hs_bits_release(&matched);
-        free(map);
-        free(same);
+        hs_mfree(new_g->a, map);
+        hs_mfree(new_g->a, same);
         hs_diff_free(d);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
@@ -249,8 +255,8 @@ hs_diff_new_stop(const hs_graph *old_g, const hs_graph *new_g,
         hs_error_set(err, HS_ELIMIT, "stopped");
     }
     hs_bits_release(&matched);
-    free(map);
-    free(same);
+    hs_mfree(new_g->a, map);
+    hs_mfree(new_g->a, same);
     return d;
 }
 
@@ -260,8 +266,8 @@ hs_diff_free(hs_diff *d)
     if (d) {
         hs_bits_release(&d->added);
         hs_bits_release(&d->gone);
-        free(d->rows);
-        free(d);
+        hs_mfree(d->new_g->a, d->rows);
+        hs_mfree(d->new_g->a, d);
     }
 }
 
@@ -308,7 +314,8 @@ hs_diff_new_objects(const hs_diff *d, const char *type, size_t type_len,
     if (type) {
         tid = hs_strtab_find(&g->types, type, type_len);
     }
-    added = malloc(((size_t)d->total.added_count + 1) * sizeof(*added));
+    added = hs_malloc_array(g->a, (size_t)d->total.added_count + 1,
+                            sizeof(*added));
     HS_RETURN_IF(!added, HS_ENOMEM, err, "out of memory");
     for (uint32_t i = 0; i < g->n && !(type && tid == UINT32_MAX); i++) {
         if (hs_bits_test(&d->added, i)) {
@@ -316,6 +323,6 @@ hs_diff_new_objects(const hs_diff *d, const char *type, size_t type_len,
         }
     }
     rc = hs_rank_objects(g, type ? &tid : NULL, added, n, ids, count, err);
-    free(added);
+    hs_mfree(g->a, added);
     return rc;
 }

@@ -334,8 +334,8 @@ publish(hs_dominators *d, const dom_work *w)
 static void
 trim_extra(hs_dominators *d)
 {
-    uint32_t *e = hs_realloc(d->g->a, d->extra,
-                             ((size_t)d->extra_roots + 1) * sizeof(*e));
+    uint32_t *e = hs_realloc_array(d->g->a, d->extra,
+                                   (size_t)d->extra_roots + 1, sizeof(*e));
     if (e) {
         d->extra = e;
     }
@@ -349,7 +349,7 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
     int rc = work_init(&w, g, &d->order);
     w.r = &d->rooted;
     w.stop = stop;
-    d->extra = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->extra));
+    d->extra = hs_malloc_array(g->a, (size_t)g->n + 1, sizeof(*d->extra));
     w.extra = d->extra;
     if (rc == HS_OK && !d->extra) {
         rc = HS_ENOMEM;
@@ -366,7 +366,7 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
         rc = w.stopped ? HS_ELIMIT : HS_OK;
     }
     if (rc == HS_OK) {
-        d->idom = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*d->idom));
+        d->idom = hs_malloc_array(g->a, (size_t)g->n + 1, sizeof(*d->idom));
         if (!d->idom) {
             rc = HS_ENOMEM;
         } else {
@@ -537,12 +537,20 @@ static int
 chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
            size_t *len)
 {
-    near_map m = {NULL, NULL, NEAR_MAX * 4, 0};
-    uint32_t *queue = malloc(NEAR_MAX * sizeof(*queue)), v;
+    /* The search queues each object once, so a graph of fewer objects
+     * than NEAR_MAX needs no more room than it has objects (a map four
+     * times that, as for NEAR_MAX, so it never fills either): a label
+     * on a small graph need not clear a megabyte. */
+    size_t budget = (size_t)g->n + 1 < NEAR_MAX ? (size_t)g->n + 1 : NEAR_MAX;
+    near_map m = {NULL, NULL, 16, 0};
+    uint32_t *queue = hs_malloc(g->a, budget * sizeof(*queue)), v;
     size_t head = 0, tail = 0;
     int rc = HS_ELIMIT;
-    m.keys = malloc(m.cap * sizeof(*m.keys));
-    m.vals = malloc(m.cap * sizeof(*m.vals));
+    while (m.cap < budget * 4) {
+        m.cap *= 2;
+    }
+    m.keys = hs_malloc(g->a, m.cap * sizeof(*m.keys));
+    m.vals = hs_malloc(g->a, m.cap * sizeof(*m.vals));
     if (!queue || !m.keys || !m.vals) {
         rc = HS_ENOMEM;
         goto out;
@@ -568,7 +576,7 @@ chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
                 for (v = dom; v != id; v = m.vals[near_slot(&m, v)]) {
                     n++;
                 }
-                *chain = malloc(n * sizeof(**chain));
+                *chain = hs_malloc_array(g->a, n, sizeof(**chain));
                 if (!*chain) {
                     rc = HS_ENOMEM;
                     goto out;
@@ -586,9 +594,9 @@ chain_from(const hs_graph *g, uint32_t dom, uint32_t id, uint32_t **chain,
         }
     }
 out:
-    free(queue);
-    free(m.keys);
-    free(m.vals);
+    hs_mfree(g->a, queue);
+    hs_mfree(g->a, m.keys);
+    hs_mfree(g->a, m.vals);
     return rc;
 }
 
@@ -620,7 +628,7 @@ hs_dominators_label(const hs_dominators *d, uint32_t id, size_t max_key,
             b.data[at] = '.';
         }
     }
-    free(chain);
+    hs_mfree(g->a, chain);
     out = rc == HS_ENOMEM ? NULL : hs_buf_detach(&b);
     if (!out) {
         hs_buf_release(&b);

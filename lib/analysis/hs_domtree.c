@@ -50,7 +50,7 @@ sort_lists(hs_domtree *t)
         uint32_t len = t->off[v + 1] - t->off[v];
         longest = len > longest ? len : longest;
     }
-    s = malloc(((size_t)longest + 1) * sizeof(*s));
+    s = hs_malloc_array(d->g->a, (size_t)longest + 1, sizeof(*s));
     if (!s) {
         return HS_ENOMEM;
     }
@@ -69,7 +69,7 @@ sort_lists(hs_domtree *t)
             kids[i] = s[i].id;
         }
     }
-    free(s);
+    hs_mfree(d->g->a, s);
     return HS_OK;
 }
 

@@ -19,6 +19,7 @@
 #include "../graph/hs_graph_internal.h"
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 #include "../util/hs_strtab.h"
 
 #include <stdlib.h>
@@ -31,6 +32,11 @@ typedef struct column {
     uint32_t ntypes;
 } column;
 
+/* hs_growth_new has no graph to take an allocator from, and the graphs
+ * added later may each have their own: the growth object, its columns
+ * and rows stay on the C library's allocator (hs_malloc(NULL), as its
+ * names' table does); only a column's type map, scratch while one graph
+ * is read, is on that graph's. */
 struct hs_growth {
     hs_strtab names;
     column *cols;
@@ -42,7 +48,7 @@ struct hs_growth {
 hs_growth *
 hs_growth_new(hs_error *err)
 {
-    hs_growth *gr = calloc(1, sizeof(*gr));
+    hs_growth *gr = hs_calloc(NULL, 1, sizeof(*gr));
     if (!gr) {
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
@@ -58,14 +64,14 @@ hs_growth_free(hs_growth *gr)
         return;
     }
     for (size_t i = 0; i < gr->ncols; i++) {
-        free(gr->cols[i].counts);
-        free(gr->cols[i].sizes);
+        hs_mfree(NULL, gr->cols[i].counts);
+        hs_mfree(NULL, gr->cols[i].sizes);
     }
-    free(gr->cols);
-    free(gr->rows);
-    free(gr->matrix);
+    hs_mfree(NULL, gr->cols);
+    hs_mfree(NULL, gr->rows);
+    hs_mfree(NULL, gr->matrix);
     hs_strtab_release(&gr->names);
-    free(gr);
+    hs_mfree(NULL, gr);
 }
 
 /* The growth ids of g's type ids (interning new names). */
@@ -85,28 +91,28 @@ static int
 add_column(hs_growth *gr, const hs_graph *g, double time)
 {
     uint32_t nt = hs_strtab_count(&g->types);
-    uint32_t *map = malloc(((size_t)nt + 1) * sizeof(*map));
+    uint32_t *map = hs_malloc_array(g->a, (size_t)nt + 1, sizeof(*map));
     column *cols, *c;
     int rc = map ? map_types(gr, g, map) : HS_ENOMEM;
     if (rc < 0) {
-        free(map);
+        hs_mfree(g->a, map);
         return rc;
     }
-    cols = realloc(gr->cols, (gr->ncols + 1) * sizeof(*cols));
+    cols = hs_realloc_array(NULL, gr->cols, gr->ncols + 1, sizeof(*cols));
     if (!cols) {
-        free(map);
+        hs_mfree(g->a, map);
         return HS_ENOMEM;
     }
     gr->cols = cols;
     c = &cols[gr->ncols];
     c->time = time;
     c->ntypes = hs_strtab_count(&gr->names);
-    c->counts = calloc((size_t)c->ntypes + 1, sizeof(uint64_t));
-    c->sizes = calloc((size_t)c->ntypes + 1, sizeof(uint64_t));
+    c->counts = hs_calloc(NULL, (size_t)c->ntypes + 1, sizeof(uint64_t));
+    c->sizes = hs_calloc(NULL, (size_t)c->ntypes + 1, sizeof(uint64_t));
     if (!c->counts || !c->sizes) {
-        free(c->counts);
-        free(c->sizes);
-        free(map);
+        hs_mfree(NULL, c->counts);
+        hs_mfree(NULL, c->sizes);
+        hs_mfree(g->a, map);
         return HS_ENOMEM;
     }
     gr->ncols++;
@@ -116,7 +122,7 @@ add_column(hs_growth *gr, const hs_graph *g, double time)
             c->sizes[map[g->type[i]]] += hs_size_of(g, i);
         }
     }
-    free(map);
+    hs_mfree(g->a, map);
     return HS_OK;
 }
 
@@ -168,11 +174,18 @@ rank(hs_growth *gr)
 {
     uint32_t nt = hs_strtab_count(&gr->names);
     size_t k = gr->ncols;
-    hs_growth_type *rows = calloc((size_t)nt + 1, sizeof(*rows));
-    uint64_t *m = calloc((size_t)nt * k * 2 + 1, sizeof(*m));
+    hs_growth_type *rows = hs_calloc(NULL, (size_t)nt + 1, sizeof(*rows));
+    uint64_t *m = NULL;
+    size_t cells;
+    /* every type's counts and sizes in every dump: checked, the types of
+     * many dumps times their number can wrap */
+    if (hs_size_mul(nt, k, &cells) && hs_size_mul(cells, 2, &cells)
+        && hs_size_add(cells, 1, &cells)) {
+        m = hs_calloc(NULL, cells, sizeof(*m));
+    }
     if (!rows || !m) {
-        free(rows);
-        free(m);
+        hs_mfree(NULL, rows);
+        hs_mfree(NULL, m);
         return HS_ENOMEM;
     }
     for (uint32_t t = 0; t < nt; t++) {
@@ -180,8 +193,8 @@ rank(hs_growth *gr)
                  m + (size_t)t * k * 2 + k);
     }
     qsort(rows, nt, sizeof(*rows), by_rank);
-    free(gr->rows);
-    free(gr->matrix);
+    hs_mfree(NULL, gr->rows);
+    hs_mfree(NULL, gr->matrix);
     gr->rows = rows;
     gr->matrix = m;
     return HS_OK;

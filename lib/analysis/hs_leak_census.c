@@ -22,10 +22,15 @@ hs_leak_take_census(const hs_leaks *l, const hs_bits *cand, const hs_bits *decl,
 {
     const hs_graph *g = l->dumps[l->ndumps - 1];
     const hs_dominators *d = l->doms[l->ndumps - 1];
-    size_t cells = (size_t)kept->n * c->nt + 1;
-    c->count = calloc(cells, sizeof(*c->count));
-    c->size = calloc(cells, sizeof(*c->size));
-    c->direct = calloc(cells, sizeof(*c->direct));
+    size_t cells;
+    /* suspects times the dump's types: checked, a hostile count wraps */
+    if (!hs_size_mul(kept->n, c->nt, &cells)
+        || !hs_size_add(cells, 1, &cells)) {
+        return HS_ENOMEM;
+    }
+    c->count = hs_calloc(l->a, cells, sizeof(*c->count));
+    c->size = hs_calloc(l->a, cells, sizeof(*c->size));
+    c->direct = hs_calloc(l->a, cells, sizeof(*c->direct));
     if (!c->count || !c->size || !c->direct) {
         return HS_ENOMEM;
     }
@@ -71,7 +76,8 @@ int
 hs_leak_composition(const hs_graph *g, const census *c, size_t s, size_t max,
             hs_leak_suspect *out)
 {
-    type_row *rows = malloc(((size_t)c->nt + 1) * sizeof(*rows));
+    type_row *rows = hs_malloc_array(g->a, (size_t)c->nt + 1,
+                                     sizeof(*rows));
     hs_leak_type *types;
     size_t n = 0;
     if (!rows) {
@@ -90,9 +96,9 @@ hs_leak_composition(const hs_graph *g, const census *c, size_t s, size_t max,
         qsort(rows, n, sizeof(*rows), by_size_desc);
     }
     n = n < max ? n : max;
-    types = malloc((n + 1) * sizeof(*types));
+    types = hs_malloc_array(g->a, n + 1, sizeof(*types));
     if (!types) {
-        free(rows);
+        hs_mfree(g->a, rows);
         return HS_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
@@ -103,7 +109,7 @@ hs_leak_composition(const hs_graph *g, const census *c, size_t s, size_t max,
     }
     out->types = types;
     out->ntypes = n;
-    free(rows);
+    hs_mfree(g->a, rows);
     return HS_OK;
 }
 
@@ -211,7 +217,7 @@ hs_leak_signature(const hs_graph *g, const hs_dominators *d, const uint32_t *pat
           size_t len, uint32_t owner_id, uint32_t gtype)
 {
     hs_buf b = HS_BUF_INIT;
-    hs_buf label = HS_BUF_INIT;
+    hs_buf label = HS_BUF_INIT_ON(g->a); /* scratch */
     hs_buf_adds(&b, "");
     if (len == 0) {
         /* No root reaches it: its dominators, types only. */

@@ -35,7 +35,6 @@
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define MIN_SHARE 100       /* hs_leaks.c's owners' floor: 1 % */
@@ -59,14 +58,14 @@ named(const char *name, size_t len, const char *const *names, size_t n)
  * the same address is another object) or BY_REPLACEMENT (a fixed size,
  * but what buffers are kept as). */
 static unsigned char *
-growth_kinds(const hs_graph *g)
+growth_kinds(const hs_allocator *a, const hs_graph *g)
 {
     static const char *const fixed[] = {"tuple", "int", "float", "complex",
                                         "frozenset", "bool", "NoneType",
                                         "code"};
     static const char *const buffers[] = {"str", "bytes"};
     uint32_t nt = hs_strtab_count(&g->types);
-    unsigned char *out = calloc((size_t)nt + 1, 1);
+    unsigned char *out = hs_calloc(a, (size_t)nt + 1, 1);
     for (uint32_t t = 0; out && t < nt; t++) {
         size_t len;
         const char *name = hs_strtab_get(&g->types, t, &len);
@@ -132,8 +131,9 @@ hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
     uint64_t floor = l->cand_bytes / MIN_SHARE;
-    unsigned char *kind = growth_kinds(last);
-    hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
+    unsigned char *kind = growth_kinds(l->a, last);
+    hs_buf bufs[3] = {HS_BUF_INIT_ON(l->a), HS_BUF_INIT_ON(l->a),
+                      HS_BUF_INIT_ON(l->a)};
     size_t alloc = 0;
     int rc = HS_OK;
     *ids = NULL;
@@ -160,7 +160,7 @@ hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
             continue;
         }
         if (growth >= floor) {
-            rc = HS_GROW(NULL, *ids, *n + 1, alloc);
+            rc = HS_GROW(l->a, *ids, *n + 1, alloc);
             if (rc == HS_OK) {
                 (*ids)[(*n)++] = v;
             }
@@ -169,9 +169,9 @@ hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
     for (int b = 0; b < 3; b++) {
         hs_buf_release(&bufs[b]);
     }
-    free(kind);
+    hs_mfree(l->a, kind);
     if (rc != HS_OK) {
-        free(*ids);
+        hs_mfree(l->a, *ids);
         *ids = NULL;
         *n = 0;
     }

@@ -19,13 +19,14 @@ int
 hs_leak_series(const hs_leaks *l, owners *o, const uint32_t *near)
 {
     size_t k = l->ndumps;
-    hs_buf bufs[3] = {HS_BUF_INIT, HS_BUF_INIT, HS_BUF_INIT};
+    hs_buf bufs[3] = {HS_BUF_INIT_ON(l->a), HS_BUF_INIT_ON(l->a),
+                      HS_BUF_INIT_ON(l->a)}; /* scratch */
     for (size_t i = 0; i < o->n; i++) {
         owner *w = &o->v[i];
         uint32_t p = near[w->id];
-        w->ids = calloc(k, sizeof(*w->ids));
-        w->ret = calloc(k, sizeof(*w->ret));
-        w->cnt = calloc(k, sizeof(*w->cnt));
+        w->ids = hs_calloc(l->a, k, sizeof(*w->ids));
+        w->ret = hs_calloc(l->a, k, sizeof(*w->ret));
+        w->cnt = hs_calloc(l->a, k, sizeof(*w->cnt));
         if (!w->ids || !w->ret || !w->cnt) {
             break;
         }
@@ -72,7 +73,7 @@ hs_leak_kept_series(const hs_leaks *l, owners *o)
 {
     size_t k = l->ndumps;
     for (size_t i = 0; i < o->n; i++) {
-        o->v[i].kept = calloc(k, sizeof(*o->v[i].kept));
+        o->v[i].kept = hs_calloc(l->a, k, sizeof(*o->v[i].kept));
         if (!o->v[i].kept) {
             return HS_ENOMEM;
         }
@@ -80,7 +81,8 @@ hs_leak_kept_series(const hs_leaks *l, owners *o)
     for (size_t j = 0; j + 1 < k; j++) {
         const hs_graph *g = l->dumps[j], *next = l->dumps[j + 1];
         const hs_dominators *d = l->doms[j];
-        uint32_t *own = malloc(((size_t)g->n + 1) * sizeof(*own));
+        uint32_t *own = hs_malloc_array(l->a, (size_t)g->n + 1,
+                                        sizeof(*own));
         if (!own) {
             return HS_ENOMEM;
         }
@@ -100,7 +102,7 @@ hs_leak_kept_series(const hs_leaks *l, owners *o)
                 o->v[own[v]].kept[j]++;
             }
         }
-        free(own);
+        hs_mfree(l->a, own);
     }
     return HS_OK;
 }

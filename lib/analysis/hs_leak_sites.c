@@ -29,10 +29,11 @@ int
 hs_site_acc_init(hs_site_acc *a, const hs_graph *g, size_t nsus)
 {
     memset(a, 0, sizeof(*a));
+    a->alc = g->a;
     if (!g->sites) {
         return HS_OK;
     }
-    a->base = calloc(nsus + 1, sizeof(*a->base));
+    a->base = hs_calloc(a->alc, nsus + 1, sizeof(*a->base));
     a->nsus = nsus;
     return a->base ? HS_OK : HS_ENOMEM;
 }
@@ -40,8 +41,8 @@ hs_site_acc_init(hs_site_acc *a, const hs_graph *g, size_t nsus)
 void
 hs_site_acc_release(hs_site_acc *a)
 {
-    free(a->v);
-    free(a->base);
+    hs_mfree(a->alc, a->v);
+    hs_mfree(a->alc, a->base);
     memset(a, 0, sizeof(*a));
 }
 
@@ -63,7 +64,8 @@ hs_site_acc_add(hs_site_acc *a, const hs_graph *g, size_t s, uint32_t v)
     f = t->ids[t->tb_start[tb] - 1 + t->tb_len[tb] - 1];
     if (a->n == a->alloc) {
         size_t cap = a->alloc ? a->alloc * 2 : 1024;
-        struct site_cell *nv = realloc(a->v, cap * sizeof(*nv));
+        struct site_cell *nv = hs_realloc_array(a->alc, a->v, cap,
+                                                sizeof(*nv));
         if (!nv) {
             return HS_ENOMEM;
         }
@@ -135,7 +137,7 @@ hs_site_acc_top(const hs_site_acc *a, const hs_graph *g, size_t s,
     for (hi = lo; hi < a->n && a->v[hi].suspect == s; hi++) {
     }
     n = hi - lo;
-    rows = malloc((n + 1) * sizeof(*rows));
+    rows = hs_malloc_array(g->a, n + 1, sizeof(*rows));
     if (!rows) {
         return HS_ENOMEM;
     }
@@ -144,9 +146,9 @@ hs_site_acc_top(const hs_site_acc *a, const hs_graph *g, size_t s,
         qsort(rows, n, sizeof(*rows), by_size_desc);
     }
     n = n < max ? n : max;
-    sites = malloc((n + 1) * sizeof(*sites));
+    sites = hs_malloc_array(g->a, n + 1, sizeof(*sites));
     if (!sites) {
-        free(rows);
+        hs_mfree(g->a, rows);
         return HS_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
@@ -156,7 +158,7 @@ hs_site_acc_top(const hs_site_acc *a, const hs_graph *g, size_t s,
         sites[i].count = rows[i].count;
         sites[i].size = rows[i].size;
     }
-    free(rows);
+    hs_mfree(g->a, rows);
     out->sites = sites;
     out->nsites = n;
     return HS_OK;
@@ -185,9 +187,9 @@ hs_leak_sites_sign(char *signature, const hs_leak_suspect *s)
     /* " @ " + file + ":" + up to 10 digits + NUL */
     len = strlen(signature);
     extra = 3 + flen + 1 + 10 + 1;
-    grown = realloc(signature, len + extra);
+    grown = hs_realloc(NULL, signature, len + extra);
     if (!grown) {
-        free(signature);
+        hs_mfree(NULL, signature);
         return NULL;
     }
     snprintf(grown + len, extra, " @ %.*s:%u", (int)flen, file,

@@ -295,11 +295,12 @@ typedef struct acc {
 } acc;
 
 static int
-owners_add(owners *o, uint32_t id, uint64_t count, uint64_t size)
+owners_add(const hs_leaks *l, owners *o, uint32_t id, uint64_t count,
+           uint64_t size)
 {
     if (o->n == o->alloc) {
         size_t alloc = o->alloc ? o->alloc * 2 : 16;
-        owner *v = realloc(o->v, alloc * sizeof(*v));
+        owner *v = hs_realloc_array(l->a, o->v, alloc, sizeof(*v));
         if (!v) {
             return HS_ENOMEM;
         }
@@ -325,13 +326,13 @@ add_in_place(const hs_leaks *l, const acc *a, hs_bits *decl, owners *o)
     size_t n = 0;
     int rc = hs_leak_find_in_place(l, a->cb, decl, &ids, &n);
     for (size_t i = 0; i < n && rc == HS_OK; i++) {
-        rc = owners_add(o, ids[i], 0, 0);
+        rc = owners_add(l, o, ids[i], 0, 0);
         if (rc == HS_OK) {
             o->v[o->n - 1].in_place = 1;
             hs_bits_set(decl, ids[i]);
         }
     }
-    free(ids);
+    hs_mfree(l->a, ids);
     return rc;
 }
 
@@ -448,7 +449,7 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
             || (n == 1 && a->cb[v] - a->claimed[v] >= min_bytes
                 && count_rises_throughout(l, v))) {
             settle_items(o, v, ITEM_GROUPED, v);
-            HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
+            HS_TRY(owners_add(l, o, v, a->cn[v] - a->claimedn[v],
                               a->cb[v] - a->claimed[v]));
             o->v[o->n - 1].items = n;
             hs_bits_set(decl, v);
@@ -467,7 +468,7 @@ declare(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
     if (!a->cb[v] || !is_owner(a, v, min_bytes)) {
         return HS_OK;
     }
-    HS_TRY(owners_add(o, v, a->cn[v] - a->claimedn[v],
+    HS_TRY(owners_add(l, o, v, a->cn[v] - a->claimedn[v],
                       a->cb[v] - a->claimed[v]));
     hs_bits_set(decl, v);
     if (p != HS_DOM_ROOT && is_item(l, cand, v)) {
@@ -615,7 +616,7 @@ find_path(const hs_graph *g, uint32_t id, hs_leak_suspect *s)
         return HS_ENOMEM;
     }
     nodes = hs_paths_count(p) ? hs_paths_at(p, 0, &len) : NULL;
-    copy = malloc((len + 1) * sizeof(*copy));
+    copy = hs_malloc_array(g->a, len + 1, sizeof(*copy));
     if (!copy) {
         hs_paths_free(p);
         return HS_ENOMEM;
@@ -687,8 +688,8 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
         qsort(o->v, o->n, sizeof(*o->v), hs_leak_by_rank);
     }
     l->nsus = o->n < max ? o->n : max;
-    l->sus = calloc(l->nsus + 1, sizeof(*l->sus));
-    kept.v = malloc((l->nsus + 1) * sizeof(*kept.v));
+    l->sus = hs_calloc(l->a, l->nsus + 1, sizeof(*l->sus));
+    kept.v = hs_malloc_array(l->a, l->nsus + 1, sizeof(*kept.v));
     if (!l->sus || !kept.v) {
         rc = HS_ENOMEM;
         goto out;
@@ -715,55 +716,60 @@ report(hs_leaks *l, owners *o, const hs_bits *cand, const hs_bits *decl,
                       &l->sus[w->parent]);
     }
     for (size_t i = 0; i < l->nsus; i++) {
-        o->v[i].ids = NULL; /* now the suspects' */
+        /* Now the suspects', once describe gave them: out of memory
+         * before a suspect's turn, the owners still free its series. */
+        if (l->sus[i].ids != o->v[i].ids) {
+            continue;
+        }
+        o->v[i].ids = NULL;
         o->v[i].ret = NULL;
         o->v[i].cnt = NULL;
         o->v[i].kept = NULL;
     }
 out:
-    free(kept.v);
-    free(c.count);
-    free(c.size);
-    free(c.direct);
+    hs_mfree(l->a, kept.v);
+    hs_mfree(l->a, c.count);
+    hs_mfree(l->a, c.size);
+    hs_mfree(l->a, c.direct);
     hs_site_acc_release(&c.sites);
     return rc;
 }
 
 static void
-owners_release(owners *o)
+owners_release(const hs_leaks *l, owners *o)
 {
     for (size_t i = 0; i < o->n; i++) {
-        free(o->v[i].ids);
-        free(o->v[i].ret);
-        free(o->v[i].cnt);
-        free(o->v[i].kept);
+        hs_mfree(l->a, o->v[i].ids);
+        hs_mfree(l->a, o->v[i].ret);
+        hs_mfree(l->a, o->v[i].cnt);
+        hs_mfree(l->a, o->v[i].kept);
     }
-    free(o->v);
+    hs_mfree(l->a, o->v);
 }
 
 static void
-acc_release(acc *a)
+acc_release(const hs_leaks *l, acc *a)
 {
-    free(a->cb);
-    free(a->maxc);
-    free(a->claimed);
-    free(a->cn);
-    free(a->claimedn);
+    hs_mfree(l->a, a->cb);
+    hs_mfree(l->a, a->maxc);
+    hs_mfree(l->a, a->claimed);
+    hs_mfree(l->a, a->cn);
+    hs_mfree(l->a, a->claimedn);
     hs_bits_release(&a->waiting);
     memset(a, 0, sizeof(*a));
 }
 
 static int
-acc_init(acc *a, uint32_t n)
+acc_init(const hs_leaks *l, acc *a, uint32_t n)
 {
     size_t m = (size_t)n + 1;
-    a->cb = calloc(m, sizeof(*a->cb));
-    a->maxc = calloc(m, sizeof(*a->maxc));
-    a->claimed = calloc(m, sizeof(*a->claimed));
-    a->cn = calloc(m, sizeof(*a->cn));
-    a->claimedn = calloc(m, sizeof(*a->claimedn));
+    a->cb = hs_calloc(l->a, m, sizeof(*a->cb));
+    a->maxc = hs_calloc(l->a, m, sizeof(*a->maxc));
+    a->claimed = hs_calloc(l->a, m, sizeof(*a->claimed));
+    a->cn = hs_calloc(l->a, m, sizeof(*a->cn));
+    a->claimedn = hs_calloc(l->a, m, sizeof(*a->claimedn));
     return a->cb && a->maxc && a->claimed && a->cn && a->claimedn
-                   && hs_bits_init(&a->waiting, n) == HS_OK
+                   && hs_bits_init(&a->waiting, l->a, n) == HS_OK
                ? HS_OK
                : HS_ENOMEM;
 }
@@ -778,8 +784,10 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
     owners o = {NULL, 0, 0};
     uint32_t *near = NULL;
     int rc = HS_ENOMEM;
-    if (hs_bits_init(&cand, last->n) < 0 || hs_bits_init(&fresh, last->n) < 0
-        || hs_bits_init(&decl, last->n) < 0 || acc_init(&a, last->n) < 0) {
+    if (hs_bits_init(&cand, l->a, last->n) < 0
+        || hs_bits_init(&fresh, l->a, last->n) < 0
+        || hs_bits_init(&decl, l->a, last->n) < 0
+        || acc_init(l, &a, last->n) < 0) {
         goto out;
     }
     mark_candidates(l, &cand, &fresh);
@@ -787,8 +795,8 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
     if (rc == HS_OK) {
         rc = add_in_place(l, &a, &decl, &o);
     }
-    acc_release(&a);
-    near = malloc(((size_t)last->n + 1) * sizeof(*near));
+    acc_release(l, &a);
+    near = hs_malloc_array(l->a, (size_t)last->n + 1, sizeof(*near));
     if (rc < 0 || !near) {
         rc = HS_ENOMEM;
         goto out;
@@ -807,9 +815,9 @@ analyse(hs_leaks *l, const hs_leak_options *opts)
         rc = report(l, &o, &cand, &decl, near, opts);
     }
 out:
-    acc_release(&a);
-    owners_release(&o);
-    free(near);
+    acc_release(l, &a);
+    owners_release(l, &o);
+    hs_mfree(l->a, near);
     hs_bits_release(&cand);
     hs_bits_release(&fresh);
     hs_bits_release(&decl);
@@ -843,13 +851,15 @@ hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
     if (check_dumps(dumps, ndumps, err) < 0) {
         return NULL;
     }
-    l = calloc(1, sizeof(*l));
+    /* the last dump's allocator: the report is about it */
+    l = hs_calloc(dumps[ndumps - 1]->a, 1, sizeof(*l));
     if (l) {
+        l->a = dumps[ndumps - 1]->a;
         l->ndumps = ndumps;
-        l->dumps = calloc(ndumps, sizeof(*l->dumps));
-        l->doms = calloc(ndumps, sizeof(*l->doms));
-        l->same = calloc(ndumps, sizeof(*l->same));
-        l->lent = calloc(ndumps, sizeof(*l->lent));
+        l->dumps = hs_calloc(l->a, ndumps, sizeof(*l->dumps));
+        l->doms = hs_calloc(l->a, ndumps, sizeof(*l->doms));
+        l->same = hs_calloc(l->a, ndumps, sizeof(*l->same));
+        l->lent = hs_calloc(l->a, ndumps, sizeof(*l->lent));
     }
     if (!l || !l->dumps || !l->doms || !l->same || !l->lent) {
         hs_leaks_free(l);
@@ -869,11 +879,11 @@ hs_leaks_new(const hs_graph *const *dumps, size_t ndumps,
     return l;
 }
 
-/* Frees what a suspect's const pointers own. */
+/* Frees what a suspect's const pointers own, through a. */
 static void
-free_owned(const void *p)
+free_owned(const hs_allocator *a, const void *p)
 {
-    free((void *)(uintptr_t)p);
+    hs_mfree(a, (void *)(uintptr_t)p);
 }
 
 void
@@ -884,29 +894,29 @@ hs_leaks_free(hs_leaks *l)
     }
     for (size_t i = 0; l->sus && i < l->nsus; i++) {
         hs_leak_suspect *s = &l->sus[i];
-        free_owned(s->ids);
-        free_owned(s->retained_size);
-        free_owned(s->retained_count);
-        free_owned(s->kept_count);
-        free_owned(s->types);
-        free_owned(s->sites);
-        free_owned(s->path);
-        free_owned(s->signature);
+        free_owned(l->a, s->ids);
+        free_owned(l->a, s->retained_size);
+        free_owned(l->a, s->retained_count);
+        free_owned(l->a, s->kept_count);
+        free_owned(l->a, s->types);
+        free_owned(l->a, s->sites);
+        free_owned(l->a, s->path);
+        free_owned(NULL, s->signature); /* hs_buf's text: malloc */
     }
     for (size_t i = 0; l->doms && i < l->ndumps; i++) {
         if (!l->lent || !l->lent[i]) {
             hs_dominators_free(l->doms[i]);
         }
     }
-    free(l->lent);
+    hs_mfree(l->a, l->lent);
     for (size_t i = 0; l->same && i < l->ndumps; i++) {
-        free(l->same[i]);
+        hs_mfree(l->a, l->same[i]); /* hs_match_all: the last dump's */
     }
-    free(l->same);
-    free(l->sus);
-    free(l->doms);
-    free(l->dumps);
-    free(l);
+    hs_mfree(l->a, l->same);
+    hs_mfree(l->a, l->sus);
+    hs_mfree(l->a, l->doms);
+    hs_mfree(l->a, l->dumps);
+    hs_mfree(l->a, l);
 }
 
 size_t

@@ -10,10 +10,15 @@
 #include "hs_leaks.h"
 #include "hs_leak_sites.h"
 #include "hs_walk.h"
+#include "../util/hs_mem.h"
 
 #include <stdbool.h>
 
+/* The report and everything it holds (suspects' arrays, the matches, the
+ * dominators it made) are on the last dump's allocator, l->a, but for
+ * the suspects' signatures, text made by hs_buf (malloc). */
 struct hs_leaks {
+    const hs_allocator *a;
     const hs_graph **dumps;
     size_t ndumps;
     hs_dominators **doms;
@@ -64,7 +69,7 @@ uint32_t hs_leak_owner_index(const owners *o, uint32_t id);
 /* MARK: growth in place (hs_leak_inplace.c) */
 
 /* The objects of the last dump that grow in place, ascending, in *ids
- * (caller frees), *n of them. cb: the candidate bytes under each object;
+ * (caller frees with hs_mfree(l->a, ...)), *n of them. cb: the candidate bytes under each object;
  * decl: the owners declared so far (passed over). HS_ENOMEM. */
 int hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
                           const hs_bits *decl, uint32_t **ids, size_t *n);

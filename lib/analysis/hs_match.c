@@ -22,6 +22,7 @@
  */
 #include "hs_match.h"
 
+#include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
 
 #include <stdlib.h>
@@ -104,14 +105,16 @@ uint32_t *
 hs_match_all(const hs_graph *old_g, const hs_graph *new_g)
 {
     uint32_t nt = hs_strtab_count(&new_g->types);
-    uint32_t *types = malloc(((size_t)nt + 1) * sizeof(*types));
-    uint32_t *map = malloc(((size_t)new_g->n + 1) * sizeof(*map));
+    uint32_t *types = hs_malloc_array(new_g->a, (size_t)nt + 1,
+                                      sizeof(*types));
+    uint32_t *map = hs_malloc_array(new_g->a, (size_t)new_g->n + 1,
+                                    sizeof(*map));
     match_job j = {old_g, new_g, types, map};
     /* The index is built on first use: here, before the threads share
      * it. */
     if (!types || !map || !hs_graph_ensure_index(old_g)) {
-        free(types);
-        free(map);
+        hs_mfree(new_g->a, types);
+        hs_mfree(new_g->a, map);
         return NULL;
     }
     for (uint32_t t = 0; t < nt; t++) {
@@ -121,6 +124,6 @@ hs_match_all(const hs_graph *old_g, const hs_graph *new_g)
     }
     hs_parallel_ranges(hs_graph_threads(new_g), new_g->n, MIN_RANGE,
                        match_range, &j, NULL);
-    free(types);
+    hs_mfree(new_g->a, types);
     return map;
 }

@@ -24,7 +24,8 @@ uint32_t hs_match_one(const hs_graph *old_g, const hs_graph *new_g,
 
 /* For every id v of new_g (an array of new_g->n entries): the id of the
  * same object in old_g (hs_same_object), or HS_NO_NODE when v is not
- * live or is new. Free with free(). NULL when out of memory. */
+ * live or is new. Allocated through new_g's allocator: free with
+ * hs_mfree(new_g->a, map). NULL when out of memory. */
 uint32_t *hs_match_all(const hs_graph *old_g, const hs_graph *new_g);
 
 #endif

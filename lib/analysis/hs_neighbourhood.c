@@ -16,23 +16,28 @@
 #include "hs_neighbourhood.h"
 
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The neighbourhood keeps a pointer to its graph, so it and its scratch
+ * sets are on the graph's allocator (nb->g->a). */
 typedef struct id_set {
     uint32_t *slots;  /* id + 1; 0 is empty */
     uint32_t mask;
+    const hs_allocator *a;
 } id_set;
 
 static int
-set_init(id_set *s, size_t max)
+set_init(id_set *s, const hs_allocator *a, size_t max)
 {
     size_t cap = 16;
     while (cap < max * 2) {
         cap *= 2;
     }
-    s->slots = calloc(cap, sizeof(*s->slots));
+    s->a = a;
+    s->slots = hs_calloc(a, cap, sizeof(*s->slots));
     s->mask = (uint32_t)(cap - 1);
     return s->slots ? HS_OK : HS_ENOMEM;
 }
@@ -114,7 +119,8 @@ add_edge(hs_neighbourhood *nb, uint32_t from, uint32_t to, uint64_t ref)
 {
     if (nb->nedges == nb->edges_alloc) {
         size_t alloc = nb->edges_alloc ? nb->edges_alloc * 2 : 64;
-        hs_near_edge *e = realloc(nb->edges, alloc * sizeof(*e));
+        hs_near_edge *e = hs_realloc_array(nb->g->a, nb->edges, alloc,
+                                           sizeof(*e));
         if (!e) {
             return HS_ENOMEM;
         }
@@ -134,7 +140,7 @@ static int
 collect_edges(hs_neighbourhood *nb, id_set *set)
 {
     id_set drawn;
-    HS_TRY(set_init(&drawn, nb->nnodes));
+    HS_TRY(set_init(&drawn, nb->g->a, nb->nnodes));
     for (size_t i = 0; i < nb->nnodes; i++) {
         uint64_t n;
         const uint32_t *kids = hs_node_children(nb->g, nb->nodes[i], &n);
@@ -142,12 +148,12 @@ collect_edges(hs_neighbourhood *nb, id_set *set)
         for (uint64_t k = 0; k < n; k++) {
             if (set_has(set, kids[k]) && set_add(&drawn, kids[k], true)
                 && add_edge(nb, nb->nodes[i], kids[k], k) < 0) {
-                free(drawn.slots);
+                hs_mfree(drawn.a, drawn.slots);
                 return HS_ENOMEM;
             }
         }
     }
-    free(drawn.slots);
+    hs_mfree(drawn.a, drawn.slots);
     return HS_OK;
 }
 
@@ -157,7 +163,7 @@ hs_neighbourhood_new(const hs_graph *g, uint32_t center,
 {
     hs_near_options o = {HS_NEAR_PARENTS, 3, 50};
     hs_neighbourhood *nb;
-    id_set set = {NULL, 0};
+    id_set set = {NULL, 0, NULL};
     size_t max;
     if (opts) {
         o = *opts;
@@ -171,25 +177,25 @@ hs_neighbourhood_new(const hs_graph *g, uint32_t center,
         hs_error_set(err, HS_EINVAL, "parents were not computed");
         return NULL;
     }
-    nb = calloc(1, sizeof(*nb));
+    nb = hs_calloc(g->a, 1, sizeof(*nb));
     if (nb) {
         nb->g = g;
-        nb->nodes = malloc(max * sizeof(*nb->nodes));
-        nb->depths = malloc(max * sizeof(*nb->depths));
+        nb->nodes = hs_malloc_array(g->a, max, sizeof(*nb->nodes));
+        nb->depths = hs_malloc_array(g->a, max, sizeof(*nb->depths));
     }
-    if (!nb || !nb->nodes || !nb->depths || set_init(&set, max) < 0) {
+    if (!nb || !nb->nodes || !nb->depths || set_init(&set, g->a, max) < 0) {
         hs_neighbourhood_free(nb);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
     walk(nb, &set, center, &o);
     if (collect_edges(nb, &set) < 0) {
-        free(set.slots);
+        hs_mfree(g->a, set.slots);
         hs_neighbourhood_free(nb);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
     }
-    free(set.slots);
+    hs_mfree(g->a, set.slots);
     return nb;
 }
 
@@ -197,10 +203,11 @@ void
 hs_neighbourhood_free(hs_neighbourhood *nb)
 {
     if (nb) {
-        free(nb->nodes);
-        free(nb->depths);
-        free(nb->edges);
-        free(nb);
+        const hs_allocator *a = nb->g->a;
+        hs_mfree(a, nb->nodes);
+        hs_mfree(a, nb->depths);
+        hs_mfree(a, nb->edges);
+        hs_mfree(a, nb);
     }
 }
 

@@ -41,7 +41,10 @@ typedef struct path_types {
     uint32_t module, dict;
 } path_types;
 
+/* Paths and the finder are freed before their graph (include/heapscope.h)
+ * and are on its allocator, as is the search's scratch. */
 struct hs_paths {
+    const hs_allocator *a; /* the graph's */
     uint32_t *nodes;     /* all paths back to back */
     size_t *starts;      /* path i is nodes[starts[i]..starts[i + 1]) */
     const char **kinds;  /* root kind per path */
@@ -65,7 +68,7 @@ static uint8_t *
 excluded_types(const hs_graph *g, const hs_path_options *o)
 {
     uint32_t nt = hs_strtab_count(&g->types);
-    uint8_t *ex = calloc((size_t)nt + 1, 1);
+    uint8_t *ex = hs_calloc(g->a, (size_t)nt + 1, 1);
     if (!ex || !o) {
         return ex;
     }
@@ -92,7 +95,8 @@ record(hs_paths *p, const uint32_t *next, uint32_t root, const char *kind,
     }
     if (start + len > *alloc) {
         size_t want = (start + len) * 2;
-        uint32_t *nodes = realloc(p->nodes, want * sizeof(*nodes));
+        uint32_t *nodes = hs_realloc_array(p->a, p->nodes, want,
+                                           sizeof(*nodes));
         if (!nodes) {
             return HS_ENOMEM;
         }
@@ -266,7 +270,8 @@ search(hs_path_finder *f, uint32_t target, size_t max, uint64_t cap,
         if (kind) {
             if (ncand == cand_cap) {
                 size_t want = cand_cap ? 2 * cand_cap : 8;
-                candidate *c = realloc(cand, want * sizeof(*c));
+                candidate *c = hs_realloc_array(g->a, cand, want,
+                                                sizeof(*c));
                 if (!c) {
                     rc = HS_ENOMEM;
                     break;
@@ -306,7 +311,7 @@ search(hs_path_finder *f, uint32_t target, size_t max, uint64_t cap,
     for (size_t i = 0; i < tail; i++) {
         next[queue[i]] = HS_NO_NODE;
     }
-    free(cand);
+    hs_mfree(g->a, cand);
     return rc;
 }
 
@@ -345,7 +350,7 @@ hs_path_finder_free(hs_path_finder *f)
 {
     if (f) {
         hs_roots_release(&f->roots);   /* zeroed ones too */
-        free(f->ex);
+        hs_mfree(f->g->a, f->ex);
         hs_mfree(f->g->a, f->next);
         hs_mfree(f->g->a, f->queue);
         hs_mfree(f->g->a, f);
@@ -363,10 +368,11 @@ hs_path_finder_find(hs_path_finder *f, uint32_t target, size_t max_paths,
         hs_error_set(err, HS_ENOTFOUND, "no such object");
         return NULL;
     }
-    p = calloc(1, sizeof(*p));
+    p = hs_calloc(g->a, 1, sizeof(*p));
     if (p) {
-        p->starts = calloc(max + 1, sizeof(*p->starts));
-        p->kinds = calloc(max + 1, sizeof(*p->kinds));
+        p->a = g->a;
+        p->starts = hs_calloc(g->a, max + 1, sizeof(*p->starts));
+        p->kinds = hs_calloc(g->a, max + 1, sizeof(*p->kinds));
     }
     if (!p || !p->starts || !p->kinds
         || search(f, target, max, max_visited, p) < 0) {
@@ -405,10 +411,11 @@ void
 hs_paths_free(hs_paths *p)
 {
     if (p) {
-        free(p->nodes);
-        free(p->starts);
-        free(p->kinds);
-        free(p);
+        const hs_allocator *a = p->a;
+        hs_mfree(a, p->nodes);
+        hs_mfree(a, p->starts);
+        hs_mfree(a, p->kinds);
+        hs_mfree(a, p);
     }
 }
 
@@ -491,7 +498,7 @@ char *
 hs_path_expression(const hs_graph *g, const uint32_t *nodes, size_t len,
                    hs_error *err)
 {
-    hs_buf b = HS_BUF_INIT, label = HS_BUF_INIT;
+    hs_buf b = HS_BUF_INIT, label = HS_BUF_INIT_ON(g->a); /* b: the result */
     char *out = NULL;
     int rc = HS_OK;
     if (len == 0) {

@@ -19,6 +19,7 @@
 
 #include "hs_repr.h"
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -144,13 +145,14 @@ hs_node_refs_as_dict(const hs_graph *g, uint32_t id, hs_ref_item **items,
                  "no such object");
     HS_TRY(pair_count(g, id, &npairs, &swap, err));
     refs = hs_node_children(g, id, &nrefs);
-    out = malloc(npairs ? npairs * sizeof(*out) : 1);
+    /* the caller's (hs_free): malloc */
+    out = hs_malloc_array(NULL, npairs, sizeof(*out));
     HS_RETURN_IF(!out, HS_ENOMEM, err, "out of memory");
     for (size_t i = 0; i < npairs; i++) {
         uint32_t k = refs[2 * i + (swap ? 1 : 0)];
         uint32_t v = refs[2 * i + (swap ? 0 : 1)];
         if (!hs_live(g, k) || !hs_live(g, v)) {
-            free(out);
+            hs_mfree(NULL, out);
             return hs_error_set(err, HS_ENOTFOUND,
                                 "ref to %llu has no record",
                                 (unsigned long long)g->addr[hs_live(g, k)
@@ -176,11 +178,12 @@ hs_node_refs_as_list(const hs_graph *g, uint32_t id, hs_literal **items,
     HS_RETURN_IF(id >= g->n || !hs_live(g, id), HS_ENOTFOUND, err,
                  "no such object");
     refs = hs_node_children(g, id, &nrefs);
-    out = malloc(nrefs ? (size_t)nrefs * sizeof(*out) : 1);
+    /* the caller's (hs_free): malloc */
+    out = hs_malloc_array(NULL, (size_t)nrefs, sizeof(*out));
     HS_RETURN_IF(!out, HS_ENOMEM, err, "out of memory");
     for (uint64_t i = 0; i < nrefs; i++) {
         if (!hs_live(g, refs[i])) {
-            free(out);
+            hs_mfree(NULL, out);
             return hs_error_set(err, HS_ENOTFOUND,
                                 "ref to %llu has no record",
                                 (unsigned long long)g->addr[refs[i]]);
@@ -227,7 +230,7 @@ hs_node_refs_dict_format(const hs_graph *g, uint32_t id, size_t max_value,
         hs_buf_add_literal(&b, g, &items[i].value, max_value);
     }
     hs_buf_addc(&b, '}');
-    free(items);
+    hs_mfree(NULL, items);
     out = hs_buf_detach(&b);
     if (!out) {
         hs_error_set(err, HS_ENOMEM, "out of memory");
@@ -299,7 +302,7 @@ hs_node_refs_line(const hs_graph *g, uint32_t id, size_t max_items,
     }
     if (hs_node_refs_as_dict(g, id, &items, &n, &derr) == HS_OK) {
         add_pairs_line(&b, g, items, n, max_items, max_value);
-        free(items);
+        hs_mfree(NULL, items);
     } else if (derr.code == HS_ENOMEM) {
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
@@ -613,12 +616,12 @@ add_own_slots(const hs_graph *g, uint32_t cls, uint32_t dict,
         }
         if (!text || out->n == MAX_SLOT_NAMES
             || !member_of(g, items[i].value.id, cls)) {
-            free(items);
+            hs_mfree(NULL, items);
             return false;
         }
         out->names[out->n++] = *key;
     }
-    free(items);
+    hs_mfree(NULL, items);
     qsort(out->names + first, out->n - first, sizeof(out->names[0]),
           compare_literals);
     return true;

@@ -73,7 +73,8 @@ hs_retained_tree(const hs_dominators *d, uint32_t **offp, uint32_t **kidsp)
     const hs_allocator *a = d->g->a;
     uint32_t n = d->n;
     uint32_t *off = hs_calloc(a, (size_t)n + 2, sizeof(*off));
-    uint32_t *kids = hs_malloc(a, ((size_t)d->reached + 1) * sizeof(*kids));
+    uint32_t *kids = hs_malloc_array(a, (size_t)d->reached + 1,
+                                     sizeof(*kids));
     uint32_t sum = 0;
     if (!off || !kids) {
         hs_mfree(a, off);
@@ -208,7 +209,8 @@ rank(const hs_dominators *d, uint32_t parent, size_t max, uint32_t **ids,
     best_k b = {d, NULL, 0, max < d->reached ? max : d->reached};
     *ids = NULL;
     *count = 0;
-    b.heap = malloc((b.k + 1) * sizeof(*b.heap));
+    /* the heap becomes *ids, the caller's (hs_free): malloc */
+    b.heap = hs_malloc_array(NULL, b.k + 1, sizeof(*b.heap));
     HS_RETURN_IF(!b.heap, HS_ENOMEM, err, "out of memory");
     for (uint32_t i = 0; i < d->reached; i++) {
         uint32_t id = d->order[i];
@@ -252,14 +254,16 @@ walk_keys(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
           const uint32_t *key, uint32_t nkeys, uint64_t *size,
           uint64_t *count)
 {
-    uint32_t *depth = calloc((size_t)nkeys + 1, sizeof(*depth));
-    uint32_t *stack = malloc(((size_t)d->reached + 2) * sizeof(*stack));
-    uint32_t *next = malloc(((size_t)d->n + 2) * sizeof(*next));
+    const hs_allocator *a = d->g->a;
+    uint32_t *depth = hs_calloc(a, (size_t)nkeys + 1, sizeof(*depth));
+    uint32_t *stack = hs_malloc_array(a, (size_t)d->reached + 2,
+                                      sizeof(*stack));
+    uint32_t *next = hs_malloc_array(a, (size_t)d->n + 2, sizeof(*next));
     uint32_t top = 0;
     if (!depth || !stack || !next) {
-        free(depth);
-        free(stack);
-        free(next);
+        hs_mfree(a, depth);
+        hs_mfree(a, stack);
+        hs_mfree(a, next);
         return HS_ENOMEM;
     }
     memcpy(next, off, ((size_t)d->n + 1) * sizeof(*next));
@@ -285,9 +289,9 @@ walk_keys(const hs_dominators *d, const uint32_t *off, const uint32_t *kids,
             depth[key[v]]--;
         }
     }
-    free(depth);
-    free(stack);
-    free(next);
+    hs_mfree(a, depth);
+    hs_mfree(a, stack);
+    hs_mfree(a, next);
     return HS_OK;
 }
 
@@ -328,9 +332,10 @@ hs_dominators_by_type(const hs_dominators *d, hs_retained_type **rowsp,
 {
     const hs_graph *g = d->g;
     uint32_t nt = hs_strtab_count(&g->types);
-    uint64_t *rsize = calloc((size_t)nt + 1, sizeof(*rsize));
-    uint64_t *rcount = calloc((size_t)nt + 1, sizeof(*rcount));
-    hs_retained_type *rows = calloc((size_t)nt + 1, sizeof(*rows));
+    uint64_t *rsize = hs_calloc(g->a, (size_t)nt + 1, sizeof(*rsize));
+    uint64_t *rcount = hs_calloc(g->a, (size_t)nt + 1, sizeof(*rcount));
+    /* the rows are the caller's (hs_free): malloc */
+    hs_retained_type *rows = hs_calloc(NULL, (size_t)nt + 1, sizeof(*rows));
     size_t k = 0;
     int rc = rsize && rcount && rows
                  ? hs_retained_by_key(d, g->type, nt, rsize, rcount)
@@ -338,9 +343,9 @@ hs_dominators_by_type(const hs_dominators *d, hs_retained_type **rowsp,
     *rowsp = NULL;
     *count = 0;
     if (rc < 0) {
-        free(rsize);
-        free(rcount);
-        free(rows);
+        hs_mfree(g->a, rsize);
+        hs_mfree(g->a, rcount);
+        hs_mfree(NULL, rows);
         return hs_error_set(err, rc, "out of memory");
     }
     for (uint32_t v = 0; v < d->n; v++) {
@@ -358,8 +363,8 @@ hs_dominators_by_type(const hs_dominators *d, hs_retained_type **rowsp,
             k++;
         }
     }
-    free(rsize);
-    free(rcount);
+    hs_mfree(g->a, rsize);
+    hs_mfree(g->a, rcount);
     qsort(rows, k, sizeof(*rows), by_retained);
     *rowsp = rows;
     *count = k;

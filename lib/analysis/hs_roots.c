@@ -33,6 +33,7 @@
 #include "hs_roots.h"
 
 #include "hs_repr.h"
+#include "../util/hs_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -143,12 +144,14 @@ compare_ids(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
+/* The lists are on the graph's allocator: they live as long as the path
+ * finder or dominator tree that holds them. */
 static int
-push(uint32_t **v, size_t *n, size_t *cap, uint32_t id)
+push(const hs_allocator *a, uint32_t **v, size_t *n, size_t *cap, uint32_t id)
 {
     if (*n == *cap) {
         size_t want = *cap ? 2 * *cap : 16;
-        uint32_t *p = realloc(*v, want * sizeof(*p));
+        uint32_t *p = hs_realloc_array(a, *v, want, sizeof(*p));
         if (!p) {
             return HS_ENOMEM;
         }
@@ -190,7 +193,7 @@ hs_roots_init(hs_roots *r, const hs_graph *g)
     for (uint32_t id = 0; id < g->n; id++) {
         if (hs_live(g, id)
             && (own_module(g, id, &t) || own_frame(g, id, &t))
-            && push(&r->own, &r->nown, &cap, id) < 0) {
+            && push(g->a, &r->own, &r->nown, &cap, id) < 0) {
             hs_roots_release(r);
             return HS_ENOMEM;
         }
@@ -202,7 +205,7 @@ hs_roots_init(hs_roots *r, const hs_graph *g)
             uint32_t c = refs[k];
             if (hs_live(g, c) && !hs_roots_own(r, c)
                 && g->type[c] != t.module && only_own_parents(r, c)
-                && push(&r->held, &r->nheld, &hcap, c) < 0) {
+                && push(g->a, &r->held, &r->nheld, &hcap, c) < 0) {
                 hs_roots_release(r);
                 return HS_ENOMEM;
             }
@@ -217,8 +220,9 @@ hs_roots_init(hs_roots *r, const hs_graph *g)
 void
 hs_roots_release(hs_roots *r)
 {
-    free(r->own);
-    free(r->held);
+    const hs_allocator *a = r->g ? r->g->a : NULL; /* NULL: zeroed */
+    hs_mfree(a, r->own);
+    hs_mfree(a, r->held);
     r->own = r->held = NULL;
     r->nown = r->nheld = 0;
 }

@@ -14,11 +14,15 @@
 #include "hs_dominators.h"
 #include "hs_retained.h"
 #include "../util/hs_error.h"
+#include "../util/hs_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The rows point at the graph's frames, so the summary lives no longer
+ * than the graph: it and its scratch are on the graph's allocator, a. */
 struct hs_site_summary {
+    const hs_allocator *a;
     hs_site_stat *rows;         /* in the order asked for */
     hs_site_stat *site_rows;    /* in site order: ties keep it */
     size_t nrows;
@@ -77,7 +81,7 @@ number_sites(hs_site_summary *s, const hs_sitetab *t, size_t depth,
              uint32_t *site_of)
 {
     tb_key key = {t, depth};
-    tb_ref *refs = malloc(((size_t)t->ntbs + 1) * sizeof(*refs));
+    tb_ref *refs = hs_malloc_array(s->a, (size_t)t->ntbs + 1, sizeof(*refs));
     size_t n = 0;
     if (!refs) {
         return HS_ENOMEM;
@@ -88,9 +92,9 @@ number_sites(hs_site_summary *s, const hs_sitetab *t, size_t depth,
         }
     }
     qsort(refs, n, sizeof(*refs), by_site);
-    s->rows = calloc(n + 1, sizeof(*s->rows));
+    s->rows = hs_calloc(s->a, n + 1, sizeof(*s->rows));
     if (!s->rows) {
-        free(refs);
+        hs_mfree(s->a, refs);
         return HS_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
@@ -100,7 +104,7 @@ number_sites(hs_site_summary *s, const hs_sitetab *t, size_t depth,
         }
         site_of[refs[i].tb] = (uint32_t)s->nrows - 1;
     }
-    free(refs);
+    hs_mfree(s->a, refs);
     return HS_OK;
 }
 
@@ -148,7 +152,7 @@ by_count_desc(const void *pa, const void *pb)
 static int
 sort_rows(hs_site_summary *s, int (*cmp)(const void *, const void *))
 {
-    ranked *r = malloc((s->nrows + 1) * sizeof(*r));
+    ranked *r = hs_malloc_array(s->a, s->nrows + 1, sizeof(*r));
     if (!r) {
         return HS_ENOMEM;
     }
@@ -159,7 +163,7 @@ sort_rows(hs_site_summary *s, int (*cmp)(const void *, const void *))
     for (size_t i = 0; i < s->nrows; i++) {
         s->rows[i] = r[i].row;
     }
-    free(r);
+    hs_mfree(s->a, r);
     return HS_OK;
 }
 
@@ -183,9 +187,9 @@ add_retained(hs_site_summary *s, const hs_graph *g, const uint32_t *site_of,
              const hs_dominators *d)
 {
     uint32_t nsites = (uint32_t)s->nrows;
-    uint32_t *key = malloc(((size_t)g->n + 1) * sizeof(*key));
-    uint64_t *size = calloc((size_t)nsites + 1, sizeof(*size));
-    uint64_t *count = calloc((size_t)nsites + 1, sizeof(*count));
+    uint32_t *key = hs_malloc_array(s->a, (size_t)g->n + 1, sizeof(*key));
+    uint64_t *size = hs_calloc(s->a, (size_t)nsites + 1, sizeof(*size));
+    uint64_t *count = hs_calloc(s->a, (size_t)nsites + 1, sizeof(*count));
     int rc = HS_ENOMEM;
     if (key && size && count) {
         for (uint32_t v = 0; v < g->n; v++) {
@@ -199,9 +203,9 @@ add_retained(hs_site_summary *s, const hs_graph *g, const uint32_t *site_of,
         s->rows[i].retained_size = size[i];
         s->rows[i].retained_count = count[i];
     }
-    free(key);
-    free(size);
-    free(count);
+    hs_mfree(s->a, key);
+    hs_mfree(s->a, size);
+    hs_mfree(s->a, count);
     return rc;
 }
 
@@ -222,11 +226,14 @@ hs_site_summary_new_retained(const hs_graph *g, size_t depth,
         hs_error_set(err, HS_EINVAL, "the depth of a site is at least 1");
         return NULL;
     }
-    s = calloc(1, sizeof(*s));
-    if (!s || (t && !(site_of = calloc((size_t)t->ntbs + 1,
-                                       sizeof(*site_of))))
+    s = hs_calloc(g->a, 1, sizeof(*s));
+    if (s) {
+        s->a = g->a;
+    }
+    if (!s || (t && !(site_of = hs_calloc(g->a, (size_t)t->ntbs + 1,
+                                          sizeof(*site_of))))
         || (t && number_sites(s, t, depth, site_of) < 0)) {
-        free(site_of);
+        hs_mfree(g->a, site_of);
         hs_site_summary_free(s);
         hs_error_set(err, HS_ENOMEM, "out of memory");
         return NULL;
@@ -249,16 +256,16 @@ hs_site_summary_new_retained(const hs_graph *g, size_t depth,
         s->rows[site_of[tb]].size += size;
     }
     if (d && t && (d->g != g || add_retained(s, g, site_of, d) < 0)) {
-        free(site_of);
+        hs_mfree(g->a, site_of);
         hs_error_set(err, d->g != g ? HS_EINVAL : HS_ENOMEM,
                      d->g != g ? "the dominator tree is of another dump"
                                : "out of memory");
         hs_site_summary_free(s);
         return NULL;
     }
-    free(site_of);
+    hs_mfree(g->a, site_of);
     drop_empty(s);
-    s->site_rows = malloc((s->nrows + 1) * sizeof(*s->site_rows));
+    s->site_rows = hs_malloc_array(g->a, s->nrows + 1, sizeof(*s->site_rows));
     if (s->site_rows && s->nrows) {
         memcpy(s->site_rows, s->rows, s->nrows * sizeof(*s->rows));
     }
@@ -275,9 +282,9 @@ void
 hs_site_summary_free(hs_site_summary *s)
 {
     if (s) {
-        free(s->rows);
-        free(s->site_rows);
-        free(s);
+        hs_mfree(s->a, s->rows);
+        hs_mfree(s->a, s->site_rows);
+        hs_mfree(s->a, s);
     }
 }
 

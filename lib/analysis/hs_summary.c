@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A summary outlives its graph (include/heapscope.h): it is allocated
+ * through a copy of the graph's allocator (hs_graph_allocator), not g->a,
+ * which lives in the graph. */
 struct hs_summary {
+    hs_allocator alloc;
     hs_type_stat *types;
     size_t ntypes;
     uint64_t total_count;
@@ -24,10 +28,11 @@ struct hs_summary {
 };
 
 static hs_summary *
-fail_oom(hs_type_stat *all, hs_summary *s, hs_error *err)
+fail_oom(const hs_allocator *a, hs_type_stat *all, hs_summary *s,
+         hs_error *err)
 {
-    free(all);
-    free(s);
+    hs_mfree(a, all);
+    hs_mfree(a, s);
     hs_error_set(err, HS_ENOMEM, "out of memory");
     return NULL;
 }
@@ -67,7 +72,7 @@ finish(const hs_graph *g, hs_type_stat *all, hs_summary *s)
             bytes += len;
         }
     }
-    s->names = malloc(bytes);
+    s->names = hs_malloc(&s->alloc, bytes);
     if (!s->names) {
         return -1;
     }
@@ -95,16 +100,18 @@ static hs_summary *
 summarize(const hs_graph *g, const uint32_t *ids, size_t n, hs_error *err)
 {
     uint32_t nt = hs_strtab_count(&g->types);
-    hs_type_stat *all = calloc((size_t)nt + 1, sizeof(*all));
-    hs_summary *s = calloc(1, sizeof(*s));
+    hs_allocator a = hs_graph_allocator(g);
+    hs_type_stat *all = hs_calloc(&a, (size_t)nt + 1, sizeof(*all));
+    hs_summary *s = hs_calloc(&a, 1, sizeof(*s));
     if (!all || !s) {
-        return fail_oom(all, s, err);
+        return fail_oom(&a, all, s, err);
     }
+    s->alloc = a;
     for (size_t k = 0; k < n; k++) {
         uint32_t id = ids ? ids[k] : (uint32_t)k;
         if (id >= g->n) {
-            free(all);
-            free(s);
+            hs_mfree(&a, all);
+            hs_mfree(&a, s);
             hs_error_set(err, HS_EINVAL, "node id %lu is out of range",
                          (unsigned long)id);
             return NULL;
@@ -114,7 +121,7 @@ summarize(const hs_graph *g, const uint32_t *ids, size_t n, hs_error *err)
         }
     }
     if (finish(g, all, s) < 0) {
-        return fail_oom(all, s, err);
+        return fail_oom(&a, all, s, err);
     }
     return s;
 }
@@ -140,9 +147,10 @@ void
 hs_summary_free(hs_summary *s)
 {
     if (s) {
-        free(s->types);
-        free(s->names);
-        free(s);
+        hs_allocator a = s->alloc;
+        hs_mfree(&a, s->types);
+        hs_mfree(&a, s->names);
+        hs_mfree(&a, s);
     }
 }
 

@@ -24,22 +24,26 @@
 #include <string.h>
 
 int
-hs_bits_init(hs_bits *b, uint32_t n)
+hs_bits_init(hs_bits *b, const hs_allocator *a, uint32_t n)
 {
-    b->words = calloc(((size_t)n + 64) / 64, sizeof(uint64_t));
+    b->a = a;
+    b->words = hs_calloc(a, ((size_t)n + 64) / 64, sizeof(uint64_t));
     return b->words ? HS_OK : HS_ENOMEM;
 }
 
 void
 hs_bits_release(hs_bits *b)
 {
-    free(b->words);
+    hs_mfree(b->a, b->words);
     b->words = NULL;
 }
 
+/* The walk's own stack is scratch (the graph's allocator); the order it
+ * yields is the caller's (hs_free: malloc). */
 typedef struct id_stack {
     uint32_t *v;
     size_t n, alloc;
+    const hs_allocator *a;
 } id_stack;
 
 static int
@@ -47,7 +51,7 @@ push(id_stack *s, uint32_t id)
 {
     if (s->n == s->alloc) {
         size_t alloc = s->alloc ? s->alloc * 2 : 256;
-        uint32_t *v = realloc(s->v, alloc * sizeof(*v));
+        uint32_t *v = hs_realloc_array(s->a, s->v, alloc, sizeof(*v));
         if (!v) {
             return HS_ENOMEM;
         }
@@ -63,9 +67,9 @@ walk(const hs_graph *g, uint32_t start, const uint32_t *exclude,
      size_t nexclude, id_stack *out, hs_error *err)
 {
     hs_bits seen;
-    id_stack stack = {NULL, 0, 0};
+    id_stack stack = {NULL, 0, 0, g->a};
     int rc = HS_OK;
-    if (hs_bits_init(&seen, g->n) < 0) {
+    if (hs_bits_init(&seen, g->a, g->n) < 0) {
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < nexclude; i++) {
@@ -95,7 +99,7 @@ walk(const hs_graph *g, uint32_t start, const uint32_t *exclude,
             rc = push(out, id);
         }
     }
-    free(stack.v);
+    hs_mfree(stack.a, stack.v);
     hs_bits_release(&seen);
     if (rc < 0) {
         return hs_error_set(err, rc, "out of memory");
@@ -107,17 +111,17 @@ int
 hs_node_walk(const hs_graph *g, uint32_t id, const uint32_t *exclude,
              size_t nexclude, uint32_t **order, size_t *count, hs_error *err)
 {
-    id_stack out = {NULL, 0, 0};
+    id_stack out = {NULL, 0, 0, NULL}; /* the caller's: malloc */
     *order = NULL;
     *count = 0;
     HS_RETURN_IF(id >= g->n || !hs_live(g, id), HS_ENOTFOUND, err,
                  "no such object");
     if (walk(g, id, exclude, nexclude, &out, err) < 0) {
-        free(out.v);
+        hs_mfree(NULL, out.v);
         return err ? err->code : HS_ENOMEM;
     }
     if (!out.v) {
-        out.v = malloc(1);
+        out.v = hs_malloc(NULL, 1);
         HS_RETURN_IF(!out.v, HS_ENOMEM, err, "out of memory");
     }
     *order = out.v;
@@ -137,7 +141,7 @@ hs_node_total_size(const hs_graph *g, uint32_t id, const uint32_t *exclude,
     for (size_t i = 0; i < n; i++) {
         sum += hs_size_of(g, order[i]);
     }
-    free(order);
+    hs_mfree(NULL, order);
     *total = sum;
     if (objects) {
         *objects = n;
@@ -185,11 +189,12 @@ hs_rank_objects(const hs_graph *g, const uint32_t *tid, const uint32_t *in,
     for (size_t i = 0; i < n; i++) {
         k += wanted(g, tid, in[i]);
     }
-    r = malloc(k ? k * sizeof(*r) : 1);
-    out = malloc(k ? k * sizeof(*out) : 1);
+    /* the ranking is scratch; *ids is the caller's (malloc) */
+    r = hs_malloc_array(g->a, k, sizeof(*r));
+    out = hs_malloc_array(NULL, k, sizeof(*out));
     if (!r || !out) {
-        free(r);
-        free(out);
+        hs_mfree(g->a, r);
+        hs_mfree(NULL, out);
         return hs_error_set(err, HS_ENOMEM, "out of memory");
     }
     k = 0;
@@ -208,7 +213,7 @@ hs_rank_objects(const hs_graph *g, const uint32_t *tid, const uint32_t *in,
     for (size_t i = 0; i < k; i++) {
         out[i] = r[i].id;
     }
-    free(r);
+    hs_mfree(g->a, r);
     *ids = out;
     *count = k;
     return HS_OK;
@@ -224,18 +229,18 @@ hs_graph_get_all(const hs_graph *g, const char *type, size_t type_len,
     *ids = NULL;
     *count = 0;
     if (tid == UINT32_MAX) {
-        *ids = malloc(1);
+        *ids = hs_malloc(NULL, 1); /* the caller's: malloc */
         HS_RETURN_IF(!*ids, HS_ENOMEM, err, "out of memory");
         return HS_OK;
     }
     /* File order is the tie-break: feed the ids in order. */
-    all = malloc(g->n ? (size_t)g->n * sizeof(*all) : 1);
+    all = hs_malloc_array(g->a, g->n, sizeof(*all));
     HS_RETURN_IF(!all, HS_ENOMEM, err, "out of memory");
     for (uint32_t i = 0; i < g->n; i++) {
         all[i] = i;
     }
     rc = hs_rank_objects(g, &tid, all, g->n, ids, count, err);
-    free(all);
+    hs_mfree(g->a, all);
     return rc;
 }
 
@@ -255,6 +260,6 @@ hs_node_all(const hs_graph *g, uint32_t id, const char *type,
         n = 0; /* no such type: an empty result */
     }
     rc = hs_rank_objects(g, &tid, order, n, ids, count, err);
-    free(order);
+    hs_mfree(NULL, order);
     return rc;
 }

@@ -13,13 +13,16 @@
 
 #include "../graph/hs_graph_internal.h"
 
-/* A bit per node id, for the "seen" sets of traversals. */
+/* A bit per node id, for the "seen" sets of traversals: scratch, so on the
+ * graph's allocator, which it remembers for hs_bits_release. */
 typedef struct hs_bits {
     uint64_t *words;
+    const hs_allocator *a;
 } hs_bits;
 
-/* All clear; HS_ENOMEM on failure. Free with hs_bits_release. */
-int hs_bits_init(hs_bits *b, uint32_t n);
+/* All clear, allocated through a (NULL: malloc); HS_ENOMEM on failure.
+ * Free with hs_bits_release. */
+int hs_bits_init(hs_bits *b, const hs_allocator *a, uint32_t n);
 void hs_bits_release(hs_bits *b);
 
 static inline bool

@@ -40,7 +40,7 @@ add_node(hs_buf *b, const hs_neighbourhood *nb, size_t i,
 {
     const hs_graph *g = nb->g;
     uint32_t id = nb->nodes[i];
-    hs_buf tmp = HS_BUF_INIT;
+    hs_buf tmp = HS_BUF_INIT_ON(g->a); /* scratch */
     size_t len;
     const char *type = hs_strtab_get(&g->types, g->type[id], &len);
     bool root = hs_roots_kind(roots, id) != NULL;
@@ -62,7 +62,7 @@ static void
 add_edge(hs_buf *b, const hs_neighbourhood *nb, const hs_near_edge *e)
 {
     const hs_graph *g = nb->g;
-    hs_buf tmp = HS_BUF_INIT;
+    hs_buf tmp = HS_BUF_INIT_ON(g->a); /* scratch */
     hs_buf_addf(b, "  n%llu -> n%llu", (unsigned long long)g->addr[e->from],
                 (unsigned long long)g->addr[e->to]);
     hs_buf_add_edge_label(&tmp, g, e->from, e->ref, PREVIEW);

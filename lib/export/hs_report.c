@@ -772,7 +772,7 @@ add_map(report *r)
         in.first = r->o->leak_dumps && r->o->nleak >= 2 ? r->o->leak_dumps[0]
                                                         : r->o->first;
         in.first_d = fd;
-        owners = calloc(n + 1, sizeof(*owners));
+        owners = hs_calloc(r->o->last->a, n + 1, sizeof(*owners));
         if (!owners) {
             return hs_error_set(r->err, HS_ENOMEM, "out of memory");
         }
@@ -789,7 +789,7 @@ add_map(report *r)
         hs_buf_adds(&r->b, "</section>\n");
     }
     hs_mfree(r->o->last->a, boxes);
-    free(owners);
+    hs_mfree(r->o->last->a, owners);
     return rc < 0 ? rc : flush(r);
 }
 
@@ -883,6 +883,7 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
                      || opts->ndumps == 0,
                  HS_EINVAL, err, "a report needs a last dump, its name "
                                  "and a writer");
+    hs_buf_init_on(&r.b, opts->last->a); /* the page is scratch: written */
     rc = write_sections(&r);
     hs_leaks_free(r.leaks);
     hs_dominators_free(r.own_tree);

@@ -95,6 +95,12 @@ hs_graph_free(hs_graph *g)
     hs_mapping_close(mapping); /* last: its allocator freed the rest */
 }
 
+hs_allocator
+hs_graph_allocator(const hs_graph *g)
+{
+    return g->mapping ? *hs_mapping_inner(g->mapping) : g->alloc;
+}
+
 void
 hs_graph_adopt_mapping(hs_graph *g, hs_mapping *m)
 {

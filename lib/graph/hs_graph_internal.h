@@ -169,6 +169,11 @@ bool hs_graph_ensure_index(const hs_graph *g);
 /* An empty graph using allocator a (NULL: malloc). */
 hs_graph *hs_graph_new(const hs_allocator *a);
 
+/* The allocator g was loaded with, by value, for what may outlive g (a
+ * summary): g->a itself lives in g, and for a mapped graph it is the
+ * mapping's, which hs_graph_free closes. */
+hs_allocator hs_graph_allocator(const hs_graph *g);
+
 /* Makes an empty graph borrow its arrays from m (takes ownership of m):
  * from now on every allocation of g goes through m's allocator. */
 void hs_graph_adopt_mapping(hs_graph *g, hs_mapping *m);

@@ -2,6 +2,7 @@
  * hs_buf.c - growable text buffer with sticky errors.
  */
 #include "hs_buf.h"
+#include "hs_mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,14 +12,21 @@
 void
 hs_buf_init(hs_buf *b)
 {
+    hs_buf_init_on(b, NULL);
+}
+
+void
+hs_buf_init_on(hs_buf *b, const hs_allocator *a)
+{
     memset(b, 0, sizeof(*b));
+    b->a = a;
 }
 
 void
 hs_buf_release(hs_buf *b)
 {
-    free(b->data);
-    hs_buf_init(b);
+    hs_mfree(b->a, b->data);
+    hs_buf_init_on(b, b->a);
 }
 
 void
@@ -52,7 +60,7 @@ reserve(hs_buf *b, size_t extra)
             return false;
         }
     }
-    p = realloc(b->data, n);
+    p = hs_realloc(b->a, b->data, n);
     if (!p) {
         b->failed = true;
         return false;
@@ -146,6 +154,6 @@ hs_buf_detach(hs_buf *b)
     }
     b->data[b->len] = '\0'; /* a buffer never appended to has no NUL yet */
     p = b->data;
-    hs_buf_init(b);
+    hs_buf_init_on(b, b->a);
     return p;
 }

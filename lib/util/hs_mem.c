@@ -87,6 +87,21 @@ hs_calloc(const hs_allocator *a, size_t count, size_t size)
 }
 
 void *
+hs_malloc_array(const hs_allocator *a, size_t count, size_t size)
+{
+    size_t bytes;
+    return hs_size_mul(count, size, &bytes) ? hs_malloc(a, bytes) : NULL;
+}
+
+void *
+hs_realloc_array(const hs_allocator *a, void *ptr, size_t count, size_t size)
+{
+    size_t bytes;
+    return hs_size_mul(count, size, &bytes) ? hs_realloc(a, ptr, bytes)
+                                            : NULL;
+}
+
+void *
 hs_realloc(const hs_allocator *a, void *ptr, size_t size)
 {
     if (!a) {

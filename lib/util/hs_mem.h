@@ -6,6 +6,13 @@
  * Out of memory is an error (HS_ENOMEM), never an abort (docs/style.md 17).
  * Size arithmetic on counts from a dump goes through hs_size_mul/add
  * (docs/style.md 22): a hostile count must fail, not wrap.
+ *
+ * Which allocator (docs/style.md 21): scratch memory and objects with a
+ * _free of their own use the graph's, g->a (several dumps: the last
+ * one's; an object that outlives its graph keeps a copy of
+ * hs_graph_allocator(g)); what the caller frees with hs_free (text, id
+ * arrays, rows) is allocated with hs_malloc(NULL, ...), the C library's
+ * malloc, because hs_free takes no allocator.
  */
 #ifndef HS_MEM_H
 #define HS_MEM_H
@@ -20,6 +27,10 @@ extern const hs_allocator hs_default_allocator;
 /* a may be NULL for the default. Return NULL when out of memory. */
 void *hs_malloc(const hs_allocator *a, size_t size);
 void *hs_calloc(const hs_allocator *a, size_t count, size_t size);
+/* count * size bytes, not cleared; NULL when the product overflows. */
+void *hs_malloc_array(const hs_allocator *a, size_t count, size_t size);
+void *hs_realloc_array(const hs_allocator *a, void *ptr, size_t count,
+                       size_t size);
 void *hs_realloc(const hs_allocator *a, void *ptr, size_t size);
 void hs_mfree(const hs_allocator *a, void *ptr);
 char *hs_strndup(const hs_allocator *a, const char *s, size_t len);

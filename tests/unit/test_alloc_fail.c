@@ -2,67 +2,14 @@
  * test_alloc_fail.c - the failing-allocator matrix (docs/style.md 38).
  *
  * An hs_allocator that fails its Nth call (or every call from the Nth on)
- * and counts live blocks. For every N along a small load, hs_graph_load
- * must return NULL with HS_ENOMEM or succeed with the right graph, never
- * crash, and free everything; likewise the passes on a loaded graph.
+ * and counts live blocks (hs_failing, hs_test_alloc.h). For every N along
+ * a small load, hs_graph_load must return NULL with HS_ENOMEM or succeed
+ * with the right graph, never crash, and free everything; likewise the
+ * passes on a loaded graph.
  */
-#include "hs_test.h"
+#include "hs_test_alloc.h"
 
-#include <heapscope.h>
-
-typedef struct failing {
-    long calls;     /* malloc and realloc calls so far */
-    long fail_at;   /* the call that fails (1-based); 0 = never */
-    bool sticky;    /* every call from fail_at on fails too */
-    long live;      /* blocks allocated and not yet freed */
-    long failed;    /* calls that failed */
-} failing;
-
-static bool
-should_fail(failing *f)
-{
-    f->calls++;
-    if (f->fail_at && (f->calls == f->fail_at
-                       || (f->sticky && f->calls > f->fail_at))) {
-        f->failed++;
-        return true;
-    }
-    return false;
-}
-
-static void *
-f_malloc(void *ctx, size_t size)
-{
-    failing *f = ctx;
-    void *p;
-    if (should_fail(f)) {
-        return NULL;
-    }
-    p = malloc(size);
-    f->live += p != NULL;
-    return p;
-}
-
-static void *
-f_realloc(void *ctx, void *ptr, size_t size)
-{
-    failing *f = ctx;
-    void *p;
-    if (should_fail(f)) {
-        return NULL;
-    }
-    p = realloc(ptr, size);
-    f->live += p != NULL && ptr == NULL;
-    return p;
-}
-
-static void
-f_free(void *ctx, void *ptr)
-{
-    failing *f = ctx;
-    f->live -= ptr != NULL;
-    free(ptr);
-}
+typedef hs_failing failing;
 
 /* Writes the dump head, a 300-character value of escapes \u00XX with
  * XX = (i * mul) % mod + add closing head's last record, then tail, to
@@ -169,7 +116,7 @@ records(const hs_graph *g)
 static hs_graph *
 load_with(const char *path, failing *f, hs_load_flags flags, hs_error *err)
 {
-    hs_allocator a = {f_malloc, f_realloc, f_free, f};
+    hs_allocator a = hs_failing_allocator(f);
     hs_load_options opts;
     hs_load_options_init(&opts);
     opts.allocator = &a;

@@ -15,6 +15,7 @@
 #include "hs_test_graph.h"
 
 #include "analysis/hs_match.h"
+#include "util/hs_mem.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -120,7 +121,7 @@ check_threads(unsigned threads)
     CHECK_EQ_U64(live, N - (N + 10) / 11 + FRESH);
     CHECK_EQ_U64(found, expect);
     CHECK_EQ_U64(agree, hs_graph_capacity(new_g));
-    free(map);
+    hs_mfree(new_g->a, map);
     hs_graph_free(old_g);
     hs_graph_free(new_g);
 }

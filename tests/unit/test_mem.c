@@ -144,6 +144,30 @@ test_allocator_calls(void)
     CHECK_EQ_I64(c.frees, 3);
 }
 
+/* The array forms check count * size before asking the allocator. */
+static void
+test_array_calls(void)
+{
+    counting c = {0};
+    hs_allocator a = {c_malloc, c_realloc, c_free, &c};
+    uint32_t *p = hs_malloc_array(&a, 5, sizeof(*p));
+    CHECK(p != NULL);
+    CHECK_EQ_U64(c.last_size, 20);
+    p = hs_realloc_array(&a, p, 7, sizeof(*p));
+    CHECK(p != NULL);
+    CHECK_EQ_U64(c.last_size, 28);
+    CHECK(hs_realloc_array(&a, p, SIZE_MAX / 2, sizeof(*p)) == NULL);
+    CHECK(hs_malloc_array(&a, SIZE_MAX / 4 + 1, sizeof(*p)) == NULL);
+    CHECK_EQ_I64(c.mallocs, 1);
+    CHECK_EQ_I64(c.reallocs, 1); /* neither overflow reached it */
+    hs_mfree(&a, p);
+    p = hs_malloc_array(&a, 0, sizeof(*p)); /* 0 asks for 1 byte */
+    CHECK(p != NULL);
+    CHECK_EQ_U64(c.last_size, 1);
+    hs_mfree(&a, p);
+    CHECK_EQ_I64(c.frees, 2);
+}
+
 /* hs_prefault maps the whole pages inside a range, writable, and
  * changes no byte: checked with mincore on fresh anonymous memory
  * (skipped where the kernel lacks MADV_POPULATE_WRITE, before 5.14). */
@@ -183,6 +207,7 @@ main(void)
     RUN(test_grow_doubles);
     RUN(test_grow_overflow);
     RUN(test_allocator_calls);
+    RUN(test_array_calls);
     RUN(test_prefault);
     return hs_test_end();
 }

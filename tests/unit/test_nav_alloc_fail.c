@@ -2,72 +2,23 @@
  * test_nav_alloc_fail.c - the failing-allocator matrix of
  * test_alloc_fail.c, for the navigation and output APIs.
  *
- * Those allocate with the C library (their results are freed with
- * hs_free), not through hs_allocator, so this test is linked with
- * -Wl,--wrap=malloc,calloc,realloc,free (tests/CMakeLists.txt): every
- * call in the library's objects comes here first. While armed, the Nth
- * allocation fails and the test counts blocks allocated and freed. For
- * each operation and every N along a clean run, the operation must fail
- * with HS_ENOMEM (or succeed), never crash, and free all it allocated,
- * its result included.
+ * Their results are freed with hs_free, so they are the C library's, and
+ * their scratch is on the graph's allocator: each operation runs failing
+ * the Nth call of malloc (the test is linked with -Wl,--wrap, see
+ * hs_test_alloc.h), then of the graphs' hs_allocator, for every N along
+ * a clean run. It must fail with HS_ENOMEM (or succeed), never crash, and
+ * free all it allocated, its result included.
  */
-#include "hs_test.h"
+#define HS_TEST_WRAP_MALLOC
+#include "hs_test_alloc.h"
 
-#include <heapscope.h>
+/* Two dumps, the second the first plus two objects, loaded through fail:
+ * the ops run on them failing the graphs' allocator or malloc. */
+typedef struct fixture {
+    const hs_graph *g, *g2;
+} fixture;
 
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t size);
-void __real_free(void *p);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t size);
-void __wrap_free(void *p);
-
-static struct {
-    bool armed;
-    long calls, fail_at, live;
-} fa;
-
-static bool
-fail_now(void)
-{
-    return fa.armed && ++fa.calls == fa.fail_at;
-}
-
-void *
-__wrap_malloc(size_t size)
-{
-    void *p = fail_now() ? NULL : __real_malloc(size);
-    fa.live += fa.armed && p;
-    return p;
-}
-
-void *
-__wrap_calloc(size_t n, size_t size)
-{
-    void *p = fail_now() ? NULL : __real_calloc(n, size);
-    fa.live += fa.armed && p;
-    return p;
-}
-
-void *
-__wrap_realloc(void *old, size_t size)
-{
-    void *p = fail_now() ? NULL : __real_realloc(old, size);
-    fa.live += fa.armed && p && !old;
-    return p;
-}
-
-void
-__wrap_free(void *p)
-{
-    fa.live -= fa.armed && p;
-    __real_free(p);
-}
-
-/* One operation: returns HS_OK or the error, freeing what it made. */
-typedef int (*op_fn)(const hs_graph *g, const hs_graph *g2, hs_error *err);
+static hs_failing fail;
 
 static uint32_t
 id_of(const hs_graph *g, uint64_t address)
@@ -84,8 +35,10 @@ done(void *p, const hs_error *err)
 }
 
 static int
-op_summary(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_summary(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     hs_summary *s = hs_summary_new(g, err);
     char *text;
     (void)g2;
@@ -98,8 +51,10 @@ op_summary(const hs_graph *g, const hs_graph *g2, hs_error *err)
 }
 
 static int
-op_repr_json(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_repr_json(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     int rc;
     (void)g2;
     rc = done(hs_node_repr(g, id_of(g, 16), 100, 4, err), err);
@@ -115,8 +70,10 @@ op_repr_json(const hs_graph *g, const hs_graph *g2, hs_error *err)
 }
 
 static int
-op_refs(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_refs(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     hs_ref_item *items;
     hs_literal *lits;
     size_t n;
@@ -139,8 +96,10 @@ op_refs(const hs_graph *g, const hs_graph *g2, hs_error *err)
 }
 
 static int
-op_walks(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_walks(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     uint32_t *ids;
     size_t n;
     uint64_t total;
@@ -167,8 +126,10 @@ op_walks(const hs_graph *g, const hs_graph *g2, hs_error *err)
 }
 
 static int
-op_paths_near(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_paths_near(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     static const char *const ex[] = {"frame"};
     hs_path_options po = {2, ex, 1};
     hs_near_options no = {HS_NEAR_PARENTS | HS_NEAR_CHILDREN, 2, 10};
@@ -190,8 +151,10 @@ op_paths_near(const hs_graph *g, const hs_graph *g2, hs_error *err)
 }
 
 static int
-op_diff(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_diff(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     hs_diff *d = hs_diff_new(g, g2, err);
     uint32_t *ids;
     size_t n;
@@ -208,8 +171,10 @@ op_diff(const hs_graph *g, const hs_graph *g2, hs_error *err)
 }
 
 static int
-op_growth(const hs_graph *g, const hs_graph *g2, hs_error *err)
+op_growth(const void *fx, hs_error *err)
 {
+    const hs_graph *g = ((const fixture *)fx)->g;
+    const hs_graph *g2 = ((const fixture *)fx)->g2;
     hs_growth *gr = hs_growth_new(err);
     int rc;
     if (!gr) {
@@ -248,60 +213,33 @@ static const char new_tail[] =
     "{\"address\": 64, \"type\": \"list\", \"size\": 72, \"refs\": [56]}\n";
 
 static void
-run_matrix(const char *name, op_fn op, const hs_graph *g,
-           const hs_graph *g2)
-{
-    hs_error err;
-    long clean, bad = 0, failed = 0;
-    memset(&fa, 0, sizeof(fa));
-    fa.armed = true;
-    memset(&err, 0, sizeof(err));
-    CHECK_EQ_I64(op(g, g2, &err), HS_OK);
-    fa.armed = false;
-    clean = fa.calls;
-    CHECK_EQ_I64(fa.live, 0);
-    for (long n = 1; n <= clean && bad < 5; n++) {
-        int rc;
-        memset(&fa, 0, sizeof(fa));
-        fa.fail_at = n;
-        fa.armed = true;
-        memset(&err, 0, sizeof(err));
-        rc = op(g, g2, &err);
-        fa.armed = false;
-        failed += rc != HS_OK;
-        if ((rc != HS_OK && rc != HS_ENOMEM) || fa.live != 0) {
-            printf("    %s: fail at call %ld of %ld: rc %d (%s), %ld blocks "
-                   "live\n", name, n, clean, rc, err.message, fa.live);
-            bad++;
-        }
-    }
-    CHECK_EQ_I64(bad, 0);
-    if (!CHECK(clean > 0 && failed > 0)) {
-        printf("    %s: %ld calls, %ld failed\n", name, clean, failed);
-    }
-}
-
-static void
 test_navigation_matrix(void)
 {
     static char both[sizeof(old_dump) + sizeof(new_tail)];
-    hs_graph *g = hs_graph_load(hs_test_text("old.json", old_dump), NULL,
-                                NULL);
+    static const hs_alloc_case ops[] = {
+        {"summary", op_summary},
+        {"repr/json", op_repr_json},
+        {"refs", op_refs},
+        {"walks", op_walks},
+        {"paths/neighbourhood", op_paths_near},
+        {"diff", op_diff},
+        {"growth", op_growth},
+    };
+    hs_graph *g = hs_failing_load("old.json", old_dump, &fail);
     hs_graph *g2;
+    fixture fx;
     snprintf(both, sizeof(both), "%s%s", old_dump, new_tail);
-    g2 = hs_graph_load(hs_test_text("new.json", both), NULL, NULL);
+    g2 = hs_failing_load("new.json", both, &fail);
     if (!CHECK(g && g2)) {
+        hs_graph_free(g);
         return;
     }
-    run_matrix("summary", op_summary, g, g2);
-    run_matrix("repr/json", op_repr_json, g, g2);
-    run_matrix("refs", op_refs, g, g2);
-    run_matrix("walks", op_walks, g, g2);
-    run_matrix("paths/neighbourhood", op_paths_near, g, g2);
-    run_matrix("diff", op_diff, g, g2);
-    run_matrix("growth", op_growth, g, g2);
+    fx.g = g;
+    fx.g2 = g2;
+    hs_alloc_cases(ops, sizeof(ops) / sizeof(ops[0]), &fx, &fail);
     hs_graph_free(g);
     hs_graph_free(g2);
+    CHECK_EQ_I64(fail.live, 0);
 }
 
 int
