@@ -30,8 +30,10 @@
 #define MODULE \
     "{\"address\": 8, \"type\": \"module\", \"size\": 72, " \
     "\"name\": \"__main__\", \"refs\": [16]}\n" \
-    "{\"address\": 16, \"type\": \"dict\", \"size\": 232, \"len\": 2, " \
-    "\"refs\": [32, 40, 48, 56]}\n" \
+    "{\"address\": 16, \"type\": \"dict\", \"size\": 232, \"len\": 3, " \
+    "\"refs\": [32, 40, 48, 56, 80, 72]}\n" \
+    "{\"address\": 80, \"type\": \"str\", \"size\": 52, \"len\": 3, " \
+    "\"value\": \"buf\", \"refs\": []}\n" \
     "{\"address\": 32, \"type\": \"str\", \"size\": 54, \"len\": 5, " \
     "\"value\": \"cache\", \"refs\": []}\n" \
     "{\"address\": 48, \"type\": \"str\", \"size\": 53, \"len\": 4, " \
@@ -40,13 +42,17 @@
     "\"value\": \"hello\", \"refs\": []}\n" \
     "{\"address\": 64, \"type\": \"type\", \"size\": 1064, " \
     "\"name\": \"Item\", \"refs\": []}\n"
+/* A buffer that grows in place (hs_leak_inplace.c). */
+#define BUFFER(size) \
+    "{\"address\": 72, \"type\": \"bytearray\", \"size\": " #size ", " \
+    "\"refs\": []}\n"
 #define ITEM(addr, tb) \
     "{\"address\": " #addr ", \"type\": \"Item\", \"size\": 600, " \
     "\"refs\": [64]" tb "}\n"
 
-static const char dump1[] = HEADER(50000000) MODULE
+static const char dump1[] = HEADER(50000000) MODULE BUFFER(1000)
     "{\"address\": 40, \"type\": \"list\", \"size\": 56, \"refs\": []}\n";
-static const char dump2[] = HEADER(60000000) MODULE
+static const char dump2[] = HEADER(60000000) MODULE BUFFER(6000)
     "{\"address\": 40, \"type\": \"list\", \"size\": 88, "
     "\"refs\": [1000, 1008, 1016]}\n"
     ITEM(1000, "") ITEM(1008, "") ITEM(1016, "");
@@ -57,7 +63,7 @@ static const char dump3[] = HEADER(90000000)
     "\"line\": 40}\n"
     "{\"heapscope_traceback\": 1, \"frames\": [1, 2]}\n"
     "{\"heapscope_traceback\": 2, \"frames\": [1]}\n"
-    MODULE
+    MODULE BUFFER(12000)
     "{\"address\": 40, \"type\": \"list\", \"size\": 120, "
     "\"refs\": [1000, 1008, 1016, 1024, 1032, 1040],\"tb\":2}\n"
     ITEM(1000, ",\"tb\":1") ITEM(1008, ",\"tb\":1") ITEM(1016, ",\"tb\":1")
@@ -141,9 +147,12 @@ leaks_of(const hs_graph *const *dumps, size_t n, hs_error *err)
     if (!l) {
         return err->code;
     }
-    /* a leak was found: owners, series, census and sites ran */
-    rc = hs_leaks_count(l) > 0 && hs_leaks_at(l, 0)->nsites > 0 ? HS_OK
-                                                               : HS_EINVAL;
+    /* a leak was found: owners, series, census and sites ran; and the
+     * buffer, second, grows in place */
+    rc = hs_leaks_count(l) > 1 && hs_leaks_at(l, 0)->nsites > 0
+                 && hs_leaks_at(l, 1)->grows_in_place
+             ? HS_OK
+             : HS_EINVAL;
     hs_leaks_free(l);
     return rc;
 }
