@@ -594,10 +594,14 @@ put_suspect(explore *x, const hs_leak_suspect *s)
 {
     char h[32], words[64];
     explore_list_object(x, s->owner, NULL);
-    fprintf(x->out, "        holds %llu new object%s (%s), %+lld "
-                    "byte%s: %s%s\n        ",
-            (unsigned long long)s->new_count, cli_s(s->new_count),
-            cli_human_bytes(s->new_size, h, sizeof(h)),
+    if (s->grows_in_place) {
+        fprintf(x->out, "        grows in place, no new object");
+    } else {
+        fprintf(x->out, "        holds %llu new object%s (%s)",
+                (unsigned long long)s->new_count, cli_s(s->new_count),
+                cli_human_bytes(s->new_size, h, sizeof(h)));
+    }
+    fprintf(x->out, ", %+lld byte%s: %s%s\n        ",
             (long long)s->growth_size,
             cli_s(s->growth_size < 0 ? (uint64_t)0 - (uint64_t)s->growth_size
                                      : (uint64_t)s->growth_size),

@@ -589,6 +589,12 @@ static void
 add_made_of(report *r, const hs_leak_suspect *s)
 {
     hs_buf_adds(&r->b, "<td class=\"made\">");
+    if (s->grows_in_place) {
+        hs_buf_adds(&r->b, s->recreated
+                               ? "itself: no new object, a larger one took "
+                                 "its place at every interval"
+                               : "itself: no new object, it grows in place");
+    }
     for (size_t t = 0; t < s->ntypes; t++) {
         hs_buf_adds(&r->b, t ? "<br>" : "");
         hs_report_add_grouped(&r->b, s->types[t].count);
@@ -682,11 +688,13 @@ add_suspects(report *r)
     n = hs_leaks_count(l);
     section_head(r, "suspects", "Leak suspects",
                  "The objects that keep new objects alive (new since the "
-                 "first dump and still there in the last), ranked by "
+                 "first dump and still there in the last), or that grow "
+                 "themselves (a buffer never drained), ranked by "
                  "their verdict on the whole series of dumps (grows at "
-                 "every dump: the object count rose in every interval; "
-                 "grew: in some; bounded: flat or falling after the "
-                 "second dump, turnover rather than growth), then by "
+                 "every dump: the object count rose in every interval, or "
+                 "for a buffer that grows in place, its bytes; grew: in "
+                 "some; bounded: flat or falling after the second dump, "
+                 "turnover rather than growth), then by "
                  "growth (bytes retained from the first dump to the "
                  "last). The signature is the path as types and labels, "
                  "the same in every run. Click a path for its steps.");
