@@ -73,6 +73,10 @@ def path_html(path):
 def suspect_html(s):
     made_of = ", ".join("%d %s (%d bytes)" % (t.count, t.type_str, t.size)
                         for t in s.types)
+    if s.grows_in_place:
+        made_of = ("itself: no new object, a larger one took its place at "
+                   "every interval" if s.recreated
+                   else "itself: no new object, it grows in place")
     per_interval = "; ".join("%+d objects, %+d bytes" % i
                              for i in s.intervals)
     rows = [("owner", repr(s.owner)),
