@@ -37,7 +37,6 @@
 
 #include <string.h>
 
-#define MIN_SHARE 100       /* hs_leaks.c's owners' floor: 1 % */
 #define IN_PLACE_FLOOR 4096 /* see the NOTE above */
 
 /* How objects of a type can grow. */
@@ -77,40 +76,21 @@ growth_kinds(const hs_allocator *a, const hs_graph *g)
     return out;
 }
 
-/* v's own size rose at every interval, by *growth in all; false when v
- * is not the same object in every dump. */
+/* The size of v and of its counterpart in every earlier dump rose at
+ * every interval, by *growth in all; false where v has none. The
+ * counterpart is the same object (by address, type and value), or with
+ * by_place the object at v's place (its label under its referrer's
+ * counterpart: a str replaced by a longer one). */
 static bool
-grew_in_place(const hs_leaks *l, uint32_t v, uint64_t *growth)
-{
-    uint64_t first = 0, prev = 0;
-    for (size_t j = 0; j < l->ndumps; j++) {
-        uint32_t o = match(l, j, v);
-        uint64_t s;
-        if (o == HS_NO_NODE) {
-            return false;
-        }
-        s = hs_size_of(l->dumps[j], o);
-        if (j > 0 && s <= prev) {
-            return false;
-        }
-        first = j == 0 ? s : first;
-        prev = s;
-    }
-    *growth = prev - first;
-    return true;
-}
-
-/* The objects at v's place in every dump (its label under its referrer's
- * counterpart) rose in size at every interval, by *growth in all. */
-static bool
-grew_by_replacement(const hs_leaks *l, uint32_t v, hs_buf *bufs,
-                    uint64_t *growth)
+grew(const hs_leaks *l, uint32_t v, bool by_place, hs_buf *bufs,
+     uint64_t *growth)
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
     uint64_t prev = hs_size_of(last, v);
     for (size_t j = l->ndumps - 1; j-- > 0;) {
         int moved = 0;
-        uint32_t o = hs_leak_match_owner(l, j, v, bufs, &moved);
+        uint32_t o = by_place ? hs_leak_match_owner(l, j, v, bufs, &moved)
+                              : match(l, j, v);
         uint64_t s;
         if (o == HS_NO_NODE) {
             return false;
@@ -130,7 +110,7 @@ hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
                       const hs_bits *decl, uint32_t **ids, size_t *n)
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
-    uint64_t floor = l->cand_bytes / MIN_SHARE;
+    uint64_t floor = l->cand_bytes / HS_LEAK_MIN_SHARE;
     unsigned char *kind = growth_kinds(l->a, last);
     hs_buf bufs[3] = {HS_BUF_INIT_ON(l->a), HS_BUF_INIT_ON(l->a),
                       HS_BUF_INIT_ON(l->a)};
@@ -152,11 +132,10 @@ hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
             || (k == BY_REPLACEMENT && match(l, 0, v) != HS_NO_NODE)) {
             continue;
         }
-        if (k == BY_REPLACEMENT
-                ? !grew_by_replacement(l, v, bufs, &growth)
-                : !grew_in_place(l, v, &growth)
-                      || !hs_leak_shares_referrer(l->dumps[0],
-                                                  match(l, 0, v), last, v)) {
+        if (!grew(l, v, k == BY_REPLACEMENT, bufs, &growth)
+            || (k == GROWS_ITSELF
+                && !hs_leak_shares_referrer(l->dumps[0], match(l, 0, v),
+                                            last, v))) {
             continue;
         }
         if (growth >= floor) {

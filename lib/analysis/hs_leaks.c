@@ -44,8 +44,9 @@
  *
  * NOTE: about the thresholds (tests/unit/test_leaks.c pins each edge).
  *
- * 1 % share (MIN_SHARE), with two candidates or more. Why: every object
- * with two new children "spreads", so without a floor one entry of a
+ * 1 % share (HS_LEAK_MIN_SHARE, hs_leaks_internal.h), with two
+ * candidates or more. Why: every object with two new children
+ * "spreads", so without a floor one entry of a
  * leaking cache (a dict with its key and value strs) or one new request
  * would be an owner, named instead of the cache that piles them up, and
  * the report would list thousands of tiny owners. One candidate alone is
@@ -177,8 +178,6 @@
 #include <string.h>
 
 #define SPREAD 0.8      /* no child may hold this share of an owner's */
-#define MIN_SHARE 100   /* an owner holds >= 1/MIN_SHARE of candidates
-                           (see the NOTE about the thresholds) */
 
 /* MARK: dominator trees and matches, at once */
 
@@ -540,7 +539,7 @@ find_owners(const hs_leaks *l, const hs_bits *cand, acc *a, hs_bits *decl,
 {
     const hs_graph *g = l->dumps[l->ndumps - 1];
     const hs_dominators *d = l->doms[l->ndumps - 1];
-    uint64_t min_bytes = l->cand_bytes / MIN_SHARE;
+    uint64_t min_bytes = l->cand_bytes / HS_LEAK_MIN_SHARE;
     min_bytes = min_bytes ? min_bytes : 1;
     for (uint32_t i = d->reached; i-- > 0;) {
         uint32_t v = d->order[i], p = d->idom[v];

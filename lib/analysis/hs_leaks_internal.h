@@ -17,6 +17,11 @@
 /* The report and everything it holds (suspects' arrays, the matches, the
  * dominators it made) are on the last dump's allocator, l->a, but for
  * the suspects' signatures, text made by hs_buf (malloc). */
+/* An owner holds at least 1/HS_LEAK_MIN_SHARE of the candidate bytes
+ * (hs_leaks.c, "NOTE: about the thresholds"); so must what grows in
+ * place (hs_leak_inplace.c). */
+#define HS_LEAK_MIN_SHARE 100
+
 struct hs_leaks {
     const hs_allocator *a;
     const hs_graph **dumps;
