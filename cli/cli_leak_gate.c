@@ -174,12 +174,11 @@ cli_leak_gate_fails(const cli_leak_gate *gate, const hs_leak_suspect *s,
     if (s->verdict != HS_LEAK_GROWS) {
         return false;
     }
+    steps(s->grows_in_place ? s->retained_size : s->retained_count, ndumps,
+          &least, &most);
     if (s->grows_in_place) {
-        steps(s->retained_size, ndumps, &least, &most);
         return ndumps >= 4 && least * KEEPS_PACE >= most;
     }
-    steps(s->retained_count, ndumps, &least, &most);
-    (void)least; /* the library's min_interval_growth is the same */
-    return s->min_interval_growth >= (int64_t)gate->min_growth
-           && s->min_interval_growth * KEEPS_PACE >= most;
+    /* least is the suspect's min_interval_growth */
+    return least >= (int64_t)gate->min_growth && least * KEEPS_PACE >= most;
 }

@@ -571,8 +571,10 @@ texts_ok(const snap *s, uint32_t lo, uint32_t hi)
     const unsigned char *pool = sdata(s, HS_SNAP_TEXTPOOL);
     uint64_t plen = scount(s, HS_SNAP_TEXTPOOL);
     /* Phantoms are rare: look at types one by one only in a block that
-     * holds a UINT32_MAX. */
-    if (count_equal32(type + lo, hi - lo, UINT32_MAX) != 0) {
+     * holds a UINT32_MAX (once, with the types: hs_graph_complete's pass
+     * leaves them out). */
+    if ((s->mask & BIT(HS_SNAP_TYPE))
+        && count_equal32(type + lo, hi - lo, UINT32_MAX) != 0) {
         for (uint32_t i = lo; i < hi; i++) {
             if (type[i] == UINT32_MAX && !(flags[i] & HS_NODE_PHANTOM)) {
                 return false;
