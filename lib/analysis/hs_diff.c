@@ -215,7 +215,7 @@ hs_diff_new_stop(const hs_graph *old_g, const hs_graph *new_g,
                  const hs_stop *stop, hs_error *err)
 {
     hs_diff *d;
-    hs_bits matched = {NULL};
+    hs_bits matched = {0};
     uint32_t *map = NULL, *same = NULL;
     size_t nrows = (size_t)hs_strtab_count(&new_g->types)
                    + hs_strtab_count(&old_g->types);

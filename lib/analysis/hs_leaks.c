@@ -778,8 +778,8 @@ static int
 analyse(hs_leaks *l, const hs_leak_options *opts)
 {
     const hs_graph *last = l->dumps[l->ndumps - 1];
-    hs_bits cand = {NULL}, fresh = {NULL}, decl = {NULL};
-    acc a = {NULL, NULL, NULL, NULL, NULL, {NULL}};
+    hs_bits cand = {0}, fresh = {0}, decl = {0};
+    acc a = {NULL, NULL, NULL, NULL, NULL, {NULL, NULL}};
     owners o = {NULL, 0, 0};
     uint32_t *near = NULL;
     int rc = HS_ENOMEM;
