@@ -101,12 +101,19 @@ cli_retained_json_dominator(cli_json *w, const hs_dominators *d,
 }
 
 hs_dominators *
-cli_dominators(const hs_graph *g)
+cli_dominators(const hs_graph *g, const cli_tree_store *s)
 {
     hs_error err = {0};
-    hs_dominators *d = hs_dominators_new(g, &err);
+    bool keep;
+    hs_dominators *d = cli_tree_stored(g, s, &keep);
+    if (d) {
+        return d;
+    }
+    d = hs_dominators_new(g, &err);
     if (!d) {
         cli_lib_error(&err);
+    } else if (keep) {
+        cli_tree_keep(d, s);
     }
     return d;
 }

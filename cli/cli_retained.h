@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli_json.h"
+#include "cli_treestore.h"
 
 /* bytes as "1.7 MiB" (B, KiB, MiB, GiB; one decimal above B) into buf. */
 const char *cli_human_bytes(uint64_t bytes, char *buf, size_t size);
@@ -32,7 +33,9 @@ void cli_retained_json_dominator(cli_json *w, const hs_dominators *d,
 void cli_print_dominator_totals(const char *path, const hs_graph *g,
                                 const hs_dominators *d, cli_json *w);
 
-/* Computes the dominator tree of g, printing the error on failure. */
-hs_dominators *cli_dominators(const hs_graph *g);
+/* The dominator tree of g: read back from the store s (cli_load.tree
+ * after g's load) when kept there, else computed and kept there; NULL
+ * after printing the error. */
+hs_dominators *cli_dominators(const hs_graph *g, const cli_tree_store *s);
 
 #endif

@@ -10,6 +10,10 @@
  * changes, and the load of dump i + 1 touches nothing of it, so the two
  * share no data. With --threads 1 the user asked for one CPU: nothing
  * runs beside the load.
+ *
+ * A tree kept beside a dump's snapshot by an earlier command is read back
+ * instead (cli_treestore.c), and one computed here is kept there, on the
+ * thread that computed it.
  */
 #include "cli_trees.h"
 
@@ -20,6 +24,8 @@
 typedef struct tree_job {
     pthread_t thread;
     const hs_graph *g;
+    cli_tree_store store;
+    bool keep;
     hs_dominators *d;
     bool running;
 } tree_job;
@@ -29,15 +35,21 @@ tree_main(void *arg)
 {
     tree_job *j = arg;
     j->d = hs_dominators_new(j->g, NULL);
+    if (j->d && j->keep) {
+        cli_tree_keep(j->d, &j->store);
+    }
     return NULL;
 }
 
-/* Starts j's tree of g, or leaves j idle when no thread can be had (the
- * tree is then computed later, by hs_leaks_new). */
+/* Starts j's tree of g (kept in s when keep), or leaves j idle when no
+ * thread can be had (the tree is then computed later, by hs_leaks_new). */
 static void
-tree_start(tree_job *j, const hs_graph *g)
+tree_start(tree_job *j, const hs_graph *g, const cli_tree_store *s,
+           bool keep)
 {
     j->g = g;
+    j->store = *s;
+    j->keep = keep;
     j->d = NULL;
     j->running = pthread_create(&j->thread, NULL, tree_main, j) == 0;
 }
@@ -64,15 +76,26 @@ cli_trees_load(char *const *paths, size_t n, cli_load *load, hs_graph **g,
         d[k] = NULL;
     }
     for (k = 0; k < n; k++) {
+        bool keep;
         g[k] = cli_load_dump(paths[k], load);
-        if (k > 0) {
+        if (job.running) {
             d[k - 1] = tree_join(&job);
         }
         if (!g[k]) {
             break;
         }
+        d[k] = cli_tree_stored(g[k], &load->tree, &keep);
+        if (d[k]) {
+            continue;
+        }
         if (beside && k + 1 < n) {
-            tree_start(&job, g[k]);
+            tree_start(&job, g[k], &load->tree, keep);
+        } else if (keep) {
+            /* Computed here rather than by hs_leaks_new, to be kept. */
+            d[k] = hs_dominators_new(g[k], NULL);
+            if (d[k]) {
+                cli_tree_keep(d[k], &load->tree);
+            }
         }
     }
     return k;

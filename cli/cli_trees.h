@@ -15,7 +15,8 @@
  * than one thread and the machine has more than one CPU, the dominator
  * tree of every dump but the last is computed while the next one loads,
  * into d[] (NULL where it was not, or when out of memory: hs_leaks_new
- * computes those itself); d[] is all NULL otherwise. The caller frees
+ * computes those itself). A tree kept beside a dump's snapshot is read
+ * back instead, and one computed here is kept there (cli_treestore.h). The caller frees
  * d[i] with hs_dominators_free before g[i]. */
 size_t cli_trees_load(char *const *paths, size_t n, cli_load *load,
                       hs_graph **g, hs_dominators **d);

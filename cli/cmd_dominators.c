@@ -208,7 +208,7 @@ cmd_dominators(int argc, char **argv)
     }
     rc = HS_EXIT_FAILURE;
     id = cli_find_object(g, argv[optind], argv[optind + 1], &usage);
-    if (id != HS_NO_NODE && (d = cli_dominators(g)) != NULL) {
+    if (id != HS_NO_NODE && (d = cli_dominators(g, &load.tree)) != NULL) {
         rc = report(argv[optind], g, d, id, max, json);
     } else if (usage) {
         rc = HS_EXIT_USAGE;

@@ -355,7 +355,7 @@ cmd_top(int argc, char **argv)
     if (!g) {
         return HS_EXIT_FAILURE;
     }
-    d = cli_dominators(g);
+    d = cli_dominators(g, &load.tree);
     if (!d) {
         hs_graph_free(g);
         return HS_EXIT_FAILURE;

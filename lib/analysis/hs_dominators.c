@@ -75,6 +75,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define UNSEEN UINT32_MAX
 
@@ -426,11 +427,15 @@ hs_dominators_free(hs_dominators *d)
 {
     if (d) {
         const hs_allocator *a = d->g->a;
-        hs_mfree(a, d->idom);
-        hs_mfree(a, d->order);
-        hs_mfree(a, d->extra);
-        hs_mfree(a, d->retained);
-        hs_mfree(a, d->retained_count);
+        if (d->map) {
+            munmap(d->map, d->map_bytes);
+        } else {
+            hs_mfree(a, d->idom);
+            hs_mfree(a, d->order);
+            hs_mfree(a, d->extra);
+            hs_mfree(a, d->retained);
+            hs_mfree(a, d->retained_count);
+        }
         hs_roots_release(&d->rooted);
         hs_mfree(a, d);
     }

@@ -36,6 +36,7 @@
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_threads.h"
+#include "../util/hs_trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,24 +78,6 @@ cache_dir(char *out, size_t size)
     return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
 }
 
-/* Why a file or folder someone else could have planted, or could still
- * change, must not be trusted; NULL when it may be. */
-static const char *
-distrust(const struct stat *st, char *buf, size_t size)
-{
-    if (st->st_uid != geteuid() && st->st_uid != 0) {
-        snprintf(buf, size, "owned by another user (uid %lu)",
-                 (unsigned long)st->st_uid);
-        return buf;
-    }
-    if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-        snprintf(buf, size, "writable by %s",
-                 st->st_mode & S_IWOTH ? "others" : "its group");
-        return buf;
-    }
-    return NULL;
-}
-
 /* The cache folder, if it exists and may be trusted (a folder the user
  * links elsewhere is followed: only the folder reached counts). HS_EIO
  * when it is missing; HS_EINVAL, why saying so, when it is not to be
@@ -109,7 +92,7 @@ trusted_cache_dir(char *out, size_t size, char *why, size_t why_size)
     if (stat(out, &st) != 0) {
         return HS_EIO;
     }
-    bad = S_ISDIR(st.st_mode) ? distrust(&st, reason, sizeof(reason))
+    bad = S_ISDIR(st.st_mode) ? hs_distrust(&st, reason, sizeof(reason))
                               : "not a folder";
     if (bad) {
         /* A reason cut short at why_size still says why. */
@@ -230,10 +213,15 @@ write_stamped(hs_graph *g, const hs_fingerprint *fp,
               const hs_load_options *opts, const char *snapshot_path,
               unsigned mode, uint64_t *bytes, hs_error *err)
 {
+    hs_snapshot_written out;
     HS_TRY(hs_graph_compute_parents(g, err));
-    return hs_snapshot_write_file(g, snapshot_path, mode, fp,
+    HS_TRY(hs_snapshot_write_file(g, snapshot_path, mode, fp,
                                   variant_of(g, opts),
-                                  opts ? opts->threads : 0, bytes, err);
+                                  opts ? opts->threads : 0, &out, err));
+    if (bytes) {
+        *bytes = out.bytes;
+    }
+    return HS_OK;
 }
 
 int
@@ -285,39 +273,6 @@ warn(const hs_load_options *opts, const char *path, const char *fmt, ...)
     opts->warning(opts->warning_ctx, &w);
 }
 
-/* Opens the snapshot at spath if it may be trusted: the descriptor; -1
- * when there is none (ENOENT); -2 with why (and r->untrusted when
- * someone else may have put it there) otherwise. O_NONBLOCK: a FIFO
- * planted under the name must not block the open; O_NOFOLLOW: nor may
- * a symlink lead to a file of someone else's. */
-static int
-open_trusted(const char *spath, hs_snapshot_report *r, struct stat *st,
-             char *why, size_t size)
-{
-    int fd = open(spath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            return -1;
-        }
-        r->untrusted = errno == ELOOP;
-        snprintf(why, size, "%s", r->untrusted ? "a symbolic link"
-                                               : strerror(errno));
-        return -2;
-    }
-    if (fstat(fd, st) != 0) {
-        snprintf(why, size, "cannot stat: %s", strerror(errno));
-    } else if (!S_ISREG(st->st_mode)) {
-        r->untrusted = 1;
-        snprintf(why, size, "not a regular file");
-    } else if (distrust(st, why, size)) {
-        r->untrusted = 1;
-    } else {
-        return fd;
-    }
-    close(fd);
-    return -2;
-}
-
 /* Tries the snapshot at spath: the graph, or NULL (silently when there is
  * no such file; with a warning and report->rejected otherwise). */
 static hs_graph *
@@ -333,9 +288,10 @@ try_snapshot(const char *dump, const char *spath,
     struct stat st;
     double t0 = hs_seconds();
     int fd;
+    bool planted;
     hs_error_clear(&e);
-    r->untrusted = 0;
-    fd = open_trusted(spath, r, &st, e.message, sizeof(e.message));
+    fd = hs_trust_open(spath, &st, &planted, e.message, sizeof(e.message));
+    r->untrusted = planted;
     if (fd == -1) {
         return NULL;
     }
@@ -350,6 +306,8 @@ try_snapshot(const char *dump, const char *spath,
         r->open_seconds = hs_seconds() - t0;
         r->bytes = hs_mapping_size(g->mapping);
         r->built = (int64_t)st.st_mtim.tv_sec;
+        r->id = ((const hs_snap_header *)hs_mapping_data(g->mapping))
+                    ->table_checksum;
         snprintf(r->path, sizeof(r->path), "%s", spath);
         g->stats.load_seconds = r->open_seconds;
         return g;
@@ -384,7 +342,7 @@ planted(const char *path)
     struct stat st;
     char why[64];
     return lstat(path, &st) == 0
-           && (!S_ISREG(st.st_mode) || distrust(&st, why, sizeof(why)));
+           && (!S_ISREG(st.st_mode) || hs_distrust(&st, why, sizeof(why)));
 }
 
 /* Where to write: the path of a rejected snapshot of ours, else beside
@@ -507,13 +465,16 @@ finish_snapshot(hs_snapshot_writer *w, hs_graph *g,
                 hs_snapshot_report *r)
 {
     hs_error e;
+    hs_snapshot_written out;
     double t0 = hs_seconds();
     hs_error_clear(&e);
     if (hs_graph_compute_parents(g, &e) < 0) {
         hs_snapshot_abort(w);
     } else if (hs_snapshot_finish(w, g, r->path, fp, variant_of(g, opts),
-                                  opts->threads, &r->bytes, &e) == 0) {
+                                  opts->threads, &out, &e) == 0) {
         r->written = 1;
+        r->bytes = out.bytes;
+        r->id = out.id;
         r->write_seconds += hs_seconds() - t0;
         return;
     }

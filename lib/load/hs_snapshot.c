@@ -54,6 +54,7 @@ struct hs_snapshot_writer {
     uint64_t nchunks;         /* chunks laid out so far */
     uint64_t written;         /* chunks written so far */
     uint64_t pos;             /* where the next section goes */
+    uint64_t id;              /* the header's table checksum, once written */
     uint64_t meta[HS_META_COUNT];
     uint32_t *zeros;          /* offsets of a graph without edges */
     uint32_t *sites;          /* the site tables as words (hs_snapsites) */
@@ -335,6 +336,7 @@ write_head(writer *w, const hs_fingerprint *fp, uint32_t variant,
     h.table_checksum = hs_checksum(buf + sizeof(h), tbytes + cbytes,
                                    hs_checksum(&h, sizeof(h), 0));
     memcpy(buf, &h, sizeof(h));
+    w->id = h.table_checksum;
     ok = write_all(w->fd, buf, len, 0);
     hs_mfree(a, buf);
     return ok;
@@ -444,8 +446,8 @@ hs_snapshot_settled(hs_snapshot_writer *w, const hs_graph *g, hs_error *err)
 int
 hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
                    const char *path, const hs_fingerprint *fp,
-                   uint32_t variant, unsigned threads, uint64_t *bytes,
-                   hs_error *err)
+                   uint32_t variant, unsigned threads,
+                   hs_snapshot_written *out, hs_error *err)
 {
     int rc = HS_OK, e = 0;
     join_background(w);
@@ -481,8 +483,9 @@ hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
     }
     if (rc < 0) {
         unlink(w->tmp);
-    } else if (bytes) {
-        *bytes = w->pos;
+    } else if (out) {
+        out->bytes = w->pos;
+        out->id = w->id;
     }
     free_writer(w);
     return rc;
@@ -491,11 +494,12 @@ hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
 int
 hs_snapshot_write_file(const hs_graph *g, const char *path, unsigned mode,
                        const hs_fingerprint *fp, uint32_t variant,
-                       unsigned threads, uint64_t *bytes, hs_error *err)
+                       unsigned threads, hs_snapshot_written *out,
+                       hs_error *err)
 {
     hs_snapshot_writer *w;
     HS_RETURN_IF(!g->have_parents, HS_EINVAL, err,
                  "a snapshot needs the parents computed");
     HS_TRY(hs_snapshot_begin(&w, g, path, mode, false, err));
-    return hs_snapshot_finish(w, g, path, fp, variant, threads, bytes, err);
+    return hs_snapshot_finish(w, g, path, fp, variant, threads, out, err);
 }

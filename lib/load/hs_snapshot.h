@@ -14,6 +14,14 @@
 
 #include "hs_fingerprint.h"
 
+/* What a finished write made: the file's size, and its id (the header's
+ * table checksum, which covers the checksums of every chunk and so names
+ * the content: the key under which hs_dominators_save stores a tree). */
+typedef struct hs_snapshot_written {
+    uint64_t bytes;
+    uint64_t id;
+} hs_snapshot_written;
+
 /* Writes g to path atomically: a temporary file beside it (a random name,
  * created exclusively: hs_tmpfile_create), renamed over path once
  * complete, so a reader never sees half a snapshot. The file gets the
@@ -22,14 +30,14 @@
  * wider). g must have
  * parents computed (HS_EINVAL otherwise); its address index is rebuilt
  * first if it was dropped. fp is the dump's fingerprint, variant the
- * HS_SNAP_VARIANT_* bits of the pipeline that made g. *bytes (may be
- * NULL) gets the file's size. Sections are checksummed and written on
+ * HS_SNAP_VARIANT_* bits of the pipeline that made g. *out (may be
+ * NULL) gets the file's size and id. Sections are checksummed and written on
  * `threads` threads (0: one per CPU).
  * Errors: HS_EIO (err says which call failed), HS_ENOMEM, HS_EINVAL. */
 int hs_snapshot_write_file(const hs_graph *g, const char *path,
                            unsigned mode, const hs_fingerprint *fp,
                            uint32_t variant, unsigned threads,
-                           uint64_t *bytes, hs_error *err);
+                           hs_snapshot_written *out, hs_error *err);
 
 /* The same in steps, for a load with threads to spare (see the NOTE in
  * hs_snapshot.c). hs_snapshot_begin, as soon as g is read and before its
@@ -51,8 +59,8 @@ int hs_snapshot_settled(hs_snapshot_writer *w, const hs_graph *g,
                         hs_error *err);
 int hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
                        const char *path, const hs_fingerprint *fp,
-                       uint32_t variant, unsigned threads, uint64_t *bytes,
-                       hs_error *err);
+                       uint32_t variant, unsigned threads,
+                       hs_snapshot_written *out, hs_error *err);
 void hs_snapshot_abort(hs_snapshot_writer *w);
 
 #endif

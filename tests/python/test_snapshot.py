@@ -342,3 +342,94 @@ def test_sites_round_trip(tmp_path, monkeypatch):
     assert outputs(cmds) == fresh
     assert answered_from(last + ".hsidx",
                          run("summary", "--by-site", last).stderr)
+
+
+# Dominator trees kept beside the snapshot (DUMP.hsdom): the first command
+# that computes one keeps it, the next ones read it back; the answers are
+# byte for byte those of a fresh computation.
+
+def tree_commands(path):
+    first = run("top", "--no-snapshot", "--csv", "--top", "1", path).stdout
+    addr = first.splitlines()[1].split(b",")[1].decode()
+    return [["top", path], ["top", "--by-type", path],
+            ["top", "--tree", "--json", path], ["dominators", path, addr]]
+
+
+def read_back(tree, stderr):
+    return (b"dominator tree read from " + tree.encode() + b"\n") in stderr
+
+
+def test_tree_kept_and_read_back(dump):
+    cmds = tree_commands(dump)
+    fresh = outputs(cmds, "--no-snapshot")
+    tree = dump + ".hsdom"
+    assert not os.path.exists(tree)  # --no-snapshot keeps nothing
+    assert run("snapshot", dump).returncode == 0
+    first = run(*cmds[0])
+    assert first.returncode == 0 and not read_back(tree, first.stderr)
+    assert stat.S_IMODE(os.stat(tree).st_mode) == \
+        stat.S_IMODE(os.stat(dump + ".hsidx").st_mode)
+    assert outputs(cmds) == fresh
+    for cmd in cmds:
+        assert read_back(tree, run(*cmd).stderr), cmd
+    # --classic changes the graph after the snapshot: its own tree.
+    proc = run("top", "--classic", dump)
+    assert proc.returncode == 0 and not read_back(tree, proc.stderr)
+
+
+def test_tree_of_a_stale_snapshot_unused(dump):
+    assert run("snapshot", dump).returncode == 0
+    assert run("top", dump).returncode == 0
+    st = os.stat(dump)
+    os.utime(dump, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    proc = run("top", dump)
+    assert proc.returncode == 0 and b"dominator tree" not in proc.stderr
+    # A new snapshot has a new id: the old tree is replaced, not used.
+    assert run("snapshot", dump).returncode == 0
+    proc = run("top", dump)
+    assert b"dominator tree" not in proc.stderr
+    assert read_back(dump + ".hsdom", run("top", dump).stderr)
+
+
+def test_damaged_tree_recomputed(dump):
+    assert run("snapshot", dump).returncode == 0
+    fresh = run("top", "--no-snapshot", dump).stdout
+    assert run("top", dump).returncode == 0
+    tree = dump + ".hsdom"
+    with open(tree, "r+b") as f:
+        f.seek(os.path.getsize(tree) - 3)
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0x10]))
+    proc = run("top", dump)
+    assert proc.returncode == 0 and proc.stdout == fresh
+    assert ("%s: not used: damaged (a checksum does not match); computing "
+            "the tree" % tree).encode() in proc.stderr
+    proc = run("top", dump)  # kept again, whole
+    assert proc.stdout == fresh and read_back(tree, proc.stderr)
+
+
+@pytest.mark.parametrize("how", ["group-writable", "symlink", "fifo"])
+def test_planted_tree_left_alone(dump, how):
+    assert run("snapshot", dump).returncode == 0
+    fresh = run("top", "--no-snapshot", dump).stdout
+    assert run("top", dump).returncode == 0
+    tree = dump + ".hsdom"
+    if how == "group-writable":
+        os.chmod(tree, 0o664)
+    elif how == "symlink":
+        os.rename(tree, dump + ".tree-elsewhere")
+        os.symlink(os.path.basename(dump) + ".tree-elsewhere", tree)
+    else:
+        os.unlink(tree)
+        os.mkfifo(tree)
+    before = os.lstat(tree)
+    proc = subprocess.run([HEAPSCOPE, "top", dump], capture_output=True,
+                          timeout=60)
+    assert proc.returncode == 0 and proc.stdout == fresh
+    assert ("%s: not used: not trusted: " % tree).encode() in proc.stderr
+    assert {"group-writable": b"writable by its group",
+            "symlink": b"a symbolic link",
+            "fifo": b"not a regular file"}[how] in proc.stderr
+    after = os.lstat(tree)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
