@@ -106,5 +106,5 @@ fuzz:
 	    -DHS_BUILD_FUZZERS=ON -DHS_BUILD_TESTS=OFF -DHS_WERROR=ON \
 	    -DHS_SANITIZE="address;undefined"
 	cmake --build build-fuzz -j$(JOBS) --target fuzz_line fuzz_load fuzz_diff \
-	    fuzz_index fuzz_html
+	    fuzz_index fuzz_html fuzz_tree
 	@test "$(FUZZ_TIME)" = 0 || bash scripts/fuzz.sh $(FUZZ_TIME)

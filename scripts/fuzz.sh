@@ -2,7 +2,7 @@
 # Runs each libFuzzer target of build-fuzz (built by `make fuzz`) for
 # SECONDS, one after the other: one fuzzer process at a time.
 #
-#   scripts/fuzz.sh SECONDS [TARGET...]  (targets: line load diff index html)
+#   scripts/fuzz.sh SECONDS [TARGET...]  (targets: line load diff index html tree)
 #
 # Each target grows a working corpus in build-fuzz/corpus/<target>, seeded
 # from tests/fuzz/corpus/<target>; crashes land in build-fuzz/artifacts/.
@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B="$ROOT/build-fuzz"
 secs=${1:?usage: fuzz.sh SECONDS [TARGET...]}
 shift
-[ $# -gt 0 ] || set -- line load diff index html
+[ $# -gt 0 ] || set -- line load diff index html tree
 mkdir -p "$B/artifacts"
 status=0
 for t in "$@"; do

@@ -300,7 +300,8 @@ check_tree(const hs_dominators *d, hs_error *err)
             continue;
         }
         live++;
-        if (p != HS_DOM_ROOT && (p >= d->n || p == v || !hs_live(g, p))) {
+        /* That p is live and not v follows below: p is listed before v. */
+        if (p != HS_DOM_ROOT && p >= d->n) {
             return hs_error_set(err, HS_ECORRUPT, "a dominator out of "
                                 "range");
         }

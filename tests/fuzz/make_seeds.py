@@ -5,7 +5,8 @@ Seeds are small plain excerpts of real dumps (meliae Python 2.7 and 3.11
 from tests/data/meliae, heapscope's own from tests/data/log-leak), the hand-
 made dumps of tests/data, and nasty inputs written here. The index seeds
 are the snapshots `heapscope snapshot` writes for the load seeds (both
-pipelines), so the heapscope program is needed for them ($HEAPSCOPE_BIN,
+pipelines), and the tree seeds the dominator trees `heapscope top` keeps
+beside those, so the heapscope program is needed for them ($HEAPSCOPE_BIN,
 default build/bin/heapscope). Crashers found by fuzzing are added by hand
 as crash-<what> files and never regenerated. Run once; rerunning rewrites
 only the seed-* files.
@@ -122,6 +123,31 @@ def index_seeds():
                         os.path.getsize(index) <= MAX_INDEX:
                     with open(index, "rb") as f:
                         put("index", name[5:] + seed, f.read())
+
+
+def tree_seeds():
+    """Each small load seed, a line %%, then the dominator tree that
+    `heapscope top` keeps beside the seed's snapshot (DUMP.hsdom)."""
+    load = os.path.join(CORPUS, "load")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(os.listdir(load)):
+            if not name.startswith("seed-"):
+                continue
+            dump = os.path.join(tmp, name)
+            shutil.copy(os.path.join(load, name), dump)
+            with open(dump, "rb") as f:
+                text = f.read()
+            if not text.endswith(b"\n") or text.startswith(b"\x1f\x8b"):
+                continue  # a whole last line, plain text: the seed's split
+            for cmd in (["snapshot"], ["top", "--quiet"]):
+                subprocess.run([HEAPSCOPE] + cmd + [dump],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            tree = dump + ".hsdom"
+            if os.path.exists(tree) and \
+                    os.path.getsize(tree) + len(text) <= MAX_INDEX:
+                with open(tree, "rb") as f:
+                    put("tree", name[5:], text + b"\n%%\n" + f.read())
 
 
 HTML_TEXTS = [
@@ -248,6 +274,7 @@ def main():
     put("diff", "nasty-no-separator", two)
     html_seeds(dumps)
     index_seeds()
+    tree_seeds()
 
 
 if __name__ == "__main__":
