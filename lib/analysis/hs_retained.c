@@ -212,9 +212,12 @@ rank(const hs_dominators *d, uint32_t parent, size_t max, uint32_t **ids,
     /* the heap becomes *ids, the caller's (hs_free): malloc */
     b.heap = hs_malloc_array(NULL, b.k + 1, sizeof(*b.heap));
     HS_RETURN_IF(!b.heap, HS_ENOMEM, err, "out of memory");
-    for (uint32_t i = 0; i < d->reached; i++) {
-        uint32_t id = d->order[i];
-        if (parent == HS_NO_NODE || d->idom[id] == parent) {
+    /* In id order, not the tree's: both arrays are read in sequence
+     * (worse() is a total order, so the order of offers does not change
+     * the result). HS_NO_NODE marks the ids that are not live objects. */
+    for (uint32_t id = 0; id < d->n; id++) {
+        uint32_t p = d->idom[id];
+        if (p != HS_NO_NODE && (parent == HS_NO_NODE || p == parent)) {
             offer(&b, id);
         }
     }
