@@ -2,9 +2,13 @@
  * hs_parents.c - referrers: the reverse edges (meliae's compute_parents).
  *
  * A node that refers to the same child twice becomes its parent once, and
- * parents come out in order of first reference: a "last parent" array
- * remembers which node last claimed each child. Phantom children (dangling
- * refs) get no parents; no cap is applied (docs/format.md §4.3).
+ * parents come out in order of first reference: while a node's refs are
+ * walked, a bit per child says it was claimed already, and a second walk
+ * over the same refs clears those bits again. The bits (n of them, an
+ * eighth of a byte per object, cache-resident for millions) replace a
+ * "last parent" array of 4 bytes per object that was the load's peak of
+ * memory. Phantom children (dangling refs) get no parents; no cap is
+ * applied (docs/format.md §4.3).
  *
  * Three steps, each on the graph's threads, each thread owning a range of
  * child ids (so no two write the same byte): count each child's parents,
@@ -26,7 +30,7 @@
 
 typedef struct walk_job {
     const hs_graph *g;
-    uint32_t *last;              /* per child: the last parent to claim it */
+    uint64_t *seen;              /* per child: claimed by the node walked */
     uint32_t *counts;            /* per child: its parents */
     hs_csr *out;                 /* the parents CSR being built */
     unsigned parts;
@@ -46,8 +50,7 @@ walk(walk_job *j, unsigned part, bool fill)
     hs_csr *out = j->out;
     uint32_t lo = j->lo[part], hi = j->lo[part + 1];
     uint64_t sum = 0;
-    hs_prefault(j->last + lo, (size_t)(hi - lo) * sizeof(*j->last));
-    memset(j->last + lo, 0xff, (size_t)(hi - lo) * sizeof(*j->last));
+    uint64_t *seen = j->seen;
     for (uint32_t i = 0; i < g->n; i++) {
         uint32_t u = fill ? g->n - 1 - i : i;
         uint64_t b, e;
@@ -57,11 +60,14 @@ walk(walk_job *j, unsigned part, bool fill)
         hs_csr_range(ch, u, &b, &e);
         for (uint64_t k = b; k < e; k++) {
             uint32_t c = ch->targets[k];
-            if (c < lo || c >= hi || j->last[c] == u
+            uint64_t bit = 1ull << (c & 63);
+            if (c < lo || c >= hi || (seen[c >> 6] & bit)
                 || (g->flags[c] & HS_ABSENT)) {
                 continue;
             }
-            j->last[c] = u;
+            if (e - b > 1) { /* a single ref cannot repeat */
+                seen[c >> 6] |= bit;
+            }
             if (!fill) {
                 j->counts[c]++;
                 sum++;
@@ -69,6 +75,14 @@ walk(walk_job *j, unsigned part, bool fill)
                 out->targets[--out->off32[c]] = u;
             } else {
                 out->targets[--out->off64[c]] = u;
+            }
+        }
+        if (e - b > 1) {
+            for (uint64_t k = b; k < e; k++) {
+                uint32_t c = ch->targets[k];
+                if (c >= lo && c < hi) {
+                    seen[c >> 6] &= ~(1ull << (c & 63));
+                }
             }
         }
     }
@@ -120,7 +134,9 @@ end_of(const hs_csr *p, uint32_t c)
 }
 
 /* Cuts the children into j->parts ranges: equal ones to count, then (end
- * offsets known) ranges with about equal numbers of parents to fill. */
+ * offsets known) ranges with about equal numbers of parents to fill. Each
+ * range starts at a multiple of 64, so that no two parts share a word of
+ * the seen bits. */
 static void
 cut_ranges(walk_job *j, uint32_t n, uint64_t total)
 {
@@ -128,7 +144,7 @@ cut_ranges(walk_job *j, uint32_t n, uint64_t total)
     for (unsigned p = 1; p < j->parts; p++) {
         uint32_t a = 0, b = n;
         if (!total) {
-            j->lo[p] = (uint32_t)((uint64_t)n * p / j->parts);
+            j->lo[p] = (uint32_t)((uint64_t)n * p / j->parts) & ~63u;
             continue;
         }
         while (a < b) { /* the first child ending past the share */
@@ -139,7 +155,7 @@ cut_ranges(walk_job *j, uint32_t n, uint64_t total)
                 b = mid;
             }
         }
-        j->lo[p] = a;
+        j->lo[p] = a & ~63u;
     }
     j->lo[j->parts] = n;
 }
@@ -160,10 +176,10 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
     j.out = &p;
     j.parts = g->children.nedges >= PARALLEL_EDGES ? hs_graph_threads(g) : 1;
     j.counts = hs_calloc(g->a, (size_t)g->n + 1, sizeof(*j.counts));
-    j.last = hs_malloc(g->a, ((size_t)g->n + 1) * sizeof(*j.last));
-    if (!j.counts || !j.last) {
+    j.seen = hs_calloc(g->a, (size_t)g->n / 64 + 1, sizeof(*j.seen));
+    if (!j.counts || !j.seen) {
         hs_mfree(g->a, j.counts);
-        hs_mfree(g->a, j.last);
+        hs_mfree(g->a, j.seen);
         return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
     }
     cut_ranges(&j, g->n, 0);
@@ -187,7 +203,7 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
         hs_mfree(g->a, p.targets);
         hs_mfree(g->a, p.off64);
         hs_mfree(g->a, j.counts);
-        hs_mfree(g->a, j.last);
+        hs_mfree(g->a, j.seen);
         return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
     }
     hs_parallel_for(j.parts, offsets_part, &j);
@@ -201,7 +217,7 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
     /* Filling takes time by parents, not by children: cut again. */
     cut_ranges(&j, g->n, total);
     hs_parallel_for(j.parts, fill_part, &j);
-    hs_mfree(g->a, j.last);
+    hs_mfree(g->a, j.seen);
     g->parents = p;
     g->have_parents = true;
     return HS_OK;

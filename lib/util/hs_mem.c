@@ -70,6 +70,25 @@ hs_prefault(void *p, size_t bytes)
 #endif
 }
 
+/* Only the pages wholly inside the range: the block's first and last
+ * pages may hold the allocator's own data, and those of its neighbours.
+ * The pages inside are the caller's alone, whichever allocator made the
+ * block, and an allocator that writes to them after the free finds zero
+ * pages, which it may write like any other. */
+void
+hs_drop_pages(void *p, size_t bytes)
+{
+    uintptr_t page = 4096, lo, hi;
+    if (bytes < ((size_t)64 << 10)) {
+        return; /* not worth a call */
+    }
+    lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    hi = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (hi > lo) {
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    }
+}
+
 void *
 hs_calloc(const hs_allocator *a, size_t count, size_t size)
 {

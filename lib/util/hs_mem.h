@@ -39,6 +39,12 @@ char *hs_strndup(const hs_allocator *a, const char *s, size_t len);
  * mapped in one call rather than one fault each (see hs_mem.c). */
 void hs_prefault(void *p, size_t bytes);
 
+/* Says that [p, p + bytes), part of a block about to be freed, will not be
+ * read again: the whole pages inside it go back to the system at once
+ * (they would read as zeros), so that copying a block into another one
+ * never holds both whole (see hs_mem.c). */
+void hs_drop_pages(void *p, size_t bytes);
+
 /* *out = x * y or x + y; false on overflow. */
 static inline bool
 hs_size_mul(size_t x, size_t y, size_t *out)
