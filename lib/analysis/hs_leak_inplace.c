@@ -124,10 +124,15 @@ hs_leak_find_in_place(const hs_leaks *l, const uint64_t *cb,
     floor = floor > IN_PLACE_FLOOR ? floor : IN_PLACE_FLOOR;
     for (uint32_t v = 0; v < last->n && rc == HS_OK; v++) {
         uint64_t growth = 0;
-        unsigned char k = kind[last->type[v]];
+        unsigned char k;
+        /* A phantom (a dangling ref) has no type: its id indexes nothing. */
+        if (!hs_live(last, v)) {
+            continue;
+        }
+        k = kind[last->type[v]];
         /* Cheap tests first: a buffer's growth is at most its size, and
          * a str alive since the first dump never changed. */
-        if (!hs_live(last, v) || cb[v] || hs_bits_test(decl, v)
+        if (cb[v] || hs_bits_test(decl, v)
             || k == NEVER || hs_size_of(last, v) < floor
             || (k == BY_REPLACEMENT && match(l, 0, v) != HS_NO_NODE)) {
             continue;
