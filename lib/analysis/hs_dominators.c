@@ -380,17 +380,9 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
 }
 
 hs_dominators *
-hs_dominators_new(const hs_graph *g, hs_error *err)
-{
-    return hs_dominators_new_stop(g, NULL, err);
-}
-
-hs_dominators *
-hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop, hs_error *err)
+hs_dominators_alloc(const hs_graph *g, hs_error *err)
 {
     hs_dominators *d;
-    bool stopped = false;
-    int rc;
     if (!g->have_parents) {
         hs_error_set(err, HS_EINVAL, "parents were not computed");
         return NULL;
@@ -402,6 +394,24 @@ hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop, hs_error *err)
     }
     d->g = g;
     d->n = g->n;
+    return d;
+}
+
+hs_dominators *
+hs_dominators_new(const hs_graph *g, hs_error *err)
+{
+    return hs_dominators_new_stop(g, NULL, err);
+}
+
+hs_dominators *
+hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop, hs_error *err)
+{
+    hs_dominators *d = hs_dominators_alloc(g, err);
+    bool stopped = false;
+    int rc;
+    if (!d) {
+        return NULL;
+    }
     rc = hs_roots_init(&d->rooted, g);
     if (rc == HS_OK) {
         rc = compute(d, g, stop, &stopped);

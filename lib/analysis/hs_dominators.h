@@ -46,6 +46,10 @@ struct hs_dominators {
     size_t map_bytes;
 };
 
+/* An empty result for g (only g and n set), or NULL: HS_EINVAL when g's
+ * parents were not computed, HS_ENOMEM. */
+hs_dominators *hs_dominators_alloc(const hs_graph *g, hs_error *err);
+
 /* hs_dominators_new, asking stop every 64 K steps: NULL with HS_ELIMIT
  * and "stopped" when it says so (everything made is freed). */
 hs_dominators *hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop,

@@ -391,25 +391,15 @@ restore(const hs_graph *g, const source *s, uint64_t key, hs_error *err)
     dom_header h;
     hs_dominators *d;
     int rc;
-    if (!g->have_parents) {
-        hs_error_set(err, HS_EINVAL, "parents were not computed");
-        return NULL;
-    }
     if (s->len < sizeof(h)) {
         hs_error_set(err, HS_ECORRUPT, "truncated");
         return NULL;
     }
     memcpy(&h, s->buf, sizeof(h));
-    if (check_header(&h, g, key, s->len, err) < 0) {
+    if (check_header(&h, g, key, s->len, err) < 0
+        || !(d = hs_dominators_alloc(g, err))) {
         return NULL;
     }
-    d = hs_calloc(g->a, 1, sizeof(*d));
-    if (!d) {
-        hs_error_set(err, HS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    d->g = g;
-    d->n = h.n;
     d->reached = h.reached;
     d->roots = h.roots;
     d->extra_roots = h.extra_roots;

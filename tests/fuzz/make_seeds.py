@@ -99,18 +99,24 @@ HEAPSCOPE = os.environ.get("HEAPSCOPE_BIN",
 MAX_INDEX = 64 << 10  # keep the corpus small: libFuzzer's -max_len
 
 
-def index_seeds():
-    """The index of every small load seed, default and --no-collapse."""
+def load_seed_copies(tmp):
+    """(name, path) of a copy in tmp of each load seed, for the heapscope
+    program to write beside."""
     if not os.access(HEAPSCOPE, os.X_OK):
         sys.exit("make_seeds.py: %s not built (set HEAPSCOPE_BIN)"
                  % HEAPSCOPE)
     load = os.path.join(CORPUS, "load")
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in sorted(os.listdir(load)):
-            if not name.startswith("seed-"):
-                continue
+    for name in sorted(os.listdir(load)):
+        if name.startswith("seed-"):
             dump = os.path.join(tmp, name)
             shutil.copy(os.path.join(load, name), dump)
+            yield name, dump
+
+
+def index_seeds():
+    """The index of every small load seed, default and --no-collapse."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, dump in load_seed_copies(tmp):
             # seeds are not named *.hsidx: .gitignore drops those
             for flags, suffix, seed in (
                     ([], ".hsidx", ""),
@@ -128,13 +134,8 @@ def index_seeds():
 def tree_seeds():
     """Each small load seed, a line %%, then the dominator tree that
     `heapscope top` keeps beside the seed's snapshot (DUMP.hsdom)."""
-    load = os.path.join(CORPUS, "load")
     with tempfile.TemporaryDirectory() as tmp:
-        for name in sorted(os.listdir(load)):
-            if not name.startswith("seed-"):
-                continue
-            dump = os.path.join(tmp, name)
-            shutil.copy(os.path.join(load, name), dump)
+        for name, dump in load_seed_copies(tmp):
             with open(dump, "rb") as f:
                 text = f.read()
             if not text.endswith(b"\n") or text.startswith(b"\x1f\x8b"):
