@@ -101,18 +101,17 @@ cli_retained_json_dominator(cli_json *w, const hs_dominators *d,
 }
 
 hs_dominators *
-cli_dominators(const hs_graph *g, const cli_tree_store *s)
+cli_dominators(const hs_graph *g, cli_tree_store *s)
 {
     hs_error err = {0};
-    bool keep;
-    hs_dominators *d = cli_tree_stored(g, s, &keep);
+    hs_dominators *d = cli_tree_stored(g, s);
     if (d) {
         return d;
     }
     d = hs_dominators_new(g, &err);
     if (!d) {
         cli_lib_error(&err);
-    } else if (keep) {
+    } else {
         cli_tree_keep(d, s);
     }
     return d;

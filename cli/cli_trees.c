@@ -13,7 +13,8 @@
  *
  * A tree kept beside a dump's snapshot by an earlier command is read back
  * instead (cli_treestore.c), and one computed here is kept there, on the
- * thread that computed it.
+ * thread that computed it; those hs_leaks_new computes (the last dump's,
+ * beside its matches) the caller keeps after it.
  */
 #include "cli_trees.h"
 
@@ -24,8 +25,7 @@
 typedef struct tree_job {
     pthread_t thread;
     const hs_graph *g;
-    cli_tree_store store;
-    bool keep;
+    const cli_tree_store *store;
     hs_dominators *d;
     bool running;
 } tree_job;
@@ -35,21 +35,19 @@ tree_main(void *arg)
 {
     tree_job *j = arg;
     j->d = hs_dominators_new(j->g, NULL);
-    if (j->d && j->keep) {
-        cli_tree_keep(j->d, &j->store);
+    if (j->d) {
+        cli_tree_keep(j->d, j->store);
     }
     return NULL;
 }
 
-/* Starts j's tree of g (kept in s when keep), or leaves j idle when no
- * thread can be had (the tree is then computed later, by hs_leaks_new). */
+/* Starts j's tree of g (kept in s), or leaves j idle when no thread can
+ * be had (the tree is then computed later, by hs_leaks_new). */
 static void
-tree_start(tree_job *j, const hs_graph *g, const cli_tree_store *s,
-           bool keep)
+tree_start(tree_job *j, const hs_graph *g, const cli_tree_store *s)
 {
     j->g = g;
-    j->store = *s;
-    j->keep = keep;
+    j->store = s;
     j->d = NULL;
     j->running = pthread_create(&j->thread, NULL, tree_main, j) == 0;
 }
@@ -67,7 +65,7 @@ tree_join(tree_job *j)
 
 size_t
 cli_trees_load(char *const *paths, size_t n, cli_load *load, hs_graph **g,
-               hs_dominators **d)
+               hs_dominators **d, cli_tree_store *stores)
 {
     bool beside = load->threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
     tree_job job = {.running = false};
@@ -76,7 +74,6 @@ cli_trees_load(char *const *paths, size_t n, cli_load *load, hs_graph **g,
         d[k] = NULL;
     }
     for (k = 0; k < n; k++) {
-        bool keep;
         g[k] = cli_load_dump(paths[k], load);
         if (job.running) {
             d[k - 1] = tree_join(&job);
@@ -84,18 +81,10 @@ cli_trees_load(char *const *paths, size_t n, cli_load *load, hs_graph **g,
         if (!g[k]) {
             break;
         }
-        d[k] = cli_tree_stored(g[k], &load->tree, &keep);
-        if (d[k]) {
-            continue;
-        }
-        if (beside && k + 1 < n) {
-            tree_start(&job, g[k], &load->tree, keep);
-        } else if (keep) {
-            /* Computed here rather than by hs_leaks_new, to be kept. */
-            d[k] = hs_dominators_new(g[k], NULL);
-            if (d[k]) {
-                cli_tree_keep(d[k], &load->tree);
-            }
+        stores[k] = load->tree;
+        d[k] = cli_tree_stored(g[k], &stores[k]);
+        if (!d[k] && beside && k + 1 < n) {
+            tree_start(&job, g[k], &stores[k]);
         }
     }
     return k;

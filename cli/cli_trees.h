@@ -16,9 +16,11 @@
  * tree of every dump but the last is computed while the next one loads,
  * into d[] (NULL where it was not, or when out of memory: hs_leaks_new
  * computes those itself). A tree kept beside a dump's snapshot is read
- * back instead, and one computed here is kept there (cli_treestore.h). The caller frees
+ * back instead, and one computed here is kept there; stores[] gets each
+ * dump's store (cli_treestore.h), to keep the trees hs_leaks_new makes. The caller frees
  * d[i] with hs_dominators_free before g[i]. */
 size_t cli_trees_load(char *const *paths, size_t n, cli_load *load,
-                      hs_graph **g, hs_dominators **d);
+                      hs_graph **g, hs_dominators **d,
+                      cli_tree_store *stores);
 
 #endif

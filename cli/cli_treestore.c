@@ -36,11 +36,11 @@ cli_tree_store_init(cli_tree_store *s, const hs_snapshot_report *r,
 }
 
 hs_dominators *
-cli_tree_stored(const hs_graph *g, const cli_tree_store *s, bool *keep)
+cli_tree_stored(const hs_graph *g, cli_tree_store *s)
 {
     hs_error err = {0};
     hs_dominators *d;
-    *keep = s->key != 0;
+    s->keep = s->key != 0;
     if (!s->key) {
         return NULL;
     }
@@ -52,7 +52,7 @@ cli_tree_stored(const hs_graph *g, const cli_tree_store *s, bool *keep)
     }
     if (err.code != HS_ENOTFOUND) {
         /* Not ours to replace when someone else may have put it there. */
-        *keep = err.code != HS_EINVAL;
+        s->keep = err.code != HS_EINVAL;
         cli_warning("%s: not used: %s; computing the tree", s->path,
                     err.message);
     }
@@ -64,7 +64,7 @@ cli_tree_keep(const hs_dominators *d, const cli_tree_store *s)
 {
     hs_error err = {0};
     struct stat st;
-    if (!s->key || stat(s->snapshot, &st) != 0) {
+    if (!s->key || !s->keep || stat(s->snapshot, &st) != 0) {
         return;
     }
     if (hs_dominators_save(d, s->path, s->key, st.st_mode & 0777, &err)

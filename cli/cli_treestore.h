@@ -15,6 +15,9 @@
  * after it: --classic). */
 typedef struct cli_tree_store {
     uint64_t key;
+    bool keep;           /* cli_tree_stored's verdict: keep a tree
+                            computed instead (not over a file that is not
+                            ours) */
     char snapshot[1024];
     char path[1040];
 } cli_tree_store;
@@ -25,13 +28,12 @@ void cli_tree_store_init(cli_tree_store *s, const hs_snapshot_report *r,
                          bool classic);
 
 /* The tree kept in s for g, or NULL (a warning when one is there but
- * cannot be used). *keep says whether a tree computed instead should be
- * kept there (not over a file that is not ours). */
-hs_dominators *cli_tree_stored(const hs_graph *g, const cli_tree_store *s,
-                               bool *keep);
+ * cannot be used); sets s->keep. */
+hs_dominators *cli_tree_stored(const hs_graph *g, cli_tree_store *s);
 
-/* Keeps d in s, with the snapshot's permission bits (it holds no string
- * of the dump, but its sizes tell about it); a warning when it cannot. */
+/* Keeps d in s when s->keep, with the snapshot's permission bits (it
+ * holds no string of the dump, but its sizes tell about it); a warning
+ * when it cannot. */
 void cli_tree_keep(const hs_dominators *d, const cli_tree_store *s);
 
 #endif

@@ -625,9 +625,22 @@ select_shown(const hs_leaks *l, const hs_graph *last, const leaks_opts *o,
     }
 }
 
+/* Keeps the trees hs_leaks_new computed (those not given in trees[]),
+ * for the next command on the same snapshots. */
+static void
+keep_trees(const hs_leaks *l, hs_dominators *const *trees,
+           const cli_tree_store *stores, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!trees[i]) {
+            cli_tree_keep(hs_leaks_dominators(l, i), &stores[i]);
+        }
+    }
+}
+
 static int
 run(char **paths, const hs_graph *const *g, hs_dominators *const *trees,
-    size_t n, const leaks_opts *o)
+    const cli_tree_store *stores, size_t n, const leaks_opts *o)
 {
     hs_leak_options lo = {(size_t)o->top + EXTRA_SUSPECTS, (size_t)o->types,
                           trees};
@@ -639,6 +652,7 @@ run(char **paths, const hs_graph *const *g, hs_dominators *const *trees,
         cli_lib_error(&err);
         return HS_EXIT_FAILURE;
     }
+    keep_trees(l, trees, stores, n);
     select_shown(l, g[n - 1], o, &sh);
     ns = o->top < sh.n ? (size_t)o->top : sh.n;
     if (o->json) {
@@ -668,6 +682,7 @@ cmd_leaks(int argc, char **argv)
     cli_load load;
     hs_graph *g[MAX_DUMPS];
     hs_dominators *trees[MAX_DUMPS];
+    cli_tree_store stores[MAX_DUMPS];
     size_t n = 0;
     int rc;
     cli_load_init(&load);
@@ -678,7 +693,7 @@ cmd_leaks(int argc, char **argv)
         return rc;
     }
     n = cli_trees_load(argv + optind, (size_t)(argc - optind), &load, g,
-                       trees);
+                       trees, stores);
     rc = n == (size_t)(argc - optind) ? HS_EXIT_OK : HS_EXIT_FAILURE;
     if (rc == HS_EXIT_OK
         && !cli_series_same_process(argv + optind,
@@ -689,16 +704,20 @@ cmd_leaks(int argc, char **argv)
     if (rc == HS_EXIT_OK) {
         const hs_graph *order[MAX_DUMPS];
         hs_dominators *ordered_trees[MAX_DUMPS];
+        cli_tree_store *ordered_stores = cli_check_alloc(
+            calloc(n, sizeof(*ordered_stores)));
         memcpy(order, g, n * sizeof(*g));
         o.reordered = cli_series_run_order(argv + optind, order, n);
         for (size_t i = 0; i < n; i++) {
             for (size_t k = 0; k < n; k++) {
                 if (g[k] == order[i]) {
                     ordered_trees[i] = trees[k];
+                    ordered_stores[i] = stores[k];
                 }
             }
         }
-        rc = run(argv + optind, order, ordered_trees, n, &o);
+        rc = run(argv + optind, order, ordered_trees, ordered_stores, n, &o);
+        free(ordered_stores);
     }
     for (size_t i = 0; i < n; i++) {
         hs_dominators_free(trees[i]);
