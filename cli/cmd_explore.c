@@ -126,6 +126,7 @@ cmd_explore(int argc, char **argv)
     if (!(x.g = cli_load_dump(x.path, &load))) {
         return HS_EXIT_FAILURE;
     }
+    x.tree = load.tree;
     if (x.old_path && !(x.old = cli_load_dump(x.old_path, &load))) {
         hs_graph_free(x.g);
         return HS_EXIT_FAILURE;

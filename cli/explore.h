@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_treestore.h"
+
 /* One numbered line of the last listing: an object, or a type (summary
  * lists types; `go N` on one lists its objects). */
 typedef struct explore_item {
@@ -26,6 +28,7 @@ typedef struct explore {
     hs_graph *old;          /* OLD_DUMP, or NULL */
     hs_diff *diff;          /* old -> g, made on first use */
     hs_dominators *dom;     /* g's dominator tree, made on first use */
+    cli_tree_store tree;    /* where it is kept (cli_treestore.h) */
     hs_leaks *leaks;        /* old, g's leak suspects, made on first use */
     hs_query *query;        /* SQL over old (dump 1) and g, on first use */
     const char *path, *old_path;

@@ -489,14 +489,20 @@ ex_summary(explore *x, const char *arg)
 
 /* MARK: why is it alive */
 
-/* The dominator tree of the dump, computed on first use (a few passes
- * over the edges) and kept for the session. */
+/* The dominator tree of the dump, on first use: read back from beside its
+ * snapshot, or computed (a few passes over the edges) and kept there; then
+ * kept for the session. */
 const hs_dominators *
 explore_dominators(explore *x)
 {
     hs_error err;
-    if (!x->dom && !(x->dom = hs_dominators_new(x->g, &err))) {
+    if (x->dom || (x->dom = cli_tree_stored(x->g, &x->tree))) {
+        return x->dom;
+    }
+    if (!(x->dom = hs_dominators_new(x->g, &err))) {
         explore_fail("%s", err.message);
+    } else {
+        cli_tree_keep(x->dom, &x->tree);
     }
     return x->dom;
 }
