@@ -10,6 +10,7 @@
  * leaks and the report.
  */
 #include "../graph/hs_graph_internal.h"
+#include "../graph/hs_typerows.h"
 
 #include <string.h>
 
@@ -27,6 +28,13 @@ uint64_t
 hs_graph_object_bytes(const hs_graph *g)
 {
     uint64_t sum = 0;
+    if (g->type_rows) { /* a lazy snapshot's: no node arrays */
+        for (uint32_t t = 0; t < hs_strtab_count(&g->types); t++) {
+            uint64_t s = g->type_rows[(size_t)t * HS_ROW_WORDS + HS_ROW_TOTAL];
+            sum = sum > UINT64_MAX - s ? UINT64_MAX : sum + s;
+        }
+        return sum;
+    }
     for (uint32_t id = 0; id < g->n; id++) {
         if (hs_live(g, id)) {
             uint64_t s = hs_size_of(g, id);

@@ -7,6 +7,7 @@
  * so the order is deterministic.
  */
 #include "../graph/hs_graph_internal.h"
+#include "../graph/hs_typerows.h"
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
@@ -37,29 +38,31 @@ fail_oom(const hs_allocator *a, hs_type_stat *all, hs_summary *s,
     return NULL;
 }
 
-/* Adds node id to its type's row. The first object sets the max, so a
- * max address always exists; later ones must exceed it (meliae keeps the
- * first largest). */
-static void
-add_node(const hs_graph *g, uint32_t id, hs_type_stat *all, hs_summary *s)
+static uint64_t
+saturated_add(uint64_t a, uint64_t b)
 {
-    hs_type_stat *t = &all[g->type[id]];
-    uint64_t size = hs_size_of(g, id);
-    if (t->count == 0 || size > t->max_size) {
-        t->max_size = size;
-        t->max_address = g->addr[id];
-    }
-    t->count++;
-    t->total_size += size;
-    t->sum_squares += (double)size * (double)size;
-    s->total_count++;
-    s->total_size += size;
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* Packs the rows of the types seen to the front of all, and copies their
- * names into one block the summary owns, so that a summary stays valid
- * when a pass adds types to the graph (which may move the string table)
- * or the graph is freed. */
+/* The rows of hs_type_rows (or of a lazy snapshot: untrusted, so the
+ * totals saturate) as stats, and the totals. */
+static void
+from_rows(const uint64_t *rows, uint32_t nt, hs_type_stat *all,
+          hs_summary *s)
+{
+    for (uint32_t t = 0; t < nt; t++) {
+        const uint64_t *r = rows + (size_t)t * HS_ROW_WORDS;
+        all[t].count = r[HS_ROW_COUNT];
+        all[t].total_size = r[HS_ROW_TOTAL];
+        all[t].max_size = r[HS_ROW_MAX];
+        all[t].max_address = r[HS_ROW_MAX_ADDR];
+        memcpy(&all[t].sum_squares, &r[HS_ROW_SQUARES],
+               sizeof(all[t].sum_squares));
+        s->total_count = saturated_add(s->total_count, r[HS_ROW_COUNT]);
+        s->total_size = saturated_add(s->total_size, r[HS_ROW_TOTAL]);
+    }
+}
+
 static int
 finish(const hs_graph *g, hs_type_stat *all, hs_summary *s)
 {
@@ -103,22 +106,20 @@ summarize(const hs_graph *g, const uint32_t *ids, size_t n, hs_error *err)
     hs_allocator a = hs_graph_allocator(g);
     hs_type_stat *all = hs_calloc(&a, (size_t)nt + 1, sizeof(*all));
     hs_summary *s = hs_calloc(&a, 1, sizeof(*s));
+    uint64_t *rows = NULL;
     if (!all || !s) {
         return fail_oom(&a, all, s, err);
     }
     s->alloc = a;
-    for (size_t k = 0; k < n; k++) {
-        uint32_t id = ids ? ids[k] : (uint32_t)k;
-        if (id >= g->n) {
-            hs_mfree(&a, all);
-            hs_mfree(&a, s);
-            hs_error_set(err, HS_EINVAL, "node id %lu is out of range",
-                         (unsigned long)id);
-            return NULL;
-        }
-        if (hs_live(g, id)) {
-            add_node(g, id, all, s);
-        }
+    if (!ids && n == g->n && g->type_rows) { /* a lazy snapshot's */
+        from_rows(g->type_rows, nt, all, s);
+    } else if (hs_type_rows(g, ids, n, &a, &rows, err) < 0) {
+        hs_mfree(&a, all);
+        hs_mfree(&a, s);
+        return NULL;
+    } else {
+        from_rows(rows, nt, all, s);
+        hs_mfree(&a, rows);
     }
     if (finish(g, all, s) < 0) {
         return fail_oom(&a, all, s, err);

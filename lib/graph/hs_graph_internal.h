@@ -97,6 +97,11 @@ struct hs_graph {
      * hs_graph_complete checks and maps the arrays that wait: NULL once
      * the graph is whole. One block from a; nothing else to release. */
     void *pending;
+    /* With pending: the snapshot's table of what a summary counts per type
+     * (hs_typerows.h), borrowed from the mapping, which hs_summary_new and
+     * hs_graph_object_bytes read instead of the node arrays that wait.
+     * NULL otherwise. */
+    const uint64_t *type_rows;
 };
 
 /* Threads a pass over g may use: g->threads, or one per CPU, at most
