@@ -979,12 +979,13 @@ typedef enum hs_snapshot_flags {
     HS_SNAPSHOT_NO_WRITE = 1 << 1,   /* do not write one */
     HS_SNAPSHOT_FORCE_WRITE = 1 << 2, /* write whatever the dump's size,
                                          and report failure as an error */
-    /* A snapshot used is checked and mapped for a summary only: the node
-     * arrays (types, sizes, flags, addresses) and the type names, which
-     * hs_summary_new, hs_graph_object_bytes, hs_graph_count and
-     * hs_graph_stats read. Nothing else may be called on the graph
-     * before hs_graph_complete: the edges, texts, lens, address index and
-     * sites are not there yet. A graph loaded from the dump is whole. */
+    /* A snapshot used is checked and mapped for a summary only: the type
+     * names and the table of counts and sizes per type the snapshot keeps
+     * (a few KB), which hs_summary_new, hs_graph_object_bytes,
+     * hs_graph_count and hs_graph_stats read. Nothing else may be called
+     * on the graph before hs_graph_complete: the node arrays, edges,
+     * texts, address index and sites are not there yet. A graph loaded
+     * from the dump is whole. */
     HS_SNAPSHOT_LAZY = 1 << 3
 } hs_snapshot_flags;
 

@@ -1,5 +1,5 @@
 /*
- * hs_snapfmt.h - the snapshot file format (version 3).
+ * hs_snapfmt.h - the snapshot file format (version 5).
  *
  * A snapshot holds a loaded graph so that it can be memory-mapped
  * and used in place: every array of the graph is stored as it lies in
@@ -43,7 +43,7 @@
 #include <string.h>
 
 #define HS_SNAP_MAGIC "\x89HSINDX\n"
-#define HS_SNAP_VERSION 4u  /* 2: unset_slots sections; 3: the header's memory members in META; 4: allocation sites */
+#define HS_SNAP_VERSION 5u  /* 2: unset_slots sections; 3: the header's memory members in META; 4: allocation sites; 5: type rows */
 #define HS_SNAP_ENDIAN 0x01020304u
 #define HS_SNAP_ALIGN 64u
 #define HS_SNAP_CHUNK (256u << 10)
@@ -112,6 +112,8 @@ typedef enum hs_snap_id {
     HS_SNAP_SITE_IDS,    /* u32[k], increasing: hs_graph.site (traced nodes) */
     HS_SNAP_SITE_VALS,   /* u64[k]: their traceback ids */
     HS_SNAP_SITES,       /* u32 words: the site tables (hs_snapsites.c) */
+    HS_SNAP_TYPE_ROWS,   /* u64[types * HS_ROW_WORDS]: what a summary
+                            counts per type (graph/hs_typerows.h) */
     HS_SNAP_ID_END
 } hs_snap_id;
 

@@ -21,6 +21,7 @@
 #include "hs_snapfmt.h"
 #include "hs_snapsites.h"
 #include "../graph/hs_graph_internal.h"
+#include "../graph/hs_typerows.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
@@ -58,6 +59,7 @@ struct hs_snapshot_writer {
     uint64_t meta[HS_META_COUNT];
     uint32_t *zeros;          /* offsets of a graph without edges */
     uint32_t *sites;          /* the site tables as words (hs_snapsites) */
+    uint64_t *rows;           /* the type rows (hs_typerows), once known */
     size_t nsites;
     bool split;               /* one thread writes, the others checksum */
     atomic_uint_fast64_t next_write, next_sum;
@@ -146,6 +148,8 @@ collect_late(writer *w, const hs_graph *g)
 {
     fill_meta(g, w->meta);
     add(w, HS_SNAP_META, 8, w->meta, HS_META_COUNT);
+    add(w, HS_SNAP_TYPE_ROWS, 8, w->rows,
+        (uint64_t)g->types.count * HS_ROW_WORDS);
     add_csr(w, &g->parents, HS_SNAP_PA_OFF, HS_SNAP_PA_TARGETS, g->n,
             w->zeros);
 }
@@ -167,6 +171,7 @@ chunk_bound(const writer *w, const hs_graph *g)
     c += hs_snap_chunks(n * 12);
     c += (hs_snap_chunks((n + 1) * 8) + hs_snap_chunks(e * 4)) * 2;
     c += hs_snap_chunks(((uint64_t)g->types.count + n) * 4);
+    c += hs_snap_chunks(((uint64_t)g->types.count + n) * HS_ROW_WORDS * 8);
     c += hs_snap_chunks((uint64_t)g->types.pool_len + g->texts.len);
     return c;
 }
@@ -351,6 +356,7 @@ free_writer(writer *w)
     }
     hs_mfree(w->a, w->zeros);
     hs_mfree(w->a, w->sites);
+    hs_mfree(w->a, w->rows);
     hs_mfree(w->a, w->chunks);
     hs_mfree(w->a, w);
 }
@@ -457,6 +463,10 @@ hs_snapshot_finish(hs_snapshot_writer *w, const hs_graph *g,
                             "computed");
     }
     if (!w->settled && (rc = settle(w, g, err)) < 0) {
+        hs_snapshot_abort(w);
+        return rc;
+    }
+    if ((rc = hs_type_rows(g, NULL, g->n, w->a, &w->rows, err)) < 0) {
         hs_snapshot_abort(w);
         return rc;
     }

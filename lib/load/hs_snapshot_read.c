@@ -25,14 +25,15 @@
  *
  * MARK: lazy opens
  *
- * A summary reads a third of the file: types, sizes, flags and the
- * addresses of the largest objects. A lazy open (want->lazy) checks
- * steps 3 and 4 for those node sections only and leaves every other
- * array (edges, texts, lens, the address index, sites) unset in the
- * graph, so no code can read an unchecked byte: hs_graph_complete checks
- * the rest and sets them, the first time a caller needs more. The
- * untouched sections are never paged in either, so the resident set
- * follows what the command reads.
+ * A summary needs, per type, the count, total and largest size of its
+ * objects: the writer keeps that table (the type rows, a few KB) beside
+ * the arrays it is computed from. A lazy open (want->lazy) checks steps
+ * 3 and 4 for the meta, type names and type rows only, and leaves every
+ * array (node arrays, edges, texts, the address index, sites) unset in
+ * the graph, so no code can read an unchecked byte: hs_graph_complete
+ * checks the rest and sets them, the first time a caller needs more. The
+ * untouched sections are never paged in either, so a summary through a
+ * snapshot of millions of objects reads kilobytes.
  */
 #include "hs_snapshot_read.h"
 
@@ -40,6 +41,7 @@
 #include "hs_snapsites.h"
 #include "../graph/hs_graph_internal.h"
 #include "../graph/hs_scan.h"
+#include "../graph/hs_typerows.h"
 #include "../util/hs_checksum.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
@@ -57,12 +59,11 @@
 
 #define BIT(id) (1u << (id))
 /* What a lazy open checks and maps at once: all that hs_summary_new and
- * hs_graph_object_bytes read, and the tables of every open. */
-#define NODE_SECTIONS \
-    (BIT(HS_SNAP_META) | BIT(HS_SNAP_ADDR) | BIT(HS_SNAP_TYPE) \
-     | BIT(HS_SNAP_SIZE) | BIT(HS_SNAP_FLAGS) | BIT(HS_SNAP_WSIZE_IDS) \
-     | BIT(HS_SNAP_WSIZE_VALS) | BIT(HS_SNAP_TYPE_LENS) \
-     | BIT(HS_SNAP_TYPE_POOL))
+ * hs_graph_object_bytes read (the type rows, not the node arrays), and the
+ * tables of every open. */
+#define SUMMARY_SECTIONS \
+    (BIT(HS_SNAP_META) | BIT(HS_SNAP_TYPE_LENS) | BIT(HS_SNAP_TYPE_POOL) \
+     | BIT(HS_SNAP_TYPE_ROWS))
 #define ALL_SECTIONS (BIT(HS_SNAP_ID_END) - 2) /* ids 1 .. END - 1 */
 _Static_assert(HS_SNAP_ID_END < 32, "section ids fit the masks");
 
@@ -72,7 +73,7 @@ static const char *const section_names[HS_SNAP_ID_END] = {
     "child offsets", "children", "parent offsets", "parents",
     "type name lengths", "type names", "text pool", "address index",
     "unset slots", "unset slot masks", "traced objects",
-    "their tracebacks", "sites"};
+    "their tracebacks", "sites", "type rows"};
 
 /* The sections as found, and the facts checked against them. */
 typedef struct snap {
@@ -315,6 +316,8 @@ check_shapes(snap *s, hs_error *err)
     s->ntypes = scount(s, HS_SNAP_TYPE_LENS);
     HS_RETURN_IF(s->ntypes > UINT32_MAX - 2, HS_ECORRUPT, err,
                  "damaged: type count");
+    HS_TRY(want_shape(s, HS_SNAP_TYPE_ROWS, s->ntypes * HS_ROW_WORDS, 8, 8,
+                      err));
     HS_RETURN_IF(s->sec[HS_SNAP_CH_OFF]->elem_bytes == 4
                  && scount(s, HS_SNAP_CH_TARGETS) > UINT32_MAX, HS_ECORRUPT,
                  err, "damaged: children need 64-bit offsets");
@@ -577,8 +580,8 @@ texts_ok(const snap *s, uint32_t lo, uint32_t hi)
     const unsigned char *pool = sdata(s, HS_SNAP_TEXTPOOL);
     uint64_t plen = scount(s, HS_SNAP_TEXTPOOL);
     /* Phantoms are rare: look at types one by one only in a block that
-     * holds a UINT32_MAX (once, with the types: hs_graph_complete's pass
-     * leaves them out). */
+     * holds a UINT32_MAX (in the pass that checks the types: a whole open
+     * or hs_graph_complete). */
     if ((s->mask & BIT(HS_SNAP_TYPE))
         && count_equal32(type + lo, hi - lo, UINT32_MAX) != 0) {
         for (uint32_t i = lo; i < hi; i++) {
@@ -761,15 +764,34 @@ load_sites(hs_graph *g, const snap *s, hs_error *err)
     return HS_OK;
 }
 
-/* The node arrays, the type names and the load's facts: all a lazy open
- * maps. */
+/* The load's facts and the type names (and, for a lazy open, the type
+ * rows): all a lazy open maps. */
+static int
+build_head(hs_graph *g, snap *s, bool lazy, hs_error *err)
+{
+    const uint64_t *mt = s->meta;
+    g->n = (uint32_t)s->n;
+    g->cap = s->n;
+    g->have_parents = (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_HAVE_PARENTS) != 0;
+    g->expensive_removed
+        = (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_EXPENSIVE_REMOVED) != 0;
+    g->live = mt[HS_META_LIVE];
+    g->dialect = (hs_dialect)mt[HS_META_DIALECT];
+    /* Until build_rest maps the address index, a lookup rebuilds one from
+     * the checked addresses rather than search an empty table. */
+    atomic_store(&g->ix->ready, false);
+    if (lazy && borrow(s->m, &g->type_rows, s, HS_SNAP_TYPE_ROWS) < 0) {
+        return hs_error_set(err, HS_ELIMIT, "too many arrays to map");
+    }
+    HS_TRY(load_stats(g, mt, err));
+    return load_types(g, s, err);
+}
+
+/* The node arrays. */
 static int
 build_nodes(hs_graph *g, snap *s, hs_error *err)
 {
     hs_mapping *m = s->m;
-    const uint64_t *mt = s->meta;
-    g->n = (uint32_t)s->n;
-    g->cap = s->n;
     if (borrow(m, &g->addr, s, HS_SNAP_ADDR) < 0
         || borrow(m, &g->type, s, HS_SNAP_TYPE) < 0
         || borrow(m, &g->size, s, HS_SNAP_SIZE) < 0
@@ -780,16 +802,7 @@ build_nodes(hs_graph *g, snap *s, hs_error *err)
     }
     g->wide_size.len = g->wide_size.ids_alloc = g->wide_size.vals_alloc
         = (size_t)scount(s, HS_SNAP_WSIZE_IDS);
-    g->have_parents = (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_HAVE_PARENTS) != 0;
-    g->expensive_removed
-        = (mt[HS_META_GRAPH_FLAGS] & HS_SNAP_EXPENSIVE_REMOVED) != 0;
-    g->live = mt[HS_META_LIVE];
-    g->dialect = (hs_dialect)mt[HS_META_DIALECT];
-    /* Until build_rest maps the address index, a lookup rebuilds one from
-     * the checked addresses rather than search an empty table. */
-    atomic_store(&g->ix->ready, false);
-    HS_TRY(load_stats(g, mt, err));
-    return load_types(g, s, err);
+    return HS_OK;
 }
 
 /* Everything else: edges, lens, texts, the address index, sites. */
@@ -875,7 +888,7 @@ hs_snapshot_read(hs_mapping *m, const hs_snap_expect *want, hs_error *err)
         rc = check_shapes(&s, err);
     }
     if (rc == 0) {
-        rc = verify(&s, lazy ? NODE_SECTIONS : ALL_SECTIONS,
+        rc = verify(&s, lazy ? SUMMARY_SECTIONS : ALL_SECTIONS,
                     hs_threads(want ? want->threads : 0), err);
     }
     if (rc < 0) {
@@ -890,7 +903,10 @@ hs_snapshot_read(hs_mapping *m, const hs_snap_expect *want, hs_error *err)
     }
     hs_graph_adopt_mapping(g, m);
     g->threads = want ? want->threads : 0;
-    rc = build_nodes(g, &s, err);
+    rc = build_head(g, &s, lazy, err);
+    if (rc == 0 && !lazy) {
+        rc = build_nodes(g, &s, err);
+    }
     if (rc == 0 && !lazy) {
         rc = build_rest(g, &s, err);
     }
@@ -918,11 +934,14 @@ hs_graph_complete(hs_graph *g, hs_error *err)
     if (!s) {
         return HS_OK;
     }
-    HS_TRY(verify(s, ALL_SECTIONS & ~NODE_SECTIONS, hs_graph_threads(g),
+    HS_TRY(verify(s, ALL_SECTIONS & ~SUMMARY_SECTIONS, hs_graph_threads(g),
                   err));
+    HS_TRY(build_nodes(g, s, err));
     HS_TRY(build_rest(g, s, err));
     hs_mfree(g->a, s);
     g->pending = NULL;
+    /* From now on the node arrays answer, whatever a pass changes. */
+    g->type_rows = NULL;
     return HS_OK;
 }
 
