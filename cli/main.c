@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,12 +172,6 @@ main(int argc, char **argv)
     const command *c;
     /* A closed pipe (heapscope ... | head) ends us quietly via EPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    /* Every block of a megabyte or more gets pages of its own, given back
-     * when freed. glibc's default raises that threshold to the size of
-     * each block freed (up to 32 MB), after which the load's big
-     * temporaries come from the heap and stay resident once freed: 17 MB
-     * more at the peak of a 1 GB dump's load. */
-    (void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
     opterr = 0; /* cli_bad_option words getopt's complaints */
     cli_terminal_guard();
     if (argc < 2) {
