@@ -49,6 +49,7 @@
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
+#include "../util/hs_tmpfile.h"
 #include "../util/hs_trust.h"
 
 #include <assert.h>
@@ -145,6 +146,7 @@ hs_domstore_reseal(unsigned char *buf, size_t len)
 {
     dom_header h;
     layout l;
+    sum_job j;
     if (len < sizeof(h)) {
         return;
     }
@@ -154,35 +156,17 @@ hs_domstore_reseal(unsigned char *buf, size_t len)
         return;
     }
     for (int i = 0; i < A_END; i++) {
-        h.sums[i] = hs_checksum(buf + l.off[i], (size_t)l.bytes[i],
-                                (uint64_t)i);
+        j.arr[i] = buf + l.off[i];
     }
+    j.l = &l;
+    sum_arrays(&j);
+    memcpy(h.sums, j.sums, sizeof(h.sums));
     h.checksum = 0;
     h.checksum = hs_checksum(&h, sizeof(h), 0);
     memcpy(buf, &h, sizeof(h));
 }
 
 /* MARK: saving */
-
-static int
-write_at(int fd, const void *p, uint64_t len, uint64_t off)
-{
-    const char *c = p;
-    while (len) {
-        ssize_t w = pwrite(fd, c, len > (1u << 30) ? (1u << 30) : len,
-                           (off_t)off);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            return w == 0 ? ENOSPC : errno;
-        }
-        c += w;
-        len -= (uint64_t)w;
-        off += (uint64_t)w;
-    }
-    return 0;
-}
 
 int
 hs_dominators_save(const hs_dominators *d, const char *path, uint64_t key,
@@ -220,10 +204,12 @@ hs_dominators_save(const hs_dominators *d, const char *path, uint64_t key,
         e = errno;
     }
     for (int i = 0; i < A_END && !e; i++) {
-        e = write_at(fd, j.arr[i], l.bytes[i], l.off[i]);
+        if (!hs_write_at(fd, j.arr[i], (size_t)l.bytes[i], l.off[i])) {
+            e = errno;
+        }
     }
-    if (!e) {
-        e = write_at(fd, &h, sizeof(h), 0);
+    if (!e && !hs_write_at(fd, &h, sizeof(h), 0)) {
+        e = errno;
     }
     if (close(fd) != 0 && !e) {
         e = errno;

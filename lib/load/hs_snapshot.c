@@ -196,25 +196,6 @@ lay_out(writer *w)
     return true;
 }
 
-static bool
-write_all(int fd, const void *p, size_t len, uint64_t off)
-{
-    const char *q = p;
-    while (len) {
-        ssize_t n = pwrite(fd, q, len, (off_t)off);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        q += n;
-        len -= (size_t)n;
-        off += (uint64_t)n;
-    }
-    return true;
-}
-
 /* The section holding chunk c, searched from section s. */
 static uint32_t
 chunk_section(const writer *w, uint32_t s, uint64_t c)
@@ -263,8 +244,8 @@ write_chunks(void *ctx, unsigned part)
             w->chunks[c] = hs_checksum(p, (size_t)(to - from),
                                        w->table[s].id);
         }
-        if (put && !write_all(w->fd, p, (size_t)(to - from),
-                              w->table[s].offset + from)) {
+        if (put && !hs_write_at(w->fd, p, (size_t)(to - from),
+                                w->table[s].offset + from)) {
             fail_write(w);
             return HS_OK;
         }
@@ -342,7 +323,7 @@ write_head(writer *w, const hs_fingerprint *fp, uint32_t variant,
                                    hs_checksum(&h, sizeof(h), 0));
     memcpy(buf, &h, sizeof(h));
     w->id = h.table_checksum;
-    ok = write_all(w->fd, buf, len, 0);
+    ok = hs_write_at(w->fd, buf, len, 0);
     hs_mfree(a, buf);
     return ok;
 }

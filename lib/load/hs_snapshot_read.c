@@ -52,7 +52,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* Below this many chunks, one thread verifies them all. */
 #define PARALLEL_CHUNKS 16
@@ -523,11 +522,7 @@ verify_chunks(void *ctx, unsigned part)
         from = (c - x->first_chunk) * HS_SNAP_CHUNK;
         to = from + HS_SNAP_CHUNK < bytes ? from + HS_SNAP_CHUNK : bytes;
         p = s->d + x->offset + from;
-        {
-            uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
-            (void)madvise((void *)a, (size_t)((uintptr_t)p + (to - from) - a),
-                          MADV_POPULATE_READ);
-        }
+        hs_prefault_read(p, (size_t)(to - from));
         if (hs_checksum(p, (size_t)(to - from), x->id) != s->chunks[c]) {
             flag(s, "damaged: checksum mismatch in %s at byte %llu",
                  sname(x->id), (unsigned long long)(x->offset + from));

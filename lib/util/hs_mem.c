@@ -42,6 +42,23 @@ hs_malloc(const hs_allocator *a, size_t size)
     return a->malloc(a->ctx, size ? size : 1);
 }
 
+/* madvise(advice) on the whole pages inside [p, p + bytes), when there
+ * are at least min bytes (below, a few faults cost less than the call).
+ * Only whole pages: the first and last may hold a neighbour's bytes. */
+static void
+advise_inside(const void *p, size_t bytes, size_t min, int advice)
+{
+    uintptr_t page = 4096, lo, hi;
+    if (bytes < min) {
+        return;
+    }
+    lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    hi = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (hi > lo) {
+        (void)madvise((void *)lo, hi - lo, advice);
+    }
+}
+
 /* A load writes about a gigabyte of fresh memory for a 7.8 M-object dump,
  * and each first write to a page is a fault: a trap, a zeroed page, a
  * return. MADV_POPULATE_WRITE (Linux 5.14) maps a range of pages in one
@@ -55,15 +72,20 @@ void
 hs_prefault(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t page = 4096, lo, hi;
-    if (bytes < ((size_t)16 << 10)) {
-        return; /* a few faults cost less than the call */
-    }
-    lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-    hi = ((uintptr_t)p + bytes) & ~(page - 1);
-    if (hi > lo) {
-        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-    }
+    advise_inside(p, bytes, (size_t)16 << 10, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+/* The same for pages about to be read (a mapped file's: they are mapped
+ * as they are in the page cache, nothing copied). */
+void
+hs_prefault_read(const void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_READ
+    advise_inside(p, bytes, (size_t)16 << 10, MADV_POPULATE_READ);
 #else
     (void)p;
     (void)bytes;
@@ -78,15 +100,7 @@ hs_prefault(void *p, size_t bytes)
 void
 hs_drop_pages(void *p, size_t bytes)
 {
-    uintptr_t page = 4096, lo, hi;
-    if (bytes < ((size_t)64 << 10)) {
-        return; /* not worth a call */
-    }
-    lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-    hi = ((uintptr_t)p + bytes) & ~(page - 1);
-    if (hi > lo) {
-        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
-    }
+    advise_inside(p, bytes, (size_t)64 << 10, MADV_DONTNEED);
 }
 
 void *

@@ -39,6 +39,10 @@ char *hs_strndup(const hs_allocator *a, const char *s, size_t len);
  * mapped in one call rather than one fault each (see hs_mem.c). */
 void hs_prefault(void *p, size_t bytes);
 
+/* The same for [p, p + bytes) about to be read, where it is mapped from
+ * a file: its cached pages are mapped in one call, nothing copied. */
+void hs_prefault_read(const void *p, size_t bytes);
+
 /* Says that [p, p + bytes), part of a block about to be freed, will not be
  * read again: the whole pages inside it go back to the system at once
  * (they would read as zeros), so that copying a block into another one

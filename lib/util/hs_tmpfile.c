@@ -82,3 +82,25 @@ hs_tmpdir_create(const char *path, char *tmp, size_t size)
     errno = EEXIST;
     return -1;
 }
+
+bool
+hs_write_at(int fd, const void *p, size_t len, uint64_t off)
+{
+    const char *q = p;
+    while (len) {
+        ssize_t n = pwrite(fd, q, len, (off_t)off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = ENOSPC;
+            }
+            return false;
+        }
+        q += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    return true;
+}

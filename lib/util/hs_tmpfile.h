@@ -14,4 +14,12 @@
 
 #include <heapscope.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes p[0..len) at offset off of fd, however many calls it takes:
+ * true, or false with errno set (ENOSPC when a call writes nothing). */
+bool hs_write_at(int fd, const void *p, size_t len, uint64_t off);
+
 #endif
