@@ -629,18 +629,18 @@ select_shown(const hs_leaks *l, const hs_graph *last, const leaks_opts *o,
  * for the next command on the same snapshots. */
 static void
 keep_trees(const hs_leaks *l, hs_dominators *const *trees,
-           const cli_tree_store *stores, size_t n)
+           const cli_tree_store *const *stores, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!trees[i]) {
-            cli_tree_keep(hs_leaks_dominators(l, i), &stores[i]);
+            cli_tree_keep(hs_leaks_dominators(l, i), stores[i]);
         }
     }
 }
 
 static int
 run(char **paths, const hs_graph *const *g, hs_dominators *const *trees,
-    const cli_tree_store *stores, size_t n, const leaks_opts *o)
+    const cli_tree_store *const *stores, size_t n, const leaks_opts *o)
 {
     hs_leak_options lo = {(size_t)o->top + EXTRA_SUSPECTS, (size_t)o->types,
                           trees};
@@ -704,20 +704,18 @@ cmd_leaks(int argc, char **argv)
     if (rc == HS_EXIT_OK) {
         const hs_graph *order[MAX_DUMPS];
         hs_dominators *ordered_trees[MAX_DUMPS];
-        cli_tree_store *ordered_stores = cli_check_alloc(
-            calloc(n, sizeof(*ordered_stores)));
+        const cli_tree_store *ordered_stores[MAX_DUMPS];
         memcpy(order, g, n * sizeof(*g));
         o.reordered = cli_series_run_order(argv + optind, order, n);
         for (size_t i = 0; i < n; i++) {
             for (size_t k = 0; k < n; k++) {
                 if (g[k] == order[i]) {
                     ordered_trees[i] = trees[k];
-                    ordered_stores[i] = stores[k];
+                    ordered_stores[i] = &stores[k];
                 }
             }
         }
         rc = run(argv + optind, order, ordered_trees, ordered_stores, n, &o);
-        free(ordered_stores);
     }
     for (size_t i = 0; i < n; i++) {
         hs_dominators_free(trees[i]);
