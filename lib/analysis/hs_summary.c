@@ -63,6 +63,10 @@ from_rows(const uint64_t *rows, uint32_t nt, hs_type_stat *all,
     }
 }
 
+/* Packs the rows of the types seen to the front of all, and copies their
+ * names into one block the summary owns, so that a summary stays valid
+ * when a pass adds types to the graph (which may move the string table)
+ * or the graph is freed. */
 static int
 finish(const hs_graph *g, hs_type_stat *all, hs_summary *s)
 {
