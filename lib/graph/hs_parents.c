@@ -6,8 +6,8 @@
  * walked, a bit per child says it was claimed already, and a second walk
  * over the same refs clears those bits again. The bits (n of them, an
  * eighth of a byte per object, cache-resident for millions) replace a
- * "last parent" array of 4 bytes per object that was the load's peak of
- * memory. Phantom children (dangling refs) get no parents; no cap is
+ * "last parent" array of 4 bytes per object (30 MB on a 7.5 M-object
+ * dump, held while parents are computed). Phantom children (dangling refs) get no parents; no cap is
  * applied (docs/format.md §4.3).
  *
  * Three steps, each on the graph's threads, each thread owning a range of
