@@ -52,10 +52,13 @@ def test_float_values_are_the_shortest_round_trip(tmp_path):
     rng = random.Random(19)
     floats = [float("inf"), float("-inf"), 0.0, -0.0, 5e-324, 2.2250738585072014e-308,
               2.225073858507201e-308, 1.7976931348623157e308, 0.1, 1e16, 1e15,
-              123456789012345680.0, 1500000.0, 0.0125]
+              123456789012345680.0, 1500000.0, 0.0125, 1e-5, 0.0001, 0.00012,
+              12345.678, 1e14, 123456789012345.0, 1234567890123456.0, 3.0,
+              100.0, 19.99, -2.5, 1e22, 1e23, 5e-7, -1.5e-300, 2.5e-310]
     for _ in range(30000):
         floats.append(struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0])
         floats.append(rng.randrange(10 ** 7) / 10 ** rng.randrange(12))
+        floats.append(rng.randrange(10 ** 15) * 10.0 ** rng.randrange(-25, 10))
         floats.append(rng.random() * 10 ** rng.randrange(-30, 30))
         floats.append(rng.randrange(1, 10 ** 5) * 2.0 ** rng.randrange(-1100, -1020))
     floats = [v for v in floats if v == v]

@@ -10,6 +10,7 @@
  *   hs_writer.c    buffered output to a file descriptor, optionally gzip
  *   hs_record.c    one record's fields: escapers, numbers, separators
  *   hs_bigint.c    decimal digits of ints of any size, without PyLong calls
+ *   hs_float.c     a float's shortest round-trip text, without PyFloat calls
  *   hs_sizeof.c    sys.getsizeof() computed in C
  *   hs_stdlib.c    whether a C function is CPython's own (its code's file)
  *   hs_gclist.c    the collector's generation lists      (CPython internals)
@@ -155,6 +156,13 @@ void hs_record_ref(hs_record *r, uintptr_t address);
 void hs_record_unset_slot(hs_record *r, unsigned long long pos);
 void hs_record_end(hs_record *r);
 void hs_record_raw(hs_writer *w, const char *s, size_t n);
+
+/* MARK: floats (hs_float.c) */
+
+#define HS_FLOAT_TEXT 32   /* "-1.2345678901234567e-308" and its NUL fit */
+
+/* The shortest text that reads back as v ("0.1", "1e+16", "inf", "nan"). */
+void hs_float_text(char out[HS_FLOAT_TEXT], double v);
 
 /* MARK: big ints (hs_bigint.c) */
 

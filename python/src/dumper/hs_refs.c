@@ -25,11 +25,8 @@
 #include <frameobject.h>
 #endif
 
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static traverseproc subtype_traverse;
 
@@ -275,92 +272,12 @@ module_name(PyObject *op)
     return NULL;
 }
 
-/* Significant digits of a %g text: its mantissa's digits without the
- * leading and trailing zeros ("1500000" has 2, "0.0125" has 3). */
-static int
-significant_digits(const char *text)
-{
-    int n = 0, zeros = 0, started = 0;
-
-    for (; *text != '\0' && *text != 'e'; text++) {
-        if (*text < '0' || *text > '9') {
-            continue;
-        }
-        if (*text == '0') {
-            zeros += started;
-            continue;
-        }
-        n += started ? zeros + 1 : 1;
-        zeros = 0;
-        started = 1;
-    }
-    return n > 0 ? n : 1;
-}
-
-/* Whether %g at precision prec would print this text, printed by %g at a
- * higher one with no more than prec significant digits, in exponent
- * notation instead: %g chooses it when the decimal exponent is at least
- * the precision, so a text in fixed notation with more than prec digits
- * before its point ("1500000" at 2: "1.5e+06"). The digits themselves do
- * not change. */
-static int
-exponent_below(const char *text, int prec)
-{
-    int before_point = 0;
-
-    if (strchr(text, 'e') != NULL) {
-        return 0;
-    }
-    text += *text == '-';
-    while (*text >= '0' && *text <= '9') {
-        before_point++;
-        text++;
-    }
-    return before_point > prec;
-}
-
 static void
 write_float(hs_record *r, double v)
 {
-    char text[40];
-    int prec, printed = 15;
+    char text[HS_FLOAT_TEXT];
 
-    if (!isfinite(v)) {
-        hs_record_ascii(r, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-        return;
-    }
-    /* The shortest text that reads back as the same double, like repr: the
-     * text of the least precision that round-trips. Trying 1 to 17 costs up
-     * to 17 conversions each way (a third of the whole dump's time on a
-     * heap of computed floats), so: when some precision up to 15 (DBL_DIG)
-     * round-trips, %.15g is that text with zeros added (a decimal of at most
-     * 15 digits reads back and prints again unchanged), and the least
-     * precision is its count of significant digits; otherwise it is 16 or
-     * 17. Printed again at that precision when its notation differs, the
-     * text is the one the loop over 1 to 17 would give. Subnormals, with
-     * fewer bits, take the loop. */
-    if (v != 0 && fabs(v) < DBL_MIN) {
-        /* Subnormal: fewer than 53 bits, DBL_DIG does not hold. Rare. */
-        for (prec = 1; prec <= 17; prec++) {     /* 17 always does */
-            PyOS_snprintf(text, sizeof(text), "%.*g", prec, v);
-            if (strtod(text, NULL) == v) {
-                break;
-            }
-        }
-        printed = prec;
-    }
-    else if (PyOS_snprintf(text, sizeof(text), "%.15g", v),
-             strtod(text, NULL) == v) {
-        prec = significant_digits(text);
-    }
-    else {
-        PyOS_snprintf(text, sizeof(text), "%.16g", v);
-        printed = 16;
-        prec = strtod(text, NULL) == v ? 16 : 17;
-    }
-    if (prec > printed || (prec < printed && exponent_below(text, prec))) {
-        PyOS_snprintf(text, sizeof(text), "%.*g", prec, v);
-    }
+    hs_float_text(text, v);
     hs_record_ascii(r, text);
 }
 
