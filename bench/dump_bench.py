@@ -1,12 +1,14 @@
 """Dumper benchmark: build a heap of about 2.9 M objects, dump it, report
 objects/s, MB/s and the extra peak memory per object.
 
-    PYTHONPATH=build/python/<name> python3 bench/dump_bench.py [--gzip] [--fork]
+    PYTHONPATH=build/python/<name> python3 bench/dump_bench.py [--gzip] [--fork] [--floats]
     ... bench/dump_bench.py --tracing   # the same, untraced and traced
 
 --fork adds fork snapshots of the same heap (fork_figures): the caller's
 pause against the in-process dump's, and the extra memory copy-on-write
 costs while the caller keeps allocating during the clone's walk.
+--floats dumps a heap of 2 M floats instead (their text is the dumper's
+costliest value: hs_float.c).
 (--tracing runs the benchmark twice in child processes, without and with
 PYTHONTRACEMALLOC=1, so that the traced dump writes allocation sites,
 and prints both and their ratios: objects/s and file bytes per object.)
@@ -42,6 +44,15 @@ def build(n_requests):
     cache = {("key", i): {"v": i * 3.25, "tag": "t%d" % i}
              for i in range(n_requests // 8)}
     return reqs, cache
+
+
+def build_floats(n):
+    """A heap of floats (--floats): half computed (17 significant digits,
+    as measurements and averages have), half prices with two decimals."""
+    import random
+    rng = random.Random(1)
+    return ([rng.random() * 1000 for _ in range(n // 2)],
+            [rng.randrange(100000) / 100 for _ in range(n // 2)])
 
 
 def status(field):
@@ -130,10 +141,12 @@ def main():
                     help="also fork snapshots of the same heap")
     ap.add_argument("--out", default="/tmp/heapscope-bench.json")
     ap.add_argument("--tracing", action="store_true")
+    ap.add_argument("--floats", action="store_true",
+                    help="a heap of 2 M floats instead of the Requests")
     args = ap.parse_args()
     if args.tracing:
         return compare_tracing(args)
-    heap = build(args.requests)
+    heap = build_floats(2000000) if args.floats else build(args.requests)
     gc.collect()
     out = args.out + (".gz" if args.gzip else "")
     rss0 = status("VmRSS")
