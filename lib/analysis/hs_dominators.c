@@ -58,11 +58,23 @@
  * MARK: memory
  *
  * Arrays of 32-bit numbers indexed by preorder number (0 = the virtual
- * root): vertex (number -> id), parent, ancestor, semi and label, and
- * pre (id -> number): 24 bytes per object during the computation, of
- * which vertex stays (as `order`) with idom, retained size and count:
- * 20 bytes per object in the result. The search stack lives in label
- * and the cursors in semi until step 2 needs them.
+ * root): vertex (number -> id), parent, semi, eval's forest (two numbers
+ * each) and pre (id -> number): 24 bytes per object during the
+ * computation, of which vertex stays (as `order`) with idom, retained
+ * size and count: 20 bytes per object in the result. The search stack
+ * lives in the forest and the cursors in semi until step 2 needs them.
+ *
+ * MARK: cache misses
+ *
+ * On millions of objects every step is a string of cache misses, so the
+ * layout follows the accesses. eval() keeps, per forest node, its
+ * compressed ancestor and the smallest semidominator on its path side by
+ * side (one miss where the textbook's ancestor, label and semi[label]
+ * arrays cost three; the label itself is never needed, only its semi).
+ * A predecessor numbered before w needs no eval at all (its semi is still
+ * itself), which is the case of most objects' only parent. Whether an
+ * object is a root is one bit per id, computed in one pass in id order,
+ * instead of a type and a parent count read at random per object.
  */
 #include "hs_dominators.h"
 
@@ -79,6 +91,13 @@
 
 #define UNSEEN UINT32_MAX
 
+/* A node of eval's forest: its compressed ancestor, and the smallest
+ * semidominator on its path (the semi of the textbook's label). */
+typedef struct dom_link {
+    uint32_t anc;
+    uint32_t best;
+} dom_link;
+
 /* The scratch arrays of one computation (sizes n + 1). */
 typedef struct dom_work {
     const hs_graph *g;
@@ -86,9 +105,9 @@ typedef struct dom_work {
     uint32_t *pre;      /* id -> number, UNSEEN */
     uint32_t *vertex;   /* number -> id (vertex[0] unused: virtual) */
     uint32_t *parent;   /* number -> depth-first parent; then idom */
-    uint32_t *ancestor; /* eval's forest (compressed parents) */
+    dom_link *forest;   /* search stack, then eval's forest */
     uint32_t *semi;     /* search cursors, then semidominators */
-    uint32_t *label;    /* search stack, then eval's labels */
+    uint64_t *is_root;  /* one bit per id: hs_roots_kind is not NULL */
     uint32_t *path;     /* eval's compression stack */
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
@@ -110,6 +129,12 @@ halt(dom_work *w, uint64_t i)
 
 /* MARK: step 1, the depth-first numbering */
 
+static inline bool
+is_root(const dom_work *w, uint32_t id)
+{
+    return (w->is_root[id >> 6] >> (id & 63)) & 1;
+}
+
 static void
 number(dom_work *w, uint32_t id, uint32_t parent)
 {
@@ -128,7 +153,7 @@ search_from(dom_work *w, uint32_t root)
 {
     const hs_graph *g = w->g;
     const uint32_t *targets = g->children.targets;
-    uint32_t *stack = w->label, top = 0;
+    uint32_t *stack = (uint32_t *)w->forest, top = 0;
     number(w, root, 0);
     stack[top++] = w->count - 1;
     w->roots++;
@@ -165,8 +190,12 @@ search(dom_work *w, uint64_t *unreached)
     const hs_graph *g = w->g;
     uint32_t reached;
     for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
-        if (hs_live(g, id) && w->pre[id] == UNSEEN
-            && hs_roots_kind(w->r, id)) {
+        if (hs_live(g, id) && hs_roots_kind(w->r, id)) {
+            w->is_root[id >> 6] |= (uint64_t)1 << (id & 63);
+        }
+    }
+    for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
+        if (is_root(w, id) && w->pre[id] == UNSEEN) {
             search_from(w, id);
         }
     }
@@ -182,34 +211,34 @@ search(dom_work *w, uint64_t *unreached)
 
 /* MARK: step 2, semidominators */
 
-/* The number with the smallest semidominator on v's path in the forest
- * of linked numbers (those >= last), v included, its tree root excluded;
- * compresses the path. Pre: the path stack has room for any path. */
+/* The smallest semidominator on v's path in the forest of linked numbers
+ * (those >= last), v included, its tree root excluded; compresses the
+ * path. Pre: the path stack has room for any path. */
 static uint32_t
 eval(dom_work *w, uint32_t v, uint32_t last)
 {
-    uint32_t *anc = w->ancestor, *label = w->label, *semi = w->semi;
-    uint32_t top = 0, p, plabel;
-    if (anc[v] < last) {
-        return label[v];
+    dom_link *f = w->forest;
+    uint32_t top = 0, p, pbest;
+    if (f[v].anc < last) {
+        return f[v].best;
     }
     do {
         w->path[top++] = v;
-        v = anc[v];
-    } while (anc[v] >= last);
+        v = f[v].anc;
+    } while (f[v].anc >= last);
     p = v;
-    plabel = label[p];
+    pbest = f[p].best;
     do {
         uint32_t u = w->path[--top];
-        anc[u] = anc[p];
-        if (semi[plabel] < semi[label[u]]) {
-            label[u] = plabel;
+        f[u].anc = f[p].anc;
+        if (pbest < f[u].best) {
+            f[u].best = pbest;
         } else {
-            plabel = label[u];
+            pbest = f[u].best;
         }
         p = u;
     } while (top);
-    return label[p];
+    return f[p].best;
 }
 
 static void
@@ -218,26 +247,30 @@ semidominators(dom_work *w)
     const hs_graph *g = w->g;
     const uint32_t *preds = g->parents.targets;
     for (uint32_t k = 0; k < w->count; k++) {
-        w->ancestor[k] = w->parent[k];
-        w->label[k] = k;
+        w->forest[k].anc = w->parent[k];
+        w->forest[k].best = k;
         w->semi[k] = k;
     }
     for (uint32_t k = w->count - 1; k >= 1 && !halt(w, k); k--) {
         uint32_t id = w->vertex[k], s = w->parent[k];
         uint64_t b, e;
-        if (s == 0 || hs_roots_kind(w->r, id)) {
-            w->semi[k] = 0; /* the virtual root points at it */
+        if (s == 0 || is_root(w, id)) {
+            w->semi[k] = w->forest[k].best = 0; /* the virtual root's */
             continue;
         }
         hs_csr_range(&g->parents, id, &b, &e);
         for (uint64_t c = b; c < e; c++) {
-            uint32_t j = w->pre[preds[c]];
-            if (j != UNSEEN && !hs_roots_own(w->r, preds[c])) {
-                uint32_t sj = w->semi[eval(w, j, k + 1)];
-                s = sj < s ? sj : s;
+            uint32_t j = w->pre[preds[c]], sj;
+            if (j == UNSEEN || hs_roots_own(w->r, preds[c])) {
+                continue;
             }
+            /* A predecessor numbered before w (its depth-first parent, and
+             * the only one most objects have) is not linked yet: its semi
+             * is still itself. */
+            sj = j <= k ? j : eval(w, j, k + 1);
+            s = sj < s ? sj : s;
         }
-        w->semi[k] = s;
+        w->semi[k] = w->forest[k].best = s;
     }
 }
 
@@ -271,9 +304,9 @@ work_release(dom_work *w)
     const hs_allocator *a = w->g->a;
     hs_mfree(a, w->pre);
     hs_mfree(a, w->parent);
-    hs_mfree(a, w->ancestor);
+    hs_mfree(a, w->forest);
     hs_mfree(a, w->semi);
-    hs_mfree(a, w->label);
+    hs_mfree(a, w->is_root);
     hs_mfree(a, w->path);
 }
 
@@ -290,12 +323,12 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     w->pre = hs_malloc(a, bytes);
     w->vertex = *vertex = hs_malloc(a, bytes);
     w->parent = hs_malloc(a, bytes);
-    w->ancestor = hs_malloc(a, bytes);
+    w->forest = hs_malloc_array(a, (size_t)g->n + 1, sizeof(*w->forest));
     w->semi = hs_malloc(a, bytes);
-    w->label = hs_malloc(a, bytes);
+    w->is_root = hs_calloc(a, (size_t)g->n / 64 + 1, sizeof(*w->is_root));
     w->path = hs_malloc(a, bytes);
-    if (!w->pre || !w->vertex || !w->parent || !w->ancestor || !w->semi
-        || !w->label || !w->path) {
+    if (!w->pre || !w->vertex || !w->parent || !w->forest || !w->semi
+        || !w->is_root || !w->path) {
         return HS_ENOMEM;
     }
     /* Every array is written for each object reached, which is nearly
@@ -303,9 +336,8 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     hs_prefault(w->pre, bytes);
     hs_prefault(w->vertex, bytes);
     hs_prefault(w->parent, bytes);
-    hs_prefault(w->ancestor, bytes);
+    hs_prefault(w->forest, 2 * bytes);
     hs_prefault(w->semi, bytes);
-    hs_prefault(w->label, bytes);
     hs_prefault(w->path, bytes);
     memset(w->pre, 0xff, bytes);
     w->count = 1; /* number 0 is the virtual root */
