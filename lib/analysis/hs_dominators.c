@@ -74,7 +74,9 @@
  * A predecessor numbered before w needs no eval at all (its semi is still
  * itself), which is the case of most objects' only parent. Whether an
  * object is a root is one bit per id, computed in one pass in id order,
- * instead of a type and a parent count read at random per object.
+ * instead of a type and a parent count read at random per object, and
+ * phantoms are marked in pre[] beforehand, so the search reads one array
+ * per edge.
  */
 #include "hs_dominators.h"
 
@@ -90,6 +92,7 @@
 #include <sys/mman.h>
 
 #define UNSEEN UINT32_MAX
+#define DEAD (UINT32_MAX - 1) /* pre[] of a phantom: never numbered */
 
 /* A node of eval's forest: its compressed ancestor, and the smallest
  * semidominator on its path (the semi of the textbook's label). */
@@ -102,7 +105,7 @@ typedef struct dom_link {
 typedef struct dom_work {
     const hs_graph *g;
     const hs_roots *r;
-    uint32_t *pre;      /* id -> number, UNSEEN */
+    uint32_t *pre;      /* id -> number, UNSEEN or DEAD */
     uint32_t *vertex;   /* number -> id (vertex[0] unused: virtual) */
     uint32_t *parent;   /* number -> depth-first parent; then idom */
     dom_link *forest;   /* search stack, then eval's forest */
@@ -167,7 +170,7 @@ search_from(dom_work *w, uint32_t root)
         hs_csr_range(&g->children, w->vertex[k], &b, &e);
         for (c = b + w->semi[k]; c < e; c++) {
             uint32_t t = targets[c];
-            if (w->pre[t] == UNSEEN && hs_live(g, t)) {
+            if (w->pre[t] == UNSEEN) {
                 break;
             }
         }
@@ -201,7 +204,7 @@ search(dom_work *w, uint64_t *unreached)
     }
     reached = w->count;
     for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
-        if (hs_live(g, id) && w->pre[id] == UNSEEN) {
+        if (w->pre[id] == UNSEEN) {
             search_from(w, id);
             w->extra[w->extra_roots++] = id;
         }
@@ -261,7 +264,7 @@ semidominators(dom_work *w)
         hs_csr_range(&g->parents, id, &b, &e);
         for (uint64_t c = b; c < e; c++) {
             uint32_t j = w->pre[preds[c]], sj;
-            if (j == UNSEEN || hs_roots_own(w->r, preds[c])) {
+            if (j >= DEAD || hs_roots_own(w->r, preds[c])) {
                 continue;
             }
             /* A predecessor numbered before w (its depth-first parent, and
@@ -317,7 +320,8 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     size_t bytes;
     memset(w, 0, sizeof(*w));
     w->g = g;
-    if (!hs_size_mul((size_t)g->n + 1, sizeof(uint32_t), &bytes)) {
+    if (!hs_size_mul((size_t)g->n + 1, sizeof(uint32_t), &bytes)
+        || g->n >= DEAD) { /* numbers go up to n: below DEAD and UNSEEN */
         return HS_ELIMIT;
     }
     w->pre = hs_malloc(a, bytes);
@@ -340,6 +344,13 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     hs_prefault(w->semi, bytes);
     hs_prefault(w->path, bytes);
     memset(w->pre, 0xff, bytes);
+    /* Phantoms marked once, in id order, so that the search reads one
+     * array per edge (pre), not two (pre and the flags). */
+    for (uint32_t id = 0; id < g->n; id++) {
+        if (!hs_live(g, id)) {
+            w->pre[id] = DEAD;
+        }
+    }
     w->count = 1; /* number 0 is the virtual root */
     w->parent[0] = 0;
     return HS_OK;
