@@ -74,7 +74,8 @@
  * A predecessor numbered before w needs no eval at all (its semi is still
  * itself), which is the case of most objects' only parent. Whether an
  * object is a root is one bit per id, computed in one pass in id order,
- * instead of a type and a parent count read at random per object, and
+ * instead of a type and a parent count read at random per object (so is
+ * being one of the dumper's own objects), and
  * phantoms are marked in pre[] beforehand, so the search reads one array
  * per edge.
  */
@@ -111,6 +112,7 @@ typedef struct dom_work {
     dom_link *forest;   /* search stack, then eval's forest */
     uint32_t *semi;     /* search cursors, then semidominators */
     uint64_t *is_root;  /* one bit per id: hs_roots_kind is not NULL */
+    uint64_t *is_own;   /* one bit per id: hs_roots_own */
     uint32_t *path;     /* eval's compression stack */
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
@@ -133,9 +135,23 @@ halt(dom_work *w, uint64_t i)
 /* MARK: step 1, the depth-first numbering */
 
 static inline bool
+bit(const uint64_t *bits, uint32_t id)
+{
+    return (bits[id >> 6] >> (id & 63)) & 1;
+}
+
+static inline bool
 is_root(const dom_work *w, uint32_t id)
 {
-    return (w->is_root[id >> 6] >> (id & 63)) & 1;
+    return bit(w->is_root, id);
+}
+
+/* The dumper's own objects: numbered, never searched (their refs are no
+ * edges), never a predecessor. */
+static inline bool
+is_own(const dom_work *w, uint32_t id)
+{
+    return bit(w->is_own, id);
 }
 
 static void
@@ -158,15 +174,13 @@ search_from(dom_work *w, uint32_t root)
     const uint32_t *targets = g->children.targets;
     uint32_t *stack = (uint32_t *)w->forest, top = 0;
     number(w, root, 0);
-    stack[top++] = w->count - 1;
+    if (!is_own(w, root)) {
+        stack[top++] = w->count - 1;
+    }
     w->roots++;
     while (top) {
         uint32_t k = stack[top - 1];
         uint64_t b, e, c;
-        if (hs_roots_own(w->r, w->vertex[k])) {
-            top--;         /* the dumper's refs are no edges */
-            continue;
-        }
         hs_csr_range(&g->children, w->vertex[k], &b, &e);
         for (c = b + w->semi[k]; c < e; c++) {
             uint32_t t = targets[c];
@@ -180,7 +194,9 @@ search_from(dom_work *w, uint32_t root)
         }
         w->semi[k] = (uint32_t)(c + 1 - b);
         number(w, targets[c], k);
-        stack[top++] = w->count - 1;
+        if (!is_own(w, targets[c])) {
+            stack[top++] = w->count - 1;
+        }
         if (halt(w, w->count)) {
             return;
         }
@@ -192,10 +208,9 @@ search(dom_work *w, uint64_t *unreached)
 {
     const hs_graph *g = w->g;
     uint32_t reached;
-    for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
-        if (hs_live(g, id) && hs_roots_kind(w->r, id)) {
-            w->is_root[id >> 6] |= (uint64_t)1 << (id & 63);
-        }
+    hs_roots_mark(w->r, w->is_root);
+    for (size_t i = 0; i < w->r->nown; i++) {
+        w->is_own[w->r->own[i] >> 6] |= (uint64_t)1 << (w->r->own[i] & 63);
     }
     for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
         if (is_root(w, id) && w->pre[id] == UNSEEN) {
@@ -264,14 +279,18 @@ semidominators(dom_work *w)
         hs_csr_range(&g->parents, id, &b, &e);
         for (uint64_t c = b; c < e; c++) {
             uint32_t j = w->pre[preds[c]], sj;
-            if (j >= DEAD || hs_roots_own(w->r, preds[c])) {
+            if (j >= DEAD) {
                 continue;
             }
             /* A predecessor numbered before w (its depth-first parent, and
              * the only one most objects have) is not linked yet: its semi
-             * is still itself. */
+             * is still itself. The dumper's own objects are no
+             * predecessors; asked only when it matters (eval's compression
+             * changes no answer). */
             sj = j <= k ? j : eval(w, j, k + 1);
-            s = sj < s ? sj : s;
+            if (sj < s && !is_own(w, preds[c])) {
+                s = sj;
+            }
         }
         w->semi[k] = w->forest[k].best = s;
     }
@@ -310,6 +329,7 @@ work_release(dom_work *w)
     hs_mfree(a, w->forest);
     hs_mfree(a, w->semi);
     hs_mfree(a, w->is_root);
+    hs_mfree(a, w->is_own);
     hs_mfree(a, w->path);
 }
 
@@ -330,9 +350,10 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     w->forest = hs_malloc_array(a, (size_t)g->n + 1, sizeof(*w->forest));
     w->semi = hs_malloc(a, bytes);
     w->is_root = hs_calloc(a, (size_t)g->n / 64 + 1, sizeof(*w->is_root));
+    w->is_own = hs_calloc(a, (size_t)g->n / 64 + 1, sizeof(*w->is_own));
     w->path = hs_malloc(a, bytes);
     if (!w->pre || !w->vertex || !w->parent || !w->forest || !w->semi
-        || !w->is_root || !w->path) {
+        || !w->is_root || !w->is_own || !w->path) {
         return HS_ENOMEM;
     }
     /* Every array is written for each object reached, which is nearly

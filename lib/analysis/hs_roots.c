@@ -252,3 +252,25 @@ hs_roots_kind(const hs_roots *r, uint32_t id)
     }
     return NULL;
 }
+
+void
+hs_roots_mark(const hs_roots *r, uint64_t *bits)
+{
+    const hs_graph *g = r->g;
+    size_t h = 0;
+    /* hs_roots_kind's rules in its order; held is ascending, so a cursor
+     * replaces its search. */
+    for (uint32_t id = 0; id < g->n; id++) {
+        if (!hs_live(g, id) || hs_roots_own(r, id)) {
+            continue;
+        }
+        while (h < r->nheld && r->held[h] < id) {
+            h++;
+        }
+        if (g->type[id] == r->module_type
+            || hs_csr_degree(&g->parents, id) == 0
+            || (h < r->nheld && r->held[h] == id)) {
+            bits[id >> 6] |= (uint64_t)1 << (id & 63);
+        }
+    }
+}
