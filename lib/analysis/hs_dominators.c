@@ -431,6 +431,11 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
         rc = w.stopped ? HS_ELIMIT : HS_OK;
     }
     if (rc == HS_OK) {
+        /* in number space, before publish; the forest and semi are free */
+        rc = hs_retained_compute(d, w.vertex, w.parent, w.count,
+                                 (uint64_t *)w.forest, w.semi);
+    }
+    if (rc == HS_OK) {
         d->idom = hs_malloc_array(g->a, (size_t)g->n + 1, sizeof(*d->idom));
         if (!d->idom) {
             rc = HS_ENOMEM;
@@ -482,9 +487,6 @@ hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop, hs_error *err)
     }
     if (rc == HS_OK && (stopped = hs_stop_now(stop))) {
         rc = HS_ELIMIT;
-    }
-    if (rc == HS_OK) {
-        rc = hs_retained_compute(d);
     }
     if (rc < 0) {
         hs_dominators_free(d);

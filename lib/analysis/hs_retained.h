@@ -10,9 +10,14 @@
 
 #include "hs_dominators.h"
 
-/* Fills d->retained, d->retained_count and d->total_size from d->idom and
- * d->order. HS_OK or HS_ENOMEM. Time O(objects). */
-int hs_retained_compute(hs_dominators *d);
+/* Fills d->retained, d->retained_count and d->total_size from the tree as
+ * hs_dominators.c has it before moving it to id space: numbers 1 .. count
+ * - 1 in depth-first preorder, vertex[k] the id of number k, idom[k] the
+ * number of its immediate dominator (0: the virtual root). sums and counts
+ * are scratch of count entries. HS_OK or HS_ENOMEM. Time O(objects). */
+int hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
+                        const uint32_t *idom, uint32_t count, uint64_t *sums,
+                        uint32_t *counts);
 
 /* The dominator tree's children as CSR over ids, the virtual root's
  * children at index n, each list in d->order's order. *off gets n + 2
