@@ -333,6 +333,14 @@ work_release(dom_work *w)
     hs_mfree(a, w->path);
 }
 
+/* Frees one scratch array early (work_release frees the rest), its pages
+ * given back first: an array freed in the middle of the heap stays
+ * resident otherwise, and the retained sizes allocated next would add to
+ * the peak instead of taking its place. */
+#define DROP(w, field, bytes)                                              \
+    (hs_drop_pages((w)->field, (bytes)), hs_mfree((w)->g->a, (w)->field), \
+     (w)->field = NULL)
+
 static int
 work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
 {
@@ -431,9 +439,16 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
         rc = w.stopped ? HS_ELIMIT : HS_OK;
     }
     if (rc == HS_OK) {
-        /* in number space, before publish; the forest and semi are free */
+        /* In number space, before publish, with the forest and semi as
+         * scratch; what is no longer needed goes first, and the scratch
+         * before idom comes, so the peak stays that of the search. */
+        size_t ids = (size_t)g->n + 1;
+        DROP(&w, pre, ids * sizeof(*w.pre));
+        DROP(&w, path, ids * sizeof(*w.path));
         rc = hs_retained_compute(d, w.vertex, w.parent, w.count,
                                  (uint64_t *)w.forest, w.semi);
+        DROP(&w, forest, ids * sizeof(*w.forest));
+        DROP(&w, semi, ids * sizeof(*w.semi));
     }
     if (rc == HS_OK) {
         d->idom = hs_malloc_array(g->a, (size_t)g->n + 1, sizeof(*d->idom));
