@@ -27,8 +27,10 @@ own_option() {
 }
 parse_options "$@"
 old="$data/$old_name" new="$data/$new_name"
+small_hint=""
+[ "$old_name" = service-300K.json ] && small_hint=" --small"
 [ -s "$old" ] && [ -s "$new" ] || die "missing $old or $new: run" \
-    "bench/navigate.sh${old_name/service-7.8M.json/} first"
+    "bench/navigate.sh$small_hint first"
 last="$data/$last_name"
 grown_dump "$old" "$((2 * grow_events))" "$last"
 cat "$old" "$new" "$last" > /dev/null  # warm the page cache

@@ -53,8 +53,10 @@ own_option() {
 parse_options "$@"
 
 if [ "$real" = 1 ]; then
-    [ -s "$data/$name" ] || die "missing $data/$name: run bench/load.sh" \
-        "${name/real-7.5M.json/}${name/real-300K.json/--small} first"
+    small_hint=""
+    [ "$name" = real-300K.json ] && small_hint=" --small"
+    [ -s "$data/$name" ] || die "missing $data/$name: run" \
+        "bench/load.sh$small_hint first"
 else
     make_dump "$objects" "$name"
 fi
