@@ -81,8 +81,9 @@ short_decimal(char *out, double v)
     int j;
 
     for (j = 0; j <= FAST_MAX_J && a * scale < FAST_DIGITS; j++, scale *= 10) {
-        /* v * 10^j is within a quarter of m when m < 10^15: no miss. */
-        double m = nearbyint(a * scale);
+        /* v * 10^j is within a quarter of m when m < 10^15: no miss.
+         * Rounded by a cast, not nearbyint, which would need libm. */
+        double m = (double)(uint64_t)(a * scale + 0.5);
         if (m / scale == a && m >= 1) {
             char digits[24];
             int k = 0, n;
