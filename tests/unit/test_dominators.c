@@ -9,7 +9,9 @@
  * its other dominators dominate (the one retaining least). The roots are
  * chosen by the rule of hs_dominators.c, written out again here: modules
  * and objects without parents, then, in file order, each object that
- * none of the roots so far reaches.
+ * none of the roots so far reaches. Some modules are the dumper's own
+ * ("heapscope"): their refs are no edges, they are no roots by
+ * themselves, and what only they refer to is a root (hs_roots.c).
  */
 #include "hs_test_graph.h"
 
@@ -22,6 +24,7 @@
 typedef struct rgraph {
     int n;
     int is_module[MAXN];
+    int is_own[MAXN];   /* a module named "heapscope" */
     uint64_t size[MAXN];
     int nrefs[MAXN];
     int refs[MAXN][3 * MAXN]; /* -1 = a dangling ref */
@@ -47,6 +50,7 @@ random_graph(rgraph *r)
     density = 1 + (int)rnd(4);
     for (int i = 0; i < r->n; i++) {
         r->is_module[i] = rnd(12) == 0;
+        r->is_own[i] = r->is_module[i] && rnd(3) == 0;
         r->size[i] = 1 + rnd(1000);
         r->nrefs[i] = (int)rnd((uint32_t)density * 2 + 1);
         for (int k = 0; k < r->nrefs[i]; k++) {
@@ -75,7 +79,8 @@ dump_text(const rgraph *r)
                                 "\"size\": %llu, %s\"refs\": [",
                                 1000 + i, r->is_module[i] ? "module" : "list",
                                 (unsigned long long)r->size[i],
-                                r->is_module[i] ? "\"name\": \"m\", " : "");
+                                r->is_own[i] ? "\"name\": \"heapscope\", "
+                                : r->is_module[i] ? "\"name\": \"m\", " : "");
         for (int k = 0; k < r->nrefs[i]; k++) {
             int t = r->refs[i][k];
             len += (size_t)snprintf(s + len, cap - len, "%s%d", k ? ", " : "",
@@ -103,7 +108,7 @@ reach_from(const rgraph *r, const int *roots, int nroots, int skip,
     }
     while (top) {
         int v = stack[--top];
-        for (int k = 0; k < r->nrefs[v]; k++) {
+        for (int k = 0; k < r->nrefs[v] && !r->is_own[v]; k++) {
             int t = r->refs[v][k];
             if (t >= 0 && t != skip && !reach[t]) {
                 reach[t] = 1;
@@ -116,16 +121,19 @@ reach_from(const rgraph *r, const int *roots, int nroots, int skip,
 static int
 choose_roots(const rgraph *r, int *roots)
 {
-    int has_parent[MAXN] = {0}, reach[MAXN], n = 0;
+    int has_parent[MAXN] = {0}, other_parent[MAXN] = {0}, reach[MAXN];
+    int n = 0;
     for (int i = 0; i < r->n; i++) {
         for (int k = 0; k < r->nrefs[i]; k++) {
             if (r->refs[i][k] >= 0) {
                 has_parent[r->refs[i][k]] = 1;
+                other_parent[r->refs[i][k]] |= !r->is_own[i];
             }
         }
     }
     for (int i = 0; i < r->n; i++) {
-        if (r->is_module[i] || !has_parent[i]) {
+        int held = !r->is_module[i] && has_parent[i] && !other_parent[i];
+        if (!r->is_own[i] && (r->is_module[i] || !has_parent[i] || held)) {
             roots[n++] = i;
         }
     }
