@@ -1123,7 +1123,7 @@ hs_index_open_buffer(const void *data, size_t len,
  * hs_dominators_free; keeps a pointer to g) or NULL: HS_EINVAL when
  * parents were not computed, HS_ELIMIT, HS_ENOMEM.
  * Time O(refs log objects), in practice a few passes over the edges;
- * memory 24 bytes per object while computing, 20 kept.
+ * memory 32 bytes per object at the computation's peak, 20 kept.
  *
  *     hs_dominators *d = hs_dominators_new(g, &err);
  *     uint32_t *ids; size_t n;

@@ -59,10 +59,14 @@
  *
  * Arrays of 32-bit numbers indexed by preorder number (0 = the virtual
  * root): vertex (number -> id), parent, semi, eval's forest (two numbers
- * each) and pre (id -> number): 24 bytes per object during the
- * computation, of which vertex stays (as `order`) with idom, retained
- * size and count: 20 bytes per object in the result. The search stack
- * lives in the forest and the cursors in semi until step 2 needs them.
+ * each) and its path stack, and pre (id -> number): 28 bytes per object
+ * during the computation, and two bits (roots, own objects). Retained
+ * sizes (12 bytes) are summed with the forest and semi as scratch once
+ * pre and the path are given back, and idom (4) comes after the scratch
+ * goes: 32 bytes per object at the peak; vertex stays (as `order`) with
+ * idom, retained size and count: 20 bytes per object in the result. The
+ * search stack lives in the forest and the cursors in semi until step 2
+ * needs them.
  *
  * MARK: cache misses
  *
