@@ -77,11 +77,10 @@
  * arrays cost three; the label itself is never needed, only its semi).
  * A predecessor numbered before w needs no eval at all (its semi is still
  * itself), which is the case of most objects' only parent. Whether an
- * object is a root is one bit per id, computed in one pass in id order,
- * instead of a type and a parent count read at random per object (so is
- * being one of the dumper's own objects), and
- * phantoms are marked in pre[] beforehand, so the search reads one array
- * per edge.
+ * object is a root, and whether it is one of the dumper's own, are a bit
+ * per id (hs_bits), set in one pass in id order, instead of a type and a
+ * parent count read at random per object; phantoms are marked in pre[]
+ * beforehand, so the search reads one array per edge.
  */
 #include "hs_dominators.h"
 
@@ -115,8 +114,8 @@ typedef struct dom_work {
     uint32_t *parent;   /* number -> depth-first parent; then idom */
     dom_link *forest;   /* search stack, then eval's forest */
     uint32_t *semi;     /* search cursors, then semidominators */
-    uint64_t *is_root;  /* one bit per id: hs_roots_kind is not NULL */
-    uint64_t *is_own;   /* one bit per id: hs_roots_own */
+    hs_bits is_root;    /* per id: hs_roots_kind is not NULL */
+    hs_bits is_own;     /* per id: hs_roots_own */
     uint32_t *path;     /* eval's compression stack */
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
@@ -139,15 +138,9 @@ halt(dom_work *w, uint64_t i)
 /* MARK: step 1, the depth-first numbering */
 
 static inline bool
-bit(const uint64_t *bits, uint32_t id)
-{
-    return (bits[id >> 6] >> (id & 63)) & 1;
-}
-
-static inline bool
 is_root(const dom_work *w, uint32_t id)
 {
-    return bit(w->is_root, id);
+    return hs_bits_test(&w->is_root, id);
 }
 
 /* The dumper's own objects: numbered, never searched (their refs are no
@@ -155,7 +148,7 @@ is_root(const dom_work *w, uint32_t id)
 static inline bool
 is_own(const dom_work *w, uint32_t id)
 {
-    return bit(w->is_own, id);
+    return hs_bits_test(&w->is_own, id);
 }
 
 static void
@@ -212,9 +205,9 @@ search(dom_work *w, uint64_t *unreached)
 {
     const hs_graph *g = w->g;
     uint32_t reached;
-    hs_roots_mark(w->r, w->is_root);
+    hs_roots_mark(w->r, &w->is_root);
     for (size_t i = 0; i < w->r->nown; i++) {
-        w->is_own[w->r->own[i] >> 6] |= (uint64_t)1 << (w->r->own[i] & 63);
+        hs_bits_set(&w->is_own, w->r->own[i]);
     }
     for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
         if (is_root(w, id) && w->pre[id] == UNSEEN) {
@@ -332,8 +325,8 @@ work_release(dom_work *w)
     hs_mfree(a, w->parent);
     hs_mfree(a, w->forest);
     hs_mfree(a, w->semi);
-    hs_mfree(a, w->is_root);
-    hs_mfree(a, w->is_own);
+    hs_bits_release(&w->is_root);
+    hs_bits_release(&w->is_own);
     hs_mfree(a, w->path);
 }
 
@@ -361,11 +354,10 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     w->parent = hs_malloc(a, bytes);
     w->forest = hs_malloc_array(a, (size_t)g->n + 1, sizeof(*w->forest));
     w->semi = hs_malloc(a, bytes);
-    w->is_root = hs_calloc(a, (size_t)g->n / 64 + 1, sizeof(*w->is_root));
-    w->is_own = hs_calloc(a, (size_t)g->n / 64 + 1, sizeof(*w->is_own));
     w->path = hs_malloc(a, bytes);
     if (!w->pre || !w->vertex || !w->parent || !w->forest || !w->semi
-        || !w->is_root || !w->is_own || !w->path) {
+        || !w->path || hs_bits_init(&w->is_root, a, g->n) < 0
+        || hs_bits_init(&w->is_own, a, g->n) < 0) {
         return HS_ENOMEM;
     }
     /* Every array is written for each object reached, which is nearly

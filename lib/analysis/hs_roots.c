@@ -254,7 +254,7 @@ hs_roots_kind(const hs_roots *r, uint32_t id)
 }
 
 void
-hs_roots_mark(const hs_roots *r, uint64_t *bits)
+hs_roots_mark(const hs_roots *r, hs_bits *bits)
 {
     const hs_graph *g = r->g;
     size_t h = 0;
@@ -270,7 +270,7 @@ hs_roots_mark(const hs_roots *r, uint64_t *bits)
         if (g->type[id] == r->module_type
             || hs_csr_degree(&g->parents, id) == 0
             || (h < r->nheld && r->held[h] == id)) {
-            bits[id >> 6] |= (uint64_t)1 << (id & 63);
+            hs_bits_set(bits, id);
         }
     }
 }

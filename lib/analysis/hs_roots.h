@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hs_walk.h"
 #include "../graph/hs_graph_internal.h"
 
 typedef struct hs_roots {
@@ -45,9 +46,9 @@ hs_roots_own(const hs_roots *r, uint32_t id)
  * to), "held only by the dumper". */
 const char *hs_roots_kind(const hs_roots *r, uint32_t id);
 
-/* Sets bit id of bits (n bits, zeroed by the caller) for every live id
- * whose hs_roots_kind is not NULL: one pass in id order, for callers that
- * ask about every object (dominators). */
-void hs_roots_mark(const hs_roots *r, uint64_t *bits);
+/* Sets the bit of every live id whose hs_roots_kind is not NULL (bits
+ * over g's ids, clear): one pass in id order, for callers that ask about
+ * every object (dominators). */
+void hs_roots_mark(const hs_roots *r, hs_bits *bits);
 
 #endif

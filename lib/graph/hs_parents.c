@@ -7,8 +7,8 @@
  * over the same refs clears those bits again. The bits (n of them, an
  * eighth of a byte per object, cache-resident for millions) replace a
  * "last parent" array of 4 bytes per object (30 MB on a 7.5 M-object
- * dump, held while parents are computed). Phantom children (dangling refs) get no parents; no cap is
- * applied (docs/format.md §4.3).
+ * dump, held while parents are computed). Phantom children (dangling
+ * refs) get no parents; no cap is applied (docs/format.md §4.3).
  *
  * Three steps, each on the graph's threads, each thread owning a range of
  * child ids (so no two write the same byte): count each child's parents,
