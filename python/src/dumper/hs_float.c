@@ -84,9 +84,9 @@ short_decimal(char *out, double v)
         /* v * 10^j is within a quarter of m when m < 10^15: no miss.
          * Rounded by a cast, not nearbyint, which would need libm. */
         double m = (double)(uint64_t)(a * scale + 0.5);
-        if (m / scale == a && m >= 1) {
+        if (m / scale == a) {   /* a > 0: m is not 0 */
             char digits[24];
-            int k = 0, n;
+            int k, n;
             uint64_t u = (uint64_t)m;
 
             n = sprintf(digits, "%llu", (unsigned long long)u);
