@@ -119,6 +119,13 @@ echo "* reopen (\`info\`) / first load: $(calc "$reopen_s / $first_s * 100" %.1f
 echo "* reopen + \`summary\` / \`summary --no-snapshot\`: $(calc "$reopen_summary_s / $parse_summary_s * 100" %.1f) % (target <= 2 %); peak RSS of \`summary --no-snapshot\` / file: $(calc "$parse_summary_rss / $(stat -c %s "$dump")" %.3f)x (target <= 0.5x)"
 echo "* \`top\` with the tree read back: $(calc "$top_warm_s / $parse_summary_s * 100" %.1f) % of \`summary --no-snapshot\`, $(calc "$top_warm_s / $parse_s * 100" %.1f) % of \`info --no-snapshot\` (target <= 10 % of a load)"
 echo "* \`top --no-snapshot\`: $(calc "$top_parse_s / $parse_summary_s")x \`summary --no-snapshot\`, $(calc "$top_parse_s / $parse_s")x \`info --no-snapshot\` (target <= 1.25x a load); with the snapshot and the tree computed: $(calc "$top_cold_s / $parse_s")x"
+# The tree alone (bench/tree_time.c, built beside the unit tests): how
+# much of `top --no-snapshot` over the load is the tree itself.
+tree_time=$(dirname "$heapscope")/../tests/tree_time
+if [ -x "$tree_time" ]; then
+    tt=$("$tree_time" "$dump" "$runs" | awk '/^fastest/ { print $5 }')
+    echo "* the dominator tree alone (bench/tree_time.c, fastest of $runs): $tt s, $(calc "$tt / $parse_s * 100" %.1f) % of \`info --no-snapshot\`"
+fi
 echo "* snapshot: $ibytes bytes, $(calc "$ibytes / $objects" %.1f) bytes per object; stored tree: $tbytes bytes, $(calc "$tbytes / $objects" %.1f) bytes per object"
 phases() { awk '$1 ~ /^(parse|resolve|passes)_seconds$/ { printf "%s %s s, ", $1, $2 }' "$1"; }
 echo "* phases of the last first load, 1 thread: $(phases "$data/scale-first1.out")$cpus threads: $(phases "$data/scale-first.out")"

@@ -63,10 +63,10 @@
  * during the computation, and two bits (roots, own objects). Retained
  * sizes (12 bytes) are summed with the forest and semi as scratch once
  * pre and the path are given back, and idom (4) comes after the scratch
- * goes: 32 bytes per object at the peak; vertex stays (as `order`) with
- * idom, retained size and count: 20 bytes per object in the result. The
- * search stack lives in the forest and the cursors in semi until step 2
- * needs them.
+ * goes: 32 bytes per object at the peak, and three bits (roots, own
+ * objects, seen); vertex stays (as `order`) with idom, retained size and
+ * count: 20 bytes per object in the result. The search stack lives in
+ * the forest and the cursors in semi until step 2 needs them.
  *
  * MARK: cache misses
  *
@@ -79,8 +79,17 @@
  * itself), which is the case of most objects' only parent. Whether an
  * object is a root, and whether it is one of the dumper's own, are a bit
  * per id (hs_bits), set in one pass in id order, instead of a type and a
- * parent count read at random per object; phantoms are marked in pre[]
- * beforehand, so the search reads one array per edge.
+ * parent count read at random per object; roots get their semidominator
+ * before step 2, in a loop whose reads overlap. The search asks whether
+ * a child is numbered (or a phantom) of a bit per id, which stays in the
+ * cache where pre[] would not. What no layout avoids is prefetched: the
+ * search asks for all of an object's children's offsets when it first
+ * enters the object, so its siblings are in cache when it comes back
+ * up; step 2 knows which numbers come next and starts, a few numbers
+ * ahead, the misses of their offsets, predecessor lists, predecessors'
+ * numbers and forest nodes, one stage per level. The loops with no
+ * chain between numbers (step 2's start, moving the result to id space,
+ * the retained sizes' reads and writes by id) run on every core.
  */
 #include "hs_dominators.h"
 
@@ -90,6 +99,7 @@
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_parallel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +107,12 @@
 
 #define UNSEEN UINT32_MAX
 #define DEAD (UINT32_MAX - 1) /* pre[] of a phantom: never numbered */
+/* Prefetching: how many numbers ahead each stage of step 2 works, and
+ * how many of an object's edges are asked for at most (a big list's
+ * later edges are read in order, which the hardware prefetches). */
+#define AHEAD 16
+#define PREFETCH_CHILDREN 16
+#define PARALLEL_NUMBERS (1u << 16) /* a loop over fewer: one thread */
 
 /* A node of eval's forest: its compressed ancestor, and the smallest
  * semidominator on its path (the semi of the textbook's label). */
@@ -116,10 +132,12 @@ typedef struct dom_work {
     uint32_t *semi;     /* search cursors, then semidominators */
     hs_bits is_root;    /* per id: hs_roots_kind is not NULL */
     hs_bits is_own;     /* per id: hs_roots_own */
+    hs_bits seen;       /* per id: numbered or a phantom (pre < UNSEEN) */
     uint32_t *path;     /* eval's compression stack */
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
     uint32_t *extra;    /* the extra roots, ascending (the result's) */
+    uint32_t *idom_out;  /* publish's: the result's idom, by id */
     const hs_stop *stop; /* the caller's, asked every 64 K steps */
     bool stopped;
 } dom_work;
@@ -156,6 +174,7 @@ number(dom_work *w, uint32_t id, uint32_t parent)
 {
     uint32_t k = w->count++;
     w->pre[id] = k;
+    hs_bits_set(&w->seen, id);
     w->vertex[k] = id;
     w->parent[k] = parent;
     w->semi[k] = 0; /* children handed out so far */
@@ -179,9 +198,18 @@ search_from(dom_work *w, uint32_t root)
         uint32_t k = stack[top - 1];
         uint64_t b, e, c;
         hs_csr_range(&g->children, w->vertex[k], &b, &e);
+        if (w->semi[k] == 0) {
+            /* First visit: ask for the children's offsets at once, so
+             * that the misses of the siblings overlap while the search
+             * goes down the first one. */
+            for (c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
+                hs_csr_prefetch(&g->children, targets[c]);
+            }
+        }
         for (c = b + w->semi[k]; c < e; c++) {
-            uint32_t t = targets[c];
-            if (w->pre[t] == UNSEEN) {
+            /* A bit per id (a megabyte for eight million objects) stays
+             * in the cache where pre[] (32 times that) would miss. */
+            if (!hs_bits_test(&w->seen, targets[c])) {
                 break;
             }
         }
@@ -256,26 +284,90 @@ eval(dom_work *w, uint32_t v, uint32_t last)
     return f[p].best;
 }
 
+/* Starts the cache misses of number k's predecessors ahead of step 2,
+ * in stages, each a fixed distance ahead of the next (the loop goes down
+ * the numbers): the parent offsets of k's object, then its list of
+ * predecessors, then their numbers, then their forest nodes. Each stage
+ * reads what the one before brought in. Always inlined: GCC takes a
+ * function that only prefetches for one without effects and drops the
+ * call. */
+static inline __attribute__((always_inline)) void
+prefetch_preds(const dom_work *w, uint32_t k)
+{
+    const hs_csr *p = &w->g->parents;
+    uint32_t id;
+    uint64_t b, e;
+    if (k >= 3 * AHEAD + 1) {
+        hs_csr_prefetch(p, w->vertex[k - 3 * AHEAD]);
+    }
+    if (k >= 2 * AHEAD + 1) {
+        hs_csr_range(p, w->vertex[k - 2 * AHEAD], &b, &e);
+        __builtin_prefetch(&p->targets[b]);
+    }
+    if (k >= AHEAD + 1) {
+        hs_csr_range(p, w->vertex[k - AHEAD], &b, &e);
+        for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
+            __builtin_prefetch(&w->pre[p->targets[c]]);
+        }
+    }
+    if (k >= AHEAD / 2 + 1) {
+        id = w->vertex[k - AHEAD / 2];
+        hs_csr_range(p, id, &b, &e);
+        for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
+            uint32_t j = w->pre[p->targets[c]];
+            if (j < DEAD && j > k - AHEAD / 2) {
+                __builtin_prefetch(&w->forest[j]);
+            }
+        }
+    }
+}
+
+/* Step 2's starting point for the numbers [lo, hi): each its own forest
+ * tree, its own best, its own semidominator. A root's semidominator is
+ * the virtual root: marked here, where the bit reads are independent
+ * and overlap, rather than in step 2's loop, behind its chains of
+ * misses. */
+static int
+semi_init(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    dom_work *w = ctx;
+    (void)part;
+    for (uint64_t k = lo; k < hi; k++) {
+        w->forest[k].anc = w->parent[k];
+        w->forest[k].best = (uint32_t)k;
+        w->semi[k] = k && is_root(w, w->vertex[k]) ? 0 : (uint32_t)k;
+    }
+    return HS_OK;
+}
+
 static void
 semidominators(dom_work *w)
 {
     const hs_graph *g = w->g;
     const uint32_t *preds = g->parents.targets;
-    for (uint32_t k = 0; k < w->count; k++) {
-        w->forest[k].anc = w->parent[k];
-        w->forest[k].best = k;
-        w->semi[k] = k;
-    }
+    (void)hs_parallel_ranges(hs_graph_threads(g), w->count,
+                             PARALLEL_NUMBERS, semi_init, w, NULL);
     for (uint32_t k = w->count - 1; k >= 1 && !halt(w, k); k--) {
         uint32_t id = w->vertex[k], s = w->parent[k];
         uint64_t b, e;
-        if (s == 0 || is_root(w, id)) {
+        prefetch_preds(w, k);
+        if (s == 0 || w->semi[k] == 0) {
             w->semi[k] = w->forest[k].best = 0; /* the virtual root's */
             continue;
         }
         hs_csr_range(&g->parents, id, &b, &e);
         for (uint64_t c = b; c < e; c++) {
-            uint32_t j = w->pre[preds[c]], sj;
+            uint32_t j, sj;
+            if (c + PREFETCH_CHILDREN < e) {
+                /* A long list (a string a thousand objects hold): the
+                 * edges past those prefetch_preds asked for. */
+                uint32_t far = w->pre[preds[c + PREFETCH_CHILDREN / 2]];
+                __builtin_prefetch(&w->pre[preds[c + PREFETCH_CHILDREN]]);
+                if (far < DEAD && far > k) {
+                    __builtin_prefetch(&w->forest[far]);
+                }
+            }
+            j = w->pre[preds[c]];
             if (j >= DEAD) {
                 continue;
             }
@@ -327,6 +419,7 @@ work_release(dom_work *w)
     hs_mfree(a, w->semi);
     hs_bits_release(&w->is_root);
     hs_bits_release(&w->is_own);
+    hs_bits_release(&w->seen);
     hs_mfree(a, w->path);
 }
 
@@ -357,7 +450,8 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     w->path = hs_malloc(a, bytes);
     if (!w->pre || !w->vertex || !w->parent || !w->forest || !w->semi
         || !w->path || hs_bits_init(&w->is_root, a, g->n) < 0
-        || hs_bits_init(&w->is_own, a, g->n) < 0) {
+        || hs_bits_init(&w->is_own, a, g->n) < 0
+        || hs_bits_init(&w->seen, a, g->n) < 0) {
         return HS_ENOMEM;
     }
     /* Every array is written for each object reached, which is nearly
@@ -374,6 +468,7 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     for (uint32_t id = 0; id < g->n; id++) {
         if (!hs_live(g, id)) {
             w->pre[id] = DEAD;
+            hs_bits_set(&w->seen, id);
         }
     }
     w->count = 1; /* number 0 is the virtual root */
@@ -381,16 +476,29 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     return HS_OK;
 }
 
+/* idom in id space for the numbers [lo, hi) (a part of publish). */
+static int
+publish_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    const dom_work *w = ctx;
+    uint32_t *idom = w->idom_out;
+    (void)part;
+    for (uint64_t k = lo < 1 ? 1 : lo; k < hi; k++) {
+        uint32_t p = w->parent[k];
+        idom[w->vertex[k]] = p ? w->vertex[p] : HS_DOM_ROOT;
+    }
+    return HS_OK;
+}
+
 /* Moves the result from number space to id space. */
 static void
-publish(hs_dominators *d, const dom_work *w)
+publish(hs_dominators *d, dom_work *w)
 {
     hs_prefault(d->idom, (size_t)d->n * sizeof(*d->idom));
     memset(d->idom, 0xff, (size_t)d->n * sizeof(*d->idom));
-    for (uint32_t k = 1; k < w->count; k++) {
-        uint32_t p = w->parent[k];
-        d->idom[w->vertex[k]] = p ? w->vertex[p] : HS_DOM_ROOT;
-    }
+    w->idom_out = d->idom;
+    (void)hs_parallel_ranges(hs_graph_threads(w->g), w->count,
+                             PARALLEL_NUMBERS, publish_range, w, NULL);
     /* order is vertex without the virtual root's slot. */
     memmove(d->order, d->order + 1,
             (size_t)(w->count - 1) * sizeof(*d->order));
