@@ -57,7 +57,8 @@ asan:
 # The parallel loader and the background snapshot writer under
 # ThreadSanitizer: the unit tests that run threads (test_threads loads a
 # 1.2 M-record dump on 1 to 3 threads and writes its index in the
-# background; test_parallel, test_snapshot, test_graph, test_addrindex).
+# background; test_parallel, test_snapshot, test_graph, test_addrindex,
+# test_rewrite: the in-place rewrite's ranges on 2 and 3 threads).
 # The rest are single-threaded and 10x slower under TSan.
 tsan:
 	@test -f build-tsan/CMakeCache.txt || cmake -S . -B build-tsan \
@@ -65,7 +66,7 @@ tsan:
 	cmake --build build-tsan -j$(JOBS)
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	    ctest --output-on-failure -j$(JOBS) \
-	    -R '^unit\.test_(threads|parallel|snapshot|graph|addrindex)$$'
+	    -R '^unit\.test_(threads|parallel|snapshot|graph|addrindex|rewrite)$$'
 
 bench: all
 	bash bench/run.sh

@@ -169,7 +169,15 @@ static int
 run_slice(void *ctx, unsigned part)
 {
     slice *s = &((slices *)ctx)->sl[part];
+    const hs_load_stats *st;
     s->rc = hs_scan_lines(&s->scan);
+    st = &s->scan.g->stats;
+    /* Done reading: the input's buffers go now, not when the slowest
+     * slice is done too, which is when the slices hold the most. The
+     * first slice's head is kept when check_not_a_dump may need it. */
+    if (part > 0 || st->records || st->has_header) {
+        hs_scan_end_input(&s->scan);
+    }
     return s->rc;
 }
 
@@ -276,9 +284,12 @@ check_not_a_dump(load *l, hs_scan *s, hs_compression compression)
     const hs_load_stats *st = &s->g->stats;
     char what[256];
     size_t len;
-    const unsigned char *head = hs_input_head(s->in, &len);
-    if (st->records || st->has_header
-        || (len < HS_INPUT_HEAD && hs_sniff_blank(head, len))) {
+    const unsigned char *head;
+    if (st->records || st->has_header) {
+        return HS_OK; /* the input may be closed already (run_slice) */
+    }
+    head = hs_input_head(s->in, &len);
+    if (len < HS_INPUT_HEAD && hs_sniff_blank(head, len)) {
         return HS_OK;
     }
     hs_sniff_describe(head, len, what, sizeof(what));
@@ -322,6 +333,10 @@ finish(load *l, hs_scan *s, hs_compression compression)
     uint64_t *by_type;
     int rc;
     HS_TRY(check_not_a_dump(l, s, compression));
+    /* The reading is done: its buffers go before the linking, which is
+     * the load's peak of memory. */
+    hs_scan_end_input(s);
+    hs_mem_trim(g->a);
     HS_TRY(hs_link_records(s, thread_count(l->opts), l->err));
     HS_TRY(check_sites(l, g));
     if (l->opts->flags & HS_LOAD_NO_ADDRESS_INDEX) {

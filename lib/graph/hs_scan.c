@@ -48,6 +48,10 @@ hs_scan_release(hs_scan *s)
     }
     s->ntails = 0;
     hs_mfree(a, s->counts);
+    hs_mfree(a, s->counts8);
+    hs_mfree(a, s->big_counts.v);
+    s->counts8 = NULL;
+    s->big_counts.v = NULL;
     hs_mfree(a, s->fixbuf);
     hs_graph_free(s->g);
     s->in = NULL;
@@ -55,6 +59,13 @@ hs_scan_release(hs_scan *s)
     s->refs.v = NULL;
     s->counts = NULL;
     s->fixbuf = NULL;
+}
+
+void
+hs_scan_end_input(hs_scan *s)
+{
+    hs_input_free(s->in);
+    s->in = NULL;
 }
 
 size_t

@@ -43,6 +43,11 @@ typedef struct hs_scan {
     unsigned ntails;
     uint32_t *counts;         /* refs per node */
     size_t counts_alloc;
+    /* While hs_link works: the counts a byte each (counts is NULL then),
+     * those of 255 and more in big_counts as pairs id, count. */
+    uint8_t *counts8;
+    size_t counts8_alloc;
+    hs_u64vec big_counts;
     char *fixbuf;             /* scratch for mojibake repair */
     size_t fixbuf_alloc;
     bool seen_content;        /* a record or header was read */
@@ -69,6 +74,10 @@ typedef struct hs_scan {
  * scan's graph uses the allocator a. HS_ENOMEM on failure. */
 int hs_scan_init(hs_scan *s, const hs_load_options *opts, hs_input *in,
                  const hs_allocator *a);
+/* Closes the input once every line is read (its buffers and read-ahead
+ * thread: 12 MiB and more), before the linking that is the load's peak.
+ * hs_scan_release does it otherwise. */
+void hs_scan_end_input(hs_scan *s);
 /* Frees everything the scan still owns (set s->g to NULL first to keep
  * the graph). */
 void hs_scan_release(hs_scan *s);

@@ -14,10 +14,10 @@
  * already merged into an earlier owner is not merged again.
  *
  * Two passes: the first decides owner <-> dict pairs in file order, the
- * second writes every node's new refs (hs_rebuild) with redirects applied.
+ * second rewrites the refs in place (hs_rewrite), redirects applied.
  */
 #include "../graph/hs_graph_internal.h"
-#include "../graph/hs_rebuild.h"
+#include "../graph/hs_rewrite.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
@@ -115,34 +115,42 @@ redirect(const hs_graph *g, const collapse_ctx *cx, uint32_t t)
     return is_merged_dict(g, cx, t) ? cx->link[t] : t;
 }
 
-static uint64_t
-count_refs(void *ctx, const hs_graph *g, uint32_t id)
+/* Merged dicts lose their refs and owners take their dict's refs and
+ * their class (hs_rewrite.h); every other node keeps its own, each
+ * redirected. */
+static bool
+replaced_refs(void *ctx, const hs_graph *g, uint32_t id, uint64_t *count)
 {
     collapse_ctx *cx = ctx;
-    if ((g->flags[id] & HS_ABSENT) || is_merged_dict(g, cx, id)) {
-        return 0;
+    if (is_merged_dict(g, cx, id)) {
+        *count = 0;
+        return true;
     }
-    if (is_owner(g, cx, id)) {
-        uint32_t dict = cx->link[id];
-        return hs_csr_degree(&g->children, dict)
-               + (kept_class(g, id, dict) != HS_NO_NODE);
+    if ((g->flags[id] & HS_ABSENT) || !is_owner(g, cx, id)) {
+        return false; /* a phantom has no refs to keep */
     }
-    return hs_csr_degree(&g->children, id);
+    *count = hs_csr_degree(&g->children, cx->link[id])
+             + (kept_class(g, id, cx->link[id]) != HS_NO_NODE);
+    return true;
+}
+
+static uint32_t
+redirect_ref(void *ctx, const hs_graph *g, uint32_t t)
+{
+    return redirect(g, ctx, t);
 }
 
 static void
 fill_refs(void *ctx, const hs_graph *g, uint32_t id, uint32_t *out)
 {
     collapse_ctx *cx = ctx;
-    uint32_t src = id, cls = HS_NO_NODE;
+    uint32_t src, cls;
     uint64_t b, e;
-    if ((g->flags[id] & HS_ABSENT) || is_merged_dict(g, cx, id)) {
+    if (is_merged_dict(g, cx, id)) {
         return;
     }
-    if (is_owner(g, cx, id)) {
-        src = cx->link[id];
-        cls = kept_class(g, id, src);
-    }
+    src = cx->link[id]; /* an owner's */
+    cls = kept_class(g, id, src);
     hs_csr_range(&g->children, src, &b, &e);
     for (uint64_t k = b; k < e; k++) {
         *out++ = redirect(g, cx, g->children.targets[k]);
@@ -342,7 +350,7 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
                                  hs_error *err)
 {
     collapse_ctx cx;
-    hs_rebuild_ops ops = {count_refs, fill_refs, &cx};
+    hs_rewrite_ops ops = {replaced_refs, redirect_ref, fill_refs, &cx};
     uint64_t n = 0;
     int rc = HS_OK;
     bool had_parents = g->have_parents;
@@ -376,7 +384,7 @@ hs_graph_collapse_instance_dicts(hs_graph *g, uint64_t *collapsed,
         hs_error_set(err, rc, "out of memory in collapse");
         goto out;
     }
-    if (n == 0 || (rc = hs_graph_rebuild_children(g, &ops, err)) < 0) {
+    if (n == 0 || (rc = hs_graph_rewrite_children(g, &ops, err)) < 0) {
         goto out;
     }
     hs_parallel_ranges(hs_graph_threads(g), g->n, PARALLEL_NODES, drop_dicts,

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static void *
 std_malloc(void *ctx, size_t size)
@@ -204,4 +207,16 @@ void
 hs_free(void *ptr)
 {
     free(ptr);
+}
+
+void
+hs_mem_trim(const hs_allocator *a)
+{
+#ifdef __GLIBC__
+    if (!a || a->malloc == std_malloc) {
+        malloc_trim(0);
+    }
+#else
+    (void)a;
+#endif
 }

@@ -49,6 +49,13 @@ void hs_prefault_read(const void *p, size_t bytes);
  * never holds both whole (see hs_mem.c). */
 void hs_drop_pages(void *p, size_t bytes);
 
+/* Gives back to the system the free memory the C library keeps (glibc
+ * holds blocks of a few megabytes freed inside its heap: a reader's
+ * buffers, once its thread is done), when a is the standard allocator
+ * (NULL counts as it) and the C library is glibc; else nothing. A load
+ * calls it after reading, before linking, where its memory peaks. */
+void hs_mem_trim(const hs_allocator *a);
+
 /* *out = x * y or x + y; false on overflow. */
 static inline bool
 hs_size_mul(size_t x, size_t y, size_t *out)

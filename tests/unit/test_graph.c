@@ -6,6 +6,9 @@
 
 #include <heapscope.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 static hs_error last_err;
 
 /* Loads text as a dump with flags (and a forced dialect unless AUTO). */
@@ -160,6 +163,66 @@ test_dangling(void)
     /* a phantom is never a parent: it has no children */
     hs_node_children(g, c[1], &n);
     CHECK_EQ_U64(n, 0);
+    hs_graph_free(g);
+}
+
+/* Writes a record of `refs` refs (to 2000 + k % 7, one in 50 dangling)
+ * to f. */
+static void
+write_big(FILE *f, uint64_t addr, const char *type, uint32_t refs)
+{
+    fprintf(f, "{\"address\": %llu, \"type\": \"%s\", \"size\": 8, "
+            "\"refs\": [", (unsigned long long)addr, type);
+    for (uint32_t k = 0; k < refs; k++) {
+        fprintf(f, "%s%u", k ? ", " : "", k % 50 == 49 ? 900000 + k : 2000 + k % 7);
+    }
+    fprintf(f, "]}\n");
+}
+
+/* Counts of 255 refs and more are kept apart while linking (hs_link.c
+ * packs counts into a byte each): big records before and after a
+ * duplicate that is dropped, beside small ones and phantoms. */
+static void
+test_big_records(void)
+{
+    static const uint64_t addrs[] = {10, 11, 12, 13, 14};
+    static const uint32_t want[] = {254, 70000, 255, 3, 256};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    hs_graph *g;
+    if (!CHECK(f != NULL)) {
+        return;
+    }
+    for (unsigned k = 0; k < 7; k++) {
+        fprintf(f, "{\"address\": %u, \"type\": \"s\", \"size\": 1, "
+                "\"refs\": []}\n", 2000 + k);
+    }
+    write_big(f, 10, "list", 254);
+    write_big(f, 11, "list", 70000);
+    write_big(f, 10, "dup", 300); /* dropped: the first record wins */
+    write_big(f, 12, "list", 255);
+    write_big(f, 13, "list", 3);
+    write_big(f, 14, "list", 256);
+    fclose(f);
+    g = load(text);
+    free(text);
+    if (!CHECK(g != NULL)) {
+        return;
+    }
+    CHECK_EQ_U64(hs_graph_stats(g)->duplicates, 1);
+    for (unsigned i = 0; i < 5; i++) {
+        uint64_t n = 0;
+        const uint32_t *c = hs_node_children(g, node(g, addrs[i]), &n);
+        CHECK_EQ_U64(n, want[i]);
+        for (uint32_t k = 0; c && k < n; k++) {
+            uint64_t a = k % 50 == 49 ? 900000 + k : 2000 + k % 7;
+            if (hs_node_address(g, c[k]) != a) {
+                CHECK_EQ_U64(hs_node_address(g, c[k]), a);
+                break;
+            }
+        }
+    }
     hs_graph_free(g);
 }
 
@@ -589,6 +652,7 @@ main(void)
 {
     RUN(test_duplicates);
     RUN(test_dangling);
+    RUN(test_big_records);
     RUN(test_parents);
     RUN(test_wide_sizes);
     RUN(test_values_and_names);
