@@ -110,7 +110,7 @@
 /* Prefetching: how many numbers ahead each stage of step 2 works, and
  * how many of an object's edges are asked for at most (a big list's
  * later edges are read in order, which the hardware prefetches). */
-#define AHEAD 16
+#define AHEAD 32
 #define PREFETCH_CHILDREN 16
 #define PARALLEL_NUMBERS (1u << 16) /* a loop over fewer: one thread */
 
