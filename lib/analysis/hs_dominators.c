@@ -431,6 +431,34 @@ work_release(dom_work *w)
     (hs_drop_pages((w)->field, (bytes)), hs_mfree((w)->g->a, (w)->field), \
      (w)->field = NULL)
 
+/* work_init's part for the ids and numbers of the 64-id words [lo, hi):
+ * every array but eval's path stack is written for each object reached,
+ * which is nearly all, so their pages are mapped in one call each (see
+ * hs_prefault); phantoms are marked once, in id order, so that the
+ * search reads one bit per edge. A range owns its words of bits. */
+static int
+init_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    dom_work *w = ctx;
+    uint64_t ids = (uint64_t)w->g->n + 1, a = lo * 64;
+    uint64_t b = hi * 64 < ids ? hi * 64 : ids;
+    size_t bytes = (size_t)(b - a) * sizeof(uint32_t);
+    (void)part;
+    hs_prefault(w->pre + a, bytes);
+    hs_prefault(w->vertex + a, bytes);
+    hs_prefault(w->parent + a, bytes);
+    hs_prefault(w->forest + a, 2 * bytes);
+    hs_prefault(w->semi + a, bytes);
+    memset(w->pre + a, 0xff, bytes);
+    for (uint64_t id = a; id < b && id < w->g->n; id++) {
+        if (!hs_live(w->g, (uint32_t)id)) {
+            w->pre[id] = DEAD;
+            hs_bits_set(&w->seen, (uint32_t)id);
+        }
+    }
+    return HS_OK;
+}
+
 static int
 work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
 {
@@ -454,23 +482,9 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
         || hs_bits_init(&w->seen, a, g->n) < 0) {
         return HS_ENOMEM;
     }
-    /* Every array is written for each object reached, which is nearly
-     * all: their pages are mapped in one call each (see hs_prefault). */
-    hs_prefault(w->pre, bytes);
-    hs_prefault(w->vertex, bytes);
-    hs_prefault(w->parent, bytes);
-    hs_prefault(w->forest, 2 * bytes);
-    hs_prefault(w->semi, bytes);
-    hs_prefault(w->path, bytes);
-    memset(w->pre, 0xff, bytes);
-    /* Phantoms marked once, in id order, so that the search reads one
-     * array per edge (pre), not two (pre and the flags). */
-    for (uint32_t id = 0; id < g->n; id++) {
-        if (!hs_live(g, id)) {
-            w->pre[id] = DEAD;
-            hs_bits_set(&w->seen, id);
-        }
-    }
+    (void)hs_parallel_ranges(hs_graph_threads(g),
+                             ((uint64_t)g->n + 1 + 63) / 64,
+                             PARALLEL_NUMBERS / 64, init_range, w, NULL);
     w->count = 1; /* number 0 is the virtual root */
     w->parent[0] = 0;
     return HS_OK;
