@@ -45,24 +45,73 @@ enum { AHEAD = 64, AHEAD2 = 24 };
  * unpacked once the refs have shrunk to 32-bit ids (build_children). */
 #define BIG UINT8_MAX
 
+/* Packing and unpacking over ranges of nodes, on the link's threads:
+ * each part collects its big counts apart, in id order, and the parts'
+ * lists are joined in part order; unpacking finds each range's first
+ * big count by its id. */
+typedef struct pack_job {
+    hs_scan *s;
+    uint32_t *counts;              /* unpack_counts' result */
+    hs_u64vec big[HS_MAX_THREADS]; /* pack: each part's pairs */
+    int rc[HS_MAX_THREADS];
+} pack_job;
+
 static int
-pack_counts(hs_scan *s)
+pack_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
+    pack_job *j = ctx;
+    hs_scan *s = j->s;
+    hs_u64vec *big = &j->big[part];
+    hs_prefault(s->counts8 + lo, hi - lo);
+    for (uint64_t i = lo; i < hi; i++) {
+        uint32_t k = s->counts[i];
+        s->counts8[i] = k < BIG ? (uint8_t)k : BIG;
+        if (k >= BIG) {
+            if (HS_GROW(&s->alloc, big->v, big->len + 2, big->alloc) < 0) {
+                return j->rc[part] = HS_ENOMEM;
+            }
+            big->v[big->len++] = i;
+            big->v[big->len++] = k;
+        }
+    }
+    return HS_OK;
+}
+
+static int
+pack_counts(hs_scan *s, unsigned threads)
+{
+    pack_job j;
     uint32_t n = s->g->n;
+    unsigned parts = 0;
+    size_t pairs = 0;
+    int rc;
+    memset(&j, 0, sizeof(j));
+    j.s = s;
     s->counts8 = hs_malloc(&s->alloc, (size_t)n + 1);
     if (!s->counts8) {
         return HS_ENOMEM;
     }
     s->counts8_alloc = (size_t)n + 1;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t k = s->counts[i];
-        s->counts8[i] = k < BIG ? (uint8_t)k : BIG;
-        if (k >= BIG) {
-            HS_TRY(HS_GROW(&s->alloc, s->big_counts.v,
-                           s->big_counts.len + 2, s->big_counts.alloc));
-            s->big_counts.v[s->big_counts.len++] = i;
-            s->big_counts.v[s->big_counts.len++] = k;
+    rc = hs_parallel_ranges(threads, n, PARALLEL_REFS, pack_range, &j,
+                            &parts);
+    for (unsigned p = 0; p < parts; p++) {
+        pairs += j.big[p].len;
+    }
+    if (rc == 0 && pairs) {
+        s->big_counts.v = hs_malloc_array(&s->alloc, pairs, sizeof(uint64_t));
+        rc = s->big_counts.v ? HS_OK : HS_ENOMEM;
+    }
+    for (unsigned p = 0; p < parts; p++) {
+        if (rc == 0 && j.big[p].len) {
+            memcpy(s->big_counts.v + s->big_counts.len, j.big[p].v,
+                   j.big[p].len * sizeof(uint64_t));
+            s->big_counts.len += j.big[p].len;
         }
+        hs_mfree(&s->alloc, j.big[p].v);
+    }
+    s->big_counts.alloc = s->big_counts.len;
+    if (rc < 0) {
+        return rc;
     }
     hs_mfree(&s->alloc, s->counts);
     s->counts = NULL;
@@ -70,9 +119,9 @@ pack_counts(hs_scan *s)
     return HS_OK;
 }
 
-/* The count of a node whose byte says BIG. */
-static uint32_t
-big_count(const hs_scan *s, uint32_t u)
+/* The first big count (its pair's index) of a node id u or after. */
+static size_t
+first_big(const hs_scan *s, uint64_t u)
 {
     size_t lo = 0, hi = s->big_counts.len / 2;
     while (lo < hi) {
@@ -83,6 +132,14 @@ big_count(const hs_scan *s, uint32_t u)
             hi = mid;
         }
     }
+    return lo;
+}
+
+/* The count of a node whose byte says BIG. */
+static uint32_t
+big_count(const hs_scan *s, uint32_t u)
+{
+    size_t lo = first_big(s, u);
     if (lo == s->big_counts.len / 2 || s->big_counts.v[2 * lo] != u) {
         HS_BUG("a count of 255 or more that was not kept");
     }
@@ -96,33 +153,49 @@ count_of(const hs_scan *s, uint32_t u)
     return k < BIG ? k : big_count(s, u);
 }
 
+static int
+unpack_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
+{
+    pack_job *j = ctx;
+    const hs_scan *s = j->s;
+    const uint64_t *big = s->big_counts.len
+                              ? s->big_counts.v + 2 * first_big(s, lo)
+                              : NULL;
+    (void)part;
+    hs_prefault(j->counts + lo, (hi - lo) * sizeof(*j->counts));
+    for (uint64_t i = lo; i < hi; i++) {
+        uint8_t k = s->counts8[i];
+        if (k < BIG) {
+            j->counts[i] = k;
+        } else {
+            j->counts[i] = (uint32_t)big[1];
+            big += 2;
+        }
+    }
+    return HS_OK;
+}
+
 /* Back to 4 bytes a node (n + 1 entries, as hs_csr_from_counts wants),
  * the packed form freed. */
 static int
-unpack_counts(hs_scan *s)
+unpack_counts(hs_scan *s, unsigned threads)
 {
+    pack_job j;
     uint32_t n = s->g->n;
-    size_t b = 0;
-    uint32_t *counts = hs_malloc(&s->alloc, ((size_t)n + 1) * sizeof(*counts));
-    if (!counts) {
+    memset(&j, 0, sizeof(j));
+    j.s = s;
+    j.counts = hs_malloc(&s->alloc, ((size_t)n + 1) * sizeof(*j.counts));
+    if (!j.counts) {
         return HS_ENOMEM;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t k = s->counts8[i];
-        if (k < BIG) {
-            counts[i] = k;
-        } else {
-            counts[i] = (uint32_t)s->big_counts.v[b + 1];
-            b += 2;
-        }
-    }
-    counts[n] = 0;
+    hs_parallel_ranges(threads, n, PARALLEL_REFS, unpack_range, &j, NULL);
+    j.counts[n] = 0;
     hs_mfree(&s->alloc, s->counts8);
     hs_mfree(&s->alloc, s->big_counts.v);
     s->counts8 = NULL;
     s->counts8_alloc = 0;
     memset(&s->big_counts, 0, sizeof(s->big_counts));
-    s->counts = counts;
+    s->counts = j.counts;
     s->counts_alloc = (size_t)n + 1;
     return HS_OK;
 }
@@ -762,7 +835,7 @@ resolve_refs(hs_scan *s, unsigned threads)
 
 /* Moves the resolved refs and the counts into the children CSR. */
 static int
-build_children(hs_scan *r)
+build_children(hs_scan *r, unsigned threads)
 {
     hs_graph *g = r->g;
     hs_csr c;
@@ -776,7 +849,7 @@ build_children(hs_scan *r)
     }
     r->refs.v = NULL;
     r->refs.len = r->refs.alloc = 0;
-    rc = unpack_counts(r);
+    rc = unpack_counts(r, threads);
     if (rc < 0) {
         hs_mfree(g->a, t);
         return rc;
@@ -808,7 +881,7 @@ hs_link_records(hs_scan *s, unsigned threads, hs_error *err)
     hs_graph *g = s->g;
     int rc;
     drop_slack(s);
-    rc = pack_counts(s);
+    rc = pack_counts(s, threads);
     if (rc == 0) {
         rc = index_records(s, threads);
     }
@@ -820,7 +893,7 @@ hs_link_records(hs_scan *s, unsigned threads, hs_error *err)
         rc = resolve_refs(s, threads);
     }
     if (rc == 0) {
-        rc = build_children(s);
+        rc = build_children(s, threads);
     }
     if (rc < 0) {
         return hs_error_set(err, rc, "%s while linking references",
