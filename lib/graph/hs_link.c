@@ -345,20 +345,26 @@ run_index(void *ctx, unsigned part)
 }
 
 /* Sets, for the records of bitmap words [lo, hi), the bit of the range
- * their probes start in. */
+ * their probes start in. Without a branch or a division per record: the
+ * range is a count of range starts at or below the home slot, and the
+ * last range's records (which set no bit, see mine_word) OR a 0 into
+ * range 0's word; a hash makes either branch as unpredictable as a
+ * coin. */
 static int
 sort_words(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
     index_job *jobs = ctx;
     const hs_graph *g = jobs[0].g;
     unsigned ranges = jobs[0].ranges;
-    uint64_t step = jobs[1].lo;
     (void)part;
     for (uint64_t i = lo * 64; i < hi * 64 && i < g->n; i++) {
-        uint64_t r = hs_addrindex_home(&g->ix->x, g->addr[i]) / step;
-        if (r + 1 < ranges) { /* the last range's records: no bit */
-            jobs[r].mine[i / 64] |= 1ull << (i % 64);
+        uint64_t home = hs_addrindex_home(&g->ix->x, g->addr[i]);
+        unsigned r = 0, mine;
+        for (unsigned k = 1; k < ranges; k++) {
+            r += home >= jobs[k].lo;
         }
+        mine = r + 1 < ranges;
+        jobs[r * mine].mine[i / 64] |= (uint64_t)mine << (i % 64);
     }
     return HS_OK;
 }
