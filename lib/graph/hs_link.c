@@ -871,13 +871,19 @@ build_children(hs_scan *r, unsigned threads)
  * map_ahead in hs_scan.c) and never used: the index comes next, and
  * with it the load's peak of memory. */
 static void
+drop_unused(const hs_u64vec *v)
+{
+    if (v->v) { /* NULL when no record had a ref */
+        hs_drop_pages(v->v + v->len, (v->alloc - v->len) * sizeof(*v->v));
+    }
+}
+
+static void
 drop_slack(hs_scan *s)
 {
-    hs_drop_pages(s->refs.v + s->refs.len,
-                  (s->refs.alloc - s->refs.len) * sizeof(*s->refs.v));
+    drop_unused(&s->refs);
     for (unsigned k = 0; k < s->ntails; k++) {
-        hs_u64vec *t = &s->tail[k].refs;
-        hs_drop_pages(t->v + t->len, (t->alloc - t->len) * sizeof(*t->v));
+        drop_unused(&s->tail[k].refs);
     }
 }
 
