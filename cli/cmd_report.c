@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 #include "cli_atomic.h"
+#include "cli_retained.h"
 #include "cli_runtime.h"
 
 #include <getopt.h>
@@ -176,6 +177,7 @@ cmd_report(int argc, char **argv)
     size_t *index;
     cli_runtime *times;
     hs_growth *gr;
+    hs_dominators *tree = NULL;
     hs_error err;
     const char *source;
     size_t n, kept = 0;
@@ -208,8 +210,18 @@ cmd_report(int argc, char **argv)
         ro.time_label = cli_runtime_choose(gr, times, n, &source);
         ro.top = (size_t)o.top;
         ro.suspects = (size_t)o.suspects;
-        rc = write_report(&ro, o.output) ? HS_EXIT_OK : HS_EXIT_FAILURE;
+        /* One dump: its tree as top has it, read back beside the
+         * snapshot or computed and kept there. With more, the leak
+         * finder makes them, each on a thread beside the next load. */
+        if (n == 1) {
+            tree = cli_dominators(g[0], &load.tree);
+            ro.last_tree = tree;
+        }
+        if (n > 1 || tree) {
+            rc = write_report(&ro, o.output) ? HS_EXIT_OK : HS_EXIT_FAILURE;
+        }
     }
+    hs_dominators_free(tree);
     for (size_t i = 0; i < kept; i++) {
         hs_graph_free(g[i]);
     }

@@ -902,6 +902,11 @@ typedef struct hs_report_options {
     const hs_graph *const *leak_dumps;
     const size_t *leak_index;
     size_t nleak;
+    /* The last dump's dominator tree when the caller has it (read back
+     * with hs_dominators_restore, say), or NULL: the report makes it. Used
+     * only with one dump: with a first one, the leak finder's trees
+     * serve. It must be last's (HS_EINVAL otherwise). */
+    const hs_dominators *last_tree;
 } hs_report_options;
 
 /* Writes the report through write(ctx, ...): the summary table of the

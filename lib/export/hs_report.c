@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/hs_dominators.h"
 #include "../analysis/hs_refs_dict.h"
 #include "../graph/hs_graph_internal.h"
 #include "../util/hs_buf.h"
@@ -739,12 +740,16 @@ add_dominator(report *r, const hs_dominators *d, uint32_t id)
 }
 
 /* The last dump's dominator tree: the leak finder's when it ran, else
- * one made here (and freed with the report). NULL when out of memory. */
+ * the caller's, else one made here (and freed with the report). NULL
+ * when out of memory. */
 static const hs_dominators *
 last_tree(report *r)
 {
     if (r->leaks) {
         return hs_leaks_dominators(r->leaks, hs_leaks_dumps(r->leaks) - 1);
+    }
+    if (r->o->last_tree) {
+        return r->o->last_tree;
     }
     if (!r->own_tree) {
         r->own_tree = hs_dominators_new(r->o->last, r->err);
@@ -891,6 +896,8 @@ hs_report_write(const hs_report_options *opts, hs_write_fn write, void *ctx,
                      || opts->ndumps == 0,
                  HS_EINVAL, err, "a report needs a last dump, its name "
                                  "and a writer");
+    HS_RETURN_IF(opts->last_tree && opts->last_tree->g != opts->last,
+                 HS_EINVAL, err, "the tree given is not the last dump's");
     hs_buf_init_on(&r.b, opts->last->a); /* the page is scratch: written */
     rc = write_sections(&r);
     hs_leaks_free(r.leaks);

@@ -352,7 +352,8 @@ def tree_commands(path):
     first = run("top", "--no-snapshot", "--csv", "--top", "1", path).stdout
     addr = first.splitlines()[1].split(b",")[1].decode()
     return [["top", path], ["top", "--by-type", path],
-            ["top", "--tree", "--json", path], ["dominators", path, addr]]
+            ["top", "--tree", "--json", path], ["dominators", path, addr],
+            ["report", path]]
 
 
 def read_back(tree, stderr):
