@@ -40,20 +40,19 @@ enum { AHEAD = 64, AHEAD2 = 24 };
  * The refs per node (4 bytes a node in s->counts) are packed into a byte
  * each for the linking, whose address index is the load's peak of
  * memory: a count of BIG or more is BIG in its byte and kept whole in
- * s->big_counts, by id (a few big containers). That is 3 bytes a node
- * less at the peak, 22 MiB on a 7.5 M-object dump; the counts are
- * unpacked once the refs have shrunk to 32-bit ids (build_children). */
+ * s->big_counts, a side table by id as the graph keeps its wide sizes (a
+ * few big containers). That is 3 bytes a node less at the peak, 22 MiB
+ * on a 7.5 M-object dump; the counts are unpacked once the refs have
+ * shrunk to 32-bit ids (build_children). */
 #define BIG UINT8_MAX
 
 /* Packing and unpacking over ranges of nodes, on the link's threads:
  * each part collects its big counts apart, in id order, and the parts'
- * lists are joined in part order; unpacking finds each range's first
- * big count by its id. */
+ * tables are joined in part order, so the ids go on increasing. */
 typedef struct pack_job {
     hs_scan *s;
-    uint32_t *counts;              /* unpack_counts' result */
-    hs_u64vec big[HS_MAX_THREADS]; /* pack: each part's pairs */
-    int rc[HS_MAX_THREADS];
+    uint32_t *counts;           /* unpack_counts' result */
+    hs_wide big[HS_MAX_THREADS]; /* pack: each part's big counts */
 } pack_job;
 
 static int
@@ -61,17 +60,12 @@ pack_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
     pack_job *j = ctx;
     hs_scan *s = j->s;
-    hs_u64vec *big = &j->big[part];
     hs_prefault(s->counts8 + lo, hi - lo);
     for (uint64_t i = lo; i < hi; i++) {
         uint32_t k = s->counts[i];
         s->counts8[i] = k < BIG ? (uint8_t)k : BIG;
         if (k >= BIG) {
-            if (HS_GROW(&s->alloc, big->v, big->len + 2, big->alloc) < 0) {
-                return j->rc[part] = HS_ENOMEM;
-            }
-            big->v[big->len++] = i;
-            big->v[big->len++] = k;
+            HS_TRY(hs_wide_set(&j->big[part], &s->alloc, (uint32_t)i, k));
         }
     }
     return HS_OK;
@@ -83,7 +77,6 @@ pack_counts(hs_scan *s, unsigned threads)
     pack_job j;
     uint32_t n = s->g->n;
     unsigned parts = 0;
-    size_t pairs = 0;
     int rc;
     memset(&j, 0, sizeof(j));
     j.s = s;
@@ -95,21 +88,13 @@ pack_counts(hs_scan *s, unsigned threads)
     rc = hs_parallel_ranges(threads, n, PARALLEL_REFS, pack_range, &j,
                             &parts);
     for (unsigned p = 0; p < parts; p++) {
-        pairs += j.big[p].len;
-    }
-    if (rc == 0 && pairs) {
-        s->big_counts.v = hs_malloc_array(&s->alloc, pairs, sizeof(uint64_t));
-        rc = s->big_counts.v ? HS_OK : HS_ENOMEM;
-    }
-    for (unsigned p = 0; p < parts; p++) {
-        if (rc == 0 && j.big[p].len) {
-            memcpy(s->big_counts.v + s->big_counts.len, j.big[p].v,
-                   j.big[p].len * sizeof(uint64_t));
-            s->big_counts.len += j.big[p].len;
+        const hs_wide *b = &j.big[p];
+        for (size_t k = 0; rc == 0 && k < b->len; k++) {
+            rc = hs_wide_set(&s->big_counts, &s->alloc, b->ids[k],
+                             b->vals[k]);
         }
-        hs_mfree(&s->alloc, j.big[p].v);
+        hs_wide_release(&j.big[p], &s->alloc);
     }
-    s->big_counts.alloc = s->big_counts.len;
     if (rc < 0) {
         return rc;
     }
@@ -119,58 +104,29 @@ pack_counts(hs_scan *s, unsigned threads)
     return HS_OK;
 }
 
-/* The first big count (its pair's index) of a node id u or after. */
-static size_t
-first_big(const hs_scan *s, uint64_t u)
-{
-    size_t lo = 0, hi = s->big_counts.len / 2;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s->big_counts.v[2 * mid] < u) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
-}
-
-/* The count of a node whose byte says BIG. */
-static uint32_t
-big_count(const hs_scan *s, uint32_t u)
-{
-    size_t lo = first_big(s, u);
-    if (lo == s->big_counts.len / 2 || s->big_counts.v[2 * lo] != u) {
-        HS_BUG("a count of 255 or more that was not kept");
-    }
-    return (uint32_t)s->big_counts.v[2 * lo + 1];
-}
-
 static inline uint32_t
 count_of(const hs_scan *s, uint32_t u)
 {
     uint8_t k = s->counts8[u];
-    return k < BIG ? k : big_count(s, u);
+    uint64_t big;
+    if (k < BIG) {
+        return k;
+    }
+    big = hs_wide_get(&s->big_counts, u);
+    if (big < BIG) { /* 0: absent */
+        HS_BUG("a count of 255 or more that was not kept");
+    }
+    return (uint32_t)big;
 }
 
 static int
 unpack_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
     pack_job *j = ctx;
-    const hs_scan *s = j->s;
-    const uint64_t *big = s->big_counts.len
-                              ? s->big_counts.v + 2 * first_big(s, lo)
-                              : NULL;
     (void)part;
     hs_prefault(j->counts + lo, (hi - lo) * sizeof(*j->counts));
     for (uint64_t i = lo; i < hi; i++) {
-        uint8_t k = s->counts8[i];
-        if (k < BIG) {
-            j->counts[i] = k;
-        } else {
-            j->counts[i] = (uint32_t)big[1];
-            big += 2;
-        }
+        j->counts[i] = count_of(j->s, (uint32_t)i);
     }
     return HS_OK;
 }
@@ -191,10 +147,9 @@ unpack_counts(hs_scan *s, unsigned threads)
     hs_parallel_ranges(threads, n, PARALLEL_REFS, unpack_range, &j, NULL);
     j.counts[n] = 0;
     hs_mfree(&s->alloc, s->counts8);
-    hs_mfree(&s->alloc, s->big_counts.v);
+    hs_wide_release(&s->big_counts, &s->alloc);
     s->counts8 = NULL;
     s->counts8_alloc = 0;
-    memset(&s->big_counts, 0, sizeof(s->big_counts));
     s->counts = j.counts;
     s->counts_alloc = (size_t)n + 1;
     return HS_OK;
@@ -444,20 +399,6 @@ renumber_wide(hs_wide *w, const uint32_t *new_id)
     w->len = k;
 }
 
-/* The same for the big counts (pairs id, count). */
-static void
-renumber_big(hs_u64vec *big, const uint32_t *new_id)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < big->len; i += 2) {
-        if (new_id[big->v[i]] != UINT32_MAX) {
-            big->v[k++] = new_id[big->v[i]];
-            big->v[k++] = big->v[i + 1];
-        }
-    }
-    big->len = k;
-}
-
 /* Removes duplicate records (and their refs, still addresses) so that ids
  * stay dense, then re-indexes. Only runs when a dump has duplicates. */
 static int
@@ -493,7 +434,7 @@ drop_duplicates(hs_scan *r)
         wp += k;
         w++;
     }
-    renumber_big(&r->big_counts, new_id);
+    renumber_wide(&r->big_counts, new_id);
     renumber_wide(&g->wide_size, new_id);
     renumber_wide(&g->wide_len, new_id);
     renumber_wide(&g->unset_slots, new_id);

@@ -49,9 +49,8 @@ hs_scan_release(hs_scan *s)
     s->ntails = 0;
     hs_mfree(a, s->counts);
     hs_mfree(a, s->counts8);
-    hs_mfree(a, s->big_counts.v);
+    hs_wide_release(&s->big_counts, a);
     s->counts8 = NULL;
-    s->big_counts.v = NULL;
     hs_mfree(a, s->fixbuf);
     hs_graph_free(s->g);
     s->in = NULL;

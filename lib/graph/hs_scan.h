@@ -44,10 +44,10 @@ typedef struct hs_scan {
     uint32_t *counts;         /* refs per node */
     size_t counts_alloc;
     /* While hs_link works: the counts a byte each (counts is NULL then),
-     * those of 255 and more in big_counts as pairs id, count. */
+     * those of 255 and more in big_counts, by id. */
     uint8_t *counts8;
     size_t counts8_alloc;
-    hs_u64vec big_counts;
+    hs_wide big_counts;
     char *fixbuf;             /* scratch for mojibake repair */
     size_t fixbuf_alloc;
     bool seen_content;        /* a record or header was read */
