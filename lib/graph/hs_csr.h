@@ -58,6 +58,19 @@ hs_csr_begin(const hs_csr *c, uint32_t id)
     return c->off32 ? c->off32[id] : c->off64[id];
 }
 
+/* Sets offset entry id (id's first edge, once the CSR is whole; a pass
+ * that fills lists backwards keeps its cursor there meanwhile): for
+ * passes that write offsets themselves, 32- or 64-bit alike. */
+static inline void
+hs_csr_set_begin(hs_csr *c, uint32_t id, uint64_t v)
+{
+    if (c->off32) {
+        c->off32[id] = (uint32_t)v;
+    } else {
+        c->off64[id] = v;
+    }
+}
+
 /* Asks for id's offsets ahead of hs_csr_range: a loop that knows which
  * ids come next starts their cache misses early. */
 static inline void

@@ -117,11 +117,7 @@ offsets_part(void *ctx, unsigned part)
     }
     for (uint32_t c = j->lo[part]; c < j->lo[part + 1]; c++) {
         end += j->counts[c];
-        if (j->out->off32) {
-            j->out->off32[c] = (uint32_t)end;
-        } else {
-            j->out->off64[c] = end;
-        }
+        hs_csr_set_begin(j->out, c, end);
     }
     return HS_OK;
 }

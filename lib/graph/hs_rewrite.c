@@ -65,16 +65,6 @@ typedef struct rewrite_job {
     bool too_long[HS_MAX_THREADS]; /* a new list of 4 G refs or more */
 } rewrite_job;
 
-static void
-set_off(hs_csr *c, uint32_t i, uint64_t v)
-{
-    if (c->off32) {
-        c->off32[i] = (uint32_t)v;
-    } else {
-        c->off64[i] = v;
-    }
-}
-
 /* The nodes of the words [lo, hi). */
 static void
 node_range(const rewrite_job *j, uint64_t lo, uint64_t hi, uint32_t *a,
@@ -197,7 +187,7 @@ place_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     for (uint32_t id = a; id < b; id++) {
         uint64_t s = hs_csr_begin(c, id);
         uint64_t e = id + 1 < b ? hs_csr_begin(c, id + 1) : j->end_old[part];
-        set_off(c, id, (uint64_t)((int64_t)s + d));
+        hs_csr_set_begin(c, id, (uint64_t)((int64_t)s + d));
         if (marked(j, id)) {
             uint64_t count = *counts++;
             memcpy(c->targets + (int64_t)s + d, in, count * 4);
@@ -264,7 +254,7 @@ hs_graph_rewrite_children(hs_graph *g, const hs_rewrite_ops *ops,
     nedges = c->nedges - (gone - added);
     hs_parallel_ranges(threads, j.words, PARALLEL_WORDS, place_range, &j,
                        NULL);
-    set_off(c, g->n, nedges);
+    hs_csr_set_begin(c, g->n, nedges);
     hs_mfree(g->a, j.aside);
     hs_mfree(g->a, j.counts);
     hs_mfree(g->a, j.marks);
