@@ -115,19 +115,19 @@ redirect(const hs_graph *g, const collapse_ctx *cx, uint32_t t)
     return is_merged_dict(g, cx, t) ? cx->link[t] : t;
 }
 
-/* Merged dicts lose their refs and owners take their dict's refs and
- * their class (hs_rewrite.h); every other node keeps its own, each
- * redirected. */
+/* Merged dicts, and absent nodes that have any, lose their refs;
+ * owners take their dict's refs and their class (hs_rewrite.h); every
+ * other node keeps its own, each redirected. */
 static bool
 replaced_refs(void *ctx, const hs_graph *g, uint32_t id, uint64_t *count)
 {
     collapse_ctx *cx = ctx;
-    if (is_merged_dict(g, cx, id)) {
-        *count = 0;
-        return true;
+    if (is_merged_dict(g, cx, id) || (g->flags[id] & HS_ABSENT)) {
+        *count = 0; /* replaced only if it has refs to lose */
+        return hs_csr_degree(&g->children, id) > 0;
     }
-    if ((g->flags[id] & HS_ABSENT) || !is_owner(g, cx, id)) {
-        return false; /* a phantom has no refs to keep */
+    if (!is_owner(g, cx, id)) {
+        return false;
     }
     *count = hs_csr_degree(&g->children, cx->link[id])
              + (kept_class(g, id, cx->link[id]) != HS_NO_NODE);
@@ -146,8 +146,8 @@ fill_refs(void *ctx, const hs_graph *g, uint32_t id, uint32_t *out)
     collapse_ctx *cx = ctx;
     uint32_t src, cls;
     uint64_t b, e;
-    if (is_merged_dict(g, cx, id)) {
-        return;
+    if (is_merged_dict(g, cx, id) || (g->flags[id] & HS_ABSENT)) {
+        return; /* no refs */
     }
     src = cx->link[id]; /* an owner's */
     cls = kept_class(g, id, src);
