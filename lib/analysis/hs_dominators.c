@@ -88,8 +88,9 @@
  * up; step 2 knows which numbers come next and starts, a few numbers
  * ahead, the misses of their offsets, predecessor lists, predecessors'
  * numbers and forest nodes, one stage per level. The loops with no
- * chain between numbers (step 2's start, moving the result to id space,
- * the retained sizes' reads and writes by id) run on every core.
+ * chain between numbers (mapping the scratch arrays, step 2's start,
+ * moving the result to id space, the retained sizes' reads and writes by
+ * id) run on every core.
  */
 #include "hs_dominators.h"
 
@@ -112,7 +113,6 @@
  * later edges are read in order, which the hardware prefetches). */
 #define AHEAD 32
 #define PREFETCH_CHILDREN 16
-#define PARALLEL_NUMBERS (1u << 16) /* a loop over fewer: one thread */
 
 /* A node of eval's forest: its compressed ancestor, and the smallest
  * semidominator on its path (the semi of the textbook's label). */
@@ -137,7 +137,6 @@ typedef struct dom_work {
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
     uint32_t *extra;    /* the extra roots, ascending (the result's) */
-    uint32_t *idom_out;  /* publish's: the result's idom, by id */
     const hs_stop *stop; /* the caller's, asked every 64 K steps */
     bool stopped;
 } dom_work;
@@ -346,7 +345,7 @@ semidominators(dom_work *w)
     const hs_graph *g = w->g;
     const uint32_t *preds = g->parents.targets;
     (void)hs_parallel_ranges(hs_graph_threads(g), w->count,
-                             PARALLEL_NUMBERS, semi_init, w, NULL);
+                             HS_DOM_PARALLEL_NUMBERS, semi_init, w, NULL);
     for (uint32_t k = w->count - 1; k >= 1 && !halt(w, k); k--) {
         uint32_t id = w->vertex[k], s = w->parent[k];
         uint64_t b, e;
@@ -484,18 +483,26 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     }
     (void)hs_parallel_ranges(hs_graph_threads(g),
                              ((uint64_t)g->n + 1 + 63) / 64,
-                             PARALLEL_NUMBERS / 64, init_range, w, NULL);
+                             HS_DOM_PARALLEL_NUMBERS / 64, init_range, w,
+                             NULL);
     w->count = 1; /* number 0 is the virtual root */
     w->parent[0] = 0;
     return HS_OK;
 }
 
+/* publish's parts: the computation, and the result's idom by id. */
+typedef struct publish_job {
+    const dom_work *w;
+    uint32_t *idom;
+} publish_job;
+
 /* idom in id space for the numbers [lo, hi) (a part of publish). */
 static int
 publish_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
-    const dom_work *w = ctx;
-    uint32_t *idom = w->idom_out;
+    const publish_job *j = ctx;
+    const dom_work *w = j->w;
+    uint32_t *idom = j->idom;
     (void)part;
     for (uint64_t k = lo < 1 ? 1 : lo; k < hi; k++) {
         uint32_t p = w->parent[k];
@@ -506,13 +513,14 @@ publish_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 
 /* Moves the result from number space to id space. */
 static void
-publish(hs_dominators *d, dom_work *w)
+publish(hs_dominators *d, const dom_work *w)
 {
+    publish_job j = {w, d->idom};
     hs_prefault(d->idom, (size_t)d->n * sizeof(*d->idom));
     memset(d->idom, 0xff, (size_t)d->n * sizeof(*d->idom));
-    w->idom_out = d->idom;
     (void)hs_parallel_ranges(hs_graph_threads(w->g), w->count,
-                             PARALLEL_NUMBERS, publish_range, w, NULL);
+                             HS_DOM_PARALLEL_NUMBERS, publish_range, &j,
+                             NULL);
     /* order is vertex without the virtual root's slot. */
     memmove(d->order, d->order + 1,
             (size_t)(w->count - 1) * sizeof(*d->order));

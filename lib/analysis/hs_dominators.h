@@ -19,6 +19,11 @@
  * or an object that two roots reach on separate paths. */
 #define HS_DOM_ROOT (UINT32_MAX - 1)
 
+/* The tree's loops over preorder numbers with no chain between numbers
+ * run on the graph's threads when they cover this many numbers or more
+ * (hs_dominators.c, hs_retained.c). */
+#define HS_DOM_PARALLEL_NUMBERS (1u << 16)
+
 struct hs_dominators {
     const hs_graph *g;
     uint32_t n;             /* g's node ids when computed */

@@ -41,8 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PARALLEL_NUMBERS (1u << 16) /* fewer go on one thread */
-#define AHEAD 16                    /* numbers prefetched ahead */
+#define AHEAD 16 /* numbers whose sizes are prefetched ahead */
 
 /* The loops of hs_retained_compute that read and write one number's
  * entries each, cut into ranges of numbers: their reads and writes at
@@ -84,7 +83,6 @@ to_ids(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     return HS_OK;
 }
 
-
 int
 hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
                     const uint32_t *idom, uint32_t count, uint64_t *sums,
@@ -102,8 +100,8 @@ hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
     /* In number space the backward pass reads idom in order and adds into
      * a dominator numbered a little earlier, often still in cache; in id
      * space each step was five reads at random. */
-    (void)hs_parallel_ranges(parts, count, PARALLEL_NUMBERS, own_sizes, &j,
-                             &used);
+    (void)hs_parallel_ranges(parts, count, HS_DOM_PARALLEL_NUMBERS,
+                             own_sizes, &j, &used);
     d->total_size = 0;
     for (unsigned i = 0; i < used; i++) {
         d->total_size += j.total[i];
@@ -115,8 +113,8 @@ hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
             counts[p] += counts[k];
         }
     }
-    (void)hs_parallel_ranges(parts, count, PARALLEL_NUMBERS, to_ids, &j,
-                             NULL);
+    (void)hs_parallel_ranges(parts, count, HS_DOM_PARALLEL_NUMBERS, to_ids,
+                             &j, NULL);
     return HS_OK;
 }
 
