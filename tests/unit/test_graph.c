@@ -166,15 +166,21 @@ test_dangling(void)
     hs_graph_free(g);
 }
 
-/* Writes a record of `refs` refs (to 2000 + k % 7, one in 50 dangling)
- * to f. */
+/* Ref k of a big record: 2000 + k % 7, one in 50 dangling. */
+static uint32_t
+big_ref(uint32_t k)
+{
+    return k % 50 == 49 ? 900000 + k : 2000 + k % 7;
+}
+
+/* Writes a record of `refs` refs (big_ref) to f. */
 static void
 write_big(FILE *f, uint64_t addr, const char *type, uint32_t refs)
 {
     fprintf(f, "{\"address\": %llu, \"type\": \"%s\", \"size\": 8, "
             "\"refs\": [", (unsigned long long)addr, type);
     for (uint32_t k = 0; k < refs; k++) {
-        fprintf(f, "%s%u", k ? ", " : "", k % 50 == 49 ? 900000 + k : 2000 + k % 7);
+        fprintf(f, "%s%u", k ? ", " : "", big_ref(k));
     }
     fprintf(f, "]}\n");
 }
@@ -216,9 +222,8 @@ test_big_records(void)
         const uint32_t *c = hs_node_children(g, node(g, addrs[i]), &n);
         CHECK_EQ_U64(n, want[i]);
         for (uint32_t k = 0; c && k < n; k++) {
-            uint64_t a = k % 50 == 49 ? 900000 + k : 2000 + k % 7;
-            if (hs_node_address(g, c[k]) != a) {
-                CHECK_EQ_U64(hs_node_address(g, c[k]), a);
+            if (hs_node_address(g, c[k]) != big_ref(k)) {
+                CHECK_EQ_U64(hs_node_address(g, c[k]), big_ref(k));
                 break;
             }
         }
