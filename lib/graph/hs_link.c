@@ -172,9 +172,9 @@ unpack_counts(hs_scan *s, unsigned threads)
  * thread then visits its own records in id order:
  * when every thread instead walked all the records and skipped the
  * others', the unpredictable skip cost as much as the inserts saved.
- * Within a range, records are handled in batches so that their slots,
- * then the addresses of the slots' occupants, can be prefetched
- * together. */
+ * Within a range, each record's slot is prefetched some records before
+ * it is inserted (index_ring), and duplicates are found after the
+ * inserts (find_duplicates). */
 typedef struct index_job {
     hs_graph *g;
     uint64_t lo, hi;          /* slot range */
@@ -188,24 +188,16 @@ typedef struct index_job {
     unsigned ranges;
 } index_job;
 
-enum { BATCH = 32 };
-
+/* Puts id in the first free slot from home on, within the range, or
+ * defers it. No address is compared here (see find_duplicates). */
 static void
 index_one(index_job *job, uint32_t id, uint64_t home)
 {
-    hs_graph *g = job->g;
-    uint32_t *slots = g->ix->x.slots;
-    uint64_t addr = g->addr[id];
+    uint32_t *slots = job->g->ix->x.slots;
     for (uint64_t p = home; p < job->hi; p++) {
-        uint32_t cur = slots[p];
-        if (cur == UINT32_MAX) {
+        if (slots[p] == UINT32_MAX) {
             slots[p] = id;
             job->inserted++;
-            return;
-        }
-        if (g->addr[cur] == addr) {
-            g->flags[id] |= HS_NODE_GONE; /* a duplicate: the first wins */
-            job->dups++;
             return;
         }
     }
@@ -218,36 +210,85 @@ index_one(index_job *job, uint32_t id, uint64_t home)
     job->deferred.v[job->deferred.len++] = id;
 }
 
+/* NOTE: about finding duplicates after the inserts. A record whose
+ * address is already indexed is a duplicate (the first record wins, as
+ * in meliae). Comparing addresses while inserting cost a random read of
+ * the graph's address array per occupied slot passed, most of them not
+ * prefetched: at the index's 80 % fill, that was most of the index's
+ * time. So the inserts only look for a free slot, and this pass finds
+ * the duplicates afterwards, walking the range's slots in order. Two
+ * records with the same address have the same home slot h and were
+ * inserted in id order by the same thread, the first at slot q and the
+ * second at p > q, with every slot in [h, p) taken; so the record at p is
+ * a duplicate exactly when some slot in [h, p) holds its address, and
+ * the record there has a smaller id. Those slots were read just before p
+ * in this walk, so their addresses come from cache; only the walk's own
+ * reads are misses, and those are prefetched ahead, as the walk knows its
+ * next slots. A duplicate stays in the table, flagged gone:
+ * drop_duplicates then rebuilds the index without it. */
 static void
-index_batch(index_job *job, const uint32_t *ids, const uint64_t *homes,
-            unsigned k)
+find_duplicates(index_job *job)
 {
-    const hs_graph *g = job->g;
-    for (unsigned j = 0; j < k; j++) {
-        __builtin_prefetch(&g->ix->x.slots[homes[j]]);
-    }
-    for (unsigned j = 0; j < k; j++) {
-        uint32_t cur = g->ix->x.slots[homes[j]];
-        if (cur != UINT32_MAX) {
-            __builtin_prefetch(&g->addr[cur]);
+    hs_graph *g = job->g;
+    const hs_addrindex *x = &g->ix->x;
+    const uint32_t *slots = x->slots;
+    for (uint64_t p = job->lo; p < job->hi; p++) {
+        uint32_t id = slots[p];
+        uint64_t addr;
+        if (p + AHEAD < job->hi && slots[p + AHEAD] != UINT32_MAX) {
+            __builtin_prefetch(&g->addr[slots[p + AHEAD]]);
         }
-    }
-    for (unsigned j = 0; j < k; j++) {
-        index_one(job, ids[j], homes[j]);
+        if (id == UINT32_MAX) {
+            continue;
+        }
+        addr = g->addr[id];
+        for (uint64_t q = hs_addrindex_home(x, addr); q < p; q++) {
+            if (g->addr[slots[q]] == addr) {
+                g->flags[id] |= HS_NODE_GONE;
+                job->dups++;
+                break;
+            }
+        }
     }
 }
 
-/* Inserts one record, batching as described in the NOTE above. */
+/* Records on their way into the table: each one's slot is prefetched
+ * when it comes in, and it is inserted RING records later, when the slot
+ * has had time to arrive (a rolling window rather than batches, so that
+ * no insert waits for a whole batch's misses). */
+enum { RING = 32 };
+
+typedef struct index_ring {
+    uint32_t ids[RING];
+    uint64_t homes[RING];
+    unsigned len, head; /* head: the oldest, when full */
+} index_ring;
+
 static void
-add_to_batch(index_job *job, uint32_t id, uint64_t home, uint32_t *ids,
-             uint64_t *homes, unsigned *k)
+add_to_ring(index_job *job, index_ring *r, uint32_t id)
 {
-    ids[*k] = id;
-    homes[*k] = home;
-    if (++*k == BATCH) {
-        index_batch(job, ids, homes, *k);
-        *k = 0;
+    uint64_t home = hs_addrindex_home(&job->g->ix->x, job->g->addr[id]);
+    __builtin_prefetch(&job->g->ix->x.slots[home]);
+    if (r->len < RING) {
+        r->ids[r->len] = id;
+        r->homes[r->len++] = home;
+        return;
     }
+    index_one(job, r->ids[r->head], r->homes[r->head]);
+    r->ids[r->head] = id;
+    r->homes[r->head] = home;
+    r->head = (r->head + 1) % RING;
+}
+
+/* Inserts what is left in the ring, oldest first (ids stay in order). */
+static void
+drain_ring(index_job *job, index_ring *r)
+{
+    for (unsigned k = 0; k < r->len; k++) {
+        unsigned j = (r->head + k) % RING;
+        index_one(job, r->ids[j], r->homes[j]);
+    }
+    r->len = r->head = 0;
 }
 
 /* The records of bitmap word w whose probes start in range `part`: its
@@ -274,9 +315,8 @@ run_index(void *ctx, unsigned part)
     index_job *job = (index_job *)ctx + part;
     const hs_graph *g = job->g;
     uint64_t words = ((uint64_t)g->n + 63) / 64;
-    uint32_t ids[BATCH];
-    uint64_t homes[BATCH];
-    unsigned k = 0;
+    index_ring ring;
+    ring.len = ring.head = 0;
     /* Here, each range by its thread (see hs_addrindex_reserve_unset). */
     hs_prefault(g->ix->x.slots + job->lo,
                 (size_t)(job->hi - job->lo) * sizeof(uint32_t));
@@ -284,18 +324,19 @@ run_index(void *ctx, unsigned part)
            (size_t)(job->hi - job->lo) * sizeof(uint32_t));
     bool sorted = job->ranges > 1;
     for (uint32_t i = 0; !sorted && i < g->n && job->rc == 0; i++) {
-        add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]), ids,
-                     homes, &k);
+        add_to_ring(job, &ring, i);
     }
     for (uint64_t w = 0; sorted && w < words && job->rc == 0; w++) {
         uint64_t bits = mine_word(ctx, part, w, g->n);
         for (; bits; bits &= bits - 1) {
-            uint32_t i = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
-            add_to_batch(job, i, hs_addrindex_home(&g->ix->x, g->addr[i]),
-                         ids, homes, &k);
+            add_to_ring(job, &ring,
+                        (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits)));
         }
     }
-    index_batch(job, ids, homes, k);
+    drain_ring(job, &ring);
+    if (job->rc == 0) {
+        find_duplicates(job);
+    }
     return job->rc;
 }
 

@@ -107,6 +107,9 @@ hs_addrindex_put(hs_addrindex *x, const uint64_t *addrs, uint32_t id)
 
 /* The second stage of a two-stage prefetch: the slot of addr is already
  * in cache, so fetch the address its occupant will be compared with. */
+#ifndef PROBES
+#define PROBES 3
+#endif
 static inline void
 hs_addrindex_prefetch_occupant(const hs_addrindex *x, const uint64_t *addrs,
                                uint64_t addr)
@@ -115,8 +118,12 @@ hs_addrindex_prefetch_occupant(const hs_addrindex *x, const uint64_t *addrs,
     if (!x->cap) {
         return;
     }
-    id = x->slots[hs_hash_slot(hs_hash_u64(addr), x->cap)];
-    if (id != UINT32_MAX) {
+    uint64_t i = hs_hash_slot(hs_hash_u64(addr), x->cap);
+    for (unsigned k = 0; k < PROBES && i + k < x->cap; k++) {
+        id = x->slots[i + k];
+        if (id == UINT32_MAX) {
+            break;
+        }
         __builtin_prefetch(&addrs[id]);
     }
 }

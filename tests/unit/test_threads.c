@@ -22,6 +22,8 @@
 #include "hs_test_same.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum { RECORDS = 1200000 };
 
@@ -203,9 +205,105 @@ test_threads_agree(void)
     index_agrees(path, 1);
 }
 
+/* MARK: many duplicates
+ *
+ * The index finds duplicates after inserting (hs_link.c,
+ * find_duplicates): a dump where a sixth of the records repeat an
+ * earlier address, some many times and one 300 times in a row, loads as
+ * meliae loads it, the first record of each address winning, on 1, 2
+ * and 3 threads. */
+enum { DUP_RECORDS = 1100000, DUP_RUN = 300, DUP_RUN_AT = 500000 };
+
+static uint64_t *
+dup_addresses(void)
+{
+    uint64_t *a = malloc(DUP_RECORDS * sizeof(*a));
+    uint64_t state = 0x9e3779b97f4a7c15ull;
+    if (!a) {
+        return NULL;
+    }
+    for (uint64_t i = 0; i < DUP_RECORDS; i++) {
+        if (i >= DUP_RUN_AT && i < DUP_RUN_AT + DUP_RUN) {
+            a[i] = address(7);
+        } else if (i > 7 && rng(&state) % 6 == 0) {
+            a[i] = a[rng(&state) % i]; /* maybe a duplicate's: a third */
+        } else {
+            a[i] = address(i);
+        }
+    }
+    return a;
+}
+
+static void
+check_first_wins(const hs_graph *g, const uint64_t *a, unsigned threads)
+{
+    uint64_t distinct = 0, wrong = 0;
+    for (uint64_t i = 0; i < DUP_RECORDS; i++) {
+        uint32_t id = hs_graph_find(g, a[i]);
+        size_t len;
+        const char *v = id == HS_NO_NODE ? NULL
+                                         : hs_node_value(g, id, &len, NULL);
+        char want[32];
+        /* the first line of an address is the one whose address is new */
+        bool first = a[i] == address(i);
+        if (!first) {
+            continue;
+        }
+        distinct++;
+        snprintf(want, sizeof(want), "%llu", (unsigned long long)i);
+        if (!v || len != strlen(want) || memcmp(v, want, len) != 0) {
+            wrong += 1;
+        }
+    }
+    if (!CHECK_EQ_U64(wrong, 0)) {
+        printf("    %u threads: addresses not found at their first line\n",
+               threads);
+    }
+    CHECK_EQ_U64(hs_graph_count(g), distinct);
+    CHECK_EQ_U64(hs_graph_stats(g)->duplicates, DUP_RECORDS - distinct);
+}
+
+static void
+test_many_duplicates(void)
+{
+    const char *path = hs_test_file("dups.json", "", 0);
+    uint64_t *a = dup_addresses();
+    FILE *f = path && a ? fopen(path, "w") : NULL;
+    hs_graph *one;
+    if (!CHECK(f != NULL)) {
+        free(a);
+        return;
+    }
+    for (uint64_t i = 0; i < DUP_RECORDS; i++) {
+        fprintf(f, "{\"address\": %llu, \"type\": \"int\", \"size\": 28, "
+                "\"value\": %llu, \"refs\": []}\n",
+                (unsigned long long)a[i], (unsigned long long)i);
+    }
+    if (!CHECK(fclose(f) == 0)) {
+        free(a);
+        return;
+    }
+    one = load(path, HS_LOAD_DEFAULT, 1);
+    if (CHECK(one != NULL)) {
+        CHECK(hs_graph_stats(one)->duplicates > DUP_RECORDS / 8);
+        check_first_wins(one, a, 1);
+    }
+    for (unsigned t = 2; t <= 3 && one; t++) {
+        hs_graph *many = load(path, HS_LOAD_DEFAULT, t);
+        if (CHECK(many != NULL)) {
+            check_first_wins(many, a, t);
+            CHECK(same_graph(one, many));
+        }
+        hs_graph_free(many);
+    }
+    hs_graph_free(one);
+    free(a);
+}
+
 int
 main(void)
 {
     RUN(test_threads_agree);
+    RUN(test_many_duplicates);
     return hs_test_end();
 }
