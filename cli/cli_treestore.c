@@ -17,22 +17,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SNAPSHOT_SUFFIX ".hsidx"
-
 void
 cli_tree_store_init(cli_tree_store *s, const hs_snapshot_report *r,
                     bool classic)
 {
-    size_t len = strlen(r->path), sl = strlen(SNAPSHOT_SUFFIX);
     memset(s, 0, sizeof(*s));
-    if (classic || !(r->used || r->written) || !r->id || len < sl
-        || strcmp(r->path + len - sl, SNAPSHOT_SUFFIX) != 0) {
+    if (classic
+        || hs_snapshot_tree_path(r, s->path, sizeof(s->path)) != HS_OK) {
         return;
     }
     s->key = r->id;
     snprintf(s->snapshot, sizeof(s->snapshot), "%s", r->path);
-    snprintf(s->path, sizeof(s->path), "%.*s.hsdom", (int)(len - sl),
-             r->path);
 }
 
 hs_dominators *

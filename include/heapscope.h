@@ -1042,6 +1042,14 @@ HS_API int hs_graph_complete(hs_graph *g, hs_error *err);
 HS_API int hs_snapshot_path(const char *dump, const hs_load_options *opts,
                             int cache, char *out, size_t size);
 
+/* Where the dominator tree of a graph opened with report r is kept
+ * (hs_dominators_save, under key r->id): its snapshot's name with
+ * ".hsdom" for ".hsidx". Returns HS_OK, or HS_ENOTFOUND when r names no
+ * snapshot used or written (no key to keep a tree under), HS_EINVAL when
+ * out is too small. */
+HS_API int hs_snapshot_tree_path(const hs_snapshot_report *r, char *out,
+                                 size_t size);
+
 /* Writes g, loaded from dump with opts (may be NULL), as the snapshot
  * file snapshot_path (atomically: a random temporary name created
  * exclusively, then a rename), with the dump's read permissions (0600 in

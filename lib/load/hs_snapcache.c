@@ -156,6 +156,23 @@ hs_snapshot_path(const char *dump, const hs_load_options *opts, int cache,
     return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
 }
 
+int
+hs_snapshot_tree_path(const hs_snapshot_report *r, char *out, size_t size)
+{
+    static const char snap[] = ".hsidx";
+    size_t len = strnlen(r->path, sizeof(r->path)), sl = sizeof(snap) - 1;
+    int n;
+    if (size) {
+        out[0] = '\0';
+    }
+    if (!(r->used || r->written) || !r->id || len < sl
+        || len == sizeof(r->path) || strcmp(r->path + len - sl, snap) != 0) {
+        return HS_ENOTFOUND;
+    }
+    n = snprintf(out, size, "%.*s.hsdom", (int)(len - sl), r->path);
+    return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
+}
+
 static hs_graph *
 open_mapped(hs_mapping *m, const hs_load_options *opts,
             const hs_snap_expect *want, hs_error *err)

@@ -168,3 +168,72 @@ def test_small_and_shared_dumps_get_no_index(cache):
     assert not report["used"] and not report["written"], report
     assert sorted(os.listdir(os.path.dirname(path))) == before
     assert not cache.exists() or not list(cache.rglob("*.hsidx"))
+
+
+# The dominator tree kept beside the snapshot (DUMP.hsdom), as the CLI
+# keeps it: the first question computes and keeps it, a later session
+# reads it back (the file is not written again), and the answers are a
+# parse's.
+
+def retainers(om):
+    return [(r.obj.address, r.retained_size, r.retained_count)
+            for r in om.top(5)]
+
+
+def test_tree_kept_and_read_back(big):
+    tree = str(big) + ".hsdom"
+    want = retainers(heapscope.load(str(big), snapshot=False))
+    assert not os.path.exists(tree)
+    assert retainers(heapscope.load(str(big))) == want  # writes both
+    kept = os.stat(tree)
+    assert stat.S_IMODE(kept.st_mode) == \
+        stat.S_IMODE(os.stat(str(big) + ".hsidx").st_mode)
+    again = heapscope.load(str(big))
+    assert again.snapshot_report["used"]
+    assert retainers(again) == want
+    after = os.stat(tree)
+    assert (after.st_ino, after.st_mtime_ns) == (kept.st_ino,
+                                                 kept.st_mtime_ns)
+
+
+def test_tree_not_kept_after_a_pass(big):
+    tree = str(big) + ".hsdom"
+    parsed = heapscope.load(str(big), snapshot=False)
+    parsed.remove_expensive_references()
+    om = heapscope.load(str(big))
+    om.remove_expensive_references()  # the edges are no longer the snapshot's
+    assert retainers(om) == retainers(parsed)
+    assert not os.path.exists(tree)
+
+
+def test_damaged_or_planted_tree(big):
+    tree = str(big) + ".hsdom"
+    want = retainers(heapscope.load(str(big), snapshot=False))
+    heapscope.load(str(big)).top(1)
+    with open(tree, "r+b") as f:
+        f.seek(-3, 2)
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0x10]))
+    with pytest.warns(RuntimeWarning, match="not used: damaged"):
+        assert retainers(heapscope.load(str(big))) == want
+    assert retainers(heapscope.load(str(big))) == want  # kept again, whole
+    os.chmod(tree, 0o666)
+    before = os.stat(tree)
+    with pytest.warns(RuntimeWarning, match="not used: not trusted"):
+        assert retainers(heapscope.load(str(big))) == want
+    after = os.stat(tree)
+    assert (after.st_ino, after.st_mode, after.st_mtime_ns) == \
+        (before.st_ino, before.st_mode, before.st_mtime_ns)
+
+
+def test_tree_still_kept_after_compute_parents(big):
+    tree = str(big) + ".hsdom"
+    heapscope.load(str(big)).top(1)
+    kept = os.stat(tree)
+    om = heapscope.load(str(big))
+    om.compute_parents()  # the edges stay: the kept tree is still theirs
+    om.top(1)
+    after = os.stat(tree)
+    assert (after.st_ino, after.st_mtime_ns) == (kept.st_ino,
+                                                 kept.st_mtime_ns)

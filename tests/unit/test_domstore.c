@@ -16,6 +16,8 @@
 #include "analysis/hs_dominators.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -380,9 +382,43 @@ test_crafted_trees_are_refused(void)
     hs_graph_free(g);
 }
 
+/* Where a tree is kept: beside the snapshot the report names, only for
+ * a snapshot used or written (its id is the key). */
+static void
+test_tree_path(void)
+{
+    hs_snapshot_report r;
+    char out[64];
+    const char *got = out; /* CHECK_STR tests its pointers */
+    memset(&r, 0, sizeof(r));
+    r.used = 1;
+    r.id = 42;
+    snprintf(r.path, sizeof(r.path), "/data/d.json.hsidx");
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_OK);
+    CHECK_STR(got, "/data/d.json.hsdom");
+    snprintf(r.path, sizeof(r.path), "d.json.nocollapse.hsidx");
+    r.used = 0;
+    r.written = 1;
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_OK);
+    CHECK_STR(got, "d.json.nocollapse.hsdom");
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, 10), HS_EINVAL);
+    r.id = 0; /* no key */
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_ENOTFOUND);
+    CHECK_STR(got, "");
+    r.id = 42;
+    r.written = 0; /* wanted, neither used nor written */
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_ENOTFOUND);
+    r.used = 1;
+    snprintf(r.path, sizeof(r.path), "hsidx");
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_ENOTFOUND);
+    memset(r.path, 'a', sizeof(r.path)); /* not terminated */
+    CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_ENOTFOUND);
+}
+
 int
 main(void)
 {
+    RUN(test_tree_path);
     RUN(test_round_trip);
     RUN(test_other_snapshot_or_graph);
     RUN(test_planted_files);

@@ -149,6 +149,7 @@ graph_dealloc(PyObject *op)
     hs_py_graph_forget_dominators(self); /* before its graph */
     hs_graph_free(self->g);
     PyMem_RawFree(self->total_sizes);
+    PyMem_RawFree(self->tree);
     Py_XDECREF(self->module);
     Py_XDECREF(self->proxy_type);
     Py_XDECREF(self->snapshot_report);
@@ -310,6 +311,10 @@ run_pass(hs_py_graph *self, pass_kind pass, hs_expensive_flags flags,
     int rc;
     if (begin_write(self) < 0) {
         return -1;
+    }
+    if (pass != PASS_PARENTS) { /* a tree now is not the snapshot's */
+        PyMem_RawFree(self->tree);
+        self->tree = NULL;
     }
     hs_py_error_clear(&err);
     Py_BEGIN_ALLOW_THREADS

@@ -337,6 +337,7 @@ mod_load(PyObject *module, PyObject *args, PyObject *kw)
     }
     self->snapshot_report = report;
     self->g = g;
+    self->tree = snapshot ? hs_py_tree_store_new(&sr) : NULL;
     self->module = module;
     Py_INCREF(module);
     self->proxy_type = proxy_type;

@@ -3,35 +3,101 @@
  * immediate dominator of an object, the largest retainers.
  *
  * The tree (hs_dominators) is computed once per Graph, on the first
- * question, with the GIL released, and kept until a pass rewrites the
- * edges (begin_write in hs_py_graph.c forgets it). Two threads asking
+ * question, with the GIL released (or read back from beside the
+ * snapshot: NOTE below), and kept until a pass rewrites the edges
+ * (begin_write in hs_py_graph.c forgets it). Two threads asking
  * first at once may both compute it; the later result is dropped.
  */
 #include "hs_py.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+hs_py_tree_store *
+hs_py_tree_store_new(const hs_snapshot_report *r)
+{
+    hs_py_tree_store *s = PyMem_RawCalloc(1, sizeof(*s));
+    if (s && hs_snapshot_tree_path(r, s->path, sizeof(s->path)) == HS_OK) {
+        s->key = r->id;
+        snprintf(s->snapshot, sizeof(s->snapshot), "%s", r->path);
+        return s;
+    }
+    PyMem_RawFree(s);
+    return NULL;
+}
+
+/* NOTE: about stored trees. As the CLI does (cli/cli_treestore.c), a
+ * Graph opened through its snapshot reads its tree back from DUMP.hsdom
+ * when one is kept there for that snapshot (a tenth of the time to
+ * compute it), or computes it and keeps it there for the next session.
+ * A kept tree that cannot be used is a warning, and one that is not
+ * trusted (another owner, open to others' writes) is left alone. Runs
+ * without the GIL: warnings wait in the job. */
+typedef struct tree_job {
+    const hs_graph *g;
+    const hs_py_tree_store *store; /* may be NULL */
+    hs_dominators *d;
+    hs_error err;
+    char warning[1200];
+} tree_job;
+
+static void
+stored_or_new(tree_job *j)
+{
+    const hs_py_tree_store *s = j->store;
+    hs_error other;
+    struct stat st;
+    bool keep = s != NULL;
+    hs_py_error_clear(&other);
+    if (s && (j->d = hs_dominators_restore(j->g, s->path, s->key, &other))) {
+        return;
+    }
+    if (s && other.code != HS_ENOTFOUND) {
+        keep = other.code != HS_EINVAL; /* not ours to replace */
+        snprintf(j->warning, sizeof(j->warning),
+                 "%s: not used: %s; computing the tree", s->path,
+                 other.message);
+    }
+    j->d = hs_dominators_new(j->g, &j->err);
+    hs_py_error_clear(&other);
+    if (j->d && keep && stat(s->snapshot, &st) == 0
+        && hs_dominators_save(j->d, s->path, s->key, st.st_mode & 0777,
+                              &other) < 0
+        && !j->warning[0]) {
+        snprintf(j->warning, sizeof(j->warning),
+                 "cannot keep the dominator tree: %s", other.message);
+    }
+}
 
 const hs_dominators *
 hs_py_graph_dominators(hs_py_graph *graph)
 {
-    hs_dominators *d;
-    hs_error err;
+    tree_job j;
     if (hs_py_graph_check_read(graph) < 0) {
         return NULL;
     }
     if (graph->dom) {
         return graph->dom;
     }
-    hs_py_error_clear(&err);
-    HS_PY_READ_UNLOCKED(graph, d = hs_dominators_new(graph->g, &err));
-    if (!d) {
-        hs_py_raise(hs_py_graph_state(graph), &err);
+    memset(&j, 0, sizeof(j));
+    j.g = graph->g;
+    j.store = graph->tree;
+    hs_py_error_clear(&j.err);
+    HS_PY_READ_UNLOCKED(graph, stored_or_new(&j));
+    if (!j.d) {
+        hs_py_raise(hs_py_graph_state(graph), &j.err);
         return NULL;
     }
     if (graph->dom) {
-        hs_dominators_free(d); /* another thread was first */
+        hs_dominators_free(j.d); /* another thread was first */
     } else {
-        graph->dom = d;
+        graph->dom = j.d;
+    }
+    if (j.warning[0]
+        && PyErr_WarnFormat(PyExc_RuntimeWarning, 1, "%s", j.warning) < 0) {
+        return NULL;
     }
     return graph->dom;
 }
