@@ -63,56 +63,14 @@ fast_digits(const char *p, const char *end, uint64_t *v, unsigned *count)
     return p;
 }
 
-bool
-hs_json_u64(const char **pp, const char *end, uint64_t *out, bool *overflow)
-{
-    const char *p = *pp, *start = p;
-    uint64_t v = 0;
-    unsigned count = 0;
-    *overflow = false;
-    if (p >= end || (unsigned)(*p - '0') > 9) {
-        return false;
-    }
-    if (*p == '0' && p + 1 < end && (unsigned)(p[1] - '0') <= 9) {
-        return false; /* JSON forbids leading zeros */
-    }
-    p = fast_digits(p, end, &v, &count);
-    if (count > 19) {
-        p = start; /* might not fit: the careful loop below decides */
-        v = 0;
-    }
-    /* 19 digits always fit in 64 bits: no overflow test in this loop. */
-    while (p < end && p - start < 19 && (unsigned)(*p - '0') <= 9) {
-        v = v * 10 + (uint64_t)(*p - '0');
-        p++;
-    }
-    if (p < end && (unsigned)(*p - '0') <= 9) {
-        unsigned d = (unsigned)(*p - '0');
-        if (v > (UINT64_MAX - d) / 10 || (p + 1 < end
-                                           && (unsigned)(p[1] - '0') <= 9)) {
-            *overflow = true;
-            *pp = p;
-            return false;
-        }
-        v = v * 10 + d;
-        p++;
-    }
-    if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) {
-        *pp = p;
-        return false;
-    }
-    *out = v;
-    *pp = p;
-    return true;
-}
-
 /* NOTE: about lists of refs. Most of a line is its refs, 8 to 15 digits
  * and ", " each, and parsing them one hs_json_u64 call and one separator
  * test at a time was half of the line scan (bench/README.md). Here the
  * usual number, 1 to 15 digits with 16 bytes to spare, is two 8-byte
  * loads and no loop, inline; anything else (16 or more digits, the end of
- * the line near) goes through hs_json_u64, so the values and the numbers
- * refused are exactly hs_json_u64's. */
+ * the line near) goes through u64_careful. hs_json_u64 takes the same
+ * two steps (a line's address, size and len are numbers too), so the
+ * values and the numbers refused are the same either way. */
 static inline bool
 u64_short(const char **pp, const char *end, uint64_t *out)
 {
@@ -149,6 +107,57 @@ u64_short(const char **pp, const char *end, uint64_t *out)
     return true;
 }
 
+/* hs_json_u64 past u64_short: any length, overflow and the end of the
+ * line checked. */
+static bool
+u64_careful(const char **pp, const char *end, uint64_t *out, bool *overflow)
+{
+    const char *p = *pp, *start = p;
+    uint64_t v = 0;
+    unsigned count = 0;
+    if (p >= end || (unsigned)(*p - '0') > 9) {
+        return false;
+    }
+    if (*p == '0' && p + 1 < end && (unsigned)(p[1] - '0') <= 9) {
+        return false; /* JSON forbids leading zeros */
+    }
+    p = fast_digits(p, end, &v, &count);
+    if (count > 19) {
+        p = start; /* might not fit: the careful loop below decides */
+        v = 0;
+    }
+    /* 19 digits always fit in 64 bits: no overflow test in this loop. */
+    while (p < end && p - start < 19 && (unsigned)(*p - '0') <= 9) {
+        v = v * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p < end && (unsigned)(*p - '0') <= 9) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10 || (p + 1 < end
+                                           && (unsigned)(p[1] - '0') <= 9)) {
+            *overflow = true;
+            *pp = p;
+            return false;
+        }
+        v = v * 10 + d;
+        p++;
+    }
+    if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) {
+        *pp = p;
+        return false;
+    }
+    *out = v;
+    *pp = p;
+    return true;
+}
+
+bool
+hs_json_u64(const char **pp, const char *end, uint64_t *out, bool *overflow)
+{
+    *overflow = false;
+    return u64_short(pp, end, out) || u64_careful(pp, end, out, overflow);
+}
+
 size_t
 hs_json_u64_list(const char **pp, const char *end, uint64_t *out, size_t cap,
                  int *state)
@@ -157,7 +166,9 @@ hs_json_u64_list(const char **pp, const char *end, uint64_t *out, size_t cap,
     size_t n = 0;
     bool ovf;
     for (;;) {
-        if (!u64_short(&p, end, &out[n]) && !hs_json_u64(&p, end, &out[n], &ovf)) {
+        ovf = false;
+        if (!u64_short(&p, end, &out[n])
+            && !u64_careful(&p, end, &out[n], &ovf)) {
             *state = -1;
             break;
         }

@@ -128,6 +128,82 @@ hs_addrindex_prefetch_occupant(const hs_addrindex *x, const uint64_t *addrs,
     }
 }
 
+/* NOTE: about tags. A probe compares the address of each slot's
+ * occupant, one random read of the address array per slot passed; at
+ * 80 % full a successful search passes two others on average, and only
+ * the first can be prefetched. A table may have beside it a byte per
+ * slot, the tag: bits of the occupant's address hash that the home slot
+ * does not use, or 0 when unknown. A probe then reads the address only
+ * where the tag is the one it looks for, or 0: one slot in 255 of the
+ * others. The loader keeps tags while it resolves refs (hs_link.c). */
+static inline uint8_t
+hs_addrindex_tag(uint64_t hash)
+{
+    uint8_t t = (uint8_t)hash; /* home takes the high bits */
+    return t ? t : 1;
+}
+
+/* hs_addrindex_find, with tags (cap bytes; see the NOTE above). */
+static inline uint32_t
+hs_addrindex_find_tagged(const hs_addrindex *x, const uint8_t *tags,
+                         const uint64_t *addrs, uint64_t addr)
+{
+    uint64_t h = hs_hash_u64(addr), i;
+    uint8_t want = hs_addrindex_tag(h);
+    if (!x->cap) {
+        return UINT32_MAX;
+    }
+    i = hs_hash_slot(h, x->cap);
+    for (;;) {
+        uint32_t id = x->slots[i];
+        uint8_t t = tags[i];
+        if (id == UINT32_MAX || ((t == want || t == 0) && addrs[id] == addr)) {
+            return id;
+        }
+        if (++i == x->cap) {
+            i = 0;
+        }
+    }
+}
+
+/* The two stages of prefetching for hs_addrindex_find_tagged: the slot
+ * and its tag, then, once those are in cache, the address of the first
+ * occupant (of the home's next few) whose tag may match. */
+static inline void
+hs_addrindex_prefetch_tagged(const hs_addrindex *x, const uint8_t *tags,
+                             uint64_t addr)
+{
+    if (x->cap) {
+        uint64_t i = hs_hash_slot(hs_hash_u64(addr), x->cap);
+        __builtin_prefetch(&x->slots[i]);
+        __builtin_prefetch(&tags[i]);
+    }
+}
+
+static inline void
+hs_addrindex_prefetch_tagged_occupant(const hs_addrindex *x,
+                                      const uint8_t *tags,
+                                      const uint64_t *addrs, uint64_t addr)
+{
+    enum { LOOK = 4 };
+    uint64_t h = hs_hash_u64(addr), i;
+    uint8_t want = hs_addrindex_tag(h);
+    if (!x->cap) {
+        return;
+    }
+    i = hs_hash_slot(h, x->cap);
+    for (unsigned k = 0; k < LOOK && i + k < x->cap; k++) {
+        uint32_t id = x->slots[i + k];
+        if (id == UINT32_MAX) {
+            return;
+        }
+        if (tags[i + k] == want || tags[i + k] == 0) {
+            __builtin_prefetch(&addrs[id]);
+            return;
+        }
+    }
+}
+
 /* Empties the table, keeping its capacity. */
 void hs_addrindex_clear(hs_addrindex *x);
 
