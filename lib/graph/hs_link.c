@@ -172,9 +172,8 @@ unpack_counts(hs_scan *s, unsigned threads)
  * thread then visits its own records in id order:
  * when every thread instead walked all the records and skipped the
  * others', the unpredictable skip cost as much as the inserts saved.
- * Within a range, each record's slot is prefetched some records before
- * it is inserted (index_ring), and duplicates are found after the
- * inserts (find_duplicates). */
+ * Within a range, each record's slot and tag are prefetched some records
+ * before it is inserted (index_ring). */
 typedef struct index_job {
     hs_graph *g;
     uint64_t lo, hi;          /* slot range */
@@ -189,16 +188,36 @@ typedef struct index_job {
     uint8_t *tags;            /* the table's tags (hs_addrindex.h) */
 } index_job;
 
-/* Puts id in the first free slot from home on, within the range, or
- * defers it. No address is compared here (see find_duplicates). */
+/* NOTE: about duplicates and tags. A record whose address is already
+ * indexed is a duplicate (the first record wins, as in meliae); an
+ * insert finds it among the occupants it passes on its way to a free
+ * slot. Comparing each occupant's address cost a random read of the
+ * address array per slot passed, most of them not prefetched: at the
+ * index's 80 % fill, that was most of the index's time. So each slot
+ * gets its tag (hs_addrindex.h) when it is filled, the tags are
+ * prefetched with the slots, and only an occupant whose tag is the
+ * record's has its address compared: one in 255 of the others. The
+ * refs' lookups use the same tags afterwards. */
+
+/* Puts id (its address hashing to home and tag) in the first free slot
+ * from home on, within the range, unless its address is there already
+ * (a duplicate, flagged gone); else defers it. */
 static void
-index_one(index_job *job, uint32_t id, uint64_t home)
+index_one(index_job *job, uint32_t id, uint64_t home, uint8_t tag)
 {
-    uint32_t *slots = job->g->ix->x.slots;
+    hs_graph *g = job->g;
+    uint32_t *slots = g->ix->x.slots;
     for (uint64_t p = home; p < job->hi; p++) {
-        if (slots[p] == UINT32_MAX) {
+        uint32_t cur = slots[p];
+        if (cur == UINT32_MAX) {
             slots[p] = id;
+            job->tags[p] = tag;
             job->inserted++;
+            return;
+        }
+        if (job->tags[p] == tag && g->addr[cur] == g->addr[id]) {
+            g->flags[id] |= HS_NODE_GONE; /* a duplicate: the first wins */
+            job->dups++;
             return;
         }
     }
@@ -211,51 +230,6 @@ index_one(index_job *job, uint32_t id, uint64_t home)
     job->deferred.v[job->deferred.len++] = id;
 }
 
-/* NOTE: about finding duplicates after the inserts. A record whose
- * address is already indexed is a duplicate (the first record wins, as
- * in meliae). Comparing addresses while inserting cost a random read of
- * the graph's address array per occupied slot passed, most of them not
- * prefetched: at the index's 80 % fill, that was most of the index's
- * time. So the inserts only look for a free slot, and this pass finds
- * the duplicates afterwards, walking the range's slots in order. Two
- * records with the same address have the same home slot h and were
- * inserted in id order by the same thread, the first at slot q and the
- * second at p > q, with every slot in [h, p) taken; so the record at p is
- * a duplicate exactly when some slot in [h, p) holds its address, and
- * the record there has a smaller id. Those slots were read just before p
- * in this walk, so their addresses come from cache; only the walk's own
- * reads are misses, and those are prefetched ahead, as the walk knows its
- * next slots. A duplicate stays in the table, flagged gone:
- * drop_duplicates then rebuilds the index without it. The walk also
- * writes each slot's tag, which the refs' lookups use. */
-static void
-find_duplicates(index_job *job)
-{
-    hs_graph *g = job->g;
-    const hs_addrindex *x = &g->ix->x;
-    const uint32_t *slots = x->slots;
-    for (uint64_t p = job->lo; p < job->hi; p++) {
-        uint32_t id = slots[p];
-        uint64_t addr, h;
-        if (p + AHEAD < job->hi && slots[p + AHEAD] != UINT32_MAX) {
-            __builtin_prefetch(&g->addr[slots[p + AHEAD]]);
-        }
-        if (id == UINT32_MAX) {
-            continue;
-        }
-        addr = g->addr[id];
-        h = hs_hash_u64(addr);
-        job->tags[p] = hs_addrindex_tag(h);
-        for (uint64_t q = hs_hash_slot(h, x->cap); q < p; q++) {
-            if (g->addr[slots[q]] == addr) {
-                g->flags[id] |= HS_NODE_GONE;
-                job->dups++;
-                break;
-            }
-        }
-    }
-}
-
 /* Records on their way into the table: each one's slot is prefetched
  * when it comes in, and it is inserted RING records later, when the slot
  * has had time to arrive (a rolling window rather than batches, so that
@@ -265,22 +239,28 @@ enum { RING = 32 };
 typedef struct index_ring {
     uint32_t ids[RING];
     uint64_t homes[RING];
+    uint8_t tags[RING];
     unsigned len, head; /* head: the oldest, when full */
 } index_ring;
 
 static void
 add_to_ring(index_job *job, index_ring *r, uint32_t id)
 {
-    uint64_t home = hs_addrindex_home(&job->g->ix->x, job->g->addr[id]);
+    uint64_t h = hs_hash_u64(job->g->addr[id]);
+    uint64_t home = hs_hash_slot(h, job->g->ix->x.cap);
+    uint8_t tag = hs_addrindex_tag(h);
     __builtin_prefetch(&job->g->ix->x.slots[home]);
+    __builtin_prefetch(&job->tags[home]);
     if (r->len < RING) {
         r->ids[r->len] = id;
-        r->homes[r->len++] = home;
+        r->homes[r->len] = home;
+        r->tags[r->len++] = tag;
         return;
     }
-    index_one(job, r->ids[r->head], r->homes[r->head]);
+    index_one(job, r->ids[r->head], r->homes[r->head], r->tags[r->head]);
     r->ids[r->head] = id;
     r->homes[r->head] = home;
+    r->tags[r->head] = tag;
     r->head = (r->head + 1) % RING;
 }
 
@@ -290,7 +270,7 @@ drain_ring(index_job *job, index_ring *r)
 {
     for (unsigned k = 0; k < r->len; k++) {
         unsigned j = (r->head + k) % RING;
-        index_one(job, r->ids[j], r->homes[j]);
+        index_one(job, r->ids[j], r->homes[j], r->tags[j]);
     }
     r->len = r->head = 0;
 }
@@ -340,9 +320,6 @@ run_index(void *ctx, unsigned part)
         }
     }
     drain_ring(job, &ring);
-    if (job->rc == 0) {
-        find_duplicates(job);
-    }
     return job->rc;
 }
 
