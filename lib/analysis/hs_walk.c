@@ -23,21 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-hs_bits_init(hs_bits *b, const hs_allocator *a, uint32_t n)
-{
-    b->a = a;
-    b->words = hs_calloc(a, ((size_t)n + 64) / 64, sizeof(uint64_t));
-    return b->words ? HS_OK : HS_ENOMEM;
-}
-
-void
-hs_bits_release(hs_bits *b)
-{
-    hs_mfree(b->a, b->words);
-    b->words = NULL;
-}
-
 /* The walk's own stack is scratch (the graph's allocator); the order it
  * yields is the caller's (hs_free: malloc). */
 typedef struct id_stack {

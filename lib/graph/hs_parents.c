@@ -19,6 +19,7 @@
  */
 #include "hs_graph_internal.h"
 
+#include "../util/hs_bits.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
@@ -30,7 +31,7 @@
 
 typedef struct walk_job {
     const hs_graph *g;
-    uint64_t *seen;              /* per child: claimed by the node walked */
+    hs_bits seen;                /* per child: claimed by the node walked */
     uint32_t *counts;            /* per child: its parents */
     hs_csr *out;                 /* the parents CSR being built */
     unsigned parts;
@@ -50,7 +51,7 @@ walk(walk_job *j, unsigned part, bool fill)
     hs_csr *out = j->out;
     uint32_t lo = j->lo[part], hi = j->lo[part + 1];
     uint64_t sum = 0;
-    uint64_t *seen = j->seen;
+    hs_bits *seen = &j->seen;
     for (uint32_t i = 0; i < g->n; i++) {
         uint32_t u = fill ? g->n - 1 - i : i;
         uint64_t b, e;
@@ -60,13 +61,12 @@ walk(walk_job *j, unsigned part, bool fill)
         hs_csr_range(ch, u, &b, &e);
         for (uint64_t k = b; k < e; k++) {
             uint32_t c = ch->targets[k];
-            uint64_t bit = 1ull << (c & 63);
-            if (c < lo || c >= hi || (seen[c >> 6] & bit)
+            if (c < lo || c >= hi || hs_bits_test(seen, c)
                 || (g->flags[c] & HS_ABSENT)) {
                 continue;
             }
             if (e - b > 1) { /* a single ref cannot repeat */
-                seen[c >> 6] |= bit;
+                hs_bits_set(seen, c);
             }
             if (!fill) {
                 j->counts[c]++;
@@ -81,7 +81,7 @@ walk(walk_job *j, unsigned part, bool fill)
             for (uint64_t k = b; k < e; k++) {
                 uint32_t c = ch->targets[k];
                 if (c >= lo && c < hi) {
-                    seen[c >> 6] &= ~(1ull << (c & 63));
+                    hs_bits_clear(seen, c);
                 }
             }
         }
@@ -172,10 +172,9 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
     j.out = &p;
     j.parts = g->children.nedges >= PARALLEL_EDGES ? hs_graph_threads(g) : 1;
     j.counts = hs_calloc(g->a, (size_t)g->n + 1, sizeof(*j.counts));
-    j.seen = hs_calloc(g->a, (size_t)g->n / 64 + 1, sizeof(*j.seen));
-    if (!j.counts || !j.seen) {
+    if (!j.counts || hs_bits_init(&j.seen, g->a, g->n) < 0) {
         hs_mfree(g->a, j.counts);
-        hs_mfree(g->a, j.seen);
+        hs_bits_release(&j.seen);
         return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
     }
     cut_ranges(&j, g->n, 0);
@@ -199,7 +198,7 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
         hs_mfree(g->a, p.targets);
         hs_mfree(g->a, p.off64);
         hs_mfree(g->a, j.counts);
-        hs_mfree(g->a, j.seen);
+        hs_bits_release(&j.seen);
         return hs_error_set(err, HS_ENOMEM, "out of memory for parents");
     }
     hs_parallel_for(j.parts, offsets_part, &j);
@@ -213,7 +212,7 @@ hs_graph_compute_parents(hs_graph *g, hs_error *err)
     /* Filling takes time by parents, not by children: cut again. */
     cut_ranges(&j, g->n, total);
     hs_parallel_for(j.parts, fill_part, &j);
-    hs_mfree(g->a, j.seen);
+    hs_bits_release(&j.seen);
     g->parents = p;
     g->have_parents = true;
     return HS_OK;

@@ -34,6 +34,7 @@
  */
 #include "hs_rewrite.h"
 
+#include "../util/hs_bits.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
@@ -47,7 +48,7 @@
 typedef struct rewrite_job {
     hs_graph *g;
     const hs_rewrite_ops *ops;
-    uint64_t *marks;  /* a bit per node: replaced */
+    hs_bits marks;    /* a bit per node: replaced */
     uint32_t *aside;  /* the new lists, in id order */
     uint32_t *counts; /* their lengths, in id order (replaced is asked
                          once: the offsets it may read are moving) */
@@ -77,7 +78,7 @@ node_range(const rewrite_job *j, uint64_t lo, uint64_t hi, uint32_t *a,
 static bool
 marked(const rewrite_job *j, uint32_t id)
 {
-    return (j->marks[id >> 6] >> (id & 63)) & 1;
+    return hs_bits_test(&j->marks, id);
 }
 
 /* Step 1 over one range. */
@@ -95,7 +96,7 @@ mark_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
                 j->too_long[part] = true;
                 count = 0;
             }
-            j->marks[id >> 6] |= (uint64_t)1 << (id & 63);
+            hs_bits_set(&j->marks, id);
             added += count;
             gone += hs_csr_degree(&j->g->children, id);
             nreplaced++;
@@ -144,7 +145,7 @@ slide(const rewrite_job *j)
     uint64_t from = 0, to = c->nedges, s, e, r = 0;
     int64_t d = 0;
     for (uint64_t w = 0; w < j->words; w++) {
-        for (uint64_t bits = j->marks[w]; bits; bits &= bits - 1) {
+        for (uint64_t bits = j->marks.words[w]; bits; bits &= bits - 1) {
             uint32_t id = (uint32_t)(w * 64 + (uint64_t)__builtin_ctzll(bits));
             hs_csr_range(c, id, &s, &e);
             if (d <= 0 && s > from) {
@@ -158,7 +159,7 @@ slide(const rewrite_job *j)
         memmove(t + (int64_t)from + d, t + from, (to - from) * 4);
     }
     for (uint64_t w = j->words; w-- > 0;) {
-        for (uint64_t bits = j->marks[w]; bits;) {
+        for (uint64_t bits = j->marks.words[w]; bits;) {
             unsigned top = 63 - (unsigned)__builtin_clzll(bits);
             uint32_t id = (uint32_t)(w * 64 + top);
             bits &= ~((uint64_t)1 << top);
@@ -214,15 +215,14 @@ hs_graph_rewrite_children(hs_graph *g, const hs_rewrite_ops *ops,
     if (!c->off32 && !c->off64) {
         return HS_OK; /* no nodes, no edges */
     }
-    j.marks = hs_calloc(g->a, j.words + 1, sizeof(*j.marks));
-    if (!j.marks) {
+    if (hs_bits_init(&j.marks, g->a, g->n) < 0) {
         return hs_error_set(err, HS_ENOMEM, "out of memory rewriting refs");
     }
     hs_parallel_ranges(threads, j.words, PARALLEL_WORDS, mark_range, &j,
                        &j.parts);
     for (unsigned p = 0; p < j.parts; p++) {
         if (j.too_long[p]) {
-            hs_mfree(g->a, j.marks);
+            hs_bits_release(&j.marks);
             return hs_error_set(err, HS_ELIMIT, "more than 4 G refs in one "
                                 "object");
         }
@@ -234,7 +234,7 @@ hs_graph_rewrite_children(hs_graph *g, const hs_rewrite_ops *ops,
         nreplaced += j.nreplaced[p];
     }
     if (added > gone) {
-        hs_mfree(g->a, j.marks);
+        hs_bits_release(&j.marks);
         return hs_error_set(err, HS_ELIMIT, "the new refs outnumber the "
                             "old: cannot rewrite them in place");
     }
@@ -243,7 +243,7 @@ hs_graph_rewrite_children(hs_graph *g, const hs_rewrite_ops *ops,
     if (!j.aside || !j.counts) {
         hs_mfree(g->a, j.aside);
         hs_mfree(g->a, j.counts);
-        hs_mfree(g->a, j.marks);
+        hs_bits_release(&j.marks);
         return hs_error_set(err, HS_ENOMEM, "out of memory rewriting refs");
     }
     /* The same ranges as step 1: hs_parallel_ranges cuts alike for the
@@ -257,7 +257,7 @@ hs_graph_rewrite_children(hs_graph *g, const hs_rewrite_ops *ops,
     hs_csr_set_begin(c, g->n, nedges);
     hs_mfree(g->a, j.aside);
     hs_mfree(g->a, j.counts);
-    hs_mfree(g->a, j.marks);
+    hs_bits_release(&j.marks);
     c->nedges = nedges;
     t = hs_realloc_array(g->a, c->targets, nedges + 1, sizeof(*t));
     if (t) { /* else the bigger array stays: not an error */
