@@ -302,17 +302,24 @@ count_stats(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     if (!p->by_type) {
         return HS_ENOMEM; /* a type count of 0 would be a wrong answer */
     }
+    /* In locals: the counts by type are uint64_t like these sums, so the
+     * compiler would otherwise keep every sum in memory, one chain of
+     * stores and reloads per node. */
+    uint64_t live = 0, refs = 0, bytes = 0, *by_type = p->by_type;
     for (uint64_t i = lo; i < hi; i++) {
         if (hs_live(g, (uint32_t)i)) {
-            p->live++;
-            p->refs += hs_csr_degree(&g->children, (uint32_t)i);
-            p->by_type[g->type[i]]++;
-            if (__builtin_add_overflow(p->bytes, hs_size_of(g, (uint32_t)i),
-                                       &p->bytes)) {
-                p->bytes = UINT64_MAX;
+            live++;
+            refs += hs_csr_degree(&g->children, (uint32_t)i);
+            by_type[g->type[i]]++;
+            if (__builtin_add_overflow(bytes, hs_size_of(g, (uint32_t)i),
+                                       &bytes)) {
+                bytes = UINT64_MAX;
             }
         }
     }
+    p->live = live;
+    p->refs = refs;
+    p->bytes = bytes;
     return HS_OK;
 }
 
