@@ -28,10 +28,6 @@
 #include <stdatomic.h>
 #include <string.h>
 
-/* Prefetch distances of the batch loops below: far enough ahead to hide
- * a DRAM access, near enough that the lines are still cached. */
-enum { AHEAD = 64 };
-
 /* Fewer records or refs than this are handled on one thread. */
 #define PARALLEL_REFS (1u << 20)
 
@@ -547,7 +543,7 @@ typedef struct resolve_chunk {
 
 typedef struct resolve_job {
     const hs_scan *s;
-    const uint8_t *tags;  /* the index's tags, or NULL (after duplicates) */
+    const uint8_t *tags;  /* the index's tags (all 0 after duplicates) */
     resolve_chunk *chunks;
     size_t nchunks;
     atomic_size_t next;   /* the next chunk to take */
@@ -611,17 +607,6 @@ typedef struct lookups {
     unsigned len;
 } lookups;
 
-static inline void
-queue_prefetch(const lookups *l, uint64_t addr)
-{
-    const hs_addrindex *x = &l->job->s->g->ix->x;
-    if (l->job->tags) {
-        hs_addrindex_prefetch_tagged(x, l->job->tags, addr);
-    } else {
-        hs_addrindex_prefetch(x, addr);
-    }
-}
-
 static int
 drain(lookups *l)
 {
@@ -634,15 +619,10 @@ drain(lookups *l)
         hot_entry *h = &l->hot[(addr >> 4) & ((1u << HOT_BITS) - 1)];
         uint32_t id;
         if (k + QUEUE_AHEAD < l->len) {
-            uint64_t next = l->q[k + QUEUE_AHEAD].addr;
-            if (tags) {
-                hs_addrindex_prefetch_tagged_occupant(x, tags, g->addr, next);
-            } else {
-                hs_addrindex_prefetch_occupant(x, g->addr, next);
-            }
+            hs_addrindex_prefetch_tagged_occupant(x, tags, g->addr,
+                                                  l->q[k + QUEUE_AHEAD].addr);
         }
-        id = tags ? hs_addrindex_find_tagged(x, tags, g->addr, addr)
-                  : hs_addrindex_find(x, g->addr, addr);
+        id = hs_addrindex_find_tagged(x, tags, g->addr, addr);
         if (id == UINT32_MAX) {
             HS_TRY(note_missing(&l->job->s->alloc, l->missing,
                                 c->base + l->q[k].i, addr));
@@ -680,7 +660,7 @@ resolve_chunk_refs(const resolve_job *job, const resolve_chunk *c,
                 id = h->id;
             } else if ((id = near_guess(g->addr, nrec, u, addr))
                        == UINT32_MAX) {
-                queue_prefetch(&l, addr);
+                hs_addrindex_prefetch_tagged(&g->ix->x, job->tags, addr);
                 l.q[l.len].i = i;
                 l.q[l.len++].addr = addr;
                 if (l.len == QUEUE) {
@@ -945,12 +925,11 @@ hs_link_records(hs_scan *s, unsigned threads, hs_error *err)
     if (rc == 0) {
         rc = index_records(s, threads, &tags);
     }
-    if (rc == 0 && g->stats.duplicates) {
-        hs_mfree(&s->alloc, tags); /* the index is rebuilt without them */
-        tags = NULL;
-        if ((rc = join_tails(s, 8)) == 0) {
-            rc = drop_duplicates(s);
-        }
+    if (rc == 0 && g->stats.duplicates && (rc = join_tails(s, 8)) == 0) {
+        rc = drop_duplicates(s);
+        /* The index is rebuilt, its capacity kept, without tags: 0 says
+         * "unknown, compare the address" to the lookups. */
+        memset(tags, 0, (size_t)g->ix->x.cap);
     }
     if (rc == 0) {
         g->live = g->n;

@@ -68,16 +68,6 @@ hs_addrindex_find(const hs_addrindex *x, const uint64_t *addrs, uint64_t addr)
     }
 }
 
-/* Hints the CPU to fetch the slot of addr (used when resolving refs in
- * batches, where memory latency dominates). */
-static inline void
-hs_addrindex_prefetch(const hs_addrindex *x, uint64_t addr)
-{
-    if (x->cap) {
-        __builtin_prefetch(&x->slots[hs_hash_slot(hs_hash_u64(addr), x->cap)]);
-    }
-}
-
 /* Inserts id for addrs[id], which must not be present. May grow. */
 int hs_addrindex_insert(hs_addrindex *x, const uint64_t *addrs, uint32_t id);
 
@@ -102,29 +92,6 @@ hs_addrindex_put(hs_addrindex *x, const uint64_t *addrs, uint32_t id)
         if (++i == x->cap) {
             i = 0;
         }
-    }
-}
-
-/* The second stage of a two-stage prefetch: the slot of addr is already
- * in cache, so fetch the address its occupant will be compared with. */
-#ifndef PROBES
-#define PROBES 3
-#endif
-static inline void
-hs_addrindex_prefetch_occupant(const hs_addrindex *x, const uint64_t *addrs,
-                               uint64_t addr)
-{
-    uint32_t id;
-    if (!x->cap) {
-        return;
-    }
-    uint64_t i = hs_hash_slot(hs_hash_u64(addr), x->cap);
-    for (unsigned k = 0; k < PROBES && i + k < x->cap; k++) {
-        id = x->slots[i + k];
-        if (id == UINT32_MAX) {
-            break;
-        }
-        __builtin_prefetch(&addrs[id]);
     }
 }
 

@@ -5,6 +5,8 @@
 
 #include "util/hs_addrindex.h"
 
+#include <stdlib.h>
+
 /* Inserts addrs[0..n) one by one and checks every lookup. */
 static bool
 insert_all(hs_addrindex *x, const uint64_t *addrs, uint32_t n)
@@ -121,9 +123,60 @@ test_reserve_unset(void)
     hs_addrindex_release(&x);
 }
 
+/* Lookups through tags (the loader's, hs_link.c) find what plain lookups
+ * find, present or absent, with every tag set, some unknown (0) or all
+ * unknown; and a tag is really consulted: a wrong one hides its slot. */
+static void
+test_tagged(void)
+{
+    enum { N = 5000 };
+    static uint64_t addrs[N];
+    hs_addrindex x;
+    uint8_t *tags;
+    uint64_t wrong = 0, slot = 0;
+    hs_addrindex_init(&x, NULL);
+    for (uint32_t i = 0; i < N; i++) {
+        addrs[i] = 0x7f0000000000ull + 48 * (uint64_t)i;
+    }
+    if (!CHECK(insert_all(&x, addrs, N))) {
+        hs_addrindex_release(&x);
+        return;
+    }
+    tags = calloc((size_t)x.cap, 1);
+    if (!CHECK(tags != NULL)) {
+        hs_addrindex_release(&x);
+        return;
+    }
+    for (int round = 0; round < 3; round++) {
+        for (uint64_t p = 0; p < x.cap; p++) {
+            uint32_t id = x.slots[p];
+            bool unknown = round == 2 || (round == 1 && p % 3 == 0);
+            tags[p] = id == UINT32_MAX || unknown
+                          ? 0
+                          : hs_addrindex_tag(hs_hash_u64(addrs[id]));
+        }
+        for (uint32_t i = 0; i < N; i++) {
+            uint64_t absent = addrs[i] + 16;
+            wrong += hs_addrindex_find_tagged(&x, tags, addrs, addrs[i]) != i;
+            wrong += hs_addrindex_find_tagged(&x, tags, addrs, absent)
+                     != UINT32_MAX;
+        }
+        CHECK_EQ_U64(wrong, 0);
+    }
+    while (x.slots[slot] != 0) {
+        slot++;
+    }
+    tags[slot] = (uint8_t)(hs_addrindex_tag(hs_hash_u64(addrs[0])) % 255 + 1);
+    CHECK_EQ_U64(hs_addrindex_find_tagged(&x, tags, addrs, addrs[0]),
+                 UINT32_MAX);
+    free(tags);
+    hs_addrindex_release(&x);
+}
+
 int
 main(void)
 {
+    RUN(test_tagged);
     RUN(test_basic);
     RUN(test_patterns);
     RUN(test_reserve_then_grow);
