@@ -84,7 +84,7 @@ u64_short(const char **pp, const char *end, uint64_t *out)
     t = w - 0x3030303030303030ULL;
     n = leading_digits(t);
     if (n == 0 || (n > 1 && *p == '0')) {
-        return false; /* not a number, or a leading zero: hs_json_u64 says */
+        return false; /* not a number, or a leading zero: u64_careful says */
     }
     if (n < 8) {
         *out = eight_digits(t << (8 * (8 - n)));
