@@ -60,13 +60,15 @@
  * Arrays of 32-bit numbers indexed by preorder number (0 = the virtual
  * root): vertex (number -> id), parent, semi, eval's forest (two numbers
  * each) and its path stack, and pre (id -> number): 28 bytes per object
- * during the computation, and two bits (roots, own objects). Retained
- * sizes (12 bytes) are summed with the forest and semi as scratch once
- * pre and the path are given back, and idom (4) comes after the scratch
- * goes: 32 bytes per object at the peak, and three bits (roots, own
- * objects, seen); vertex stays (as `order`) with idom, retained size and
- * count: 20 bytes per object in the result. The search stack lives in
- * the forest and the cursors in semi until step 2 needs them.
+ * during the computation, four bits (roots, own objects, seen, one
+ * parent), and step 2's list of the numbers it must work out (4 bytes
+ * each, a few percent of the objects). Retained sizes (12 bytes) are
+ * summed with the forest and semi as scratch once pre, the path and the
+ * list are given back, and idom (4) comes after the scratch goes: 32
+ * bytes per object at the peak; vertex stays (as `order`) with idom,
+ * retained size and count: 20 bytes per object in the result. The
+ * search's stack lives in the forest, semi and the path until step 2
+ * needs them.
  *
  * MARK: cache misses
  *
@@ -82,12 +84,18 @@
  * parent count read at random per object; roots get their semidominator
  * before step 2, in a loop whose reads overlap. The search asks whether
  * a child is numbered (or a phantom) of a bit per id, which stays in the
- * cache where pre[] would not. What no layout avoids is prefetched: the
- * search asks for all of an object's children's offsets when it first
- * enters the object, so its siblings are in cache when it comes back
- * up; step 2 knows which numbers come next and starts, a few numbers
- * ahead, the misses of their offsets, predecessor lists, predecessors'
- * numbers and forest nodes, one stage per level. The loops with no
+ * cache where pre[] would not, and keeps on its stack where each object's
+ * next child is, so that coming back up to an object reads nothing of
+ * the graph again. What no layout avoids is skipped or prefetched: an
+ * object with one parent (most of a heap) has that parent as its
+ * semidominator, known before step 2 from a bit per id, so step 2 works
+ * only through the others; an object millions refer to (None) stops at
+ * the first predecessor that gives the virtual root. The search asks
+ * for all of an object's children's offsets when it first enters the
+ * object, so its siblings are in cache when it comes back up; step 2
+ * knows which numbers come next and starts, a few numbers ahead, the
+ * misses of their offsets, predecessor lists, predecessors' numbers and
+ * forest nodes, one stage per level. The loops with no
  * chain between numbers (mapping the scratch arrays, step 2's start,
  * moving the result to id space, the retained sizes' reads and writes by
  * id) run on every core.
@@ -133,6 +141,9 @@ typedef struct dom_work {
     hs_bits is_root;    /* per id: hs_roots_kind is not NULL */
     hs_bits is_own;     /* per id: hs_roots_own */
     hs_bits seen;       /* per id: numbered or a phantom (pre < UNSEEN) */
+    hs_bits one_parent; /* per id: exactly one parent */
+    uint32_t *todo;     /* step 2's numbers whose semi is not known */
+    uint64_t ntodo, todo_parts[HS_MAX_THREADS];
     uint32_t *path;     /* eval's compression stack */
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t roots, extra_roots;
@@ -176,7 +187,45 @@ number(dom_work *w, uint32_t id, uint32_t parent)
     hs_bits_set(&w->seen, id);
     w->vertex[k] = id;
     w->parent[k] = parent;
-    w->semi[k] = 0; /* children handed out so far */
+}
+
+/* The search's stack, one entry per object being searched, deepest last,
+ * in three arrays the search does not otherwise use (forest, semi and
+ * path: step 2 fills them afterwards): where the object's next child is
+ * in the children's targets, how many are left, and its number. An
+ * object's offsets are read once, when it is pushed, and never again:
+ * coming back up reads only the stack's top. */
+typedef struct dom_stack {
+    uint64_t *next;
+    uint32_t *left;
+    uint32_t *k;
+    uint32_t top;
+} dom_stack;
+
+/* Pushes number k (object id) unless it has no children (nothing to
+ * search) or is one of the dumper's own (its refs are no edges); asks
+ * for its children's offsets and their seen bits at once, so that the
+ * misses of the siblings overlap while the search goes down the first
+ * one. */
+static inline void
+push(dom_work *w, dom_stack *st, uint32_t id, uint32_t k)
+{
+    const hs_csr *ch = &w->g->children;
+    uint64_t b, e;
+    if (is_own(w, id)) {
+        return;
+    }
+    hs_csr_range(ch, id, &b, &e);
+    if (b == e) {
+        return;
+    }
+    for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
+        hs_csr_prefetch(ch, ch->targets[c]);
+    }
+    st->next[st->top] = b;
+    st->left[st->top] = (uint32_t)(e - b);
+    st->k[st->top] = k;
+    st->top++;
 }
 
 /* Numbers everything reachable from root, which becomes a child of the
@@ -185,42 +234,29 @@ number(dom_work *w, uint32_t id, uint32_t parent)
 static void
 search_from(dom_work *w, uint32_t root)
 {
-    const hs_graph *g = w->g;
-    const uint32_t *targets = g->children.targets;
-    uint32_t *stack = (uint32_t *)w->forest, top = 0;
+    const uint32_t *targets = w->g->children.targets;
+    dom_stack st = {(uint64_t *)w->forest, w->semi, w->path, 0};
     number(w, root, 0);
-    if (!is_own(w, root)) {
-        stack[top++] = w->count - 1;
-    }
+    push(w, &st, root, w->count - 1);
     w->roots++;
-    while (top) {
-        uint32_t k = stack[top - 1];
-        uint64_t b, e, c;
-        hs_csr_range(&g->children, w->vertex[k], &b, &e);
-        if (w->semi[k] == 0) {
-            /* First visit: ask for the children's offsets at once, so
-             * that the misses of the siblings overlap while the search
-             * goes down the first one. */
-            for (c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
-                hs_csr_prefetch(&g->children, targets[c]);
-            }
+    while (st.top) {
+        uint32_t t = st.top - 1, left = st.left[t], id;
+        uint64_t c = st.next[t];
+        /* A bit per id (a megabyte for eight million objects) stays in
+         * the cache where pre[] (32 times that) would miss. */
+        while (left && hs_bits_test(&w->seen, targets[c])) {
+            c++;
+            left--;
         }
-        for (c = b + w->semi[k]; c < e; c++) {
-            /* A bit per id (a megabyte for eight million objects) stays
-             * in the cache where pre[] (32 times that) would miss. */
-            if (!hs_bits_test(&w->seen, targets[c])) {
-                break;
-            }
-        }
-        if (c == e) {
-            top--;
+        if (!left) {
+            st.top--;
             continue;
         }
-        w->semi[k] = (uint32_t)(c + 1 - b);
-        number(w, targets[c], k);
-        if (!is_own(w, targets[c])) {
-            stack[top++] = w->count - 1;
-        }
+        id = targets[c];
+        st.next[t] = c + 1;
+        st.left[t] = left - 1;
+        number(w, id, st.k[t]);
+        push(w, &st, id, w->count - 1);
         if (halt(w, w->count)) {
             return;
         }
@@ -237,13 +273,13 @@ search(dom_work *w, uint64_t *unreached)
         hs_bits_set(&w->is_own, w->r->own[i]);
     }
     for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
-        if (is_root(w, id) && w->pre[id] == UNSEEN) {
+        if (is_root(w, id) && !hs_bits_test(&w->seen, id)) {
             search_from(w, id);
         }
     }
     reached = w->count;
     for (uint32_t id = 0; id < g->n && !halt(w, id); id++) {
-        if (w->pre[id] == UNSEEN) {
+        if (!hs_bits_test(&w->seen, id)) {
             search_from(w, id);
             w->extra[w->extra_roots++] = id;
         }
@@ -283,78 +319,126 @@ eval(dom_work *w, uint32_t v, uint32_t last)
     return f[p].best;
 }
 
-/* Starts the cache misses of number k's predecessors ahead of step 2,
- * in stages, each a fixed distance ahead of the next (the loop goes down
- * the numbers): the parent offsets of k's object, then its list of
- * predecessors, then their numbers, then their forest nodes. Each stage
- * reads what the one before brought in. Always inlined: GCC takes a
- * function that only prefetches for one without effects and drops the
- * call. */
+/* Starts the cache misses of the predecessors of the number at todo[i]
+ * ahead of step 2, in stages, each a fixed distance ahead of the next
+ * (the loop goes down the list): the parent offsets of its object, then
+ * its list of predecessors, then their numbers, then their forest
+ * nodes. Each stage reads what the one before brought in. Always
+ * inlined: GCC takes a function that only prefetches for one without
+ * effects and drops the call. */
 static inline __attribute__((always_inline)) void
-prefetch_preds(const dom_work *w, uint32_t k)
+prefetch_preds(const dom_work *w, uint64_t i)
 {
     const hs_csr *p = &w->g->parents;
-    uint32_t id;
+    const uint32_t *todo = w->todo;
+    uint32_t k;
     uint64_t b, e;
-    if (k >= 3 * AHEAD + 1) {
-        hs_csr_prefetch(p, w->vertex[k - 3 * AHEAD]);
+    if (i >= 3 * AHEAD) {
+        hs_csr_prefetch(p, w->vertex[todo[i - 3 * AHEAD]]);
     }
-    if (k >= 2 * AHEAD + 1) {
-        hs_csr_range(p, w->vertex[k - 2 * AHEAD], &b, &e);
+    if (i >= 2 * AHEAD) {
+        hs_csr_range(p, w->vertex[todo[i - 2 * AHEAD]], &b, &e);
         __builtin_prefetch(&p->targets[b]);
     }
-    if (k >= AHEAD + 1) {
-        hs_csr_range(p, w->vertex[k - AHEAD], &b, &e);
+    if (i >= AHEAD) {
+        hs_csr_range(p, w->vertex[todo[i - AHEAD]], &b, &e);
         for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
             __builtin_prefetch(&w->pre[p->targets[c]]);
         }
     }
-    if (k >= AHEAD / 2 + 1) {
-        id = w->vertex[k - AHEAD / 2];
-        hs_csr_range(p, id, &b, &e);
+    if (i >= AHEAD / 2) {
+        k = todo[i - AHEAD / 2];
+        hs_csr_range(p, w->vertex[k], &b, &e);
         for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
             uint32_t j = w->pre[p->targets[c]];
-            if (j < DEAD && j > k - AHEAD / 2) {
+            if (j < DEAD && j > k) {
                 __builtin_prefetch(&w->forest[j]);
             }
         }
     }
 }
 
+/* The semidominator of number k when step 2 need not look: the virtual
+ * root's (0) for a root, k itself when step 2 must. An object with one
+ * parent (most of a heap: 86 % to 96 % of the bench dumps) was reached
+ * from it, so that parent is its depth-first parent, numbered before
+ * it: a predecessor below k is its own semi's candidate, and there is
+ * no other. */
+static inline uint32_t
+known_semi(const dom_work *w, uint64_t k)
+{
+    uint32_t p = w->parent[k], id;
+    if (p == 0) {
+        return 0; /* a search's root, or the virtual root itself */
+    }
+    id = w->vertex[k];
+    if (is_root(w, id)) {
+        return 0;
+    }
+    return hs_bits_test(&w->one_parent, id) ? p : (uint32_t)k;
+}
+
 /* Step 2's starting point for the numbers [lo, hi): each its own forest
- * tree, its own best, its own semidominator. A root's semidominator is
- * the virtual root: marked here, where the bit reads are independent
- * and overlap, rather than in step 2's loop, behind its chains of
- * misses. */
+ * tree, its semidominator when known (see known_semi: decided here,
+ * where the bit reads are independent and overlap, rather than in step
+ * 2's loop, behind its chains of misses), and the count of those left
+ * for step 2. */
 static int
 semi_init(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {
     dom_work *w = ctx;
-    (void)part;
+    uint64_t todo = 0;
     for (uint64_t k = lo; k < hi; k++) {
+        uint32_t s = known_semi(w, k); /* 0 for the virtual root */
         w->forest[k].anc = w->parent[k];
-        w->forest[k].best = (uint32_t)k;
-        w->semi[k] = k && is_root(w, w->vertex[k]) ? 0 : (uint32_t)k;
+        w->forest[k].best = w->semi[k] = s;
+        todo += k && s == k;
+    }
+    w->todo_parts[part] = todo;
+    return HS_OK;
+}
+
+/* Lists step 2's numbers, ascending: those semi_init left as their own
+ * semidominator. Their list has its own prefetch distances, which the
+ * numbers step 2 skips would otherwise eat. */
+static int
+list_todo(dom_work *w, unsigned parts)
+{
+    uint64_t n = 0;
+    for (unsigned p = 0; p < parts; p++) {
+        n += w->todo_parts[p];
+    }
+    /* One more: the loop writes each number before it knows whether to
+     * keep it. */
+    w->todo = hs_malloc_array(w->g->a, n + 1, sizeof(*w->todo));
+    if (!w->todo) {
+        return HS_ENOMEM;
+    }
+    for (uint32_t k = 1; k < w->count; k++) {
+        w->todo[w->ntodo] = k;
+        w->ntodo += w->semi[k] == k;
     }
     return HS_OK;
 }
 
-static void
+static int
 semidominators(dom_work *w)
 {
     const hs_graph *g = w->g;
     const uint32_t *preds = g->parents.targets;
+    unsigned parts = 1;
+    int rc;
     (void)hs_parallel_ranges(hs_graph_threads(g), w->count,
-                             HS_DOM_PARALLEL_NUMBERS, semi_init, w, NULL);
-    for (uint32_t k = w->count - 1; k >= 1 && !halt(w, k); k--) {
-        uint32_t id = w->vertex[k], s = w->parent[k];
+                             HS_DOM_PARALLEL_NUMBERS, semi_init, w, &parts);
+    rc = list_todo(w, parts);
+    if (rc < 0) {
+        return rc;
+    }
+    for (uint64_t i = w->ntodo; i-- > 0 && !halt(w, w->ntodo - i);) {
+        uint32_t k = w->todo[i], s = w->parent[k];
         uint64_t b, e;
-        prefetch_preds(w, k);
-        if (s == 0 || w->semi[k] == 0) {
-            w->semi[k] = w->forest[k].best = 0; /* the virtual root's */
-            continue;
-        }
-        hs_csr_range(&g->parents, id, &b, &e);
+        prefetch_preds(w, i);
+        hs_csr_range(&g->parents, w->vertex[k], &b, &e);
         for (uint64_t c = b; c < e; c++) {
             uint32_t j, sj;
             if (c + PREFETCH_CHILDREN < e) {
@@ -378,10 +462,18 @@ semidominators(dom_work *w)
             sj = j <= k ? j : eval(w, j, k + 1);
             if (sj < s && !is_own(w, preds[c])) {
                 s = sj;
+                if (s == 0) {
+                    /* The virtual root: no candidate is smaller. An
+                     * object half the heap refers to (None, a small
+                     * int, an interned string) meets one soon and
+                     * skips millions of predecessors. */
+                    break;
+                }
             }
         }
         w->semi[k] = w->forest[k].best = s;
     }
+    return HS_OK;
 }
 
 /* MARK: step 3, immediate dominators */
@@ -419,7 +511,9 @@ work_release(dom_work *w)
     hs_bits_release(&w->is_root);
     hs_bits_release(&w->is_own);
     hs_bits_release(&w->seen);
+    hs_bits_release(&w->one_parent);
     hs_mfree(a, w->path);
+    hs_mfree(a, w->todo);
 }
 
 /* Frees one scratch array early (work_release frees the rest), its pages
@@ -453,9 +547,27 @@ init_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
         if (!hs_live(w->g, (uint32_t)id)) {
             w->pre[id] = DEAD;
             hs_bits_set(&w->seen, (uint32_t)id);
+        } else if (hs_csr_degree(&w->g->parents, (uint32_t)id) == 1) {
+            hs_bits_set(&w->one_parent, (uint32_t)id);
         }
     }
     return HS_OK;
+}
+
+/* Whether an object has more children than the search's 32-bit count of
+ * those left can hold: possible only past 4 G refs in all. */
+static bool
+too_many_children(const hs_graph *g)
+{
+    if (g->children.nedges <= UINT32_MAX) {
+        return false;
+    }
+    for (uint32_t id = 0; id < g->n; id++) {
+        if (hs_csr_degree(&g->children, id) > UINT32_MAX) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int
@@ -466,7 +578,8 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     memset(w, 0, sizeof(*w));
     w->g = g;
     if (!hs_size_mul((size_t)g->n + 1, sizeof(uint32_t), &bytes)
-        || g->n >= DEAD) { /* numbers go up to n: below DEAD and UNSEEN */
+        || g->n >= DEAD /* numbers go up to n: below DEAD and UNSEEN */
+        || too_many_children(g)) {
         return HS_ELIMIT;
     }
     w->pre = hs_malloc(a, bytes);
@@ -478,7 +591,8 @@ work_init(dom_work *w, const hs_graph *g, uint32_t **vertex)
     if (!w->pre || !w->vertex || !w->parent || !w->forest || !w->semi
         || !w->path || hs_bits_init(&w->is_root, a, g->n) < 0
         || hs_bits_init(&w->is_own, a, g->n) < 0
-        || hs_bits_init(&w->seen, a, g->n) < 0) {
+        || hs_bits_init(&w->seen, a, g->n) < 0
+        || hs_bits_init(&w->one_parent, a, g->n) < 0) {
         return HS_ENOMEM;
     }
     (void)hs_parallel_ranges(hs_graph_threads(g),
@@ -556,13 +670,15 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
     if (rc == HS_OK) {
         search(&w, &d->unreached);
         if (!w.stopped) {
-            semidominators(&w);
+            rc = semidominators(&w);
         }
-        if (!w.stopped) {
+        if (rc == HS_OK && !w.stopped) {
             immediate_dominators(&w);
         }
         *stopped = w.stopped;
-        rc = w.stopped ? HS_ELIMIT : HS_OK;
+        if (rc == HS_OK && w.stopped) {
+            rc = HS_ELIMIT;
+        }
     }
     if (rc == HS_OK) {
         /* In number space, before publish, with the forest and semi as
@@ -571,6 +687,8 @@ compute(hs_dominators *d, const hs_graph *g, const hs_stop *stop,
         size_t ids = (size_t)g->n + 1;
         DROP(&w, pre, ids * sizeof(*w.pre));
         DROP(&w, path, ids * sizeof(*w.path));
+        hs_mfree(g->a, w.todo);
+        w.todo = NULL;
         rc = hs_retained_compute(d, w.vertex, w.parent, w.count,
                                  (uint64_t *)w.forest, w.semi);
         DROP(&w, forest, ids * sizeof(*w.forest));
@@ -632,7 +750,8 @@ hs_dominators_new_stop(const hs_graph *g, const hs_stop *stop, hs_error *err)
     if (rc < 0) {
         hs_dominators_free(d);
         hs_error_set(err, rc, stopped ? "stopped"
-                              : rc == HS_ELIMIT ? "too many objects"
+                              : rc == HS_ELIMIT ? "too many objects, or "
+                                                  "refs in one object"
                                                 : "out of memory");
         return NULL;
     }
