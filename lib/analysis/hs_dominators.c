@@ -630,8 +630,8 @@ static void
 publish(hs_dominators *d, const dom_work *w)
 {
     publish_job j = {w, d->idom};
-    hs_prefault(d->idom, (size_t)d->n * sizeof(*d->idom));
-    memset(d->idom, 0xff, (size_t)d->n * sizeof(*d->idom));
+    hs_parallel_fill(hs_graph_threads(w->g), d->idom,
+                     (size_t)d->n * sizeof(*d->idom), 0xff);
     (void)hs_parallel_ranges(hs_graph_threads(w->g), w->count,
                              HS_DOM_PARALLEL_NUMBERS, publish_range, &j,
                              NULL);

@@ -92,11 +92,15 @@ hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
     size_t n = (size_t)d->n + 1;
     retained_job j = {d, vertex, sums, counts, {0}};
     unsigned parts = hs_graph_threads(g), used = 0;
-    d->retained = hs_calloc(g->a, n, sizeof(*d->retained));
-    d->retained_count = hs_calloc(g->a, n, sizeof(*d->retained_count));
+    d->retained = hs_malloc_array(g->a, n, sizeof(*d->retained));
+    d->retained_count = hs_malloc_array(g->a, n, sizeof(*d->retained_count));
     if (!d->retained || !d->retained_count) {
         return HS_ENOMEM;
     }
+    /* Zero for the ids that are no objects (to_ids writes all others). */
+    hs_parallel_fill(parts, d->retained, n * sizeof(*d->retained), 0);
+    hs_parallel_fill(parts, d->retained_count,
+                     n * sizeof(*d->retained_count), 0);
     /* In number space the backward pass reads idom in order and adds into
      * a dominator numbered a little earlier, often still in cache; in id
      * space each step was five reads at random. */

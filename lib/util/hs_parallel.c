@@ -4,9 +4,15 @@
 #include "hs_parallel.h"
 
 #include "hs_error.h"
+#include "hs_mem.h"
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <string.h>
+
+/* hs_parallel_fill's ranges are never shorter: below, one thread fills
+ * faster than threads start. */
+#define FILL_MIN ((uint64_t)1 << 20)
 
 typedef struct part {
     hs_part_fn fn;
@@ -84,4 +90,26 @@ hs_parallel_ranges(unsigned parts, uint64_t n, uint64_t min_items,
         *used = r.parts;
     }
     return hs_parallel_for(r.parts, run_range, &r);
+}
+
+typedef struct fill_job {
+    char *p;
+    int c;
+} fill_job;
+
+static int
+fill_range(void *ctx, unsigned index, uint64_t lo, uint64_t hi)
+{
+    const fill_job *j = ctx;
+    (void)index;
+    hs_prefault(j->p + lo, (size_t)(hi - lo));
+    memset(j->p + lo, j->c, (size_t)(hi - lo));
+    return HS_OK;
+}
+
+void
+hs_parallel_fill(unsigned parts, void *p, size_t bytes, int c)
+{
+    fill_job j = {p, c};
+    (void)hs_parallel_ranges(parts, bytes, FILL_MIN, fill_range, &j, NULL);
 }

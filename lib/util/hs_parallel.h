@@ -10,6 +10,7 @@
 
 #include "hs_threads.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* One part of a job: 0 or a negative HS_E* code. */
@@ -38,5 +39,10 @@ typedef int (*hs_range_fn)(void *ctx, unsigned part, uint64_t lo,
  * NULL) and the first error in part order. */
 int hs_parallel_ranges(unsigned parts, uint64_t n, uint64_t min_items,
                        hs_range_fn fn, void *ctx, unsigned *used);
+
+/* Sets the bytes [p, p + bytes) to c, mapping their pages first (see
+ * hs_prefault), in `parts` ranges at once: an array of millions that one
+ * thread would fault in and fill page by page, alone. */
+void hs_parallel_fill(unsigned parts, void *p, size_t bytes, int c);
 
 #endif

@@ -175,6 +175,34 @@ test_ranges(void)
     }
 }
 
+/* hs_parallel_fill sets every byte of the block, whatever its length
+ * (below one range, not a multiple of a page, several ranges) and the
+ * parts, and not one byte past either end. */
+static void
+test_fill(void)
+{
+    static const size_t sizes[] = {0, 1, 4097, (size_t)3 << 20, 5000001};
+    static const unsigned parts[] = {1, 2, 3, 8};
+    for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+        for (size_t b = 0; b < sizeof(parts) / sizeof(parts[0]); b++) {
+            size_t n = sizes[a], wrong = 0;
+            unsigned char *block = malloc(n + 2);
+            if (!CHECK(block != NULL)) {
+                return;
+            }
+            memset(block, 0x5a, n + 2);
+            hs_parallel_fill(parts[b], block + 1, n, 0xc3);
+            for (size_t i = 1; i <= n; i++) {
+                wrong += block[i] != 0xc3;
+            }
+            CHECK_EQ_U64(wrong, 0);
+            CHECK_EQ_U64(block[0], 0x5a);
+            CHECK_EQ_U64(block[n + 1], 0x5a);
+            free(block);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -183,5 +211,6 @@ main(void)
     RUN(test_no_threads);
     RUN(test_too_many_parts);
     RUN(test_ranges);
+    RUN(test_fill);
     return hs_test_end();
 }
