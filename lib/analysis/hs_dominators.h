@@ -1,5 +1,6 @@
 /*
- * hs_dominators.h - the dominator tree of a dump (see hs_dominators.c).
+ * hs_dominators.h - the dominator tree of a dump (see hs_dominators.c,
+ * hs_semi_nca.c).
  *
  * The public API (hs_dominators_new and friends) is in
  * include/heapscope.h. The layout below is shared with hs_retained.c,
@@ -21,7 +22,7 @@
 
 /* The tree's loops over preorder numbers with no chain between numbers
  * run on the graph's threads when they cover this many numbers or more
- * (hs_dominators.c, hs_retained.c). */
+ * (hs_semi_nca.c, hs_retained.c). */
 #define HS_DOM_PARALLEL_NUMBERS (1u << 16)
 
 struct hs_dominators {
@@ -54,6 +55,13 @@ struct hs_dominators {
 /* An empty result for g (only g and n set), or NULL: HS_EINVAL when g's
  * parents were not computed, HS_ENOMEM. */
 hs_dominators *hs_dominators_alloc(const hs_graph *g, hs_error *err);
+
+/* Computes d's tree (hs_semi_nca.c): d from hs_dominators_alloc, its
+ * roots initialised. HS_OK, HS_ENOMEM, or HS_ELIMIT (too many objects or
+ * refs in one object, or *stopped: stop said so); what it made is freed
+ * with d either way. */
+int hs_dominators_compute(hs_dominators *d, const hs_stop *stop,
+                          bool *stopped);
 
 /* hs_dominators_new, asking stop every 64 K steps: NULL with HS_ELIMIT
  * and "stopped" when it says so (everything made is freed). */

@@ -1,7 +1,7 @@
 /*
  * hs_retained.c - retained sizes: what freeing an object would free.
  *
- * With the dominator tree in hand (hs_dominators.c), the retained size
+ * With the dominator tree in hand (hs_semi_nca.c), the retained size
  * of an object is the total size of its subtree: itself and everything
  * it dominates. d->order lists every object after its immediate
  * dominator, so one backward pass over it adds each object's total into
@@ -41,14 +41,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AHEAD 16 /* numbers whose sizes are prefetched ahead */
+#define AHEAD 16 /* places whose sizes are prefetched ahead */
 
-/* The loops of hs_retained_compute that read and write one number's
- * entries each, cut into ranges of numbers: their reads and writes at
+/* The loops of hs_retained_compute that read and write one place's
+ * entries each, cut into ranges of places: their reads and writes at
  * random (sizes by id, results by id) overlap on every core. */
 typedef struct retained_job {
     hs_dominators *d;
-    const uint32_t *vertex;
+    const uint32_t *order;
     uint64_t *sums;
     uint32_t *counts;
     uint64_t total[HS_MAX_THREADS]; /* per part: sizes added */
@@ -61,9 +61,9 @@ own_sizes(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     uint64_t total = 0;
     for (uint64_t k = lo < 1 ? 1 : lo; k < hi; k++) {
         if (k + AHEAD < hi) { /* sizes are read at random */
-            __builtin_prefetch(&j->d->g->size[j->vertex[k + AHEAD]]);
+            __builtin_prefetch(&j->d->g->size[j->order[k + AHEAD]]);
         }
-        j->sums[k] = hs_size_of(j->d->g, j->vertex[k]);
+        j->sums[k] = hs_size_of(j->d->g, j->order[k]);
         j->counts[k] = 1;
         total += j->sums[k];
     }
@@ -77,20 +77,20 @@ to_ids(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     retained_job *j = ctx;
     (void)part;
     for (uint64_t k = lo < 1 ? 1 : lo; k < hi; k++) {
-        j->d->retained[j->vertex[k]] = j->sums[k];
-        j->d->retained_count[j->vertex[k]] = j->counts[k];
+        j->d->retained[j->order[k]] = j->sums[k];
+        j->d->retained_count[j->order[k]] = j->counts[k];
     }
     return HS_OK;
 }
 
 int
-hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
+hs_retained_compute(hs_dominators *d, const uint32_t *order,
                     const uint32_t *idom, uint32_t count, uint64_t *sums,
                     uint32_t *counts)
 {
     const hs_graph *g = d->g;
     size_t n = (size_t)d->n + 1;
-    retained_job j = {d, vertex, sums, counts, {0}};
+    retained_job j = {d, order, sums, counts, {0}};
     unsigned parts = hs_graph_threads(g), used = 0;
     d->retained = hs_malloc_array(g->a, n, sizeof(*d->retained));
     d->retained_count = hs_malloc_array(g->a, n, sizeof(*d->retained_count));
@@ -101,8 +101,8 @@ hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
     hs_parallel_fill(parts, d->retained, n * sizeof(*d->retained), 0);
     hs_parallel_fill(parts, d->retained_count,
                      n * sizeof(*d->retained_count), 0);
-    /* In number space the backward pass reads idom in order and adds into
-     * a dominator numbered a little earlier, often still in cache; in id
+    /* In place space the backward pass reads idom in order and adds into
+     * a dominator placed a little earlier, often still in cache; in id
      * space each step was five reads at random. */
     (void)hs_parallel_ranges(parts, count, HS_DOM_PARALLEL_NUMBERS,
                              own_sizes, &j, &used);

@@ -11,11 +11,12 @@
 #include "hs_dominators.h"
 
 /* Fills d->retained, d->retained_count and d->total_size from the tree as
- * hs_dominators.c has it before moving it to id space: numbers 1 .. count
- * - 1 in depth-first preorder, vertex[k] the id of number k, idom[k] the
- * number of its immediate dominator (0: the virtual root). sums and counts
- * are scratch of count entries. HS_OK or HS_ENOMEM. Time O(objects). */
-int hs_retained_compute(hs_dominators *d, const uint32_t *vertex,
+ * hs_semi_nca.c has it before moving it to id space: places 1 .. count
+ * - 1 in depth-first preorder, order[i] the id at place i, idom[i] the
+ * place of its immediate dominator (0: the virtual root). sums and
+ * counts are scratch of count entries. HS_OK or HS_ENOMEM. Time
+ * O(objects). */
+int hs_retained_compute(hs_dominators *d, const uint32_t *order,
                         const uint32_t *idom, uint32_t count, uint64_t *sums,
                         uint32_t *counts);
 
