@@ -45,8 +45,8 @@
  *
  * Most of a heap needs none of it (63 % of the objects of either bench
  * dump): a leaf, an object without refs whose one parent hands it out
- * (mark_leaves has the exact rule), is dominated by that parent and is
- * no one's predecessor. So the search gives every object a place (its
+ * (see mark_leaves), is dominated by that parent and is no one's
+ * predecessor. So the search gives every object a place (its
  * position in the preorder of all objects: `order`, which the retained
  * sizes and every later reader use) and only the others a number, and
  * steps 2 and 3 run over the numbers; then each number's idom becomes a
@@ -634,12 +634,15 @@ too_many_children(const hs_graph *g)
     return false;
 }
 
-/* A leaf is an object with no refs and one parent that is not one of the
- * dumper's own (whose refs are no edges), and no root: the search places
- * it when its parent hands it out, and that parent, its depth-first
- * parent and only predecessor, is its immediate dominator. It is no
- * one's predecessor, so steps 2 and 3 need no number for it (most of a
- * heap: 63 % of either bench dump). Returns how many there are. */
+/* A leaf is an object with no refs and one parent, and no root: the
+ * search places it when that parent hands it out, and the parent, its
+ * depth-first parent and only predecessor, is its immediate dominator.
+ * It is no one's predecessor, so steps 2 and 3 need no number for it
+ * (most of a heap: 63 % of either bench dump). A parent that is never
+ * searched (the dumper's own, whose refs are no edges) hands out
+ * nothing: its leaf is then met in file order, unplaced, like any object
+ * no root reaches, and numbered as an extra root. Returns how many there
+ * are. */
 static uint64_t
 mark_leaves(dom_work *w, unsigned threads)
 {
@@ -651,17 +654,6 @@ mark_leaves(dom_work *w, unsigned threads)
                              &used);
     for (unsigned p = 0; p < used; p++) {
         leaves += w->parts[p];
-    }
-    for (size_t i = 0; i < w->r->nown; i++) {
-        uint64_t b, e;
-        hs_csr_range(&g->children, w->r->own[i], &b, &e);
-        for (uint64_t c = b; c < e; c++) {
-            uint32_t id = g->children.targets[c];
-            if (hs_bits_test(&w->leaf, id)) {
-                hs_bits_clear(&w->leaf, id);
-                leaves--;
-            }
-        }
     }
     return leaves;
 }

@@ -333,6 +333,71 @@ test_diamond(void)
     hs_graph_free(g);
 }
 
+/* Leaves (objects without refs, of one parent, no roots) are placed
+ * under their parent without a number (hs_semi_nca.c): one met in file
+ * order before its parent, which no root reaches, is an extra root of
+ * its own; one its parent refers to twice is placed once; one held only
+ * by the dumper's module is a root; and the preorder still lists every
+ * object once, after its immediate dominator. */
+static const char leaves[] =
+    "{\"address\": 1, \"type\": \"str\", \"size\": 10, \"refs\": []}\n"
+    "{\"address\": 2, \"type\": \"list\", \"size\": 20, \"refs\": [1, 3]}\n"
+    "{\"address\": 3, \"type\": \"list\", \"size\": 30, \"refs\": [2]}\n"
+    "{\"address\": 5, \"type\": \"module\", \"size\": 40, \"name\": \"m\", "
+    "\"refs\": [6, 6, 7]}\n"
+    "{\"address\": 6, \"type\": \"str\", \"size\": 50, \"refs\": []}\n"
+    "{\"address\": 7, \"type\": \"list\", \"size\": 60, \"refs\": [8, 9]}\n"
+    "{\"address\": 8, \"type\": \"int\", \"size\": 70, \"refs\": []}\n"
+    "{\"address\": 9, \"type\": \"int\", \"size\": 80, \"refs\": []}\n"
+    "{\"address\": 11, \"type\": \"module\", \"size\": 90, "
+    "\"name\": \"heapscope\", \"refs\": [12]}\n"
+    "{\"address\": 12, \"type\": \"str\", \"size\": 100, \"refs\": []}\n";
+
+static void
+test_leaves(void)
+{
+    hs_graph *g = hs_test_load_graph("dom.json", leaves);
+    hs_dominators *d = g ? hs_dominators_new(g, NULL) : NULL;
+    uint32_t seen[16] = {0};
+    if (!CHECK(d != NULL)) {
+        hs_graph_free(g);
+        return;
+    }
+    /* 1 before its parent 2 in the file, the cycle 2 <-> 3 unreached. */
+    CHECK_STR(hs_dominators_root_kind(d, hs_graph_find(g, 1)), "unreached");
+    CHECK_STR(hs_dominators_root_kind(d, hs_graph_find(g, 2)), "unreached");
+    CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 3)),
+                 hs_graph_find(g, 2));
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 2)), 50);
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 1)), 10);
+    /* and the dumper's module, which no root reaches either */
+    CHECK_EQ_U64(hs_dominators_unreached(d), 4);
+    /* 6 twice in the module's refs: one parent, one place. */
+    CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 6)),
+                 hs_graph_find(g, 5));
+    CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 8)),
+                 hs_graph_find(g, 7));
+    CHECK_EQ_U64(hs_dominators_idom(d, hs_graph_find(g, 9)),
+                 hs_graph_find(g, 7));
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 5)), 300);
+    CHECK_EQ_U64(hs_dominators_retained_count(d, hs_graph_find(g, 5)), 5);
+    /* 12: held only by the dumper's module, a root of its own. */
+    CHECK_STR(hs_dominators_root_kind(d, hs_graph_find(g, 12)),
+              "held only by the dumper");
+    CHECK_EQ_U64(hs_dominators_retained_size(d, hs_graph_find(g, 11)), 90);
+    CHECK_EQ_U64(d->reached, hs_graph_count(g));
+    for (uint32_t i = 0; i < d->reached; i++) {
+        uint32_t id = d->order[i], p = d->idom[id];
+        if (!CHECK(id < 16 && !seen[id])) {
+            break;
+        }
+        seen[id] = 1;
+        CHECK(p == HS_DOM_ROOT || (p < 16 && seen[p]));
+    }
+    hs_dominators_free(d);
+    hs_graph_free(g);
+}
+
 /* A stop that says yes at its `at`-th question (never when 0). */
 typedef struct stop_after {
     unsigned asked, at;
@@ -444,6 +509,7 @@ int
 main(void)
 {
     RUN(test_diamond);
+    RUN(test_leaves);
     RUN(test_long_chain);
     RUN(test_needs_parents);
     RUN(test_random_graphs);
