@@ -254,13 +254,21 @@ hs_roots_kind(const hs_roots *r, uint32_t id)
 }
 
 void
-hs_roots_mark(const hs_roots *r, hs_bits *bits)
+hs_roots_mark(const hs_roots *r, hs_bits *bits, uint32_t lo, uint32_t hi)
 {
     const hs_graph *g = r->g;
-    size_t h = 0;
+    size_t h = 0, end = r->nheld;
     /* hs_roots_kind's rules in its order; held is ascending, so a cursor
-     * replaces its search. */
-    for (uint32_t id = 0; id < g->n; id++) {
+     * replaces its search, started at the range's first. */
+    while (h < end) {
+        size_t mid = h + (end - h) / 2;
+        if (r->held[mid] < lo) {
+            h = mid + 1;
+        } else {
+            end = mid;
+        }
+    }
+    for (uint32_t id = lo; id < hi && id < g->n; id++) {
         if (!hs_live(g, id) || hs_roots_own(r, id)) {
             continue;
         }

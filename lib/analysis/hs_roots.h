@@ -46,9 +46,11 @@ hs_roots_own(const hs_roots *r, uint32_t id)
  * to), "held only by the dumper". */
 const char *hs_roots_kind(const hs_roots *r, uint32_t id);
 
-/* Sets the bit of every live id whose hs_roots_kind is not NULL (bits
- * over g's ids, clear): one pass in id order, for callers that ask about
- * every object (dominators). */
-void hs_roots_mark(const hs_roots *r, hs_bits *bits);
+/* Sets the bit of every live id in [lo, hi) whose hs_roots_kind is not
+ * NULL (bits over g's ids, clear): one pass in id order, for callers that
+ * ask about every object (dominators, a range per thread: ranges of
+ * whole 64-id words write no word in common). */
+void hs_roots_mark(const hs_roots *r, hs_bits *bits, uint32_t lo,
+                   uint32_t hi);
 
 #endif

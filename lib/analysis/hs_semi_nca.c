@@ -571,7 +571,8 @@ work_release(dom_work *w)
  * place later), are written for nearly every object, so their pages are
  * mapped in one call each (see hs_prefault); phantoms are marked
  * once, in id order, so that the search reads one bit per edge, and so
- * are the objects of one parent and the leaves, which it counts. A
+ * are the roots, the objects of one parent and the leaves, which it
+ * counts. A
  * range owns its words of bits. */
 static int
 ids_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
@@ -586,6 +587,7 @@ ids_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
     hs_prefault(w->up + a, bytes);
     hs_prefault(w->forest + a, 2 * bytes); /* then the retained sizes' */
     memset(w->pre + a, 0xff, bytes);
+    hs_roots_mark(w->r, &w->is_root, (uint32_t)a, (uint32_t)b);
     for (uint64_t id = a; id < b && id < g->n; id++) {
         uint32_t i = (uint32_t)id;
         if (!hs_live(g, i)) {
@@ -691,7 +693,6 @@ work_init(dom_work *w, const hs_graph *g, const hs_roots *r)
         || hs_bits_init(&w->leaf, a, g->n) < 0) {
         return HS_ENOMEM;
     }
-    hs_roots_mark(r, &w->is_root);
     for (size_t i = 0; i < r->nown; i++) {
         hs_bits_set(&w->is_own, r->own[i]);
     }

@@ -18,6 +18,7 @@
 #include <heapscope.h>
 
 #include "analysis/hs_dominators.h"
+#include "util/hs_bits.h"
 
 #define MAXN 40
 
@@ -398,6 +399,65 @@ test_leaves(void)
     hs_graph_free(g);
 }
 
+/* hs_roots_mark over ranges of whole words, as the tree's threads call
+ * it, marks exactly the roots hs_roots_kind names: the held objects (a
+ * fifth of them, referred to only by the dumper's module) fall in every
+ * range, so each range must find its first one. */
+static void
+test_roots_in_ranges(void)
+{
+    const int n = 20000;
+    size_t cap = (size_t)n * 120, len = 0;
+    char *s = malloc(cap);
+    hs_graph *g;
+    hs_roots r;
+    len += (size_t)snprintf(s + len, cap - len,
+                            "{\"address\": 1, \"type\": \"module\", "
+                            "\"size\": 1, \"name\": \"heapscope\", \"refs\": [");
+    for (int i = 0; i < n; i += 5) {
+        len += (size_t)snprintf(s + len, cap - len, "%s%d", i ? ", " : "",
+                                100 + i);
+    }
+    len += (size_t)snprintf(s + len, cap - len, "]}\n");
+    for (int i = 0; i < n; i++) {
+        /* 5k: held; 5k + 1: a module; 5k + 2: no parents; 5k + 3 and
+         * 5k + 4: referred to by the object before them. */
+        char refs[16] = "";
+        if (i % 5 == 2 || i % 5 == 3) {
+            snprintf(refs, sizeof(refs), "%d", 101 + i);
+        }
+        len += (size_t)snprintf(s + len, cap - len,
+                                "{\"address\": %d, \"type\": \"%s\", "
+                                "\"size\": 1, \"refs\": [%s]}\n",
+                                100 + i, i % 5 == 1 ? "module" : "list",
+                                refs);
+    }
+    g = hs_test_load_graph("roots.json", s);
+    if (CHECK(g != NULL) && CHECK(hs_roots_init(&r, g) == HS_OK)) {
+        static const uint32_t cuts[] = {64, 640, 6400, 12800};
+        uint32_t wrong = 0, roots = 0;
+        hs_bits bits;
+        CHECK(hs_bits_init(&bits, NULL, hs_graph_count(g)) == HS_OK);
+        for (size_t i = 0; i <= sizeof(cuts) / sizeof(cuts[0]); i++) {
+            uint32_t lo = i ? cuts[i - 1] : 0;
+            uint32_t hi = i < sizeof(cuts) / sizeof(cuts[0]) ? cuts[i]
+                                                             : UINT32_MAX;
+            hs_roots_mark(&r, &bits, lo, hi);
+        }
+        for (uint32_t id = 0; id < hs_graph_count(g); id++) {
+            bool root = hs_roots_kind(&r, id) != NULL;
+            wrong += hs_bits_test(&bits, id) != root;
+            roots += root;
+        }
+        CHECK_EQ_U64(wrong, 0);
+        CHECK(roots > (uint32_t)n / 2); /* held, modules, no parents */
+        hs_bits_release(&bits);
+        hs_roots_release(&r);
+    }
+    hs_graph_free(g);
+    free(s);
+}
+
 /* A stop that says yes at its `at`-th question (never when 0). */
 typedef struct stop_after {
     unsigned asked, at;
@@ -510,6 +570,7 @@ main(void)
 {
     RUN(test_diamond);
     RUN(test_leaves);
+    RUN(test_roots_in_ranges);
     RUN(test_long_chain);
     RUN(test_needs_parents);
     RUN(test_random_graphs);
