@@ -40,7 +40,7 @@ typedef struct cli_load {
                             more: a snapshot is checked only that far
                             (HS_SNAPSHOT_LAZY) */
     hs_snapshot_report snapshot; /* what the last cli_load_dump did with it */
-    cli_tree_store tree; /* where the last graph's dominator tree is kept */
+    hs_tree_store tree; /* where the last graph's dominator tree is kept */
 } cli_load;
 
 /* getopt_long values of the common options, above any short option. */

@@ -101,7 +101,7 @@ cli_retained_json_dominator(cli_json *w, const hs_dominators *d,
 }
 
 hs_dominators *
-cli_dominators(const hs_graph *g, cli_tree_store *s)
+cli_dominators(const hs_graph *g, hs_tree_store *s)
 {
     hs_error err = {0};
     hs_dominators *d = cli_tree_stored(g, s);

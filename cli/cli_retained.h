@@ -36,6 +36,6 @@ void cli_print_dominator_totals(const char *path, const hs_graph *g,
 /* The dominator tree of g: read back from the store s (cli_load.tree
  * after g's load) when kept there, else computed and kept there; NULL
  * after printing the error. */
-hs_dominators *cli_dominators(const hs_graph *g, cli_tree_store *s);
+hs_dominators *cli_dominators(const hs_graph *g, hs_tree_store *s);
 
 #endif

@@ -25,7 +25,7 @@
 typedef struct tree_job {
     pthread_t thread;
     const hs_graph *g;
-    const cli_tree_store *store;
+    const hs_tree_store *store;
     hs_dominators *d;
     bool running;
 } tree_job;
@@ -44,7 +44,7 @@ tree_main(void *arg)
 /* Starts j's tree of g (kept in s), or leaves j idle when no thread can
  * be had (the tree is then computed later, by hs_leaks_new). */
 static void
-tree_start(tree_job *j, const hs_graph *g, const cli_tree_store *s)
+tree_start(tree_job *j, const hs_graph *g, const hs_tree_store *s)
 {
     j->g = g;
     j->store = s;
@@ -65,7 +65,7 @@ tree_join(tree_job *j)
 
 size_t
 cli_trees_load(char *const *paths, size_t n, cli_load *load, hs_graph **g,
-               hs_dominators **d, cli_tree_store *stores)
+               hs_dominators **d, hs_tree_store *stores)
 {
     bool beside = load->threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
     tree_job job = {.running = false};

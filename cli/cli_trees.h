@@ -21,6 +21,6 @@
  * d[i] with hs_dominators_free before g[i]. */
 size_t cli_trees_load(char *const *paths, size_t n, cli_load *load,
                       hs_graph **g, hs_dominators **d,
-                      cli_tree_store *stores);
+                      hs_tree_store *stores);
 
 #endif

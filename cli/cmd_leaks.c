@@ -629,7 +629,7 @@ select_shown(const hs_leaks *l, const hs_graph *last, const leaks_opts *o,
  * for the next command on the same snapshots. */
 static void
 keep_trees(const hs_leaks *l, hs_dominators *const *trees,
-           const cli_tree_store *const *stores, size_t n)
+           const hs_tree_store *const *stores, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!trees[i]) {
@@ -640,7 +640,7 @@ keep_trees(const hs_leaks *l, hs_dominators *const *trees,
 
 static int
 run(char **paths, const hs_graph *const *g, hs_dominators *const *trees,
-    const cli_tree_store *const *stores, size_t n, const leaks_opts *o)
+    const hs_tree_store *const *stores, size_t n, const leaks_opts *o)
 {
     hs_leak_options lo = {(size_t)o->top + EXTRA_SUSPECTS, (size_t)o->types,
                           trees};
@@ -682,7 +682,7 @@ cmd_leaks(int argc, char **argv)
     cli_load load;
     hs_graph *g[MAX_DUMPS];
     hs_dominators *trees[MAX_DUMPS];
-    cli_tree_store stores[MAX_DUMPS];
+    hs_tree_store stores[MAX_DUMPS];
     size_t n = 0;
     int rc;
     cli_load_init(&load);
@@ -704,7 +704,7 @@ cmd_leaks(int argc, char **argv)
     if (rc == HS_EXIT_OK) {
         const hs_graph *order[MAX_DUMPS];
         hs_dominators *ordered_trees[MAX_DUMPS];
-        const cli_tree_store *ordered_stores[MAX_DUMPS];
+        const hs_tree_store *ordered_stores[MAX_DUMPS];
         memcpy(order, g, n * sizeof(*g));
         o.reordered = cli_series_run_order(argv + optind, order, n);
         for (size_t i = 0; i < n; i++) {

@@ -1175,6 +1175,36 @@ HS_API hs_dominators *hs_dominators_restore_buffer(const hs_graph *g,
                                                    size_t len, uint64_t key,
                                                    hs_error *err);
 
+/* Where a graph's tree is kept between sessions, and the one policy every
+ * front end follows: read the kept tree back when it is there for this
+ * snapshot, else compute the tree and keep it, with the snapshot's
+ * permission bits (the tree holds no string of the dump, but its sizes
+ * tell about it), unless the file there is not trusted to be ours. */
+typedef struct hs_tree_store {
+    uint64_t key;          /* the snapshot's id; 0: nowhere to keep one */
+    int keep;              /* hs_tree_store_read's verdict: keep a tree
+                              computed instead */
+    char snapshot[1024];   /* the snapshot's path */
+    char path[1040];       /* the tree's (hs_snapshot_tree_path) */
+} hs_tree_store;
+
+/* The store of a graph opened with report r (NULL: the graph was changed
+ * after the snapshot, by passes of the caller's: nowhere). */
+HS_API void hs_tree_store_init(hs_tree_store *s, const hs_snapshot_report *r);
+
+/* The tree kept in s for g, or NULL with err: HS_ENOTFOUND when none is
+ * there for this snapshot (nothing to say), else a warning to show in
+ * err->message ("PATH: not used: why; computing the tree"). Sets
+ * s->keep. */
+HS_API hs_dominators *hs_tree_store_read(hs_tree_store *s, const hs_graph *g,
+                                         hs_error *err);
+
+/* Keeps d in s when s->keep (else does nothing): HS_OK, or HS_EIO with a
+ * warning to show in err->message ("cannot keep the dominator tree:
+ * why"). */
+HS_API int hs_tree_store_keep(const hs_tree_store *s, const hs_dominators *d,
+                              hs_error *err);
+
 /* The immediate dominator of id, or HS_NO_NODE when only the virtual
  * root dominates it (a root, or an object several roots reach on
  * separate paths) or id is not a live object. */

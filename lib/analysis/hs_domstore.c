@@ -40,6 +40,15 @@
  * the extra roots ascend and are roots. The retained sizes and counts
  * are taken as stored: checking them would cost what computing them
  * does.
+ *
+ * MARK: the store between sessions
+ *
+ * hs_tree_store_read and _keep are what every front end does with the
+ * file (the CLI, the Python API): read it back when it is there for this
+ * snapshot; else compute the tree and keep it, with the snapshot's
+ * permission bits, unless the file there was refused as not trusted
+ * (HS_EINVAL: someone else may have put it there, so it is not ours to
+ * replace). The messages are the front ends' warnings, whole.
  */
 #include "hs_dominators.h"
 
@@ -463,4 +472,50 @@ hs_dominators_restore_buffer(const hs_graph *g, const void *data, size_t len,
 {
     source s = {data, len, false};
     return restore(g, &s, key, err);
+}
+
+/* MARK: the store between sessions */
+
+hs_dominators *
+hs_tree_store_read(hs_tree_store *s, const hs_graph *g, hs_error *err)
+{
+    hs_error why = {0};
+    hs_dominators *d;
+    s->keep = s->key != 0;
+    if (!s->key) {
+        hs_error_set(err, HS_ENOTFOUND, "no snapshot to keep a tree beside");
+        return NULL;
+    }
+    d = hs_dominators_restore(g, s->path, s->key, &why);
+    if (d || why.code == HS_ENOTFOUND) {
+        if (!d) {
+            hs_error_set(err, HS_ENOTFOUND, "%s", why.message);
+        }
+        return d;
+    }
+    /* Not ours to replace when someone else may have put it there. */
+    s->keep = why.code != HS_EINVAL;
+    hs_error_set(err, why.code, "%s: not used: %s; computing the tree",
+                 s->path, why.message);
+    return NULL;
+}
+
+int
+hs_tree_store_keep(const hs_tree_store *s, const hs_dominators *d,
+                   hs_error *err)
+{
+    hs_error why = {0};
+    struct stat st;
+    if (!s->key || !s->keep) {
+        return HS_OK;
+    }
+    if (stat(s->snapshot, &st) != 0) {
+        return hs_error_set(err, HS_EIO, "cannot keep the dominator tree: "
+                            "%s: %s", s->snapshot, strerror(errno));
+    }
+    if (hs_dominators_save(d, s->path, s->key, st.st_mode & 0777, &why) < 0) {
+        return hs_error_set(err, HS_EIO, "cannot keep the dominator tree: %s",
+                            why.message);
+    }
+    return HS_OK;
 }

@@ -173,6 +173,16 @@ hs_snapshot_tree_path(const hs_snapshot_report *r, char *out, size_t size)
     return n > 0 && (size_t)n < size ? HS_OK : HS_EINVAL;
 }
 
+void
+hs_tree_store_init(hs_tree_store *s, const hs_snapshot_report *r)
+{
+    memset(s, 0, sizeof(*s));
+    if (r && hs_snapshot_tree_path(r, s->path, sizeof(s->path)) == HS_OK) {
+        s->key = r->id;
+        snprintf(s->snapshot, sizeof(s->snapshot), "%s", r->path);
+    }
+}
+
 static hs_graph *
 open_mapped(hs_mapping *m, const hs_load_options *opts,
             const hs_snap_expect *want, hs_error *err)

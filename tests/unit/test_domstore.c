@@ -415,10 +415,79 @@ test_tree_path(void)
     CHECK_EQ_I64(hs_snapshot_tree_path(&r, out, sizeof(out)), HS_ENOTFOUND);
 }
 
+/* The store's policy (hs_tree_store): nothing kept yet is no warning and
+ * keeps the tree computed, with the snapshot's mode; kept, it is read
+ * back; damaged, it is a warning and replaced; not trusted (writable by
+ * others), a warning and left alone; no snapshot, nowhere. */
+static void
+test_store_policy(void)
+{
+    hs_graph *g = test_graph("store.json", 500);
+    hs_dominators *d = g ? hs_dominators_new(g, &err) : NULL, *r;
+    hs_snapshot_report rep;
+    hs_tree_store s;
+    const char *snap = hs_test_file("store.json.hsidx", "x", 1);
+    struct stat st;
+    if (!CHECK(d != NULL)) {
+        hs_graph_free(g);
+        return;
+    }
+    memset(&rep, 0, sizeof(rep));
+    rep.written = 1;
+    rep.id = KEY;
+    snprintf(rep.path, sizeof(rep.path), "%.1000s", snap);
+    CHECK(chmod(snap, 0640) == 0);
+    hs_tree_store_init(&s, &rep);
+    unlink(s.path);
+    CHECK(hs_tree_store_read(&s, g, &err) == NULL);
+    CHECK_EQ_I64(err.code, HS_ENOTFOUND);
+    CHECK(s.keep);
+    CHECK_EQ_I64(hs_tree_store_keep(&s, d, &err), HS_OK);
+    CHECK(stat(s.path, &st) == 0 && (st.st_mode & 0777) == 0640);
+    r = hs_tree_store_read(&s, g, &err);
+    CHECK(r != NULL && same_trees(d, r));
+    hs_dominators_free(r);
+    /* damaged: its last byte flipped */
+    {
+        FILE *f = fopen(s.path, "r+b");
+        int c;
+        CHECK(f && fseek(f, -1, SEEK_END) == 0 && (c = fgetc(f)) != EOF
+              && fseek(f, -1, SEEK_END) == 0 && fputc(c ^ 1, f) != EOF);
+        if (f) {
+            fclose(f);
+        }
+    }
+    CHECK(hs_tree_store_read(&s, g, &err) == NULL);
+    CHECK(err.code != HS_ENOTFOUND && s.keep);
+    CHECK(strstr(err.message, "not used") != NULL
+          && strstr(err.message, "computing the tree") != NULL);
+    CHECK_EQ_I64(hs_tree_store_keep(&s, d, &err), HS_OK);
+    r = hs_tree_store_read(&s, g, &err);
+    CHECK(r != NULL);
+    hs_dominators_free(r);
+    /* not trusted: left alone */
+    CHECK(chmod(s.path, 0666) == 0);
+    CHECK(hs_tree_store_read(&s, g, &err) == NULL);
+    CHECK_EQ_I64(err.code, HS_EINVAL);
+    CHECK(!s.keep);
+    CHECK_EQ_I64(hs_tree_store_keep(&s, d, &err), HS_OK);
+    CHECK(stat(s.path, &st) == 0 && (st.st_mode & 0777) == 0666);
+    unlink(s.path);
+    /* no snapshot: nowhere */
+    hs_tree_store_init(&s, NULL);
+    CHECK(s.key == 0 && hs_tree_store_read(&s, g, &err) == NULL);
+    CHECK_EQ_I64(err.code, HS_ENOTFOUND);
+    CHECK(!s.keep);
+    CHECK_EQ_I64(hs_tree_store_keep(&s, d, &err), HS_OK);
+    hs_dominators_free(d);
+    hs_graph_free(g);
+}
+
 int
 main(void)
 {
     RUN(test_tree_path);
+    RUN(test_store_policy);
     RUN(test_round_trip);
     RUN(test_other_snapshot_or_graph);
     RUN(test_planted_files);

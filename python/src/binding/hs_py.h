@@ -38,13 +38,6 @@ typedef struct hs_py_state {
     PyObject *array_ctor;    /* array.array, for address arrays */
 } hs_py_state;
 
-/* A Graph opened through its snapshot keeps its dominator tree beside
- * it, as the CLI does (hs_py_retained.c). */
-typedef struct hs_py_tree_store {
-    uint64_t key;            /* the snapshot's id */
-    char snapshot[1024];     /* its path: the tree takes its mode */
-    char path[1040];         /* hs_snapshot_tree_path */
-} hs_py_tree_store;
 
 typedef struct hs_py_graph {
     PyObject_HEAD
@@ -54,7 +47,8 @@ typedef struct hs_py_graph {
     uint64_t *total_sizes;   /* compute_total_size results, by node id */
     hs_dominators *dom;      /* made on first use (hs_py_retained.c) */
     PyObject *snapshot_report;  /* what hs_graph_open did (a dict), or None */
-    hs_py_tree_store *tree;  /* where its tree is kept, or NULL (none: not
+    hs_tree_store *tree;     /* where its tree is kept, as the CLI keeps
+                                it (hs_py_retained.c), or NULL (none: not
                                 opened through a snapshot, or a pass has
                                 rewritten the edges since) */
     uint32_t total_cap;
@@ -121,7 +115,7 @@ void hs_py_graph_forget_dominators(hs_py_graph *graph);
 /* Where g's tree is kept when r names a snapshot used or written (freed
  * with PyMem_RawFree), else NULL; never fails but for memory, which
  * only costs the stored tree. */
-hs_py_tree_store *hs_py_tree_store_new(const hs_snapshot_report *r);
+hs_tree_store *hs_py_tree_store_new(const hs_snapshot_report *r);
 PyObject *hs_py_graph_retained(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_idom(PyObject *op, PyObject *obj);
 PyObject *hs_py_graph_top(PyObject *op, PyObject *args);

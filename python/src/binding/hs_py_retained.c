@@ -10,64 +10,55 @@
  */
 #include "hs_py.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
-hs_py_tree_store *
+hs_tree_store *
 hs_py_tree_store_new(const hs_snapshot_report *r)
 {
-    hs_py_tree_store *s = PyMem_RawCalloc(1, sizeof(*s));
-    if (s && hs_snapshot_tree_path(r, s->path, sizeof(s->path)) == HS_OK) {
-        s->key = r->id;
-        snprintf(s->snapshot, sizeof(s->snapshot), "%s", r->path);
-        return s;
+    hs_tree_store *s = PyMem_RawCalloc(1, sizeof(*s));
+    if (s) {
+        hs_tree_store_init(s, r);
+        if (s->key) {
+            return s;
+        }
     }
     PyMem_RawFree(s);
     return NULL;
 }
 
-/* NOTE: about stored trees. As the CLI does (cli/cli_treestore.c), a
- * Graph opened through its snapshot reads its tree back from DUMP.hsdom
- * when one is kept there for that snapshot (a tenth of the time to
- * compute it), or computes it and keeps it there for the next session.
- * A kept tree that cannot be used is a warning, and one that is not
- * trusted (another owner, open to others' writes) is left alone. Runs
- * without the GIL: warnings wait in the job. */
+/* NOTE: about stored trees. As the CLI does, through the same policy
+ * (hs_tree_store), a Graph opened through its snapshot reads its tree
+ * back from DUMP.hsdom when one is kept there for that snapshot (a tenth
+ * of the time to compute it), or computes it and keeps it there for the
+ * next session. A kept tree that cannot be used is a warning, and one
+ * that is not trusted (another owner, open to others' writes) is left
+ * alone. Runs without the GIL on a copy of the store (two threads may
+ * ask at once): warnings wait in the job. */
 typedef struct tree_job {
     const hs_graph *g;
-    const hs_py_tree_store *store; /* may be NULL */
+    hs_tree_store store; /* key 0: none */
     hs_dominators *d;
     hs_error err;
-    char warning[1200];
+    char warning[sizeof(((hs_error *)0)->message)];
 } tree_job;
 
 static void
 stored_or_new(tree_job *j)
 {
-    const hs_py_tree_store *s = j->store;
     hs_error other;
-    struct stat st;
-    bool keep = s != NULL;
     hs_py_error_clear(&other);
-    if (s && (j->d = hs_dominators_restore(j->g, s->path, s->key, &other))) {
+    if ((j->d = hs_tree_store_read(&j->store, j->g, &other))) {
         return;
     }
-    if (s && other.code != HS_ENOTFOUND) {
-        keep = other.code != HS_EINVAL; /* not ours to replace */
-        snprintf(j->warning, sizeof(j->warning),
-                 "%s: not used: %s; computing the tree", s->path,
-                 other.message);
+    if (other.code != HS_ENOTFOUND) {
+        snprintf(j->warning, sizeof(j->warning), "%s", other.message);
     }
     j->d = hs_dominators_new(j->g, &j->err);
     hs_py_error_clear(&other);
-    if (j->d && keep && stat(s->snapshot, &st) == 0
-        && hs_dominators_save(j->d, s->path, s->key, st.st_mode & 0777,
-                              &other) < 0
+    if (j->d && hs_tree_store_keep(&j->store, j->d, &other) < 0
         && !j->warning[0]) {
-        snprintf(j->warning, sizeof(j->warning),
-                 "cannot keep the dominator tree: %s", other.message);
+        snprintf(j->warning, sizeof(j->warning), "%s", other.message);
     }
 }
 
@@ -83,7 +74,9 @@ hs_py_graph_dominators(hs_py_graph *graph)
     }
     memset(&j, 0, sizeof(j));
     j.g = graph->g;
-    j.store = graph->tree;
+    if (graph->tree) {
+        j.store = *graph->tree;
+    }
     hs_py_error_clear(&j.err);
     HS_PY_READ_UNLOCKED(graph, stored_or_new(&j));
     if (!j.d) {
