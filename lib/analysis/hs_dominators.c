@@ -20,6 +20,7 @@
 #include "../util/hs_buf.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_sorted.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,6 @@ hs_dominators_is_root(const hs_dominators *d, uint32_t id)
 const char *
 hs_dominators_root_kind(const hs_dominators *d, uint32_t id)
 {
-    size_t lo = 0, hi;
     const char *kind;
     if (!hs_dominators_is_root(d, id)) {
         return NULL;
@@ -125,17 +125,9 @@ hs_dominators_root_kind(const hs_dominators *d, uint32_t id)
     if (hs_roots_own(&d->rooted, id)) {
         return "the dumper's own";
     }
-    hi = d->extra_roots;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (d->extra[mid] < id) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo < d->extra_roots && d->extra[lo] == id ? "unreached"
-                                                     : "several roots";
+    return hs_sorted_contains(d->extra, d->extra_roots, id)
+               ? "unreached"
+               : "several roots";
 }
 
 uint64_t

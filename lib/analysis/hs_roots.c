@@ -34,6 +34,7 @@
 
 #include "hs_repr.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_sorted.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -120,21 +121,6 @@ own_frame(const hs_graph *g, uint32_t id, const root_types *t)
         return false;
     }
     return false;
-}
-
-static bool
-contains(const uint32_t *v, size_t n, uint32_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < id) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo < n && v[lo] == id;
 }
 
 static int
@@ -230,7 +216,7 @@ hs_roots_release(hs_roots *r)
 bool
 hs_roots_own_slow(const hs_roots *r, uint32_t id)
 {
-    return contains(r->own, r->nown, id);
+    return hs_sorted_contains(r->own, r->nown, id);
 }
 
 const char *
@@ -246,7 +232,7 @@ hs_roots_kind(const hs_roots *r, uint32_t id)
     if (hs_csr_degree(&g->parents, id) == 0) {
         return "no parents";
     }
-    if (r->nheld && contains(r->held, r->nheld, id)) {
+    if (r->nheld && hs_sorted_contains(r->held, r->nheld, id)) {
         return hs_type_is(g, id, "frame") ? "called the dumper"
                                           : "held only by the dumper";
     }
@@ -257,17 +243,9 @@ void
 hs_roots_mark(const hs_roots *r, hs_bits *bits, uint32_t lo, uint32_t hi)
 {
     const hs_graph *g = r->g;
-    size_t h = 0, end = r->nheld;
     /* hs_roots_kind's rules in its order; held is ascending, so a cursor
      * replaces its search, started at the range's first. */
-    while (h < end) {
-        size_t mid = h + (end - h) / 2;
-        if (r->held[mid] < lo) {
-            h = mid + 1;
-        } else {
-            end = mid;
-        }
-    }
+    size_t h = hs_sorted_lower_bound(r->held, r->nheld, lo);
     for (uint32_t id = lo; id < hi && id < g->n; id++) {
         if (!hs_live(g, id) || hs_roots_own(r, id)) {
             continue;

@@ -5,6 +5,7 @@
 
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
+#include "../util/hs_sorted.h"
 
 #include <string.h>
 
@@ -19,16 +20,7 @@ hs_wide_release(hs_wide *w, const hs_allocator *a)
 static size_t
 lower_bound(const hs_wide *w, uint32_t id)
 {
-    size_t lo = 0, hi = w->len;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->ids[mid] < id) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
+    return hs_sorted_lower_bound(w->ids, w->len, id);
 }
 
 int
