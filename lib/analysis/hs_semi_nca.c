@@ -137,7 +137,7 @@ typedef struct dom_work {
     const hs_roots *r;
     uint32_t *order;    /* place -> id: the preorder of every object */
     uint32_t *up;       /* place -> its immediate dominator's place */
-    uint32_t *pre;      /* id -> number, UNSEEN or DEAD */
+    uint32_t *pre;      /* id -> number, DEAD, or UNSEEN (leaves too) */
     uint32_t *vertex;   /* number -> id */
     uint32_t *place;    /* number -> place */
     uint32_t *parent;   /* number -> depth-first parent; then idom */
@@ -149,7 +149,8 @@ typedef struct dom_work {
     hs_bits one_parent; /* per id: exactly one parent */
     hs_bits leaf;       /* per id: placed under its parent, not numbered */
     uint32_t *todo;     /* step 2's numbers whose semi is not known */
-    uint64_t ntodo, parts[HS_MAX_THREADS]; /* per part: todo, or numbers */
+    uint64_t ntodo;
+    uint64_t parts[HS_MAX_THREADS]; /* per part: leaves, then todo */
     uint32_t *path;     /* search stack, then eval's compression stack */
     uint32_t count;     /* numbers handed out, the virtual root included */
     uint32_t places;    /* places handed out, the virtual root included */
@@ -170,7 +171,7 @@ halt(dom_work *w, uint64_t i)
     return w->stopped;
 }
 
-/* MARK: step 1, the depth-first numbering */
+/* MARK: step 1, the depth-first places and numbers */
 
 static inline bool
 is_root(const dom_work *w, uint32_t id)
