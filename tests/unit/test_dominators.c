@@ -512,6 +512,121 @@ check_stops(const hs_graph *g)
     }
 }
 
+/* The best 10 of 300,000 roots of sizes all different, spread at random
+ * over the file, ranked in parts on the graph's threads, are the 10
+ * largest, and the first 10 of the best 5000, ranked in one part (past
+ * 4096, hs_retained.c does not cut). */
+static void
+test_rank_in_parts(void)
+{
+    const int n = 300000;
+    size_t cap = (size_t)n * 80, len = 0;
+    char *s = malloc(cap);
+    hs_graph *g;
+    hs_dominators *d;
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf(s + len, cap - len,
+                                "{\"address\": %d, \"type\": \"str\", "
+                                "\"size\": %d, \"refs\": []}\n",
+                                1000 + i, 1 + (int)((i * 7919u) % 300007u));
+    }
+    g = hs_test_load_path(hs_test_text("rank.json", s), HS_LOAD_NO_COLLAPSE,
+                          3);
+    d = g ? hs_dominators_new(g, NULL) : NULL;
+    if (CHECK(d != NULL)) {
+        uint32_t *few = NULL, *many = NULL, best[10];
+        size_t nfew = 0, nmany = 0;
+        /* the 10 largest by a plain scan: size down, then id up */
+        for (int k = 0; k < 10; k++) {
+            uint32_t pick = UINT32_MAX;
+            for (uint32_t id = 0; id < hs_graph_count(g); id++) {
+                bool taken = false;
+                for (int t = 0; t < k; t++) {
+                    taken |= best[t] == id;
+                }
+                if (!taken
+                    && (pick == UINT32_MAX
+                        || hs_node_size(g, id) > hs_node_size(g, pick))) {
+                    pick = id;
+                }
+            }
+            best[k] = pick;
+        }
+        CHECK_EQ_I64(hs_dominators_top(d, 10, &few, &nfew, NULL), 0);
+        CHECK_EQ_I64(hs_dominators_top(d, 5000, &many, &nmany, NULL), 0);
+        CHECK_EQ_U64(nfew, 10);
+        CHECK(few && many && memcmp(few, best, sizeof(best)) == 0);
+        CHECK(nmany == 5000 && memcmp(many, best, sizeof(best)) == 0);
+        /* in both halves of the file, so in more than one part */
+        CHECK((best[0] < (uint32_t)n / 2) != (best[1] < (uint32_t)n / 2)
+              || (best[0] < (uint32_t)n / 2) != (best[2] < (uint32_t)n / 2));
+        hs_free(few);
+        hs_free(many);
+    }
+    hs_dominators_free(d);
+    hs_graph_free(g);
+    free(s);
+}
+
+/* The tree of a 400,000-object graph (shared children, cycles, leaves of
+ * one parent and of several, objects no root reaches) is the same,
+ * order included, whether its passes run in one part or in three. */
+static void
+test_parts_agree(void)
+{
+    const int n = 400000;
+    size_t cap = (size_t)n * 100, len = 0;
+    char *s = malloc(cap);
+    const char *path;
+    hs_graph *g1, *g3;
+    hs_dominators *d1 = NULL, *d3 = NULL;
+    for (int i = 0; i < n; i++) {
+        /* a module every 1000; a third of the rest leaves; the others
+         * refer ahead (a tree with shared children) and sometimes back */
+        int a = (int)((i * 7u + 1) % (unsigned)n);
+        int b = (int)((i * 13u + 5) % (unsigned)n);
+        const char *type = i % 1000 == 0 ? "module" : "list";
+        if (i % 3 == 1 && i % 1000) {
+            len += (size_t)snprintf(s + len, cap - len,
+                                    "{\"address\": %d, \"type\": \"str\", "
+                                    "\"size\": %d, \"refs\": []}\n",
+                                    1000 + i, 1 + i % 97);
+        } else {
+            len += (size_t)snprintf(s + len, cap - len,
+                                    "{\"address\": %d, \"type\": \"%s\", "
+                                    "\"size\": %d, \"refs\": [%d, %d]}\n",
+                                    1000 + i, type, 1 + i % 89, 1000 + a,
+                                    1000 + b);
+        }
+    }
+    path = hs_test_text("parts.json", s);
+    g1 = hs_test_load_path(path, HS_LOAD_NO_COLLAPSE, 1);
+    g3 = hs_test_load_path(path, HS_LOAD_NO_COLLAPSE, 3);
+    if (CHECK(g1 && g3)) {
+        d1 = hs_dominators_new(g1, NULL);
+        d3 = hs_dominators_new(g3, NULL);
+    }
+    if (CHECK(d1 && d3) && CHECK_EQ_U64(d1->reached, d3->reached)) {
+        uint64_t wrong = 0;
+        for (uint32_t id = 0; id < d1->n; id++) {
+            wrong += d1->idom[id] != d3->idom[id];
+            wrong += d1->retained[id] != d3->retained[id];
+            wrong += d1->retained_count[id] != d3->retained_count[id];
+        }
+        wrong += memcmp(d1->order, d3->order,
+                        d1->reached * sizeof(*d1->order)) != 0;
+        CHECK_EQ_U64(wrong, 0);
+        CHECK_EQ_U64(hs_dominators_unreached(d1),
+                     hs_dominators_unreached(d3));
+        CHECK(hs_dominators_roots(d1) > 100);
+    }
+    hs_dominators_free(d1);
+    hs_dominators_free(d3);
+    hs_graph_free(g1);
+    hs_graph_free(g3);
+    free(s);
+}
+
 /* A chain 300,000 long, then a ring of the same length: nothing may
  * recurse on depth. */
 static void
@@ -571,6 +686,8 @@ main(void)
     RUN(test_diamond);
     RUN(test_leaves);
     RUN(test_roots_in_ranges);
+    RUN(test_rank_in_parts);
+    RUN(test_parts_agree);
     RUN(test_long_chain);
     RUN(test_needs_parents);
     RUN(test_random_graphs);
