@@ -370,17 +370,18 @@ prefetch_preds(const dom_work *w, uint64_t i)
     if (i >= 2 * AHEAD) {
         hs_csr_range(p, w->vertex[todo[i - 2 * AHEAD]], &b, &e);
         __builtin_prefetch(&p->targets[b]);
+        __builtin_prefetch(&p->targets[e > b ? e - 1 : b]);
     }
     if (i >= AHEAD) {
         hs_csr_range(p, w->vertex[todo[i - AHEAD]], &b, &e);
-        for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
+        for (uint64_t c = e; c-- > b && c + PREFETCH_CHILDREN >= e;) {
             __builtin_prefetch(&w->pre[p->targets[c]]);
         }
     }
     if (i >= AHEAD / 2) {
         k = todo[i - AHEAD / 2];
         hs_csr_range(p, w->vertex[k], &b, &e);
-        for (uint64_t c = b; c < e && c < b + PREFETCH_CHILDREN; c++) {
+        for (uint64_t c = e; c-- > b && c + PREFETCH_CHILDREN >= e;) {
             uint32_t j = w->pre[p->targets[c]];
             if (j < DEAD && j > k) {
                 __builtin_prefetch(&w->forest[j]);
@@ -470,13 +471,17 @@ semidominators(dom_work *w)
         uint64_t b, e;
         prefetch_preds(w, i);
         hs_csr_range(&g->parents, w->vertex[k], &b, &e);
-        for (uint64_t c = b; c < e; c++) {
+        /* Backwards: parents come in file order, and one in a later
+         * search tree, which gives the virtual root at once, comes late
+         * (the last parent of 22 of the real bench dump's 33 objects with
+         * 4096 parents or more). */
+        for (uint64_t c = e; c-- > b;) {
             uint32_t j, sj;
-            if (c + LONG_AHEAD < e) {
+            if (c >= b + LONG_AHEAD) {
                 /* A long list: the edges past those prefetch_preds asked
                  * for. */
-                uint32_t far = w->pre[preds[c + LONG_AHEAD / 2]];
-                __builtin_prefetch(&w->pre[preds[c + LONG_AHEAD]]);
+                uint32_t far = w->pre[preds[c - LONG_AHEAD / 2]];
+                __builtin_prefetch(&w->pre[preds[c - LONG_AHEAD]]);
                 if (far < DEAD && far > k) {
                     __builtin_prefetch(&w->forest[far]);
                 }
@@ -497,8 +502,8 @@ semidominators(dom_work *w)
                     /* The virtual root: no candidate is smaller. Of the
                      * 7.1 M predecessors of the objects with 4096 or
                      * more on either bench dump (None, small ints,
-                     * interned strings, classes), about 2 M are skipped
-                     * so. */
+                     * interned strings, classes), 4.9 M (real) and 1.9 M
+                     * (generated) are skipped so. */
                     break;
                 }
             }
