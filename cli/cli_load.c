@@ -221,8 +221,10 @@ cli_load_dump(const char *path, cli_load *l)
     if (l->snapshot.used) {
         report_snapshot(&l->snapshot);
     }
-    cli_tree_store_init(&l->tree, &l->snapshot,
-                        l->pipeline == CLI_PIPELINE_CLASSIC);
+    /* --classic's passes ran after the snapshot: nowhere to keep a tree */
+    hs_tree_store_init(&l->tree, l->pipeline == CLI_PIPELINE_CLASSIC
+                                     ? NULL
+                                     : &l->snapshot);
     if (hs_graph_stats(g)->bad_lines) {
         cli_warning("%s: skipped %llu malformed lines", path,
                     (unsigned long long)hs_graph_stats(g)->bad_lines);

@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli_treestore.h"
-
 struct option;
 
 /* Which of meliae's pipelines runs after the read. */

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_node.h"
+#include "cli_treestore.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,6 +18,8 @@
  */
 #include "cli_trees.h"
 
+#include "cli_treestore.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <unistd.h>

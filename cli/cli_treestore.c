@@ -14,13 +14,6 @@
 
 #include <stdio.h>
 
-void
-cli_tree_store_init(hs_tree_store *s, const hs_snapshot_report *r,
-                    int classic)
-{
-    hs_tree_store_init(s, classic ? NULL : r);
-}
-
 hs_dominators *
 cli_tree_stored(const hs_graph *g, hs_tree_store *s)
 {

@@ -7,11 +7,6 @@
 
 #include <heapscope.h>
 
-/* The store for a graph loaded with report r; classic: --classic's passes
- * ran on it after the snapshot (nowhere to keep its tree). */
-void cli_tree_store_init(hs_tree_store *s, const hs_snapshot_report *r,
-                         int classic);
-
 /* The tree kept in s for g (said on stderr), or NULL (a warning when one
  * is there but cannot be used); sets s->keep (hs_tree_store_read). */
 hs_dominators *cli_tree_stored(const hs_graph *g, hs_tree_store *s);

@@ -10,6 +10,7 @@
 #include "cli_retained.h"
 #include "cli_series.h"
 #include "cli_trees.h"
+#include "cli_treestore.h"
 
 #include <getopt.h>
 #include <stdio.h>

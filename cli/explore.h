@@ -28,7 +28,7 @@ typedef struct explore {
     hs_graph *old;          /* OLD_DUMP, or NULL */
     hs_diff *diff;          /* old -> g, made on first use */
     hs_dominators *dom;     /* g's dominator tree, made on first use */
-    hs_tree_store tree;    /* where it is kept (cli_treestore.h) */
+    hs_tree_store tree;     /* where it is kept (cli_treestore.h) */
     hs_leaks *leaks;        /* old, g's leak suspects, made on first use */
     hs_query *query;        /* SQL over old (dump 1) and g, on first use */
     const char *path, *old_path;

@@ -20,6 +20,7 @@
 #include "cli_node.h"
 #include "cli_query.h"
 #include "cli_retained.h"
+#include "cli_treestore.h"
 
 #define LIST_DEFAULT 20
 #define LIST_MAX 500

@@ -487,11 +487,12 @@ hs_tree_store_read(hs_tree_store *s, const hs_graph *g, hs_error *err)
         return NULL;
     }
     d = hs_dominators_restore(g, s->path, s->key, &why);
-    if (d || why.code == HS_ENOTFOUND) {
-        if (!d) {
-            hs_error_set(err, HS_ENOTFOUND, "%s", why.message);
-        }
+    if (d) {
         return d;
+    }
+    if (why.code == HS_ENOTFOUND) {
+        hs_error_set(err, HS_ENOTFOUND, "%s", why.message);
+        return NULL;
     }
     /* Not ours to replace when someone else may have put it there. */
     s->keep = why.code != HS_EINVAL;

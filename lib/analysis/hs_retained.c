@@ -255,8 +255,6 @@ drain(best_k *b)
     b->n = n;
 }
 
-/* The best max of the ids for which parent is HS_NO_NODE (all) or whose
- * immediate dominator is parent (HS_DOM_ROOT: the roots). */
 /* Offers the ids [lo, hi) that hang under parent (HS_NO_NODE: any) in
  * id order, not the tree's: both arrays are read in sequence (worse() is
  * a total order, so the order of offers does not change the result).
@@ -324,6 +322,8 @@ offer_in_parts(best_k *b, uint32_t parent)
     return ok;
 }
 
+/* The best max of the ids for which parent is HS_NO_NODE (all) or whose
+ * immediate dominator is parent (HS_DOM_ROOT: the roots). */
 static int
 rank(const hs_dominators *d, uint32_t parent, size_t max, uint32_t **ids,
      size_t *count, hs_error *err)

@@ -584,8 +584,7 @@ work_release(dom_work *w)
  * mapped in one call each (see hs_prefault); phantoms are marked
  * once, in id order, so that the search reads one bit per edge, and so
  * are the roots, the objects of one parent and the leaves, which it
- * counts. A
- * range owns its words of bits. */
+ * counts. A range owns its words of bits. */
 static int
 ids_range(void *ctx, unsigned part, uint64_t lo, uint64_t hi)
 {

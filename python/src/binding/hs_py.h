@@ -38,7 +38,6 @@ typedef struct hs_py_state {
     PyObject *array_ctor;    /* array.array, for address arrays */
 } hs_py_state;
 
-
 typedef struct hs_py_graph {
     PyObject_HEAD
     hs_graph *g;
