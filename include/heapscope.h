@@ -88,8 +88,9 @@ HS_API const char *hs_version(void);
 /* MARK: memory                                                       */
 /* ------------------------------------------------------------------ */
 
-/* An injectable allocator (docs/style.md 21): Python passes PyMem_Raw*, tests
- * pass counting or failing ones. NULL means the C library's malloc. */
+/* An injectable allocator (docs/style.md 21): tests pass counting or
+ * failing ones. NULL means the default: the C library's malloc, except
+ * that blocks of 4 MB or more are mappings of their own on huge pages. */
 typedef struct hs_allocator {
     void *(*malloc)(void *ctx, size_t size);
     void *(*realloc)(void *ctx, void *ptr, size_t size);
@@ -98,7 +99,8 @@ typedef struct hs_allocator {
 } hs_allocator;
 
 /* Frees memory the library handed to the caller ("caller frees with
- * hs_free"), such as formatted text. Accepts NULL. */
+ * hs_free"), such as formatted text: never free(), since a big block is
+ * no malloc block. Accepts NULL. */
 HS_API void hs_free(void *ptr);
 
 /* ------------------------------------------------------------------ */

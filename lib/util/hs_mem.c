@@ -3,6 +3,8 @@
  */
 #include "hs_mem.h"
 
+#include "hs_bigblock.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +14,43 @@
 #include <malloc.h>
 #endif
 
+/* The C library's allocator, but for blocks of megabytes, which are
+ * mappings of their own on huge pages (hs_bigblock.h); the C library's
+ * when those are off or refused. */
 static void *
 std_malloc(void *ctx, size_t size)
 {
+    void *p = NULL;
     (void)ctx;
-    return malloc(size);
+    if (size >= HS_BIG_MIN) {
+        p = hs_big_alloc(size);
+    }
+    return p ? p : malloc(size);
 }
 
+/* A C library block that grows past HS_BIG_MIN moves to a big block (a
+ * copy of at most HS_BIG_MIN bytes, once); a big block stays one, grown
+ * or shrunk in place or moved without a copy. */
 static void *
 std_realloc(void *ctx, void *ptr, size_t size)
 {
     (void)ctx;
+    if (hs_big_owns(ptr)) {
+        return hs_big_realloc(ptr, size);
+    }
+#ifdef __GLIBC__
+    if (size >= HS_BIG_MIN) {
+        size_t old = ptr ? malloc_usable_size(ptr) : 0;
+        void *p = hs_big_alloc(size);
+        if (p) {
+            if (old) {
+                memcpy(p, ptr, old < size ? old : size);
+            }
+            free(ptr);
+            return p;
+        }
+    }
+#endif
     return realloc(ptr, size);
 }
 
@@ -30,7 +58,7 @@ static void
 std_free(void *ctx, void *ptr)
 {
     (void)ctx;
-    free(ptr);
+    hs_free(ptr);
 }
 
 const hs_allocator hs_default_allocator = {std_malloc, std_realloc, std_free,
@@ -206,7 +234,11 @@ hs_grow(const hs_allocator *a, void **arr, size_t elem, size_t need,
 void
 hs_free(void *ptr)
 {
-    free(ptr);
+    if (hs_big_owns(ptr)) {
+        hs_big_free(ptr);
+    } else {
+        free(ptr);
+    }
 }
 
 void

@@ -11,8 +11,9 @@
  * _free of their own use the graph's, g->a (several dumps: the last
  * one's; an object that outlives its graph keeps a copy of
  * hs_graph_allocator(g)); what the caller frees with hs_free (text, id
- * arrays, rows) is allocated with hs_malloc(NULL, ...), the C library's
- * malloc, because hs_free takes no allocator.
+ * arrays, rows) is allocated with hs_malloc(NULL, ...), the default
+ * allocator (the C library's, blocks of megabytes on huge pages: see
+ * hs_bigblock.h), because hs_free takes no allocator.
  */
 #ifndef HS_MEM_H
 #define HS_MEM_H
