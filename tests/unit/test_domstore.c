@@ -355,6 +355,19 @@ phantom_dominated(unsigned char *buf, const hs_dominators *d)
     }
 }
 
+/* A phantom listed in the place of the last object (the count of live
+ * objects still matches). */
+static void
+phantom_listed(unsigned char *buf, const hs_dominators *d)
+{
+    for (uint32_t v = 0; v < d->n; v++) {
+        if (d->idom[v] == HS_NO_NODE) {
+            order_of(buf, d)[d->reached - 1] = v;
+            return;
+        }
+    }
+}
+
 static void
 test_crafted_trees_are_refused(void)
 {
@@ -377,6 +390,7 @@ test_crafted_trees_are_refused(void)
     refused(buf, len, g, d, out_of_range, "an id out of range");
     refused(buf, len, g, d, listed_twice, "an object twice");
     refused(buf, len, g, d, phantom_dominated, "a phantom dominated");
+    refused(buf, len, g, d, phantom_listed, "a phantom listed");
     free(buf);
     hs_dominators_free(d);
     hs_graph_free(g);
