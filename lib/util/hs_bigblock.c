@@ -17,11 +17,15 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #define UNIT ((size_t)2 << 20)
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* Off where the sanitizers watch the C library's blocks, and off the
+ * kernel whose mremap and transparent huge pages they need. */
+#if !defined(__linux__) || defined(__SANITIZE_ADDRESS__) \
+    || defined(__SANITIZE_THREAD__)
 #define BIG_OFF 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) \
@@ -61,13 +65,30 @@ at_fork(void)
     (void)pthread_atfork(fork_lock, fork_unlock, fork_unlock);
 }
 
+/* HEAPSCOPE_HUGE_PAGES=0 (or "off", "no"): none (docs/cli.md): where
+ * the kernel compacts memory for a huge page on the faulting thread, a
+ * host short of free memory may rather take small pages. Read once. */
+#ifndef BIG_OFF
+static bool on;
+
+static void
+read_setting(void)
+{
+    const char *v = getenv("HEAPSCOPE_HUGE_PAGES");
+    on = !v || !(strcmp(v, "0") == 0 || strcmp(v, "off") == 0
+                 || strcmp(v, "no") == 0);
+}
+#endif
+
 bool
 hs_big_enabled(void)
 {
 #ifdef BIG_OFF
     return false;
 #else
-    return true;
+    static pthread_once_t read_once = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&read_once, read_setting);
+    return on;
 #endif
 }
 

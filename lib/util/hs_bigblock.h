@@ -16,7 +16,7 @@
  * Only hs_mem.c's default allocator uses them, for blocks of
  * HS_BIG_MIN bytes or more (hs_free too: what the library hands out may
  * be one). Off under the sanitizers, whose checks need the C library's
- * blocks. Where the kernel has no transparent huge pages, or they are
+ * blocks, and when the environment sets HEAPSCOPE_HUGE_PAGES=0. Where the kernel has no transparent huge pages, or they are
  * "never", the blocks are plain mappings.
  */
 #ifndef HS_BIGBLOCK_H

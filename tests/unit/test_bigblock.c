@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -74,7 +75,11 @@ kernel_has_thp(void)
 static void
 test_alloc(void)
 {
+    const char *setting = getenv("HEAPSCOPE_HUGE_PAGES");
     unsigned char *p = hs_big_alloc(5 * MB + 3);
+    if (setting && strcmp(setting, "0") == 0) {
+        CHECK(!hs_big_enabled()); /* unit.test_bigblock.off */
+    }
     if (!hs_big_enabled()) {
         CHECK(p == NULL);
         return;
