@@ -28,9 +28,9 @@ std_malloc(void *ctx, size_t size)
     return p ? p : malloc(size);
 }
 
-/* A C library block that grows past HS_BIG_MIN moves to a big block (a
- * copy of at most HS_BIG_MIN bytes, once); a big block stays one, grown
- * or shrunk in place or moved without a copy. */
+/* A C library block that grows past HS_BIG_MIN moves to a big block (its
+ * bytes copied, once); a big block stays one, grown or shrunk in place or
+ * moved without a copy. */
 static void *
 std_realloc(void *ctx, void *ptr, size_t size)
 {
