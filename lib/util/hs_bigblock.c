@@ -92,6 +92,18 @@ hs_big_enabled(void)
 #endif
 }
 
+static _Thread_local unsigned small_pages;
+
+void
+hs_big_small_pages(bool ask)
+{
+    if (ask) {
+        small_pages++;
+    } else if (small_pages) {
+        small_pages--;
+    }
+}
+
 /* size rounded up to whole units, at least one; false past the address
  * space. */
 static bool
@@ -170,7 +182,7 @@ hs_big_alloc(size_t size)
 {
     size_t len;
     void *p;
-    if (!hs_big_enabled() || !units(size, &len)) {
+    if (small_pages || !hs_big_enabled() || !units(size, &len)) {
         return NULL;
     }
     p = map_aligned(len);

@@ -31,8 +31,17 @@
 /* Whether big blocks are used at all in this build. */
 bool hs_big_enabled(void);
 
+/* While the calling thread has asked for small pages (calls with true
+ * and false nest), its new blocks are the C library's: hs_big_alloc
+ * returns NULL. For a job that writes fresh arrays once, reads them a few
+ * times and frees them: where a fresh huge page is slow to clear (a
+ * virtual machine whose host maps the guest's memory page by page on
+ * first touch), that costs more than the TLB misses it saves. */
+void hs_big_small_pages(bool ask);
+
 /* A block of size bytes (HS_BIG_MIN or more), not cleared (it reads as
- * zeros); NULL when the system refuses the mapping, or its bookkeeping. */
+ * zeros); NULL when the system refuses the mapping, or its bookkeeping,
+ * or big blocks are off (for this thread: hs_big_small_pages). */
 void *hs_big_alloc(size_t size);
 
 /* Whether p is a block hs_big_alloc or hs_big_realloc returned and that is

@@ -185,6 +185,48 @@ test_default_allocator(void)
     hs_mfree(&hs_default_allocator, t);
 }
 
+/* Another thread's big block, while the main thread asks for small
+ * pages. */
+static void *
+alloc_big(void *arg)
+{
+    void *p = hs_malloc(NULL, HS_BIG_MIN);
+    bool big = hs_big_owns(p);
+    (void)arg;
+    hs_free(p);
+    return big ? p : NULL;
+}
+
+/* Small pages asked for: this thread's new blocks are the C library's,
+ * until as many calls with false as with true; other threads' are not
+ * concerned. */
+static void
+test_small_pages(void)
+{
+    unsigned char *p;
+    pthread_t t;
+    void *other = NULL;
+    hs_big_small_pages(true);
+    hs_big_small_pages(true);
+    CHECK(hs_big_alloc(HS_BIG_MIN) == NULL);
+    p = hs_malloc(NULL, 2 * HS_BIG_MIN);
+    CHECK(p != NULL && !hs_big_owns(p));
+    fill(p, 2 * HS_BIG_MIN, 5);
+    CHECK(kept(p, 2 * HS_BIG_MIN, 5));
+    hs_free(p);
+    CHECK(pthread_create(&t, NULL, alloc_big, NULL) == 0);
+    CHECK(pthread_join(t, &other) == 0);
+    CHECK((other != NULL) == hs_big_enabled());
+    hs_big_small_pages(false);
+    p = hs_malloc(NULL, HS_BIG_MIN);
+    CHECK(p != NULL && !hs_big_owns(p)); /* asked twice, released once */
+    hs_free(p);
+    hs_big_small_pages(false);
+    p = hs_malloc(NULL, HS_BIG_MIN);
+    CHECK(p != NULL && hs_big_owns(p) == hs_big_enabled());
+    hs_free(p);
+}
+
 /* Two threads allocating, growing and freeing at once: the list of blocks
  * stays right (each thread's blocks are its own and end freed). */
 static void *
@@ -231,6 +273,7 @@ main(void)
     RUN(test_move);
     RUN(test_owns_only_its_own);
     RUN(test_default_allocator);
+    RUN(test_small_pages);
     RUN(test_threads);
     return hs_test_end();
 }
