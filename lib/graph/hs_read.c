@@ -22,6 +22,7 @@
 #include "../io/hs_input.h"
 #include "../io/hs_sniff.h"
 #include "../util/hs_clock.h"
+#include "../util/hs_bigblock.h"
 #include "../util/hs_error.h"
 #include "../util/hs_mem.h"
 #include "../util/hs_parallel.h"
@@ -170,7 +171,18 @@ run_slice(void *ctx, unsigned part)
 {
     slice *s = &((slices *)ctx)->sl[part];
     const hs_load_stats *st;
+    /* The first slice's arrays become the graph's (hs_merge.c), read at
+     * random for as long as it lives: on huge pages. The others' are
+     * written and read in order, once, then freed: on small pages, which
+     * cost less to clear and round nothing up at the peak of memory
+     * (hs_bigblock.h). */
+    if (part > 0) {
+        hs_big_small_pages(true);
+    }
     s->rc = hs_scan_lines(&s->scan);
+    if (part > 0) {
+        hs_big_small_pages(false);
+    }
     st = &s->scan.g->stats;
     /* Done reading: the input's buffers go now, not when the slowest
      * slice is done too, which is when the slices hold the most. The
