@@ -16,8 +16,9 @@
  * Only hs_mem.c's default allocator uses them, for blocks of
  * HS_BIG_MIN bytes or more (hs_free too: what the library hands out may
  * be one). Off under the sanitizers, whose checks need the C library's
- * blocks, and when the environment sets HEAPSCOPE_HUGE_PAGES=0. Where the kernel has no transparent huge pages, or they are
- * "never", the blocks are plain mappings.
+ * blocks, and when the environment sets HEAPSCOPE_HUGE_PAGES=0. Where
+ * the kernel has no transparent huge pages, or they are "never", the
+ * blocks are plain mappings.
  */
 #ifndef HS_BIGBLOCK_H
 #define HS_BIGBLOCK_H
@@ -28,7 +29,8 @@
 /* Below this, a block's few pages cost less than a mapping of its own. */
 #define HS_BIG_MIN ((size_t)4 << 20)
 
-/* Whether big blocks are used at all in this build. */
+/* Whether big blocks are used at all: in this build, and by the
+ * environment. */
 bool hs_big_enabled(void);
 
 /* While the calling thread has asked for small pages (calls with true
