@@ -40,10 +40,10 @@ typedef struct big {
 } big;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
 static big *blocks; /* the live ones, in no order */
 static size_t nblocks, cap;
 
+#ifndef BIG_OFF
 /* A fork while another thread holds the lock would leave it held in the
  * child for good (a Python program may fork with a load running): the
  * lock is taken around every fork, as the C library does for its own. */
@@ -59,24 +59,22 @@ fork_unlock(void)
     pthread_mutex_unlock(&lock);
 }
 
-static void
-at_fork(void)
-{
-    (void)pthread_atfork(fork_lock, fork_unlock, fork_unlock);
-}
-
-/* HEAPSCOPE_HUGE_PAGES=0 (or "off", "no"): none (docs/cli.md): where
- * the kernel compacts memory for a huge page on the faulting thread, a
- * host short of free memory may rather take small pages. Read once. */
-#ifndef BIG_OFF
 static bool on;
 
+/* Once per process, before the first block: the setting, and the fork
+ * handlers when blocks are on. HEAPSCOPE_HUGE_PAGES=0 (or "off", "no"):
+ * none (docs/cli.md): where the kernel compacts memory for a huge page
+ * on the faulting thread, a host short of free memory may rather take
+ * small pages. */
 static void
-read_setting(void)
+init(void)
 {
     const char *v = getenv("HEAPSCOPE_HUGE_PAGES");
     on = !v || !(strcmp(v, "0") == 0 || strcmp(v, "off") == 0
                  || strcmp(v, "no") == 0);
+    if (on) {
+        (void)pthread_atfork(fork_lock, fork_unlock, fork_unlock);
+    }
 }
 #endif
 
@@ -86,8 +84,8 @@ hs_big_enabled(void)
 #ifdef BIG_OFF
     return false;
 #else
-    static pthread_once_t read_once = PTHREAD_ONCE_INIT;
-    (void)pthread_once(&read_once, read_setting);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&once, init);
     return on;
 #endif
 }
@@ -132,9 +130,7 @@ map_aligned(size_t len)
     if (at > raw) {
         (void)munmap(m, at - raw);
     }
-    if (raw + UNIT > at) {
-        (void)munmap((void *)(at + len), raw + UNIT - at);
-    }
+    (void)munmap((void *)(at + len), raw + UNIT - at); /* never empty */
 #ifdef MADV_HUGEPAGE
     (void)madvise((void *)at, len, MADV_HUGEPAGE);
 #endif
@@ -158,7 +154,6 @@ static bool
 add(void *p, size_t len)
 {
     bool ok = true;
-    (void)pthread_once(&once, at_fork);
     pthread_mutex_lock(&lock);
     if (nblocks == cap) {
         size_t n = cap ? 2 * cap : 64;
